@@ -1,0 +1,212 @@
+#include "model/executor.h"
+
+#include "model/mm/memory.h"
+#include "model/mm/page_io.h"
+#include "model/mm/swap_state.h"
+#include "model/mm/vmscan.h"
+#include "model/oracles.h"
+#include "model/step.h"
+
+namespace swapfuzz {
+namespace {
+
+StepResult drain_op(Kernel& k, Cpu& c, Frame&) {
+  Emit(k, c, StepId::kDrain, kNoOffset, kNoPage);
+  drain_slots_cache_cpu(k, c);
+  return Finish(c, 0);
+}
+
+using StepFn = StepResult (*)(Kernel&, Cpu&, Frame&);
+
+StepFn MachineFor(Fn fn) {
+  switch (fn) {
+    case Fn::kUserAccess: return user_access;
+    case Fn::kDoWpPage: return do_wp_page;
+    case Fn::kDoSwapPage: return do_swap_page;
+    case Fn::kZapPteRange: return zap_pte_range;
+    case Fn::kCopyPteRange: return copy_pte_range;
+    case Fn::kSwapinReadahead: return swapin_readahead;
+    case Fn::kReadSwapCacheAsync: return read_swap_cache_async;
+    case Fn::kSwapReadpage: return swap_readpage;
+    case Fn::kSwapWritepage: return swap_writepage;
+    case Fn::kShrinkPageList: return shrink_page_list;
+    case Fn::kDrainSlotsCache: return drain_op;
+    default: return nullptr;
+  }
+}
+
+// Pushes the bottom frame of the CPU's next operation.
+void StartOp(Cpu& c) {
+  const Op& op = c.program[c.op_index];
+  Frame& f = c.frames[0];
+  f = Frame{};
+  f.va = op.va;
+  switch (op.kind) {
+    case OpKind::kRead: f.fn = Fn::kUserAccess; break;
+    case OpKind::kWrite: f.fn = Fn::kUserAccess; f.write = true; break;
+    case OpKind::kReclaim: f.fn = Fn::kShrinkPageList; break;
+    case OpKind::kMunmap: f.fn = Fn::kZapPteRange; break;
+    case OpKind::kFork: f.fn = Fn::kCopyPteRange; f.i = op.arg; break;
+    case OpKind::kDrainSlots: f.fn = Fn::kDrainSlotsCache; break;
+    case OpKind::kCount: break;
+  }
+  c.depth = 1;
+  c.retries = 0;
+}
+
+}  // namespace
+
+int DefaultPick(uint32_t runnable, int current) {
+  if (current >= 0 && (runnable >> current) & 1u) return current;
+  return __builtin_ctz(runnable);
+}
+
+extern "C" __attribute__((noinline)) void swapfuzz_step_hook(uint64_t step, int cpu) {
+  // An empty asm keeps the call from being optimized away.
+  asm volatile("" : : "r"(step), "r"(cpu) : "memory");
+}
+
+void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> programs) {
+  Kernel& k = kernel_;
+  k.config = config;
+  k.ncpus = static_cast<uint8_t>(programs.size());
+  k.step = 0;
+  k.progress = 0;
+  k.current_cpu = -1;
+  k.next_page = 0;
+  k.findings = Findings{};
+  k.trace_hash = TraceHash{};
+  k.trace = nullptr;
+  for (Mm& mm : k.mms) mm = Mm{};
+  k.mms[0].alive = true;
+  k.si = SwapInfo{};
+  k.si.nslots = config.nslots;
+  k.swap_cache.fill(kNoPage);
+  k.zram = Zram{};
+  for (int i = 0; i < kMaxCpus; ++i) {
+    Cpu& c = k.cpus[i];
+    c.slots_cache = SlotsCache{};
+    c.wait = Wait{};
+    c.depth = 0;
+    c.op_index = 0;
+    c.write_seq = 0;
+    c.tid = static_cast<int16_t>(i + 1);
+    if (i >= static_cast<int>(programs.size())) {
+      c.n_ops = 0;
+      c.done = true;
+      continue;
+    }
+    const CpuProgram& prog = programs[i];
+    c.mm = prog.mm;
+    c.n_ops = static_cast<uint8_t>(prog.ops.size());
+    for (size_t j = 0; j < prog.ops.size(); ++j) c.program[j] = prog.ops[j];
+    c.done = c.n_ops == 0;
+    if (!c.done) StartOp(c);
+  }
+}
+
+bool Executor::IsRunnable(const Cpu& c, bool strict) const {
+  const Kernel& k = kernel_;
+  if (c.done) return false;
+  switch (c.wait.kind) {
+    case Wait::Kind::kNone: return true;
+    case Wait::Kind::kPageLock: return !k.pages[c.wait.id].locked;
+    case Wait::Kind::kZramSlot: return k.zram.table[c.wait.id].lock_holder == -1;
+    case Wait::Kind::kMmapRead: return !k.mms[c.wait.id].mmap_writer;
+    case Wait::Kind::kMmapWrite:
+      return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
+    case Wait::Kind::kYield: return !strict || k.progress > c.wait.epoch + 1;
+  }
+  return false;
+}
+
+uint32_t Executor::RunnableMask() const {
+  uint32_t strict = 0, weak = 0;
+  for (int i = 0; i < kernel_.ncpus; ++i) {
+    const Cpu& c = kernel_.cpus[i];
+    if (IsRunnable(c, true)) strict |= 1u << i;
+    else if (IsRunnable(c, false)) weak |= 1u << i;
+  }
+  // A CPU that yielded in a retry loop runs again only once another CPU made
+  // progress, unless nothing else can run (then it spins, and its retry budget
+  // decides whether this is a livelock).
+  return strict != 0 ? strict : weak;
+}
+
+StepResult Executor::StepCpu(int cpu) {
+  Kernel& k = kernel_;
+  Cpu& c = k.cpus[cpu];
+  c.wait = Wait{};
+  for (;;) {
+    if (c.depth == 0) {
+      if (++c.op_index >= c.n_ops) {
+        c.done = true;
+        return StepResult::kStep;
+      }
+      StartOp(c);
+    }
+    Frame& f = c.top();
+    const StepResult r = MachineFor(f.fn)(k, c, f);
+    if (r != StepResult::kContinue) {
+      if (r == StepResult::kStep && c.depth == 0 && c.op_index + 1 >= c.n_ops) c.done = true;
+      return r;
+    }
+  }
+}
+
+RunResult Executor::Run(Decider& decider, const RunOptions& options) {
+  Kernel& k = kernel_;
+  k.trace = options.trace;
+  int current = -1;
+  while (!k.findings.fatal) {
+    const uint32_t runnable = RunnableMask();
+    if (runnable == 0) {
+      bool all_done = true;
+      for (int i = 0; i < k.ncpus; ++i) all_done &= k.cpus[i].done;
+      if (!all_done) ReportDeadlock(k);
+      break;
+    }
+    if (k.step >= k.config.max_steps) {
+      Report(k, Oracle::kLiveness, Fn::kExecutor, ObjectKind::kCpu, true,
+             "the run exceeded its budget of %d steps", k.config.max_steps);
+      break;
+    }
+    const int cpu = decider.Pick(runnable, current, k);
+    if (static_cast<int64_t>(k.step) == options.break_at_step) swapfuzz_step_hook(k.step, cpu);
+    k.current_cpu = static_cast<int8_t>(cpu);
+    k.emitted = false;
+    const StepResult r = StepCpu(cpu);
+    if (r == StepResult::kBlocked) continue;  // nothing happened; ask again
+    current = cpu;
+    if (!k.emitted) continue;  // the CPU only finished its program
+    ++k.step;
+    ++k.progress;
+    if (options.picks != nullptr) options.picks->push_back(static_cast<uint8_t>(cpu));
+    decider.Executed(cpu, k.last_step);
+    CheckAfterStep(k);
+  }
+  if (!k.findings.fatal) {
+    bool all_done = true;
+    for (int i = 0; i < k.ncpus; ++i) all_done &= k.cpus[i].done;
+    if (all_done) Quiesce();
+  }
+  k.trace = nullptr;
+  RunResult result;
+  result.steps = k.step;
+  result.trace_hash = k.trace_hash.value();
+  result.finding = k.findings.First();
+  result.diagnostics = k.findings.diagnostics;
+  return result;
+}
+
+void Executor::Quiesce() {
+  Kernel& k = kernel_;
+  for (int i = 0; i < k.ncpus; ++i) {
+    k.current_cpu = static_cast<int8_t>(i);
+    drain_slots_cache_cpu(k, k.cpus[i]);
+  }
+  k.current_cpu = -1;
+  CheckQuiescent(k);
+}
+
+}  // namespace swapfuzz

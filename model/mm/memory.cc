@@ -1,0 +1,435 @@
+#include "model/mm/memory.h"
+
+namespace swapfuzz {
+namespace {
+
+void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn) {
+  const Token want = k.mms[c.mm].logical[va];
+  const Token got = page == kZeroPage ? 0 : k.pages[page].data;
+  if (got != want) {
+    Report(k, Oracle::kDataIntegrity, fn, ObjectKind::kPage, true,
+           "mm %d va %d: mapped page %d holds %#llx, the user last wrote %#llx", c.mm, va, page,
+           static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
+  }
+}
+
+void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
+
+// put_swap_device(): drop the si->users reference get_swap_device() took.
+void put_swap_device(Kernel& k) { --k.si.users; }
+
+}  // namespace
+
+StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kAccess, kAnonymous, kAfterFault };
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kAccess: {
+      const Pte pte = mm.pte[f.va];
+      if (pte.kind == Pte::Kind::kPresent && (!f.write || pte.writable)) {
+        if (f.write) {
+          const Op& op = c.program[c.op_index];
+          const Token value =
+              op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
+          Page& p = page_checked(k, pte.page, Fn::kUserAccess);
+          Emit(k, c, StepId::kUserWrite, kNoOffset, pte.page, value);
+          p.data = value;
+          p.dirty = true;
+          mm.logical[f.va] = value;
+        } else {
+          Emit(k, c, StepId::kUserRead, kNoOffset, pte.page,
+               pte.page == kZeroPage ? 0 : k.pages[pte.page].data);
+          if (pte.page != kZeroPage) page_checked(k, pte.page, Fn::kUserAccess);
+          CheckInstalledData(k, c, f.va, pte.page, Fn::kUserAccess);
+        }
+        return Finish(c, 0);
+      }
+      // The access faults: handle_mm_fault() under mmap_read_lock().
+      if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+      if (++c.retries > k.config.max_retries) {
+        Report(k, Oracle::kLiveness, Fn::kHandlePteFault, ObjectKind::kMm, true,
+               "mm %d va %d: the fault was retried %d times", c.mm, f.va, c.retries - 1);
+      }
+      ++mm.mmap_readers;
+      f.orig_pte = pte;
+      Emit(k, c, StepId::kFault, pte.offset, pte.page, f.write);
+      switch (pte.kind) {
+        case Pte::Kind::kNone:
+          f.pc = kAnonymous;
+          return StepResult::kStep;
+        case Pte::Kind::kSwap:
+          Call(c, f, kAfterFault, Fn::kDoSwapPage, pte.offset, kNoPage);
+          c.top().orig_pte = pte;
+          return StepResult::kStep;
+        case Pte::Kind::kPresent:
+          Call(c, f, kAfterFault, Fn::kDoWpPage, kNoOffset, pte.page);
+          c.top().orig_pte = pte;
+          return StepResult::kStep;
+      }
+      return StepResult::kStep;
+    }
+    case kAnonymous: {
+      // do_anonymous_page(): a read maps the shared zero page; a write gets a
+      // new zeroed page. Either only if the PTE is still none.
+      if (!f.write) {
+        Emit(k, c, StepId::kAnonZeroPage, kNoOffset, kZeroPage);
+        if (mm.pte[f.va].kind == Pte::Kind::kNone) {
+          mm.pte[f.va] = Pte{Pte::Kind::kPresent, false, kZeroPage, kNoOffset};
+        }
+      } else {
+        const PageId id = alloc_page(k);
+        Emit(k, c, StepId::kAnonInstall, kNoOffset, id);
+        if (id != kNoPage) {
+          if (mm.pte[f.va].kind == Pte::Kind::kNone) {
+            Page& p = k.pages[id];
+            p.swapbacked = true;
+            p.uptodate = true;
+            p.lru = true;
+            p.mapcount = 1;
+            mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, id, kNoOffset};
+          } else {
+            put_page(k, id, Fn::kDoAnonymousPage);
+          }
+        }
+      }
+      mmap_read_unlock(k, c);
+      f.pc = kAccess;
+      return StepResult::kStep;
+    }
+    case kAfterFault:
+      mmap_read_unlock(k, c);
+      f.pc = kAccess;
+      return StepResult::kContinue;
+  }
+  return StepResult::kStep;
+}
+
+StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kReuseOrCopy, kCopyData, kInstall, kFreeOld };
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kReuseOrCopy: {
+      // Entered from handle_pte_fault() with the PTL held.
+      if (!(mm.pte[f.va] == f.orig_pte)) {
+        Emit(k, c, StepId::kWpCopyAbort, kNoOffset, f.page);
+        return Finish(c, 0);
+      }
+      if (f.page != kZeroPage) {
+        // v5.16: reuse only if we hold the only reference and mapping.
+        Page& p = page_checked(k, f.page, Fn::kDoWpPage);
+        if (p.refcount == 1 && !p.locked && p.mapcount == 1) {
+          Emit(k, c, StepId::kWpReuse, kNoOffset, f.page);
+          mm.pte[f.va].writable = true;
+          return Finish(c, 0);
+        }
+        get_page(k, f.page, Fn::kDoWpPage);
+      }
+      Emit(k, c, StepId::kWpCopyStart, kNoOffset, f.page);
+      f.pc = kCopyData;
+      return StepResult::kStep;
+    }
+    case kCopyData: {
+      // wp_page_copy(): allocate and copy without the PTL.
+      f.page2 = alloc_page(k);
+      Emit(k, c, StepId::kWpCopyData, kNoOffset, f.page2);
+      if (f.page2 != kNoPage) {
+        Page& n = k.pages[f.page2];
+        n.data = f.page == kZeroPage ? 0 : page_checked(k, f.page, Fn::kDoWpPage).data;
+        n.uptodate = true;
+        n.swapbacked = true;
+        f.pc = kInstall;
+      } else {
+        f.ret = 0;
+        f.pc = kFreeOld;
+      }
+      return StepResult::kStep;
+    }
+    case kInstall: {
+      if (!(mm.pte[f.va] == f.orig_pte)) {
+        Emit(k, c, StepId::kWpCopyAbort, kNoOffset, f.page2);
+        put_page(k, f.page2, Fn::kDoWpPage);
+        f.ret = 0;
+      } else {
+        Emit(k, c, StepId::kWpCopyInstall, kNoOffset, f.page2, k.pages[f.page2].data);
+        Page& n = k.pages[f.page2];
+        n.mapcount = 1;
+        n.lru = true;
+        n.dirty = true;
+        mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, f.page2, kNoOffset};
+        if (f.page != kZeroPage) {
+          --page_checked(k, f.page, Fn::kDoWpPage).mapcount;  // page_remove_rmap()
+          put_page(k, f.page, Fn::kDoWpPage);                 // the mapping's reference
+        }
+        f.ret = 1;  // page_copied
+      }
+      f.pc = kFreeOld;
+      return StepResult::kStep;
+    }
+    case kFreeOld: {
+      if (f.page == kZeroPage) return Return(c, 0);
+      Emit(k, c, StepId::kWpFreeOld, kNoOffset, f.page);
+      Page& p = page_checked(k, f.page, Fn::kDoWpPage);
+      // free_swap_cache() after a copy (f4c4a3f48480, "free idle swap cache
+      // page after COW").
+      if (f.ret == 1 && p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
+        try_to_free_swap(k, c, f.page);
+        unlock_page(k, f.page, Fn::kFreeSwapCache);
+      }
+      put_page(k, f.page, Fn::kDoWpPage);
+      return Finish(c, 0);
+    }
+  }
+  return StepResult::kStep;
+}
+
+StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
+  // Locals: offset = the entry, page = the page to map, page2 = swapcache (the
+  // page came from the swap cache), flag = need_clear_cache (6.8+ pin).
+  enum : uint8_t {
+    kLookup, kSkipCheck, kPin, kAfterSkipRead, kAfterReadahead, kLockPage, kPtl, kClear
+  };
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kLookup: {
+      // get_swap_device() (v5.14+), then lookup_swap_cache(). Nothing between
+      // them can change what the lookup sees, so they are one step.
+      ++k.si.users;
+      const PageId cached = k.swap_cache[f.offset];
+      Emit(k, c, StepId::kLookupSwapCache, f.offset, cached);
+      if (cached != kNoPage) {
+        get_page(k, cached, Fn::kLookupSwapCache);
+        f.page = f.page2 = cached;
+        f.pc = kLockPage;
+      } else {
+        f.pc = kSkipCheck;
+      }
+      return StepResult::kStep;
+    }
+    case kSkipCheck: {
+      // data_race(si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(entry) == 1
+      const bool skip = k.si.sync_io && swap_count(k.si.swap_map[f.offset]) == 1;
+      Emit(k, c, StepId::kSkipCheck, f.offset, kNoPage, skip);
+      if (!skip) {
+        Call(c, f, kAfterReadahead, Fn::kSwapinReadahead, f.offset, kNoPage);
+        return StepResult::kStep;
+      }
+      if (!k.knob(Knob::kSkipSwapcacheUnpinned)) {
+        f.pc = kPin;
+        return StepResult::kStep;
+      }
+      break;  // skip the swap cache, unpinned (before 13ddaf26be32)
+    }
+    case kPin: {
+      // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
+      if (swapcache_prepare(k, f.offset) != 0) {
+        Emit(k, c, StepId::kSkipPinBusy, f.offset, kNoPage);
+        put_swap_device(k);
+        Return(c, 0);
+        return Yield(k, c);  // schedule_timeout_uninterruptible(1); retry the fault
+      }
+      Emit(k, c, StepId::kSkipPin, f.offset, kNoPage);
+      f.flag = true;
+      break;
+    }
+    case kAfterSkipRead:
+      k.pages[f.page].private_offset = kNoOffset;  // set_page_private(page, 0)
+      f.pc = kLockPage;
+      return StepResult::kContinue;
+    case kAfterReadahead:
+      f.page = f.page2 = c.ret_page;
+      if (f.page != kNoPage) {
+        f.pc = kLockPage;
+        return StepResult::kContinue;
+      }
+      // No page: the entry was freed under us, or no memory.
+      Emit(k, c, StepId::kDoSwapPageOom, f.offset, kNoPage);
+      put_swap_device(k);
+      return Finish(c, 0);
+    case kLockPage: {
+      Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
+      if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
+      p.locked = true;
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      Emit(k, c, StepId::kLockPage, f.offset, f.page);
+      // The page lock keeps PageSwapCache and page_private stable, so the
+      // recheck is part of this step.
+      if (f.page2 != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
+        unlock_page(k, f.page, Fn::kDoSwapPage);  // out_page
+        put_page(k, f.page, Fn::kDoSwapPage);
+        put_swap_device(k);
+        return Finish(c, 0);
+      }
+      f.pc = kPtl;
+      return StepResult::kStep;
+    }
+    case kPtl: {
+      Pte& pte = mm.pte[f.va];
+      Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
+      if (!(pte == f.orig_pte)) {  // out_nomap
+        Emit(k, c, StepId::kPteChanged, f.offset, f.page);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
+        put_page(k, f.page, Fn::kDoSwapPage);
+      } else {
+        Emit(k, c, StepId::kPteSameInstall, f.offset, f.page, p.data);
+        if (!p.uptodate) {
+          Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
+                 "page %d is not uptodate at pte_same (SIGBUS)", f.page);
+        }
+        bool writable = false;
+        if (f.write) {
+          // reuse_swap_page(): the page can be written in place when no other
+          // mapping or swap reference exists; it then leaves the swap cache.
+          const int count = p.mapcount + (p.swapcache
+                                              ? swap_count(k.si.swap_map[p.private_offset])
+                                              : 0);
+          if (count == 1 && p.swapcache && !p.writeback) {
+            delete_from_swap_cache(k, c, f.page);
+            p.dirty = true;
+          }
+          writable = count <= 1;
+        }
+        pte = Pte{Pte::Kind::kPresent, writable, f.page, kNoOffset};
+        ++p.mapcount;  // page_add_anon_rmap(): the lookup's reference maps it
+        if (f.page2 == kNoPage) p.lru = true;
+        CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
+        swap_free(k, c, f.offset);
+        if (vm_swap_full(k)) try_to_free_swap(k, c, f.page);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
+      }
+      if (f.flag) {
+        f.pc = kClear;
+        return StepResult::kStep;
+      }
+      put_swap_device(k);
+      return Finish(c, 0);
+    }
+    case kClear:
+      Emit(k, c, StepId::kSwapcacheClear, f.offset, kNoPage);
+      swapcache_clear(k, c, f.offset);
+      put_swap_device(k);
+      return Finish(c, 0);
+  }
+  // Skip the swap cache: read into a private page (the pin, if any, is held).
+  f.page = alloc_page(k);
+  f.page2 = kNoPage;
+  if (f.page == kNoPage) {
+    c.ret_page = kNoPage;
+    f.pc = kAfterReadahead;
+    return StepResult::kStep;
+  }
+  Page& p = k.pages[f.page];
+  p.locked = true;  // __SetPageLocked()
+  p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+  p.swapbacked = true;
+  p.private_offset = f.offset;  // "To provide entry to swap_readpage()"
+  Call(c, f, kAfterSkipRead, Fn::kSwapReadpage, f.offset, f.page);
+  return StepResult::kStep;
+}
+
+StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kLock, kZap, kTryReclaim, kFreeSwapCache };
+  Mm& mm = k.mms[c.mm];
+  auto finish = [&] {
+    mm.mmap_writer = false;  // mmap_write_unlock()
+    return Finish(c, 0);
+  };
+  switch (f.pc) {
+    case kLock:
+      if (mm.mmap_writer || mm.mmap_readers > 0) return Block(c, Wait::Kind::kMmapWrite, c.mm);
+      mm.mmap_writer = true;
+      Emit(k, c, StepId::kMmapWriteLock, kNoOffset, kNoPage);
+      f.pc = kZap;
+      return StepResult::kStep;
+    case kZap: {
+      const Pte pte = mm.pte[f.va];
+      Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
+      mm.pte[f.va] = Pte{};
+      mm.logical[f.va] = 0;  // the address is mapped again, fresh
+      if (pte.kind == Pte::Kind::kSwap) {
+        // free_swap_and_cache(): __swap_entry_free() under the PTL; if only
+        // the cache is left, try to reclaim it in a later step.
+        f.offset = pte.offset;
+        if (k.si.swap_map[f.offset] == 0) {
+          Report(k, Oracle::kSwapCount, Fn::kFreeSwapAndCache, ObjectKind::kSwapSlot, true,
+                 "free_swap_and_cache of an unused swap offset entry %d", f.offset);
+          return finish();
+        }
+        swap_free(k, c, f.offset);
+        if (k.si.swap_map[f.offset] == SWAP_HAS_CACHE) {
+          f.pc = kTryReclaim;
+          return StepResult::kStep;
+        }
+        return finish();
+      }
+      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
+        --page_checked(k, pte.page, Fn::kZapPteRange).mapcount;  // page_remove_rmap()
+        f.page = pte.page;
+        f.pc = kFreeSwapCache;
+        return StepResult::kStep;
+      }
+      return finish();
+    }
+    case kTryReclaim: {
+      // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL)
+      const PageId cached = k.swap_cache[f.offset];
+      Emit(k, c, StepId::kZapTryReclaim, f.offset, cached);
+      if (cached != kNoPage) {
+        get_page(k, cached, Fn::kFreeSwapAndCache);
+        if (trylock_page(k, c, cached)) {
+          if (k.pages[cached].mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
+          unlock_page(k, cached, Fn::kFreeSwapAndCache);
+        }
+        put_page(k, cached, Fn::kFreeSwapAndCache);
+      }
+      return finish();
+    }
+    case kFreeSwapCache: {
+      // tlb_finish_mmu() -> free_pages_and_swap_cache() -> free_swap_cache()
+      Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, f.page);
+      Page& p = page_checked(k, f.page, Fn::kFreeSwapCache);
+      if (p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
+        try_to_free_swap(k, c, f.page);
+        unlock_page(k, f.page, Fn::kFreeSwapCache);
+      }
+      put_page(k, f.page, Fn::kFreeSwapCache);
+      return finish();
+    }
+  }
+  return StepResult::kStep;
+}
+
+StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
+  Mm& parent = k.mms[c.mm];
+  if (parent.mmap_writer || parent.mmap_readers > 0) {
+    return Block(c, Wait::Kind::kMmapWrite, c.mm);
+  }
+  const int child_id = f.i;
+  Emit(k, c, StepId::kFork, kNoOffset, kNoPage, static_cast<Token>(child_id));
+  Mm& child = k.mms[child_id];
+  if (child_id == c.mm || child.alive) {
+    Return(c, -1);  // the schedule asked for an mm that already exists
+    return StepResult::kStep;
+  }
+  child = Mm{};
+  child.alive = true;
+  for (int va = 0; va < kMaxVas; ++va) {
+    Pte& src = parent.pte[va];
+    child.logical[va] = parent.logical[va];
+    if (src.kind == Pte::Kind::kSwap) {
+      if (swap_duplicate(k, src.offset) < 0) {  // copy_nonpresent_pte(): -EIO
+        Report(k, Oracle::kSwapCount, Fn::kCopyPteRange, ObjectKind::kSwapSlot, true,
+               "fork: swap_duplicate(%d) failed for a live swap PTE", src.offset);
+        break;
+      }
+    } else if (src.kind == Pte::Kind::kPresent && src.page != kZeroPage) {
+      // copy_present_pte(): share the page, write-protect both (COW).
+      get_page(k, src.page, Fn::kCopyPteRange);
+      ++k.pages[src.page].mapcount;
+      src.writable = false;
+    }
+    child.pte[va] = src;
+  }
+  return Finish(c, 0);
+}
+
+}  // namespace swapfuzz

@@ -1,0 +1,40 @@
+// mm/memory.c: user access, page faults, unmapping and fork.
+//
+// Step machines (see model/step.h), modelled on v5.16 unless a knob restores
+// older code or the fixed code of a later release. Simplifications, each kept
+// because no swap-path race in the catalogue depends on it:
+//  - the hardware fault and handle_pte_fault()'s lockless orig_pte read are one
+//    step;
+//  - lock_page_or_retry() is a plain sleeping lock_page();
+//  - a write fault that do_swap_page() maps read-only returns, and the retried
+//    access takes the do_wp_page() fault;
+//  - munmap holds mmap_lock for write across the zap (the kernel downgrades it),
+//    and the address is at once mapped again as fresh anonymous memory, so a
+//    later access faults in a zero page.
+
+#ifndef SWAPFUZZ_MODEL_MM_MEMORY_H_
+#define SWAPFUZZ_MODEL_MM_MEMORY_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+// A user read or write of one address (op read / write). Frame: va, write.
+StepResult user_access(Kernel& k, Cpu& c, Frame& f);
+
+// do_wp_page(): write fault on a present read-only PTE. Frame: va, orig_pte.
+StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
+
+// do_swap_page(): fault on a swap PTE. Frame: va, write, orig_pte.
+StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
+
+// munmap() of one address: zap_pte_range() and the tlb-batched frees.
+StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
+
+// fork(): copy_page_range() of the task's mm into mm `arg` (one step: both
+// page table locks and mmap_lock for write are held throughout).
+StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_MM_MEMORY_H_

@@ -1,0 +1,137 @@
+#include "model/mm/swap_state.h"
+
+namespace swapfuzz {
+
+void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
+  Page& p = page_checked(k, id, Fn::kAddToSwapCache);
+  // "Only the context which have set SWAP_HAS_CACHE flag would call
+  // add_to_swap_cache()": the slot must be reserved and have no page yet.
+  if (!(k.si.swap_map[off] & SWAP_HAS_CACHE) || k.swap_cache[off] != kNoPage) {
+    Report(k, Oracle::kSwapCache, Fn::kAddToSwapCache, ObjectKind::kSwapSlot, true,
+           "add_to_swap_cache of page %d at offset %d without owning it (map 0x%02x, cached "
+           "page %d)",
+           id, off, k.si.swap_map[off], k.swap_cache[off]);
+  }
+  if (!p.locked || p.swapcache || !p.swapbacked) {
+    Report(k, Oracle::kPageState, Fn::kAddToSwapCache, ObjectKind::kPage, true,
+           "add_to_swap_cache: page %d must be locked, swapbacked and not in the cache", id);
+  }
+  ++p.refcount;
+  p.swapcache = true;
+  p.private_offset = off;
+  k.swap_cache[off] = id;
+}
+
+void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
+  Page& p = page_checked(k, id, Fn::kDeleteFromSwapCache);
+  const Offset off = p.private_offset;
+  if (!p.locked || !p.swapcache || p.writeback || off == kNoOffset ||
+      k.swap_cache[off] != id) {
+    Report(k, Oracle::kSwapCache, Fn::kDeleteFromSwapCache, ObjectKind::kPage, true,
+           "delete_from_swap_cache: page %d (offset %d) is not a locked swap cache page", id,
+           off);
+    return;
+  }
+  // __delete_from_swap_cache() under the xa lock, then put_swap_page().
+  k.swap_cache[off] = kNoPage;
+  p.swapcache = false;
+  p.private_offset = kNoOffset;
+  put_swap_page(k, c, off);
+  put_page(k, id, Fn::kDeleteFromSwapCache);
+}
+
+StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kFind, kPrepare, kInsert, kRead };
+  switch (f.pc) {
+    case kFind: {
+      // get_swap_device(); find_get_page(); put_swap_device()
+      const PageId cached = k.swap_cache[f.offset];
+      Emit(k, c, StepId::kFindGetPage, f.offset, cached);
+      if (cached != kNoPage) {
+        get_page(k, cached, Fn::kReadSwapCacheAsync);
+        return Finish(c, 0, cached);
+      }
+      // A freed slot parked in a slots cache: nothing to read.
+      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.slots_cache_size > 0) {
+        return Finish(c, 0, kNoPage);
+      }
+      f.page = alloc_page(k);
+      if (f.page == kNoPage) {
+        return Finish(c, 0, kNoPage);
+      }
+      f.pc = kPrepare;
+      return StepResult::kStep;
+    }
+    case kPrepare: {
+      const int err = swapcache_prepare(k, f.offset);
+      if (err == 0) {
+        Emit(k, c, StepId::kPrepare, f.offset, f.page);
+        f.pc = kInsert;
+        return StepResult::kStep;
+      }
+      Emit(k, c, StepId::kPrepareBusy, f.offset, f.page, static_cast<Token>(-err));
+      put_page(k, f.page, Fn::kReadSwapCacheAsync);
+      f.page = kNoPage;
+      if (err != -17) {
+        return Finish(c, 0, kNoPage);
+      }
+      // -EEXIST: another context owns SWAP_HAS_CACHE but has not inserted its
+      // page yet. schedule_timeout_uninterruptible(1), then look again.
+      if (++c.retries > k.config.max_retries) {
+        Report(k, Oracle::kLiveness, Fn::kReadSwapCacheAsync, ObjectKind::kSwapSlot, true,
+               "swapcache_prepare(%d) kept failing with -EEXIST", f.offset);
+      }
+      f.pc = kFind;
+      return Yield(k, c);
+    }
+    case kInsert: {
+      Page& p = page_checked(k, f.page, Fn::kReadSwapCacheAsync);
+      p.locked = true;  // __SetPageLocked() on a page no one else sees yet
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      p.swapbacked = true;
+      Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
+      add_to_swap_cache(k, f.page, f.offset);
+      p.lru = true;  // lru_cache_add()
+      Call(c, f, kRead, Fn::kSwapReadpage, f.offset, f.page);
+      return StepResult::kStep;
+    }
+    case kRead:
+      return Return(c, 0, f.page);
+  }
+  return StepResult::kStep;
+}
+
+StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kStart, kNext, kAfterRead, kTarget, kDone };
+  const int window = 1 << k.config.page_cluster;
+  switch (f.pc) {
+    case kStart:
+      // swap_cluster_readahead(): the aligned window, skipping the header.
+      f.i = static_cast<int16_t>(f.offset & ~(window - 1));
+      if (f.i == 0) f.i = 1;
+      f.pc = kNext;
+      return StepResult::kContinue;
+    case kNext: {
+      const int end = (f.offset | (window - 1));
+      if (f.i > end || f.i >= k.si.nslots) {
+        f.pc = kTarget;
+        return StepResult::kContinue;
+      }
+      return Call(c, f, kAfterRead, Fn::kReadSwapCacheAsync, f.i, kNoPage);
+    }
+    case kAfterRead:
+      ++f.i;
+      f.pc = kNext;
+      if (c.ret_page == kNoPage) return StepResult::kContinue;
+      Emit(k, c, StepId::kReadaheadPut, static_cast<Offset>(f.i - 1), c.ret_page);
+      put_page(k, c.ret_page, Fn::kSwapinReadahead);
+      return StepResult::kStep;
+    case kTarget:
+      return Call(c, f, kDone, Fn::kReadSwapCacheAsync, f.offset, kNoPage);
+    case kDone:
+      return Return(c, 0, c.ret_page);
+  }
+  return StepResult::kStep;
+}
+
+}  // namespace swapfuzz

@@ -1,0 +1,138 @@
+#include "model/mm/vmscan.h"
+
+namespace swapfuzz {
+namespace {
+
+// keep_locked / keep: unlock if we hold the lock, putback_lru_page().
+StepResult Keep(Kernel& k, Cpu& c, Frame& f, bool locked) {
+  if (locked) {
+    // activate_locked: "Not a candidate for swapping, so reclaim swap space."
+    Page& p = k.pages[f.page];
+    if (p.swapcache && vm_swap_full(k)) try_to_free_swap(k, c, f.page);
+    unlock_page(k, f.page, Fn::kShrinkPageList);
+  }
+  page_checked(k, f.page, Fn::kShrinkPageList).lru = true;
+  put_page(k, f.page, Fn::kShrinkPageList);
+  return Finish(c, 0);
+}
+
+// The next PTE still mapping the page, searched like an rmap walk.
+bool NextMapping(const Kernel& k, PageId page, int* mm_out, int* va_out) {
+  for (int mm = 0; mm < kMaxMms; ++mm) {
+    if (!k.mms[mm].alive) continue;
+    for (int va = 0; va < kMaxVas; ++va) {
+      const Pte& pte = k.mms[mm].pte[va];
+      if (pte.kind == Pte::Kind::kPresent && pte.page == page) {
+        *mm_out = mm;
+        *va_out = va;
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
+}  // namespace
+
+StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kIsolate, kTrylock, kAddToSwap, kInsert, kUnmap, kPageout, kAfterWrite,
+                   kRelock, kRemove };
+  switch (f.pc) {
+    case kIsolate: {
+      const Pte pte = k.mms[c.mm].pte[f.va];
+      const bool candidate = pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage &&
+                             k.pages[pte.page].lru;
+      Emit(k, c, StepId::kIsolate, kNoOffset, candidate ? pte.page : kNoPage);
+      if (!candidate) return Finish(c, 0);
+      f.page = pte.page;
+      Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
+      p.lru = false;  // isolate_lru_page() takes a reference
+      ++p.refcount;
+      f.pc = kTrylock;
+      return StepResult::kStep;
+    }
+    case kTrylock: {
+      Emit(k, c, StepId::kTrylock, k.pages[f.page].private_offset, f.page);
+      if (!trylock_page(k, c, f.page)) return Keep(k, c, f, false);
+      const Page& p = k.pages[f.page];
+      if (p.writeback) return Keep(k, c, f, true);
+      f.pc = p.swapcache ? kUnmap : kAddToSwap;
+      return StepResult::kStep;
+    }
+    case kAddToSwap: {
+      // add_to_swap() -> get_swap_page(): the slot comes reserved with
+      // SWAP_HAS_CACHE, which makes us the one context that may insert it.
+      f.offset = get_swap_page(k, c);
+      Emit(k, c, StepId::kAddToSwap, f.offset, f.page);
+      if (f.offset == kNoOffset) return Keep(k, c, f, true);
+      f.pc = kInsert;
+      return StepResult::kStep;
+    }
+    case kInsert:
+      Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
+      add_to_swap_cache(k, f.page, f.offset);
+      k.pages[f.page].dirty = true;  // set_page_dirty()
+      f.pc = kUnmap;
+      return StepResult::kStep;
+    case kUnmap: {
+      // try_to_unmap(): one PTE per step, each under its PTL.
+      int mm = 0, va = 0;
+      if (!NextMapping(k, f.page, &mm, &va)) {
+        f.pc = kPageout;
+        return StepResult::kContinue;
+      }
+      Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
+      const Offset off = p.private_offset;
+      Emit(k, c, StepId::kUnmap, off, f.page, static_cast<Token>(mm * kMaxVas + va));
+      if (swap_duplicate(k, off) < 0) return Keep(k, c, f, true);  // restore the PTE
+      k.mms[mm].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
+      --p.mapcount;
+      put_page(k, f.page, Fn::kShrinkPageList);
+      return StepResult::kStep;
+    }
+    case kPageout: {
+      Page& p = page_checked(k, f.page, Fn::kPageout);
+      f.offset = p.private_offset;
+      if (!p.dirty) {  // PAGE_CLEAN: the device already holds this data
+        f.pc = kRemove;
+        return StepResult::kContinue;
+      }
+      Emit(k, c, StepId::kPageoutStart, f.offset, f.page);
+      // is_page_cache_freeable(): only our isolation ref and the cache's.
+      if (p.refcount != 2) return Keep(k, c, f, true);
+      p.dirty = false;  // clear_page_dirty_for_io()
+      Call(c, f, kAfterWrite, Fn::kSwapWritepage, f.offset, f.page);
+      return StepResult::kStep;
+    }
+    case kAfterWrite:
+      // PAGE_SUCCESS on a synchronous device: try to free the page now.
+      f.pc = kRelock;
+      return StepResult::kContinue;
+    case kRelock: {
+      Emit(k, c, StepId::kRelock, f.offset, f.page);
+      if (!trylock_page(k, c, f.page)) return Keep(k, c, f, false);
+      const Page& p = k.pages[f.page];
+      if (p.dirty || p.writeback) return Keep(k, c, f, true);
+      f.pc = kRemove;
+      return StepResult::kStep;
+    }
+    case kRemove: {
+      // __remove_mapping(): freeze the refcount at 2 under the xa lock, then
+      // __delete_from_swap_cache() and put_swap_page().
+      Page& p = page_checked(k, f.page, Fn::kRemoveMapping);
+      Emit(k, c, StepId::kRemoveMapping, f.offset, f.page);
+      if (!p.swapcache || p.refcount != 2 || p.dirty) return Keep(k, c, f, true);
+      k.swap_cache[f.offset] = kNoPage;
+      p.swapcache = false;
+      p.private_offset = kNoOffset;
+      put_swap_page(k, c, f.offset);
+      unlock_page(k, f.page, Fn::kShrinkPageList);
+      p.refcount = 1;  // the frozen references: the cache's is gone, ours goes now
+      put_page(k, f.page, Fn::kShrinkPageList);
+      return Finish(c, 0);
+    }
+  }
+  return StepResult::kStep;
+}
+
+}  // namespace swapfuzz

@@ -1,0 +1,20 @@
+// mm/vmscan.c: reclaim of one anonymous page, as shrink_page_list() does it.
+//
+// The op `reclaim va` models kswapd or direct reclaim picking the page mapped
+// at va off the LRU: isolate, trylock, add_to_swap, try_to_unmap one PTE per
+// step, pageout() -> swap_writepage(), then __remove_mapping() for a
+// synchronous write. Modelled on v5.16.
+
+#ifndef SWAPFUZZ_MODEL_MM_VMSCAN_H_
+#define SWAPFUZZ_MODEL_MM_VMSCAN_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+// Frame: va.
+StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_MM_VMSCAN_H_

@@ -1,0 +1,37 @@
+// The general oracles that look at the whole machine.
+//
+// Oracles that fire inside a path (data integrity at a mapping, swap_map
+// underflow, unlocking an unlocked page, use of a freed page) are reported where
+// the kernel would WARN or BUG, in the paths themselves. The checks here run
+// between steps and at quiescence. None of them knows about any knob.
+
+#ifndef SWAPFUZZ_MODEL_ORACLES_H_
+#define SWAPFUZZ_MODEL_ORACLES_H_
+
+#include "model/kernel.h"
+
+namespace swapfuzz {
+
+// Swap-cache consistency for the offset the last step touched:
+// swap_cache[X] == P implies P is live, has PG_swapcache, page_private(P) == X,
+// and swap_map[X] has SWAP_HAS_CACHE.
+void CheckAfterStep(Kernel& k);
+
+// Every unfinished CPU is blocked: names what each waits for.
+void ReportDeadlock(Kernel& k);
+
+// At quiescence (all programs done, slots caches drained):
+//  - each offset's swap count equals the swap PTEs that hold it, SWAP_HAS_CACHE
+//    is set exactly when a swap cache page exists, and inuse_pages counts the
+//    used offsets;
+//  - a free offset holds nothing in zram (unless a free notify was missed, the
+//    leak zram itself counts in miss_free);
+//  - no page is left locked, and every live page's references are its mappings
+//    plus the swap cache's;
+//  - every address holds the value last written to it, wherever it now lives:
+//    a mapped page, the swap cache, or the device.
+void CheckQuiescent(Kernel& k);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_ORACLES_H_

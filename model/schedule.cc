@@ -1,0 +1,126 @@
+#include "model/schedule.h"
+
+#include "absl/strings/str_cat.h"
+
+namespace swapfuzz {
+
+absl::Status Validate(const Schedule& s) {
+  if (s.cpus.empty() || s.cpus.size() > kMaxCpus) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("cpus: need 1 to ", kMaxCpus, " programs, have ", s.cpus.size()));
+  }
+  for (size_t i = 0; i < s.cpus.size(); ++i) {
+    const CpuProgram& p = s.cpus[i];
+    const std::string where = absl::StrCat("cpus[", i, "]");
+    if (p.mm >= kMaxMms) return absl::InvalidArgumentError(absl::StrCat(where, ".mm out of range"));
+    if (p.ops.size() > kMaxOpsPerCpu) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(where, ".ops: at most ", kMaxOpsPerCpu, " operations"));
+    }
+    for (size_t j = 0; j < p.ops.size(); ++j) {
+      const Op& op = p.ops[j];
+      const std::string at = absl::StrCat(where, ".ops[", j, "]");
+      if (op.kind >= OpKind::kCount) return absl::InvalidArgumentError(at + ": unknown op");
+      if (op.va >= kMaxVas) return absl::InvalidArgumentError(at + ".va out of range");
+      if (op.kind == OpKind::kFork && op.arg >= kMaxMms) {
+        return absl::InvalidArgumentError(at + ".child out of range");
+      }
+    }
+  }
+  const ScheduleConfig& c = s.config;
+  if (c.nslots < 2 || c.nslots > kMaxSlots) {
+    return absl::InvalidArgumentError(absl::StrCat("config.nslots: 2 to ", kMaxSlots));
+  }
+  if (c.page_cluster < 0 || c.page_cluster > 3) {
+    return absl::InvalidArgumentError("config.page_cluster: 0 to 3");
+  }
+  if (c.slots_cache_size < 0 || c.slots_cache_size > kMaxSlotsCache) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("config.slots_cache_size: 0 to ", kMaxSlotsCache));
+  }
+  for (size_t i = 0; i < s.decisions.size(); ++i) {
+    if (s.decisions[i].cpu >= s.cpus.size()) {
+      return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].cpu out of range"));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApplyKnob(RunConfig& config, const KnobOverride& knob) {
+  const std::optional<Knob> k = KnobByName(knob.name);
+  if (!k) return absl::InvalidArgumentError(absl::StrCat("unknown knob '", knob.name, "'"));
+  config.knobs.Set(*k, knob.on);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
+                                  const std::string& profile_override) {
+  const std::string& name = profile_override.empty() ? config.profile : profile_override;
+  const Profile* profile = ProfileByName(name);
+  if (profile == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat("unknown profile '", name, "'"));
+  }
+  RunConfig out;
+  out.knobs = profile->knobs;
+  for (const KnobOverride& k : config.knobs) {
+    if (absl::Status s = ApplyKnob(out, k); !s.ok()) return s;
+  }
+  out.nslots = static_cast<int16_t>(config.nslots);
+  out.page_cluster = static_cast<uint8_t>(config.page_cluster);
+  out.slots_cache_size = static_cast<uint8_t>(config.slots_cache_size);
+  out.zram_empty_read_fatal = config.zram_empty_read_fatal;
+  return out;
+}
+
+int SegmentDecider::Pick(uint32_t runnable, int current, const Kernel&) {
+  while (index_ < segments_.size()) {
+    const Segment& seg = segments_[index_];
+    if ((runnable >> seg.cpu) & 1u) return seg.cpu;
+    ++index_;  // its CPU cannot run: the segment ends early
+    taken_ = 0;
+  }
+  return DefaultPick(runnable, current);
+}
+
+void SegmentDecider::Executed(int cpu, StepId step) {
+  if (index_ >= segments_.size()) return;
+  const Segment& seg = segments_[index_];
+  if (cpu != seg.cpu) return;
+  ++taken_;
+  const bool done = seg.through ? *seg.through == step : (seg.steps != 0 && taken_ >= seg.steps);
+  if (done) {
+    ++index_;
+    taken_ = 0;
+  }
+}
+
+std::vector<Segment> SegmentsFromPicks(const std::vector<uint8_t>& picks) {
+  std::vector<Segment> out;
+  for (uint8_t cpu : picks) {
+    if (!out.empty() && out.back().cpu == cpu && out.back().steps < UINT16_MAX) {
+      ++out.back().steps;
+    } else {
+      out.push_back(Segment{cpu, 1, std::nullopt});
+    }
+  }
+  return out;
+}
+
+absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& schedule,
+                                         const std::string& profile_override, bool keep_trace,
+                                         int64_t break_at_step) {
+  if (absl::Status s = Validate(schedule); !s.ok()) return s;
+  absl::StatusOr<RunConfig> config = Resolve(schedule.config, profile_override);
+  if (!config.ok()) return config.status();
+  executor.Reset(*config, schedule.cpus);
+  SegmentDecider decider(schedule.decisions);
+  ReplayOutput out;
+  RunOptions options;
+  options.trace = keep_trace ? &out.trace : nullptr;
+  options.break_at_step = break_at_step;
+  out.result = executor.Run(decider, options);
+  if (out.result.finding != nullptr) out.finding = *out.result.finding;
+  return out;
+}
+
+}  // namespace swapfuzz

@@ -1,0 +1,102 @@
+// A schedule: everything needed to replay one run exactly.
+//
+// It holds the configuration (a profile, knob overrides, sizes), one program
+// per CPU, and the interleaving decisions. Decisions are segments "run CPU c
+// for n steps" or "run CPU c through step S"; a segment whose CPU cannot run
+// ends early. Once the segments are used up, DefaultPick() finishes the run.
+// Saved schedules are JSON (replay/schedule_io.h, docs/schedule-format.md).
+
+#ifndef SWAPFUZZ_MODEL_SCHEDULE_H_
+#define SWAPFUZZ_MODEL_SCHEDULE_H_
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "model/executor.h"
+
+namespace swapfuzz {
+
+struct KnobOverride {
+  std::string name;
+  bool on = false;
+  friend bool operator==(const KnobOverride&, const KnobOverride&) = default;
+};
+
+struct ScheduleConfig {
+  std::string profile = "mainline";
+  std::vector<KnobOverride> knobs;
+  int nslots = 16;
+  int page_cluster = 1;
+  int slots_cache_size = 0;
+  bool zram_empty_read_fatal = false;
+  friend bool operator==(const ScheduleConfig&, const ScheduleConfig&) = default;
+};
+
+struct Segment {
+  uint8_t cpu = 0;
+  uint16_t steps = 0;               // 0 with `through` unset: until the CPU blocks or ends
+  std::optional<StepId> through;    // stop after the CPU executes this step
+  friend bool operator==(const Segment&, const Segment&) = default;
+};
+
+// What a recorded run produced; replay --verify compares against it.
+struct Expectation {
+  std::string signature;  // empty: no finding
+  uint64_t trace_hash = 0;
+  uint64_t steps = 0;
+  friend bool operator==(const Expectation&, const Expectation&) = default;
+};
+
+struct Schedule {
+  std::string description;
+  ScheduleConfig config;
+  std::vector<CpuProgram> cpus;
+  std::vector<Segment> decisions;
+  std::optional<Expectation> expected;
+};
+
+// Checks every bound the executor relies on. Errors name the field.
+absl::Status Validate(const Schedule& schedule);
+
+// The run configuration for `config`, with `profile_override` (if non-empty)
+// replacing its profile. Unknown profile or knob names are errors.
+absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
+                                  const std::string& profile_override = "");
+
+// Follows a schedule's segments, then DefaultPick().
+class SegmentDecider final : public Decider {
+ public:
+  explicit SegmentDecider(const std::vector<Segment>& segments) : segments_(segments) {}
+  int Pick(uint32_t runnable, int current, const Kernel& k) override;
+  void Executed(int cpu, StepId step) override;
+
+ private:
+  const std::vector<Segment>& segments_;
+  size_t index_ = 0;
+  uint32_t taken_ = 0;  // steps taken in the current segment
+};
+
+// Run-length encodes a list of picks (one CPU per step) as segments.
+std::vector<Segment> SegmentsFromPicks(const std::vector<uint8_t>& picks);
+
+struct ReplayOutput {
+  RunResult result;
+  std::optional<Finding> finding;  // a copy, valid after the executor is reused
+  std::vector<TraceEvent> trace;
+};
+
+// Validates, resolves and runs a schedule on `executor`.
+absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& schedule,
+                                         const std::string& profile_override = "",
+                                         bool keep_trace = false, int64_t break_at_step = -1);
+
+// Applies one knob override on top of a resolved configuration.
+absl::Status ApplyKnob(RunConfig& config, const KnobOverride& knob);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_SCHEDULE_H_

@@ -1,0 +1,135 @@
+#include "model/step.h"
+
+#include <cstdio>
+
+namespace swapfuzz {
+
+void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page, Token detail) {
+  TraceEvent e;
+  e.step = k.step;
+  e.cpu = static_cast<int8_t>(CpuIndex(k, c));
+  e.tid = c.tid;
+  e.id = step;
+  e.offset = offset;
+  e.page = page;
+  e.detail = detail;
+  k.trace_hash.Add(e);
+  k.emitted = true;
+  k.last_step = step;
+  k.last_offset = offset;
+  if (k.trace != nullptr) k.trace->push_back(e);
+}
+
+void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal, const char* fmt,
+            ...) {
+  Findings& f = k.findings;
+  if (!fatal) ++f.diagnostics;
+  // Once a run has failed, later reports are consequences of the first.
+  if (f.fatal) return;
+  if (fatal) f.fatal = true;
+  if (f.nkept == Findings::kMaxKept) {
+    if (!fatal) return;
+    f.nkept = Findings::kMaxKept - 1;  // the fatal one always fits
+  }
+  Finding& out = f.kept[f.nkept++];
+  out.oracle = oracle;
+  out.function = fn;
+  out.object = object;
+  out.fatal = fatal;
+  out.cpu = k.current_cpu;
+  out.step = k.step;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(out.message.data(), out.message.size(), fmt, ap);
+  va_end(ap);
+}
+
+StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, PageId page) {
+  caller.pc = resume_pc;
+  Frame& f = c.frames[c.depth++];
+  f = Frame{};
+  f.fn = fn;
+  f.offset = offset;
+  f.page = page;
+  f.va = caller.va;
+  f.write = caller.write;
+  return StepResult::kContinue;
+}
+
+StepResult Return(Cpu& c, int16_t ret, PageId page) {
+  --c.depth;
+  c.ret = ret;
+  c.ret_page = page;
+  return StepResult::kContinue;
+}
+
+StepResult Block(Cpu& c, Wait::Kind kind, int16_t id) {
+  c.wait.kind = kind;
+  c.wait.id = id;
+  return StepResult::kBlocked;
+}
+
+StepResult Yield(Kernel& k, Cpu& c) {
+  c.wait.kind = Wait::Kind::kYield;
+  c.wait.epoch = k.progress;
+  return StepResult::kStep;
+}
+
+PageId alloc_page(Kernel& k) {
+  if (k.next_page == kMaxPages) return kNoPage;
+  const PageId id = k.next_page++;
+  Page& p = k.pages[id];
+  p = Page{};
+  p.allocated = true;
+  p.refcount = 1;
+  return id;
+}
+
+Page& page_checked(Kernel& k, PageId id, Fn fn) {
+  Page& p = k.pages[id];
+  if (p.freed) {
+    Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kPage, true,
+           "page %d used after it was freed", id);
+  }
+  return p;
+}
+
+void get_page(Kernel& k, PageId id, Fn fn) { ++page_checked(k, id, fn).refcount; }
+
+void put_page(Kernel& k, PageId id, Fn fn) {
+  Page& p = page_checked(k, id, fn);
+  if (--p.refcount > 0) return;
+  if (p.refcount < 0) {
+    Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
+           "page %d refcount dropped below zero", id);
+    return;
+  }
+  // free_pages_check(): a page must not be freed while locked or in the cache.
+  if (p.locked || p.swapcache || p.mapcount > 0) {
+    Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
+           "page %d freed while %s", id,
+           p.locked ? "locked" : p.swapcache ? "in the swap cache" : "mapped");
+  }
+  p.freed = true;
+  p.lru = false;
+}
+
+bool trylock_page(Kernel& k, Cpu& c, PageId id) {
+  Page& p = page_checked(k, id, Fn::kNone);
+  if (p.locked) return false;
+  p.locked = true;
+  p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+  return true;
+}
+
+void unlock_page(Kernel& k, PageId id, Fn fn) {
+  Page& p = page_checked(k, id, fn);
+  if (!p.locked) {
+    Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
+           "unlock_page on unlocked page %d", id);
+  }
+  p.locked = false;
+  p.lock_owner = -1;
+}
+
+}  // namespace swapfuzz

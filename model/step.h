@@ -1,0 +1,101 @@
+// What a modelled kernel function may do inside one step, shared by every path.
+//
+// A path is a function `StepResult fn(Kernel&, Cpu&, Frame&)` that switches on
+// frame.pc and performs exactly one atomic step per call:
+//   - kStep: it did one atomic step (and emitted it); the scheduler picks next.
+//   - kContinue: it only moved local state (frame pc, a call or a return); the
+//     executor runs the next piece at once, in the same scheduling slot.
+//   - kBlocked: it needs a sleeping lock that is held. It changed nothing but
+//     cpu.wait; the CPU is not runnable until the wait is satisfied.
+// Spinlocks are never held across steps: a spinlock critical section is one step.
+
+#ifndef SWAPFUZZ_MODEL_STEP_H_
+#define SWAPFUZZ_MODEL_STEP_H_
+
+#include <cstdarg>
+
+#include "model/kernel.h"
+
+namespace swapfuzz {
+
+enum class StepResult : uint8_t { kStep, kContinue, kBlocked };
+
+// Records the step in the trace (when one is attached) and in the trace hash.
+void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page,
+          Token detail = 0);
+
+// Reports an oracle violation at the current step.
+void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal,
+            const char* fmt, ...) __attribute__((format(printf, 6, 7)));
+
+// Pushes a callee frame; its first step runs next. The caller resumes at
+// `resume_pc` when the callee returns.
+StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset,
+                PageId page);
+// Pops the current frame, leaving `ret` and `page` for the caller.
+StepResult Return(Cpu& c, int16_t ret, PageId page = kNoPage);
+// Return() at the end of a step that did atomic work: the slot ends here.
+inline StepResult Finish(Cpu& c, int16_t ret, PageId page = kNoPage) {
+  Return(c, ret, page);
+  return StepResult::kStep;
+}
+
+StepResult Block(Cpu& c, Wait::Kind kind, int16_t id);
+// schedule_timeout_uninterruptible() / cond_resched() in a retry loop: the CPU
+// runs again once another CPU has made progress, or when nothing else can run.
+StepResult Yield(Kernel& k, Cpu& c);
+
+inline int CpuIndex(const Kernel& k, const Cpu& c) {
+  return static_cast<int>(&c - k.cpus.data());
+}
+
+// --- page frames (mm/page_alloc.c, mm/swap.c, mm/filemap.c) ---
+
+// alloc_page(): a fresh frame with one reference, or kNoPage when the run's
+// frame budget is spent (the allocation failure paths then run).
+PageId alloc_page(Kernel& k);
+// The page, checking that it was not freed (use-after-free oracle).
+Page& page_checked(Kernel& k, PageId id, Fn fn);
+void get_page(Kernel& k, PageId id, Fn fn);
+void put_page(Kernel& k, PageId id, Fn fn);
+bool trylock_page(Kernel& k, Cpu& c, PageId id);
+void unlock_page(Kernel& k, PageId id, Fn fn);
+
+// --- swap_map primitives (mm/swapfile.c); each is called inside a step ---
+
+inline uint8_t swap_count(uint8_t map) { return map & ~SWAP_HAS_CACHE; }
+// __swap_duplicate(): 0, or -ENOENT (free slot), -EEXIST (cache already owned).
+int swap_duplicate(Kernel& k, Offset off);
+int swapcache_prepare(Kernel& k, Offset off);
+// swap_free(): drop one count; frees the slot through free_swap_slot() at 0.
+void swap_free(Kernel& k, Cpu& c, Offset off);
+// put_swap_page(): drop SWAP_HAS_CACHE; frees the slot at 0.
+void put_swap_page(Kernel& k, Cpu& c, Offset off);
+// swapcache_clear() (6.8+): drop the skip-swapcache pin.
+void swapcache_clear(Kernel& k, Cpu& c, Offset off);
+// vm_swap_full(): more than half the device in use.
+bool vm_swap_full(const Kernel& k);
+// try_to_free_swap(): page locked; drops the swap cache copy if no PTE
+// references the slot any more. Returns true if it did.
+bool try_to_free_swap(Kernel& k, Cpu& c, PageId id);
+// swapcache_free_entries(): the batch free under si->lock.
+void swapcache_free_entries(Kernel& k, const Offset* offsets, int n);
+
+// --- mm/swap_slots.c ---
+Offset get_swap_page(Kernel& k, Cpu& c);
+void free_swap_slot(Kernel& k, Cpu& c, Offset off);
+void drain_slots_cache_cpu(Kernel& k, Cpu& c);
+
+// --- swap cache (mm/swap_state.c) ---
+// add_to_swap_cache(): the caller must own SWAP_HAS_CACHE for `off`.
+void add_to_swap_cache(Kernel& k, PageId id, Offset off);
+void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id);
+
+// --- zram (drivers/block/zram/zram_drv.c) ---
+void zram_free_page(Kernel& k, Offset index);
+// zram_slot_free_notify(): trylock; a busy slot counts a miss_free.
+void zram_slot_free_notify(Kernel& k, Offset index);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_STEP_H_

@@ -1,0 +1,39 @@
+// Basic identifiers and fixed capacities shared by every part of the model.
+//
+// The model keeps all kernel state in fixed-size arrays so that a run allocates
+// nothing, resetting is a plain copy, and the whole state is a value that can be
+// snapshotted (exhaustive search) or printed from gdb.
+
+#ifndef SWAPFUZZ_MODEL_TYPES_H_
+#define SWAPFUZZ_MODEL_TYPES_H_
+
+#include <cstdint>
+
+namespace swapfuzz {
+
+// Capacities. A schedule that asks for more is rejected by Schedule validation.
+inline constexpr int kMaxCpus = 4;         // CPU contexts, one task each
+inline constexpr int kMaxMms = 4;          // address spaces (fork creates more)
+inline constexpr int kMaxVas = 8;          // virtual pages per address space
+inline constexpr int kMaxSlots = 32;       // swap offsets, including header slot 0
+inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
+inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
+inline constexpr int kMaxFrames = 6;       // depth of nested kernel calls
+inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
+
+using PageId = int16_t;
+using Offset = int16_t;  // swap offset in the (single) swap device, 0 is the header
+using Token = uint64_t;  // page contents: 0 is a zero-filled page
+
+inline constexpr PageId kNoPage = -1;
+// The shared zero page that a read fault on an empty PTE maps (do_anonymous_page).
+inline constexpr PageId kZeroPage = -2;
+inline constexpr Offset kNoOffset = -1;
+
+// swap_map byte encoding, as in include/linux/swap.h.
+inline constexpr uint8_t SWAP_HAS_CACHE = 0x40;
+inline constexpr uint8_t SWAP_MAP_MAX = 0x3e;
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_TYPES_H_
