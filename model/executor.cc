@@ -157,6 +157,7 @@ StepResult Executor::StepCpu(int cpu) {
 RunResult Executor::Run(Decider& decider, const RunOptions& options) {
   Kernel& k = kernel_;
   k.trace = options.trace;
+  k.coverage = options.coverage;
   int current = -1;
   while (!k.findings.fatal) {
     const uint32_t runnable = RunnableMask();
@@ -191,6 +192,7 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
     if (all_done) Quiesce();
   }
   k.trace = nullptr;
+  k.coverage = nullptr;
   RunResult result;
   result.steps = k.step;
   result.trace_hash = k.trace_hash.value();

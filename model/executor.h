@@ -60,6 +60,8 @@ struct RunOptions {
   std::vector<TraceEvent>* trace = nullptr;
   // The CPU of every executed step is appended here when set.
   std::vector<uint8_t>* picks = nullptr;
+  // Interleaving features of the run are added here when set.
+  InterleavingCoverage* coverage = nullptr;
   // Called (non-inlined hook) before this step executes; -1 for never.
   int64_t break_at_step = -1;
 };

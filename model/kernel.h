@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "model/config.h"
+#include "model/coverage.h"
 #include "model/finding.h"
 #include "model/knobs.h"
 #include "model/steps.h"
@@ -175,6 +176,8 @@ struct Kernel {
   TraceHash trace_hash{};
   // Events are appended here when a caller attaches a list (replay, tests).
   std::vector<TraceEvent>* trace = nullptr;
+  // Interleaving features are recorded here when a fuzzer attaches one.
+  InterleavingCoverage* coverage = nullptr;
 
   bool knob(Knob k) const { return config.knobs.Has(k); }
 };

@@ -19,7 +19,7 @@ namespace swapfuzz {
 #define SWAPFUZZ_KNOBS(X)                                                         \
   X(kFreeNotifyOnRead, "free_notify_on_read", "e914d8f00391",                     \
     "mm: fix unexpected zeroed page mapping with zram swap",                      \
-    "v4.15 .. v5.17 (fixed in v5.18; stable 4.14+)",                              \
+    "v4.15 .. v5.17 (fixed in v5.18-rc3; stable 4.19.242, 5.4, 5.10, 5.15, 5.17.4)",                              \
     "swap_readpage() calls swap_slot_free_notify() once a read from a "           \
     "SWP_SYNCHRONOUS_IO device completes, so zram drops its copy as soon as one " \
     "reader has the page in RAM. With CLONE_VM threads a count of 1 does not "    \
@@ -27,13 +27,13 @@ namespace swapfuzz {
     "the emptied zram slot and maps a zero-filled page.")                         \
   X(kFreeNotifySharedSlot, "free_notify_shared_slot", "5df373e95689",             \
     "mm/page_io.c: do not free shared swap slots",                                \
-    "v4.15 .. v5.4-rc4 (fixed in v5.4)",                                          \
+    "v4.15 .. v5.3 (fixed in v5.4; stable 4.19, 5.3)",                                          \
     "swap_slot_free_notify() discards the device copy without checking that "     \
     "the slot has a single user. A forked child that shares the slot and "        \
     "already missed the swap cache then reads the discarded slot.")               \
   X(kSkipSwapcacheUnpinned, "skip_swapcache_unpinned", "13ddaf26be32",            \
     "mm/swap: fix race when skipping swapcache",                                  \
-    "v4.15 .. v6.7 (fixed in v6.8; CVE-2024-26759)",                              \
+    "v4.15 .. v6.7 (fixed in v6.8; stable 6.1, 6.6; CVE-2024-26759)",                              \
     "do_swap_page() reads a SWP_SYNCHRONOUS_IO slot into a private page without " \
     "pinning the entry with swapcache_prepare(). Another thread can map its own " \
     "copy, free the slot, and have it reallocated to the same PTE, so the "       \

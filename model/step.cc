@@ -18,6 +18,7 @@ void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page, Toke
   k.last_step = step;
   k.last_offset = offset;
   if (k.trace != nullptr) k.trace->push_back(e);
+  if (k.coverage != nullptr) k.coverage->Hit(e.cpu, step, offset, page);
 }
 
 void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal, const char* fmt,

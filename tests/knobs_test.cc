@@ -1,0 +1,63 @@
+#include "model/knobs.h"
+
+#include <set>
+#include <string>
+
+#include <gtest/gtest.h>
+
+namespace swapfuzz {
+namespace {
+
+TEST(KnobsTest, CatalogueEntriesAreComplete) {
+  std::set<std::string_view> names, hashes;
+  for (const KnobInfo& info : AllKnobs()) {
+    SCOPED_TRACE(std::string(info.name));
+    EXPECT_EQ(&InfoFor(info.knob), &info);
+    EXPECT_EQ(KnobByName(info.name), info.knob);
+    EXPECT_EQ(info.fix_hash.size(), 12u);
+    EXPECT_FALSE(info.fix_title.empty());
+    EXPECT_NE(info.affected.find("fixed in"), std::string_view::npos);
+    EXPECT_GT(info.description.size(), 80u);
+    EXPECT_TRUE(names.insert(info.name).second);
+    EXPECT_TRUE(hashes.insert(info.fix_hash).second);
+  }
+  EXPECT_FALSE(KnobByName("no_such_knob").has_value());
+}
+
+TEST(KnobsTest, ProfilesMatchReleases) {
+  struct Case {
+    std::string_view profile;
+    Knob knob;
+    bool set;
+  };
+  // A knob is set in a profile exactly when that release predates the fix.
+  const Case cases[] = {
+      {"v5.16", Knob::kFreeNotifyOnRead, true},       // fixed in v5.18
+      {"v5.16", Knob::kFreeNotifySharedSlot, false},  // fixed in v5.4
+      {"v5.16", Knob::kSkipSwapcacheUnpinned, true},  // fixed in v6.8
+      {"v6.3", Knob::kFreeNotifyOnRead, false},
+      {"v6.3", Knob::kSkipSwapcacheUnpinned, true},
+      {"mainline", Knob::kFreeNotifyOnRead, false},
+      {"mainline", Knob::kSkipSwapcacheUnpinned, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
+    const Profile* p = ProfileByName(c.profile);
+    ASSERT_NE(p, nullptr);
+    EXPECT_EQ(p->knobs.Has(c.knob), c.set);
+  }
+  EXPECT_EQ(ProfileByName("mainline")->knobs, KnobSet{});
+  EXPECT_EQ(ProfileByName("v9.99"), nullptr);
+}
+
+TEST(KnobsTest, KnobSetSetsAndClears) {
+  KnobSet s;
+  s.Set(Knob::kSkipSwapcacheUnpinned, true);
+  EXPECT_TRUE(s.Has(Knob::kSkipSwapcacheUnpinned));
+  EXPECT_FALSE(s.Has(Knob::kFreeNotifyOnRead));
+  s.Set(Knob::kSkipSwapcacheUnpinned, false);
+  EXPECT_EQ(s, KnobSet{});
+}
+
+}  // namespace
+}  // namespace swapfuzz
