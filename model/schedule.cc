@@ -1,5 +1,7 @@
 #include "model/schedule.h"
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 
 namespace swapfuzz {
@@ -22,8 +24,8 @@ absl::Status Validate(const Schedule& s) {
       const std::string at = absl::StrCat(where, ".ops[", j, "]");
       if (op.kind >= OpKind::kCount) return absl::InvalidArgumentError(at + ": unknown op");
       if (op.va >= kMaxVas) return absl::InvalidArgumentError(at + ".va out of range");
-      if (op.kind == OpKind::kFork && op.arg >= kMaxMms) {
-        return absl::InvalidArgumentError(at + ".child out of range");
+      if (op.arg >= std::max(OpArgLimit(op.kind), 1)) {
+        return absl::InvalidArgumentError(at + ".arg out of range");
       }
     }
   }

@@ -28,8 +28,14 @@ constexpr std::array<StepInfo, static_cast<size_t>(StepId::kCount)> kSteps = {{
 #undef SWAPFUZZ_STEP_INFO
 }};
 
-constexpr std::array<std::string_view, static_cast<size_t>(OpKind::kCount)> kOps = {{
-#define SWAPFUZZ_OP_INFO(e, name) name,
+struct OpInfo {
+  std::string_view name;
+  bool takes_va;
+  int arg_limit;
+};
+
+constexpr std::array<OpInfo, static_cast<size_t>(OpKind::kCount)> kOps = {{
+#define SWAPFUZZ_OP_INFO(e, name, va, arg) {name, va, arg},
     SWAPFUZZ_OPS(SWAPFUZZ_OP_INFO)
 #undef SWAPFUZZ_OP_INFO
 }};
@@ -62,11 +68,13 @@ std::optional<StepId> StepByName(std::string_view name) {
   return std::nullopt;
 }
 
-std::string_view OpName(OpKind op) { return kOps[static_cast<size_t>(op)]; }
+std::string_view OpName(OpKind op) { return kOps[static_cast<size_t>(op)].name; }
+bool OpTakesVa(OpKind op) { return kOps[static_cast<size_t>(op)].takes_va; }
+int OpArgLimit(OpKind op) { return kOps[static_cast<size_t>(op)].arg_limit; }
 
 std::optional<OpKind> OpByName(std::string_view name) {
   for (size_t i = 0; i < kOps.size(); ++i) {
-    if (kOps[i] == name) return static_cast<OpKind>(i);
+    if (kOps[i].name == name) return static_cast<OpKind>(i);
   }
   return std::nullopt;
 }

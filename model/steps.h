@@ -14,6 +14,8 @@
 #include <optional>
 #include <string_view>
 
+#include "model/types.h"
+
 namespace swapfuzz {
 
 // X(enumerator, kernel function name, kernel source file)
@@ -126,17 +128,17 @@ enum class StepId : uint8_t {
       kCount
 };
 
-// X(enumerator, name)
-#define SWAPFUZZ_OPS(X)     \
-  X(kRead, "read")          \
-  X(kWrite, "write")        \
-  X(kReclaim, "reclaim")    \
-  X(kMunmap, "munmap")      \
-  X(kFork, "fork")          \
-  X(kDrainSlots, "drain_slots")
+// X(enumerator, name, takes a va, argument limit (0: no argument))
+#define SWAPFUZZ_OPS(X)                     \
+  X(kRead, "read", true, 0)                 \
+  X(kWrite, "write", true, 0)               \
+  X(kReclaim, "reclaim", true, 0)           \
+  X(kMunmap, "munmap", true, 0)             \
+  X(kFork, "fork", false, kMaxMms)          \
+  X(kDrainSlots, "drain_slots", false, 0)
 
 enum class OpKind : uint8_t {
-#define SWAPFUZZ_OP_ENUM(e, name) e,
+#define SWAPFUZZ_OP_ENUM(e, name, va, arg) e,
   SWAPFUZZ_OPS(SWAPFUZZ_OP_ENUM)
 #undef SWAPFUZZ_OP_ENUM
       kCount
@@ -151,6 +153,10 @@ std::string_view StepName(StepId step);
 std::optional<StepId> StepByName(std::string_view name);
 std::string_view OpName(OpKind op);
 std::optional<OpKind> OpByName(std::string_view name);
+// Whether the op names an address (Op::va), and the exclusive upper bound of
+// its argument (Op::arg; fork: the child mm), 0 when it takes none.
+bool OpTakesVa(OpKind op);
+int OpArgLimit(OpKind op);
 
 }  // namespace swapfuzz
 

@@ -28,7 +28,7 @@ TEST(ScheduleTest, ValidateRejectsOutOfRangeFields) {
       {"mm", [](Schedule& s) { s.cpus[0].mm = kMaxMms; }, "cpus[0].mm"},
       {"va", [](Schedule& s) { s.cpus[1].ops[0].va = kMaxVas; }, "cpus[1].ops[0].va"},
       {"fork child", [](Schedule& s) { s.cpus[0].ops[0] = MakeOp(OpKind::kFork, 0, kMaxMms); },
-       "child"},
+       "arg"},
       {"too many ops", [](Schedule& s) { s.cpus[0].ops.resize(kMaxOpsPerCpu + 1); }, "ops"},
       {"nslots", [](Schedule& s) { s.config.nslots = kMaxSlots + 1; }, "nslots"},
       {"page_cluster", [](Schedule& s) { s.config.page_cluster = 4; }, "page_cluster"},
