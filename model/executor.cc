@@ -145,6 +145,14 @@ StepResult Executor::StepCpu(int cpu) {
       }
       StartOp(c);
     }
+    // A task of an mm that fork has not created (yet) does nothing, in a
+    // step of its own so that replay sees it.
+    if (c.depth == 1 && c.frames[0].pc == 0 && !k.mms[c.mm].alive) {
+      Emit(k, c, StepId::kOpSkipped, kNoOffset, kNoPage, c.op_index);
+      c.depth = 0;
+      if (c.op_index + 1 >= c.n_ops) c.done = true;
+      return StepResult::kStep;
+    }
     Frame& f = c.top();
     const StepResult r = MachineFor(f.fn)(k, c, f);
     if (r != StepResult::kContinue) {

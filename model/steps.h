@@ -119,7 +119,7 @@ enum class Fn : uint8_t {
   X(kZapDone, kZapPteRange, "mmap_write_unlock")                            \
   X(kFork, kCopyPteRange, "copy ptes, swap_duplicate")                      \
   X(kDrain, kDrainSlotsCache, "swapcache_free_entries(slots_ret)")          \
-  X(kQuiesce, kExecutor, "quiescence")
+  X(kOpSkipped, kExecutor, "op skipped: its mm does not exist")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
