@@ -9,22 +9,99 @@ namespace {
 
 Op MakeOp(OpKind kind, uint8_t va = 0, uint8_t arg = 0) { return Op{kind, va, arg, 0}; }
 
-ReplayOutput MustRun(const Schedule& s) {
-  Executor ex;
-  absl::StatusOr<ReplayOutput> out = RunSchedule(ex, s, "", /*keep_trace=*/true);
-  EXPECT_TRUE(out.ok()) << out.status();
-  return *out;
+Schedule TwoThreadsOnOneEntry() {
+  Schedule s;
+  s.config.profile = "v5.16";
+  s.cpus = {CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
+                           MakeOp(OpKind::kRead), MakeOp(OpKind::kWrite)}},
+            CpuProgram{0, {MakeOp(OpKind::kRead), MakeOp(OpKind::kReclaim)}}};
+  s.decisions = {Segment{0, 13, {}}, Segment{0, 2, {}}, Segment{1, 3, {}}, Segment{0, 4, {}}};
+  return s;
 }
 
 TEST(ExecutorTest, SwapOutAndBackKeepsData) {
   Schedule s;
-  s.cpus.push_back(CpuProgram{0, {MakeOp(OpKind::kWrite, 0), MakeOp(OpKind::kReclaim, 0),
-                                  MakeOp(OpKind::kRead, 0), MakeOp(OpKind::kWrite, 0),
-                                  MakeOp(OpKind::kReclaim, 0), MakeOp(OpKind::kMunmap, 0)}});
-  ReplayOutput out = MustRun(s);
-  std::cerr << FormatTrace(out.trace);
-  EXPECT_FALSE(out.finding.has_value()) << out.finding->Signature() << " "
-                                        << out.finding->message.data();
+  s.cpus.push_back(CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
+                                  MakeOp(OpKind::kRead), MakeOp(OpKind::kWrite),
+                                  MakeOp(OpKind::kReclaim)}});
+  Executor ex;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(ex, s);
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(out->finding.has_value());
+  const Kernel& k = ex.kernel();
+  ASSERT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kSwap);
+  const Offset off = k.mms[0].pte[0].offset;
+  EXPECT_EQ(k.si.swap_map[off], 1);
+  EXPECT_EQ(k.zram.table[off].data, k.mms[0].logical[0]);
+  EXPECT_EQ(k.mms[0].logical[0], (Token{1} << 32) | 2);  // tid 1's second write
+}
+
+TEST(ExecutorTest, SameScheduleGivesTheSameTrace) {
+  const Schedule s = TwoThreadsOnOneEntry();
+  Executor a, b;
+  absl::StatusOr<ReplayOutput> x = RunSchedule(a, s, "", true);
+  absl::StatusOr<ReplayOutput> y = RunSchedule(b, s, "", true);
+  absl::StatusOr<ReplayOutput> z = RunSchedule(a, s, "", true);  // a reused executor
+  ASSERT_TRUE(x.ok() && y.ok() && z.ok());
+  EXPECT_GT(x->trace.size(), 20u);
+  EXPECT_EQ(FormatTrace(x->trace), FormatTrace(y->trace));
+  EXPECT_EQ(FormatTrace(x->trace), FormatTrace(z->trace));
+  EXPECT_EQ(x->result.trace_hash, y->result.trace_hash);
+  EXPECT_EQ(x->result.trace_hash, z->result.trace_hash);
+}
+
+TEST(ExecutorTest, DefaultPickKeepsTheCurrentCpu) {
+  struct Case {
+    uint32_t runnable;
+    int current;
+    int want;
+  };
+  const Case cases[] = {{0b0011, 1, 1}, {0b0011, -1, 0}, {0b0110, 0, 1}, {0b1000, 3, 3},
+                        {0b1010, 2, 1}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(testing::Message() << c.runnable << " " << c.current);
+    EXPECT_EQ(DefaultPick(c.runnable, c.current), c.want);
+  }
+}
+
+// Records what the executor offers; never picks a CPU it was not offered.
+class MaskRecorder final : public Decider {
+ public:
+  int Pick(uint32_t runnable, int current, const Kernel& k) override {
+    for (int i = 0; i < k.ncpus; ++i) {
+      const Wait& w = k.cpus[i].wait;
+      if (w.kind == Wait::Kind::kPageLock && k.pages[w.id].locked) {
+        ++blocked_seen;
+        if ((runnable >> i) & 1u) ++offered_while_blocked;
+      }
+    }
+    // CPU 1 until it has unmapped the page (holding its lock), then CPU 0,
+    // whose fault then finds the locked page in the swap cache.
+    const int prefer = unmapped ? 0 : 1;
+    return ((runnable >> prefer) & 1u) ? prefer : DefaultPick(runnable, current);
+  }
+  void Executed(int cpu, StepId step) override { unmapped |= step == StepId::kUnmap; }
+  bool unmapped = false;
+  int blocked_seen = 0;
+  int offered_while_blocked = 0;
+};
+
+TEST(ExecutorTest, BlockedCpusAreNotOffered) {
+  // CPU 1 reclaims the page CPU 0 then reads; while reclaim holds the page
+  // lock, CPU 0's fault is blocked in lock_page and must not be offered.
+  Schedule s;
+  s.config.profile = "mainline";
+  s.config.nslots = 4;
+  s.cpus = {CpuProgram{0, {MakeOp(OpKind::kRead)}},
+            CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim)}}};
+  Executor ex;
+  ex.Reset(*Resolve(s.config), s.cpus);
+  MaskRecorder d;
+  const RunResult r = ex.Run(d);
+  EXPECT_EQ(r.finding, nullptr);
+  EXPECT_GT(d.blocked_seen, 0);
+  EXPECT_EQ(d.offered_while_blocked, 0);
+  EXPECT_TRUE(ex.kernel().cpus[0].done && ex.kernel().cpus[1].done);
 }
 
 }  // namespace

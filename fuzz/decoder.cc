@@ -1,0 +1,85 @@
+#include "fuzz/decoder.h"
+
+#include <algorithm>
+
+namespace swapfuzz {
+namespace {
+
+constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
+                 U = OpKind::kMunmap, F = OpKind::kFork, D = OpKind::kDrainSlots,
+                 E = OpKind::kCount;
+
+// Reads and writes on few addresses make threads meet on the same entry;
+// reclaim makes the entries. Fork gives shared slots, munmap frees them.
+constexpr std::array<OpKind, 16> kZramOps = {R, R, R, R, W, W, W, C, C, C, C, U, F, F, D, E};
+
+const std::array<FuzzTarget, 2> kTargets = {{
+    {"zram", "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it",
+     ScheduleConfig{.profile = "v5.16"}, kZramOps},
+    {"mainline", "zram swap with every fix applied: expected clean (a regression guard)",
+     ScheduleConfig{.profile = "mainline"}, kZramOps},
+}};
+
+uint8_t ByteAt(std::span<const uint8_t> data, size_t i) { return i < data.size() ? data[i] : 0; }
+
+}  // namespace
+
+std::span<const FuzzTarget> AllTargets() { return kTargets; }
+
+const FuzzTarget* TargetByName(std::string_view name) {
+  for (const FuzzTarget& t : kTargets) {
+    if (t.name == name) return &t;
+  }
+  return nullptr;
+}
+
+void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Schedule& out) {
+  const uint8_t b0 = ByteAt(data, 0), b1 = ByteAt(data, 1), b2 = ByteAt(data, 2);
+  const int ncpus = 2 + (b0 & 3) % 3;
+  const int nvas = 2 + ((b0 >> 2) & 3);
+  out.config = target.base;
+  out.config.page_cluster = b1 & 1;
+  out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
+  out.config.nslots = 8 + 4 * ((b1 >> 2) & 3);
+  out.cpus.resize(ncpus);
+  for (int cpu = 0; cpu < ncpus; ++cpu) {
+    CpuProgram& prog = out.cpus[cpu];
+    prog.mm = (b2 >> cpu) & 1;
+    prog.ops.clear();
+    for (int i = 0; i < kOpsPerCpu; ++i) {
+      const size_t at = kHeaderBytes + (cpu * kOpsPerCpu + i) * 2;
+      const OpKind kind = target.op_table[ByteAt(data, at) & 15];
+      if (kind == OpKind::kCount) break;
+      const uint8_t operand = ByteAt(data, at + 1);
+      Op op;
+      op.kind = kind;
+      if (OpTakesVa(kind)) op.va = static_cast<uint8_t>(operand % nvas);
+      const int limit = OpArgLimit(kind);
+      if (kind == OpKind::kFork) {
+        op.arg = static_cast<uint8_t>(1 + (operand >> 4) % (kMaxMms - 1));  // a new mm
+      } else if (limit > 0) {
+        op.arg = static_cast<uint8_t>((operand >> 4) % limit);
+      }
+      prog.ops.push_back(op);
+    }
+  }
+  out.decisions.clear();
+  out.expected.reset();
+}
+
+std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data) {
+  if (data.size() <= kDecisionOffset) return {};
+  return data.subspan(kDecisionOffset);
+}
+
+int ByteDecider::Pick(uint32_t runnable, int current, const Kernel&) {
+  if (next_ >= bytes_.size()) return DefaultPick(runnable, current);
+  const uint8_t b = bytes_[next_++];
+  if (b < 0xc0 && current >= 0 && ((runnable >> current) & 1u)) return current;
+  int nth = (b & 0x3f) % __builtin_popcount(runnable);
+  uint32_t m = runnable;
+  while (nth-- > 0) m &= m - 1;
+  return __builtin_ctz(m);
+}
+
+}  // namespace swapfuzz

@@ -1,0 +1,72 @@
+// Decoding fuzzer bytes into schedules.
+//
+// Any byte string decodes to a valid schedule; decoding never fails, never
+// allocates in proportion to anything in the input, and a one-byte change
+// makes a local change: every field sits at a fixed offset.
+//
+// Layout of an input (missing bytes read as 0):
+//   [0]      CPUs: 2 + (b & 3) % 3; addresses used: 2 + (b >> 2 & 3)
+//   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
+//            swap offsets: 8 + 4 * (b >> 2 & 3)
+//   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it)
+//   [3]      reserved
+//   [4, 68)  programs: kMaxCpus x kOpsPerCpu ops of two bytes, [selector, operand]:
+//            selector & 15 indexes the target's op table (an end marker stops
+//            that CPU's program); operand % addresses is the va, and
+//            operand >> 4 the argument
+//   [68, ..) interleaving decisions, one byte each time the scheduler picks:
+//            below 0xc0 keeps the current CPU if it can run; otherwise, or when
+//            it cannot, picks among the runnable CPUs by (b & 0x3f) % count.
+//            Past the end, the default policy (DefaultPick) finishes the run.
+
+#ifndef SWAPFUZZ_FUZZ_DECODER_H_
+#define SWAPFUZZ_FUZZ_DECODER_H_
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+#include "model/schedule.h"
+
+namespace swapfuzz {
+
+inline constexpr int kOpsPerCpu = 8;
+inline constexpr size_t kHeaderBytes = 4;
+inline constexpr size_t kProgramBytes = kMaxCpus * kOpsPerCpu * 2;
+inline constexpr size_t kDecisionOffset = kHeaderBytes + kProgramBytes;
+
+// A family of kernels to fuzz: the profile, the device, and which operations
+// the programs draw from (OpKind::kCount in the table ends a program).
+struct FuzzTarget {
+  std::string_view name;
+  std::string_view description;
+  ScheduleConfig base;
+  std::array<OpKind, 16> op_table;
+};
+
+std::span<const FuzzTarget> AllTargets();
+const FuzzTarget* TargetByName(std::string_view name);
+
+// Decodes the configuration and programs of `data` into `out`, reusing its
+// vectors' storage. Decisions are not decoded here: ByteDecider reads them.
+void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Schedule& out);
+
+// The decision bytes of an input (possibly empty).
+std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data);
+
+// Picks CPUs from decision bytes as described above.
+class ByteDecider final : public Decider {
+ public:
+  explicit ByteDecider(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  int Pick(uint32_t runnable, int current, const Kernel& k) override;
+
+ private:
+  std::span<const uint8_t> bytes_;
+  size_t next_ = 0;
+};
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_FUZZ_DECODER_H_

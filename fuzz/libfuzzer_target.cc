@@ -1,0 +1,80 @@
+// The libFuzzer adapter: one source, built once per target with
+// SWAPFUZZ_TARGET set to the target's name (fuzz/CMakeLists.txt).
+//
+// On a fatal finding it writes the schedule as a JSON reproducer into
+// $SWAPFUZZ_ARTIFACTS (default ./swapfuzz-findings), one per signature, and
+// aborts so that libFuzzer saves the crash input as well. Interleaving features
+// go to libFuzzer's extra counters unless SWAPFUZZ_NO_COUNTERS is set, and the
+// structure-aware mutator (fuzz/mutator.h) runs unless SWAPFUZZ_NO_MUTATOR is
+// set; both switches exist to measure what each is worth.
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+
+#include "fuzz/mutator.h"
+#include "fuzz/runner.h"
+
+#ifndef SWAPFUZZ_TARGET
+#error "SWAPFUZZ_TARGET must name the fuzz target"
+#endif
+
+namespace {
+
+__attribute__((used, section("__libfuzzer_extra_counters")))
+uint8_t g_interleaving_counters[swapfuzz::InterleavingCoverage::kCounters];
+
+struct State {
+  swapfuzz::FuzzRunner runner{*swapfuzz::TargetByName(SWAPFUZZ_TARGET)};
+  swapfuzz::InterleavingCoverage coverage{g_interleaving_counters};
+  bool counters = std::getenv("SWAPFUZZ_NO_COUNTERS") == nullptr;
+  bool mutator = std::getenv("SWAPFUZZ_NO_MUTATOR") == nullptr;
+  std::string artifacts = std::getenv("SWAPFUZZ_ARTIFACTS") != nullptr
+                              ? std::getenv("SWAPFUZZ_ARTIFACTS")
+                              : "swapfuzz-findings";
+};
+
+State& GetState() {
+  static State* state = new State;
+  return *state;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  State& s = GetState();
+  const swapfuzz::Finding* f =
+      s.runner.Run({data, size}, s.counters ? &s.coverage : nullptr);
+  if (f == nullptr) return 0;
+  std::fprintf(stderr, "swapfuzz: FINDING %s at step %llu: %s\n", f->Signature().c_str(),
+               static_cast<unsigned long long>(f->step), f->message.data());
+  absl::StatusOr<swapfuzz::SavedReproducer> saved =
+      swapfuzz::SaveReproducer(s.runner, s.artifacts);
+  if (saved.ok()) {
+    std::fprintf(stderr, "swapfuzz: reproducer %s%s\n", saved->path.c_str(),
+                 saved->created ? "" : " (already saved for this signature)");
+  } else {
+    std::fprintf(stderr, "swapfuzz: could not save the reproducer: %s\n",
+                 std::string(saved.status().message()).c_str());
+  }
+  std::abort();
+}
+
+// Provided by libFuzzer; absent (null) in the standalone replayer.
+extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size)
+    __attribute__((weak));
+
+extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max_size,
+                                          unsigned int seed) {
+  // Half the time, or always when switched off, libFuzzer's own byte mutations.
+  if ((!GetState().mutator || seed % 2 == 0) && LLVMFuzzerMutate != nullptr) {
+    return LLVMFuzzerMutate(data, size, max_size);
+  }
+  return swapfuzz::MutateSchedule(data, size, max_size, seed / 2);
+}
+
+extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
+                                            const uint8_t* data2, size_t size2, uint8_t* out,
+                                            size_t max_out_size, unsigned int seed) {
+  return swapfuzz::CrossOverSchedules(data1, size1, data2, size2, out, max_out_size, seed);
+}

@@ -1,0 +1,30 @@
+// A structure-aware mutator for the input layout of fuzz/decoder.h.
+//
+// It edits the schedule an input decodes to rather than its bytes: it inserts,
+// deletes, reorders and retargets operations, and moves preemption points
+// among the decision bytes. Because every field sits at a fixed offset, the
+// edits are made in place and re-encoding is the identity. Engine-agnostic:
+// the libFuzzer adapter calls it from LLVMFuzzerCustomMutator, and falls back to
+// libFuzzer's own byte mutations part of the time.
+
+#ifndef SWAPFUZZ_FUZZ_MUTATOR_H_
+#define SWAPFUZZ_FUZZ_MUTATOR_H_
+
+#include <cstddef>
+#include <cstdint>
+
+namespace swapfuzz {
+
+// Mutates data[0, size) in place (growing it up to max_size) with one
+// structural edit chosen by `seed`; returns the new size. The same inputs and
+// seed always give the same result.
+size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed);
+
+// Crossover: programs from one parent, decisions from the other (or a CPU's
+// program swapped in), chosen by `seed`. Returns the size written to `out`.
+size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, size_t b_size,
+                          uint8_t* out, size_t max_out, uint32_t seed);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_FUZZ_MUTATOR_H_

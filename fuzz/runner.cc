@@ -1,0 +1,73 @@
+#include "fuzz/runner.h"
+
+#include <sys/stat.h>
+
+#include <cerrno>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "replay/schedule_io.h"
+
+namespace swapfuzz {
+
+FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
+  // Targets are built in; their base configuration always resolves.
+  base_ = *Resolve(target.base);
+  picks_.reserve(4096);
+}
+
+const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage) {
+  DecodePrograms(target_, data, schedule_);
+  ByteDecider decider(DecisionBytes(data));
+  return RunWith(decider, coverage);
+}
+
+const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* coverage) {
+  RunConfig config = base_;
+  config.nslots = static_cast<int16_t>(schedule_.config.nslots);
+  config.page_cluster = static_cast<uint8_t>(schedule_.config.page_cluster);
+  config.slots_cache_size = static_cast<uint8_t>(schedule_.config.slots_cache_size);
+  executor_.Reset(config, schedule_.cpus);
+  picks_.clear();
+  if (coverage != nullptr) coverage->Reset();
+  RunOptions options;
+  options.picks = &picks_;
+  options.coverage = coverage;
+  result_ = executor_.Run(decider, options);
+  return result_.finding;
+}
+
+Schedule FuzzRunner::LastSchedule() const {
+  Schedule s = schedule_;
+  s.description = absl::StrCat("found by the swapfuzz '", std::string(target_.name), "' target");
+  s.decisions = SegmentsFromPicks(picks_);
+  Expectation e;
+  if (result_.finding != nullptr) e.signature = result_.finding->Signature();
+  e.trace_hash = result_.trace_hash;
+  e.steps = result_.steps;
+  s.expected = e;
+  return s;
+}
+
+std::string SignatureFileStem(const std::string& signature) {
+  return absl::StrReplaceAll(signature, {{":", "__"}, {"/", "_"}});
+}
+
+absl::StatusOr<SavedReproducer> SaveReproducer(const FuzzRunner& runner, const std::string& dir) {
+  if (runner.last_result().finding == nullptr) {
+    return absl::FailedPreconditionError("the last run has no finding");
+  }
+  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
+    return absl::UnavailableError(absl::StrCat(dir, ": cannot create the directory"));
+  }
+  SavedReproducer out;
+  out.path = absl::StrCat(dir, "/", std::string(runner.target().name), "__",
+                          SignatureFileStem(runner.last_result().finding->Signature()), ".json");
+  struct stat st;
+  if (stat(out.path.c_str(), &st) == 0) return out;  // one per signature
+  if (absl::Status s = WriteScheduleFile(out.path, runner.LastSchedule()); !s.ok()) return s;
+  out.created = true;
+  return out;
+}
+
+}  // namespace swapfuzz
