@@ -71,7 +71,6 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.config = config;
   k.ncpus = static_cast<uint8_t>(programs.size());
   k.step = 0;
-  k.progress = 0;
   k.current_cpu = -1;
   k.next_page = 0;
   k.findings = Findings{};
@@ -105,7 +104,7 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   }
 }
 
-bool Executor::IsRunnable(const Cpu& c, bool strict) const {
+bool Executor::IsRunnable(const Cpu& c) const {
   const Kernel& k = kernel_;
   if (c.done) return false;
   switch (c.wait.kind) {
@@ -115,22 +114,46 @@ bool Executor::IsRunnable(const Cpu& c, bool strict) const {
     case Wait::Kind::kMmapRead: return !k.mms[c.wait.id].mmap_writer;
     case Wait::Kind::kMmapWrite:
       return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
-    case Wait::Kind::kYield: return !strict || k.progress > c.wait.epoch + 1;
+    case Wait::Kind::kYield: return true;  // RunnableMask() decides
   }
   return false;
 }
 
 uint32_t Executor::RunnableMask() const {
-  uint32_t strict = 0, weak = 0;
+  uint32_t others = 0, yielders = 0;
   for (int i = 0; i < kernel_.ncpus; ++i) {
     const Cpu& c = kernel_.cpus[i];
-    if (IsRunnable(c, true)) strict |= 1u << i;
-    else if (IsRunnable(c, false)) weak |= 1u << i;
+    if (!IsRunnable(c)) continue;
+    (c.wait.kind == Wait::Kind::kYield ? yielders : others) |= 1u << i;
   }
-  // A CPU that yielded in a retry loop runs again only once another CPU made
-  // progress, unless nothing else can run (then it spins, and its retry budget
-  // decides whether this is a livelock).
-  return strict != 0 ? strict : weak;
+  uint32_t mask = others;
+  for (int i = 0; i < kernel_.ncpus; ++i) {
+    // A yielder waits for the CPUs it yielded to, while they can still run.
+    if (((yielders >> i) & 1u) && (kernel_.cpus[i].wait.pending & others) == 0) mask |= 1u << i;
+  }
+  // Only yielders and none of them released: they spin, and their retry
+  // budgets tell a livelock from a wait.
+  return mask != 0 ? mask : yielders;
+}
+
+void Executor::AfterStep(int cpu) {
+  Kernel& k = kernel_;
+  for (int i = 0; i < k.ncpus; ++i) {
+    Cpu& c = k.cpus[i];
+    if (c.wait.kind != Wait::Kind::kYield) continue;
+    if (i == cpu && c.wait.fresh) {
+      c.wait.fresh = false;
+      uint32_t others = 0;
+      for (int j = 0; j < k.ncpus; ++j) {
+        if (j != cpu && IsRunnable(k.cpus[j]) && k.cpus[j].wait.kind != Wait::Kind::kYield) {
+          others |= 1u << j;
+        }
+      }
+      c.wait.pending = static_cast<uint8_t>(others);
+    } else {
+      c.wait.pending &= static_cast<uint8_t>(~(1u << cpu));
+    }
+  }
 }
 
 StepResult Executor::StepCpu(int cpu) {
@@ -189,7 +212,7 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
     current = cpu;
     if (!k.emitted) continue;  // the CPU only finished its program
     ++k.step;
-    ++k.progress;
+    AfterStep(cpu);
     if (options.picks != nullptr) options.picks->push_back(static_cast<uint8_t>(cpu));
     decider.Executed(cpu, k.last_step);
     CheckAfterStep(k);

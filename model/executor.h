@@ -92,7 +92,9 @@ class Executor {
 
  private:
   uint32_t RunnableMask() const;
-  bool IsRunnable(const Cpu& c, bool strict) const;
+  bool IsRunnable(const Cpu& c) const;
+  // Releases CPUs that yielded once the CPUs they yielded to have stepped.
+  void AfterStep(int cpu);
   // Runs CPU `cpu` until it completes one atomic step or blocks.
   StepResult StepCpu(int cpu);
   void Quiesce();

@@ -72,7 +72,7 @@ StepResult Block(Cpu& c, Wait::Kind kind, int16_t id) {
 
 StepResult Yield(Kernel& k, Cpu& c) {
   c.wait.kind = Wait::Kind::kYield;
-  c.wait.epoch = k.progress;
+  c.wait.fresh = true;
   return StepResult::kStep;
 }
 

@@ -106,3 +106,32 @@ TEST(ExecutorTest, BlockedCpusAreNotOffered) {
 
 }  // namespace
 }  // namespace swapfuzz
+
+namespace swapfuzz {
+namespace {
+
+// Two CPUs spin on -EEXIST in __read_swap_cache_async() while a third owns
+// SWAP_HAS_CACHE between swapcache_prepare() and add_to_swap_cache(). The
+// default policy prefers the lowest CPU, yet the owner must get to run: real
+// CPUs run in parallel, so a retry loop cannot starve it into a livelock.
+TEST(ExecutorTest, RetryLoopsDoNotStarveTheOwner) {
+  Schedule s;
+  s.config.profile = "v5.16";
+  s.config.page_cluster = 0;
+  s.cpus = {CpuProgram{0, {MakeOp(OpKind::kRead)}}, CpuProgram{0, {MakeOp(OpKind::kRead)}},
+            CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
+                           MakeOp(OpKind::kFork, 0, 1), MakeOp(OpKind::kRead)}}};
+  s.decisions = {Segment{2, 0, StepByName("swapcache_prepare: set SWAP_HAS_CACHE")},
+                 Segment{0, 0, StepByName("swapcache_prepare: -EEXIST, cond_resched")},
+                 Segment{1, 0, StepByName("swapcache_prepare: -EEXIST, cond_resched")}};
+  Executor ex;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(ex, s, "", true);
+  ASSERT_TRUE(out.ok());
+  EXPECT_FALSE(out->finding.has_value()) << out->finding->message.data();
+  int spins = 0;
+  for (const TraceEvent& e : out->trace) spins += e.id == StepId::kPrepareBusy;
+  EXPECT_GE(spins, 2);  // both spinners did wait on the owner
+}
+
+}  // namespace
+}  // namespace swapfuzz
