@@ -33,3 +33,25 @@ function(swapfuzz_program name)
   add_executable(${name} ${ARG_SRCS})
   target_link_libraries(${name} PRIVATE ${ARG_DEPS})
 endfunction()
+
+# swapfuzz_fuzz_target(name SOURCE src DEPS ...): <name>_fuzzer (libFuzzer, when
+# SWAPFUZZ_FUZZ is on) and <name>_replay (a standalone main that runs files or
+# directories through the same LLVMFuzzerTestOneInput, for gcc and ctest). If
+# corpus/<name>/ exists, ctest replays it.
+function(swapfuzz_fuzz_target name)
+  cmake_parse_arguments(ARG "" "SOURCE" "DEPS" ${ARGN})
+  add_executable(${name}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cc)
+  target_compile_definitions(${name}_replay PRIVATE SWAPFUZZ_TARGET="${name}")
+  target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
+  if(SWAPFUZZ_FUZZ)
+    add_executable(${name}_fuzzer ${ARG_SOURCE})
+    target_compile_definitions(${name}_fuzzer PRIVATE SWAPFUZZ_TARGET="${name}")
+    target_link_libraries(${name}_fuzzer PRIVATE ${ARG_DEPS})
+    separate_arguments(engine UNIX_COMMAND "${SWAPFUZZ_FUZZ_ENGINE}")
+    target_link_libraries(${name}_fuzzer PRIVATE ${engine})
+  endif()
+  if(EXISTS ${PROJECT_SOURCE_DIR}/corpus/${name})
+    add_test(NAME fuzz_corpus_${name}
+             COMMAND ${name}_replay ${PROJECT_SOURCE_DIR}/corpus/${name})
+  endif()
+endfunction()

@@ -1,0 +1,151 @@
+#!/usr/bin/env python3
+"""A fuzzing campaign over every swapfuzz target, ending in a table of findings.
+
+Each target runs for a bounded time on all cores (libFuzzer -fork). A finding
+makes the target write a JSON reproducer named by its signature into the
+target's findings directory (one per signature) and abort, which -fork
+survives. At the end every reproducer is replayed, attributed to the
+catalogue bug whose knob explains it (the finding disappears when that one knob
+is cleared), and listed with the time it was first found and the command that
+replays it.
+
+Usage: tools/campaign.py [--targets zram,mainline] [--seconds 60] [--jobs N]
+                         [--out campaign-out] [--build build-fuzz] [--cli build/bin/swapfuzz]
+"""
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3"}
+
+
+def parse_args():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--targets", default="zram,mainline",
+                   help="comma-separated targets (default: %(default)s)")
+    p.add_argument("--seconds", type=int, default=60, help="seconds per target (default: 60)")
+    p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="parallel fuzzing processes (default: all cores)")
+    p.add_argument("--out", default=os.path.join(ROOT, "campaign-out"),
+                   help="output directory (default: campaign-out/)")
+    p.add_argument("--build", default=os.path.join(ROOT, "build-fuzz"),
+                   help="build directory with the libFuzzer targets")
+    p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"),
+                   help="the swapfuzz program, for replay and attribution")
+    p.add_argument("--no-minimize", action="store_true",
+                   help="skip minimizing new reproducers")
+    return p.parse_args()
+
+
+def knob_names(cli):
+    """The catalogue's knob names, from `swapfuzz list-bugs --names`."""
+    out = subprocess.run([cli, "list-bugs", "--names"], capture_output=True, text=True)
+    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
+
+
+def attribute(cli, path, knobs):
+    """Knobs whose clearing alone makes the reproducer's finding go away."""
+    explained = []
+    for knob in knobs:
+        r = subprocess.run([cli, "replay", path, f"--knob={knob}=off"],
+                           capture_output=True, text=True)
+        if r.returncode == 0:
+            explained.append(knob)
+    return explained
+
+
+def fuzz_target(args, target):
+    binary = os.path.join(args.build, "bin", f"{target}_fuzzer")
+    if not os.path.exists(binary):
+        sys.exit(f"campaign: {binary} is missing; build with tools/build.sh fuzz")
+    tdir = os.path.join(args.out, target)
+    corpus = os.path.join(tdir, "corpus")
+    findings = os.path.join(tdir, "findings")
+    crashes = os.path.join(tdir, "crashes")
+    for d in (corpus, findings, crashes):
+        os.makedirs(d, exist_ok=True)
+    seeds = os.path.join(ROOT, "corpus", target)
+    cmd = [binary, f"-fork={args.jobs}", "-ignore_crashes=1", "-ignore_timeouts=1",
+           "-ignore_ooms=1", f"-max_total_time={args.seconds}",
+           f"-artifact_prefix={crashes}/", corpus]
+    if os.path.isdir(seeds):
+        cmd.append(seeds)
+    options = os.path.join(ROOT, "corpus", f"{target}.dict")
+    if os.path.exists(options):
+        cmd.append(f"-dict={options}")
+    env = dict(os.environ, SWAPFUZZ_ARTIFACTS=findings)
+    log = open(os.path.join(tdir, "fuzz.log"), "w")
+    start = time.time()
+    first_seen = {}
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env, cwd=tdir)
+    while proc.poll() is None:
+        time.sleep(2)
+        for name in sorted(os.listdir(findings)):
+            first_seen.setdefault(name, time.time() - start)
+        elapsed = time.time() - start
+        print(f"\r[{target}] {elapsed:5.0f}/{args.seconds}s  signatures {len(first_seen)}  "
+              f"corpus {len(os.listdir(corpus))}", end="", flush=True)
+    for name in sorted(os.listdir(findings)):
+        first_seen.setdefault(name, time.time() - start)
+    print()
+    log.close()
+    return [(target, os.path.join(findings, n), t) for n, t in sorted(first_seen.items())
+            if n.endswith(".json")]
+
+
+def signature_of(path):
+    with open(path) as f:
+        return json.load(f).get("expected", {}).get("signature", "?")
+
+
+def main():
+    args = parse_args()
+    targets = [t for t in args.targets.split(",") if t]
+    for t in targets:
+        if t not in TARGET_PROFILES:
+            sys.exit(f"campaign: unknown target '{t}' (known: {', '.join(TARGET_PROFILES)})")
+    if not os.path.exists(args.cli):
+        sys.exit(f"campaign: {args.cli} is missing; build with tools/build.sh")
+    os.makedirs(args.out, exist_ok=True)
+    knobs = knob_names(args.cli)
+    rows = []
+    for target in targets:
+        for target_name, path, seconds in fuzz_target(args, target):
+            replay = [args.cli, "replay", path, "--verify"]
+            ok = subprocess.run(replay, capture_output=True).returncode in (0, 1)
+            shown = path
+            if not args.no_minimize:
+                small = path[:-len(".json")] + ".min.json"
+                if not os.path.exists(small):
+                    subprocess.run([args.cli, "minimize", path, "-o", small],
+                                   capture_output=True)
+                if os.path.exists(small):
+                    shown = small
+            bug = ", ".join(attribute(args.cli, path, knobs)) or "-"
+            rows.append((target_name, signature_of(path), bug, f"{seconds:.0f}s",
+                         os.path.relpath(shown, ROOT), "yes" if ok else "NO"))
+    print()
+    if not rows:
+        print(f"No findings in {len(targets)} target(s).")
+        return 0
+    header = ("target", "signature", "catalogue bug (knob)", "first found", "reproducer",
+              "replays")
+    widths = [max(len(str(r[i])) for r in rows + [header]) for i in range(len(header))]
+    line = "  ".join(h.ljust(w) for h, w in zip(header, widths))
+    print(line)
+    print("-" * len(line))
+    for r in rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    print()
+    print(f"Replay one: {os.path.relpath(args.cli, ROOT)} replay <reproducer> --trace --diagram")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
