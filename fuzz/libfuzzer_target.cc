@@ -6,12 +6,20 @@
 // aborts so that libFuzzer saves the crash input as well. Interleaving features
 // go to libFuzzer's extra counters unless SWAPFUZZ_NO_COUNTERS is set, and the
 // structure-aware mutator (fuzz/mutator.h) runs unless SWAPFUZZ_NO_MUTATOR is
-// set; both switches exist to measure what each is worth.
+// set; both switches exist to measure what each is worth. SWAPFUZZ_PROFILE and
+// SWAPFUZZ_KNOBS ("name=on,name=off") replace the target's profile and knob
+// overrides, and SWAPFUZZ_HUNT=<knob> ignores findings that the knob does not
+// explain (they persist with the knob cleared), so one binary can hunt one
+// catalogue bug at a time even where several are reachable.
 
+#include <algorithm>
 #include <cstdio>
+#include <cstring>
+#include <optional>
 #include <cstdlib>
 #include <string>
 
+#include "absl/strings/str_split.h"
 #include "fuzz/mutator.h"
 #include "fuzz/runner.h"
 
@@ -24,8 +32,42 @@ namespace {
 __attribute__((used, section("__libfuzzer_extra_counters")))
 uint8_t g_interleaving_counters[swapfuzz::InterleavingCoverage::kCounters];
 
+swapfuzz::FuzzTarget ConfiguredTarget() {
+  swapfuzz::FuzzTarget t = *swapfuzz::TargetByName(SWAPFUZZ_TARGET);
+  if (const char* p = std::getenv("SWAPFUZZ_PROFILE")) t.base.profile = p;
+  if (const char* knobs = std::getenv("SWAPFUZZ_KNOBS")) {
+    t.base.knobs.clear();
+    for (absl::string_view item : absl::StrSplit(knobs, ',', absl::SkipEmpty())) {
+      std::pair<std::string, std::string> kv = absl::StrSplit(item, '=');
+      t.base.knobs.push_back({kv.first, kv.second != "off"});
+    }
+  }
+  if (!swapfuzz::Resolve(t.base).ok()) {
+    std::fprintf(stderr, "swapfuzz: bad SWAPFUZZ_PROFILE or SWAPFUZZ_KNOBS: %s\n",
+                 std::string(swapfuzz::Resolve(t.base).status().message()).c_str());
+    std::exit(2);
+  }
+  return t;
+}
+
+// The target with the hunted knob cleared, or nullopt when not hunting.
+std::optional<swapfuzz::FuzzTarget> WithoutHuntedKnob(const swapfuzz::FuzzTarget& t) {
+  const char* hunt = std::getenv("SWAPFUZZ_HUNT");
+  if (hunt == nullptr) return std::nullopt;
+  swapfuzz::FuzzTarget out = t;
+  out.base.knobs.push_back({hunt, false});
+  if (!swapfuzz::Resolve(out.base).ok()) {
+    std::fprintf(stderr, "swapfuzz: SWAPFUZZ_HUNT names no knob: %s\n", hunt);
+    std::exit(2);
+  }
+  return out;
+}
+
 struct State {
-  swapfuzz::FuzzRunner runner{*swapfuzz::TargetByName(SWAPFUZZ_TARGET)};
+  swapfuzz::FuzzTarget target = ConfiguredTarget();
+  swapfuzz::FuzzRunner runner{target};
+  std::optional<swapfuzz::FuzzTarget> control_target = WithoutHuntedKnob(target);
+  std::optional<swapfuzz::FuzzRunner> control;
   swapfuzz::InterleavingCoverage coverage{g_interleaving_counters};
   bool counters = std::getenv("SWAPFUZZ_NO_COUNTERS") == nullptr;
   bool mutator = std::getenv("SWAPFUZZ_NO_MUTATOR") == nullptr;
@@ -35,7 +77,11 @@ struct State {
 };
 
 State& GetState() {
-  static State* state = new State;
+  static State* state = [] {
+    State* s = new State;
+    if (s->control_target) s->control.emplace(*s->control_target);
+    return s;
+  }();
   return *state;
 }
 
@@ -46,6 +92,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const swapfuzz::Finding* f =
       s.runner.Run({data, size}, s.counters ? &s.coverage : nullptr);
   if (f == nullptr) return 0;
+  if (s.control) {
+    const swapfuzz::Finding* same = s.control->Run({data, size});
+    if (same != nullptr && same->Signature() == f->Signature()) return 0;  // not the hunted bug
+  }
   std::fprintf(stderr, "swapfuzz: FINDING %s at step %llu: %s\n", f->Signature().c_str(),
                static_cast<unsigned long long>(f->step), f->message.data());
   absl::StatusOr<swapfuzz::SavedReproducer> saved =
@@ -76,5 +126,13 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
 extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,
                                             const uint8_t* data2, size_t size2, uint8_t* out,
                                             size_t max_out_size, unsigned int seed) {
+  if (!GetState().mutator) {
+    // Switched off: a plain one-point splice, close to libFuzzer's own.
+    const size_t cut = std::min({size1, max_out_size, static_cast<size_t>(seed % (size1 + 1))});
+    const size_t rest = std::min(size2 > cut ? size2 - cut : 0, max_out_size - cut);
+    std::memcpy(out, data1, cut);
+    std::memcpy(out + cut, data2 + (size2 > cut ? cut : size2), rest);
+    return cut + rest;
+  }
   return swapfuzz::CrossOverSchedules(data1, size1, data2, size2, out, max_out_size, seed);
 }

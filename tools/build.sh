@@ -5,6 +5,8 @@
 #   tools/build.sh release    # Release into build/
 #   tools/build.sh debug      # Debug into build/
 #   tools/build.sh asan       # RelWithDebInfo + ASan/UBSan into build-asan/
+#   tools/build.sh fuzz       # the libFuzzer targets, Release, into build-fuzz/
+#   tools/build.sh fuzz-asan  # the libFuzzer targets with ASan/UBSan, into build-fuzz-asan/
 #
 # Any further arguments go to the cmake configure step (e.g. -DSWAPFUZZ_TESTS=OFF).
 # Programs land in <build dir>/bin/. Dependencies: tools/deps.sh.
@@ -18,8 +20,12 @@ case "$kind" in
   release)        dir=build;      args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_SANITIZE=OFF) ;;
   debug)          dir=build;      args=(-DCMAKE_BUILD_TYPE=Debug -DSWAPFUZZ_SANITIZE=OFF) ;;
   asan)           dir=build-asan; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_SANITIZE=ON) ;;
+  fuzz)           dir=build-fuzz; args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_TESTS=OFF) ;;
+  fuzz-asan)      dir=build-fuzz-asan
+                  args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=ON
+                        -DSWAPFUZZ_TESTS=OFF) ;;
   -h|--help|help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
-  *) echo "build: unknown build type '$kind' (release, debug or asan)" >&2; exit 2 ;;
+  *) echo "build: unknown build type '$kind' (release, debug, asan, fuzz or fuzz-asan)" >&2; exit 2 ;;
 esac
 
 # A directory configured by another generator cannot be reused; start it afresh.

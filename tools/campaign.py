@@ -14,6 +14,7 @@ Usage: tools/campaign.py [--targets zram,mainline] [--seconds 60] [--jobs N]
 """
 
 import argparse
+import configparser
 import json
 import os
 import shutil
@@ -60,6 +61,18 @@ def attribute(cli, path, knobs):
     return explained
 
 
+def libfuzzer_options(target):
+    """The [libfuzzer] section of corpus/<target>.options as flags, as OSS-Fuzz reads it."""
+    path = os.path.join(ROOT, "corpus", f"{target}.options")
+    if not os.path.exists(path):
+        return []
+    parser = configparser.ConfigParser()
+    parser.read(path)
+    if not parser.has_section("libfuzzer"):
+        return []
+    return [f"-{key}={value}" for key, value in parser.items("libfuzzer")]
+
+
 def fuzz_target(args, target):
     binary = os.path.join(args.build, "bin", f"{target}_fuzzer")
     if not os.path.exists(binary):
@@ -76,9 +89,7 @@ def fuzz_target(args, target):
            f"-artifact_prefix={crashes}/", corpus]
     if os.path.isdir(seeds):
         cmd.append(seeds)
-    options = os.path.join(ROOT, "corpus", f"{target}.dict")
-    if os.path.exists(options):
-        cmd.append(f"-dict={options}")
+    cmd += libfuzzer_options(target)
     env = dict(os.environ, SWAPFUZZ_ARTIFACTS=findings)
     log = open(os.path.join(tdir, "fuzz.log"), "w")
     start = time.time()

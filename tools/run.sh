@@ -1,51 +1,21 @@
 #!/usr/bin/env bash
-# The main job, on built-in defaults: installs dependencies, builds build/,
-# then replays the seed-000 reproducer with its trace.
+# The main job, on built-in defaults: installs dependencies, builds the
+# swapfuzz program (build/) and the libFuzzer targets (build-fuzz/), then runs
+# a fuzzing campaign over every target on all cores, ending in a table of
+# findings: signature, the catalogue bug whose knob explains it, time to first
+# find, the minimized reproducer and how to replay it.
 #
-#   tools/run.sh          # run it
-#   tools/run.sh --help   # this text
-#
-# Exit status: 0 when the finding reproduced (the replay exits 1 on a finding),
-# 1 when the replay ran clean, any other status when something failed.
+#   tools/run.sh                         # every target, 60 s each
+#   tools/run.sh --targets zram --seconds 300 --out /tmp/campaign
+#   tools/run.sh --help                  # the campaign's flags
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-SCHEDULE=corpus/regressions/zram_free_notify_on_read.json
-SWAPFUZZ=build/bin/swapfuzz
-
-usage() { sed -n '2,9s/^# \{0,1\}//p' "$0"; }
-
 case "${1:-}" in
-  "") ;;
-  -h|--help) usage; exit 0 ;;
-  *) echo "run: unknown argument '$1'" >&2; usage >&2; exit 2 ;;
+  -h|--help) sed -n '2,10s/^# \{0,1\}//p' "$0"; echo; exec python3 tools/campaign.py --help ;;
 esac
 
-prepare() {
-  tools/deps.sh
-  tools/build.sh
-}
-
-# The job itself. A fuzzing campaign will replace this step.
-replay_seed000() {
-  if [[ ! -f "$SCHEDULE" ]]; then
-    echo "run: $SCHEDULE is missing" >&2
-    return 2
-  fi
-  if [[ ! -x "$SWAPFUZZ" ]]; then
-    echo "run: $SWAPFUZZ was not built" >&2
-    return 2
-  fi
-  echo "run: replaying $SCHEDULE: seed 000, zram free-notify on read (e914d8f00391) on its recorded profile;"
-  echo "run: the replay exits 1 when the recorded finding reproduces"
-  local rc=0
-  "$SWAPFUZZ" replay "$SCHEDULE" --trace </dev/null || rc=$?
-  case "$rc" in
-    1) echo "run: finding reproduced (replay exit 1, as expected)"; return 0 ;;
-    0) echo "run: the replay ran clean: the finding did NOT reproduce" >&2; return 1 ;;
-    *) echo "run: the replay failed with exit status $rc" >&2; return "$rc" ;;
-  esac
-}
-
-prepare
-replay_seed000
+tools/deps.sh
+tools/build.sh
+tools/build.sh fuzz
+exec python3 tools/campaign.py "$@"

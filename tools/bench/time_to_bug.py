@@ -1,0 +1,227 @@
+#!/usr/bin/env python3
+"""Time to bug: every catalogue bug x every search strategy x N seeds.
+
+Each run hunts one bug on one core: the kernel is `mainline` with only that
+bug's knobs restored, so any finding is the bug's. A run ends at the first
+finding or at the time cap. Reported per (bug, strategy): runs that found it,
+median and interquartile range of seconds and of executions to the first
+finding. Results go to <out>/ttb.json, <out>/ttb.md and <out>/ttb.svg, with the
+machine and build they ran on.
+
+Strategies:
+  guided    libFuzzer with interleaving counters and the structure-aware mutator
+  mutator   libFuzzer with the mutator, without the counters
+  counters  libFuzzer with the counters, without the mutator
+  plain     libFuzzer alone (code coverage, byte mutations)
+  random, pct2, pct3, dfs
+            in-process strategies of `swapfuzz explore` (when it is built)
+
+Usage: tools/bench/time_to_bug.py [--bugs all|name,...] [--strategies guided,plain,...]
+                                  [--seeds 10] [--cap 60] [--out results/ttb]
+"""
+
+import argparse
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+# bug -> (fuzz target, knobs restored on top of mainline, the knob hunted).
+# Each bug runs on a kernel that had it: a later fix that closes the same
+# window (the 6.8 skip-swapcache pin closes e914d8f00391's too) is reverted as
+# well, and findings that the hunted knob does not explain are passed over.
+BUGS = {
+    "e914d8f00391": ("zram", "free_notify_on_read=on,skip_swapcache_unpinned=on",
+                     "free_notify_on_read"),
+    "13ddaf26be32": ("zram", "skip_swapcache_unpinned=on", "skip_swapcache_unpinned"),
+    "5df373e95689": ("zram",
+                     "free_notify_on_read=on,free_notify_shared_slot=on,"
+                     "skip_swapcache_unpinned=on", "free_notify_shared_slot"),
+}
+
+LIBFUZZER = {
+    "guided": {},
+    "mutator": {"SWAPFUZZ_NO_COUNTERS": "1"},
+    "counters": {"SWAPFUZZ_NO_MUTATOR": "1"},
+    "plain": {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"},
+}
+EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=2"],
+           "pct3": ["--strategy=pct", "--depth=3"], "dfs": ["--strategy=dfs"]}
+
+
+def run_libfuzzer(build, target, knobs, hunt, env_extra, seed, cap):
+    binary = os.path.join(build, "bin", f"{target}_fuzzer")
+    work = tempfile.mkdtemp(prefix="ttb-")
+    try:
+        corpus = os.path.join(work, "corpus")
+        os.mkdir(corpus)
+        env = dict(os.environ, SWAPFUZZ_PROFILE="mainline", SWAPFUZZ_KNOBS=knobs,
+                   SWAPFUZZ_HUNT=hunt,
+                   SWAPFUZZ_ARTIFACTS=os.path.join(work, "findings"), **env_extra)
+        cmd = [binary, f"-seed={seed}", f"-max_total_time={cap}", "-max_len=512",
+               "-print_final_stats=1", f"-artifact_prefix={work}/", corpus]
+        start = time.time()
+        out = subprocess.run(cmd, env=env, capture_output=True, text=True).stderr
+        elapsed = time.time() - start
+        finding = re.search(r"^swapfuzz: FINDING (\S+)", out, re.M)
+        execs = re.search(r"stat::number_of_executed_units: (\d+)", out)
+        return {"found": finding is not None,
+                "signature": finding.group(1) if finding else "",
+                "seconds": round(elapsed, 3),
+                "execs": int(execs.group(1)) if execs else None}
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+def run_explore(cli, target, knobs, hunt, flags, seed, cap):
+    cmd = [cli, "explore", f"--target={target}", "--profile=mainline", f"--knob={knobs}",
+           f"--hunt={hunt}",
+           f"--seed={seed}", f"--seconds={cap}", "--json"] + flags
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    try:
+        data = json.loads(r.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return None
+    return {"found": bool(data.get("signature")), "signature": data.get("signature", ""),
+            "seconds": data.get("seconds"), "execs": data.get("executions")}
+
+
+def summarize(runs):
+    found = [r for r in runs if r["found"]]
+    def quartiles(values):
+        if not values:
+            return None
+        values = sorted(values)
+        if len(values) == 1:
+            return {"median": values[0], "q1": values[0], "q3": values[0]}
+        q = statistics.quantiles(values, n=4, method="inclusive")
+        return {"median": statistics.median(values), "q1": q[0], "q3": q[2]}
+    return {"runs": len(runs), "found": len(found),
+            "seconds": quartiles([r["seconds"] for r in found]),
+            "execs": quartiles([r["execs"] for r in found if r["execs"] is not None])}
+
+
+def machine():
+    def out(cmd):
+        try:
+            return subprocess.run(cmd, capture_output=True, text=True).stdout.strip()
+        except OSError:
+            return "?"
+    return {"host": platform.node(), "kernel": platform.release(), "cpus": os.cpu_count(),
+            "cpu": next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo")
+                         if l.startswith("model name")), "?"),
+            "compiler": out(["clang++", "--version"]).splitlines()[0],
+            "commit": out(["git", "-C", ROOT, "rev-parse", "--short", "HEAD"])}
+
+
+def fmt(q, digits=1):
+    if q is None:
+        return "-"
+    return f"{q['median']:.{digits}f} [{q['q1']:.{digits}f}, {q['q3']:.{digits}f}]"
+
+
+def write_svg(path, results, strategies):
+    """Median seconds per bug and strategy, as grouped bars (log scale)."""
+    import math
+    bugs = list(results)
+    width, height, left, top, bottom = 160 + 90 * len(bugs) * len(strategies), 320, 60, 20, 80
+    colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
+              "#7f7f7f"]
+    def y(sec):
+        sec = max(sec, 0.01)
+        return top + (height - top - bottom) * (1 - (math.log10(sec) + 2) / 4.5)
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+             'font-family="sans-serif" font-size="11">',
+             f'<text x="{left}" y="14">median seconds to first finding (log scale, '
+             'missing bar: not found within the cap)</text>']
+    for sec in (0.01, 0.1, 1, 10, 100):
+        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(sec):.1f}" y2="{y(sec):.1f}" '
+                     'stroke="#ddd"/><text x="5" y="{:.1f}">{}</text>'.format(y(sec) + 4, sec))
+    x = left + 10
+    for bug in bugs:
+        for i, strategy in enumerate(strategies):
+            q = results[bug].get(strategy, {}).get("seconds")
+            if q:
+                parts.append(f'<rect x="{x}" y="{y(q["median"]):.1f}" width="14" '
+                             f'height="{height - bottom - y(q["median"]):.1f}" '
+                             f'fill="{colors[i % len(colors)]}"/>')
+            x += 16
+        parts.append(f'<text x="{x - 16 * len(strategies)}" y="{height - bottom + 14}">'
+                     f'{bug}</text>')
+        x += 30
+    for i, strategy in enumerate(strategies):
+        parts.append(f'<rect x="{left + 90 * i}" y="{height - 30}" width="10" height="10" '
+                     f'fill="{colors[i % len(colors)]}"/><text x="{left + 90 * i + 14}" '
+                     f'y="{height - 21}">{strategy}</text>')
+    parts.append("</svg>")
+    with open(path, "w") as f:
+        f.write("\n".join(parts))
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--bugs", default="all")
+    p.add_argument("--strategies", default="guided,mutator,counters,plain")
+    p.add_argument("--seeds", type=int, default=10)
+    p.add_argument("--cap", type=int, default=60, help="seconds per run")
+    p.add_argument("--out", default=os.path.join(ROOT, "results", "ttb"))
+    p.add_argument("--build", default=os.path.join(ROOT, "build-fuzz"))
+    p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"))
+    args = p.parse_args()
+    bugs = list(BUGS) if args.bugs == "all" else args.bugs.split(",")
+    strategies = args.strategies.split(",")
+    os.makedirs(args.out, exist_ok=True)
+    results = {}
+    for bug in bugs:
+        target, knobs, hunt = BUGS[bug]
+        results[bug] = {}
+        for strategy in strategies:
+            runs = []
+            for seed in range(1, args.seeds + 1):
+                if strategy in LIBFUZZER:
+                    r = run_libfuzzer(args.build, target, knobs, hunt, LIBFUZZER[strategy],
+                                      seed, args.cap)
+                elif strategy in EXPLORE:
+                    r = run_explore(args.cli, target, knobs, hunt, EXPLORE[strategy], seed,
+                                    args.cap)
+                    if r is None:
+                        break
+                else:
+                    sys.exit(f"ttb: unknown strategy {strategy}")
+                runs.append(r)
+                print(f"{bug} {strategy} seed {seed}: "
+                      f"{'found ' + r['signature'] if r['found'] else 'not found'} "
+                      f"in {r['seconds']}s, {r['execs']} execs", flush=True)
+            if runs:
+                results[bug][strategy] = summarize(runs) | {"runs_detail": runs}
+    report = {"machine": machine(), "cap_seconds": args.cap, "seeds": args.seeds,
+              "results": results}
+    with open(os.path.join(args.out, "ttb.json"), "w") as f:
+        json.dump(report, f, indent=2)
+    m = report["machine"]
+    lines = [f"Time to first finding, {args.seeds} seeds per cell, one core each, "
+             f"cap {args.cap} s. Median [Q1, Q3] over the runs that found the bug.",
+             f"Machine: {m['cpu']}, {m['cpus']} cores, Linux {m['kernel']}; "
+             f"{m['compiler']}; commit {m['commit']}.", "",
+             "| bug | strategy | found | seconds | executions |", "|---|---|---|---|---|"]
+    for bug, by_strategy in results.items():
+        for strategy, s in by_strategy.items():
+            lines.append(f"| {bug} | {strategy} | {s['found']}/{s['runs']} | "
+                         f"{fmt(s['seconds'], 2)} | {fmt(s['execs'], 0)} |")
+    with open(os.path.join(args.out, "ttb.md"), "w") as f:
+        f.write("\n".join(lines) + "\n")
+    write_svg(os.path.join(args.out, "ttb.svg"), results, strategies)
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
