@@ -12,8 +12,24 @@
 
 namespace swapfuzz {
 
+// The swap device's backing store.
+enum class Backend : uint8_t {
+  kZram,  // zram: SWP_SYNCHRONOUS_IO, I/O completes inside bdev_read/write_page()
+  kDisk,  // a block device: bio submission, completion in the interrupt context
+};
+
 struct RunConfig {
   KnobSet knobs{};
+  Features features{};
+  Backend backend = Backend::kZram;
+  // zswap is set up in front of the swap device (and enabled) from the start.
+  // Without it, zswap stays out of every path until an operation enables it.
+  bool zswap = false;
+  // /sys/module/zswap/parameters/max_pool_percent at the start.
+  uint8_t zswap_max_pool_percent = 20;
+  // totalram_pages(): what max_pool_percent is a percentage of. Every zswap
+  // entry that is not same-filled takes one pool page.
+  int16_t ram_pages = 50;
   // Swap offsets on the device, header included; at most kMaxSlots.
   int16_t nslots = 16;
   // vm.page-cluster: swapin_readahead() reads 2^page_cluster pages around the

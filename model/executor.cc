@@ -1,9 +1,12 @@
 #include "model/executor.h"
 
+#include "model/drivers/block/zram/zram_drv.h"
 #include "model/mm/memory.h"
 #include "model/mm/page_io.h"
 #include "model/mm/swap_state.h"
+#include "model/mm/swapfile.h"
 #include "model/mm/vmscan.h"
+#include "model/mm/zswap.h"
 #include "model/oracles.h"
 #include "model/step.h"
 
@@ -31,6 +34,17 @@ StepFn MachineFor(Fn fn) {
     case Fn::kSwapWritepage: return swap_writepage;
     case Fn::kShrinkPageList: return shrink_page_list;
     case Fn::kDrainSlotsCache: return drain_op;
+    case Fn::kZswapStore: return zswap_store;
+    case Fn::kZswapLoad: return zswap_load;
+    case Fn::kShrinkWorker: return shrink_worker;
+    case Fn::kZswapParamSet: return zswap_param_set;
+    case Fn::kSwapWritepageBdev: return __swap_writepage;
+    case Fn::kSwapoff: return swapoff;
+    case Fn::kTryToUnuse: return try_to_unuse;
+    case Fn::kSwapon: return swapon;
+    case Fn::kZramIdleStore: return idle_store;
+    case Fn::kZramWritebackStore: return writeback_store;
+    case Fn::kChangePteRange: return change_pte_range;
     default: return nullptr;
   }
 }
@@ -48,6 +62,14 @@ void StartOp(Cpu& c) {
     case OpKind::kMunmap: f.fn = Fn::kZapPteRange; break;
     case OpKind::kFork: f.fn = Fn::kCopyPteRange; f.i = op.arg; break;
     case OpKind::kDrainSlots: f.fn = Fn::kDrainSlotsCache; break;
+    case OpKind::kZswapShrink: f.fn = Fn::kShrinkWorker; break;
+    case OpKind::kZswapEnable: f.fn = Fn::kZswapParamSet; f.i = 0; f.j = op.arg; break;
+    case OpKind::kZswapMaxPool: f.fn = Fn::kZswapParamSet; f.i = 1; f.j = op.arg; break;
+    case OpKind::kSwapoff: f.fn = Fn::kSwapoff; break;
+    case OpKind::kSwapon: f.fn = Fn::kSwapon; break;
+    case OpKind::kZramIdle: f.fn = Fn::kZramIdleStore; break;
+    case OpKind::kZramWriteback: f.fn = Fn::kZramWritebackStore; f.ret = op.arg; break;
+    case OpKind::kUffdWp: f.fn = Fn::kChangePteRange; break;
     case OpKind::kCount: break;
   }
   c.depth = 1;
@@ -80,8 +102,23 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.mms[0].alive = true;
   k.si = SwapInfo{};
   k.si.nslots = config.nslots;
+  k.si.disk = config.backend == Backend::kDisk;
+  k.si.sync_io = !k.si.disk;
   k.swap_cache.fill(kNoPage);
+  k.slots_cache_disabled = false;
   k.zram = Zram{};
+  zswap_reset(k);
+  k.disk = {};
+  k.bio_head = 0;
+  k.nbios = 0;
+  {
+    Cpu& irq = k.cpus[kIrqCpu];
+    irq.wait = Wait{};
+    irq.depth = 0;
+    irq.n_ops = 0;
+    irq.done = true;  // runnable only while bios are in flight
+    irq.tid = 0;
+  }
   for (int i = 0; i < kMaxCpus; ++i) {
     Cpu& c = k.cpus[i];
     c.slots_cache = SlotsCache{};
@@ -115,6 +152,8 @@ bool Executor::IsRunnable(const Cpu& c) const {
     case Wait::Kind::kMmapWrite:
       return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
     case Wait::Kind::kYield: return true;  // RunnableMask() decides
+    case Wait::Kind::kWriteback: return !k.pages[c.wait.id].writeback;
+    case Wait::Kind::kSwapUsers: return k.si.users == 0;
   }
   return false;
 }
@@ -131,6 +170,8 @@ uint32_t Executor::RunnableMask() const {
     // A yielder waits for the CPUs it yielded to, while they can still run.
     if (((yielders >> i) & 1u) && (kernel_.cpus[i].wait.pending & others) == 0) mask |= 1u << i;
   }
+  // The completion interrupt can fire whenever a bio is in flight.
+  if (kernel_.nbios != 0) mask |= 1u << kIrqCpu;
   // Only yielders and none of them released: they spin, and their retry
   // budgets tell a livelock from a wait.
   return mask != 0 ? mask : yielders;
@@ -159,6 +200,7 @@ void Executor::AfterStep(int cpu) {
 StepResult Executor::StepCpu(int cpu) {
   Kernel& k = kernel_;
   Cpu& c = k.cpus[cpu];
+  if (cpu == kIrqCpu) return bio_endio(k, c);
   c.wait = Wait{};
   for (;;) {
     if (c.depth == 0) {

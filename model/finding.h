@@ -26,10 +26,24 @@ enum class Oracle : uint8_t {
   kAccounting,     // slot counts, references or locks wrong at quiescence
   kDeadlock,       // every unfinished CPU is blocked
   kLiveness,       // a retry loop or the run exceeded its budget
+  kStaleWrite,     // a backing store got data older than its slot's content
+  kRefcount,       // a zswap entry's refcount below zero, or freed while in the tree
   kCount
 };
 
-enum class ObjectKind : uint8_t { kPage, kSwapSlot, kZramSlot, kMm, kCpu, kCount };
+enum class ObjectKind : uint8_t {
+  kPage,
+  kSwapSlot,
+  kZramSlot,
+  kMm,
+  kCpu,
+  kZswapEntry,
+  kZswapTree,
+  kZswapPool,
+  kSwapDevice,  // swap_map, the swap cache address space, the swap extents
+  kBlock,       // a block of the disk or of zram's backing device
+  kCount
+};
 
 std::string_view OracleName(Oracle o);
 std::string_view ObjectKindName(ObjectKind k);

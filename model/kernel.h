@@ -1,5 +1,6 @@
 // The modelled kernel state: page tables, page frames, the swap device and its
-// swap_map, the swap cache, the per-CPU swap slots cache, and the zram device.
+// swap_map, the swap cache, the per-CPU swap slots cache, zswap, and the
+// backing store: the zram device (with its own backing device) or a disk.
 //
 // Kernel is a plain value. Paths (model/mm/*, model/drivers/*) mutate it one
 // atomic step at a time through the executor; the oracles read it. Nothing here
@@ -30,6 +31,10 @@ struct Pte {
   bool writable = false;
   PageId page = kNoPage;     // kPresent
   Offset offset = kNoOffset;  // kSwap
+  // kSwap: the uffd-wp software bit (pte_swp_uffd_wp), which UFFDIO_WRITEPROTECT
+  // sets and clears on swap PTEs under the PTL (op uffd_wp). The model has no
+  // userfaultfd: a fault that maps the page drops the bit.
+  bool uffd_wp = false;
   friend bool operator==(const Pte&, const Pte&) = default;
 };
 
@@ -44,6 +49,7 @@ struct Page {
   bool swapcache = false;   // PG_swapcache
   bool swapbacked = false;  // PG_swapbacked
   bool lru = false;         // on an LRU list (not isolated)
+  bool anon_exclusive = false;  // PG_anon_exclusive (Features::anon_exclusive)
   int8_t lock_owner = -1;   // CPU that took PG_locked, for the trace and gdb
   Offset private_offset = kNoOffset;  // page_private(): the swap entry
   int16_t refcount = 0;
@@ -57,13 +63,27 @@ struct Mm {
   int8_t mmap_readers = 0;
   bool mmap_writer = false;
   std::array<Pte, kMaxVas> pte{};
+  // pte_swp_exclusive() of each swap PTE, kept beside the PTEs (only fork and
+  // the paths that replace a swap PTE change it, all under mmap_lock for
+  // write or the PTL, so pte_same() never has to see it).
+  uint8_t swp_exclusive = 0;
   // Oracle state: the value the user last wrote at each address of this mm.
   std::array<Token, kMaxVas> logical{};
 };
 
-// swap_info_struct for the single swap device.
+// swap_info_struct for the single swap device (type 0).
+//
+// swapoff frees swap_map, the swap cache's address space and the swap extents
+// that bdev I/O maps offsets through; `map_freed` marks them freed until the
+// next swapon allocates new ones, so any later use is a use-after-free. The
+// struct itself, like the kernel's swap_info[] entries, is never freed.
 struct SwapInfo {
   bool sync_io = true;   // SWP_SYNCHRONOUS_IO (zram sets it)
+  bool disk = false;     // the backing store is a disk: bio I/O (see Backend)
+  bool active = true;    // SWP_USED: swapon has set the device up
+  bool writeok = true;   // SWP_WRITEOK: get_swap_pages() may allocate here
+  bool map_freed = false;   // swap_map, address space and extents freed by swapoff
+  bool users_dead = false;  // percpu_ref_kill(&si->users): get_swap_device() fails
   int16_t nslots = 0;    // offsets 1..nslots-1 are usable; 0 is the header
   int16_t inuse_pages = 0;
   int16_t users = 0;     // si->users percpu_ref, as get_swap_device() counts it
@@ -71,6 +91,61 @@ struct SwapInfo {
   // Oracle state: bumped each time an offset is allocated, so a copy written for
   // an earlier owner of the offset can be told from the current one.
   std::array<uint32_t, kMaxSlots> generation{};
+  // Oracle state: the content swap-out last handed to a backing store for each
+  // offset (a zswap store, or a device write from swap_writepage()), with the
+  // generation it was written for. A copy written back later (zswap writeback)
+  // must be exactly this content.
+  std::array<uint32_t, kMaxSlots> auth_generation{};
+  std::array<Token, kMaxSlots> auth_data{};
+};
+
+// One zswap entry (struct zswap_entry). Entries are never reused within a run,
+// so a freed one stays recognisable.
+struct ZswapEntry {
+  bool freed = false;
+  bool in_tree = false;      // !RB_EMPTY_NODE(&entry->rbnode)
+  bool on_lru = false;       // on the pool (or zpool driver) LRU
+  bool same_filled = false;  // length == 0: no pool memory, not on the LRU
+  int16_t refcount = 0;      // changed only under the tree lock
+  Offset offset = kNoOffset;
+  Token data = 0;            // the (identity-)compressed page
+  uint32_t generation = 0;   // the slot generation the data was stored for
+};
+
+// zswap: the per-type tree, the pool and its LRU, the module parameters.
+struct Zswap {
+  bool initialized = false;  // zswap_setup() ran: loads and stores consult zswap
+  bool enabled = false;      // /sys/module/zswap/parameters/enabled
+  bool pool_reached_full = false;  // zswap_pool_reached_full: accept hysteresis
+  bool shrink_queued = false;      // queue_work(shrink_wq, &pool->shrink_work)
+  uint8_t max_pool_percent = 20;
+  uint8_t accept_thr_percent = 90;
+  int16_t pool_pages = 0;    // zswap_pool_total_size, in pages
+  int16_t stored_pages = 0;  // zswap_stored_pages
+  // zswap_trees[0]: each swapon allocates a tree with a new id, swapoff frees
+  // it; 0 when there is none. A path holding an older id holds freed memory.
+  uint16_t tree_id = 0;
+  uint16_t tree_seq = 0;
+  int16_t next_entry = 0;
+  int16_t lru_n = 0;
+  std::array<EntryId, kMaxSlots> tree{};          // the rbtree: offset -> entry
+  std::array<EntryId, kMaxZswapEntries> lru{};    // oldest first
+};
+
+// A block of the disk backend, by swap offset.
+struct DiskBlock {
+  bool written = false;
+  Token data = 0;
+  uint32_t generation = 0;  // the slot generation the data was written for
+};
+
+// A bio in flight to the disk. A write's data is taken at submission.
+struct Bio {
+  bool write = false;
+  Offset offset = kNoOffset;
+  PageId page = kNoPage;
+  Token data = 0;
+  uint32_t generation = 0;
 };
 
 // Per-CPU struct swap_slots_cache (mm/swap_slots.c). Active only when the
@@ -84,17 +159,32 @@ struct SlotsCache {
 
 // One zram table entry (drivers/block/zram/zram_drv.h).
 struct ZramSlot {
-  enum class State : uint8_t { kEmpty, kSame, kStored };
+  // kWb: ZRAM_WB, the data lives in block `block` of the backing device.
+  enum class State : uint8_t { kEmpty, kSame, kStored, kWb };
   State state = State::kEmpty;
   int8_t lock_holder = -1;  // the ZRAM_LOCK bit, held across a compressed read
+  bool idle = false;        // ZRAM_IDLE
+  bool under_wb = false;    // ZRAM_UNDER_WB
+  bool huge = false;        // ZRAM_HUGE: stored uncompressed (the model: odd tokens)
+  int16_t block = -1;       // kWb: the backing device block
   Token data = 0;           // the element for kSame, the decompressed data for kStored
   uint32_t generation = 0;  // the swap slot generation the data was written for
 };
 
+// A block of zram's own backing device (CONFIG_ZRAM_WRITEBACK).
+struct ZramBdBlock {
+  bool used = false;        // allocated in zram->bitmap
+  uint16_t seq = 0;         // allocation count: names this use of the block
+  Token data = 0;
+  uint32_t generation = 0;
+};
+
 struct Zram {
   std::array<ZramSlot, kMaxSlots> table{};
+  std::array<ZramBdBlock, kMaxSlots> bd{};
   int32_t miss_free = 0;    // zram->stats.miss_free: notifies lost to a busy slot lock
   int32_t stored_pages = 0;
+  int32_t wb_pages = 0;     // slots written back to the backing device
 };
 
 // What a blocked CPU waits for. Cleared when the CPU runs again.
@@ -105,11 +195,18 @@ struct Wait {
     kZramSlot,   // zram_slot_lock(): the bit lock free
     kMmapRead,   // mmap_read_lock(): no writer
     kMmapWrite,  // mmap_write_lock(): no readers or writer
-    kYield,      // schedule_timeout()/cond_resched(): another CPU made progress
+    kYield,      // schedule_timeout()/cond_resched() in a retry loop
+    kWriteback,  // wait_on_page_writeback(): PG_writeback clear
+    kSwapUsers,  // swapoff: wait_for_completion(&si->comp), si->users at zero
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
-  uint64_t epoch = 0;  // kYield: the progress count when the CPU yielded
+  // kYield: the CPUs that could run when this one yielded and have not taken a
+  // step since. Real CPUs run in parallel, so a CPU sleeping a tick in a retry
+  // loop cannot starve the others: it runs again only after each of them has
+  // taken a step, blocked or finished.
+  uint8_t pending = 0;
+  bool fresh = false;  // kYield set by the step just taken
 };
 
 // One activation of a modelled kernel function. The fields are the function's
@@ -124,7 +221,12 @@ struct Frame {
   PageId page = kNoPage;
   PageId page2 = kNoPage;     // a second page (swapcache / COW copy)
   int16_t i = 0;              // loop index
+  int16_t j = 0;              // a second loop index or counter
   int16_t ret = 0;
+  EntryId entry = kNoEntry;   // zswap: the entry being worked on
+  EntryId entry2 = kNoEntry;  // zswap: the entry the LRU gave
+  uint16_t obj = 0;           // an object id held across steps (a zswap tree)
+  uint32_t gen = 0;           // a slot generation carried to a callee
   Pte orig_pte{};
 };
 
@@ -160,18 +262,26 @@ struct Kernel {
   RunConfig config{};
   uint8_t ncpus = 0;
   uint64_t step = 0;        // atomic steps executed so far
-  uint64_t progress = 0;    // steps executed, for kYield waits
   int8_t current_cpu = -1;  // the CPU executing the current step
   bool emitted = false;     // the current slot emitted its step
   StepId last_step = StepId::kCount;
   Offset last_offset = kNoOffset;  // the swap offset the last step named
-  std::array<Cpu, kMaxCpus> cpus{};
+  // Programs run on cpus[0, ncpus); cpus[kIrqCpu] is the completion interrupt.
+  std::array<Cpu, kMaxCpus + 1> cpus{};
   std::array<Mm, kMaxMms> mms{};
   std::array<Page, kMaxPages> pages{};
   int16_t next_page = 0;
   SwapInfo si{};
   std::array<PageId, kMaxSlots> swap_cache{};  // the xarray: offset -> page
+  bool slots_cache_disabled = false;  // swapoff: disable_swap_slots_cache_lock()
   Zram zram{};
+  Zswap zswap{};
+  std::array<ZswapEntry, kMaxZswapEntries> zswap_entries{};  // reset when allocated
+  std::array<DiskBlock, kMaxSlots> disk{};
+  // Bios in flight, in submission order; the interrupt completes the oldest.
+  std::array<Bio, kMaxBios> bios{};
+  uint8_t bio_head = 0;
+  uint8_t nbios = 0;
   Findings findings{};
   TraceHash trace_hash{};
   // Events are appended here when a caller attaches a list (replay, tests).

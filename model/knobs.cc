@@ -12,12 +12,23 @@ constexpr std::array<KnobInfo, static_cast<size_t>(Knob::kCount)> kKnobs = {{
 #undef SWAPFUZZ_KNOB_INFO
 }};
 
+constexpr Features kV5_16{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/false,
+                          /*anon_exclusive=*/false};
+constexpr Features kV6_3{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/false,
+                         /*anon_exclusive=*/true};
+constexpr Features kMainline{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
+                             /*anon_exclusive=*/true};
+
 constexpr std::array<Profile, 3> kProfiles = {{
     {"v5.16", "Linux 5.16, the kernel seed 000 ran on",
-     KnobSet{Knob::kFreeNotifyOnRead, Knob::kSkipSwapcacheUnpinned}},
+     KnobSet{Knob::kFreeNotifyOnRead, Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck,
+             Knob::kZswapLruWbBeforePin, Knob::kFreeSwapAndCacheNoPin},
+     kV5_16},
     {"v6.3", "Linux 6.3, the kernel seed 002 ran on",
-     KnobSet{Knob::kSkipSwapcacheUnpinned}},
-    {"mainline", "every fix in the catalogue applied", KnobSet{}},
+     KnobSet{Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck, Knob::kZswapLruWbBeforePin,
+             Knob::kFreeSwapAndCacheNoPin},
+     kV6_3},
+    {"mainline", "every fix in the catalogue applied", KnobSet{}, kMainline},
 }};
 
 }  // namespace

@@ -38,7 +38,74 @@ namespace swapfuzz {
     "pinning the entry with swapcache_prepare(). Another thread can map its own " \
     "copy, free the slot, and have it reallocated to the same PTE, so the "       \
     "first thread's pte_same() passes on a recycled entry (ABA) and it maps "     \
-    "stale data and frees the new owner's swap reference.")
+    "stale data and frees the new owner's swap reference.")                       \
+  X(kZswapWbNoRecheck, "zswap_wb_no_recheck", "04fc7816089c",                      \
+    "mm: fix zswap writeback race condition",                                     \
+    "v3.11 .. v6.3 (fixed in v6.4; stable 6.1.30, 6.3.4; CVE-2023-53178)",         \
+    "zswap_writeback_entry() holds a reference on the zswap entry it writes "     \
+    "back, but that does not stop the swap slot from being invalidated and "     \
+    "reused. Once __read_swap_cache_async() has allocated the new swap cache "   \
+    "page (ZSWAP_SWAPCACHE_NEW), nothing checks that the entry is still the one " \
+    "in the tree: a fault can have freed the slot and reclaim stored another "    \
+    "page at the same offset, and the shrinker then writes the old data to the " \
+    "slot and leaves it in the swap cache, where the new owner maps it.")        \
+  X(kZswapWbStaleFolioLeak, "zswap_wb_stale_folio_leak", "e3b63e966cac",          \
+    "mm: zswap: fix missing folio cleanup in writeback race path",               \
+    "v6.4 .. v6.7 (introduced by 04fc7816089c, fixed in v6.8; stable 6.1, 6.6, 6.7)", \
+    "When the writeback recheck finds the entry replaced, it deletes the new "   \
+    "folio from the swap cache but neither unlocks nor puts it. The folio was "  \
+    "returned locked with a reference by __read_swap_cache_async(), so it is "   \
+    "stranded: locked forever, and anyone who looks it up later sleeps on it.") \
+  X(kZswapDupStoreKeepsOld, "zswap_dup_store_keeps_old", "ca56489c2f1d",          \
+    "mm: zswap: fix potential memory corruption on duplicate store",             \
+    "v6.6-rc1 .. v6.6-rc3 (introduced by 42c06a0e8ebe 'mm: kill frontswap', fixed in v6.6-rc4; never in a release)", \
+    "Without frontswap's __frontswap_store(), nothing invalidates an old zswap " \
+    "entry before a swap cache page that was written out, dirtied again, is "    \
+    "stored again. The old entry is only replaced when the new store succeeds; " \
+    "if the store is rejected (pool full, zswap disabled) the page goes to the " \
+    "backing device while the stale entry stays in the tree, where loads find " \
+    "it and LRU writeback copies it over the newer data on the device.")        \
+  X(kZswapDupInvalidateOnlyEnabled, "zswap_dup_invalidate_only_enabled", "678e54d4bb9a", \
+    "mm/zswap: invalidate duplicate entry when !zswap_enabled",                  \
+    "v6.6 .. v6.7 (introduced by 42c06a0e8ebe, fixed in v6.8; stable 6.6, 6.7)",  \
+    "zswap_store() returns at once when zswap is disabled, before it "           \
+    "invalidates a duplicate entry for the offset. zswap can be disabled at "    \
+    "any time, so a page stored, dirtied again and written out after the "       \
+    "administrator disabled zswap goes to the backing device while its old "     \
+    "entry stays in the tree; a load or LRU writeback brings the old data back.") \
+  X(kZswapExclusiveLoadPrivate, "zswap_exclusive_load_private_folio", "25cd241408a2", \
+    "mm: zswap: fix data loss on SWP_SYNCHRONOUS_IO devices",                    \
+    "v6.5 .. v6.8 with exclusive loads on (introduced by b9c91c43412f, fixed in v6.9-rc2; no stable backport)", \
+    "An exclusive load frees the zswap entry after decompressing it, assuming "  \
+    "the swap cache now owns the only copy. do_swap_page() reads a "             \
+    "SWP_SYNCHRONOUS_IO slot into a private folio outside the swap cache and "   \
+    "drops it when the fault fails (pte_same() lost a race). The data is then "  \
+    "gone from zswap; the retried fault reads the backing device, which never "  \
+    "held it, and maps zeros or stale data.")                                    \
+  X(kZswapLruWbBeforePin, "zswap_lru_wb_before_pin", "5878303c5353",             \
+    "mm/zswap: fix race between lru writeback and swapoff",                      \
+    "v3.11 .. v6.8 (fixed in v6.9; the zswap-LRU shrinker of v6.5 .. v6.8, and the zpool-LRU writeback before it, which reads zswap_trees[type] the same way)", \
+    "The LRU shrinker takes the swap type's zswap tree pointer from the entry " \
+    "it isolated and locks the tree before anything holds off swapoff. Swapoff " \
+    "can free every entry and kfree() the tree in between (zswap_swapoff()), so " \
+    "the shrinker locks freed memory. The fix pins the swap entry first, by "    \
+    "allocating the swap cache folio, and only then looks at the tree.")        \
+  X(kDoSwapPageNoPin, "do_swap_page_no_get_swap_device", "2799e77529c2",         \
+    "swap: fix do_swap_page() race with swapoff",                                \
+    "v4.15 .. v5.13 (fixed in v5.14; the 5.12/5.13 stable backports were reverted)", \
+    "do_swap_page() does not hold the swap device across the fault. On the "     \
+    "SWP_SYNCHRONOUS_IO skip-swapcache path nothing else does either: no page "  \
+    "lock and no SWAP_HAS_CACHE. swapoff can unuse the PTE, free swap_map and "  \
+    "tear the device down between the skip test and swap_readpage(), which "     \
+    "then uses the freed swap_info fields.")                                     \
+  X(kFreeSwapAndCacheNoPin, "free_swap_and_cache_no_get_swap_device", "82b1c07a0af6", \
+    "mm: swap: fix race between free_swap_and_cache() and swapoff()",            \
+    "v4.11 .. v6.8 (introduced by 7c00bafee87c, fixed in v6.9; stable 5.15, 6.6, 6.8; CVE-2024-26960)", \
+    "free_swap_and_cache() looks the device up with _swap_info_get(), which "    \
+    "does not hold off swapoff. After its __swap_entry_free() leaves only the "  \
+    "cache reference, another task can free the swap cache page, inuse_pages "   \
+    "drops to zero and swapoff frees swap_map, while free_swap_and_cache() "     \
+    "goes on to read swap_map and the swap cache in __try_to_reclaim_swap().")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -76,11 +143,35 @@ struct KnobInfo {
   std::string_view description;
 };
 
-// A named kernel release: the knobs it still had set.
+// Code that differs between releases without being a bug fix: the shape a
+// release's paths had. A profile carries one; schedules do not override it.
+struct Features {
+  // Where the zswap LRU lives. Before v6.5 the zpool driver (zbud, z3fold,
+  // zsmalloc) kept it and called back zswap_writeback_entry(pool, handle);
+  // from v6.5 zswap keeps its own (zswap_reclaim_entry(), and from v6.8 the
+  // list_lru walked by shrink_memcg_cb()).
+  enum class ZswapLru : uint8_t { kZpool, kZswap };
+  ZswapLru zswap_lru = ZswapLru::kZswap;
+  // zswap_load() frees the entry once it has been read (b9c91c43412f, v6.5,
+  // optional; unconditional since c2e2ba770200, v6.9).
+  bool zswap_exclusive_loads = true;
+  // PG_anon_exclusive (6c287605fd56, v5.19) and its swap PTE bit
+  // (1493a1913e34, v6.0): do_swap_page() maps an exclusive swap cache page as
+  // exclusive, and do_wp_page() reuses an exclusive page in place, even while
+  // it is in the swap cache. Before, v5.16's reuse_swap_page() and page_count
+  // test decide, and a page in the swap cache is copied on a write fault.
+  bool anon_exclusive = true;
+  friend constexpr bool operator==(const Features&, const Features&) = default;
+};
+
+// A named kernel release: the knobs it still had set. A knob is set when the
+// release lies in the knob's affected range: after the bug came in and before
+// its fix (for a bug as old as the code around it, simply before the fix).
 struct Profile {
   std::string_view name;
   std::string_view description;
   KnobSet knobs;
+  Features features;
 };
 
 // The whole catalogue, in enum order.

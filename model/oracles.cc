@@ -13,6 +13,8 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kMmapRead: return "mmap_read_lock";
     case Wait::Kind::kMmapWrite: return "mmap_write_lock";
     case Wait::Kind::kYield: return "a retry";
+    case Wait::Kind::kWriteback: return "page writeback";
+    case Wait::Kind::kSwapUsers: return "si->users";
   }
   return "?";
 }
@@ -24,7 +26,114 @@ void Accounting(Kernel& k, ObjectKind object, const char* fmt, Args... args) {
 
 }  // namespace
 
+namespace {
+
+// The value an address holds, wherever its data now lives: the mapped page;
+// for a swap entry, the swap cache, else zswap (a tree entry wins over the
+// device), else the disk or zram (or zram's backing device).
+Token Holds(const Kernel& k, const Pte& pte) {
+  if (pte.kind == Pte::Kind::kPresent) {
+    return pte.page == kZeroPage ? 0 : k.pages[pte.page].data;
+  }
+  if (pte.kind != Pte::Kind::kSwap) return 0;
+  const Offset off = pte.offset;
+  if (k.swap_cache[off] != kNoPage) return k.pages[k.swap_cache[off]].data;
+  if (k.zswap.tree_id != 0 && k.zswap.tree[off] != kNoEntry) {
+    return k.zswap_entries[k.zswap.tree[off]].data;
+  }
+  if (k.si.disk) return k.disk[off].data;
+  const ZramSlot& z = k.zram.table[off];
+  if (z.state == ZramSlot::State::kWb) return k.zram.bd[z.block].data;
+  return z.data;
+}
+
+// zswap at quiescence: the tree, the entries, the LRU and the pool counters
+// agree, and every entry belongs to a slot in use.
+void CheckZswapQuiescent(Kernel& k) {
+  const Zswap& z = k.zswap;
+  int live = 0, pooled = 0, on_lru = 0;
+  for (EntryId id = 0; id < z.next_entry; ++id) {
+    const ZswapEntry& e = k.zswap_entries[id];
+    if (e.freed) continue;
+    ++live;
+    pooled += !e.same_filled;
+    on_lru += e.on_lru;
+    if (!e.in_tree || z.tree_id == 0 || z.tree[e.offset] != id) {
+      Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d (offset %d) is live but not in the "
+                 "tree", id, e.offset);
+      return;
+    }
+    if (e.refcount != 1) {
+      Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d (offset %d): refcount %d, only the "
+                 "tree holds it", id, e.offset, e.refcount);
+      return;
+    }
+    if (e.on_lru == e.same_filled) {
+      Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d (offset %d): on the LRU %d, "
+                 "same-filled %d", id, e.offset, e.on_lru, e.same_filled);
+      return;
+    }
+    if (k.si.map_freed || k.si.swap_map[e.offset] == 0) {
+      Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d holds offset %d, which is free", id,
+                 e.offset);
+      return;
+    }
+  }
+  if (z.tree_id != 0) {
+    for (Offset off = 0; off < kMaxSlots; ++off) {
+      const EntryId id = z.tree[off];
+      if (id != kNoEntry && (k.zswap_entries[id].freed || k.zswap_entries[id].offset != off)) {
+        Accounting(k, ObjectKind::kZswapTree, "the tree maps offset %d to entry %d (freed %d)",
+                   off, id, k.zswap_entries[id].freed);
+        return;
+      }
+    }
+  }
+  if (on_lru != z.lru_n || z.pool_pages != pooled || z.stored_pages != live) {
+    Accounting(k, ObjectKind::kZswapPool, "zswap pool: %d pages and %d stored, LRU of %d; the "
+               "entries need %d, %d and %d", z.pool_pages, z.stored_pages, z.lru_n, pooled, live,
+               on_lru);
+  }
+}
+
+// zram's backing device at quiescence: each written-back slot owns its block.
+void CheckZramBdQuiescent(Kernel& k) {
+  std::array<bool, kMaxSlots> owned{};
+  int wb = 0;
+  for (Offset off = 0; off < kMaxSlots; ++off) {
+    const ZramSlot& z = k.zram.table[off];
+    if (z.under_wb) {
+      Accounting(k, ObjectKind::kZramSlot, "zram slot %d left ZRAM_UNDER_WB", off);
+      return;
+    }
+    if (z.state != ZramSlot::State::kWb) continue;
+    ++wb;
+    if (z.block < 0 || !k.zram.bd[z.block].used || owned[z.block]) {
+      Accounting(k, ObjectKind::kBlock, "zram slot %d is written back to block %d, which is "
+                 "not its own", off, z.block);
+      return;
+    }
+    owned[z.block] = true;
+  }
+  for (int b = 0; b < kMaxSlots; ++b) {
+    if (k.zram.bd[b].used && !owned[b]) {
+      Accounting(k, ObjectKind::kBlock, "zram backing block %d is allocated but unused", b);
+      return;
+    }
+  }
+  if (wb != k.zram.wb_pages) {
+    Accounting(k, ObjectKind::kZramSlot, "zram counts %d written-back pages, the table %d",
+               k.zram.wb_pages, wb);
+  }
+}
+
+}  // namespace
+
 void CheckAfterStep(Kernel& k) {
+  if (k.zswap.pool_pages < 0 || k.zswap.stored_pages < 0) {
+    Report(k, Oracle::kAccounting, StepFn(k.last_step), ObjectKind::kZswapPool, true,
+           "zswap pool pages %d, stored pages %d", k.zswap.pool_pages, k.zswap.stored_pages);
+  }
   const Offset off = k.last_offset;
   if (off <= 0 || off >= k.si.nslots) return;
   const PageId id = k.swap_cache[off];
@@ -62,7 +171,8 @@ void CheckQuiescent(Kernel& k) {
     }
   }
   int used = 0;
-  for (Offset off = 1; off < k.si.nslots; ++off) {
+  const bool device = k.si.active && !k.si.map_freed;
+  for (Offset off = 1; off < k.si.nslots && device; ++off) {
     const uint8_t map = k.si.swap_map[off];
     const bool cached = k.swap_cache[off] != kNoPage;
     used += map != 0;
@@ -79,7 +189,7 @@ void CheckQuiescent(Kernel& k) {
       Accounting(k, ObjectKind::kZramSlot, "offset %d is free but zram still holds it", off);
     }
   }
-  if (used != k.si.inuse_pages) {
+  if (device && used != k.si.inuse_pages) {
     Accounting(k, ObjectKind::kSwapSlot, "inuse_pages %d but %d offsets in use",
                k.si.inuse_pages, used);
   }
@@ -89,24 +199,31 @@ void CheckQuiescent(Kernel& k) {
     if (p.locked) {
       Accounting(k, ObjectKind::kPage, "page %d left locked (by cpu %d)", id, p.lock_owner);
     }
+    if (p.writeback) {
+      Accounting(k, ObjectKind::kPage, "page %d left under writeback", id);
+    }
     if (p.mapcount != mappings[id] || p.refcount != mappings[id] + (p.swapcache ? 1 : 0)) {
       Accounting(k, ObjectKind::kPage, "page %d: refcount %d, mapcount %d, does not match its "
                  "mappings and the swap cache", id, p.refcount, p.mapcount);
     }
   }
+  if (k.findings.fatal) return;
+  CheckZswapQuiescent(k);
+  if (k.findings.fatal) return;
+  CheckZramBdQuiescent(k);
+  if (k.findings.fatal) return;
   // Every address holds what was last written to it.
   for (int m = 0; m < kMaxMms; ++m) {
     const Mm& mm = k.mms[m];
     if (!mm.alive) continue;
     for (int va = 0; va < kMaxVas; ++va) {
       const Pte& pte = mm.pte[va];
-      Token have = 0;
-      if (pte.kind == Pte::Kind::kPresent) {
-        have = pte.page == kZeroPage ? 0 : k.pages[pte.page].data;
-      } else if (pte.kind == Pte::Kind::kSwap) {
-        const PageId cached = k.swap_cache[pte.offset];
-        have = cached != kNoPage ? k.pages[cached].data : k.zram.table[pte.offset].data;
+      if (pte.kind == Pte::Kind::kSwap && !device) {
+        Accounting(k, ObjectKind::kMm, "mm %d va %d holds swap entry %d of a device swapoff "
+                   "removed", m, va, pte.offset);
+        return;
       }
+      const Token have = Holds(k, pte);
       if (have != mm.logical[va]) {
         Report(k, Oracle::kDataIntegrity, Fn::kQuiescence, ObjectKind::kMm, true,
                "mm %d va %d holds %#llx, the user last wrote %#llx", m, va,

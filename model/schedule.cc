@@ -40,8 +40,17 @@ absl::Status Validate(const Schedule& s) {
     return absl::InvalidArgumentError(
         absl::StrCat("config.slots_cache_size: 0 to ", kMaxSlotsCache));
   }
+  if (c.backend != "zram" && c.backend != "disk") {
+    return absl::InvalidArgumentError("config.backend: \"zram\" or \"disk\"");
+  }
+  if (c.zswap_max_pool_percent < 0 || c.zswap_max_pool_percent > 100) {
+    return absl::InvalidArgumentError("config.zswap_max_pool_percent: 0 to 100");
+  }
+  if (c.ram_pages < 1 || c.ram_pages > 10000) {
+    return absl::InvalidArgumentError("config.ram_pages: 1 to 10000");
+  }
   for (size_t i = 0; i < s.decisions.size(); ++i) {
-    if (s.decisions[i].cpu >= s.cpus.size()) {
+    if (s.decisions[i].cpu >= s.cpus.size() && s.decisions[i].cpu != kIrqCpu) {
       return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].cpu out of range"));
     }
   }
@@ -64,6 +73,7 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
   }
   RunConfig out;
   out.knobs = profile->knobs;
+  out.features = profile->features;
   for (const KnobOverride& k : config.knobs) {
     if (absl::Status s = ApplyKnob(out, k); !s.ok()) return s;
   }
@@ -71,6 +81,10 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
   out.page_cluster = static_cast<uint8_t>(config.page_cluster);
   out.slots_cache_size = static_cast<uint8_t>(config.slots_cache_size);
   out.zram_empty_read_fatal = config.zram_empty_read_fatal;
+  out.backend = config.backend == "disk" ? Backend::kDisk : Backend::kZram;
+  out.zswap = config.zswap;
+  out.zswap_max_pool_percent = static_cast<uint8_t>(config.zswap_max_pool_percent);
+  out.ram_pages = static_cast<int16_t>(config.ram_pages);
   return out;
 }
 

@@ -33,11 +33,17 @@ struct ScheduleConfig {
   int page_cluster = 1;
   int slots_cache_size = 0;
   bool zram_empty_read_fatal = false;
+  // The swap device's backing store: "zram" or "disk".
+  std::string backend = "zram";
+  // zswap set up and enabled in front of the device from the start.
+  bool zswap = false;
+  int zswap_max_pool_percent = 20;  // 0 to 100
+  int ram_pages = 50;               // totalram_pages(), 1 to 10000
   friend bool operator==(const ScheduleConfig&, const ScheduleConfig&) = default;
 };
 
 struct Segment {
-  uint8_t cpu = 0;
+  uint8_t cpu = 0;                  // a program's CPU, or kIrqCpu (the interrupt)
   uint16_t steps = 0;               // 0 with `through` unset: until the CPU blocks or ends
   std::optional<StepId> through;    // stop after the CPU executes this step
   friend bool operator==(const Segment&, const Segment&) = default;

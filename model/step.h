@@ -42,7 +42,8 @@ inline StepResult Finish(Cpu& c, int16_t ret, PageId page = kNoPage) {
 
 StepResult Block(Cpu& c, Wait::Kind kind, int16_t id);
 // schedule_timeout_uninterruptible() / cond_resched() in a retry loop: the CPU
-// runs again once another CPU has made progress, or when nothing else can run.
+// runs again once every CPU that could run meanwhile has taken a step (or
+// cannot run), and spins only when nothing else can run.
 StepResult Yield(Kernel& k, Cpu& c);
 
 inline int CpuIndex(const Kernel& k, const Cpu& c) {
@@ -61,14 +62,27 @@ void put_page(Kernel& k, PageId id, Fn fn);
 bool trylock_page(Kernel& k, Cpu& c, PageId id);
 void unlock_page(Kernel& k, PageId id, Fn fn);
 
+// --- the swap device (mm/swapfile.c) ---
+
+// get_swap_device(): an si->users reference, unless swapoff has killed it
+// (percpu_ref_kill) or the device is not set up. put_swap_device() drops it.
+bool get_swap_device(Kernel& k);
+void put_swap_device(Kernel& k);
+// Whether swap_map, the swap cache's address space and the swap extents are
+// live; once swapoff has freed them, a path about to use them reports a
+// use-after-free (attributed to `fn`) and gets false.
+bool swap_device_live(Kernel& k, Fn fn);
+
 // --- swap_map primitives (mm/swapfile.c); each is called inside a step ---
 
 inline uint8_t swap_count(uint8_t map) { return map & ~SWAP_HAS_CACHE; }
 // __swap_duplicate(): 0, or -ENOENT (free slot), -EEXIST (cache already owned).
 int swap_duplicate(Kernel& k, Offset off);
 int swapcache_prepare(Kernel& k, Offset off);
-// swap_free(): drop one count; frees the slot through free_swap_slot() at 0.
-void swap_free(Kernel& k, Cpu& c, Offset off);
+// swap_free() / __swap_entry_free(): drop one count; frees the slot through
+// free_swap_slot() at 0. Returns the usage left (count | SWAP_HAS_CACHE), 0
+// when the slot was freed.
+uint8_t swap_free(Kernel& k, Cpu& c, Offset off);
 // put_swap_page(): drop SWAP_HAS_CACHE; frees the slot at 0.
 void put_swap_page(Kernel& k, Cpu& c, Offset off);
 // swapcache_clear() (6.8+): drop the skip-swapcache pin.
@@ -90,6 +104,10 @@ void drain_slots_cache_cpu(Kernel& k, Cpu& c);
 // add_to_swap_cache(): the caller must own SWAP_HAS_CACHE for `off`.
 void add_to_swap_cache(Kernel& k, PageId id, Offset off);
 void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id);
+
+// --- zswap (mm/zswap.c); called inside the caller's step ---
+// zswap_invalidate() / frontswap_invalidate_page(): from swap_range_free().
+void zswap_invalidate(Kernel& k, Offset off);
 
 // --- zram (drivers/block/zram/zram_drv.c) ---
 void zram_free_page(Kernel& k, Offset index);

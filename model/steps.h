@@ -58,7 +58,28 @@ namespace swapfuzz {
   X(kZramBvecWrite, "__zram_bvec_write", "drivers/block/zram/zram_drv.c") \
   X(kZramSlotFreeNotify, "zram_slot_free_notify", "drivers/block/zram/zram_drv.c") \
   X(kExecutor, "executor", "model/executor.cc")                \
-  X(kQuiescence, "quiescence", "model/oracles.cc")
+  X(kQuiescence, "quiescence", "model/oracles.cc")             \
+  X(kZswapStore, "zswap_store", "mm/zswap.c")                  \
+  X(kZswapLoad, "zswap_load", "mm/zswap.c")                    \
+  X(kZswapInvalidate, "zswap_invalidate", "mm/zswap.c")        \
+  X(kZswapEntryPut, "zswap_entry_put", "mm/zswap.c")           \
+  X(kShrinkWorker, "shrink_worker", "mm/zswap.c")              \
+  X(kZswapReclaimEntry, "zswap_reclaim_entry", "mm/zswap.c")   \
+  X(kZswapWritebackEntry, "zswap_writeback_entry", "mm/zswap.c") \
+  X(kZswapParamSet, "zswap_param_set", "mm/zswap.c")           \
+  X(kZswapSwapoff, "zswap_swapoff", "mm/zswap.c")              \
+  X(kSwapWritepageBdev, "__swap_writepage", "mm/page_io.c")    \
+  X(kEndSwapBioRead, "end_swap_bio_read", "mm/page_io.c")      \
+  X(kEndSwapBioWrite, "end_swap_bio_write", "mm/page_io.c")    \
+  X(kGetSwapDevice, "get_swap_device", "mm/swapfile.c")        \
+  X(kSwapoff, "swapoff", "mm/swapfile.c")                      \
+  X(kTryToUnuse, "try_to_unuse", "mm/swapfile.c")              \
+  X(kUnusePte, "unuse_pte", "mm/swapfile.c")                   \
+  X(kSwapon, "swapon", "mm/swapfile.c")                        \
+  X(kZramIdleStore, "idle_store", "drivers/block/zram/zram_drv.c") \
+  X(kZramWritebackStore, "writeback_store", "drivers/block/zram/zram_drv.c") \
+  X(kZramReadFromBdev, "read_from_bdev", "drivers/block/zram/zram_drv.c") \
+  X(kChangePteRange, "change_pte_range", "mm/mprotect.c")
 
 enum class Fn : uint8_t {
 #define SWAPFUZZ_FN_ENUM(e, name, file) e,
@@ -119,7 +140,53 @@ enum class Fn : uint8_t {
   X(kZapDone, kZapPteRange, "mmap_write_unlock")                            \
   X(kFork, kCopyPteRange, "copy ptes, swap_duplicate")                      \
   X(kDrain, kDrainSlotsCache, "swapcache_free_entries(slots_ret)")          \
-  X(kOpSkipped, kExecutor, "op skipped: its mm does not exist")
+  X(kOpSkipped, kExecutor, "op skipped: its mm does not exist")             \
+  X(kBioSubmitRead, kSwapReadpage, "submit_bio (read)")                     \
+  X(kBioEndRead, kEndSwapBioRead, "read block, uptodate, unlock_page")      \
+  X(kBioSubmitWrite, kSwapWritepageBdev, "set_page_writeback, submit_bio, unlock_page") \
+  X(kBioEndWrite, kEndSwapBioWrite, "write block, end_page_writeback")      \
+  X(kZswapStoreDup, kZswapStore, "invalidate duplicate entry")              \
+  X(kZswapStoreCheck, kZswapStore, "enabled, zswap_is_full, zswap_can_accept") \
+  X(kZswapStoreCompress, kZswapStore, "entry alloc, compress, zpool_malloc") \
+  X(kZswapStoreInsert, kZswapStore, "tree insert, LRU add, writeback, unlock_page") \
+  X(kZswapLoadFind, kZswapLoad, "zswap_entry_find_get")                     \
+  X(kZswapLoadDecompress, kZswapLoad, "decompress")                         \
+  X(kZswapLoadPut, kZswapLoad, "put entry, SetPageUptodate, unlock_page")  \
+  X(kZswapLruIsolate, kZswapReclaimEntry, "LRU isolate, copy swpentry")     \
+  X(kZswapLruEmpty, kZswapReclaimEntry, "LRU empty")                        \
+  X(kZswapReclaimTreeGet, kZswapReclaimEntry, "tree lock: entry current, get") \
+  X(kZswapWbRecheck, kZswapWritebackEntry, "tree lock: recheck entry after SWAPCACHE_NEW") \
+  X(kZswapWbStale, kZswapWritebackEntry, "entry replaced: delete_from_swap_cache") \
+  X(kZswapWbDecompress, kZswapWritebackEntry, "decompress, SetPageUptodate") \
+  X(kZswapWbInvalidate, kZswapWritebackEntry, "tree lock: invalidate entry, put") \
+  X(kZswapWbDone, kZswapReclaimEntry, "tree lock: drop entry after writeback") \
+  X(kZswapWbFail, kZswapReclaimEntry, "writeback failed: put back")         \
+  X(kZswapSetMaxPool, kZswapParamSet, "max_pool_percent")                   \
+  X(kZswapSetEnabled, kZswapParamSet, "enabled")                            \
+  X(kSwapoffStart, kSwapoff, "del_from_avail_list, clear SWP_WRITEOK")      \
+  X(kSwapoffDrain, kSwapoff, "disable_swap_slots_cache_lock: drain")        \
+  X(kUnuseScan, kTryToUnuse, "unuse_pte_range: swap pte, lookup_swap_cache") \
+  X(kUnuseLock, kTryToUnuse, "lock_page, wait_on_page_writeback")           \
+  X(kUnusePte, kUnusePte, "pte_same_as_swp, install, swap_free")            \
+  X(kUnuseFree, kTryToUnuse, "try_to_free_swap, unlock_page, put_page")     \
+  X(kUnuseCache, kTryToUnuse, "find_next_to_unuse, find_get_page")          \
+  X(kUnuseRetry, kTryToUnuse, "inuse_pages != 0: retry")                    \
+  X(kSwapoffKill, kSwapoff, "percpu_ref_kill(users)")                       \
+  X(kSwapoffWait, kSwapoff, "wait_for_completion(users)")                   \
+  X(kSwapoffTeardown, kSwapoff, "swap_map = NULL, free extents and address space") \
+  X(kZswapSwapoff, kZswapSwapoff, "free entries, kfree(tree)")              \
+  X(kSwapoffInval, kSwapoff, "-EINVAL: not active")                        \
+  X(kSwaponStart, kSwapon, "alloc swap_map, zswap_swapon, enable_swap_info") \
+  X(kSwaponBusy, kSwapon, "-EBUSY: already active")                         \
+  X(kGetSwapDeviceFail, kDoSwapPage, "get_swap_device failed")              \
+  X(kZramIdle, kZramIdleStore, "mark ZRAM_IDLE")                            \
+  X(kZramWbCheck, kZramWritebackStore, "slot lock: check, set ZRAM_UNDER_WB") \
+  X(kZramWbWrite, kZramWritebackStore, "submit_bio_wait: write block")      \
+  X(kZramWbCommit, kZramWritebackStore, "slot lock: recheck, set ZRAM_WB")   \
+  X(kZramWbAbort, kZramWritebackStore, "slot changed: free block")         \
+  X(kZramWbDone, kZramWritebackStore, "no more slots")                      \
+  X(kZramReadBdev, kZramReadFromBdev, "read block")                         \
+  X(kUffdWp, kChangePteRange, "toggle uffd-wp on swap pte")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -135,7 +202,15 @@ enum class StepId : uint8_t {
   X(kReclaim, "reclaim", true, 0)           \
   X(kMunmap, "munmap", true, 0)             \
   X(kFork, "fork", false, kMaxMms)          \
-  X(kDrainSlots, "drain_slots", false, 0)
+  X(kDrainSlots, "drain_slots", false, 0)   \
+  X(kZswapShrink, "zswap_shrink", false, 0) \
+  X(kZswapEnable, "zswap_enable", false, 2) \
+  X(kZswapMaxPool, "zswap_max_pool", false, 101) \
+  X(kSwapoff, "swapoff", false, 0)          \
+  X(kSwapon, "swapon", false, 0)            \
+  X(kZramIdle, "zram_idle", false, 0)       \
+  X(kZramWriteback, "zram_writeback", false, 2) \
+  X(kUffdWp, "uffd_wp", true, 0)
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg) e,

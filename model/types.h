@@ -20,15 +20,23 @@ inline constexpr int kMaxPages = 160;      // page frames per run; ids are never
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
 inline constexpr int kMaxFrames = 6;       // depth of nested kernel calls
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
+inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
+inline constexpr int kMaxBios = 16;         // block I/O requests in flight
+// The block-device completion interrupt: an execution context of its own that
+// runs end_swap_bio_read()/end_swap_bio_write() for bios in flight. Schedules
+// name it as CPU kIrqCpu; it has no program.
+inline constexpr int kIrqCpu = kMaxCpus;
 
 using PageId = int16_t;
 using Offset = int16_t;  // swap offset in the (single) swap device, 0 is the header
 using Token = uint64_t;  // page contents: 0 is a zero-filled page
+using EntryId = int16_t;  // a zswap entry (kernel: struct zswap_entry *)
 
 inline constexpr PageId kNoPage = -1;
 // The shared zero page that a read fault on an empty PTE maps (do_anonymous_page).
 inline constexpr PageId kZeroPage = -2;
 inline constexpr Offset kNoOffset = -1;
+inline constexpr EntryId kNoEntry = -1;
 
 // swap_map byte encoding, as in include/linux/swap.h.
 inline constexpr uint8_t SWAP_HAS_CACHE = 0x40;

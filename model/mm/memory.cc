@@ -15,8 +15,12 @@ void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn)
 
 void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
-// put_swap_device(): drop the si->users reference get_swap_device() took.
-void put_swap_device(Kernel& k) { --k.si.users; }
+// put_swap_device() for a frame that took the reference (obj = 1).
+void put_device(Kernel& k, Frame& f) {
+  if (f.obj == 0) return;
+  f.obj = 0;
+  put_swap_device(k);
+}
 
 }  // namespace
 
@@ -86,6 +90,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
             p.uptodate = true;
             p.lru = true;
             p.mapcount = 1;
+            p.anon_exclusive = true;  // page_add_new_anon_rmap()
             mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, id, kNoOffset};
           } else {
             put_page(k, id, Fn::kDoAnonymousPage);
@@ -115,11 +120,26 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
         return Finish(c, 0);
       }
       if (f.page != kZeroPage) {
-        // v5.16: reuse only if we hold the only reference and mapping.
         Page& p = page_checked(k, f.page, Fn::kDoWpPage);
-        if (p.refcount == 1 && !p.locked && p.mapcount == 1) {
+        bool reuse = false;
+        if (k.config.features.anon_exclusive) {
+          // v6.x: an exclusive anon page is reused in place, swap cache or
+          // not; otherwise wp_can_reuse_anon_folio(): no reference beyond the
+          // swap cache's, which folio_free_swap() drops under the folio lock.
+          reuse = p.anon_exclusive;
+          if (!reuse && p.refcount <= 1 + (p.swapcache ? 1 : 0) && trylock_page(k, c, f.page)) {
+            if (p.swapcache) try_to_free_swap(k, c, f.page);
+            reuse = p.refcount == 1;
+            unlock_page(k, f.page, Fn::kDoWpPage);
+          }
+        } else {
+          // v5.16: reuse only if we hold the only reference and mapping.
+          reuse = p.refcount == 1 && !p.locked && p.mapcount == 1;
+        }
+        if (reuse) {
           Emit(k, c, StepId::kWpReuse, kNoOffset, f.page);
           mm.pte[f.va].writable = true;
+          p.anon_exclusive = true;
           return Finish(c, 0);
         }
         get_page(k, f.page, Fn::kDoWpPage);
@@ -155,6 +175,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
         n.mapcount = 1;
         n.lru = true;
         n.dirty = true;
+        n.anon_exclusive = true;
         mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, f.page2, kNoOffset};
         if (f.page != kZeroPage) {
           --page_checked(k, f.page, Fn::kDoWpPage).mapcount;  // page_remove_rmap()
@@ -191,10 +212,19 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kLookup: {
-      // get_swap_device() (v5.14+), then lookup_swap_cache(). Nothing between
-      // them can change what the lookup sees, so they are one step.
-      ++k.si.users;
-      const PageId cached = k.swap_cache[f.offset];
+      // get_swap_device() (v5.14+, 2799e77529c2), then lookup_swap_cache().
+      // Nothing between them can change what the lookup sees, so they are
+      // one step. Before 2799e77529c2 the fault holds no reference; the
+      // lookup pins the device only while it looks.
+      if (!k.knob(Knob::kDoSwapPageNoPin)) {
+        if (!get_swap_device(k)) {
+          Emit(k, c, StepId::kGetSwapDeviceFail, f.offset, kNoPage);
+          return Finish(c, 0);
+        }
+        f.obj = 1;
+      }
+      const PageId cached =
+          k.si.active && !k.si.users_dead ? k.swap_cache[f.offset] : kNoPage;
       Emit(k, c, StepId::kLookupSwapCache, f.offset, cached);
       if (cached != kNoPage) {
         get_page(k, cached, Fn::kLookupSwapCache);
@@ -207,7 +237,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
     }
     case kSkipCheck: {
       // data_race(si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(entry) == 1
-      const bool skip = k.si.sync_io && swap_count(k.si.swap_map[f.offset]) == 1;
+      // (__swap_count() of v5.13 pins the device itself: 0 once it is dying).
+      const bool dying = !k.si.active || k.si.users_dead;
+      const bool skip =
+          k.si.sync_io && !dying && swap_count(k.si.swap_map[f.offset]) == 1;
       Emit(k, c, StepId::kSkipCheck, f.offset, kNoPage, skip);
       if (!skip) {
         Call(c, f, kAfterReadahead, Fn::kSwapinReadahead, f.offset, kNoPage);
@@ -223,7 +256,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
       if (swapcache_prepare(k, f.offset) != 0) {
         Emit(k, c, StepId::kSkipPinBusy, f.offset, kNoPage);
-        put_swap_device(k);
+        put_device(k, f);
         Return(c, 0);
         return Yield(k, c);  // schedule_timeout_uninterruptible(1); retry the fault
       }
@@ -241,9 +274,11 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kLockPage;
         return StepResult::kContinue;
       }
-      // No page: the entry was freed under us, or no memory.
+      // No page: the entry was freed under us, or no memory. [PTL] pte_same
+      // -> VM_FAULT_OOM; out: "if (need_clear_cache) swapcache_clear()".
       Emit(k, c, StepId::kDoSwapPageOom, f.offset, kNoPage);
-      put_swap_device(k);
+      if (f.flag) swapcache_clear(k, c, f.offset);
+      put_device(k, f);
       return Finish(c, 0);
     case kLockPage: {
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
@@ -256,7 +291,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       if (f.page2 != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
         unlock_page(k, f.page, Fn::kDoSwapPage);  // out_page
         put_page(k, f.page, Fn::kDoSwapPage);
-        put_swap_device(k);
+        put_device(k, f);
         return Finish(c, 0);
       }
       f.pc = kPtl;
@@ -275,44 +310,74 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
                  "page %d is not uptodate at pte_same (SIGBUS)", f.page);
         }
-        bool writable = false;
-        if (f.write) {
-          // reuse_swap_page(): the page can be written in place when no other
-          // mapping or swap reference exists; it then leaves the swap cache.
-          const int count = p.mapcount + (p.swapcache
-                                              ? swap_count(k.si.swap_map[p.private_offset])
-                                              : 0);
-          if (count == 1 && p.swapcache && !p.writeback) {
-            delete_from_swap_cache(k, c, f.page);
-            p.dirty = true;
+        if (k.config.features.anon_exclusive) {
+          // v6.x: exclusive if the swap PTE says so, or the page is a fresh
+          // private one; not while under writeback to a device with stable
+          // writes (zram). swap_free(), then should_try_to_free_swap():
+          // swap full, or a write fault with only our and the cache's
+          // references. Exclusive, or no other reference: mark it exclusive
+          // and, for a write fault, map it writable.
+          bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
+          if (f.page2 == kNoPage) {
+            exclusive = true;
+          } else if (exclusive && p.writeback && k.si.sync_io) {
+            exclusive = false;
           }
-          writable = count <= 1;
+          mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
+          pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
+          ++p.mapcount;  // the lookup's reference maps it
+          if (f.page2 == kNoPage) p.lru = true;
+          CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
+          swap_free(k, c, f.offset);
+          if (p.swapcache && (vm_swap_full(k) || (f.write && p.refcount == 2))) {
+            try_to_free_swap(k, c, f.page);
+          }
+          if (exclusive || p.refcount == 1) {
+            pte.writable = f.write;
+            p.anon_exclusive = true;
+          }
+          unlock_page(k, f.page, Fn::kDoSwapPage);
+        } else {
+          bool writable = false;
+          if (f.write) {
+            // reuse_swap_page(): the page can be written in place when no
+            // other mapping or swap reference exists; it then leaves the swap
+            // cache (unless it is under writeback).
+            const int count = p.mapcount + (p.swapcache
+                                                ? swap_count(k.si.swap_map[p.private_offset])
+                                                : 0);
+            if (count == 1 && p.swapcache && !p.writeback) {
+              delete_from_swap_cache(k, c, f.page);
+              p.dirty = true;
+            }
+            writable = count <= 1;
+          }
+          pte = Pte{Pte::Kind::kPresent, writable, f.page, kNoOffset};
+          ++p.mapcount;  // page_add_anon_rmap(): the lookup's reference maps it
+          if (f.page2 == kNoPage) p.lru = true;
+          CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
+          swap_free(k, c, f.offset);
+          if (vm_swap_full(k)) try_to_free_swap(k, c, f.page);
+          unlock_page(k, f.page, Fn::kDoSwapPage);
         }
-        pte = Pte{Pte::Kind::kPresent, writable, f.page, kNoOffset};
-        ++p.mapcount;  // page_add_anon_rmap(): the lookup's reference maps it
-        if (f.page2 == kNoPage) p.lru = true;
-        CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
-        swap_free(k, c, f.offset);
-        if (vm_swap_full(k)) try_to_free_swap(k, c, f.page);
-        unlock_page(k, f.page, Fn::kDoSwapPage);
       }
       if (f.flag) {
         f.pc = kClear;
         return StepResult::kStep;
       }
-      put_swap_device(k);
+      put_device(k, f);
       return Finish(c, 0);
     }
     case kClear:
       Emit(k, c, StepId::kSwapcacheClear, f.offset, kNoPage);
       swapcache_clear(k, c, f.offset);
-      put_swap_device(k);
+      put_device(k, f);
       return Finish(c, 0);
   }
   // Skip the swap cache: read into a private page (the pin, if any, is held).
   f.page = alloc_page(k);
   f.page2 = kNoPage;
-  if (f.page == kNoPage) {
+  if (f.page == kNoPage) {  // the check or pin step emitted this slot's step
     c.ret_page = kNoPage;
     f.pc = kAfterReadahead;
     return StepResult::kStep;
@@ -344,21 +409,28 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       const Pte pte = mm.pte[f.va];
       Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
       mm.pte[f.va] = Pte{};
+      mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
       mm.logical[f.va] = 0;  // the address is mapped again, fresh
       if (pte.kind == Pte::Kind::kSwap) {
         // free_swap_and_cache(): __swap_entry_free() under the PTL; if only
-        // the cache is left, try to reclaim it in a later step.
+        // the cache is left, try to reclaim it in a later step. Since
+        // 82b1c07a0af6 it holds the device with get_swap_device() until it
+        // is done; before, _swap_info_get() held nothing.
         f.offset = pte.offset;
+        if (!k.knob(Knob::kFreeSwapAndCacheNoPin) && get_swap_device(k)) f.obj = 1;
         if (k.si.swap_map[f.offset] == 0) {
           Report(k, Oracle::kSwapCount, Fn::kFreeSwapAndCache, ObjectKind::kSwapSlot, true,
                  "free_swap_and_cache of an unused swap offset entry %d", f.offset);
           return finish();
         }
-        swap_free(k, c, f.offset);
-        if (k.si.swap_map[f.offset] == SWAP_HAS_CACHE) {
+        // "if (count == SWAP_HAS_CACHE ...)": the usage __swap_entry_free()
+        // returned, not the map byte, which a slots cache keeps at
+        // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
+        if (swap_free(k, c, f.offset) == SWAP_HAS_CACHE) {
           f.pc = kTryReclaim;
           return StepResult::kStep;
         }
+        put_device(k, f);
         return finish();
       }
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
@@ -370,9 +442,12 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       return finish();
     }
     case kTryReclaim: {
-      // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL)
+      // swap_page_trans_huge_swapped() reads swap_map; then
+      // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
+      // the offset up in the swap cache.
+      Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
+      if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return finish();
       const PageId cached = k.swap_cache[f.offset];
-      Emit(k, c, StepId::kZapTryReclaim, f.offset, cached);
       if (cached != kNoPage) {
         get_page(k, cached, Fn::kFreeSwapAndCache);
         if (trylock_page(k, c, cached)) {
@@ -381,6 +456,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         }
         put_page(k, cached, Fn::kFreeSwapAndCache);
       }
+      put_device(k, f);
       return finish();
     }
     case kFreeSwapCache: {
@@ -416,6 +492,13 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
     Pte& src = parent.pte[va];
     child.logical[va] = parent.logical[va];
     if (src.kind == Pte::Kind::kSwap) {
+      // copy_nonpresent_pte(): the child's VMA is not registered with
+      // userfaultfd, so its copy loses the uffd-wp bit.
+      child.pte[va] = src;
+      child.pte[va].uffd_wp = false;
+      // copy_nonpresent_pte(): the entry is shared now; neither PTE is
+      // exclusive any more.
+      parent.swp_exclusive &= static_cast<uint8_t>(~(1u << va));
       if (swap_duplicate(k, src.offset) < 0) {  // copy_nonpresent_pte(): -EIO
         Report(k, Oracle::kSwapCount, Fn::kCopyPteRange, ObjectKind::kSwapSlot, true,
                "fork: swap_duplicate(%d) failed for a live swap PTE", src.offset);
@@ -425,10 +508,27 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
       // copy_present_pte(): share the page, write-protect both (COW).
       get_page(k, src.page, Fn::kCopyPteRange);
       ++k.pages[src.page].mapcount;
+      k.pages[src.page].anon_exclusive = false;  // page_try_dup_anon_rmap()
       src.writable = false;
     }
-    child.pte[va] = src;
+    if (src.kind != Pte::Kind::kSwap) child.pte[va] = src;
   }
+  return Finish(c, 0);
+}
+
+}  // namespace swapfuzz
+
+namespace swapfuzz {
+
+StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f) {
+  // UFFDIO_WRITEPROTECT under mmap_read_lock(): [PTL] pte_swp_mkuffd_wp() /
+  // pte_swp_clear_uffd_wp() on a swap PTE. Present and empty PTEs are left
+  // alone (the model has no userfaultfd to deliver write faults to).
+  Mm& mm = k.mms[c.mm];
+  if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+  Pte& pte = mm.pte[f.va];
+  Emit(k, c, StepId::kUffdWp, pte.offset, pte.page, pte.uffd_wp ? 0 : 1);
+  if (pte.kind == Pte::Kind::kSwap) pte.uffd_wp = !pte.uffd_wp;
   return Finish(c, 0);
 }
 

@@ -31,6 +31,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 // munmap() of one address: zap_pte_range() and the tlb-batched frees.
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
+// UFFDIO_WRITEPROTECT of one address (op uffd_wp): toggles the uffd-wp bit of
+// a swap PTE, which makes a concurrent fault's pte_same() fail. Frame: va.
+StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f);
+
 // fork(): copy_page_range() of the task's mm into mm `arg` (one step: both
 // page table locks and mmap_lock for write are held throughout).
 StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f);

@@ -22,23 +22,67 @@ void read_endio(Kernel& k, PageId id) {
   unlock_page(k, id, Fn::kSwapReadpage);
 }
 
+void submit_bio(Kernel& k, const Bio& bio) {
+  if (k.nbios == kMaxBios) {
+    Report(k, Oracle::kLiveness, Fn::kSwapReadpage, ObjectKind::kBlock, true,
+           "more than %d bios in flight", kMaxBios);
+    return;
+  }
+  k.bios[(k.bio_head + k.nbios++) % kMaxBios] = bio;
+}
+
+// The stale-write oracle for a copy written back to slot `off`: it must be
+// exactly what swap-out last wrote for the slot's current owner.
+void CheckWrittenBack(Kernel& k, Offset off, Token data, uint32_t gen, Fn fn) {
+  if (gen == k.si.auth_generation[off] && data == k.si.auth_data[off]) return;
+  Report(k, Oracle::kStaleWrite, fn, ObjectKind::kSwapSlot, true,
+         "offset %d written back with %#llx for generation %u; swap-out last wrote %#llx for "
+         "generation %u",
+         off, static_cast<unsigned long long>(data), gen,
+         static_cast<unsigned long long>(k.si.auth_data[off]), k.si.auth_generation[off]);
+}
+
 }  // namespace
 
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kRead, kDecompress, kNotify };
+  enum : uint8_t { kStart, kAfterZswap, kRead, kDecompress, kNotify, kFromBdev, kBio };
   switch (f.pc) {
-    case kRead:  // bdev_read_page() -> zram_rw_page() -> __zram_bvec_read()
+    case kStart:
+      // frontswap_load(): zswap first.
+      if (k.zswap.initialized) {
+        return Call(c, f, kAfterZswap, Fn::kZswapLoad, f.offset, f.page);
+      }
+      f.pc = k.si.disk ? kBio : kRead;
+      return StepResult::kContinue;
+    case kAfterZswap:
+      if (c.ret == 0) return Return(c, 0);  // SetPageUptodate, unlock_page; done
+      f.pc = k.si.disk ? kBio : kRead;
+      return StepResult::kContinue;
+    case kRead: {  // bdev_read_page() -> zram_rw_page() -> __zram_bvec_read()
       if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
       Emit(k, c, StepId::kZramReadLock, f.offset, f.page, k.zram.table[f.offset].data);
+      // swap_page_sector() maps the offset through the swap extents.
+      if (!swap_device_live(k, Fn::kSwapReadpage)) return StepResult::kStep;
+      if (zram_read_wb_begin(k, f.offset, &f.j, &f.obj)) {
+        f.pc = kFromBdev;
+        return StepResult::kStep;
+      }
       if (!zram_read_begin(k, c, f.offset, f.page)) {
         f.pc = kDecompress;
         return StepResult::kStep;
       }
       read_endio(k, f.page);
       break;
+    }
     case kDecompress:
       Emit(k, c, StepId::kZramReadCopy, f.offset, f.page, k.zram.table[f.offset].data);
       zram_read_finish(k, c, f.offset, f.page);
+      read_endio(k, f.page);
+      break;
+    case kFromBdev:
+      // read_from_bdev() after the slot lock is dropped (synchronous here).
+      Emit(k, c, StepId::kZramReadBdev, f.offset, f.page);
+      zram_read_from_bdev(k, f.j, f.obj, f.page);
       read_endio(k, f.page);
       break;
     case kNotify:
@@ -48,6 +92,18 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
         unlock_page(k, f.page, Fn::kSwapReadpage);
       }
       return Finish(c, 0);
+    case kBio: {
+      // get_swap_bio(); submit_bio(). The page stays locked until
+      // end_swap_bio_read(). (Only the skip-swapcache path reads
+      // synchronously, and it never runs on a disk.)
+      Emit(k, c, StepId::kBioSubmitRead, f.offset, f.page);
+      if (!swap_device_live(k, Fn::kSwapReadpage)) return StepResult::kStep;
+      Bio bio;
+      bio.offset = f.offset;
+      bio.page = f.page;
+      submit_bio(k, bio);
+      return Finish(c, 0);
+    }
   }
   if (k.knob(Knob::kFreeNotifyOnRead)) {
     f.pc = kNotify;
@@ -57,7 +113,7 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kTryFree, kWrite };
+  enum : uint8_t { kTryFree, kZswap, kAfterZswap, kWrite, kDone };
   switch (f.pc) {
     case kTryFree:
       Emit(k, c, StepId::kWriteTryFree, f.offset, f.page);
@@ -65,17 +121,90 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
         unlock_page(k, f.page, Fn::kSwapWritepage);
         return Finish(c, 0);
       }
-      f.pc = kWrite;
+      f.pc = kZswap;
       return StepResult::kStep;
-    case kWrite: {
-      // __swap_writepage() -> bdev_write_page(): set_page_writeback, zram
-      // write, page_endio() ends writeback, then unlock_page.
-      if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
-      Emit(k, c, StepId::kZramWrite, f.offset, f.page, k.pages[f.page].data);
-      zram_write(k, f.offset, f.page);
-      unlock_page(k, f.page, Fn::kSwapWritepage);
-      return Finish(c, 0);
+    case kZswap:
+      // frontswap_store() / zswap_store(): on success the page's writeback
+      // starts and ends at once and the page is unlocked.
+      if (k.zswap.initialized) {
+        return Call(c, f, kAfterZswap, Fn::kZswapStore, f.offset, f.page);
+      }
+      f.pc = kWrite;
+      return StepResult::kContinue;
+    case kAfterZswap:
+      if (c.ret == 0) return Return(c, 0);
+      f.pc = kWrite;
+      return StepResult::kContinue;
+    case kWrite:
+      Call(c, f, kDone, Fn::kSwapWritepageBdev, f.offset, f.page);
+      c.top().flag = true;  // swap-out: this content is what the slot holds now
+      return StepResult::kContinue;
+    case kDone:
+      return Return(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f) {
+  Page& p = page_checked(k, f.page, Fn::kSwapWritepageBdev);
+  const Offset off = f.offset;
+  const uint32_t gen = f.flag ? k.si.generation[off] : f.gen;
+  if (!k.si.disk) {
+    // bdev_write_page() -> zram: set_page_writeback, zram write, page_endio()
+    // ends writeback, then unlock_page.
+    if (zram_slot_busy(k, c, off)) return Block(c, Wait::Kind::kZramSlot, off);
+    Emit(k, c, StepId::kZramWrite, off, f.page, p.data);
+  } else {
+    Emit(k, c, StepId::kBioSubmitWrite, off, f.page, p.data);
+  }
+  if (!swap_device_live(k, Fn::kSwapWritepageBdev)) return StepResult::kStep;
+  if (f.flag) {
+    k.si.auth_generation[off] = gen;
+    k.si.auth_data[off] = p.data;
+  } else {
+    CheckWrittenBack(k, off, p.data, gen, Fn::kSwapWritepageBdev);
+  }
+  if (!k.si.disk) {
+    zram_write(k, off, f.page);
+  } else {
+    // set_page_writeback(); submit_bio(); the bio carries the data.
+    p.writeback = true;
+    Bio bio;
+    bio.write = true;
+    bio.offset = off;
+    bio.page = f.page;
+    bio.data = p.data;
+    bio.generation = gen;
+    submit_bio(k, bio);
+  }
+  unlock_page(k, f.page, Fn::kSwapWritepageBdev);
+  return Finish(c, 0);
+}
+
+StepResult bio_endio(Kernel& k, Cpu& c) {
+  const Bio bio = k.bios[k.bio_head];
+  k.bio_head = static_cast<uint8_t>((k.bio_head + 1) % kMaxBios);
+  --k.nbios;
+  Page& p = page_checked(k, bio.page, bio.write ? Fn::kEndSwapBioWrite : Fn::kEndSwapBioRead);
+  DiskBlock& block = k.disk[bio.offset];
+  if (bio.write) {
+    // end_swap_bio_write(): the data is on the disk; end_page_writeback().
+    Emit(k, c, StepId::kBioEndWrite, bio.offset, bio.page, bio.data);
+    block.written = true;
+    block.data = bio.data;
+    block.generation = bio.generation;
+    if (!p.writeback) {
+      Report(k, Oracle::kPageState, Fn::kEndSwapBioWrite, ObjectKind::kPage, true,
+             "end_page_writeback on page %d, which is not under writeback", bio.page);
     }
+    p.writeback = false;
+  } else {
+    // end_swap_bio_read(): SetPageUptodate(); (swap_slot_free_notify() is a
+    // zram hook, a no-op on a disk); unlock_page().
+    Emit(k, c, StepId::kBioEndRead, bio.offset, bio.page, block.data);
+    p.data = block.data;
+    p.uptodate = true;
+    unlock_page(k, bio.page, Fn::kEndSwapBioRead);
   }
   return StepResult::kStep;
 }

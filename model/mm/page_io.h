@@ -1,8 +1,10 @@
 // mm/page_io.c: reading and writing swap pages to the device.
 //
-// Both are step machines (see model/step.h). Modelled on v5.16 for a
-// SWP_SYNCHRONOUS_IO device (zram): bdev_read_page()/bdev_write_page() complete
-// before they return.
+// All are step machines (see model/step.h), modelled on v5.16: frontswap
+// (zswap) first, then the device. For a SWP_SYNCHRONOUS_IO device (zram)
+// bdev_read_page()/bdev_write_page() complete before they return; for a disk
+// the read or write is a bio, which the completion interrupt (CPU kIrqCpu)
+// ends later with end_swap_bio_read()/end_swap_bio_write().
 
 #ifndef SWAPFUZZ_MODEL_MM_PAGE_IO_H_
 #define SWAPFUZZ_MODEL_MM_PAGE_IO_H_
@@ -12,14 +14,27 @@
 namespace swapfuzz {
 
 // swap_readpage(page, synchronous). Frame: offset = the entry, page = a locked
-// page. On return the page is uptodate and unlocked. With the
-// free_notify_on_read knob, a successful read then calls
-// swap_slot_free_notify(), as kernels before e914d8f00391 did.
+// page. zswap is tried first when it is set up. On return from zram the page
+// is uptodate and unlocked; from a disk, the bio is in flight and the page
+// stays locked until end_swap_bio_read(). With the free_notify_on_read knob, a
+// successful zram read then calls swap_slot_free_notify(), as kernels before
+// e914d8f00391 did.
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f);
 
 // swap_writepage(page). Frame: page = a locked page in the swap cache. On
 // return the page is unlocked; ret is 0.
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
+
+// __swap_writepage(page): the device write. Frame: offset, page = a locked
+// swap cache page; flag set when swap_writepage() writes the page out (the
+// content becomes what the slot holds), clear when zswap writes back a copy
+// (gen = the generation the copy was stored for; the stale-write oracle checks
+// it against what swap-out last wrote). zram: written and unlocked at once;
+// disk: PG_writeback set, the bio queued, the page unlocked.
+StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f);
+
+// The completion interrupt: ends the oldest bio in flight (one step).
+StepResult bio_endio(Kernel& k, Cpu& c);
 
 }  // namespace swapfuzz
 

@@ -11,7 +11,8 @@
 namespace swapfuzz {
 
 Offset get_swap_page(Kernel& k, Cpu& c) {
-  const int size = k.config.slots_cache_size;
+  // swapoff disables the caches (disable_swap_slots_cache_lock()).
+  const int size = k.slots_cache_disabled ? 0 : k.config.slots_cache_size;
   if (size == 0) return get_swap_pages(k);
   SlotsCache& cache = c.slots_cache;
   if (cache.nr == 0) {  // refill_swap_slots_cache()
@@ -29,7 +30,7 @@ Offset get_swap_page(Kernel& k, Cpu& c) {
 }
 
 void free_swap_slot(Kernel& k, Cpu& c, Offset off) {
-  const int size = k.config.slots_cache_size;
+  const int size = k.slots_cache_disabled ? 0 : k.config.slots_cache_size;
   if (size == 0) {
     swapcache_free_entries(k, &off, 1);
     return;

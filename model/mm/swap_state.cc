@@ -44,7 +44,12 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kFind, kPrepare, kInsert, kRead };
   switch (f.pc) {
     case kFind: {
-      // get_swap_device(); find_get_page(); put_swap_device()
+      // get_swap_device(); find_get_page(); put_swap_device(). A device that
+      // swapoff has killed gives no page.
+      if (!k.si.active || k.si.users_dead) {
+        Emit(k, c, StepId::kFindGetPage, f.offset, kNoPage);
+        return Finish(c, 0, kNoPage);
+      }
       const PageId cached = k.swap_cache[f.offset];
       Emit(k, c, StepId::kFindGetPage, f.offset, cached);
       if (cached != kNoPage) {
@@ -52,7 +57,8 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
         return Finish(c, 0, cached);
       }
       // A freed slot parked in a slots cache: nothing to read.
-      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.slots_cache_size > 0) {
+      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.slots_cache_size > 0 &&
+          !k.slots_cache_disabled) {
         return Finish(c, 0, kNoPage);
       }
       f.page = alloc_page(k);
@@ -72,7 +78,11 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kPrepareBusy, f.offset, f.page, static_cast<Token>(-err));
       put_page(k, f.page, Fn::kReadSwapCacheAsync);
       f.page = kNoPage;
-      if (err != -17) {
+      // zswap writeback passes skip_if_exists (v6.8+: the zswap-LRU era
+      // here), so it gives up instead of waiting for the owner.
+      const bool skip_if_exists =
+          f.flag && k.config.features.zswap_lru == Features::ZswapLru::kZswap;
+      if (err != -17 || skip_if_exists) {
         return Finish(c, 0, kNoPage);
       }
       // -EEXIST: another context owns SWAP_HAS_CACHE but has not inserted its
@@ -92,11 +102,15 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
       add_to_swap_cache(k, f.page, f.offset);
       p.lru = true;  // lru_cache_add()
+      if (f.flag) {
+        // __read_swap_cache_async() alone: the caller fills the locked page.
+        return Finish(c, 1, f.page);
+      }
       Call(c, f, kRead, Fn::kSwapReadpage, f.offset, f.page);
       return StepResult::kStep;
     }
     case kRead:
-      return Return(c, 0, f.page);
+      return Return(c, 1, f.page);
   }
   return StepResult::kStep;
 }

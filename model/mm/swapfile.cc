@@ -38,16 +38,41 @@ uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
   return usage;
 }
 
-// swap_range_free(): the slot is free; tell the layers that cache its data.
+// swap_range_free(): the slot is free; tell the layers that cache its data:
+// frontswap_invalidate_page() (v5.16) / zswap_invalidate() (v6.6+), then the
+// disk's swap_slot_free_notify (zram's only).
 void swap_range_free(Kernel& k, Offset off) {
   --k.si.inuse_pages;
-  // v5.16: bdev->bd_disk->fops->swap_slot_free_notify, zram's only.
-  zram_slot_free_notify(k, off);
+  zswap_invalidate(k, off);
+  if (!k.si.disk) zram_slot_free_notify(k, off);
 }
 
 }  // namespace
 
+bool get_swap_device(Kernel& k) {
+  // percpu_ref_tryget_live(&si->users)
+  if (!k.si.active || k.si.users_dead) return false;
+  ++k.si.users;
+  return true;
+}
+
+void put_swap_device(Kernel& k) {
+  if (--k.si.users < 0) {
+    Report(k, Oracle::kSwapCount, Fn::kGetSwapDevice, ObjectKind::kSwapDevice, true,
+           "put_swap_device without a reference (si->users %d)", k.si.users);
+  }
+}
+
+bool swap_device_live(Kernel& k, Fn fn) {
+  if (!k.si.map_freed) return true;
+  Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kSwapDevice, true,
+         "swap device used after swapoff freed swap_map and its swap cache");
+  return false;
+}
+
 int swap_duplicate(Kernel& k, Offset off) {
+  // __swap_duplicate() pins the device itself (get_swap_device()).
+  if (!k.si.active || k.si.users_dead) return -2;  // -ENOENT
   uint8_t& map = k.si.swap_map[off];
   if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
   if (swap_count(map) >= SWAP_MAP_MAX) {
@@ -59,6 +84,7 @@ int swap_duplicate(Kernel& k, Offset off) {
 }
 
 int swapcache_prepare(Kernel& k, Offset off) {
+  if (!k.si.active || k.si.users_dead) return -2;  // __swap_duplicate(): no device
   uint8_t& map = k.si.swap_map[off];
   if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
   if (map & SWAP_HAS_CACHE) return -17;                              // -EEXIST
@@ -66,20 +92,25 @@ int swapcache_prepare(Kernel& k, Offset off) {
   return 0;
 }
 
-void swap_free(Kernel& k, Cpu& c, Offset off) {
+uint8_t swap_free(Kernel& k, Cpu& c, Offset off) {
+  if (!swap_device_live(k, Fn::kSwapFree)) return 0;
   // _swap_info_get(): "Unused swap offset entry" for a zero map.
   if (k.si.swap_map[off] == 0) {
     Bad(k, Fn::kSwapFree, off, "swap_free of an unused swap offset entry");
-    return;
+    return 0;
   }
-  if (swap_entry_free_locked(k, Fn::kSwapFree, off, false) == 0) free_swap_slot(k, c, off);
+  const uint8_t usage = swap_entry_free_locked(k, Fn::kSwapFree, off, false);
+  if (usage == 0) free_swap_slot(k, c, off);
+  return usage;
 }
 
 void put_swap_page(Kernel& k, Cpu& c, Offset off) {
+  if (!swap_device_live(k, Fn::kPutSwapPage)) return;
   if (swap_entry_free_locked(k, Fn::kPutSwapPage, off, true) == 0) free_swap_slot(k, c, off);
 }
 
 void swapcache_clear(Kernel& k, Cpu& c, Offset off) {
+  if (!swap_device_live(k, Fn::kSwapcacheClear)) return;
   if (swap_entry_free_locked(k, Fn::kSwapcacheClear, off, true) == 0) free_swap_slot(k, c, off);
 }
 
@@ -90,6 +121,7 @@ bool vm_swap_full(const Kernel& k) {
 }
 
 void swapcache_free_entries(Kernel& k, const Offset* offsets, int n) {
+  if (n > 0 && !swap_device_live(k, Fn::kSwapcacheFreeEntries)) return;
   for (int i = 0; i < n; ++i) {
     const Offset off = offsets[i];
     uint8_t& map = k.si.swap_map[off];
@@ -107,6 +139,8 @@ Offset get_swap_pages(Kernel& k) {
   // scan_swap_map_slots(), simplified to lowest-free-first. The kernel's cluster
   // allocator also reuses freed offsets soon; this makes reuse the rule, which
   // is what the ABA windows need.
+  // scan_swap_map_slots() allocates only from a device with SWP_WRITEOK.
+  if (!k.si.active || !k.si.writeok) return kNoOffset;
   for (Offset off = 1; off < k.si.nslots; ++off) {
     uint8_t& map = k.si.swap_map[off];
     if (map != 0) continue;
@@ -125,10 +159,262 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
            "VM_BUG_ON_PAGE(!PageLocked): page %d", id);
   }
   if (!p.swapcache || p.writeback) return false;
+  if (!swap_device_live(k, Fn::kTryToFreeSwap)) return false;
   if (swap_count(k.si.swap_map[p.private_offset]) != 0) return false;  // page_swapped()
   delete_from_swap_cache(k, c, id);
   p.dirty = true;
   return true;
+}
+
+}  // namespace swapfuzz
+
+// --- swapoff and swapon ---
+
+#include "model/mm/swap_state.h"
+#include "model/mm/zswap.h"
+
+namespace swapfuzz {
+
+StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
+  // Locals: i = the mm being scanned, j = its next address (kMaxVas: the
+  // swap cache sweep); offset = the entry, page = its page; flag set while
+  // sweeping the swap cache (find_next_to_unuse()); orig_pte = the swap PTE.
+  enum : uint8_t { kScan, kAfterRead, kLock, kWaitWriteback, kPte, kFree, kSweep, kCheck };
+  switch (f.pc) {
+    case kScan: {
+      // unuse_mm() -> unuse_pte_range() for every mm on the mmlist: the next
+      // swap PTE (a lockless read), then lookup_swap_cache(). Addresses
+      // without a swap PTE cost no step. The mmap_lock unuse_mm() takes is
+      // left out: it only keeps VMAs stable, and the model has none.
+      for (; f.i < kMaxMms; ++f.i, f.j = 0) {
+        const Mm& mm = k.mms[f.i];
+        if (!mm.alive) continue;
+        for (; f.j < kMaxVas; ++f.j) {
+          const Pte& pte = mm.pte[f.j];
+          if (pte.kind != Pte::Kind::kSwap) continue;
+          f.offset = pte.offset;
+          f.orig_pte = pte;
+          f.va = static_cast<uint8_t>(f.j);
+          ++f.j;
+          const PageId cached = k.swap_cache[f.offset];
+          Emit(k, c, StepId::kUnuseScan, f.offset, cached, static_cast<Token>(f.i));
+          if (cached != kNoPage) {
+            get_page(k, cached, Fn::kTryToUnuse);
+            f.page = cached;
+            f.pc = kLock;
+            return StepResult::kStep;
+          }
+          Call(c, f, kAfterRead, Fn::kSwapinReadahead, f.offset, kNoPage);
+          return StepResult::kStep;
+        }
+      }
+      f.flag = true;
+      f.offset = 1;
+      f.pc = kSweep;
+      return StepResult::kContinue;
+    }
+    case kAfterRead:
+      f.page = c.ret_page;
+      if (f.page == kNoPage) {
+        // "if (!page) { if (*swap_map == 0 || *swap_map == SWAP_MAP_BAD)
+        // goto try_next; return -ENOMEM; }", read in the next step.
+        f.pc = kScan;
+        if (k.si.swap_map[f.offset] == 0) return StepResult::kContinue;
+        Emit(k, c, StepId::kUnuseScan, f.offset, kNoPage, 0);
+        return Finish(c, -12);
+      }
+      f.pc = kLock;
+      return StepResult::kContinue;
+    case kLock: {
+      // lock_page(page); wait_on_page_writeback(page)
+      Page& p = page_checked(k, f.page, Fn::kTryToUnuse);
+      if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
+      p.locked = true;
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      Emit(k, c, StepId::kUnuseLock, f.offset, f.page);
+      f.pc = kWaitWriteback;
+      return StepResult::kStep;
+    }
+    case kWaitWriteback:
+      if (k.pages[f.page].writeback) return Block(c, Wait::Kind::kWriteback, f.page);
+      f.pc = f.flag ? kFree : kPte;
+      return StepResult::kContinue;
+    case kPte: {
+      // unuse_pte(): [PTL] pte_same_as_swp() ignores the swap PTE's software
+      // bits; install the page read-only and old, swap_free(entry).
+      Mm& mm = k.mms[f.i];
+      Pte& pte = mm.pte[f.va];
+      Page& p = page_checked(k, f.page, Fn::kUnusePte);
+      const bool same = pte.kind == Pte::Kind::kSwap && pte.offset == f.offset;
+      Emit(k, c, StepId::kUnusePte, f.offset, f.page, same ? p.data : 0);
+      if (same) {
+        if (!p.uptodate) {
+          Report(k, Oracle::kPageState, Fn::kUnusePte, ObjectKind::kPage, true,
+                 "unuse_pte: page %d is not uptodate", f.page);
+        }
+        get_page(k, f.page, Fn::kUnusePte);
+        ++p.mapcount;
+        pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
+        // v6.x: "if (pte_swp_exclusive(old_pte)) rmap_flags |= RMAP_EXCLUSIVE"
+        if ((mm.swp_exclusive >> f.va) & 1u) p.anon_exclusive = true;
+        mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
+        const Token want = mm.logical[f.va];
+        if (p.data != want) {
+          Report(k, Oracle::kDataIntegrity, Fn::kUnusePte, ObjectKind::kPage, true,
+                 "mm %d va %d: swapoff mapped page %d holding %#llx, the user last wrote %#llx",
+                 f.i, f.va, f.page, static_cast<unsigned long long>(p.data),
+                 static_cast<unsigned long long>(want));
+        }
+        swap_free(k, c, f.offset);
+      }
+      f.pc = kFree;
+      return StepResult::kStep;
+    }
+    case kFree:
+      // try_to_free_swap(page); unlock_page(page); put_page(page)
+      Emit(k, c, StepId::kUnuseFree, f.offset, f.page);
+      try_to_free_swap(k, c, f.page);
+      unlock_page(k, f.page, Fn::kTryToUnuse);
+      put_page(k, f.page, Fn::kTryToUnuse);
+      f.page = kNoPage;
+      if (f.flag) {
+        ++f.offset;
+        f.pc = kSweep;
+      } else {
+        f.pc = kScan;
+      }
+      return StepResult::kStep;
+    case kSweep:
+      // find_next_to_unuse(): offsets still in use (lockless swap_map reads),
+      // and the page each has in the swap cache; the pages are freed once
+      // nothing maps the slot any more.
+      for (; f.offset < k.si.nslots; ++f.offset) {
+        if (k.si.swap_map[f.offset] == 0) continue;
+        const PageId cached = k.swap_cache[f.offset];
+        if (cached == kNoPage) continue;
+        Emit(k, c, StepId::kUnuseCache, f.offset, cached);
+        get_page(k, cached, Fn::kTryToUnuse);
+        f.page = cached;
+        f.pc = kLock;
+        return StepResult::kStep;
+      }
+      f.pc = kCheck;
+      return StepResult::kContinue;
+    case kCheck:
+      // "if (READ_ONCE(si->inuse_pages)) goto retry": swap entries can come
+      // back into page tables after the scan passed them. The read is
+      // lockless; when it is zero it is folded into swapoff's next step.
+      if (k.si.inuse_pages == 0) return Return(c, 0);
+      Emit(k, c, StepId::kUnuseRetry, kNoOffset, kNoPage, static_cast<Token>(k.si.inuse_pages));
+      if (++c.retries > k.config.max_retries) {
+        Report(k, Oracle::kLiveness, Fn::kTryToUnuse, ObjectKind::kSwapDevice, true,
+               "try_to_unuse: %d slots still in use after %d passes", k.si.inuse_pages,
+               c.retries - 1);
+      }
+      f.i = 0;
+      f.j = 0;
+      f.flag = false;
+      f.pc = kScan;
+      return Yield(k, c);
+  }
+  return StepResult::kStep;
+}
+
+StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kStart, kDrain, kUnuse, kAfterUnuse, kKill, kWait, kTeardown, kZswap };
+  SwapInfo& si = k.si;
+  switch (f.pc) {
+    case kStart:
+      // [swap_lock] find the device; [si->lock] del_from_avail_list(),
+      // clear SWP_WRITEOK: nothing allocates from it any more.
+      if (!si.active || !si.writeok) {
+        Emit(k, c, StepId::kSwapoffInval, kNoOffset, kNoPage);
+        return Finish(c, -22);
+      }
+      Emit(k, c, StepId::kSwapoffStart, kNoOffset, kNoPage);
+      si.writeok = false;
+      f.pc = kDrain;
+      return StepResult::kStep;
+    case kDrain:
+      // disable_swap_slots_cache_lock(): drains every CPU's cache; frees go
+      // straight to swapcache_free_entries() until the caches come back.
+      Emit(k, c, StepId::kSwapoffDrain, kNoOffset, kNoPage);
+      k.slots_cache_disabled = true;
+      for (int i = 0; i < k.ncpus; ++i) drain_slots_cache_cpu(k, k.cpus[i]);
+      f.pc = kUnuse;
+      return StepResult::kStep;
+    case kUnuse:
+      return Call(c, f, kAfterUnuse, Fn::kTryToUnuse, kNoOffset, kNoPage);
+    case kAfterUnuse:
+      // reenable_swap_slots_cache_unlock()
+      k.slots_cache_disabled = false;
+      if (c.ret != 0) {
+        // reinsert_swap_info(): the device goes back on the avail list.
+        si.writeok = true;
+        return Finish(c, c.ret);
+      }
+      f.pc = kKill;
+      return StepResult::kContinue;
+    case kKill:
+      // percpu_ref_kill(&p->users); synchronize_rcu(): get_swap_device()
+      // fails from now on.
+      Emit(k, c, StepId::kSwapoffKill, kNoOffset, kNoPage, static_cast<Token>(si.users));
+      si.users_dead = true;
+      f.pc = kWait;
+      return StepResult::kStep;
+    case kWait:
+      // wait_for_completion(&p->comp): every get_swap_device() reference gone.
+      if (si.users != 0) return Block(c, Wait::Kind::kSwapUsers, 0);
+      Emit(k, c, StepId::kSwapoffWait, kNoOffset, kNoPage);
+      f.pc = kTeardown;
+      return StepResult::kStep;
+    case kTeardown: {
+      // destroy_swap_extents(); [swap_lock, si->lock] p->swap_map = NULL,
+      // p->max = 0; later vfree(swap_map) and exit_swap_address_space().
+      Emit(k, c, StepId::kSwapoffTeardown, kNoOffset, kNoPage);
+      for (Offset off = 1; off < si.nslots; ++off) {
+        if (si.swap_map[off] != 0 || k.swap_cache[off] != kNoPage) {
+          Report(k, Oracle::kAccounting, Fn::kSwapoff, ObjectKind::kSwapSlot, true,
+                 "swapoff frees swap_map with offset %d still in use (map 0x%02x, page %d)", off,
+                 si.swap_map[off], k.swap_cache[off]);
+          break;
+        }
+      }
+      si.map_freed = true;
+      f.pc = kZswap;
+      return StepResult::kStep;
+    }
+    case kZswap:
+      // frontswap_invalidate_area() / zswap_swapoff(); p->flags = 0.
+      Emit(k, c, StepId::kZswapSwapoff, kNoOffset, kNoPage, k.zswap.tree_id);
+      zswap_swapoff(k);
+      si.active = false;
+      return Finish(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult swapon(Kernel& k, Cpu& c, Frame& f) {
+  SwapInfo& si = k.si;
+  if (si.active) {
+    Emit(k, c, StepId::kSwaponBusy, kNoOffset, kNoPage);
+    return Finish(c, -16);
+  }
+  // A new swap_map (and swap cache and extents), percpu_ref_resurrect(),
+  // zswap_swapon() / frontswap_init(), then enable_swap_info() puts the
+  // device on the avail list with SWP_WRITEOK. The backing store keeps what
+  // it held (mkswap does not clear it).
+  Emit(k, c, StepId::kSwaponStart, kNoOffset, kNoPage);
+  si.swap_map.fill(0);
+  si.inuse_pages = 0;
+  si.users = 0;
+  si.users_dead = false;
+  si.map_freed = false;
+  si.active = true;
+  si.writeok = true;
+  k.swap_cache.fill(kNoPage);
+  zswap_swapon(k);
+  return Finish(c, 0);
 }
 
 }  // namespace swapfuzz

@@ -4,13 +4,31 @@
 #ifndef SWAPFUZZ_MODEL_MM_SWAPFILE_H_
 #define SWAPFUZZ_MODEL_MM_SWAPFILE_H_
 
-#include "model/kernel.h"
+#include "model/step.h"
 
 namespace swapfuzz {
 
 // get_swap_pages(1): reserves the lowest free offset (map = SWAP_HAS_CACHE)
-// and bumps its generation. kNoOffset when the device is full.
+// and bumps its generation. kNoOffset when the device is full or is not
+// SWP_WRITEOK.
 Offset get_swap_pages(Kernel& k);
+
+// swapoff() of the device (op swapoff), modelled on v5.16..v6.9, whose steps
+// keep this order: clear SWP_WRITEOK; drain and disable the slots caches;
+// try_to_unuse(); percpu_ref_kill(&si->users) and wait for every
+// get_swap_device() reference; free swap_map, the swap extents and the swap
+// cache's address space; zswap_swapoff(). -EINVAL when there is no device.
+StepResult swapoff(Kernel& k, Cpu& c, Frame& f);
+
+// try_to_unuse(): brings every swapped page back: for each swap PTE (mm by
+// mm) read the page in through the swap cache, lock it, unuse_pte() under the
+// PTL (install it, swap_free()), try_to_free_swap(); then free swap cache
+// pages left for offsets still in use; retry while inuse_pages != 0.
+StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f);
+
+// swapon() (op swapon): a fresh device of the same size, on the avail list,
+// with a new zswap tree. -EBUSY when the device is active.
+StepResult swapon(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
 

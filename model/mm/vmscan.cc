@@ -39,12 +39,19 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
                    kRelock, kRemove };
   switch (f.pc) {
     case kIsolate: {
+      // The page backing va: the mapped page, or for a swap PTE the page
+      // still in the swap cache (unmapped, on the LRU for kswapd to find).
       const Pte pte = k.mms[c.mm].pte[f.va];
-      const bool candidate = pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage &&
-                             k.pages[pte.page].lru;
-      Emit(k, c, StepId::kIsolate, kNoOffset, candidate ? pte.page : kNoPage);
+      PageId target = kNoPage;
+      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
+        target = pte.page;
+      } else if (pte.kind == Pte::Kind::kSwap && !k.si.map_freed) {
+        target = k.swap_cache[pte.offset];
+      }
+      const bool candidate = target != kNoPage && k.pages[target].lru;
+      Emit(k, c, StepId::kIsolate, kNoOffset, candidate ? target : kNoPage);
       if (!candidate) return Finish(c, 0);
-      f.page = pte.page;
+      f.page = target;
       Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
       p.lru = false;  // isolate_lru_page() takes a reference
       ++p.refcount;
@@ -86,6 +93,12 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kUnmap, off, f.page, static_cast<Token>(mm * kMaxVas + va));
       if (swap_duplicate(k, off) < 0) return Keep(k, c, f, true);  // restore the PTE
       k.mms[mm].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
+      // v6.x: an exclusive page moves its exclusivity to the swap PTE
+      // (page_try_share_anon_rmap(); pte_swp_mkexclusive()).
+      if (p.anon_exclusive) {
+        k.mms[mm].swp_exclusive |= static_cast<uint8_t>(1u << va);
+        p.anon_exclusive = false;
+      }
       --p.mapcount;
       put_page(k, f.page, Fn::kShrinkPageList);
       return StepResult::kStep;

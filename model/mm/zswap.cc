@@ -1,0 +1,531 @@
+// mm/zswap.c. Step shapes follow the kernels each profile models (see
+// model/mm/zswap.h): the v6.3 zswap.c (zswap_frontswap_store/load,
+// zswap_writeback_entry(pool, handle) as patched by 04fc7816089c), and the
+// ~v6.7-rc zswap.c stored in torvalds/linux @ 003ae2fb0b36 (zswap_store/load,
+// zswap_reclaim_entry) with the v6.9 changes of 5878303c5353, 25cd241408a2 and
+// 678e54d4bb9a read from their commit diffs.
+
+#include "model/mm/zswap.h"
+
+namespace swapfuzz {
+namespace {
+
+// MAX_RECLAIM_RETRIES (mm/internal.h): shrink_worker() stops after this many
+// failed writebacks in one pass.
+constexpr int kMaxReclaimRetries = 16;
+constexpr int16_t kEnomem = -12;
+constexpr int16_t kEexist = -17;
+constexpr int16_t kEagain = -11;
+
+bool ZpoolLru(const Kernel& k) {
+  return k.config.features.zswap_lru == Features::ZswapLru::kZpool;
+}
+
+// A tree pointer a path holds: the live tree, or a use-after-free.
+bool tree_live(Kernel& k, uint16_t id, Fn fn) {
+  if (id != 0 && id == k.zswap.tree_id) return true;
+  Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kZswapTree, true,
+         "zswap tree %d used after zswap_swapoff() freed it", id);
+  return false;
+}
+
+ZswapEntry& entry_checked(Kernel& k, EntryId id, Fn fn) {
+  ZswapEntry& e = k.zswap_entries[id];
+  if (e.freed) {
+    Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kZswapEntry, true,
+           "zswap entry %d (offset %d) used after it was freed", id, e.offset);
+  }
+  return e;
+}
+
+void lru_del(Kernel& k, EntryId id) {
+  Zswap& z = k.zswap;
+  int n = 0;
+  for (int i = 0; i < z.lru_n; ++i) {
+    if (z.lru[i] != id) z.lru[n++] = z.lru[i];
+  }
+  z.lru_n = static_cast<int16_t>(n);
+  k.zswap_entries[id].on_lru = false;
+}
+
+// list_add() at the young end; the shrinker takes the old end.
+void lru_add(Kernel& k, EntryId id) {
+  Zswap& z = k.zswap;
+  if (z.lru_n == kMaxZswapEntries) return;
+  z.lru[z.lru_n++] = id;
+  k.zswap_entries[id].on_lru = true;
+}
+
+// zswap_free_entry(): the pool memory and the LRU link go with the entry.
+void zswap_free_entry(Kernel& k, EntryId id, Fn fn) {
+  ZswapEntry& e = k.zswap_entries[id];
+  if (e.in_tree) {
+    // v6.5+ zswap_entry_put(): WARN_ON_ONCE(!RB_EMPTY_NODE(&entry->rbnode))
+    Report(k, Oracle::kRefcount, fn, ObjectKind::kZswapEntry, true,
+           "zswap entry %d (offset %d) freed while still in the tree", id, e.offset);
+  }
+  if (e.on_lru) lru_del(k, id);
+  if (!e.same_filled) --k.zswap.pool_pages;
+  --k.zswap.stored_pages;
+  e.freed = true;
+}
+
+bool zswap_rb_erase(Kernel& k, EntryId id) {
+  ZswapEntry& e = k.zswap_entries[id];
+  if (!e.in_tree) return false;
+  if (k.zswap.tree[e.offset] == id) k.zswap.tree[e.offset] = kNoEntry;
+  e.in_tree = false;
+  return true;
+}
+
+void zswap_entry_get(Kernel& k, EntryId id, Fn fn) { ++entry_checked(k, id, fn).refcount; }
+
+// zswap_entry_put(): v5.16..v6.4 BUG_ON(refcount < 0) and, at zero, erase the
+// entry from the tree and free it; v6.5+ WARN_ON_ONCE(refcount < 0) and free
+// it, warning if it is still linked.
+void zswap_entry_put(Kernel& k, EntryId id, Fn fn) {
+  ZswapEntry& e = entry_checked(k, id, fn);
+  if (e.freed) return;
+  const int refcount = --e.refcount;
+  if (refcount < 0) {
+    Report(k, Oracle::kRefcount, fn, ObjectKind::kZswapEntry, true,
+           "zswap entry %d (offset %d) refcount dropped below zero", id, e.offset);
+    return;
+  }
+  if (refcount > 0) return;
+  if (ZpoolLru(k)) zswap_rb_erase(k, id);
+  zswap_free_entry(k, id, fn);
+}
+
+// zswap_invalidate_entry(): if the entry is still in the tree, remove it and
+// drop the initial reference (v5.16: zswap_rb_erase() + zswap_entry_put()).
+void zswap_invalidate_entry(Kernel& k, EntryId id, Fn fn) {
+  if (zswap_rb_erase(k, id)) zswap_entry_put(k, id, fn);
+}
+
+}  // namespace
+
+bool zswap_is_full(const Kernel& k) {
+  return k.config.ram_pages * k.zswap.max_pool_percent / 100 < k.zswap.pool_pages;
+}
+
+bool zswap_can_accept(const Kernel& k) {
+  return k.config.ram_pages * k.zswap.accept_thr_percent / 100 * k.zswap.max_pool_percent / 100 >
+         k.zswap.pool_pages;
+}
+
+void zswap_reset(Kernel& k) {
+  Zswap& z = k.zswap;
+  z = Zswap{};
+  z.tree.fill(kNoEntry);
+  z.max_pool_percent = k.config.zswap_max_pool_percent;
+  if (k.config.zswap) {
+    z.initialized = true;
+    z.enabled = true;
+    z.tree_id = z.tree_seq = 1;
+  }
+}
+
+void zswap_swapon(Kernel& k) {
+  Zswap& z = k.zswap;
+  if (!z.initialized) return;
+  z.tree_id = ++z.tree_seq;
+  z.tree.fill(kNoEntry);
+}
+
+void zswap_swapoff(Kernel& k) {
+  Zswap& z = k.zswap;
+  if (z.tree_id == 0) return;
+  // rbtree_postorder_for_each_entry_safe(): zswap_free_entry() on each,
+  // whatever its refcount; then kfree(tree).
+  for (Offset off = 0; off < kMaxSlots; ++off) {
+    const EntryId id = z.tree[off];
+    if (id == kNoEntry) continue;
+    k.zswap_entries[id].in_tree = false;
+    zswap_free_entry(k, id, Fn::kZswapSwapoff);
+    z.tree[off] = kNoEntry;
+  }
+  z.tree_id = 0;
+}
+
+void zswap_invalidate(Kernel& k, Offset off) {
+  Zswap& z = k.zswap;
+  if (z.tree_id == 0) return;  // no zswap_trees[type]
+  const EntryId id = z.tree[off];
+  if (id == kNoEntry) return;  // "entry was written back"
+  zswap_invalidate_entry(k, id, Fn::kZswapInvalidate);
+}
+
+StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kDuplicate, kCheck, kCompress, kInsert };
+  Zswap& z = k.zswap;
+  switch (f.pc) {
+    case kDuplicate: {
+      // 6.6 .. 6.7 (678e54d4bb9a restored): "if (!zswap_enabled || !tree)
+      // return false;" comes before the duplicate is invalidated.
+      if (k.knob(Knob::kZswapDupInvalidateOnlyEnabled) && !z.enabled) {
+        Emit(k, c, StepId::kZswapStoreCheck, f.offset, f.page, 0);
+        return Finish(c, -1);
+      }
+      // v5.16/v6.3: __frontswap_store() invalidates an old entry for the
+      // offset before calling the backend, enabled or not; from v6.6-rc4
+      // (ca56489c2f1d) zswap_store() does it first thing, under the tree lock.
+      // Before the tree lock, __frontswap_test() is a lockless bitmap test, so
+      // an offset without an entry costs no step.
+      if (!k.knob(Knob::kZswapDupStoreKeepsOld) && z.tree_id != 0 &&
+          z.tree[f.offset] != kNoEntry) {
+        const EntryId dup = z.tree[f.offset];
+        Emit(k, c, StepId::kZswapStoreDup, f.offset, f.page, static_cast<Token>(dup));
+        zswap_invalidate_entry(k, dup, Fn::kZswapStore);
+        f.pc = kCheck;
+        return StepResult::kStep;
+      }
+      f.pc = kCheck;
+      return StepResult::kContinue;
+    }
+    case kCheck: {
+      // "if (!zswap_enabled || !tree) reject"; "reclaim space if needed":
+      // a full pool, or one that has not drained below the accept threshold
+      // since it was full, queues the shrink work and rejects the page.
+      bool accept = true;
+      if (!z.enabled || z.tree_id == 0) {
+        accept = false;
+      } else if (zswap_is_full(k)) {
+        z.pool_reached_full = true;
+        z.shrink_queued = true;
+        accept = false;
+      } else if (z.pool_reached_full) {
+        if (!zswap_can_accept(k)) {
+          z.shrink_queued = true;
+          accept = false;
+        } else {
+          z.pool_reached_full = false;
+        }
+      }
+      Emit(k, c, StepId::kZswapStoreCheck, f.offset, f.page, accept);
+      if (!accept) return Finish(c, -1);
+      f.pc = kCompress;
+      return StepResult::kStep;
+    }
+    case kCompress: {
+      // zswap_entry_cache_alloc() (refcount 1), zswap_is_page_same_filled(),
+      // compress under the per-CPU acomp mutex, zpool_malloc(), copy.
+      Page& p = page_checked(k, f.page, Fn::kZswapStore);
+      if (z.next_entry == kMaxZswapEntries) {  // zswap_reject_kmemcache_fail
+        Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, 0);
+        return Finish(c, -1);
+      }
+      const EntryId id = z.next_entry++;
+      ZswapEntry& e = k.zswap_entries[id];
+      e = ZswapEntry{};
+      e.refcount = 1;
+      e.offset = f.offset;
+      e.data = p.data;
+      e.generation = k.si.generation[f.offset];
+      e.same_filled = e.data == 0;
+      if (!e.same_filled) ++z.pool_pages;
+      f.entry = id;
+      Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, e.data);
+      f.pc = kInsert;
+      return StepResult::kStep;
+    }
+    case kInsert: {
+      // [tree lock] zswap_rb_insert(); on -EEXIST erase the duplicate and drop
+      // its initial reference (v6.6+ also WARN_ON(1): the duplicate should
+      // have been invalidated already); [lru_lock] list_add().
+      if (!tree_live(k, z.tree_id, Fn::kZswapStore)) {
+        Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, 0);
+        return Finish(c, -1);
+      }
+      ZswapEntry& e = k.zswap_entries[f.entry];
+      const EntryId dup = z.tree[f.offset];
+      if (dup != kNoEntry) {
+        zswap_rb_erase(k, dup);
+        zswap_entry_put(k, dup, Fn::kZswapStore);
+      }
+      z.tree[f.offset] = f.entry;
+      e.in_tree = true;
+      if (!e.same_filled) lru_add(k, f.entry);
+      ++z.stored_pages;
+      // Oracle: swap-out handed this content to a backing store.
+      k.si.auth_generation[f.offset] = e.generation;
+      k.si.auth_data[f.offset] = e.data;
+      Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, e.data);
+      // swap_writepage(): set_page_writeback(); unlock_page(); end_page_writeback()
+      unlock_page(k, f.page, Fn::kZswapStore);
+      return Finish(c, 0);
+    }
+  }
+  return StepResult::kStep;
+}
+
+StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { kFind, kDecompress, kPut };
+  Zswap& z = k.zswap;
+  switch (f.pc) {
+    case kFind: {
+      // tree = zswap_trees[type]; [tree lock] zswap_entry_find_get()
+      const EntryId id = z.tree_id != 0 ? z.tree[f.offset] : kNoEntry;
+      Emit(k, c, StepId::kZswapLoadFind, f.offset, f.page, static_cast<Token>(id + 1));
+      if (id == kNoEntry) return Finish(c, -1);
+      zswap_entry_get(k, id, Fn::kZswapLoad);
+      f.entry = id;
+      f.obj = z.tree_id;
+      f.pc = kDecompress;
+      return StepResult::kStep;
+    }
+    case kDecompress: {
+      // The entry is referenced, not locked: map the handle, decompress.
+      const ZswapEntry& e = entry_checked(k, f.entry, Fn::kZswapLoad);
+      page_checked(k, f.page, Fn::kZswapLoad).data = e.data;
+      Emit(k, c, StepId::kZswapLoadDecompress, f.offset, f.page, e.data);
+      f.pc = kPut;
+      return StepResult::kStep;
+    }
+    case kPut: {
+      Page& p = page_checked(k, f.page, Fn::kZswapLoad);
+      // Exclusive loads (v6.9: always) drop the entry and dirty the folio, but
+      // since 25cd241408a2 only for a folio in the swap cache: the
+      // SWP_SYNCHRONOUS_IO skip path reads into a private folio it may drop.
+      const bool exclusive = k.config.features.zswap_exclusive_loads &&
+                             (p.swapcache || k.knob(Knob::kZswapExclusiveLoadPrivate));
+      Emit(k, c, StepId::kZswapLoadPut, f.offset, f.page, exclusive);
+      if (tree_live(k, f.obj, Fn::kZswapLoad)) {
+        if (exclusive) {
+          zswap_invalidate_entry(k, f.entry, Fn::kZswapLoad);
+          p.dirty = true;  // folio_mark_dirty()
+        }
+        zswap_entry_put(k, f.entry, Fn::kZswapLoad);
+      }
+      // swap_readpage(): SetPageUptodate(); unlock_page()
+      p.uptodate = true;
+      unlock_page(k, f.page, Fn::kZswapLoad);
+      return Finish(c, 0);
+    }
+  }
+  return StepResult::kStep;
+}
+
+StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
+  // Locals: entry2 = the entry the LRU gave (the zpool handle's entry),
+  // entry = the entry written back, offset = its swap offset, obj = the tree
+  // read at isolation, page = the new swap cache page, i = failures,
+  // ret = the writeback's result, gen = the entry's slot generation.
+  enum : uint8_t {
+    kIsolate, kTreeGet, kAlloc, kAfterAlloc, kRecheck, kDecompress, kInvalidate, kWrite,
+    kAfterWrite, kDone, kFail, kExit
+  };
+  Zswap& z = k.zswap;
+  // Since 5878303c5353 the writeback pins the swap entry (allocates the swap
+  // cache folio) before it touches the tree or the entry.
+  const bool pin_first = !k.knob(Knob::kZswapLruWbBeforePin);
+  const bool zpool = ZpoolLru(k);
+  // The zpool driver puts a handle whose entry is still alive back on its LRU
+  // (zbud_reclaim_page(): "add to beginning of LRU").
+  auto zpool_putback = [&] {
+    if (zpool && f.entry2 != kNoEntry && !k.zswap_entries[f.entry2].freed &&
+        !k.zswap_entries[f.entry2].on_lru) {
+      lru_add(k, f.entry2);
+    }
+  };
+  // shrink_worker(): "while (!zswap_can_accept())", stopping after
+  // MAX_RECLAIM_RETRIES failures; read in the step that ends an attempt.
+  auto next = [&] {
+    f.pc = (f.i >= kMaxReclaimRetries || zswap_can_accept(k)) ? kExit : kIsolate;
+    return StepResult::kStep;
+  };
+  switch (f.pc) {
+    case kIsolate: {
+      // zpool LRU: zbud_reclaim_page() takes its LRU tail and calls
+      // zswap_writeback_entry(), which reads the swap entry from the handle's
+      // zswap_header and tree = zswap_trees[type]. zswap LRU: [lru_lock] the
+      // oldest entry; before 5878303c5353 it is taken off the LRU
+      // (list_del_init) and the tree read; since, shrink_memcg_cb() rotates it
+      // (list_move_tail) and copies only the swap entry.
+      if (!z.initialized || z.lru_n == 0) {
+        Emit(k, c, StepId::kZswapLruEmpty, kNoOffset, kNoPage);
+        return Finish(c, 0);  // -EINVAL: not -EAGAIN, so the worker stops
+      }
+      const EntryId id = z.lru[0];
+      f.entry = f.entry2 = id;
+      f.offset = k.zswap_entries[id].offset;
+      f.obj = z.tree_id;
+      f.page = kNoPage;
+      f.ret = 0;
+      lru_del(k, id);
+      if (pin_first && !zpool) lru_add(k, id);
+      Emit(k, c, StepId::kZswapLruIsolate, f.offset, kNoPage, static_cast<Token>(id));
+      f.pc = pin_first ? kAlloc : kTreeGet;
+      return StepResult::kStep;
+    }
+    case kTreeGet: {
+      // [tree lock] on the tree read at isolation.
+      Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage,
+           static_cast<Token>(f.entry2));
+      if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+      const EntryId cur = z.tree[f.offset];
+      if (zpool) {
+        // v6.3: entry = zswap_entry_find_get(offset); none: "entry was
+        // invalidated", return 0.
+        if (cur == kNoEntry) {
+          zpool_putback();
+          return next();
+        }
+        f.entry = cur;
+      } else if (cur != f.entry) {
+        // v6.5..v6.8 "Check for invalidate() race": -EAGAIN, the entry stays
+        // off the LRU (its last put frees it).
+        f.ret = kEagain;
+        ++f.i;
+        return next();
+      }
+      zswap_entry_get(k, f.entry, Fn::kZswapReclaimEntry);
+      f.pc = kAlloc;
+      return StepResult::kStep;
+    }
+    case kAlloc:
+      // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read.
+      Call(c, f, kAfterAlloc, Fn::kReadSwapCacheAsync, f.offset, kNoPage);
+      c.top().flag = true;
+      return StepResult::kContinue;
+    case kAfterAlloc:
+      if (c.ret_page == kNoPage) {  // ZSWAP_SWAPCACHE_FAIL: no memory, or the slot is free
+        f.ret = kEnomem;
+        f.pc = kFail;
+        return StepResult::kContinue;
+      }
+      f.page = c.ret_page;
+      if (c.ret == 0) {  // ZSWAP_SWAPCACHE_EXIST: a load or swap-in has the page
+        f.ret = kEexist;
+        f.pc = kFail;
+        return StepResult::kContinue;
+      }
+      // ZSWAP_SWAPCACHE_NEW: the page is locked and in the swap cache.
+      f.pc = (!pin_first && k.knob(Knob::kZswapWbNoRecheck)) ? kDecompress : kRecheck;
+      return StepResult::kContinue;
+    case kRecheck: {
+      // 04fc7816089c: "if the entry in the tree has been replaced, ... we
+      // would be overriding the swap page with stale data". Since
+      // 5878303c5353 this is the only check, on the tree looked up now that
+      // the folio pins the device.
+      const uint16_t tree = pin_first ? z.tree_id : f.obj;
+      const bool live = tree != 0 && tree == z.tree_id;
+      const bool no_check = pin_first && k.knob(Knob::kZswapWbNoRecheck);
+      const bool stale = live && !no_check && z.tree[f.offset] != f.entry;
+      Emit(k, c, stale ? StepId::kZswapWbStale : StepId::kZswapWbRecheck, f.offset, f.page,
+           static_cast<Token>(f.entry));
+      if (!tree_live(k, tree, Fn::kZswapWritebackEntry)) return StepResult::kStep;
+      if (stale) {
+        delete_from_swap_cache(k, c, f.page);
+        // e3b63e966cac: the folio came back locked and referenced.
+        if (!k.knob(Knob::kZswapWbStaleFolioLeak)) {
+          unlock_page(k, f.page, Fn::kZswapWritebackEntry);
+          put_page(k, f.page, Fn::kZswapWritebackEntry);
+        }
+        f.page = kNoPage;
+        f.ret = kEnomem;
+        f.pc = kFail;
+        return StepResult::kStep;
+      }
+      // Since 5878303c5353: "Safe to deref entry after the entry is verified."
+      if (pin_first) zswap_entry_get(k, f.entry, Fn::kZswapWritebackEntry);
+      f.pc = kDecompress;
+      return StepResult::kStep;
+    }
+    case kDecompress: {
+      const ZswapEntry& e = entry_checked(k, f.entry, Fn::kZswapWritebackEntry);
+      Page& w = page_checked(k, f.page, Fn::kZswapWritebackEntry);
+      w.data = e.data;
+      w.uptodate = true;  // SetPageUptodate()
+      f.gen = e.generation;
+      Emit(k, c, StepId::kZswapWbDecompress, f.offset, f.page, e.data);
+      f.pc = pin_first ? kInvalidate : kWrite;
+      return StepResult::kStep;
+    }
+    case kInvalidate:
+      // v6.9: [tree lock] zswap_invalidate_entry(); zswap_entry_put(), before
+      // the write: the swap cache folio is now the only copy.
+      Emit(k, c, StepId::kZswapWbInvalidate, f.offset, f.page, static_cast<Token>(f.entry));
+      if (!tree_live(k, z.tree_id, Fn::kZswapWritebackEntry)) return StepResult::kStep;
+      zswap_invalidate_entry(k, f.entry, Fn::kZswapWritebackEntry);
+      zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+      f.pc = kWrite;
+      return StepResult::kStep;
+    case kWrite:
+      // SetPageReclaim(); __swap_writepage(): a copy, checked against what
+      // swap-out last wrote for the slot.
+      Call(c, f, kAfterWrite, Fn::kSwapWritepageBdev, f.offset, f.page);
+      c.top().gen = f.gen;
+      return StepResult::kContinue;
+    case kAfterWrite:
+      f.ret = 0;
+      f.pc = kDone;
+      return StepResult::kContinue;
+    case kDone: {
+      // put_page(page); then, before 5878303c5353, [tree lock] drop the entry.
+      Emit(k, c, StepId::kZswapWbDone, f.offset, f.page, static_cast<Token>(f.entry));
+      put_page(k, f.page, Fn::kZswapWritebackEntry);
+      f.page = kNoPage;
+      if (!pin_first) {
+        if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+        if (zpool) {
+          // v6.3: drop the local reference; if the entry is still the one in
+          // the tree, drop the initial one too (this erases and frees it).
+          zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+          if (z.tree[f.offset] == f.entry) zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+        } else {
+          // v6.5..v6.8: invalidate unless invalidate already took it out; put.
+          zswap_invalidate_entry(k, f.entry, Fn::kZswapReclaimEntry);
+          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+        }
+      }
+      zpool_putback();
+      return next();
+    }
+    case kFail: {
+      // EXIST: put_page(page). Before 5878303c5353: [tree lock] the zswap
+      // LRU puts the entry back (list_move); the local reference goes.
+      Emit(k, c, StepId::kZswapWbFail, f.offset, f.page, static_cast<Token>(-f.ret));
+      if (f.page != kNoPage) {
+        put_page(k, f.page, Fn::kZswapWritebackEntry);
+        f.page = kNoPage;
+      }
+      ++f.i;
+      if (!pin_first) {
+        if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+        if (!zpool && !k.zswap_entries[f.entry].freed && !k.zswap_entries[f.entry].on_lru) {
+          lru_add(k, f.entry);
+        }
+        zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+      }
+      zpool_putback();
+      return next();
+    }
+    case kExit:
+      return Return(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f) {
+  Zswap& z = k.zswap;
+  if (f.i == 0) {
+    // zswap_enabled_param_set(): the first enable runs zswap_setup(), which
+    // registers the hooks and gives the active swap device its tree.
+    if (!z.initialized && f.j != 0) {
+      z.initialized = true;
+      if (k.si.active) {
+        z.tree_id = ++z.tree_seq;
+        z.tree.fill(kNoEntry);
+      }
+    }
+    z.enabled = f.j != 0;
+    Emit(k, c, StepId::kZswapSetEnabled, kNoOffset, kNoPage, static_cast<Token>(f.j));
+  } else {
+    z.max_pool_percent = static_cast<uint8_t>(f.j);
+    Emit(k, c, StepId::kZswapSetMaxPool, kNoOffset, kNoPage, static_cast<Token>(f.j));
+  }
+  return Finish(c, 0);
+}
+
+}  // namespace swapfuzz
