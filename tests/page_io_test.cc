@@ -1,0 +1,305 @@
+// mm/page_io.c for a disk (bios ended by the completion interrupt), the
+// stale-write oracle, and zram's own writeback to its backing device.
+
+#include "model/mm/page_io.h"
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "model/drivers/block/zram/zram_drv.h"
+#include "model/executor.h"
+#include "model/schedule.h"
+
+namespace swapfuzz {
+namespace {
+
+Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
+Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
+Op Reclaim(uint8_t va) { return Op{OpKind::kReclaim, va, 0, 0}; }
+Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
+Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
+Op Writeback(uint8_t mode) { return Op{OpKind::kZramWriteback, 0, mode, 0}; }
+
+Segment Through(uint8_t cpu, StepId step) { return Segment{cpu, 0, step}; }
+Segment RunCpu(uint8_t cpu, uint16_t steps = 0) { return Segment{cpu, steps, std::nullopt}; }
+
+struct Outcome {
+  ReplayOutput out;
+  Kernel k;
+  int Count(StepId id, int cpu = -1) const {
+    int n = 0;
+    for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
+    return n;
+  }
+  long First(StepId id, int cpu = -1) const {
+    for (size_t i = 0; i < out.trace.size(); ++i) {
+      if (out.trace[i].id == id && (cpu < 0 || out.trace[i].cpu == cpu)) return static_cast<long>(i);
+    }
+    return -1;
+  }
+  std::string Signature() const { return out.finding ? out.finding->Signature() : ""; }
+  std::string Dump() const {
+    return FormatTrace(out.trace) +
+           (out.finding ? Signature() + ": " + out.finding->message.data() : "no finding");
+  }
+};
+
+Outcome Exec(const Schedule& s, const std::function<void(Kernel&)>& setup = {}) {
+  Outcome r;
+  Executor ex;
+  EXPECT_TRUE(Validate(s).ok()) << Validate(s);
+  absl::StatusOr<RunConfig> config = Resolve(s.config);
+  EXPECT_TRUE(config.ok()) << config.status();
+  ex.Reset(*config, s.cpus);
+  if (setup) setup(ex.mutable_kernel());
+  SegmentDecider decider(s.decisions);
+  RunOptions options;
+  options.trace = &r.out.trace;
+  r.out.result = ex.Run(decider, options);
+  if (r.out.result.finding) r.out.finding = *r.out.result.finding;
+  r.k = ex.kernel();
+  return r;
+}
+
+Schedule Make(std::vector<std::vector<Op>> programs, const std::string& backend) {
+  Schedule s;
+  s.config.backend = backend;
+  s.config.page_cluster = 0;
+  for (auto& ops : programs) s.cpus.push_back(CpuProgram{0, std::move(ops)});
+  return s;
+}
+
+// --- the disk ---
+
+TEST(DiskTest, WriteIsABioThatTheInterruptEnds) {
+  const Outcome r = Exec(Make({{W(0, 0x11), Reclaim(0)}}, "disk"));
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  const long submit = r.First(StepId::kBioSubmitWrite, 0);
+  const long end = r.First(StepId::kBioEndWrite, kIrqCpu);
+  ASSERT_GE(submit, 0);
+  ASSERT_GT(end, submit) << "the interrupt ends it later";
+  EXPECT_EQ(r.k.disk[1].data, 0x11u);
+  EXPECT_EQ(r.k.disk[1].generation, r.k.si.generation[1]);
+  // Reclaim saw the page under writeback and kept it in the swap cache.
+  EXPECT_EQ(r.Count(StepId::kRemoveMapping), 0);
+  EXPECT_NE(r.k.swap_cache[1], kNoPage);
+  EXPECT_FALSE(r.k.pages[r.k.swap_cache[1]].writeback);
+  EXPECT_EQ(r.k.nbios, 0);
+}
+
+TEST(DiskTest, ASecondReclaimFreesTheCleanSwapCachePage) {
+  Schedule s = Make({{W(0, 0x12), Reclaim(0), Reclaim(0), R(0)}}, "disk");
+  s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kRemoveMapping), 1) << "the page is found through the swap PTE";
+  EXPECT_EQ(r.Count(StepId::kBioSubmitWrite), 1) << "clean: no second write";
+  // The swap-in reads the block with a bio; the fault sleeps on the page lock
+  // until the interrupt ends the read.
+  EXPECT_EQ(r.Count(StepId::kBioSubmitRead), 1);
+  EXPECT_EQ(r.Count(StepId::kBioEndRead, kIrqCpu), 1);
+  EXPECT_EQ(r.k.pages[r.k.mms[0].pte[0].page].data, 0x12u);
+}
+
+TEST(DiskTest, NoSkipSwapcachePathOnADisk) {
+  const Outcome r = Exec(Make({{W(0, 0x13), Reclaim(0), Reclaim(0), R(0)}}, "disk"));
+  for (const TraceEvent& e : r.out.trace) {
+    if (e.id == StepId::kSkipCheck) EXPECT_EQ(e.detail, 0u);
+  }
+  EXPECT_EQ(r.Count(StepId::kSkipPin), 0);
+}
+
+TEST(DiskTest, TheInterruptCanBeScheduled) {
+  // A schedule names the interrupt as CPU kIrqCpu: the read completes only
+  // when the schedule says so, and the faulting CPU waits for it.
+  Schedule s = Make({{W(0, 0x14), Reclaim(0), Reclaim(0), R(0)}, {R(1)}}, "disk");
+  s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1),
+                 Through(0, StepId::kBioSubmitRead), RunCpu(1), RunCpu(kIrqCpu, 1), RunCpu(0)};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  const long submit = r.First(StepId::kBioSubmitRead);
+  const long other = r.First(StepId::kUserRead, 1);
+  const long end = r.First(StepId::kBioEndRead);
+  ASSERT_GE(submit, 0);
+  EXPECT_LT(submit, other);
+  EXPECT_LT(other, end);
+}
+
+TEST(DiskTest, EndOfWritebackOnAPageNotUnderWritebackIsReported) {
+  Executor ex;
+  RunConfig config;
+  config.backend = Backend::kDisk;
+  ex.Reset(config, {});
+  Kernel& k = ex.mutable_kernel();
+  k.current_cpu = kIrqCpu;
+  const PageId id = alloc_page(k);
+  k.bios[0] = Bio{true, 1, id, 0x5, 1};
+  k.nbios = 1;
+  bio_endio(k, k.cpus[kIrqCpu]);
+  ASSERT_NE(k.findings.First(), nullptr);
+  EXPECT_EQ(k.findings.First()->Signature(), "page-state:end_swap_bio_write:page");
+}
+
+TEST(DiskTest, PageLeftUnderWritebackAtQuiescenceIsReported) {
+  const Outcome r = Exec(Make({{R(0)}}, "disk"), [](Kernel& k) {
+    const PageId id = alloc_page(k);
+    k.pages[id].writeback = true;
+  });
+  EXPECT_EQ(r.Signature(), "accounting:quiescence:page") << r.Dump();
+}
+
+// The stale-write oracle: a copy written back to a slot must be what
+// swap-out last wrote there, for the slot's current owner.
+TEST(StaleWriteTest, FiresOnAnOlderGenerationOrOlderData) {
+  struct Case {
+    std::string name;
+    uint32_t gen;
+    Token data;
+    bool fires;
+  };
+  const Case cases[] = {{"the current content", 2, 0x20, false},
+                        {"an earlier owner's data", 1, 0x10, true},
+                        {"older data of the current owner", 2, 0x10, true}};
+  for (const std::string backend : {"zram", "disk"}) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(backend + ": " + c.name);
+      Executor ex;
+      RunConfig config;
+      config.backend = backend == "disk" ? Backend::kDisk : Backend::kZram;
+      ex.Reset(config, {});
+      Kernel& k = ex.mutable_kernel();
+      k.current_cpu = 0;
+      k.si.swap_map[1] = 1 | SWAP_HAS_CACHE;
+      k.si.generation[1] = 2;
+      k.si.auth_generation[1] = 2;
+      k.si.auth_data[1] = 0x20;
+      const PageId id = alloc_page(k);
+      Page& p = k.pages[id];
+      p.locked = true;
+      p.data = c.data;
+      Cpu& cpu = k.cpus[0];
+      cpu.depth = 1;
+      Frame& f = cpu.frames[0];
+      f = Frame{};
+      f.fn = Fn::kSwapWritepageBdev;
+      f.offset = 1;
+      f.page = id;
+      f.gen = c.gen;  // flag clear: a copy written back
+      __swap_writepage(k, cpu, f);
+      const Finding* found = k.findings.First();
+      EXPECT_EQ(found != nullptr, c.fires);
+      if (found) EXPECT_EQ(found->Signature(), "stale-write:__swap_writepage:swap-slot");
+    }
+  }
+}
+
+// --- zram writeback ---
+
+TEST(ZramWritebackTest, IdleSlotsMoveToTheBackingDeviceAndReadBack) {
+  const Outcome r =
+      Exec(Make({{W(0, 0x22), W(1, 0x24), Reclaim(0), Reclaim(1), Idle(), Writeback(0), R(0),
+                  R(1)}},
+                "zram"));
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kZramWbCommit), 2);
+  EXPECT_EQ(r.Count(StepId::kZramReadBdev), 2);
+  EXPECT_EQ(r.k.pages[r.k.mms[0].pte[0].page].data, 0x22u);
+  EXPECT_EQ(r.k.pages[r.k.mms[0].pte[1].page].data, 0x24u);
+  // The swap-ins freed the slots, and with them the blocks.
+  EXPECT_EQ(r.k.zram.wb_pages, 0);
+  for (const ZramBdBlock& b : r.k.zram.bd) EXPECT_FALSE(b.used);
+}
+
+TEST(ZramWritebackTest, ModesPickIdleOrHugeSlots) {
+  // Odd tokens are incompressible (ZRAM_HUGE); nothing is idle before "idle".
+  const Outcome huge =
+      Exec(Make({{W(0, 0x31), W(1, 0x32), Reclaim(0), Reclaim(1), Writeback(1)}}, "zram"));
+  EXPECT_FALSE(huge.out.finding) << huge.Dump();
+  EXPECT_EQ(huge.k.zram.table[1].state, ZramSlot::State::kWb);
+  EXPECT_EQ(huge.k.zram.table[2].state, ZramSlot::State::kStored);
+  const Outcome idle =
+      Exec(Make({{W(0, 0x31), W(1, 0x32), Reclaim(0), Reclaim(1), Writeback(0)}}, "zram"));
+  EXPECT_EQ(idle.k.zram.wb_pages, 0) << "not marked idle";
+}
+
+TEST(ZramWritebackTest, ARewriteOrFreeDuringWritebackAbortsTheCommit) {
+  // CPU 1 writes the slot back; CPU 0 frees it (munmap) after the read, so
+  // the commit finds the slot changed and gives the block back.
+  Schedule s = Make({{W(0, 0x41), Reclaim(0), Idle(), Munmap(0)}, {Writeback(0)}}, "zram");
+  s.decisions = {Through(0, StepId::kZramIdle), Through(1, StepId::kZramWbWrite), RunCpu(0),
+                 RunCpu(1)};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kZramWbAbort), 1) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kZramWbCommit), 0);
+  EXPECT_EQ(r.k.zram.table[1].state, ZramSlot::State::kEmpty);
+  for (const ZramBdBlock& b : r.k.zram.bd) EXPECT_FALSE(b.used);
+}
+
+TEST(ZramWritebackTest, OraclesFire) {
+  // A written-back slot whose block was freed under a reader.
+  Executor ex;
+  ex.Reset(RunConfig{}, {});
+  Kernel& k = ex.mutable_kernel();
+  k.current_cpu = 0;
+  const PageId id = alloc_page(k);
+  k.zram.bd[3] = ZramBdBlock{true, 1, 0x51, 1};
+  int16_t block = -1;
+  uint16_t seq = 0;
+  k.zram.table[2].state = ZramSlot::State::kWb;
+  k.zram.table[2].block = 3;
+  ASSERT_TRUE(zram_read_wb_begin(k, 2, &block, &seq));
+  k.zram.bd[3].used = false;  // zram_free_page() from a free notify
+  zram_read_from_bdev(k, block, seq, id);
+  ASSERT_NE(k.findings.First(), nullptr);
+  EXPECT_EQ(k.findings.First()->Signature(), "use-after-free:read_from_bdev:block");
+
+  // Accounting: a written-back slot without its block; a block nobody owns.
+  Schedule s = Make({{R(0)}}, "zram");
+  const Outcome orphan = Exec(s, [](Kernel& k) { k.zram.bd[0].used = true; });
+  EXPECT_EQ(orphan.Signature(), "accounting:quiescence:block") << orphan.Dump();
+  const Outcome lost = Exec(s, [](Kernel& k) {
+    // Beyond the swap device's offsets, so only the block check looks at it.
+    k.zram.table[kMaxSlots - 1].state = ZramSlot::State::kWb;
+    k.zram.table[kMaxSlots - 1].block = 2;
+  });
+  EXPECT_EQ(lost.Signature(), "accounting:quiescence:block") << lost.Dump();
+}
+
+TEST(ZramWritebackTest, CommitOfDataTheSlotNoLongerHoldsIsAStaleWrite) {
+  // The writeback read the slot's data; the block is then changed behind
+  // it (as a write to the wrong block would): the commit must not take it.
+  Schedule s = Make({{W(0, 0x61), Reclaim(0), Idle()}, {Writeback(0)}}, "zram");
+  s.decisions = {RunCpu(0), Through(1, StepId::kZramWbWrite), RunCpu(1)};
+  Outcome r;
+  {
+    Executor ex;
+    absl::StatusOr<RunConfig> config = Resolve(s.config);
+    ex.Reset(*config, s.cpus);
+    struct Corrupting : Decider {
+      SegmentDecider inner;
+      Executor* ex;
+      Corrupting(const std::vector<Segment>& seg, Executor* e) : inner(seg), ex(e) {}
+      int Pick(uint32_t runnable, int current, const Kernel& k) override {
+        return inner.Pick(runnable, current, k);
+      }
+      void Executed(int cpu, StepId step) override {
+        inner.Executed(cpu, step);
+        if (step == StepId::kZramWbWrite) {
+          for (ZramBdBlock& b : ex->mutable_kernel().zram.bd) {
+            if (b.used) b.data = 0x99;
+          }
+        }
+      }
+    } d(s.decisions, &ex);
+    r.out.result = ex.Run(d);
+    if (r.out.result.finding) r.out.finding = *r.out.result.finding;
+  }
+  EXPECT_EQ(r.Signature(), "stale-write:writeback_store:zram-slot");
+}
+
+}  // namespace
+}  // namespace swapfuzz

@@ -1,0 +1,265 @@
+// swapoff, try_to_unuse and swapon (mm/swapfile.c in the model), the
+// get_swap_device() references that hold swapoff off, and the three
+// catalogue entries about them.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "model/executor.h"
+#include "model/schedule.h"
+#include "model/step.h"
+
+namespace swapfuzz {
+namespace {
+
+Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
+Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
+Op Reclaim(uint8_t va) { return Op{OpKind::kReclaim, va, 0, 0}; }
+Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
+Op Fork(uint8_t child) { return Op{OpKind::kFork, 0, child, 0}; }
+Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
+Op Swapon() { return Op{OpKind::kSwapon, 0, 0, 0}; }
+
+Segment Through(uint8_t cpu, StepId step) { return Segment{cpu, 0, step}; }
+Segment RunCpu(uint8_t cpu, uint16_t steps = 0) { return Segment{cpu, steps, std::nullopt}; }
+
+struct Outcome {
+  ReplayOutput out;
+  Kernel k;
+  int Count(StepId id, int cpu = -1) const {
+    int n = 0;
+    for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
+    return n;
+  }
+  std::string Signature() const { return out.finding ? out.finding->Signature() : ""; }
+  std::string Dump() const {
+    return FormatTrace(out.trace) +
+           (out.finding ? Signature() + ": " + out.finding->message.data() : "no finding");
+  }
+};
+
+Outcome Exec(const Schedule& s, const std::function<void(Kernel&)>& setup = {}) {
+  Outcome r;
+  Executor ex;
+  EXPECT_TRUE(Validate(s).ok()) << Validate(s);
+  absl::StatusOr<RunConfig> config = Resolve(s.config);
+  EXPECT_TRUE(config.ok()) << config.status();
+  ex.Reset(*config, s.cpus);
+  if (setup) setup(ex.mutable_kernel());
+  SegmentDecider decider(s.decisions);
+  RunOptions options;
+  options.trace = &r.out.trace;
+  r.out.result = ex.Run(decider, options);
+  if (r.out.result.finding) r.out.finding = *r.out.result.finding;
+  r.k = ex.kernel();
+  return r;
+}
+
+Schedule Make(std::vector<CpuProgram> cpus, const std::string& profile = "mainline",
+              const std::string& backend = "zram", bool zswap = false) {
+  Schedule s;
+  s.config.profile = profile;
+  s.config.backend = backend;
+  s.config.zswap = zswap;
+  s.config.page_cluster = 0;
+  s.cpus = std::move(cpus);
+  return s;
+}
+
+// Every swapped page comes back, wherever it lives, and the device is gone.
+TEST(SwapoffTest, BringsEveryPageBack) {
+  struct Case {
+    std::string backend;
+    bool zswap;
+    int slots_cache;
+  };
+  const Case cases[] = {{"zram", false, 0}, {"disk", false, 0}, {"zram", true, 0},
+                        {"disk", true, 0},  {"zram", false, 2}, {"disk", true, 2}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.backend + (c.zswap ? " + zswap" : "") +
+                 (c.slots_cache ? " + slots cache" : ""));
+    Schedule s = Make({CpuProgram{0, {W(0, 0x11), W(1, 0x12), W(2, 0x13), Reclaim(0), Reclaim(1),
+                                      Reclaim(2), R(1), Fork(1), Swapoff(), R(0), R(1), R(2)}}},
+                      "mainline", c.backend, c.zswap);
+    s.config.slots_cache_size = c.slots_cache;
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    for (int mm : {0, 1}) {
+      for (int va : {0, 1, 2}) {
+        EXPECT_EQ(r.k.mms[mm].pte[va].kind, Pte::Kind::kPresent) << "mm " << mm << " va " << va;
+      }
+    }
+    EXPECT_EQ(r.Count(StepId::kUnusePte), 4) << "two mms share the two swapped entries";
+    EXPECT_FALSE(r.k.si.active);
+    EXPECT_TRUE(r.k.si.map_freed);
+    EXPECT_EQ(r.k.si.inuse_pages, 0);
+    EXPECT_EQ(r.k.zswap.tree_id, 0);
+    EXPECT_EQ(r.Count(StepId::kSwapoffTeardown), 1);
+  }
+}
+
+TEST(SwapoffTest, ReclaimFindsNoSwapAfterwardsAndSwaponRestoresIt) {
+  const Outcome r = Exec(Make({CpuProgram{0, {W(0, 0x21), Swapoff(), Reclaim(0), Swapon(),
+                                              Reclaim(0), R(0)}}},
+                              "mainline", "disk", true));
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  // The first reclaim: add_to_swap() fails; the second stores in zswap.
+  EXPECT_EQ(r.Count(StepId::kAddToSwap), 2);
+  EXPECT_EQ(r.Count(StepId::kZswapStoreInsert), 1);
+  EXPECT_TRUE(r.k.si.active);
+  EXPECT_EQ(r.k.zswap.tree_id, 2) << "swapon gave the device a new tree";
+}
+
+TEST(SwapoffTest, SwapoffAndSwaponOfTheWrongState) {
+  const Outcome r =
+      Exec(Make({CpuProgram{0, {Swapon(), Swapoff(), Swapoff(), Swapon(), Swapon()}}}));
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kSwaponBusy), 2);
+  EXPECT_EQ(r.Count(StepId::kSwapoffInval), 1);
+  EXPECT_EQ(r.Count(StepId::kSwaponStart), 1);
+}
+
+// swapoff waits for every get_swap_device() reference before it frees the
+// device: a fault that holds one delays the teardown until it is done.
+TEST(SwapoffTest, WaitsForSwapDeviceReferences) {
+  Schedule s = Make({CpuProgram{0, {W(0, 0x31), Reclaim(0), R(0)}}, CpuProgram{0, {Swapoff()}}},
+                    "v6.3");
+  s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kSkipCheck),
+                 Through(1, StepId::kSwapoffKill), RunCpu(1), RunCpu(0)};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  // The swapoff CPU blocked in kWait until the fault put its reference.
+  long wait = -1, fault_done = -1;
+  for (size_t i = 0; i < r.out.trace.size(); ++i) {
+    if (r.out.trace[i].id == StepId::kSwapoffWait) wait = static_cast<long>(i);
+    if (r.out.trace[i].id == StepId::kPteChanged) fault_done = static_cast<long>(i);
+  }
+  ASSERT_GE(wait, 0);
+  ASSERT_GE(fault_done, 0) << "the skip-path fault lost to unuse_pte and retried";
+  EXPECT_LT(fault_done, wait);
+  EXPECT_EQ(r.k.si.users, 0);
+}
+
+// try_to_unuse() retries while inuse_pages is not zero: a swap-out that had
+// its slot before SWP_WRITEOK was cleared puts a swap entry back behind it.
+TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
+  Schedule s = Make({CpuProgram{0, {W(0, 0x41), W(1, 0x42), Reclaim(1)}},
+                     CpuProgram{0, {Swapoff()}}},
+                    "mainline", "zram");
+  s.decisions = {Through(0, StepId::kAddToSwapCache), Through(1, StepId::kUnuseCache),
+                 RunCpu(0), RunCpu(1)};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_GE(r.Count(StepId::kUnuseRetry), 1) << r.Dump();
+  EXPECT_EQ(r.k.mms[0].pte[1].kind, Pte::Kind::kPresent);
+  EXPECT_FALSE(r.k.si.active);
+}
+
+// try_to_unuse() waits for a page's writeback before unuse_pte().
+TEST(SwapoffTest, WaitsForWriteback) {
+  Schedule s = Make({CpuProgram{0, {W(0, 0x51), Reclaim(0), Swapoff(), R(0)}}}, "mainline",
+                    "disk");
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kBioEndWrite), 1);
+  EXPECT_EQ(r.k.mms[0].pte[0].kind, Pte::Kind::kPresent);
+  // Reclaim left the page in the swap cache under writeback; unuse found it
+  // there and mapped it once the interrupt ended the write.
+  EXPECT_EQ(r.Count(StepId::kBioSubmitRead), 0);
+}
+
+// The three catalogue entries, each failing only with its knob restored.
+TEST(SwapoffTest, CatalogueEntries) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    std::string knob;
+    std::string signature;  // with the knob
+  };
+  std::vector<Case> cases;
+  {
+    Schedule s = Make({CpuProgram{0, {W(0, 0x61), Reclaim(0), R(0)}}, CpuProgram{0, {Swapoff()}}},
+                      "v6.3");
+    s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kSkipCheck), RunCpu(1),
+                   RunCpu(0)};
+    cases.push_back({"do_swap_page() against swapoff (2799e77529c2)", s,
+                     "do_swap_page_no_get_swap_device", "use-after-free:swap_readpage:swap-device"});
+  }
+  {
+    Schedule s = Make({CpuProgram{0, {W(0, 0x62), Reclaim(0), Munmap(0)}},
+                       CpuProgram{0, {Swapoff()}}},
+                      "mainline", "disk");
+    s.decisions = {Through(0, StepId::kRelock), Through(0, StepId::kZapOne), RunCpu(1),
+                   RunCpu(kIrqCpu, 1), RunCpu(1), RunCpu(0)};
+    cases.push_back({"free_swap_and_cache() against swapoff (82b1c07a0af6)", s,
+                     "free_swap_and_cache_no_get_swap_device",
+                     "use-after-free:free_swap_and_cache:swap-device"});
+  }
+  {
+    Schedule s = Make({CpuProgram{0, {W(0, 0x63), Reclaim(0), Swapoff()}},
+                       CpuProgram{0, {Op{OpKind::kZswapShrink, 0, 0, 0}}}},
+                      "mainline", "disk", true);
+    s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
+                   RunCpu(0), RunCpu(1)};
+    cases.push_back({"LRU writeback against swapoff (5878303c5353)", s, "zswap_lru_wb_before_pin",
+                     "use-after-free:zswap_reclaim_entry:zswap-tree"});
+  }
+  for (Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    // Every fix applied: clean. The first case's race also needs the
+    // unpinned skip path of its profile (v6.3); mainline's pin closes it too.
+    Schedule fixed_schedule = c.schedule;
+    fixed_schedule.config.profile = "mainline";
+    const Outcome fixed = Exec(fixed_schedule);
+    EXPECT_FALSE(fixed.out.finding) << fixed.Dump();
+    const Outcome release = Exec(c.schedule);
+    EXPECT_FALSE(release.out.finding) << "without the knob: " << release.Dump();
+    c.schedule.config.knobs = {{c.knob, true}};
+    const Outcome buggy = Exec(c.schedule);
+    EXPECT_EQ(buggy.Signature(), c.signature) << buggy.Dump();
+  }
+}
+
+TEST(SwapoffTest, UseOfTheFreedDeviceIsReported) {
+  Executor ex;
+  ex.Reset(RunConfig{}, {});
+  Kernel& k = ex.mutable_kernel();
+  k.current_cpu = 0;
+  EXPECT_TRUE(swap_device_live(k, Fn::kSwapFree));
+  k.si.map_freed = true;
+  swap_free(k, k.cpus[0], 1);
+  ASSERT_NE(k.findings.First(), nullptr);
+  EXPECT_EQ(k.findings.First()->Signature(), "use-after-free:swap_free:swap-device");
+}
+
+TEST(SwapoffTest, GetSwapDeviceFailsOnceKilled) {
+  Executor ex;
+  ex.Reset(RunConfig{}, {});
+  Kernel& k = ex.mutable_kernel();
+  k.current_cpu = 0;
+  ASSERT_TRUE(get_swap_device(k));
+  EXPECT_EQ(k.si.users, 1);
+  put_swap_device(k);
+  k.si.users_dead = true;
+  EXPECT_FALSE(get_swap_device(k));
+  EXPECT_EQ(k.si.users, 0);
+  EXPECT_EQ(swapcache_prepare(k, 1), -2) << "__swap_duplicate() cannot pin the device";
+  put_swap_device(k);
+  ASSERT_NE(k.findings.First(), nullptr);
+  EXPECT_EQ(k.findings.First()->Signature(), "swap-count:get_swap_device:swap-device");
+}
+
+TEST(SwapoffTest, SwapEntryOfARemovedDeviceIsAnAccountingFinding) {
+  const Outcome r = Exec(Make({CpuProgram{0, {R(1)}}}), [](Kernel& k) {
+    k.mms[0].pte[0] = Pte{Pte::Kind::kSwap, false, kNoPage, 1};
+    k.si.active = false;
+    k.si.map_freed = true;
+  });
+  EXPECT_EQ(r.Signature(), "accounting:quiescence:mm") << r.Dump();
+}
+
+}  // namespace
+}  // namespace swapfuzz
