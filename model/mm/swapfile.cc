@@ -249,8 +249,12 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kUnusePte, f.offset, f.page, same ? p.data : 0);
       if (same) {
         if (!p.uptodate) {
+          // v5.16 maps it; v6.x installs a poisoned swap entry instead and
+          // frees the slot. Either way the data the PTE stood for is lost.
           Report(k, Oracle::kPageState, Fn::kUnusePte, ObjectKind::kPage, true,
-                 "unuse_pte: page %d is not uptodate", f.page);
+                 "unuse_pte: page %d is not uptodate (not the swap cache page of offset %d "
+                 "any more: %d)",
+                 f.page, f.offset, !(p.swapcache && p.private_offset == f.offset));
         }
         get_page(k, f.page, Fn::kUnusePte);
         ++p.mapcount;
