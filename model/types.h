@@ -21,7 +21,9 @@ inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
 inline constexpr int kMaxFrames = 6;       // depth of nested kernel calls
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
-inline constexpr int kMaxBios = 16;         // block I/O requests in flight
+// Block I/O requests in flight: each is for a distinct page in the swap cache
+// (under writeback or locked for a read), so at most one per offset.
+inline constexpr int kMaxBios = kMaxSlots;
 // The block-device completion interrupt: an execution context of its own that
 // runs end_swap_bio_read()/end_swap_bio_write() for bios in flight. Schedules
 // name it as CPU kIrqCpu; it has no program.
