@@ -8,8 +8,8 @@
 // structure-aware mutator (fuzz/mutator.h) runs unless SWAPFUZZ_NO_MUTATOR is
 // set; both switches exist to measure what each is worth. SWAPFUZZ_PROFILE and
 // SWAPFUZZ_KNOBS ("name=on,name=off") replace the target's profile and knob
-// overrides, and SWAPFUZZ_HUNT=<knob> ignores findings that the knob does not
-// explain (they persist with the knob cleared), so one binary can hunt one
+// overrides, and SWAPFUZZ_HUNT=<knob> passes over findings that do not need
+// that knob (KnobsNeeded(), replay/minimize.h), so one binary can hunt one
 // catalogue bug at a time even where several are reachable.
 
 #include <algorithm>
@@ -22,6 +22,7 @@
 #include "absl/strings/str_split.h"
 #include "fuzz/mutator.h"
 #include "fuzz/runner.h"
+#include "replay/minimize.h"
 
 #ifndef SWAPFUZZ_TARGET
 #error "SWAPFUZZ_TARGET must name the fuzz target"
@@ -50,24 +51,10 @@ swapfuzz::FuzzTarget ConfiguredTarget() {
   return t;
 }
 
-// The target with the hunted knob cleared, or nullopt when not hunting.
-std::optional<swapfuzz::FuzzTarget> WithoutHuntedKnob(const swapfuzz::FuzzTarget& t) {
-  const char* hunt = std::getenv("SWAPFUZZ_HUNT");
-  if (hunt == nullptr) return std::nullopt;
-  swapfuzz::FuzzTarget out = t;
-  out.base.knobs.push_back({hunt, false});
-  if (!swapfuzz::Resolve(out.base).ok()) {
-    std::fprintf(stderr, "swapfuzz: SWAPFUZZ_HUNT names no knob: %s\n", hunt);
-    std::exit(2);
-  }
-  return out;
-}
-
 struct State {
   swapfuzz::FuzzTarget target = ConfiguredTarget();
   swapfuzz::FuzzRunner runner{target};
-  std::optional<swapfuzz::FuzzTarget> control_target = WithoutHuntedKnob(target);
-  std::optional<swapfuzz::FuzzRunner> control;
+  const char* hunt = std::getenv("SWAPFUZZ_HUNT");
   swapfuzz::InterleavingCoverage coverage{g_interleaving_counters};
   bool counters = std::getenv("SWAPFUZZ_NO_COUNTERS") == nullptr;
   bool mutator = std::getenv("SWAPFUZZ_NO_MUTATOR") == nullptr;
@@ -77,11 +64,7 @@ struct State {
 };
 
 State& GetState() {
-  static State* state = [] {
-    State* s = new State;
-    if (s->control_target) s->control.emplace(*s->control_target);
-    return s;
-  }();
+  static State* state = new State;
   return *state;
 }
 
@@ -92,9 +75,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const swapfuzz::Finding* f =
       s.runner.Run({data, size}, s.counters ? &s.coverage : nullptr);
   if (f == nullptr) return 0;
-  if (s.control) {
-    const swapfuzz::Finding* same = s.control->Run({data, size});
-    if (same != nullptr && same->Signature() == f->Signature()) return 0;  // not the hunted bug
+  if (s.hunt != nullptr) {
+    absl::StatusOr<std::vector<std::string>> needed =
+        swapfuzz::KnobsNeeded(s.runner.LastSchedule());
+    if (!needed.ok() ||
+        std::find(needed->begin(), needed->end(), s.hunt) == needed->end()) {
+      return 0;  // another bug, or one that needs no knob: not the hunted one
+    }
   }
   std::fprintf(stderr, "swapfuzz: FINDING %s at step %llu: %s\n", f->Signature().c_str(),
                static_cast<unsigned long long>(f->step), f->message.data());

@@ -102,8 +102,9 @@ void SegmentDecider::Executed(int cpu, StepId step) {
   if (index_ >= segments_.size()) return;
   const Segment& seg = segments_[index_];
   if (cpu != seg.cpu) return;
-  ++taken_;
-  const bool done = seg.through ? *seg.through == step : (seg.steps != 0 && taken_ >= seg.steps);
+  const bool done = seg.through
+                        ? *seg.through == step && ++taken_ >= std::max<uint16_t>(seg.steps, 1)
+                        : (seg.steps != 0 && ++taken_ >= seg.steps);
   if (done) {
     ++index_;
     taken_ = 0;

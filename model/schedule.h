@@ -44,7 +44,10 @@ struct ScheduleConfig {
 
 struct Segment {
   uint8_t cpu = 0;                  // a program's CPU, or kIrqCpu (the interrupt)
-  uint16_t steps = 0;               // 0 with `through` unset: until the CPU blocks or ends
+  // Without `through`: the number of steps, 0 meaning until the CPU blocks or
+  // ends. With `through`: which occurrence of that step ends the segment
+  // (0 and 1 both mean the first).
+  uint16_t steps = 0;
   std::optional<StepId> through;    // stop after the CPU executes this step
   friend bool operator==(const Segment&, const Segment&) = default;
 };

@@ -1,0 +1,69 @@
+// Minimizing a failing schedule to a small reproducer with the same finding.
+//
+// Passes run to a fixed point, and a candidate is accepted only if replaying it
+// gives the same finding signature:
+//   1. cut everything after the failing step (later decisions, unstarted ops);
+//   2. delta-debug the operations (each CPU's, then whole CPUs);
+//   3. remove preemptions: drop decision segments, so the running CPU goes on;
+//   4. rename canonically: CPUs in order of first run, addresses and child mms
+//      in order of first use;
+//   5. simplify the configuration (no readahead, no slots cache, fewer slots,
+//      no knob override that the finding does not need).
+// The result keeps the input's profile and ends with an `expected` block.
+
+#ifndef SWAPFUZZ_REPLAY_MINIMIZE_H_
+#define SWAPFUZZ_REPLAY_MINIMIZE_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "model/schedule.h"
+
+namespace swapfuzz {
+
+// How big a schedule is, as a reader of a reproducer counts it.
+struct ScheduleSize {
+  int ops = 0;
+  int cpus = 0;
+  int segments = 0;
+  // Switches away from a CPU that could have gone on.
+  int preemptions = 0;
+  uint64_t steps = 0;
+};
+
+// Replays `s` and measures it. Fails if the schedule does not run.
+absl::StatusOr<ScheduleSize> MeasureSchedule(const Schedule& s);
+
+struct MinimizeOptions {
+  // Called after every accepted candidate with a one-line description.
+  std::function<void(const std::string&)> progress;
+  // Replays allowed, to bound the time on large inputs.
+  int max_replays = 20000;
+};
+
+struct MinimizeResult {
+  Schedule schedule;
+  ScheduleSize before;
+  ScheduleSize after;
+  int replays = 0;
+};
+
+// Fails if `input` does not replay to a fatal finding.
+absl::StatusOr<MinimizeResult> Minimize(const Schedule& input,
+                                        const MinimizeOptions& options = {});
+
+// The catalogue knobs a finding needs. The schedule is rewritten as `mainline`
+// with its profile's knobs as explicit overrides (the same kernel), then
+// minimized; the knobs still set in the result are the historical bugs without
+// which this finding does not happen. Rerunning with a knob cleared is not
+// enough: clearing a knob adds or removes steps, which moves every later
+// decision, so a finding can vanish for reasons that have nothing to do with
+// the fix.
+absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
+                                                     const MinimizeOptions& options = {});
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_REPLAY_MINIMIZE_H_

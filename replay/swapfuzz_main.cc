@@ -1,0 +1,418 @@
+// swapfuzz: the command line. Lists the bug catalogue and the profiles, replays
+// saved schedules (docs/schedule-format.md) and records what a run produced.
+// kUsage below is the manual.
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/flags/commandlineflag.h"
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/flags/reflection.h"
+#include "absl/flags/usage.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/string_view.h"
+#include "model/executor.h"
+#include "model/knobs.h"
+#include "model/schedule.h"
+#include "model/trace.h"
+#include "replay/schedule_io.h"
+
+ABSL_FLAG(std::string, profile, "", "replay, record: run under this profile instead of the file's");
+ABSL_FLAG(std::vector<std::string>, knob, {},
+          "replay, record: knob overrides, a comma-separated list of name=on|off");
+ABSL_FLAG(bool, trace, false, "replay: print every step");
+ABSL_FLAG(bool, verify, false, "replay: compare the run with the file's \"expected\" block");
+ABSL_FLAG(int64_t, break_at_step, -1,
+          "replay: call swapfuzz_step_hook() before step N, for a gdb breakpoint");
+ABSL_FLAG(std::string, o, "", "record: the schedule file to write");
+
+namespace swapfuzz {
+namespace {
+
+constexpr int kExitOk = 0;        // no finding; with --verify, the run matched
+constexpr int kExitFinding = 1;   // the run ended in a fatal finding
+constexpr int kExitUsage = 2;     // a bad command line or input file
+constexpr int kExitMismatch = 3;  // --verify: the run differs from "expected"
+
+constexpr char kUsage[] =
+    R"(usage: swapfuzz <command> [arguments] [flags]
+
+commands:
+  list-bugs              the bug catalogue: each knob, its fix, the releases it
+                         affects and the profiles that set it
+  list-profiles          each profile and the knobs it sets
+  replay FILE [flags]    run a saved schedule and report its finding
+  record FILE -o OUT     run a saved schedule and write it to OUT with an
+                         "expected" block from the run
+  help                   this text
+
+flags for replay and record:
+  --profile=P            run under profile P instead of the file's
+  --knob=NAME=on|off[,NAME=on|off...]
+                         set or clear knobs on top of the profile and the
+                         file's knobs (one comma-separated list; a second
+                         --knob replaces the first)
+flags for replay:
+  --trace                print every step
+  --verify               compare the run with the file's "expected" block
+  --break_at_step=N      call swapfuzz_step_hook() before step N and print
+                         the gdb command line that stops there
+flags for record:
+  -o OUT                 the file to write (replaced atomically)
+
+exit status:
+  0  no finding; with --verify, the run matched the "expected" block
+  1  the run ended in a finding (without --verify)
+  2  usage error, or a file that cannot be read, parsed or run
+  3  --verify: the run differs from the "expected" block
+
+Schedule files are described in docs/schedule-format.md.
+)";
+
+// Prints `problem` as one line on stderr; returns kExitUsage.
+int Fail(absl::string_view problem) {
+  absl::FPrintF(stderr, "swapfuzz: %s\n", problem);
+  return kExitUsage;
+}
+
+// Fail(), followed by the usage text.
+int UsageError(absl::string_view problem) {
+  Fail(problem);
+  std::fputs(kUsage, stderr);
+  return kExitUsage;
+}
+
+bool WantsHelp(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg == "-h" || arg == "-help" || arg == "--help" || arg == "--helpfull") return true;
+  }
+  return false;
+}
+
+// absl::ParseCommandLine() exits with status 1 on a bad flag, which here would
+// read as "finding". This checks every flag first, the way it parses them, so
+// that a bad flag is a usage error. Returns the problem, or nothing.
+std::optional<std::string> CheckFlags(int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    const absl::string_view arg = argv[i];
+    if (arg == "--") break;
+    if (arg.size() < 2 || arg[0] != '-') continue;
+    absl::string_view spec = arg.substr(arg[1] == '-' ? 2 : 1);
+    const size_t eq = spec.find('=');
+    absl::string_view name = spec.substr(0, eq);
+    absl::CommandLineFlag* flag = absl::FindCommandLineFlag(name);
+    if (flag == nullptr && eq == absl::string_view::npos && absl::ConsumePrefix(&name, "no")) {
+      flag = absl::FindCommandLineFlag(name);  // --noverify
+      if (flag != nullptr && !flag->IsOfType<bool>()) flag = nullptr;
+    }
+    if (flag == nullptr) return absl::StrCat("unknown flag '", arg, "'");
+    absl::string_view value;
+    if (eq != absl::string_view::npos) {
+      value = spec.substr(eq + 1);
+    } else if (flag->IsOfType<bool>()) {
+      continue;
+    } else if (i + 1 < argc) {
+      value = argv[++i];
+    } else {
+      return absl::StrCat("flag '", arg, "' needs a value");
+    }
+    std::string error;
+    if (!flag->ParseFrom(value, &error)) return absl::StrCat(arg, ": ", error);
+  }
+  return std::nullopt;
+}
+
+// The flags `command` does not take, as an error; nothing when there are none.
+std::optional<std::string> FlagsNotFor(const std::string& command) {
+  std::vector<std::string> extra;
+  const bool runs = command == "replay" || command == "record";
+  if (!runs && !absl::GetFlag(FLAGS_profile).empty()) extra.push_back("--profile");
+  if (!runs && !absl::GetFlag(FLAGS_knob).empty()) extra.push_back("--knob");
+  if (command != "replay") {
+    if (absl::GetFlag(FLAGS_trace)) extra.push_back("--trace");
+    if (absl::GetFlag(FLAGS_verify)) extra.push_back("--verify");
+    if (absl::GetFlag(FLAGS_break_at_step) != -1) extra.push_back("--break_at_step");
+  }
+  if (command != "record" && !absl::GetFlag(FLAGS_o).empty()) extra.push_back("-o");
+  if (extra.empty()) return std::nullopt;
+  return absl::StrCat(command, " does not take ", absl::StrJoin(extra, ", "));
+}
+
+// `text` as lines of at most `width` characters (a longer word stays whole),
+// the first starting with `first` and the others with `indent`.
+std::string Wrap(std::string_view text, absl::string_view first, absl::string_view indent,
+                 size_t width = 80) {
+  std::string out;
+  std::string line(first);
+  size_t prefix = first.size();
+  for (absl::string_view word :
+       absl::StrSplit(absl::string_view(text.data(), text.size()), ' ', absl::SkipEmpty())) {
+    if (line.size() > prefix && line.size() + 1 + word.size() > width) {
+      absl::StrAppend(&out, line, "\n");
+      line = std::string(indent);
+      prefix = indent.size();
+    }
+    absl::StrAppend(&line, line.size() > prefix ? " " : "", word);
+  }
+  absl::StrAppend(&out, line, "\n");
+  return out;
+}
+
+int ListBugs() {
+  constexpr char kIndent[] = "              ";
+  bool first = true;
+  for (const KnobInfo& info : AllKnobs()) {
+    std::vector<std::string> profiles;
+    for (const Profile& p : AllProfiles()) {
+      if (p.knobs.Has(info.knob)) profiles.emplace_back(p.name);
+    }
+    absl::PrintF("%s%s\n", first ? "" : "\n", info.name);
+    absl::PrintF("%s", Wrap(absl::StrFormat("%s %s", info.fix_hash, info.fix_title),
+                            "    fix:      ", kIndent));
+    absl::PrintF("%s", Wrap(info.affected, "    affects:  ", kIndent));
+    absl::PrintF("%s", Wrap(profiles.empty() ? "no profile" : absl::StrJoin(profiles, ", "),
+                            "    set in:   ", kIndent));
+    absl::PrintF("%s", Wrap(info.description, "    ", "    "));
+    first = false;
+  }
+  return kExitOk;
+}
+
+int ListProfiles() {
+  size_t width = 0;
+  for (const Profile& p : AllProfiles()) width = std::max(width, p.name.size());
+  const std::string indent(width + 2, ' ');
+  for (const Profile& p : AllProfiles()) {
+    std::vector<std::string> knobs;
+    for (const KnobInfo& info : AllKnobs()) {
+      if (p.knobs.Has(info.knob)) knobs.emplace_back(info.name);
+    }
+    absl::PrintF("%s", Wrap(p.description,
+                            absl::StrFormat("%-*s  ", static_cast<int>(width), p.name), indent));
+    absl::PrintF("%s", Wrap(knobs.empty() ? "none" : absl::StrJoin(knobs, ", "),
+                            absl::StrCat(indent, "knobs: "), absl::StrCat(indent, "       ")));
+  }
+  return kExitOk;
+}
+
+// Applies --profile and --knob to `config`. A --knob replaces the file's
+// setting of the same knob.
+absl::Status ApplyOverrides(ScheduleConfig& config) {
+  const std::string profile = absl::GetFlag(FLAGS_profile);
+  if (!profile.empty()) {
+    if (ProfileByName(profile) == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--profile: unknown profile '", profile, "' (see swapfuzz list-profiles)"));
+    }
+    config.profile = profile;
+  }
+  for (const std::string& spec : absl::GetFlag(FLAGS_knob)) {
+    const std::pair<std::string, std::string> setting =
+        absl::StrSplit(spec, absl::MaxSplits('=', 1));
+    const std::string& name = setting.first;
+    if (setting.second != "on" && setting.second != "off") {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--knob=", spec, ": expected NAME=on or NAME=off"));
+    }
+    if (!KnobByName(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--knob=", spec, ": unknown knob '", name, "' (see swapfuzz list-bugs)"));
+    }
+    const bool on = setting.second == "on";
+    auto it = std::find_if(config.knobs.begin(), config.knobs.end(),
+                           [&](const KnobOverride& k) { return k.name == name; });
+    if (it != config.knobs.end()) {
+      it->on = on;
+    } else {
+      config.knobs.push_back(KnobOverride{name, on});
+    }
+  }
+  return absl::OkStatus();
+}
+
+// Reads `file` and applies the command-line overrides.
+absl::StatusOr<Schedule> LoadSchedule(const std::string& file) {
+  absl::StatusOr<Schedule> schedule = ReadScheduleFile(file);
+  if (!schedule.ok()) return schedule;
+  if (absl::Status s = ApplyOverrides(schedule->config); !s.ok()) return s;
+  return schedule;
+}
+
+std::string HashString(uint64_t hash) { return absl::StrFormat("0x%016x", hash); }
+
+Expectation ExpectationOf(const ReplayOutput& out) {
+  Expectation e;
+  if (out.finding) e.signature = out.finding->Signature();
+  e.trace_hash = out.result.trace_hash;
+  e.steps = out.result.steps;
+  return e;
+}
+
+// "<signature> at step <n> on cpu <c>: <message>"
+std::string Describe(const Finding& f) {
+  return absl::StrFormat(
+      "%s at step %d on cpu %d: %s", f.Signature(), f.step, f.cpu,
+      std::string(f.message.data(), strnlen(f.message.data(), f.message.size())));
+}
+
+// The header line, the diagnostics, and the finding or "no finding".
+void PrintRun(const std::string& file, const ScheduleConfig& config, const ReplayOutput& out,
+              const Findings& findings, bool trace) {
+  std::string profile = config.profile;
+  if (!config.knobs.empty()) {
+    absl::StrAppend(&profile, " with ",
+                    absl::StrJoin(config.knobs, ", ", [](std::string* s, const KnobOverride& k) {
+                      absl::StrAppend(s, k.name, "=", k.on ? "on" : "off");
+                    }));
+  }
+  absl::PrintF("%s: profile %s, %d steps, trace hash %s\n", file, profile, out.result.steps,
+               HashString(out.result.trace_hash));
+  if (trace) std::fputs(FormatTrace(out.trace).c_str(), stdout);
+  int shown = 0;
+  for (int i = 0; i < findings.nkept; ++i) {
+    if (findings.kept[i].fatal) continue;
+    absl::PrintF("diagnostic %s\n", Describe(findings.kept[i]));
+    ++shown;
+  }
+  if (out.result.diagnostics > 0) {
+    absl::PrintF("%d diagnostic%s", out.result.diagnostics, out.result.diagnostics == 1 ? "" : "s");
+    if (shown < out.result.diagnostics) absl::PrintF(" (%d shown)", shown);
+    absl::PrintF("\n");
+  }
+  if (out.finding) {
+    absl::PrintF("FINDING %s\n", Describe(*out.finding));
+  } else {
+    absl::PrintF("no finding\n");
+  }
+}
+
+// Compares the run with the expected block; prints each difference.
+int Verify(const Expectation& want, const Expectation& got) {
+  auto finding = [](const std::string& signature) {
+    return signature.empty() ? std::string("no finding") : signature;
+  };
+  bool match = true;
+  if (got.signature != want.signature) {
+    absl::PrintF("MISMATCH signature: expected %s, got %s\n", finding(want.signature),
+                 finding(got.signature));
+    match = false;
+  }
+  if (got.trace_hash != want.trace_hash) {
+    absl::PrintF("MISMATCH trace_hash: expected %s, got %s\n", HashString(want.trace_hash),
+                 HashString(got.trace_hash));
+    match = false;
+  }
+  if (got.steps != want.steps) {
+    absl::PrintF("MISMATCH steps: expected %d, got %d\n", want.steps, got.steps);
+    match = false;
+  }
+  if (!match) return kExitMismatch;
+  absl::PrintF("verified: the run matches the expected block\n");
+  return kExitOk;
+}
+
+// `word` quoted for a POSIX shell when it needs to be.
+std::string ShellWord(absl::string_view word) {
+  const bool plain = !word.empty() && std::all_of(word.begin(), word.end(), [](char c) {
+    return absl::ascii_isalnum(static_cast<unsigned char>(c)) || std::strchr("_-+=,./:@%", c);
+  });
+  if (plain) return std::string(word);
+  return absl::StrCat("'", absl::StrReplaceAll(word, {{"'", "'\\''"}}), "'");
+}
+
+int Replay(const std::string& file, int argc, char** argv) {
+  absl::StatusOr<Schedule> schedule = LoadSchedule(file);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  const bool verify = absl::GetFlag(FLAGS_verify);
+  if (verify && !schedule->expected) {
+    return Fail(absl::StrCat(file,
+                             ": --verify: the file has no \"expected\" block"
+                             " (swapfuzz record writes one)"));
+  }
+  const bool trace = absl::GetFlag(FLAGS_trace);
+  const int64_t break_at_step = absl::GetFlag(FLAGS_break_at_step);
+  if (break_at_step >= 0) {
+    std::vector<std::string> words;
+    for (int i = 0; i < argc; ++i) words.push_back(ShellWord(argv[i]));
+    absl::PrintF("to stop before step %d: gdb -ex 'break swapfuzz_step_hook' -ex run --args %s\n",
+                 break_at_step, absl::StrJoin(words, " "));
+  }
+  Executor executor;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(executor, *schedule, "", trace, break_at_step);
+  if (!out.ok()) return Fail(absl::StrCat(file, ": ", out.status().message()));
+  PrintRun(file, schedule->config, *out, executor.kernel().findings, trace);
+  if (verify) return Verify(*schedule->expected, ExpectationOf(*out));
+  return out->finding ? kExitFinding : kExitOk;
+}
+
+int Record(const std::string& file, const std::string& out_file) {
+  absl::StatusOr<Schedule> schedule = LoadSchedule(file);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  Executor executor;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(executor, *schedule);
+  if (!out.ok()) return Fail(absl::StrCat(file, ": ", out.status().message()));
+  PrintRun(file, schedule->config, *out, executor.kernel().findings, /*trace=*/false);
+  schedule->expected = ExpectationOf(*out);
+  if (absl::Status s = WriteScheduleFile(out_file, *schedule); !s.ok()) return Fail(s.message());
+  absl::PrintF("wrote %s\n", out_file);
+  return kExitOk;
+}
+
+int Main(int argc, char** argv) {
+  absl::SetProgramUsageMessage(kUsage);
+  if (WantsHelp(argc, argv)) {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (std::optional<std::string> problem = CheckFlags(argc, argv)) return Fail(*problem);
+  const std::vector<char*> args = absl::ParseCommandLine(argc, argv);
+  if (args.size() < 2) return UsageError("missing command");
+  const std::string command = args[1];
+  const std::vector<std::string> operands(args.begin() + 2, args.end());
+  const bool runs = command == "replay" || command == "record";
+  if (!runs && command != "list-bugs" && command != "list-profiles" && command != "help") {
+    return UsageError(absl::StrCat("unknown command '", command, "'"));
+  }
+  if (std::optional<std::string> problem = FlagsNotFor(command)) return UsageError(*problem);
+  if (absl::GetFlag(FLAGS_break_at_step) < -1) return Fail("--break_at_step: must be 0 or more");
+  if (!runs && !operands.empty()) {
+    return UsageError(absl::StrCat(command, " takes no arguments"));
+  }
+  if (runs && operands.size() != 1) {
+    return UsageError(operands.empty()
+                          ? absl::StrCat(command, ": missing FILE")
+                          : absl::StrCat(command, " takes one FILE, not ", operands.size()));
+  }
+  if (command == "help") {
+    std::fputs(kUsage, stdout);
+    return kExitOk;
+  }
+  if (command == "list-bugs") return ListBugs();
+  if (command == "list-profiles") return ListProfiles();
+  if (command == "replay") return Replay(operands[0], argc, argv);
+  const std::string out_file = absl::GetFlag(FLAGS_o);
+  if (out_file.empty()) return UsageError("record: missing -o OUT");
+  return Record(operands[0], out_file);
+}
+
+}  // namespace
+}  // namespace swapfuzz
+
+int main(int argc, char** argv) { return swapfuzz::Main(argc, argv); }

@@ -1,0 +1,754 @@
+// model/mm/memory.cc: user access, anonymous and COW faults, do_swap_page()'s
+// two swap-in paths, munmap (zap_pte_range) and fork (copy_pte_range).
+//
+// Each test is a table of runs. A run is a Schedule (programs plus segments)
+// and a check on the final machine, the trace, and where the interleaving
+// matters, on copies of the machine taken in the middle of the run.
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "model/executor.h"
+#include "model/schedule.h"
+#include "model/step.h"
+#include "tests/model_test_util.h"
+
+namespace swapfuzz {
+namespace {
+
+using namespace ::swapfuzz::testing;  // NOLINT
+
+constexpr Pte PresentPte(PageId page, bool writable) {
+  return Pte{Pte::Kind::kPresent, writable, page, kNoOffset};
+}
+constexpr Pte SwapPte(Offset off) { return Pte{Pte::Kind::kSwap, false, kNoPage, off}; }
+
+Schedule OneCpu(std::vector<Op> ops, const std::string& profile = "mainline") {
+  Schedule s;
+  s.config.profile = profile;
+  s.cpus = {CpuProgram{0, std::move(ops)}};
+  return s;
+}
+
+// A page at `va` of mm 0 swapped out to `off` with `data` in zram, as reclaim
+// leaves it.
+void SwappedOut(Kernel& k, uint8_t va, Offset off, Token data) {
+  k.mms[0].pte[va] = SwapPte(off);
+  k.mms[0].logical[va] = data;
+  k.si.swap_map[off] = 1;
+  ++k.si.generation[off];
+  ++k.si.inuse_pages;
+  k.zram.table[off].state = ZramSlot::State::kStored;
+  k.zram.table[off].data = data;
+  k.zram.table[off].generation = k.si.generation[off];
+  ++k.zram.stored_pages;
+}
+
+using TraceCheck = std::function<void(const Kernel&, const std::vector<TraceEvent>&)>;
+
+struct RunCase {
+  std::string name;
+  Schedule schedule;
+  TraceCheck check;
+};
+
+void RunTable(const std::vector<RunCase>& cases) {
+  for (const RunCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, c.schedule);
+    EXPECT_FALSE(out.finding.has_value());
+    c.check(ex.kernel(), out.trace);
+    if (FailureCount() != failures) std::cerr << c.name << ":\n" << Describe(out);
+  }
+}
+
+TEST(MemoryTest, AnonymousFaults) {
+  const std::vector<RunCase> cases = {
+      {"read of an untouched address maps the shared zero page",
+       OneCpu({Read(0)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(kZeroPage, false));
+         EXPECT_EQ(k.next_page, 0) << "no page frame may be allocated for a read";
+         EXPECT_TRUE(InOrder(t, {StepId::kFault, StepId::kAnonZeroPage, StepId::kUserRead}));
+         EXPECT_EQ(Count(t, StepId::kAnonInstall), 0);
+         const long read = First(t, StepId::kUserRead);
+         ASSERT_GE(read, 0);
+         EXPECT_EQ(t[read].page, kZeroPage);
+         EXPECT_EQ(t[read].detail, 0u) << "the zero page reads 0";
+       }},
+      {"write fault allocates a writable page",
+       OneCpu({Write(0, 0xa1)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(0, true));
+         EXPECT_TRUE(InOrder(t, {StepId::kFault, StepId::kAnonInstall, StepId::kUserWrite}));
+         EXPECT_EQ(Count(t, StepId::kAnonZeroPage), 0);
+         const Page& p = k.pages[0];
+         EXPECT_TRUE(p.allocated);
+         EXPECT_FALSE(p.freed);
+         EXPECT_EQ(p.data, 0xa1u);
+         EXPECT_EQ(p.refcount, 1);
+         EXPECT_EQ(p.mapcount, 1);
+         EXPECT_TRUE(p.dirty);
+         EXPECT_TRUE(p.lru);
+         EXPECT_EQ(k.mms[0].logical[0], 0xa1u);
+       }},
+      {"write after a read replaces the zero page with a copy",
+       OneCpu({Read(0), Write(0, 0xa2)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(0, true));
+         EXPECT_TRUE(InOrder(t, {StepId::kAnonZeroPage, StepId::kUserRead, StepId::kFault,
+                                 StepId::kWpCopyStart, StepId::kWpCopyData,
+                                 StepId::kWpCopyInstall, StepId::kUserWrite}));
+         // The zero page is not refcounted: there is no old page to put.
+         EXPECT_EQ(Count(t, StepId::kWpFreeOld), 0);
+         EXPECT_EQ(k.pages[0].data, 0xa2u);
+         EXPECT_EQ(k.pages[0].refcount, 1);
+         EXPECT_EQ(k.pages[0].mapcount, 1);
+       }},
+      {"a second write to an own writable page takes no fault",
+       OneCpu({Write(0, 0xa3), Write(0, 0xa4)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(Count(t, StepId::kFault), 1);
+         EXPECT_EQ(Count(t, StepId::kUserWrite), 2);
+         EXPECT_EQ(k.next_page, 1);
+         EXPECT_EQ(k.pages[0].data, 0xa4u);
+       }},
+  };
+  RunTable(cases);
+}
+
+TEST(MemoryTest, ForkSharesPagesCopyOnWrite) {
+  auto fork_then = [](std::vector<Op> parent, std::vector<Op> child,
+                      std::vector<Segment> decisions) {
+    Schedule s;
+    s.cpus = {CpuProgram{0, std::move(parent)}};
+    if (!child.empty()) s.cpus.push_back(CpuProgram{1, std::move(child)});
+    s.decisions = std::move(decisions);
+    return s;
+  };
+  const std::vector<RunCase> cases = {
+      {"fork shares present pages read-only",
+       fork_then({Write(0, 0xb1), Read(1), Fork(1)}, {}, {}),
+       [](const Kernel& k, const std::vector<TraceEvent>&) {
+         const PageId p = k.mms[0].pte[0].page;
+         ASSERT_GE(p, 0);
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(p, false)) << "the parent is write-protected";
+         ASSERT_TRUE(k.mms[1].alive);
+         EXPECT_EQ(k.mms[1].pte[0], PresentPte(p, false));
+         EXPECT_EQ(k.pages[p].mapcount, 2);
+         EXPECT_EQ(k.pages[p].refcount, 2);
+         EXPECT_EQ(k.mms[1].pte[1], PresentPte(kZeroPage, false));
+         EXPECT_EQ(k.mms[1].logical[0], 0xb1u);
+       }},
+      {"a child write copies; the parent's page keeps its data",
+       fork_then({Write(0, 0xb1), Fork(1)}, {Write(0, 0xb2)}, {RunCpu(0), RunCpu(1)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         const PageId p = k.mms[0].pte[0].page;
+         const PageId q = k.mms[1].pte[0].page;
+         ASSERT_GE(p, 0);
+         ASSERT_GE(q, 0);
+         EXPECT_NE(p, q);
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(p, false));
+         EXPECT_EQ(k.mms[1].pte[0], PresentPte(q, true));
+         EXPECT_EQ(k.pages[p].data, 0xb1u);
+         EXPECT_EQ(k.pages[q].data, 0xb2u);
+         EXPECT_EQ(k.pages[p].mapcount, 1);
+         EXPECT_EQ(k.pages[p].refcount, 1);
+         EXPECT_EQ(k.pages[q].mapcount, 1);
+         EXPECT_EQ(k.pages[q].refcount, 1);
+         EXPECT_TRUE(InOrder(t, {StepId::kWpCopyStart, StepId::kWpCopyData,
+                                 StepId::kWpCopyInstall, StepId::kWpFreeOld}, 1));
+         EXPECT_EQ(Count(t, StepId::kWpReuse), 0);
+       }},
+      {"after the child copied, a parent write reuses its page in place",
+       fork_then({Write(0, 0xb1), Fork(1), Write(0, 0xb3)}, {Write(0, 0xb2)},
+                 {Through(0, StepId::kFork), RunCpu(1), RunCpu(0)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(k.mms[0].pte[0], PresentPte(0, true));
+         EXPECT_EQ(k.pages[0].data, 0xb3u);
+         EXPECT_EQ(Count(t, StepId::kWpReuse, 0), 1);
+         EXPECT_EQ(Count(t, StepId::kWpCopyStart, 0), 0);
+         const PageId q = k.mms[1].pte[0].page;
+         ASSERT_GE(q, 0);
+         EXPECT_EQ(k.pages[q].data, 0xb2u);
+       }},
+      {"a child read sees the parent's data without a copy",
+       fork_then({Write(0, 0xb1), Fork(1)}, {Read(0)}, {RunCpu(0), RunCpu(1)}),
+       [](const Kernel& k, const std::vector<TraceEvent>& t) {
+         const long read = First(t, StepId::kUserRead, 1);
+         ASSERT_GE(read, 0);
+         EXPECT_EQ(t[read].page, 0);
+         EXPECT_EQ(t[read].detail, 0xb1u);
+         EXPECT_EQ(k.next_page, 1);
+         EXPECT_EQ(Count(t, StepId::kFault, 1), 0) << "the shared PTE is present";
+       }},
+  };
+  RunTable(cases);
+}
+
+TEST(MemoryTest, ForkDuplicatesSwapEntries) {
+  Schedule cached;
+  cached.cpus = {CpuProgram{0, {Write(0, 0xc1), Reclaim(0), Fork(1), Read(0)}},
+                 CpuProgram{1, {Fork(2)}}};
+  cached.decisions = {RunCpu(0), RunCpu(1)};
+  const std::vector<RunCase> cases = {
+      {"a swap PTE: swap_duplicate raises the count to 2",
+       OneCpu({Write(0, 0xc1), Reclaim(0), Fork(1)}),
+       [](const Kernel& k, const std::vector<TraceEvent>&) {
+         EXPECT_EQ(k.mms[0].pte[0], SwapPte(1));
+         EXPECT_EQ(k.mms[1].pte[0], SwapPte(1));
+         EXPECT_EQ(k.si.swap_map[1], 2);
+         EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kStored);
+         EXPECT_EQ(k.zram.table[1].data, 0xc1u);
+       }},
+      {"swap PTEs and a present page",
+       OneCpu({Write(0, 0xc1), Write(1, 0xc2), Write(2, 0xc3), Reclaim(0), Reclaim(1),
+               Fork(1)}),
+       [](const Kernel& k, const std::vector<TraceEvent>&) {
+         EXPECT_EQ(k.si.swap_map[1], 2);
+         EXPECT_EQ(k.si.swap_map[2], 2);
+         EXPECT_EQ(k.mms[1].pte[1], SwapPte(2));
+         const PageId p = k.mms[0].pte[2].page;
+         ASSERT_GE(p, 0);
+         EXPECT_EQ(k.pages[p].mapcount, 2);
+       }},
+      {"an entry with a swap cache page keeps SWAP_HAS_CACHE", cached,
+       [](const Kernel& k, const std::vector<TraceEvent>&) {
+         // mm 0 swapped the page in through the cache; mm 1 and its child
+         // mm 2 both hold the entry.
+         EXPECT_EQ(k.mms[2].pte[0], SwapPte(1));
+         EXPECT_EQ(k.si.swap_map[1], 2 | SWAP_HAS_CACHE);
+       }},
+  };
+  RunTable(cases);
+}
+
+// do_swap_page() on an entry only one PTE holds: SWP_SYNCHRONOUS_IO and
+// __swap_count == 1 read it into a private page. 6.8+ (13ddaf26be32) pins the
+// entry with swapcache_prepare() and drops the pin with swapcache_clear().
+TEST(MemoryTest, SwapInSkipsSwapCacheForAnUnsharedEntry) {
+  struct Case {
+    std::string profile;
+    bool pinned;
+    bool notify_step;  // free_notify_on_read: swap_readpage's notify step runs
+  };
+  const Case cases[] = {
+      {"v5.16", false, true},
+      {"v6.3", false, false},
+      {"mainline", true, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile);
+    const int failures = FailureCount();
+    Schedule s = OneCpu({Write(0, 0xd1), Reclaim(0), Read(0)}, c.profile);
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t reading = d.SnapshotAfter(StepId::kZramReadLock);
+    const size_t installed = d.SnapshotAfter(StepId::kPteSameInstall);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired());
+
+    const long fault = First(t, StepId::kFault, 0, Last(t, StepId::kRemoveMapping));
+    ASSERT_GE(fault, 0);
+    const long check = First(t, StepId::kSkipCheck, 0, fault);
+    ASSERT_GE(check, 0);
+    EXPECT_EQ(t[check].detail, 1u) << "the skip test must pass for a count of 1";
+    if (c.pinned) {
+      EXPECT_TRUE(InOrder(t, {StepId::kSkipCheck, StepId::kSkipPin, StepId::kZramReadLock,
+                              StepId::kZramReadCopy, StepId::kLockPage,
+                              StepId::kPteSameInstall, StepId::kSwapcacheClear},
+                          0, fault));
+    } else {
+      EXPECT_TRUE(InOrder(t, {StepId::kSkipCheck, StepId::kZramReadLock, StepId::kZramReadCopy,
+                              StepId::kLockPage, StepId::kPteSameInstall},
+                          0, fault));
+      EXPECT_EQ(Count(t, StepId::kSkipPin), 0);
+      EXPECT_EQ(Count(t, StepId::kSwapcacheClear), 0);
+    }
+    EXPECT_EQ(Count(t, StepId::kFreeNotify), c.notify_step ? 1 : 0);
+    // None of the swap cache path ran.
+    EXPECT_EQ(Count(t, StepId::kFindGetPage), 0);
+    EXPECT_EQ(Count(t, StepId::kPrepare), 0);
+    EXPECT_EQ(Count(t, StepId::kAddToSwapCache, -1, fault), 0);
+
+    // While the read is in flight: the page is private, and only the pin (if
+    // any) marks the entry.
+    const long read = First(t, StepId::kZramReadLock);
+    ASSERT_GE(read, 0);
+    const PageId page = t[read].page;
+    ASSERT_TRUE(d.Snapshot(reading).has_value());
+    const Kernel& mid = *d.Snapshot(reading);
+    EXPECT_EQ(mid.swap_cache[1], kNoPage);
+    EXPECT_FALSE(mid.pages[page].swapcache);
+    EXPECT_TRUE(mid.pages[page].locked);
+    EXPECT_EQ(mid.si.swap_map[1], c.pinned ? (1 | SWAP_HAS_CACHE) : 1);
+    // Right after the install: swap_free() dropped the PTE's count. The pin
+    // keeps the slot reserved (and its zram copy) until swapcache_clear().
+    const Kernel& after = *d.Snapshot(installed);
+    EXPECT_EQ(after.si.swap_map[1], c.pinned ? SWAP_HAS_CACHE : 0);
+    EXPECT_EQ(after.zram.table[1].state,
+              c.pinned ? ZramSlot::State::kStored : ZramSlot::State::kEmpty);
+
+    EXPECT_EQ(k.mms[0].pte[0], PresentPte(page, false));
+    EXPECT_NE(page, 0) << "swap-in must use a new page";
+    const Page& p = k.pages[page];
+    EXPECT_FALSE(p.swapcache);
+    EXPECT_EQ(p.private_offset, kNoOffset);
+    EXPECT_EQ(p.data, 0xd1u);
+    EXPECT_EQ(p.refcount, 1);
+    EXPECT_EQ(p.mapcount, 1);
+    EXPECT_FALSE(p.locked);
+    EXPECT_EQ(k.si.swap_map[1], 0);
+    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+    EXPECT_EQ(k.si.users, 0) << "get_swap_device/put_swap_device unbalanced";
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// After fork the entry's count is 2: do_swap_page() goes through the swap cache
+// (swapin_readahead -> __read_swap_cache_async) in every profile.
+TEST(MemoryTest, SwapInThroughSwapCacheForASharedEntry) {
+  struct Case {
+    std::string profile;
+    bool child_reads;
+  };
+  const Case cases[] = {
+      {"v5.16", false}, {"v6.3", false}, {"mainline", false},
+      {"v5.16", true},  {"v6.3", true},  {"mainline", true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile + (c.child_reads ? ", child reads too" : ", parent only"));
+    const int failures = FailureCount();
+    Schedule s = OneCpu({Write(0, 0xe1), Reclaim(0), Fork(1), Read(0)}, c.profile);
+    if (c.child_reads) {
+      s.cpus.push_back(CpuProgram{1, {Read(0)}});
+      s.decisions = {RunCpu(0), RunCpu(1)};
+    }
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+
+    const long fault = First(t, StepId::kFault, 0, First(t, StepId::kFork));
+    ASSERT_GE(fault, 0);
+    const long check = First(t, StepId::kSkipCheck, 0, fault);
+    ASSERT_GE(check, 0);
+    EXPECT_EQ(t[check].detail, 0u) << "a count of 2 must not skip the swap cache";
+    EXPECT_TRUE(InOrder(t, {StepId::kSkipCheck, StepId::kFindGetPage, StepId::kPrepare,
+                            StepId::kAddToSwapCache, StepId::kZramReadLock,
+                            StepId::kZramReadCopy, StepId::kLockPage,
+                            StepId::kPteSameInstall},
+                        0, fault));
+    EXPECT_EQ(Count(t, StepId::kSkipPin), 0);
+
+    const PageId page = k.mms[0].pte[0].page;
+    ASSERT_GE(page, 0);
+    EXPECT_EQ(k.mms[0].pte[0], PresentPte(page, false));
+    const Page& p = k.pages[page];
+    EXPECT_EQ(p.data, 0xe1u);
+    EXPECT_TRUE(p.swapcache);
+    EXPECT_EQ(p.private_offset, 1);
+    EXPECT_EQ(k.swap_cache[1], page);
+    EXPECT_FALSE(p.locked);
+    // The other PTE still needs the device copy.
+    EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kStored);
+    EXPECT_EQ(k.si.users, 0);
+    if (!c.child_reads) {
+      EXPECT_EQ(k.si.swap_map[1], 1 | SWAP_HAS_CACHE);
+      EXPECT_EQ(p.mapcount, 1);
+      EXPECT_EQ(p.refcount, 2) << "the mapping's and the swap cache's";
+      EXPECT_EQ(k.mms[1].pte[0], SwapPte(1));
+    } else {
+      // The child finds the page in the swap cache and reads nothing.
+      const long lookup = First(t, StepId::kLookupSwapCache, 1);
+      ASSERT_GE(lookup, 0);
+      EXPECT_EQ(t[lookup].page, page);
+      EXPECT_EQ(Count(t, StepId::kZramReadLock, 1), 0);
+      EXPECT_EQ(k.mms[1].pte[0], PresentPte(page, false));
+      EXPECT_EQ(k.si.swap_map[1], SWAP_HAS_CACHE);
+      EXPECT_EQ(p.mapcount, 2);
+      EXPECT_EQ(p.refcount, 3);
+    }
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// A write fault on a swap PTE whose page comes from the swap cache:
+// reuse_swap_page() maps it writable in place when mapcount + swap count is 1,
+// taking it out of the swap cache and freeing the slot.
+TEST(MemoryTest, WriteFaultOnSwapCachePage) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    std::function<void(Kernel&)> setup;
+    bool reuse;
+  };
+  Schedule child_unmapped;
+  child_unmapped.cpus = {CpuProgram{0, {Write(0, 0xf1), Reclaim(0), Fork(1), Write(0, 0xf2)}},
+                         CpuProgram{1, {Read(0), Munmap(0)}}};
+  child_unmapped.decisions = {Through(0, StepId::kFork), RunCpu(1), RunCpu(0)};
+  const std::vector<Case> cases = {
+      {"the child read and unmapped it: only the parent's entry is left", child_unmapped, {},
+       true},
+      {"no SWP_SYNCHRONOUS_IO: swap cache path with a count of 1",
+       OneCpu({Write(0, 0xf1), Reclaim(0), Write(0, 0xf2)}),
+       [](Kernel& k) { k.si.sync_io = false; }, true},
+      {"the child still holds the entry: mapped read-only, then copied",
+       OneCpu({Write(0, 0xf1), Reclaim(0), Fork(1), Write(0, 0xf2)}), {}, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    ProbeDecider d(ex, c.schedule.decisions);
+    const size_t installed = d.SnapshotAfter(StepId::kPteSameInstall, 0);
+    const ReplayOutput out = MustRunProbed(ex, c.schedule, d, c.setup);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired());
+
+    const long install = First(t, StepId::kPteSameInstall, 0);
+    ASSERT_GE(install, 0);
+    const PageId cached = t[install].page;
+    // The page came through the swap cache: inserted by a swap-in, or found there.
+    const Kernel& at = *d.Snapshot(installed);
+    // The parent's write fault: its first fault after the swap-out.
+    const long fault = First(t, StepId::kFault, 0, Last(t, StepId::kRemoveMapping));
+    ASSERT_GE(fault, 0);
+    ASSERT_LT(fault, install);
+    // It took the swap cache path: a lookup hit, or a failed skip test.
+    const long lookup = First(t, StepId::kLookupSwapCache, 0, fault);
+    ASSERT_GE(lookup, 0);
+    const long skip = First(t, StepId::kSkipCheck, 0, fault);
+    EXPECT_TRUE(t[lookup].page == cached || (skip >= 0 && skip < install && t[skip].detail == 0))
+        << "the swap cache path must be taken";
+    if (c.reuse) {
+      EXPECT_EQ(at.mms[0].pte[0], PresentPte(cached, true)) << "reuse_swap_page maps writable";
+      EXPECT_FALSE(at.pages[cached].swapcache);
+      EXPECT_EQ(k.mms[0].pte[0], PresentPte(cached, true));
+      EXPECT_EQ(k.pages[cached].data, 0xf2u);
+      EXPECT_FALSE(k.pages[cached].swapcache);
+      EXPECT_EQ(k.pages[cached].refcount, 1);
+      EXPECT_EQ(k.pages[cached].mapcount, 1);
+      EXPECT_EQ(k.swap_cache[1], kNoPage);
+      EXPECT_EQ(k.si.swap_map[1], 0) << "the slot is freed";
+      EXPECT_EQ(k.si.inuse_pages, 0);
+      EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+      EXPECT_EQ(Count(t, StepId::kWpCopyStart, 0, fault), 0);
+      EXPECT_EQ(Count(t, StepId::kFault, 0, fault), 1) << "one fault for the write";
+    } else {
+      EXPECT_EQ(at.mms[0].pte[0], PresentPte(cached, false));
+      const PageId copy = k.mms[0].pte[0].page;
+      ASSERT_GE(copy, 0);
+      EXPECT_NE(copy, cached);
+      EXPECT_EQ(k.mms[0].pte[0], PresentPte(copy, true));
+      EXPECT_EQ(k.pages[copy].data, 0xf2u);
+      EXPECT_EQ(k.pages[cached].data, 0xf1u);
+      EXPECT_TRUE(k.pages[cached].swapcache);
+      EXPECT_EQ(k.swap_cache[1], cached);
+      EXPECT_EQ(k.si.swap_map[1], 1 | SWAP_HAS_CACHE);
+      EXPECT_EQ(k.pages[cached].mapcount, 0);
+      EXPECT_EQ(k.pages[cached].refcount, 1);
+      EXPECT_EQ(Count(t, StepId::kWpCopyStart, 0, fault), 1);
+      EXPECT_EQ(Count(t, StepId::kFault, 0, fault), 2);
+    }
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// do_swap_page(): "if (vm_swap_full()) try_to_free_swap(page)" after the
+// install drops a swap cache page nothing else references.
+TEST(MemoryTest, SwapInDropsSwapCacheWhenSwapIsFull) {
+  struct Case {
+    int nslots;
+    bool full;
+  };
+  for (const Case& c : {Case{2, true}, Case{16, false}}) {
+    SCOPED_TRACE("nslots " + std::to_string(c.nslots));
+    Schedule s = OneCpu({Write(0, 0x91), Reclaim(0), Read(0)});
+    s.config.nslots = c.nslots;
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const ReplayOutput out = MustRunProbed(ex, s, d, [](Kernel& k) { k.si.sync_io = false; });
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    const PageId page = k.mms[0].pte[0].page;
+    ASSERT_GE(page, 0);
+    EXPECT_EQ(k.pages[page].data, 0x91u);
+    if (c.full) {
+      EXPECT_FALSE(k.pages[page].swapcache);
+      EXPECT_EQ(k.swap_cache[1], kNoPage);
+      EXPECT_EQ(k.si.swap_map[1], 0);
+      EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+    } else {
+      EXPECT_TRUE(k.pages[page].swapcache);
+      EXPECT_EQ(k.swap_cache[1], page);
+      EXPECT_EQ(k.si.swap_map[1], SWAP_HAS_CACHE);
+      EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kStored);
+    }
+  }
+}
+
+TEST(MemoryTest, MunmapReleasesSwap) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    StepId probe_step;  // a snapshot is taken right after this step
+    int probe_cpu;
+    std::function<void(const Kernel& mid, const Kernel& end, const std::vector<TraceEvent>&)>
+        check;
+  };
+  Schedule slots_cache = OneCpu({Write(0, 0x81), Reclaim(0), Munmap(0)});
+  slots_cache.config.slots_cache_size = 4;
+
+  Schedule cache_only;
+  cache_only.cpus = {CpuProgram{0, {Write(0, 0x83), Reclaim(0), Fork(1), Munmap(0)}},
+                     CpuProgram{1, {Read(0), Munmap(0)}}};
+  cache_only.decisions = {Through(0, StepId::kFork), RunCpu(1), RunCpu(0)};
+
+  Schedule present_cached;
+  present_cached.cpus = {CpuProgram{0, {Write(0, 0x84), Reclaim(0), Fork(1), Read(0), Munmap(0)}},
+                         CpuProgram{1, {Munmap(0)}}};
+  present_cached.decisions = {Through(0, StepId::kUserRead), RunCpu(1), RunCpu(0)};
+
+  const std::vector<Case> cases = {
+      {"a swap PTE: the slot is freed and zram drops its copy",
+       OneCpu({Write(0, 0x80), Reclaim(0), Munmap(0)}), StepId::kZapOne, 0,
+       [](const Kernel& mid, const Kernel& k, const std::vector<TraceEvent>&) {
+         EXPECT_EQ(mid.si.swap_map[1], 0);
+         EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kEmpty);
+         EXPECT_EQ(k.mms[0].pte[0], Pte{});
+         EXPECT_EQ(k.si.swap_map[1], 0);
+         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.zram.stored_pages, 0);
+       }},
+      {"a swap PTE with a slots cache: parked reserved until the drain", slots_cache,
+       StepId::kZapOne, 0,
+       [](const Kernel& mid, const Kernel& k, const std::vector<TraceEvent>&) {
+         EXPECT_EQ(mid.si.swap_map[1], SWAP_HAS_CACHE);
+         EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kStored);
+         ASSERT_EQ(mid.cpus[0].slots_cache.n_ret, 1);
+         EXPECT_EQ(mid.cpus[0].slots_cache.slots_ret[0], 1);
+         EXPECT_EQ(k.si.swap_map[1], 0);
+         EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+         EXPECT_EQ(k.si.inuse_pages, 0);
+       }},
+      {"a shared swap PTE: only the count drops",
+       OneCpu({Write(0, 0x82), Reclaim(0), Fork(1), Munmap(0)}), StepId::kZapOne, 0,
+       [](const Kernel&, const Kernel& k, const std::vector<TraceEvent>& t) {
+         EXPECT_EQ(k.si.swap_map[1], 1);
+         EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kStored);
+         EXPECT_EQ(k.mms[1].pte[0], SwapPte(1));
+         EXPECT_EQ(Count(t, StepId::kZapTryReclaim), 0);
+       }},
+      {"the last swap PTE of a slot whose page sits unmapped in the swap cache", cache_only,
+       StepId::kZapFreeSwapCache, 1,
+       [](const Kernel& mid, const Kernel& k, const std::vector<TraceEvent>& t) {
+         // The child's unmap left its page cached: the parent still holds the entry.
+         const PageId page = mid.swap_cache[1];
+         ASSERT_GE(page, 0);
+         EXPECT_EQ(mid.pages[page].mapcount, 0);
+         EXPECT_EQ(mid.si.swap_map[1], 1 | SWAP_HAS_CACHE);
+         // __try_to_reclaim_swap() drops it.
+         EXPECT_EQ(Count(t, StepId::kZapTryReclaim, 0), 1);
+         EXPECT_TRUE(k.pages[page].freed);
+         EXPECT_EQ(k.swap_cache[1], kNoPage);
+         EXPECT_EQ(k.si.swap_map[1], 0);
+         EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+       }},
+      {"a present page that is also in the swap cache leaves the cache", present_cached,
+       StepId::kZapTryReclaim, 1,
+       [](const Kernel& mid, const Kernel& k, const std::vector<TraceEvent>& t) {
+         // The child's unmap left only the cache's reference on the slot, but
+         // the page is mapped by the parent, so it stayed cached.
+         const PageId page = mid.mms[0].pte[0].page;
+         ASSERT_GE(page, 0);
+         EXPECT_TRUE(mid.pages[page].swapcache);
+         EXPECT_EQ(mid.swap_cache[1], page);
+         EXPECT_EQ(mid.si.swap_map[1], SWAP_HAS_CACHE);
+         // The parent's unmap: free_swap_cache() -> try_to_free_swap().
+         EXPECT_EQ(Count(t, StepId::kZapFreeSwapCache, 0), 1);
+         EXPECT_TRUE(k.pages[page].freed);
+         EXPECT_EQ(k.swap_cache[1], kNoPage);
+         EXPECT_EQ(k.si.swap_map[1], 0);
+         EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+         EXPECT_EQ(k.si.inuse_pages, 0);
+       }},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    ProbeDecider d(ex, c.schedule.decisions);
+    const size_t snap = d.SnapshotAfter(c.probe_step, c.probe_cpu);
+    const ReplayOutput out = MustRunProbed(ex, c.schedule, d);
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.Snapshot(snap).has_value()) << Describe(out);
+    c.check(*d.Snapshot(snap), ex.kernel(), out.trace);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// mmap_lock: fork takes it for write, a fault holds it for read from the fault
+// entry until it returns. While a fault of the same mm is between any two of
+// its steps, the forking CPU must block, and the child must see the completed
+// fault.
+TEST(MemoryTest, ForkWaitsForAFaultOnTheSameMm) {
+  struct Case {
+    std::string name;
+    std::vector<Op> faulting;  // CPU 0's program; its last op is the fault
+    std::optional<StepId> before;  // run CPU 0 through this step first
+    StepId stop;                   // then stop CPU 0 mid-fault after this step
+    int occurrence = 1;            // which of CPU 0's `stop` steps that is
+  };
+  const std::vector<Op> swap_in = {Write(0, 0x71), Reclaim(0), Read(0)};
+  const std::vector<Case> cases = {
+      {"anonymous write fault, after the fault entry", {Write(0, 0x70)}, std::nullopt,
+       StepId::kFault},
+      {"swap-in, after the fault entry", swap_in, StepId::kRemoveMapping, StepId::kFault, 2},
+      {"swap-in, after lookup_swap_cache", swap_in, StepId::kRemoveMapping,
+       StepId::kLookupSwapCache},
+      {"swap-in, after the skip test", swap_in, StepId::kRemoveMapping, StepId::kSkipCheck},
+      {"swap-in, after the pin", swap_in, StepId::kRemoveMapping, StepId::kSkipPin},
+      {"swap-in, zram slot locked mid-read", swap_in, StepId::kRemoveMapping,
+       StepId::kZramReadLock},
+      {"swap-in, after the read", swap_in, StepId::kRemoveMapping, StepId::kZramReadCopy},
+      {"swap-in, page locked", swap_in, StepId::kRemoveMapping, StepId::kLockPage},
+      {"swap-in, installed but the pin not yet cleared", swap_in, StepId::kRemoveMapping,
+       StepId::kPteSameInstall},
+      {"swap-in through the cache, after the read", {Write(0, 0x72), Reclaim(0), Fork(2), Read(0)},
+       StepId::kFork, StepId::kZramReadCopy},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Schedule s;
+    s.cpus = {CpuProgram{0, c.faulting}, CpuProgram{0, {Fork(1)}}};
+    if (c.before) s.decisions.push_back(Through(0, *c.before));
+    s.decisions.push_back(Through(0, c.stop));
+    s.decisions.push_back(RunCpu(1, 1));  // try to fork now
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t stopped = d.SnapshotAfter(c.stop, 0, c.occurrence);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    ASSERT_TRUE(d.Snapshot(stopped).has_value());
+    const Kernel& mid = *d.Snapshot(stopped);
+    ASSERT_EQ(mid.mms[0].mmap_readers, 1) << "the fault holds mmap_lock for read";
+
+    // The picks: CPU 1 was offered the slot right after the stop step, it
+    // blocked on mmap_write_lock, and was not runnable again until the fault
+    // dropped mmap_lock.
+    const std::vector<ProbeDecider::PickRecord>& picks = d.picks();
+    size_t attempt = picks.size();
+    for (size_t i = 0; i < picks.size(); ++i) {
+      if (picks[i].picked == 1 && picks[i].step == mid.step) {
+        attempt = i;
+        break;
+      }
+    }
+    ASSERT_LT(attempt, picks.size()) << "CPU 1 was never picked while the fault was in flight";
+    EXPECT_EQ(picks[attempt].mmap_readers[0], 1);
+    ASSERT_LT(attempt + 1, picks.size());
+    EXPECT_EQ(picks[attempt + 1].step, picks[attempt].step) << "the fork must not take a step";
+    int window = 0;
+    for (size_t i = attempt + 1; i < picks.size(); ++i) {
+      if (picks[i].mmap_readers[0] == 0) break;
+      ++window;
+      EXPECT_EQ(picks[i].runnable & 2u, 0u) << "fork runnable at step " << picks[i].step;
+      EXPECT_NE(picks[i].picked, 1);
+    }
+    EXPECT_GT(window, 0);
+
+    // The fork ran after the whole fault and copied its result.
+    const long fork = First(t, StepId::kFork, 1);
+    ASSERT_GE(fork, 0);
+    const long fault_end = First(t, c.faulting.back().kind == OpKind::kRead
+                                        ? StepId::kUserRead
+                                        : StepId::kUserWrite,
+                                 0);
+    ASSERT_GE(fault_end, 0);
+    EXPECT_GT(fork, fault_end);
+    EXPECT_EQ(k.mms[1].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.mms[1].pte[0].page, k.mms[0].pte[0].page);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// free_swap_and_cache() calls __try_to_reclaim_swap() only when
+// __swap_entry_free() returned SWAP_HAS_CACHE, i.e. a swap cache page is all
+// that still holds the slot. When the PTE held the last reference the usage is
+// 0 and free_swap_slot() has taken the slot, whatever its map byte now says.
+//
+// Regression test for a model bug (present at cb1a605): zap_pte_range() tested the
+// map byte after swap_free() ("swap_map == SWAP_HAS_CACHE") instead of the
+// usage __swap_entry_free_locked() returned. With an active slots cache a freed
+// slot is parked in slots_ret with map == SWAP_HAS_CACHE, so the model ran an
+// extra "free_swap_and_cache: __try_to_reclaim_swap" step (a lookup that can
+// only miss) that the kernel never executes: an interleaving point and a
+// coverage key that do not exist upstream. The "slots cache" row failed.
+TEST(MemoryTest, MunmapOfTheLastSwapReferenceDoesNotTryToReclaim) {
+  for (const int slots_cache : {0, 4}) {
+    SCOPED_TRACE(slots_cache == 0 ? "no slots cache" : "slots cache");
+    Schedule s = OneCpu({Write(0, 0x85), Reclaim(0), Munmap(0)});
+    s.config.slots_cache_size = slots_cache;
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    EXPECT_FALSE(out.finding.has_value());
+    EXPECT_EQ(Count(out.trace, StepId::kZapTryReclaim), 0) << Describe(out);
+    EXPECT_EQ(ex.kernel().si.swap_map[1], 0);
+  }
+}
+
+// The 6.8+ skip-swapcache pin must be dropped on every exit of do_swap_page().
+// Upstream (mm/memory.c since 13ddaf26be32) a failed allocation goes to
+// `out:`, which runs "if (need_clear_cache) swapcache_clear(si, entry)".
+//
+// Regression test for a model bug (present at cb1a605): do_swap_page() returned
+// from the allocation-failure branch (kAfterReadahead, no page) without
+// swapcache_clear() when the pin (frame.flag) was set, so SWAP_HAS_CACHE
+// leaked: the retried fault then spun on -EEXIST until the liveness oracle
+// fired, and no page could ever be added to the swap cache for that slot. The
+// "mainline" row failed.
+TEST(MemoryTest, PinnedSwapInDropsPinWhenAllocationFails) {
+  for (const std::string profile : {"v6.3", "mainline"}) {
+    SCOPED_TRACE(profile);
+    Schedule s = OneCpu({Read(0)}, profile);
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    uint8_t map_at_oom = 0xff;
+    // One failed allocation: the frame budget is spent for the first attempt
+    // only.
+    d.After(StepId::kDoSwapPageOom, 0, [&](Kernel& k) {
+      map_at_oom = k.si.swap_map[1];
+      k.next_page = 0;
+    });
+    const ReplayOutput out = MustRunProbed(ex, s, d, [](Kernel& k) {
+      SwappedOut(k, 0, 1, 0x77);
+      k.next_page = kMaxPages;
+    });
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    EXPECT_EQ(map_at_oom, 1) << "SWAP_HAS_CACHE left set after the failed swap-in";
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    const Kernel& k = ex.kernel();
+    EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.si.swap_map[1], 0);
+    EXPECT_EQ(k.si.users, 0);
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz

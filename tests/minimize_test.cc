@@ -1,0 +1,151 @@
+#include "replay/minimize.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "replay/schedule_io.h"
+
+namespace swapfuzz {
+namespace {
+
+class TestRng {
+ public:
+  explicit TestRng(uint64_t seed) : s_(seed) {}
+  uint64_t Next() {
+    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+  }
+
+ private:
+  uint64_t s_;
+};
+
+struct Bug {
+  std::string name;
+  std::vector<KnobOverride> knobs;  // on top of mainline
+  std::string hunted;               // the knob that must explain the finding
+  std::string hand_written;         // corpus/regressions/<file>
+};
+
+const Bug kBugs[] = {
+    {"e914d8f00391", {{"free_notify_on_read", true}, {"skip_swapcache_unpinned", true}},
+     "free_notify_on_read", "zram_free_notify_on_read.json"},
+    {"13ddaf26be32", {{"skip_swapcache_unpinned", true}}, "skip_swapcache_unpinned",
+     "skip_swapcache_aba.json"},
+    {"5df373e95689",
+     {{"free_notify_on_read", true}, {"free_notify_shared_slot", true},
+      {"skip_swapcache_unpinned", true}},
+     "free_notify_shared_slot", "free_notify_shared_slot.json"},
+};
+
+// Keeps the current CPU three times in four, else picks a random runnable one.
+class RandomWalk final : public Decider {
+ public:
+  explicit RandomWalk(TestRng& rng) : rng_(rng) {}
+  int Pick(uint32_t runnable, int current, const Kernel&) override {
+    if (current >= 0 && ((runnable >> current) & 1u) && rng_.Next() % 4 != 0) return current;
+    int nth = static_cast<int>(rng_.Next() % __builtin_popcount(runnable));
+    uint32_t m = runnable;
+    while (nth-- > 0) m &= m - 1;
+    return __builtin_ctz(m);
+  }
+
+ private:
+  TestRng& rng_;
+};
+
+// A noisy starting point: the hand-written programs with random operations
+// added around them, run under random interleavings until a finding that
+// needs the bug's knob. Returns that run as an exact schedule.
+std::optional<Schedule> FindBug(const Bug& bug, const Schedule& hand, uint64_t seed) {
+  TestRng rng(seed);
+  Executor ex;
+  for (int attempt = 0; attempt < 200000; ++attempt) {
+    Schedule s = hand;
+    s.config.profile = "mainline";
+    s.config.knobs = bug.knobs;
+    s.decisions.clear();
+    s.expected.reset();
+    for (CpuProgram& p : s.cpus) {
+      const int extra = static_cast<int>(rng.Next() % 4);
+      for (int i = 0; i < extra; ++i) {
+        const OpKind kind = rng.Next() % 2 ? OpKind::kRead : OpKind::kWrite;
+        Op op{kind, static_cast<uint8_t>(1 + rng.Next() % 2), 0, 0};
+        p.ops.insert(p.ops.begin() + rng.Next() % (p.ops.size() + 1), op);
+      }
+    }
+    ex.Reset(*Resolve(s.config), s.cpus);
+    RandomWalk walk(rng);
+    std::vector<uint8_t> picks;
+    RunOptions options;
+    options.picks = &picks;
+    const RunResult r = ex.Run(walk, options);
+    if (r.finding == nullptr) continue;
+    s.decisions = SegmentsFromPicks(picks);
+    s.expected = Expectation{r.finding->Signature(), r.trace_hash, r.steps};
+    absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(s);
+    if (needed.ok() && std::find(needed->begin(), needed->end(), bug.hunted) != needed->end()) {
+      return s;
+    }
+  }
+  return std::nullopt;
+}
+
+TEST(MinimizeTest, FuzzerFindsShrinkToNearTheHandWrittenReproducer) {
+  for (const Bug& bug : kBugs) {
+    SCOPED_TRACE(bug.name);
+    absl::StatusOr<Schedule> hand = ReadScheduleFile(std::string(SWAPFUZZ_SOURCE_DIR) +
+                                                     "/corpus/regressions/" + bug.hand_written);
+    ASSERT_TRUE(hand.ok()) << hand.status();
+    const std::optional<Schedule> found = FindBug(bug, *hand, 42);
+    ASSERT_TRUE(found.has_value()) << "random interleavings did not hit the bug";
+    std::vector<std::string> progress;
+    MinimizeOptions options;
+    options.progress = [&](const std::string& line) { progress.push_back(line); };
+    absl::StatusOr<MinimizeResult> min = Minimize(*found, options);
+    ASSERT_TRUE(min.ok()) << min.status();
+    // The minimized reproducer still needs the bug's knob.
+    bool needs_knob = false;
+    for (const KnobOverride& k : min->schedule.config.knobs) needs_knob |= k.name == bug.hunted && k.on;
+    EXPECT_TRUE(needs_knob);
+    EXPECT_FALSE(progress.empty());
+    EXPECT_LE(min->after.ops, min->before.ops);
+    EXPECT_LE(min->after.preemptions, min->before.preemptions);
+
+    // Same finding, replayed strictly from the minimized file.
+    Executor ex;
+    absl::StatusOr<ReplayOutput> replay = RunSchedule(ex, min->schedule);
+    ASSERT_TRUE(replay.ok());
+    ASSERT_TRUE(replay->finding.has_value());
+    EXPECT_EQ(replay->finding->Signature(), found->expected->signature);
+    EXPECT_EQ(replay->result.trace_hash, min->schedule.expected->trace_hash);
+
+    // Within two ops and one preemption of the hand-written reproducer.
+    absl::StatusOr<ScheduleSize> hand_size = MeasureSchedule(*hand);
+    ASSERT_TRUE(hand_size.ok());
+    EXPECT_LE(min->after.ops, hand_size->ops + 2)
+        << "minimized " << min->after.ops << " ops, hand-written " << hand_size->ops;
+    EXPECT_LE(min->after.preemptions, hand_size->preemptions + 1)
+        << "minimized " << min->after.preemptions << ", hand-written " << hand_size->preemptions;
+    if (getenv("SHOW")) std::cerr << ScheduleToJson(min->schedule);
+    std::cerr << bug.name << ": " << min->before.ops << " ops/" << min->before.preemptions
+              << " preemptions -> " << min->after.ops << "/" << min->after.preemptions
+              << " (hand-written " << hand_size->ops << "/" << hand_size->preemptions << "), "
+              << min->replays << " replays\n";
+  }
+}
+
+TEST(MinimizeTest, RejectsASchedulWithoutFinding) {
+  Schedule s;
+  s.cpus = {CpuProgram{0, {Op{OpKind::kWrite, 0, 0, 0}}}};
+  absl::StatusOr<MinimizeResult> r = Minimize(s);
+  EXPECT_FALSE(r.ok());
+}
+
+}  // namespace
+}  // namespace swapfuzz
