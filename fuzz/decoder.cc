@@ -7,17 +7,34 @@ namespace {
 
 constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  U = OpKind::kMunmap, F = OpKind::kFork, D = OpKind::kDrainSlots,
-                 E = OpKind::kCount;
+                 S = OpKind::kZswapShrink, P = OpKind::kZswapMaxPool, N = OpKind::kZswapEnable,
+                 O = OpKind::kSwapoff, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
 constexpr std::array<OpKind, 16> kZramOps = {R, R, R, R, W, W, W, C, C, C, C, U, F, F, D, E};
 
-const std::array<FuzzTarget, 2> kTargets = {{
+// zswap over a disk: the shrink worker's writeback races swap-in, invalidation
+// and reuse of the offset; the pool limit swings as in the seed-002 reproducer.
+constexpr std::array<OpKind, 16> kZswapOps = {R, R, R, W, W, W, C, C, C, U, S, S, P, N, O, E};
+
+ScheduleConfig ZswapOverDisk(const char* profile) {
+  ScheduleConfig c;
+  c.profile = profile;
+  c.backend = "disk";
+  c.zswap = true;
+  c.ram_pages = 20;
+  return c;
+}
+
+const std::array<FuzzTarget, 4> kTargets = {{
     {"zram", "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it",
      ScheduleConfig{.profile = "v5.16"}, kZramOps},
+    {"zswap", "zswap in front of a disk as Linux 6.3 had it", ZswapOverDisk("v6.3"), kZswapOps},
     {"mainline", "zram swap with every fix applied: expected clean (a regression guard)",
      ScheduleConfig{.profile = "mainline"}, kZramOps},
+    {"mainline_zswap", "zswap over a disk with every fix applied: expected clean",
+     ZswapOverDisk("mainline"), kZswapOps},
 }};
 
 uint8_t ByteAt(std::span<const uint8_t> data, size_t i) { return i < data.size() ? data[i] : 0; }

@@ -11,6 +11,9 @@
 #include "model/step.h"
 
 namespace swapfuzz {
+
+extern const Kernel* g_running_kernel;  // model/dump.cc
+
 namespace {
 
 StepResult drain_op(Kernel& k, Cpu& c, Frame&) {
@@ -229,6 +232,7 @@ StepResult Executor::StepCpu(int cpu) {
 
 RunResult Executor::Run(Decider& decider, const RunOptions& options) {
   Kernel& k = kernel_;
+  g_running_kernel = &k;
   k.trace = options.trace;
   k.coverage = options.coverage;
   int current = -1;

@@ -60,6 +60,29 @@ struct Observed {
   std::array<int, kMaxCpus> ops_started{};
 };
 
+// A run's interleaving anchored to step identities: each run of a CPU ends at
+// the n-th occurrence of its last step. Unlike step counts, this survives a
+// change that adds or removes steps elsewhere in the run, such as clearing a
+// knob. Steps in `gone` (those that exist only while the knob being cleared is
+// set) are never used as anchors.
+std::vector<Segment> AnchoredSegments(const Observed& o, const std::vector<StepId>& gone) {
+  auto is_gone = [&](StepId id) { return std::find(gone.begin(), gone.end(), id) != gone.end(); };
+  const size_t n = std::min<size_t>(o.picks.size(), o.finding_step + 1);
+  std::vector<Segment> out;
+  for (size_t begin = 0; begin < n;) {
+    size_t end = begin;
+    while (end + 1 < n && o.picks[end + 1] == o.picks[begin]) ++end;
+    size_t anchor = end;
+    while (anchor > begin && is_gone(o.step_ids[anchor])) --anchor;
+    const StepId last = o.step_ids[anchor];
+    uint16_t occurrence = 0;
+    for (size_t j = begin; j <= anchor; ++j) occurrence += o.step_ids[j] == last;
+    out.push_back(Segment{o.picks[begin], occurrence, last});
+    begin = end + 1;
+  }
+  return out;
+}
+
 class Minimizer {
  public:
   explicit Minimizer(const MinimizeOptions& options) : options_(options) {}
@@ -162,28 +185,11 @@ class Minimizer {
             std::vector<uint8_t>(best_obs_.ops.begin(), best_obs_.ops.begin() + n)};
   }
 
-  // The best schedule's interleaving anchored to step identities: each run of
-  // a CPU ends at the n-th occurrence of its last step. Unlike step counts,
-  // this survives a change that adds or removes steps elsewhere in the run,
-  // such as clearing a knob. Steps in `gone` (those that exist only while the
-  // knob being cleared is set) are never used as anchors.
   std::vector<Segment> ThroughSegments(const std::vector<StepId>& gone) const {
-    auto is_gone = [&](StepId id) { return std::find(gone.begin(), gone.end(), id) != gone.end(); };
-    const size_t n = std::min<size_t>(best_obs_.picks.size(), best_obs_.finding_step + 1);
-    std::vector<Segment> out;
-    for (size_t begin = 0; begin < n;) {
-      size_t end = begin;
-      while (end + 1 < n && best_obs_.picks[end + 1] == best_obs_.picks[begin]) ++end;
-      size_t anchor = end;
-      while (anchor > begin && is_gone(best_obs_.step_ids[anchor])) --anchor;
-      const StepId last = best_obs_.step_ids[anchor];
-      uint16_t occurrence = 0;
-      for (size_t j = begin; j <= anchor; ++j) occurrence += best_obs_.step_ids[j] == last;
-      out.push_back(Segment{best_obs_.picks[begin], occurrence, last});
-      begin = end + 1;
-    }
-    return out;
+    return AnchoredSegments(best_obs_, gone);
   }
+
+  const Observed& best_observed() const { return best_obs_; }
 
   // ddmin over operations: an op goes together with its steps, so the rest of
   // the interleaving keeps its order.
@@ -415,21 +421,29 @@ absl::StatusOr<MinimizeResult> Minimize(const Schedule& input, const MinimizeOpt
 
 absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
                                                      const MinimizeOptions& options) {
-  absl::StatusOr<RunConfig> config = Resolve(input.config);
-  if (!config.ok()) return config.status();
-  Schedule explicit_knobs = input;
-  explicit_knobs.config.profile = "mainline";
-  explicit_knobs.config.knobs.clear();
-  for (const KnobInfo& info : AllKnobs()) {
-    if (config->knobs.Has(info.knob)) {
-      explicit_knobs.config.knobs.push_back({std::string(info.name), true});
-    }
-  }
-  absl::StatusOr<MinimizeResult> min = Minimize(explicit_knobs, options);
+  absl::StatusOr<MinimizeResult> min = Minimize(input, options);
   if (!min.ok()) return min.status();
+  const Schedule& small = min->schedule;
+  absl::StatusOr<RunConfig> config = Resolve(small.config);
+  if (!config.ok()) return config.status();
+  Minimizer m(options);
+  absl::StatusOr<Observed> base = m.Observe(small);
+  if (!base.ok()) return base.status();
   std::vector<std::string> needed;
-  for (const KnobOverride& k : min->schedule.config.knobs) {
-    if (k.on) needed.push_back(k.name);
+  for (const KnobInfo& info : AllKnobs()) {
+    if (!config->knobs.Has(info.knob)) continue;
+    // The same kernel with this one fix applied, the same interleaving: by
+    // step counts, and anchored to steps. If either still fails the same way,
+    // the finding does not need this bug.
+    bool persists = false;
+    for (bool anchored : {false, true}) {
+      Schedule fixed = small;
+      fixed.config.knobs.push_back({std::string(info.name), false});
+      if (anchored) fixed.decisions = AnchoredSegments(*base, StepsOnlyWith(std::string(info.name)));
+      absl::StatusOr<Observed> o = m.Observe(fixed);
+      persists |= o.ok() && o->signature == base->signature;
+    }
+    if (!persists) needed.push_back(std::string(info.name));
   }
   return needed;
 }

@@ -54,13 +54,13 @@ struct MinimizeResult {
 absl::StatusOr<MinimizeResult> Minimize(const Schedule& input,
                                         const MinimizeOptions& options = {});
 
-// The catalogue knobs a finding needs. The schedule is rewritten as `mainline`
-// with its profile's knobs as explicit overrides (the same kernel), then
-// minimized; the knobs still set in the result are the historical bugs without
-// which this finding does not happen. Rerunning with a knob cleared is not
-// enough: clearing a knob adds or removes steps, which moves every later
-// decision, so a finding can vanish for reasons that have nothing to do with
-// the fix.
+// The catalogue knobs a finding needs: the historical bugs without which it
+// does not happen. The schedule is minimized first; then, for each knob its
+// configuration sets, the minimized run is replayed with that one fix applied
+// (same profile, same era features), with its decisions both as step counts
+// and anchored to step identities. A knob is needed when neither replay
+// reproduces the finding. (Step counts alone are not enough: applying a fix
+// adds or removes steps, which moves every later decision.)
 absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
                                                      const MinimizeOptions& options = {});
 

@@ -149,8 +149,8 @@ std::string RenderTraceEventJson(const std::vector<TraceEvent>& trace,
   int flow = 0;
   for (const TraceEvent& e : trace) {
     add(absl::StrFormat(
-        R"js({"name":"%s","cat":"%s","ph":"X","pid":1,"tid":%d,"ts":%d,"dur":%d,)"
-        R"("args":{"step":%d,"offset":%d,"page":%d,"value":"%#x"}})js",
+        R"js({"name":"%s","cat":"%s","ph":"X","pid":1,"tid":%d,"ts":%d,"dur":%d,)js"
+        R"js("args":{"step":%d,"offset":%d,"page":%d,"value":"%#x"}})js",
         JsonEscape(std::string(StepName(e.id))), JsonEscape(std::string(FnName(StepFn(e.id)))),
         e.cpu, static_cast<int>(e.step) * kUs, kUs, static_cast<int>(e.step), e.offset, e.page,
         e.detail));

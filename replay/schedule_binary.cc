@@ -20,7 +20,13 @@ constexpr ConfigField kConfigFields[] = {
     {"page_cluster", &ScheduleConfig::page_cluster, nullptr, 3},
     {"slots_cache_size", &ScheduleConfig::slots_cache_size, nullptr, kMaxSlotsCache},
     {"zram_empty_read_fatal", nullptr, &ScheduleConfig::zram_empty_read_fatal, 1},
+    {"zswap", nullptr, &ScheduleConfig::zswap, 1},
+    {"zswap_max_pool_percent", &ScheduleConfig::zswap_max_pool_percent, nullptr, 100},
+    {"ram_pages", &ScheduleConfig::ram_pages, nullptr, 10000},
 };
+
+// The backend is the one text field: 0 is zram, 1 a disk.
+constexpr std::string_view kBackends[] = {"zram", "disk"};
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -124,6 +130,11 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
   SWAPFUZZ_ASSIGN_OR_RETURN(nfields, r.Count("config.fields", 64));
   for (size_t i = 0; i < nfields; ++i) {
     SWAPFUZZ_ASSIGN_OR_RETURN(key, r.String("config.field", 64));
+    if (key == "backend") {
+      SWAPFUZZ_ASSIGN_OR_RETURN(value, r.Varint("config.backend", std::size(kBackends) - 1));
+      s.config.backend = std::string(kBackends[value]);
+      continue;
+    }
     const ConfigField* field = nullptr;
     for (const ConfigField& f : kConfigFields) {
       if (f.name == key) field = &f;
@@ -198,7 +209,9 @@ std::string ScheduleToBinary(const Schedule& s) {
     PutString(out, k.name);
     out += static_cast<char>(k.on ? 1 : 0);
   }
-  PutVarint(out, std::size(kConfigFields));
+  PutVarint(out, std::size(kConfigFields) + 1);
+  PutString(out, "backend");
+  PutVarint(out, s.config.backend == "disk" ? 1 : 0);
   for (const ConfigField& f : kConfigFields) {
     PutString(out, f.name);
     PutVarint(out, f.int_field != nullptr ? static_cast<uint64_t>(s.config.*(f.int_field))

@@ -8,8 +8,9 @@
 //   u8      format version (1)
 //   string  description
 //   config: string profile; varint n, then n x (string knob name, u8 on);
-//           varint n, then n x (string key, varint value) for the numeric and
-//           boolean fields, by the names docs/schedule-format.md gives them
+//           varint n, then n x (string key, varint value) for the other
+//           fields, by the names docs/schedule-format.md gives them (backend:
+//           0 zram, 1 disk)
 //   varint  CPUs, then per CPU: u8 mm; varint n ops, then n x (string op name,
 //           u8 va, u8 arg, varint value)
 //   varint  segments, then per segment: u8 cpu, varint steps, string through

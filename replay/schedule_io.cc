@@ -694,9 +694,7 @@ absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path) {
   return schedule;
 }
 
-absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule) {
-  if (absl::Status s = CheckSchedule(schedule); !s.ok()) return Prefixed(path, s);
-  const std::string text = ScheduleToJson(schedule);
+absl::Status WriteFileAtomically(const std::string& path, std::string_view text) {
   const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
   const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot create ", tmp));
@@ -720,6 +718,11 @@ absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule
   }
   if (!status.ok()) unlink(tmp.c_str());
   return status;
+}
+
+absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule) {
+  if (absl::Status s = CheckSchedule(schedule); !s.ok()) return Prefixed(path, s);
+  return WriteFileAtomically(path, ScheduleToJson(schedule));
 }
 
 }  // namespace swapfuzz

@@ -103,6 +103,14 @@ absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path);
 // messages start with `path`.
 absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule);
 
+// WriteFileAtomically()
+//
+// Writes `text` to `path` through a temporary file in the same directory,
+// flushed and then renamed over `path`: readers see the old file or the new
+// one, never a partial one. On failure the temporary file is removed and
+// `path` is untouched; the status names `path`.
+absl::Status WriteFileAtomically(const std::string& path, std::string_view text);
+
 }  // namespace swapfuzz
 
 #endif  // SWAPFUZZ_REPLAY_SCHEDULE_IO_H_

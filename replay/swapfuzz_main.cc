@@ -4,8 +4,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <fstream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -30,6 +32,10 @@
 #include "model/knobs.h"
 #include "model/schedule.h"
 #include "model/trace.h"
+#include "fuzz/runner.h"
+#include "replay/minimize.h"
+#include "replay/render.h"
+#include "replay/schedule_binary.h"
 #include "replay/schedule_io.h"
 
 ABSL_FLAG(std::string, profile, "", "replay, record: run under this profile instead of the file's");
@@ -39,7 +45,16 @@ ABSL_FLAG(bool, trace, false, "replay: print every step");
 ABSL_FLAG(bool, verify, false, "replay: compare the run with the file's \"expected\" block");
 ABSL_FLAG(int64_t, break_at_step, -1,
           "replay: call swapfuzz_step_hook() before step N, for a gdb breakpoint");
-ABSL_FLAG(std::string, o, "", "record: the schedule file to write");
+ABSL_FLAG(std::string, o, "",
+          "record, minimize, convert: the file to write (.json for JSON, any other name for "
+          "the binary format)");
+ABSL_FLAG(bool, names, false, "list-bugs: print only the knob names");
+ABSL_FLAG(std::string, target, "",
+          "for a raw libFuzzer input: the fuzz target that made it (zram, zswap, mainline, "
+          "mainline_zswap); not needed when the file name starts with \"<target>-\"");
+ABSL_FLAG(bool, diagram, false, "replay: print the race as CPU columns, for a commit message");
+ABSL_FLAG(std::string, perfetto, "", "replay: write a Chrome/Perfetto trace-event JSON file");
+ABSL_FLAG(std::string, html, "", "replay: write a self-contained HTML timeline");
 
 namespace swapfuzz {
 namespace {
@@ -57,11 +72,18 @@ commands:
                          affects and the profiles that set it
   list-profiles          each profile and the knobs it sets
   replay FILE [flags]    run a saved schedule and report its finding
+  minimize FILE -o OUT   shrink a failing schedule, keeping its finding
+  convert FILE -o OUT    rewrite a schedule as JSON (OUT ends in .json) or binary
+  explain FILE           the catalogue bugs the finding needs (knob attribution)
   record FILE -o OUT     run a saved schedule and write it to OUT with an
                          "expected" block from the run
   help                   this text
 
-flags for replay and record:
+FILE may be a JSON or binary schedule, or a raw input a fuzz target saved
+(crash-...): name its target with --target=T unless the file name starts
+with "T-".
+
+flags for replay, record, minimize and explain:
   --profile=P            run under profile P instead of the file's
   --knob=NAME=on|off[,NAME=on|off...]
                          set or clear knobs on top of the profile and the
@@ -71,9 +93,16 @@ flags for replay:
   --trace                print every step
   --verify               compare the run with the file's "expected" block
   --break_at_step=N      call swapfuzz_step_hook() before step N and print
-                         the gdb command line that stops there
-flags for record:
-  -o OUT                 the file to write (replaced atomically)
+                         the gdb command line that stops there; in gdb,
+                         `call swapfuzz_dump_state()` prints the machine
+  --diagram              print the race as CPU columns, ready for a commit
+  --perfetto=FILE        write a Chrome/Perfetto trace-event JSON file
+  --html=FILE            write a self-contained HTML timeline
+flags for record, minimize and convert:
+  -o OUT                 the file to write (replaced atomically); .json
+                         gives JSON, any other name the binary format
+flags for list-bugs:
+  --names                print only the knob names
 
 exit status:
   0  no finding; with --verify, the run matched the "expected" block
@@ -142,7 +171,16 @@ std::optional<std::string> CheckFlags(int argc, char** argv) {
 // The flags `command` does not take, as an error; nothing when there are none.
 std::optional<std::string> FlagsNotFor(const std::string& command) {
   std::vector<std::string> extra;
-  const bool runs = command == "replay" || command == "record";
+  const bool runs = command == "replay" || command == "record" || command == "minimize" ||
+                    command == "explain";
+  const bool reads = runs || command == "convert";
+  if (!reads && !absl::GetFlag(FLAGS_target).empty()) extra.push_back("--target");
+  if (command != "list-bugs" && absl::GetFlag(FLAGS_names)) extra.push_back("--names");
+  if (command != "replay") {
+    if (absl::GetFlag(FLAGS_diagram)) extra.push_back("--diagram");
+    if (!absl::GetFlag(FLAGS_perfetto).empty()) extra.push_back("--perfetto");
+    if (!absl::GetFlag(FLAGS_html).empty()) extra.push_back("--html");
+  }
   if (!runs && !absl::GetFlag(FLAGS_profile).empty()) extra.push_back("--profile");
   if (!runs && !absl::GetFlag(FLAGS_knob).empty()) extra.push_back("--knob");
   if (command != "replay") {
@@ -150,7 +188,8 @@ std::optional<std::string> FlagsNotFor(const std::string& command) {
     if (absl::GetFlag(FLAGS_verify)) extra.push_back("--verify");
     if (absl::GetFlag(FLAGS_break_at_step) != -1) extra.push_back("--break_at_step");
   }
-  if (command != "record" && !absl::GetFlag(FLAGS_o).empty()) extra.push_back("-o");
+  const bool writes = command == "record" || command == "minimize" || command == "convert";
+  if (!writes && !absl::GetFlag(FLAGS_o).empty()) extra.push_back("-o");
   if (extra.empty()) return std::nullopt;
   return absl::StrCat(command, " does not take ", absl::StrJoin(extra, ", "));
 }
@@ -176,6 +215,10 @@ std::string Wrap(std::string_view text, absl::string_view first, absl::string_vi
 }
 
 int ListBugs() {
+  if (absl::GetFlag(FLAGS_names)) {
+    for (const KnobInfo& info : AllKnobs()) absl::PrintF("%s\n", info.name);
+    return kExitOk;
+  }
   constexpr char kIndent[] = "              ";
   bool first = true;
   for (const KnobInfo& info : AllKnobs()) {
@@ -247,9 +290,58 @@ absl::Status ApplyOverrides(ScheduleConfig& config) {
   return absl::OkStatus();
 }
 
+// The target a raw fuzzer input came from: --target, or the "<target>-"
+// prefix libFuzzer's -artifact_prefix gives the file name.
+const FuzzTarget* RawInputTarget(const std::string& file) {
+  const std::string flag = absl::GetFlag(FLAGS_target);
+  if (!flag.empty()) return TargetByName(flag);
+  std::string base = file.substr(file.rfind('/') + 1);
+  const FuzzTarget* best = nullptr;
+  for (const FuzzTarget& t : AllTargets()) {
+    const std::string prefix = std::string(t.name) + "-";
+    if (base.rfind(prefix, 0) == 0 && (best == nullptr || t.name.size() > best->name.size())) {
+      best = &t;
+    }
+  }
+  return best;
+}
+
+// Reads a schedule in any of the three forms: JSON, binary, or the raw input
+// of a fuzz target (decoded and run once to record its decisions).
+absl::StatusOr<Schedule> ReadAnySchedule(const std::string& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return absl::NotFoundError(absl::StrCat(file, ": cannot open: ", std::strerror(errno)));
+  std::string bytes;
+  char buf[65536];
+  while (in.read(buf, sizeof(buf)) || in.gcount() > 0) {
+    bytes.append(buf, in.gcount());
+    if (bytes.size() > kMaxScheduleBytes) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file, ": larger than ", kMaxScheduleBytes, " bytes"));
+    }
+  }
+  if (bytes.empty()) return absl::InvalidArgumentError(absl::StrCat(file, ": empty file"));
+  if (LooksLikeBinarySchedule(bytes)) {
+    absl::StatusOr<Schedule> s = ParseScheduleBinary(bytes);
+    if (!s.ok()) return absl::InvalidArgumentError(absl::StrCat(file, ": ", s.status().message()));
+    return s;
+  }
+  const size_t first = bytes.find_first_not_of(" \t\r\n");
+  if (first != std::string::npos && bytes[first] == '{') return ReadScheduleFile(file);
+  const FuzzTarget* target = RawInputTarget(file);
+  if (target == nullptr) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        file, ": not a JSON or binary schedule; if it is a raw fuzzer input, name its target "
+              "with --target=zram|zswap|mainline|mainline_zswap"));
+  }
+  FuzzRunner runner(*target);
+  runner.Run({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  return runner.LastSchedule();
+}
+
 // Reads `file` and applies the command-line overrides.
 absl::StatusOr<Schedule> LoadSchedule(const std::string& file) {
-  absl::StatusOr<Schedule> schedule = ReadScheduleFile(file);
+  absl::StatusOr<Schedule> schedule = ReadAnySchedule(file);
   if (!schedule.ok()) return schedule;
   if (absl::Status s = ApplyOverrides(schedule->config); !s.ok()) return s;
   return schedule;
@@ -354,12 +446,89 @@ int Replay(const std::string& file, int argc, char** argv) {
     absl::PrintF("to stop before step %d: gdb -ex 'break swapfuzz_step_hook' -ex run --args %s\n",
                  break_at_step, absl::StrJoin(words, " "));
   }
+  const bool diagram = absl::GetFlag(FLAGS_diagram);
+  const std::string perfetto = absl::GetFlag(FLAGS_perfetto);
+  const std::string html = absl::GetFlag(FLAGS_html);
+  const bool keep_trace = trace || diagram || !perfetto.empty() || !html.empty();
   Executor executor;
-  absl::StatusOr<ReplayOutput> out = RunSchedule(executor, *schedule, "", trace, break_at_step);
+  absl::StatusOr<ReplayOutput> out =
+      RunSchedule(executor, *schedule, "", keep_trace, break_at_step);
   if (!out.ok()) return Fail(absl::StrCat(file, ": ", out.status().message()));
   PrintRun(file, schedule->config, *out, executor.kernel().findings, trace);
+  if (diagram) std::fputs(("\n" + RenderCpuDiagram(out->trace, out->finding)).c_str(), stdout);
+  if (!perfetto.empty()) {
+    if (absl::Status st = WriteFileAtomically(perfetto, RenderTraceEventJson(out->trace, out->finding));
+        !st.ok()) {
+      return Fail(st.message());
+    }
+    absl::PrintF("wrote %s (open it in ui.perfetto.dev or chrome://tracing)\n", perfetto);
+  }
+  if (!html.empty()) {
+    const std::string title = absl::StrCat(schedule->description.empty() ? file : schedule->description);
+    if (absl::Status st = WriteFileAtomically(html, RenderHtmlTimeline(out->trace, out->finding, title));
+        !st.ok()) {
+      return Fail(st.message());
+    }
+    absl::PrintF("wrote %s\n", html);
+  }
   if (verify) return Verify(*schedule->expected, ExpectationOf(*out));
   return out->finding ? kExitFinding : kExitOk;
+}
+
+// Writes a schedule as JSON when `path` ends in .json, else as binary.
+absl::Status WriteAnySchedule(const std::string& path, const Schedule& s) {
+  if (path.size() >= 5 && path.compare(path.size() - 5, 5, ".json") == 0) {
+    return WriteScheduleFile(path, s);
+  }
+  if (absl::Status v = Validate(s); !v.ok()) return absl::InvalidArgumentError(v.message());
+  return WriteFileAtomically(path, ScheduleToBinary(s));
+}
+
+int Minimize(const std::string& file, const std::string& out_file) {
+  absl::StatusOr<Schedule> schedule = LoadSchedule(file);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  MinimizeOptions options;
+  options.progress = [](const std::string& line) { absl::PrintF("  %s\n", line); };
+  absl::PrintF("minimizing %s\n", file);
+  absl::StatusOr<MinimizeResult> result = swapfuzz::Minimize(*schedule, options);
+  if (!result.ok()) return Fail(absl::StrCat(file, ": ", result.status().message()));
+  auto size = [](const ScheduleSize& z) {
+    return absl::StrFormat("%d ops on %d cpus, %d preemptions, %d decision segments, %d steps",
+                           z.ops, z.cpus, z.preemptions, z.segments, z.steps);
+  };
+  absl::PrintF("before: %s\nafter:  %s\n(%d replays)\n", size(result->before),
+               size(result->after), result->replays);
+  if (absl::Status st = WriteAnySchedule(out_file, result->schedule); !st.ok()) {
+    return Fail(st.message());
+  }
+  absl::PrintF("wrote %s: %s\n", out_file, result->schedule.expected->signature);
+  return kExitOk;
+}
+
+int Convert(const std::string& file, const std::string& out_file) {
+  absl::StatusOr<Schedule> schedule = ReadAnySchedule(file);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  if (absl::Status st = WriteAnySchedule(out_file, *schedule); !st.ok()) return Fail(st.message());
+  absl::PrintF("wrote %s\n", out_file);
+  return kExitOk;
+}
+
+int Explain(const std::string& file) {
+  absl::StatusOr<Schedule> schedule = LoadSchedule(file);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(*schedule);
+  if (!needed.ok()) return Fail(absl::StrCat(file, ": ", needed.status().message()));
+  if (needed->empty()) {
+    absl::PrintF("%s: the finding needs none of the catalogue's bugs: it happens with every "
+                 "knob the profile sets cleared, one at a time\n", file);
+    return kExitOk;
+  }
+  for (const std::string& name : *needed) {
+    const KnobInfo& info = InfoFor(*KnobByName(name));
+    absl::PrintF("%s: needs %s: %s %s (%s)\n", file, name, info.fix_hash, info.fix_title,
+                 info.affected);
+  }
+  return kExitOk;
 }
 
 int Record(const std::string& file, const std::string& out_file) {
@@ -386,7 +555,8 @@ int Main(int argc, char** argv) {
   if (args.size() < 2) return UsageError("missing command");
   const std::string command = args[1];
   const std::vector<std::string> operands(args.begin() + 2, args.end());
-  const bool runs = command == "replay" || command == "record";
+  const bool runs = command == "replay" || command == "record" || command == "minimize" ||
+                    command == "convert" || command == "explain";
   if (!runs && command != "list-bugs" && command != "list-profiles" && command != "help") {
     return UsageError(absl::StrCat("unknown command '", command, "'"));
   }
@@ -407,8 +577,11 @@ int Main(int argc, char** argv) {
   if (command == "list-bugs") return ListBugs();
   if (command == "list-profiles") return ListProfiles();
   if (command == "replay") return Replay(operands[0], argc, argv);
+  if (command == "explain") return Explain(operands[0]);
   const std::string out_file = absl::GetFlag(FLAGS_o);
-  if (out_file.empty()) return UsageError("record: missing -o OUT");
+  if (out_file.empty()) return UsageError(absl::StrCat(command, ": missing -o OUT"));
+  if (command == "minimize") return Minimize(operands[0], out_file);
+  if (command == "convert") return Convert(operands[0], out_file);
   return Record(operands[0], out_file);
 }
 

@@ -18,7 +18,8 @@ SWAPFUZZ_PACKAGES=(
   rapidjson-dev       # cereal's JSON archive
   libgtest-dev
   libbenchmark-dev
-  gdb                 # replay --break_at_step
+  gdb                 # replay --break_at_step, and its ctest
+  chromium            # the HTML timeline's screenshot test
   python3
 )
 
