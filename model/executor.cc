@@ -236,6 +236,11 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
   k.trace = options.trace;
   k.coverage = options.coverage;
   int current = -1;
+  bool hooked = false;
+  // Picks since the last step. A pick that blocks changes nothing but the
+  // CPU's wait, which takes it out of the runnable mask, so a run of them is
+  // bounded by the number of CPUs; more means the mask and a path disagree.
+  int idle_picks = 0;
   while (!k.findings.fatal) {
     const uint32_t runnable = RunnableMask();
     if (runnable == 0) {
@@ -249,14 +254,23 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
              "the run exceeded its budget of %d steps", k.config.max_steps);
       break;
     }
+    if (++idle_picks > 4 * (kMaxCpus + 1)) {
+      Report(k, Oracle::kLiveness, Fn::kExecutor, ObjectKind::kCpu, true,
+             "no CPU could take a step though some were runnable (model bug)");
+      break;
+    }
     const int cpu = decider.Pick(runnable, current, k);
-    if (static_cast<int64_t>(k.step) == options.break_at_step) swapfuzz_step_hook(k.step, cpu);
+    if (!hooked && static_cast<int64_t>(k.step) == options.break_at_step) {
+      hooked = true;  // once, even if the picked CPU blocks and another is picked
+      swapfuzz_step_hook(k.step, cpu);
+    }
     k.current_cpu = static_cast<int8_t>(cpu);
     k.emitted = false;
     const StepResult r = StepCpu(cpu);
     if (r == StepResult::kBlocked) continue;  // nothing happened; ask again
     current = cpu;
     if (!k.emitted) continue;  // the CPU only finished its program
+    idle_picks = 0;
     ++k.step;
     AfterStep(cpu);
     if (options.picks != nullptr) options.picks->push_back(static_cast<uint8_t>(cpu));

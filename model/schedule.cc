@@ -50,6 +50,9 @@ absl::Status Validate(const Schedule& s) {
     return absl::InvalidArgumentError("config.ram_pages: 1 to 10000");
   }
   for (size_t i = 0; i < s.decisions.size(); ++i) {
+    if (s.decisions[i].through && *s.decisions[i].through >= StepId::kCount) {
+      return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].through: no such step"));
+    }
     if (s.decisions[i].cpu >= s.cpus.size() && s.decisions[i].cpu != kIrqCpu) {
       return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].cpu out of range"));
     }

@@ -20,7 +20,8 @@ case "$kind" in
   release)        dir=build;      args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_SANITIZE=OFF) ;;
   debug)          dir=build;      args=(-DCMAKE_BUILD_TYPE=Debug -DSWAPFUZZ_SANITIZE=OFF) ;;
   asan)           dir=build-asan; args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_SANITIZE=ON) ;;
-  fuzz)           dir=build-fuzz; args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_TESTS=OFF) ;;
+  fuzz)           dir=build-fuzz; args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=OFF
+                        -DSWAPFUZZ_TESTS=OFF) ;;
   fuzz-asan)      dir=build-fuzz-asan
                   args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=ON
                         -DSWAPFUZZ_TESTS=OFF) ;;

@@ -23,12 +23,12 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3"}
+TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3", "mainline_zswap": "mainline"}
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--targets", default="zram,mainline",
+    p.add_argument("--targets", default="zram,zswap,mainline,mainline_zswap",
                    help="comma-separated targets (default: %(default)s)")
     p.add_argument("--seconds", type=int, default=60, help="seconds per target (default: 60)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
