@@ -22,7 +22,8 @@ const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCovera
   return RunWith(decider, coverage);
 }
 
-const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* coverage) {
+const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* coverage,
+                                   std::vector<TraceEvent>* trace) {
   RunConfig config = base_;
   config.nslots = static_cast<int16_t>(schedule_.config.nslots);
   config.page_cluster = static_cast<uint8_t>(schedule_.config.page_cluster);
@@ -33,6 +34,7 @@ const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* cover
   RunOptions options;
   options.picks = &picks_;
   options.coverage = coverage;
+  options.trace = trace;
   result_ = executor_.Run(decider, options);
   return result_.finding;
 }

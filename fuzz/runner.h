@@ -28,8 +28,10 @@ class FuzzRunner {
   // features. Returns the first fatal finding, valid until the next Run().
   const Finding* Run(std::span<const uint8_t> data, InterleavingCoverage* coverage = nullptr);
 
-  // Runs `programs` (already in `schedule`) with any decider, recording picks.
-  const Finding* RunWith(Decider& decider, InterleavingCoverage* coverage = nullptr);
+  // Runs `programs` (already in `schedule`) with any decider, recording picks;
+  // every executed step is appended to `trace` when it is set.
+  const Finding* RunWith(Decider& decider, InterleavingCoverage* coverage = nullptr,
+                         std::vector<TraceEvent>* trace = nullptr);
 
   // The last run as a schedule that replays it exactly, with its expectation.
   Schedule LastSchedule() const;

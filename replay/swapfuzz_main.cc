@@ -2,8 +2,11 @@
 // saved schedules (docs/schedule-format.md) and records what a run produced.
 // kUsage below is the manual.
 
+#include <sys/stat.h>
+
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +36,7 @@
 #include "model/schedule.h"
 #include "model/trace.h"
 #include "fuzz/runner.h"
+#include "fuzz/strategies.h"
 #include "replay/minimize.h"
 #include "replay/render.h"
 #include "replay/schedule_binary.h"
@@ -55,6 +59,17 @@ ABSL_FLAG(std::string, target, "",
 ABSL_FLAG(bool, diagram, false, "replay: print the race as CPU columns, for a commit message");
 ABSL_FLAG(std::string, perfetto, "", "replay: write a Chrome/Perfetto trace-event JSON file");
 ABSL_FLAG(std::string, html, "", "replay: write a self-contained HTML timeline");
+ABSL_FLAG(std::string, strategy, "", "explore: random, pct or dfs");
+ABSL_FLAG(int, depth, 2, "explore --strategy=pct: the bug depth d (1 or more)");
+ABSL_FLAG(int, bound, 2, "explore --strategy=dfs: the preemption bound");
+ABSL_FLAG(uint64_t, runs, 0, "explore: stop after N executions (0: no limit)");
+ABSL_FLAG(double, seconds, 0, "explore: stop after S seconds (0: no limit)");
+ABSL_FLAG(uint64_t, seed, 1, "explore: the PRNG seed of random and pct");
+ABSL_FLAG(std::string, hunt, "",
+          "explore: count only findings that need this knob (swapfuzz explain's attribution)");
+ABSL_FLAG(std::string, from, "", "explore: take the programs (and config) from this schedule");
+ABSL_FLAG(bool, json, false, "explore: end with a one-line JSON summary");
+ABSL_FLAG(bool, no_por, false, "explore --strategy=dfs: without sleep sets (for comparison)");
 
 namespace swapfuzz {
 namespace {
@@ -77,6 +92,10 @@ commands:
   explain FILE           the catalogue bugs the finding needs (knob attribution)
   record FILE -o OUT     run a saved schedule and write it to OUT with an
                          "expected" block from the run
+  explore --strategy=random|pct|dfs [flags]
+                         search for a finding in-process: a random walk,
+                         PCT, or a preemption-bounded exhaustive search with
+                         sleep sets (dfs needs --from FILE)
   help                   this text
 
 FILE may be a JSON or binary schedule, or a raw input a fuzz target saved
@@ -103,10 +122,25 @@ flags for record, minimize and convert:
                          gives JSON, any other name the binary format
 flags for list-bugs:
   --names                print only the knob names
+flags for explore (also --target, --profile, --knob, -o):
+  --target=T             the fuzz target whose decoder makes the programs
+                         (zram, zswap, mainline, mainline_zswap)
+  --from=FILE            explore FILE's programs and config instead
+  --strategy=S           random, pct or dfs
+  --depth=D              pct: the bug depth (default 2)
+  --bound=B              dfs: the preemption bound (default 2)
+  --no_por               dfs: no sleep sets
+  --runs=N, --seconds=S  stop after N executions or S seconds
+  --seed=N               the PRNG seed (default 1)
+  --hunt=KNOB            count only findings that need KNOB
+  --json                 end with one JSON line: signature, seconds,
+                         executions, strategy, n, k, bound
+  -o OUT                 write the finding's schedule to OUT (a directory:
+                         one reproducer per signature, as the fuzzers do)
 
 exit status:
   0  no finding; with --verify, the run matched the "expected" block
-  1  the run ended in a finding (without --verify)
+  1  the run ended in a finding (without --verify); explore: a finding
   2  usage error, or a file that cannot be read, parsed or run
   3  --verify: the run differs from the "expected" block
 
@@ -174,21 +208,35 @@ std::optional<std::string> FlagsNotFor(const std::string& command) {
   const bool runs = command == "replay" || command == "record" || command == "minimize" ||
                     command == "explain";
   const bool reads = runs || command == "convert";
-  if (!reads && !absl::GetFlag(FLAGS_target).empty()) extra.push_back("--target");
+  const bool explores = command == "explore";
+  if (!reads && !explores && !absl::GetFlag(FLAGS_target).empty()) extra.push_back("--target");
   if (command != "list-bugs" && absl::GetFlag(FLAGS_names)) extra.push_back("--names");
   if (command != "replay") {
     if (absl::GetFlag(FLAGS_diagram)) extra.push_back("--diagram");
     if (!absl::GetFlag(FLAGS_perfetto).empty()) extra.push_back("--perfetto");
     if (!absl::GetFlag(FLAGS_html).empty()) extra.push_back("--html");
   }
-  if (!runs && !absl::GetFlag(FLAGS_profile).empty()) extra.push_back("--profile");
-  if (!runs && !absl::GetFlag(FLAGS_knob).empty()) extra.push_back("--knob");
+  if (!runs && !explores && !absl::GetFlag(FLAGS_profile).empty()) extra.push_back("--profile");
+  if (!runs && !explores && !absl::GetFlag(FLAGS_knob).empty()) extra.push_back("--knob");
+  if (!explores) {
+    if (!absl::GetFlag(FLAGS_strategy).empty()) extra.push_back("--strategy");
+    if (absl::GetFlag(FLAGS_depth) != 2) extra.push_back("--depth");
+    if (absl::GetFlag(FLAGS_bound) != 2) extra.push_back("--bound");
+    if (absl::GetFlag(FLAGS_runs) != 0) extra.push_back("--runs");
+    if (absl::GetFlag(FLAGS_seconds) != 0) extra.push_back("--seconds");
+    if (absl::GetFlag(FLAGS_seed) != 1) extra.push_back("--seed");
+    if (!absl::GetFlag(FLAGS_hunt).empty()) extra.push_back("--hunt");
+    if (!absl::GetFlag(FLAGS_from).empty()) extra.push_back("--from");
+    if (absl::GetFlag(FLAGS_json)) extra.push_back("--json");
+    if (absl::GetFlag(FLAGS_no_por)) extra.push_back("--no_por");
+  }
   if (command != "replay") {
     if (absl::GetFlag(FLAGS_trace)) extra.push_back("--trace");
     if (absl::GetFlag(FLAGS_verify)) extra.push_back("--verify");
     if (absl::GetFlag(FLAGS_break_at_step) != -1) extra.push_back("--break_at_step");
   }
-  const bool writes = command == "record" || command == "minimize" || command == "convert";
+  const bool writes =
+      command == "record" || command == "minimize" || command == "convert" || explores;
   if (!writes && !absl::GetFlag(FLAGS_o).empty()) extra.push_back("-o");
   if (extra.empty()) return std::nullopt;
   return absl::StrCat(command, " does not take ", absl::StrJoin(extra, ", "));
@@ -544,6 +592,107 @@ int Record(const std::string& file, const std::string& out_file) {
   return kExitOk;
 }
 
+// `s` as a JSON string literal (signatures and names are plain ASCII).
+std::string JsonString(const std::string& s) {
+  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\\", "\\\\"}, {"\"", "\\\""}}), "\"");
+}
+
+int Explore() {
+  const std::string strategy = absl::GetFlag(FLAGS_strategy);
+  const std::string from = absl::GetFlag(FLAGS_from);
+  const std::string target_name = absl::GetFlag(FLAGS_target);
+  const std::string hunt = absl::GetFlag(FLAGS_hunt);
+  const int depth = absl::GetFlag(FLAGS_depth);
+  const int bound = absl::GetFlag(FLAGS_bound);
+  if (strategy != "random" && strategy != "pct" && strategy != "dfs") {
+    return UsageError("explore: --strategy must be random, pct or dfs");
+  }
+  if (strategy == "dfs" && from.empty()) return UsageError("explore --strategy=dfs needs --from FILE");
+  if (from.empty() && target_name.empty()) return UsageError("explore: missing --target=T or --from=FILE");
+  if (depth < 1) return Fail("--depth: must be 1 or more");
+  if (bound < 0) return Fail("--bound: must be 0 or more");
+  if (absl::GetFlag(FLAGS_seconds) < 0) return Fail("--seconds: must be 0 or more");
+  if (!hunt.empty() && !KnobByName(hunt)) {
+    return Fail(absl::StrCat("--hunt: unknown knob '", hunt, "' (see swapfuzz list-bugs)"));
+  }
+  const FuzzTarget* base = TargetByName(target_name.empty() ? "zram" : target_name);
+  if (base == nullptr) return Fail(absl::StrCat("--target: unknown target '", target_name, "'"));
+  FuzzTarget target = *base;
+  std::optional<Schedule> fixed;
+  if (!from.empty()) {
+    absl::StatusOr<Schedule> s = LoadSchedule(from);
+    if (!s.ok()) return Fail(s.status().message());
+    if (absl::Status v = Validate(*s); !v.ok()) return Fail(absl::StrCat(from, ": ", v.message()));
+    fixed = *s;
+    target.base = s->config;
+  } else if (absl::Status st = ApplyOverrides(target.base); !st.ok()) {
+    return Fail(st.message());
+  }
+  if (absl::StatusOr<RunConfig> r = Resolve(target.base); !r.ok()) return Fail(r.status().message());
+  const uint64_t seed = absl::GetFlag(FLAGS_seed);
+  std::unique_ptr<Strategy> s;
+  if (strategy == "random") s = MakeRandomWalk(seed, fixed);
+  if (strategy == "pct") s = MakePct(seed, depth, fixed);
+  if (strategy == "dfs") {
+    DfsOptions options;
+    options.preemption_bound = bound;
+    options.sleep_sets = !absl::GetFlag(FLAGS_no_por);
+    s = MakeDfs(*fixed, options);
+  }
+  FuzzRunner runner(target);
+  ExploreOptions options;
+  options.max_runs = absl::GetFlag(FLAGS_runs);
+  options.max_seconds = absl::GetFlag(FLAGS_seconds);
+  options.hunt = hunt;
+  options.progress = [](const std::string& line) { absl::FPrintF(stderr, "explore: %s\n", line); };
+  std::string what = from.empty() ? absl::StrCat("target ", std::string(target.name)) : from;
+  absl::FPrintF(stderr, "explore: %s on %s (profile %s), seed %d\n", strategy, what,
+                target.base.profile, seed);
+  const ExploreResult r = swapfuzz::Explore(*s, runner, options);
+  if (r.found) {
+    absl::PrintF("FINDING %s after %d executions in %.3f s\n", r.signature, r.executions,
+                 r.seconds);
+    const std::string out_file = absl::GetFlag(FLAGS_o);
+    if (!out_file.empty()) {
+      struct stat st;
+      if (stat(out_file.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) {
+        absl::StatusOr<SavedReproducer> saved = SaveReproducer(runner, out_file);
+        if (!saved.ok()) return Fail(saved.status().message());
+        absl::PrintF("wrote %s\n", saved->path);
+      } else {
+        if (absl::Status st2 = WriteAnySchedule(out_file, runner.LastSchedule()); !st2.ok()) {
+          return Fail(st2.message());
+        }
+        absl::PrintF("wrote %s\n", out_file);
+      }
+    }
+  } else if (strategy == "dfs" && r.exhausted) {
+    absl::PrintF("no finding within preemption bound %d (%s)\n", bound, r.summary);
+  } else {
+    absl::PrintF("no finding in %d executions, %.3f s%s\n", r.executions, r.seconds,
+                 r.exhausted ? "" : " (limit reached)");
+  }
+  if (r.passed_over > 0) {
+    absl::PrintF("passed over %d findings that do not need %s\n", r.passed_over, hunt);
+  }
+  double miss = 1.0;
+  if (strategy == "pct") {
+    miss = PctMissBound(r.n, r.k, depth, r.executions);
+    absl::PrintF("PCT: n=%d k=%d, %d runs: P(miss a depth-%d bug) <= %.4g\n", r.n, r.k,
+                 r.executions, depth, miss);
+  } else if (strategy == "dfs") {
+    absl::PrintF("dfs: %s\n", r.summary);
+  }
+  if (absl::GetFlag(FLAGS_json)) {
+    absl::PrintF("{\"signature\": %s, \"seconds\": %.4f, \"executions\": %d, \"strategy\": %s, "
+                 "\"n\": %d, \"k\": %d, \"bound\": %s, \"exhausted\": %s}\n",
+                 JsonString(r.signature), r.seconds, r.executions, JsonString(strategy), r.n, r.k,
+                 strategy == "pct" ? absl::StrFormat("%.6g", miss) : std::string("null"),
+                 r.exhausted ? "true" : "false");
+  }
+  return r.found ? kExitFinding : kExitOk;
+}
+
 int Main(int argc, char** argv) {
   absl::SetProgramUsageMessage(kUsage);
   if (WantsHelp(argc, argv)) {
@@ -557,7 +706,8 @@ int Main(int argc, char** argv) {
   const std::vector<std::string> operands(args.begin() + 2, args.end());
   const bool runs = command == "replay" || command == "record" || command == "minimize" ||
                     command == "convert" || command == "explain";
-  if (!runs && command != "list-bugs" && command != "list-profiles" && command != "help") {
+  if (!runs && command != "list-bugs" && command != "list-profiles" && command != "help" &&
+      command != "explore") {
     return UsageError(absl::StrCat("unknown command '", command, "'"));
   }
   if (std::optional<std::string> problem = FlagsNotFor(command)) return UsageError(*problem);
@@ -574,6 +724,7 @@ int Main(int argc, char** argv) {
     std::fputs(kUsage, stdout);
     return kExitOk;
   }
+  if (command == "explore") return Explore();
   if (command == "list-bugs") return ListBugs();
   if (command == "list-profiles") return ListProfiles();
   if (command == "replay") return Replay(operands[0], argc, argv);
