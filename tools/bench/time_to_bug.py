@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Time to bug: every catalogue bug x every search strategy x N seeds.
 
-Each run hunts one bug on one core: the kernel is `mainline` with only that
-bug's knobs restored, so any finding is the bug's. A run ends at the first
+Each run hunts one bug on one core, on a kernel that had it (the profile of
+its regression file plus its knobs); findings the bug's knob does not explain
+are passed over. A run ends at the first
 finding or at the time cap. Reported per (bug, strategy): runs that found it,
 median and interquartile range of seconds and of executions to the first
 finding. Results go to <out>/ttb.json, <out>/ttb.md and <out>/ttb.svg, with the
@@ -17,7 +18,8 @@ Strategies:
             in-process strategies of `swapfuzz explore` (when it is built)
 
 Usage: tools/bench/time_to_bug.py [--bugs all|name,...] [--strategies guided,plain,...]
-                                  [--seeds 10] [--cap 60] [--out results/ttb]
+                                  [--seeds 10] [--cap 60] [--jobs 1] [--prune 0]
+                                  [--out results/ttb]
 """
 
 import argparse
@@ -34,17 +36,36 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-# bug -> (fuzz target, knobs restored on top of mainline, the knob hunted).
-# Each bug runs on a kernel that had it: a later fix that closes the same
-# window (the 6.8 skip-swapcache pin closes e914d8f00391's too) is reverted as
-# well, and findings that the hunted knob does not explain are passed over.
+# bug (the fix) -> (fuzz target, profile, knob overrides, the knob hunted, the
+# regression file whose programs dfs explores). Each bug runs on a kernel that
+# had it (the profile of its regression file, corpus/regressions/), and
+# findings that the hunted knob does not explain (KnobsNeeded(), the
+# attribution `swapfuzz explain` prints) are passed over. The zram bugs use the
+# zram target; the zswap, disk and swapoff bugs the zswap target (zswap over a
+# disk, whose op table has swapoff, zswap shrink and the pool knobs).
 BUGS = {
-    "e914d8f00391": ("zram", "free_notify_on_read=on,skip_swapcache_unpinned=on",
-                     "free_notify_on_read"),
-    "13ddaf26be32": ("zram", "skip_swapcache_unpinned=on", "skip_swapcache_unpinned"),
-    "5df373e95689": ("zram",
-                     "free_notify_on_read=on,free_notify_shared_slot=on,"
-                     "skip_swapcache_unpinned=on", "free_notify_shared_slot"),
+    "e914d8f00391": ("zram", "v5.16", "", "free_notify_on_read",
+                     "zram_free_notify_on_read.json"),
+    "13ddaf26be32": ("zram", "v6.3", "", "skip_swapcache_unpinned", "skip_swapcache_aba.json"),
+    "5df373e95689": ("zram", "v5.16", "free_notify_shared_slot=on", "free_notify_shared_slot",
+                     "free_notify_shared_slot.json"),
+    "04fc7816089c": ("zswap", "v6.3", "", "zswap_wb_no_recheck",
+                     "seed002_zswap_writeback_race.json"),
+    "e3b63e966cac": ("zswap", "mainline", "zswap_wb_stale_folio_leak=on",
+                     "zswap_wb_stale_folio_leak", "zswap_wb_stale_folio_leak.json"),
+    "ca56489c2f1d": ("zswap", "mainline", "zswap_dup_store_keeps_old=on",
+                     "zswap_dup_store_keeps_old", "zswap_dup_store_keeps_old.json"),
+    "678e54d4bb9a": ("zswap", "mainline", "zswap_dup_invalidate_only_enabled=on",
+                     "zswap_dup_invalidate_only_enabled", "zswap_dup_invalidate_only_enabled.json"),
+    "25cd241408a2": ("zswap", "mainline", "zswap_exclusive_load_private_folio=on",
+                     "zswap_exclusive_load_private_folio",
+                     "zswap_exclusive_load_private_folio.json"),
+    "5878303c5353": ("zswap", "mainline", "zswap_lru_wb_before_pin=on", "zswap_lru_wb_before_pin",
+                     "zswap_lru_wb_swapoff.json"),
+    "2799e77529c2": ("zswap", "v6.3", "do_swap_page_no_get_swap_device=on",
+                     "do_swap_page_no_get_swap_device", "do_swap_page_swapoff.json"),
+    "82b1c07a0af6": ("zswap", "v6.3", "", "free_swap_and_cache_no_get_swap_device",
+                     "free_swap_and_cache_swapoff.json"),
 }
 
 LIBFUZZER = {
@@ -54,16 +75,18 @@ LIBFUZZER = {
     "plain": {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"},
 }
 EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=2"],
-           "pct3": ["--strategy=pct", "--depth=3"], "dfs": ["--strategy=dfs"]}
+           "pct3": ["--strategy=pct", "--depth=3"], "dfs": ["--strategy=dfs", "--bound=3"]}
+# Strategies that do not depend on the seed: one run stands for all.
+DETERMINISTIC = {"dfs"}
 
 
-def run_libfuzzer(build, target, knobs, hunt, env_extra, seed, cap):
+def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, seed, cap):
     binary = os.path.join(build, "bin", f"{target}_fuzzer")
     work = tempfile.mkdtemp(prefix="ttb-")
     try:
         corpus = os.path.join(work, "corpus")
         os.mkdir(corpus)
-        env = dict(os.environ, SWAPFUZZ_PROFILE="mainline", SWAPFUZZ_KNOBS=knobs,
+        env = dict(os.environ, SWAPFUZZ_PROFILE=profile, SWAPFUZZ_KNOBS=knobs,
                    SWAPFUZZ_HUNT=hunt,
                    SWAPFUZZ_ARTIFACTS=os.path.join(work, "findings"), **env_extra)
         cmd = [binary, f"-seed={seed}", f"-max_total_time={cap}", "-max_len=512",
@@ -81,10 +104,15 @@ def run_libfuzzer(build, target, knobs, hunt, env_extra, seed, cap):
         shutil.rmtree(work, ignore_errors=True)
 
 
-def run_explore(cli, target, knobs, hunt, flags, seed, cap):
-    cmd = [cli, "explore", f"--target={target}", "--profile=mainline", f"--knob={knobs}",
-           f"--hunt={hunt}",
-           f"--seed={seed}", f"--seconds={cap}", "--json"] + flags
+def run_explore(cli, target, profile, knobs, hunt, regression, flags, seed, cap):
+    if "--strategy=dfs" in flags:
+        # dfs explores the regression file's programs under the bug's kernel
+        where = [f"--from={os.path.join(ROOT, 'corpus', 'regressions', regression)}",
+                 f"--profile={profile}"]
+    else:
+        where = [f"--target={target}", f"--profile={profile}"]
+    cmd = [cli, "explore"] + where + ([f"--knob={knobs}"] if knobs else []) + [
+           f"--hunt={hunt}", f"--seed={seed}", f"--seconds={cap}", "--json"] + flags
     r = subprocess.run(cmd, capture_output=True, text=True)
     try:
         data = json.loads(r.stdout.strip().splitlines()[-1])
@@ -175,40 +203,69 @@ def main():
     p.add_argument("--out", default=os.path.join(ROOT, "results", "ttb"))
     p.add_argument("--build", default=os.path.join(ROOT, "build-fuzz"))
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"))
+    p.add_argument("--jobs", type=int, default=1,
+                   help="runs at a time (each is single-threaded: one core each)")
+    p.add_argument("--prune", type=int, default=0,
+                   help="skip a cell's remaining seeds once this many hit the cap with no find")
     args = p.parse_args()
     bugs = list(BUGS) if args.bugs == "all" else args.bugs.split(",")
     strategies = args.strategies.split(",")
     os.makedirs(args.out, exist_ok=True)
     results = {}
+    jobs = []  # (bug, strategy, seed)
     for bug in bugs:
-        target, knobs, hunt = BUGS[bug]
+        for strategy in strategies:
+            if strategy not in LIBFUZZER and strategy not in EXPLORE:
+                sys.exit(f"ttb: unknown strategy {strategy}")
+            seeds = 1 if strategy in DETERMINISTIC else args.seeds
+            jobs += [(bug, strategy, seed) for seed in range(1, seeds + 1)]
+    runs_by_cell = {}
+    misses = {}
+
+    def one(job):
+        bug, strategy, seed = job
+        target, profile, knobs, hunt, regression = BUGS[bug]
+        # A slow cell: after --prune seeds all hit the cap, skip the rest.
+        if args.prune and misses.get((bug, strategy), 0) >= args.prune and \
+                not any(r["found"] for r in runs_by_cell.get((bug, strategy), [])):
+            return None
+        if strategy in LIBFUZZER:
+            r = run_libfuzzer(args.build, target, profile, knobs, hunt, LIBFUZZER[strategy],
+                              seed, args.cap)
+        else:
+            r = run_explore(args.cli, target, profile, knobs, hunt, regression,
+                            EXPLORE[strategy], seed, args.cap)
+            if r is None:
+                return None
+        runs_by_cell.setdefault((bug, strategy), []).append(r | {"seed": seed})
+        if not r["found"]:
+            misses[(bug, strategy)] = misses.get((bug, strategy), 0) + 1
+        print(f"{bug} {strategy} seed {seed}: "
+              f"{'found ' + r['signature'] if r['found'] else 'not found'} "
+              f"in {r['seconds']}s, {r['execs']} execs", flush=True)
+        return r
+
+    from concurrent.futures import ThreadPoolExecutor
+    with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        list(pool.map(one, jobs))
+    results = {}
+    for bug in bugs:
         results[bug] = {}
         for strategy in strategies:
-            runs = []
-            for seed in range(1, args.seeds + 1):
-                if strategy in LIBFUZZER:
-                    r = run_libfuzzer(args.build, target, knobs, hunt, LIBFUZZER[strategy],
-                                      seed, args.cap)
-                elif strategy in EXPLORE:
-                    r = run_explore(args.cli, target, knobs, hunt, EXPLORE[strategy], seed,
-                                    args.cap)
-                    if r is None:
-                        break
-                else:
-                    sys.exit(f"ttb: unknown strategy {strategy}")
-                runs.append(r)
-                print(f"{bug} {strategy} seed {seed}: "
-                      f"{'found ' + r['signature'] if r['found'] else 'not found'} "
-                      f"in {r['seconds']}s, {r['execs']} execs", flush=True)
+            runs = sorted(runs_by_cell.get((bug, strategy), []), key=lambda r: r["seed"])
             if runs:
                 results[bug][strategy] = summarize(runs) | {"runs_detail": runs}
     report = {"machine": machine(), "cap_seconds": args.cap, "seeds": args.seeds,
+              "jobs": args.jobs, "prune": args.prune,
               "results": results}
     with open(os.path.join(args.out, "ttb.json"), "w") as f:
         json.dump(report, f, indent=2)
     m = report["machine"]
     lines = [f"Time to first finding, {args.seeds} seeds per cell, one core each, "
-             f"cap {args.cap} s. Median [Q1, Q3] over the runs that found the bug.",
+             f"cap {args.cap} s, {args.jobs} run(s) at a time"
+             + (f", a cell stops after {args.prune} capped runs without a find" if args.prune else "")
+             + ". dfs (bound 3, the regression file's programs) is deterministic: one run. "
+             "Median [Q1, Q3] over the runs that found the bug.",
              f"Machine: {m['cpu']}, {m['cpus']} cores, Linux {m['kernel']}; "
              f"{m['compiler']}; commit {m['commit']}.", "",
              "| bug | strategy | found | seconds | executions |", "|---|---|---|---|---|"]
