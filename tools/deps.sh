@@ -10,6 +10,7 @@
 
 SWAPFUZZ_PACKAGES=(
   clang               # clang++ (clang-14), the default compiler
+  g++                 # the second compiler of the determinism test
   libclang-rt-14-dev  # libFuzzer and the sanitizer runtimes
   cmake
   ninja-build
@@ -20,6 +21,7 @@ SWAPFUZZ_PACKAGES=(
   libbenchmark-dev
   gdb                 # replay --break_at_step, and its ctest
   chromium            # the HTML timeline's screenshot test
+  zip unzip           # seed corpora in the OSS-Fuzz build and its emulation test
   python3
 )
 

@@ -46,9 +46,10 @@ for fuzzer in "$OUT"/*_fuzzer; do
   if (cd "$WORK" && SWAPFUZZ_ARTIFACTS="$WORK/findings-$name" \
         "$fuzzer" -runs=2000 -seed=1 "${dict[@]}" "$seeds" > "$WORK/$name.log" 2>&1); then
     echo "emulate: $name ok"
-  elif [ "$name" = zram_fuzzer ] && grep -q '^swapfuzz: FINDING' "$WORK/$name.log" &&
+  elif { [ "$name" = zram_fuzzer ] || [ "$name" = zswap_fuzzer ]; } &&
+       grep -q '^swapfuzz: FINDING' "$WORK/$name.log" &&
        ! grep -q 'Sanitizer' "$WORK/$name.log"; then
-    # The 5.16 target exists to find the catalogue's races; one found this soon is fine.
+    # The 5.16 and 6.3 targets exist to find the catalogue's races; one found this soon is fine.
     echo "emulate: $name ok ($(grep '^swapfuzz: FINDING' "$WORK/$name.log" | head -1))"
   else
     echo "emulate: $name FAILED"; tail -20 "$WORK/$name.log"; status=1
