@@ -214,7 +214,9 @@ class Minimizer {
       const Picks p = BestPicks();
       std::vector<uint8_t> kept;
       for (uint8_t pick : p.cpu) {
-        if (pick != cpu) kept.push_back(pick > cpu ? pick - 1 : pick);
+        if (pick == cpu) continue;
+        // Programs after the dropped one move down; the interrupt keeps its number.
+        kept.push_back(pick > cpu && pick < best_.cpus.size() ? pick - 1 : pick);
       }
       Schedule c = best_;
       c.cpus.erase(c.cpus.begin() + cpu);
@@ -262,6 +264,7 @@ class Minimizer {
     if (!o.ok()) return false;
     std::vector<int> order;
     for (uint8_t cpu : o->picks) {
+      if (cpu >= best_.cpus.size()) continue;  // the interrupt: not a program's CPU
       if (std::find(order.begin(), order.end(), cpu) == order.end()) order.push_back(cpu);
     }
     for (size_t cpu = 0; cpu < best_.cpus.size(); ++cpu) {
@@ -274,7 +277,9 @@ class Minimizer {
       c.cpus[i] = best_.cpus[order[i]];
       new_index[order[i]] = static_cast<int>(i);
     }
-    for (Segment& seg : c.decisions) seg.cpu = static_cast<uint8_t>(new_index[seg.cpu]);
+    for (Segment& seg : c.decisions) {
+      if (seg.cpu < new_index.size()) seg.cpu = static_cast<uint8_t>(new_index[seg.cpu]);
+    }
     // Child mms and addresses in order of first use.
     std::map<int, int> mm_map = {{0, 0}};
     for (const CpuProgram& p : c.cpus) {

@@ -149,3 +149,31 @@ TEST(MinimizeTest, RejectsASchedulWithoutFinding) {
 
 }  // namespace
 }  // namespace swapfuzz
+
+namespace swapfuzz {
+namespace {
+
+// Every failing regression is explained by at least one catalogue knob,
+// whatever its device (disk schedules step the interrupt CPU too).
+TEST(MinimizeTest, EveryRegressionNeedsACatalogueKnob) {
+  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/regressions";
+  int checked = 0;
+  for (const char* name :
+       {"zram_free_notify_on_read.json", "skip_swapcache_aba.json", "free_notify_shared_slot.json",
+        "seed002_zswap_writeback_race.json", "zswap_wb_stale_folio_leak.json",
+        "zswap_dup_store_keeps_old.json", "zswap_dup_invalidate_only_enabled.json",
+        "zswap_exclusive_load_private_folio.json", "zswap_lru_wb_swapoff.json",
+        "do_swap_page_swapoff.json", "free_swap_and_cache_swapoff.json"}) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<Schedule> s = ReadScheduleFile(dir + "/" + name);
+    ASSERT_TRUE(s.ok()) << s.status();
+    absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(*s);
+    ASSERT_TRUE(needed.ok()) << needed.status();
+    EXPECT_FALSE(needed->empty());
+    ++checked;
+  }
+  EXPECT_EQ(checked, 11);
+}
+
+}  // namespace
+}  // namespace swapfuzz
