@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
+#include "replay/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
@@ -40,6 +41,10 @@ void PutString(std::string& out, std::string_view s) {
   PutVarint(out, s.size());
   out += s;
 }
+
+// Strings may be as long as a JSON file could make them; what bounds memory is
+// that a string cannot be longer than the bytes left.
+constexpr size_t kMaxText = kMaxScheduleBytes;
 
 class Reader {
  public:
@@ -120,23 +125,23 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
                                            " is not one this build reads (", kBinaryFormatVersion,
                                            ")"));
   }
-  SWAPFUZZ_ASSIGN_OR_RETURN(description, r.String("description", 1 << 16));
+  SWAPFUZZ_ASSIGN_OR_RETURN(description, r.String("description", kMaxText));
   s.description = description;
-  SWAPFUZZ_ASSIGN_OR_RETURN(profile, r.String("config.profile", 64));
+  SWAPFUZZ_ASSIGN_OR_RETURN(profile, r.String("config.profile", kMaxText));
   if (ProfileByName(profile) == nullptr) {
     return r.Error("config.profile", absl::StrCat("unknown profile '", profile, "'"));
   }
   s.config.profile = profile;
-  SWAPFUZZ_ASSIGN_OR_RETURN(nknobs, r.Count("config.knobs", 64));
+  SWAPFUZZ_ASSIGN_OR_RETURN(nknobs, r.Count("config.knobs", kMaxText));
   for (size_t i = 0; i < nknobs; ++i) {
-    SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("config.knobs.name", 64));
+    SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("config.knobs.name", kMaxText));
     SWAPFUZZ_ASSIGN_OR_RETURN(on, r.U8("config.knobs.value"));
     if (on > 1) return r.Error("config.knobs.value", "not 0 or 1");
     s.config.knobs.push_back({name, on == 1});
   }
   SWAPFUZZ_ASSIGN_OR_RETURN(nfields, r.Count("config.fields", 64));
   for (size_t i = 0; i < nfields; ++i) {
-    SWAPFUZZ_ASSIGN_OR_RETURN(key, r.String("config.field", 64));
+    SWAPFUZZ_ASSIGN_OR_RETURN(key, r.String("config.field", kMaxText));
     if (key == "backend") {
       SWAPFUZZ_ASSIGN_OR_RETURN(value, r.Varint("config.backend", std::size(kBackends) - 1));
       s.config.backend = std::string(kBackends[value]);
@@ -158,7 +163,7 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
     p.mm = mm;
     SWAPFUZZ_ASSIGN_OR_RETURN(nops, r.Count("cpus.ops", kMaxOpsPerCpu));
     for (size_t i = 0; i < nops; ++i) {
-      SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("op.name", 32));
+      SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("op.name", kMaxText));
       const std::optional<OpKind> kind = OpByName(name);
       if (!kind) return r.Error("op.name", absl::StrCat("unknown op '", name, "'"));
       SWAPFUZZ_ASSIGN_OR_RETURN(va, r.U8("op.va"));
@@ -173,7 +178,7 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
     Segment seg;
     SWAPFUZZ_ASSIGN_OR_RETURN(cpu, r.U8("decisions.cpu"));
     SWAPFUZZ_ASSIGN_OR_RETURN(steps, r.Varint("decisions.steps", UINT16_MAX));
-    SWAPFUZZ_ASSIGN_OR_RETURN(through, r.String("decisions.through", 128));
+    SWAPFUZZ_ASSIGN_OR_RETURN(through, r.String("decisions.through", kMaxText));
     seg.cpu = cpu;
     seg.steps = static_cast<uint16_t>(steps);
     if (!through.empty()) {
@@ -186,7 +191,7 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
   if (has_expected > 1) return r.Error("expected", "not 0 or 1");
   if (has_expected == 1) {
     Expectation e;
-    SWAPFUZZ_ASSIGN_OR_RETURN(signature, r.String("expected.signature", 256));
+    SWAPFUZZ_ASSIGN_OR_RETURN(signature, r.String("expected.signature", kMaxText));
     SWAPFUZZ_ASSIGN_OR_RETURN(hash, r.U64("expected.trace_hash"));
     SWAPFUZZ_ASSIGN_OR_RETURN(steps, r.Varint("expected.steps", UINT32_MAX));
     e.signature = signature;
