@@ -49,6 +49,16 @@ absl::Status Validate(const Schedule& s) {
   if (c.ram_pages < 1 || c.ram_pages > 10000) {
     return absl::InvalidArgumentError("config.ram_pages: 1 to 10000");
   }
+  if (s.expected) {
+    const std::string& d = s.expected->step_digest;
+    const bool hex = std::all_of(d.begin(), d.end(), [](char c) {
+      return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+    });
+    if (!hex || d.size() % 2 != 0) {
+      return absl::InvalidArgumentError(
+          "expected.step_digest: lowercase hex digits, two per step");
+    }
+  }
   for (size_t i = 0; i < s.decisions.size(); ++i) {
     if (s.decisions[i].through && *s.decisions[i].through >= StepId::kCount) {
       return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].through: no such step"));

@@ -57,6 +57,9 @@ struct Expectation {
   std::string signature;  // empty: no finding
   uint64_t trace_hash = 0;
   uint64_t steps = 0;
+  // StepDigest() of the trace, when recorded: it lets a divergent replay name
+  // the first step that differs. Empty when not recorded.
+  std::string step_digest;
   friend bool operator==(const Expectation&, const Expectation&) = default;
 };
 

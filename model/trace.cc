@@ -1,5 +1,6 @@
 #include "model/trace.h"
 
+#include <algorithm>
 #include <cstdio>
 
 namespace swapfuzz {
@@ -37,6 +38,30 @@ std::string FormatEvent(const TraceEvent& e) {
   }
   snprintf(buf + n, sizeof(buf) - n, " [cpu = %d, tid = %d]", e.cpu, e.tid);
   return buf;
+}
+
+std::string StepDigest(const std::vector<TraceEvent>& events) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  out.reserve(events.size() * 2);
+  for (const TraceEvent& e : events) {
+    TraceHash h;
+    h.Add(e);
+    const uint8_t b = static_cast<uint8_t>(h.value() ^ (h.value() >> 32));
+    out += kHex[b >> 4];
+    out += kHex[b & 15];
+  }
+  return out;
+}
+
+int64_t FirstDivergence(const std::string& digest, const std::vector<TraceEvent>& events) {
+  const std::string mine = StepDigest(events);
+  const size_t n = std::min(mine.size(), digest.size());
+  for (size_t i = 0; i < n; i += 2) {
+    if (mine.compare(i, 2, digest, i, 2) != 0) return static_cast<int64_t>(i / 2);
+  }
+  if (mine.size() != digest.size()) return static_cast<int64_t>(n / 2);
+  return -1;
 }
 
 std::string FormatTrace(const std::vector<TraceEvent>& events) {

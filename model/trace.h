@@ -39,6 +39,15 @@ class TraceHash {
 
 // "do_swap_page  get_swap_device  offset = 3 [cpu = 1, tid = 2]"
 std::string FormatEvent(const TraceEvent& e);
+
+// One byte per step (two hex digits), from a hash of the step's event: two
+// traces differ first where their digests differ (up to a 1/256 chance per
+// step of a step that differs with the same byte).
+std::string StepDigest(const std::vector<TraceEvent>& events);
+
+// The index of the first step at which `digest` and the trace disagree, or -1
+// when they agree for the length of both and have the same length.
+int64_t FirstDivergence(const std::string& digest, const std::vector<TraceEvent>& events);
 std::string FormatTrace(const std::vector<TraceEvent>& events);
 
 }  // namespace swapfuzz

@@ -194,6 +194,8 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
     SWAPFUZZ_ASSIGN_OR_RETURN(signature, r.String("expected.signature", kMaxText));
     SWAPFUZZ_ASSIGN_OR_RETURN(hash, r.U64("expected.trace_hash"));
     SWAPFUZZ_ASSIGN_OR_RETURN(steps, r.Varint("expected.steps", UINT32_MAX));
+    SWAPFUZZ_ASSIGN_OR_RETURN(digest, r.String("expected.step_digest", kMaxText));
+    e.step_digest = digest;
     e.signature = signature;
     e.trace_hash = hash;
     e.steps = steps;
@@ -251,6 +253,7 @@ std::string ScheduleToBinary(const Schedule& s) {
     PutString(out, s.expected->signature);
     for (int i = 0; i < 8; ++i) out += static_cast<char>((s.expected->trace_hash >> (8 * i)) & 0xff);
     PutVarint(out, s.expected->steps);
+    PutString(out, s.expected->step_digest);
   }
   return out;
 }

@@ -16,7 +16,7 @@
 //   varint  segments, then per segment: u8 cpu, varint steps, string through
 //           (empty for none; a step name as the trace prints it)
 //   u8      has expected; if 1: string signature, u64 trace hash (little
-//           endian), varint steps
+//           endian), varint steps, string step digest (may be empty)
 //
 // Names rather than numbers for ops, steps and knobs keep files valid when the
 // model's tables grow. The reader is bounded: every count is checked against

@@ -433,6 +433,11 @@ absl::Status Loader::LoadExpectation(Expectation& expected) {
     if (name == "steps") {
       return LoadInt(0, std::numeric_limits<int64_t>::max(), expected.steps);
     }
+    if (name == "step_digest") {
+      --fields;  // optional
+      expected.step_digest = LoadString();  // Validate() checks its form
+      return absl::OkStatus();
+    }
     return Error("unknown field");
   });
   if (!status.ok()) return status;
@@ -661,6 +666,9 @@ std::string ScheduleToJson(const Schedule& schedule) {
       ar(cereal::make_nvp("signature", expected.signature),
          cereal::make_nvp("trace_hash", HashToString(expected.trace_hash)),
          cereal::make_nvp("steps", expected.steps));
+      if (!expected.step_digest.empty()) {
+        ar(cereal::make_nvp("step_digest", expected.step_digest));
+      }
       ar.finishNode();
     }
   }

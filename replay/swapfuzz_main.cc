@@ -402,6 +402,7 @@ Expectation ExpectationOf(const ReplayOutput& out) {
   if (out.finding) e.signature = out.finding->Signature();
   e.trace_hash = out.result.trace_hash;
   e.steps = out.result.steps;
+  e.step_digest = StepDigest(out.trace);  // empty when the run kept no trace
   return e;
 }
 
@@ -444,7 +445,8 @@ void PrintRun(const std::string& file, const ScheduleConfig& config, const Repla
 }
 
 // Compares the run with the expected block; prints each difference.
-int Verify(const Expectation& want, const Expectation& got) {
+int Verify(const Expectation& want, const Expectation& got,
+           const std::vector<TraceEvent>& trace) {
   auto finding = [](const std::string& signature) {
     return signature.empty() ? std::string("no finding") : signature;
   };
@@ -463,7 +465,21 @@ int Verify(const Expectation& want, const Expectation& got) {
     absl::PrintF("MISMATCH steps: expected %d, got %d\n", want.steps, got.steps);
     match = false;
   }
-  if (!match) return kExitMismatch;
+  if (!match) {
+    if (!want.step_digest.empty()) {
+      const int64_t at = FirstDivergence(want.step_digest, trace);
+      if (at >= 0 && at < static_cast<int64_t>(trace.size())) {
+        absl::PrintF("first divergence at step %d; this run took: %s\n", at,
+                     FormatEvent(trace[at]));
+      } else if (at >= 0) {
+        absl::PrintF("first divergence at step %d: this run ended there\n", at);
+      }
+    } else {
+      absl::PrintF("(no step digest recorded: `swapfuzz record` writes one, so a divergence "
+                   "can name its first step)\n");
+    }
+    return kExitMismatch;
+  }
   absl::PrintF("verified: the run matches the expected block\n");
   return kExitOk;
 }
@@ -497,7 +513,7 @@ int Replay(const std::string& file, int argc, char** argv) {
   const bool diagram = absl::GetFlag(FLAGS_diagram);
   const std::string perfetto = absl::GetFlag(FLAGS_perfetto);
   const std::string html = absl::GetFlag(FLAGS_html);
-  const bool keep_trace = trace || diagram || !perfetto.empty() || !html.empty();
+  const bool keep_trace = trace || diagram || verify || !perfetto.empty() || !html.empty();
   Executor executor;
   absl::StatusOr<ReplayOutput> out =
       RunSchedule(executor, *schedule, "", keep_trace, break_at_step);
@@ -519,7 +535,7 @@ int Replay(const std::string& file, int argc, char** argv) {
     }
     absl::PrintF("wrote %s\n", html);
   }
-  if (verify) return Verify(*schedule->expected, ExpectationOf(*out));
+  if (verify) return Verify(*schedule->expected, ExpectationOf(*out), out->trace);
   return out->finding ? kExitFinding : kExitOk;
 }
 
@@ -583,7 +599,7 @@ int Record(const std::string& file, const std::string& out_file) {
   absl::StatusOr<Schedule> schedule = LoadSchedule(file);
   if (!schedule.ok()) return Fail(schedule.status().message());
   Executor executor;
-  absl::StatusOr<ReplayOutput> out = RunSchedule(executor, *schedule);
+  absl::StatusOr<ReplayOutput> out = RunSchedule(executor, *schedule, "", /*keep_trace=*/true);
   if (!out.ok()) return Fail(absl::StrCat(file, ": ", out.status().message()));
   PrintRun(file, schedule->config, *out, executor.kernel().findings, /*trace=*/false);
   schedule->expected = ExpectationOf(*out);

@@ -181,6 +181,65 @@ TEST_F(SwapfuzzCliTest, RecordThenVerify) {
   EXPECT_THAT(mismatch.out, testing::Not(HasSubstr("MISMATCH signature")));
 }
 
+TEST_F(SwapfuzzCliTest, DivergenceNamesTheFirstDifferentStep) {
+  // A recorded file whose decisions were edited: the run takes another path.
+  absl::StatusOr<Schedule> s = ReadScheduleFile(Corpus("skip_swapcache_aba.json"));
+  ASSERT_TRUE(s.ok());
+  ASSERT_FALSE(s->expected->step_digest.empty());
+  s->decisions[1].through = StepByName("do_swap_page: lock_page");
+  const std::string edited = Path("edited.json");
+  ASSERT_TRUE(WriteScheduleFile(edited, *s).ok());
+  const Result r = Run({"replay", edited, "--verify"});
+  EXPECT_EQ(r.status, 3) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("first divergence at step 18; this run took:"));
+  EXPECT_THAT(r.out, HasSubstr("do_swap_page             lock_page"));
+}
+
+TEST_F(SwapfuzzCliTest, GoldenFilesOfEveryFormatVersionReplay) {
+  const fs::path golden = fs::path(SWAPFUZZ_SOURCE_DIR) / "tests" / "golden";
+  int checked = 0;
+  for (const auto& entry : fs::directory_iterator(golden)) {
+    if (entry.path().extension() == ".md") continue;
+    SCOPED_TRACE(entry.path().string());
+    const Result r = Run({"replay", entry.path().string(), "--verify"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    ++checked;
+  }
+  EXPECT_GE(checked, 3);
+}
+
+TEST_F(SwapfuzzCliTest, ConvertMovesBetweenTheThreeForms) {
+  const std::string bin = Path("s.swpf"), json = Path("s.json");
+  EXPECT_EQ(Run({"convert", Corpus("skip_swapcache_aba.json"), "-o", bin}).status, 0);
+  EXPECT_EQ(Run({"convert", bin, "-o", json}).status, 0);
+  EXPECT_EQ(ReadFile(json), ReadFile(Corpus("skip_swapcache_aba.json")));
+  // A raw fuzzer input needs its target: named by flag or by file name.
+  const std::string raw = WriteFile("crash-abc", std::string(80, '\x07'));
+  const Result unnamed = Run({"replay", raw});
+  EXPECT_EQ(unnamed.status, 2);
+  EXPECT_THAT(unnamed.err, HasSubstr("--target="));
+  const Result named = Run({"replay", raw, "--target=mainline"});
+  EXPECT_THAT(named.status, testing::AnyOf(0, 1)) << named.err;
+  const std::string prefixed = WriteFile("zram-crash-abc", std::string(80, '\x07'));
+  EXPECT_EQ(Run({"convert", prefixed, "-o", Path("from_raw.json")}).status, 0);
+  absl::StatusOr<Schedule> from_raw = ReadScheduleFile(Path("from_raw.json"));
+  ASSERT_TRUE(from_raw.ok()) << from_raw.status();
+  EXPECT_EQ(from_raw->config.profile, "v5.16");
+}
+
+TEST_F(SwapfuzzCliTest, MinimizeAndExplain) {
+  const std::string small = Path("small.json");
+  const Result m = Run({"minimize", Corpus("zram_free_notify_on_read.json"), "-o", small});
+  EXPECT_EQ(m.status, 0) << m.err;
+  EXPECT_THAT(m.out, HasSubstr("before: "));
+  EXPECT_THAT(m.out, HasSubstr("after:  "));
+  const Result v = Run({"replay", small, "--verify"});
+  EXPECT_EQ(v.status, 0) << v.out;
+  const Result e = Run({"explain", small});
+  EXPECT_EQ(e.status, 0) << e.err;
+  EXPECT_THAT(e.out, HasSubstr("needs free_notify_on_read: e914d8f00391"));
+}
+
 TEST_F(SwapfuzzCliTest, RecordUnderAnotherProfileRecordsTheProfile) {
   const std::string recorded = Path("recorded.json");
   const Result r =

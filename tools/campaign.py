@@ -5,11 +5,10 @@ Each target runs for a bounded time on all cores (libFuzzer -fork). A finding
 makes the target write a JSON reproducer named by its signature into the
 target's findings directory (one per signature) and abort, which -fork
 survives. At the end every reproducer is replayed, attributed to the
-catalogue bug whose knob explains it (the finding disappears when that one knob
-is cleared), and listed with the time it was first found and the command that
-replays it.
+catalogue bugs it needs (`swapfuzz explain`), and listed with the time it was first found; the minimized
+reproducer of each is printed as a CPU diagram.
 
-Usage: tools/campaign.py [--targets zram,mainline] [--seconds 60] [--jobs N]
+Usage: tools/campaign.py [--targets zram,zswap,mainline,mainline_zswap] [--seconds 60] [--jobs N]
                          [--out campaign-out] [--build build-fuzz] [--cli build/bin/swapfuzz]
 """
 
@@ -17,6 +16,7 @@ import argparse
 import configparser
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -44,21 +44,10 @@ def parse_args():
     return p.parse_args()
 
 
-def knob_names(cli):
-    """The catalogue's knob names, from `swapfuzz list-bugs --names`."""
-    out = subprocess.run([cli, "list-bugs", "--names"], capture_output=True, text=True)
-    return [line.strip() for line in out.stdout.splitlines() if line.strip()]
-
-
-def attribute(cli, path, knobs):
-    """Knobs whose clearing alone makes the reproducer's finding go away."""
-    explained = []
-    for knob in knobs:
-        r = subprocess.run([cli, "replay", path, f"--knob={knob}=off"],
-                           capture_output=True, text=True)
-        if r.returncode == 0:
-            explained.append(knob)
-    return explained
+def attribute(cli, path):
+    """The catalogue knobs the finding needs, from `swapfuzz explain`."""
+    out = subprocess.run([cli, "explain", path], capture_output=True, text=True).stdout
+    return re.findall(r": needs ([a-z0-9_]+):", out)
 
 
 def libfuzzer_options(target):
@@ -124,7 +113,6 @@ def main():
     if not os.path.exists(args.cli):
         sys.exit(f"campaign: {args.cli} is missing; build with tools/build.sh")
     os.makedirs(args.out, exist_ok=True)
-    knobs = knob_names(args.cli)
     rows = []
     for target in targets:
         for target_name, path, seconds in fuzz_target(args, target):
@@ -138,7 +126,7 @@ def main():
                                    capture_output=True)
                 if os.path.exists(small):
                     shown = small
-            bug = ", ".join(attribute(args.cli, path, knobs)) or "-"
+            bug = ", ".join(attribute(args.cli, path)) or "-"
             rows.append((target_name, signature_of(path), bug, f"{seconds:.0f}s",
                          os.path.relpath(shown, ROOT), "yes" if ok else "NO"))
     print()
@@ -153,7 +141,13 @@ def main():
     print("-" * len(line))
     for r in rows:
         print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
-    print()
+    for target_name, signature, bug, _, shown, _ in rows:
+        print(f"\n== {target_name}: {signature} ({bug}): {shown}")
+        out = subprocess.run([args.cli, "replay", os.path.join(ROOT, shown), "--diagram"],
+                             capture_output=True, text=True).stdout
+        # The diagram starts after the run's summary lines, at its header.
+        start = out.find("CPU 0 (")
+        print(out[start:] if start >= 0 else out)
     print(f"Replay one: {os.path.relpath(args.cli, ROOT)} replay <reproducer> --trace --diagram")
     return 0
 
