@@ -88,13 +88,9 @@ class Reader {
     absl::StatusOr<size_t> n = Count(field, max);
     if (!n.ok()) return n.status();
     std::string s(bytes_.substr(pos_, *n));
-    for (char c : s) {
-      // Text fields are text: no NUL or other control characters but tab and
-      // newline, so every schedule also has a faithful JSON form.
-      if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
-        return Error(field, "control character in a string");
-      }
-    }
+    // The JSON reader stops a string at NUL (cereal reads C strings), so a
+    // NUL would not survive conversion to JSON.
+    if (s.find('\0') != std::string::npos) return Error(field, "NUL character in a string");
     pos_ += *n;
     return s;
   }

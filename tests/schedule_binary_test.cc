@@ -82,7 +82,7 @@ TEST(ScheduleBinaryTest, HostileValuesAreRejected) {
     s.expected->signature = std::string("data-integrity:do_swap_page:\0\0h", 32);
     absl::StatusOr<Schedule> back = ParseScheduleBinary(ScheduleToBinary(s));
     ASSERT_FALSE(back.ok());
-    EXPECT_NE(std::string(back.status().message()).find("control character"), std::string::npos);
+    EXPECT_NE(std::string(back.status().message()).find("NUL character"), std::string::npos);
   }
   EXPECT_FALSE(ParseScheduleBinary("").ok());
   EXPECT_FALSE(ParseScheduleBinary("{\"format\"").ok());
