@@ -4,25 +4,10 @@
 #include <cstring>
 
 #include "fuzz/decoder.h"
+#include "fuzz/rng.h"
 
 namespace swapfuzz {
 namespace {
-
-// SplitMix64 seeded by the engine: our own generator, so a mutation depends on
-// nothing but (input, seed).
-class Rng {
- public:
-  explicit Rng(uint32_t seed) : s_(seed * 0x9e3779b97f4a7c15ull + 1) {}
-  uint32_t Below(uint32_t n) {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return static_cast<uint32_t>((z ^ (z >> 31)) % n);
-  }
-
- private:
-  uint64_t s_;
-};
 
 constexpr size_t OpAt(int cpu, int i) { return kHeaderBytes + (cpu * kOpsPerCpu + i) * 2; }
 

@@ -27,25 +27,13 @@
 #include <string_view>
 #include <vector>
 
+#include "fuzz/rng.h"
 #include "fuzz/runner.h"
 #include "model/executor.h"
 #include "model/schedule.h"
 #include "model/trace.h"
 
 namespace swapfuzz {
-
-// xoshiro256** seeded through SplitMix64.
-class Rng {
- public:
-  explicit Rng(uint64_t seed);
-  uint64_t Next();
-  // A value in [0, n), n > 0, without modulo bias (Lemire's multiply-shift
-  // with rejection).
-  uint64_t Below(uint64_t n);
-
- private:
-  std::array<uint64_t, 4> s_{};
-};
 
 // The PCT guarantee: a run finds a given depth-d bug with probability at
 // least 1/(n * k^(d-1)) (n threads, k steps), so N independent runs all miss

@@ -115,10 +115,13 @@ class Minimizer {
   }
 
   // How big a canonical schedule is; candidates must be strictly smaller.
+  // Preemptions come first: they are what a reader of the diagram has to
+  // follow, and a schedule with one more op but one fewer preemption is the
+  // simpler race.
   struct Cost {
+    int preemptions = 0;
     int ops = 0;
     int cpus = 0;
-    int preemptions = 0;
     int segments = 0;
     uint64_t steps = 0;
     int config = 0;
@@ -257,6 +260,49 @@ class Minimizer {
     return any;
   }
 
+  // Iterative context bounding (CHESS): look for the same finding over the
+  // same programs with fewer preemptions than the best schedule has, trying
+  // bound 0, then 1, and so on. Greedy removal cannot do this when the extra
+  // preemptions are the price of a dropped op.
+  bool FewerPreemptions() {
+    for (int bound = 0; bound < best_cost_.preemptions; ++bound) {
+      int budget = 4000;
+      std::vector<uint8_t> prefix;
+      if (SearchBounded(best_, prefix, 0, bound, budget)) return true;
+      if (budget <= 0) return false;
+    }
+    return false;
+  }
+
+  // Runs `base`'s programs with `prefix` as decisions, then the default
+  // policy; returns true when it reproduces the finding (and was accepted).
+  // Otherwise branches on every later step where switching CPUs would be a
+  // preemption, while `used` < `bound`.
+  bool SearchBounded(const Schedule& base, std::vector<uint8_t>& prefix, int used, int bound,
+                     int& budget) {
+    if (--budget < 0 || replays_ >= options_.max_replays) return false;
+    Schedule c = base;
+    c.decisions = SegmentsFromPicks(prefix);
+    absl::StatusOr<Observed> o = Observe(c);
+    if (!o.ok()) return false;
+    if (o->signature == signature_) {
+      return Try(std::move(c), absl::StrCat("found with ", used, " preemptions"));
+    }
+    if (used == bound) return false;
+    for (size_t j = std::max<size_t>(prefix.size(), 1); j < o->picks.size(); ++j) {
+      const uint8_t ran = o->picks[j - 1];
+      if (!((o->runnable[j] >> ran) & 1u)) continue;  // switching here is not a preemption
+      for (int other = 0; other <= kMaxCpus; ++other) {
+        if (other == ran || !((o->runnable[j] >> other) & 1u)) continue;
+        std::vector<uint8_t> next(o->picks.begin(), o->picks.begin() + j);
+        next.push_back(static_cast<uint8_t>(other));
+        if (SearchBounded(base, next, used + 1, bound, budget)) return true;
+        if (budget <= 0) return false;
+      }
+    }
+    return false;
+  }
+
   bool Rename() {
     Schedule c = best_;
     // CPUs in order of first run.
@@ -369,6 +415,7 @@ class Minimizer {
     bool changed = true;
     while (changed && replays_ < options_.max_replays) {
       changed = false;
+      changed |= FewerPreemptions();
       changed |= DropOps();
       changed |= DropPreemptions();
       changed |= SimplifyConfig();

@@ -4,36 +4,24 @@
 
 #include <gtest/gtest.h>
 
+#include "fuzz/rng.h"
+
 namespace swapfuzz {
 namespace {
 
-// SplitMix64: a deterministic generator for test inputs.
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : s_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  std::vector<uint8_t> Bytes(size_t n) {
-    std::vector<uint8_t> out(n);
-    for (uint8_t& b : out) b = static_cast<uint8_t>(Next());
-    return out;
-  }
-
- private:
-  uint64_t s_;
-};
+std::vector<uint8_t> RandomBytes(Rng& rng, size_t n) {
+  std::vector<uint8_t> out(n);
+  for (uint8_t& b : out) b = static_cast<uint8_t>(rng.Next());
+  return out;
+}
 
 TEST(DecoderTest, EveryInputDecodesToAValidSchedule) {
-  TestRng rng(1);
+  Rng rng(1);
   Schedule s;
   for (const FuzzTarget& target : AllTargets()) {
     SCOPED_TRACE(std::string(target.name));
     for (int i = 0; i < 2000; ++i) {
-      const std::vector<uint8_t> input = rng.Bytes(rng.Next() % 200);
+      const std::vector<uint8_t> input = RandomBytes(rng, rng.Next() % 200);
       DecodePrograms(target, input, s);
       ASSERT_TRUE(Validate(s).ok()) << Validate(s);
       ASSERT_TRUE(Resolve(s.config).ok());
@@ -50,10 +38,10 @@ TEST(DecoderTest, EmptyInputIsAValidSchedule) {
 }
 
 TEST(DecoderTest, OneByteChangesOneThing) {
-  TestRng rng(2);
+  Rng rng(2);
   const FuzzTarget& target = *TargetByName("zram");
   for (int trial = 0; trial < 500; ++trial) {
-    std::vector<uint8_t> input = rng.Bytes(kDecisionOffset);
+    std::vector<uint8_t> input = RandomBytes(rng, kDecisionOffset);
     input[0] = 2;  // 4 CPUs, 2 addresses: every program slot is in use
     for (size_t i = kHeaderBytes; i < kDecisionOffset; i += 2) input[i] &= 0x0e;  // no end marker
     Schedule a, b;
@@ -79,10 +67,10 @@ TEST(DecoderTest, OneByteChangesOneThing) {
 }
 
 TEST(DecoderTest, ByteDeciderPicksOnlyRunnableCpus) {
-  TestRng rng(3);
+  Rng rng(3);
   Kernel k;
   for (int i = 0; i < 5000; ++i) {
-    const std::vector<uint8_t> bytes = rng.Bytes(8);
+    const std::vector<uint8_t> bytes = RandomBytes(rng, 8);
     ByteDecider d(bytes);
     for (int j = 0; j < 10; ++j) {
       const uint32_t runnable = 1 + rng.Next() % 15;

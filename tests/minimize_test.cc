@@ -6,24 +6,12 @@
 
 #include <gtest/gtest.h>
 
+#include "fuzz/rng.h"
+
 #include "replay/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
-
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : s_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t s_;
-};
 
 struct Bug {
   std::string name;
@@ -46,7 +34,7 @@ const Bug kBugs[] = {
 // Keeps the current CPU three times in four, else picks a random runnable one.
 class RandomWalk final : public Decider {
  public:
-  explicit RandomWalk(TestRng& rng) : rng_(rng) {}
+  explicit RandomWalk(Rng& rng) : rng_(rng) {}
   int Pick(uint32_t runnable, int current, const Kernel&) override {
     if (current >= 0 && ((runnable >> current) & 1u) && rng_.Next() % 4 != 0) return current;
     int nth = static_cast<int>(rng_.Next() % __builtin_popcount(runnable));
@@ -56,14 +44,14 @@ class RandomWalk final : public Decider {
   }
 
  private:
-  TestRng& rng_;
+  Rng& rng_;
 };
 
 // A noisy starting point: the hand-written programs with random operations
 // added around them, run under random interleavings until a finding that
 // needs the bug's knob. Returns that run as an exact schedule.
 std::optional<Schedule> FindBug(const Bug& bug, const Schedule& hand, uint64_t seed) {
-  TestRng rng(seed);
+  Rng rng(seed);
   Executor ex;
   for (int attempt = 0; attempt < 200000; ++attempt) {
     Schedule s = hand;

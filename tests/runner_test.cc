@@ -7,26 +7,14 @@
 
 #include <gtest/gtest.h>
 
+#include "fuzz/rng.h"
+
 #include "replay/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
 
-class TestRng {
- public:
-  explicit TestRng(uint64_t seed) : s_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (s_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-
- private:
-  uint64_t s_;
-};
-
-std::vector<uint8_t> RandomInput(TestRng& rng) {
+std::vector<uint8_t> RandomInput(Rng& rng) {
   std::vector<uint8_t> in(kDecisionOffset + rng.Next() % 160);
   for (uint8_t& b : in) b = static_cast<uint8_t>(rng.Next());
   return in;
@@ -38,7 +26,7 @@ TEST(RunnerTest, LastScheduleReplaysExactly) {
     SCOPED_TRACE(std::string(target.name));
     FuzzRunner runner(target);
     Executor replayer;
-    TestRng rng(7);
+    Rng rng(7);
     int findings = 0;
     for (int i = 0; i < 300; ++i) {
       const std::vector<uint8_t> input = RandomInput(rng);
@@ -59,7 +47,7 @@ TEST(RunnerTest, LastScheduleReplaysExactly) {
 // reproducer file replays to the same signature.
 TEST(RunnerTest, ZramTargetFindsDataCorruptionAndSavesIt) {
   FuzzRunner runner(*TargetByName("zram"));
-  TestRng rng(11);
+  Rng rng(11);
   const Finding* f = nullptr;
   int runs = 0;
   for (; runs < 200000 && f == nullptr; ++runs) {
