@@ -201,8 +201,22 @@ TEST_F(SwapfuzzCliTest, GoldenFilesOfEveryFormatVersionReplay) {
   for (const auto& entry : fs::directory_iterator(golden)) {
     if (entry.path().extension() == ".md") continue;
     SCOPED_TRACE(entry.path().string());
-    const Result r = Run({"replay", entry.path().string(), "--verify"});
-    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    // The promise of a format version: an old file still reads, runs, and
+    // reproduces its recorded finding. (Its trace hash may change when the
+    // model becomes more faithful; corpus/regressions/ pins those.)
+    const std::string file = entry.path().string();
+    const Result r = Run({"replay", file});
+    ASSERT_TRUE(r.status == 0 || r.status == 1) << r.out << r.err;
+    const std::string converted = Path("golden.json");
+    ASSERT_EQ(Run({"convert", file, "-o", converted}).status, 0);
+    absl::StatusOr<Schedule> back = ReadScheduleFile(converted);
+    ASSERT_TRUE(back.ok()) << back.status();
+    ASSERT_TRUE(back->expected.has_value());
+    if (back->expected->signature.empty()) {
+      EXPECT_EQ(r.status, 0) << r.out;
+    } else {
+      EXPECT_THAT(r.out, HasSubstr("FINDING " + back->expected->signature)) << r.out;
+    }
     ++checked;
   }
   EXPECT_GE(checked, 3);

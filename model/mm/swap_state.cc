@@ -120,7 +120,13 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
   const int window = 1 << k.config.page_cluster;
   switch (f.pc) {
     case kStart:
-      // swap_cluster_readahead(): the aligned window, skipping the header.
+      // swap_cluster_readahead(): "if (!mask) goto skip;" - a one-page window
+      // reads only the target.
+      if (window == 1) {
+        f.pc = kTarget;
+        return StepResult::kContinue;
+      }
+      // The aligned window, skipping the header.
       f.i = static_cast<int16_t>(f.offset & ~(window - 1));
       if (f.i == 0) f.i = 1;
       f.pc = kNext;
