@@ -120,7 +120,6 @@ TEST(MinimizeTest, FuzzerFindsShrinkToNearTheHandWrittenReproducer) {
         << "minimized " << min->after.ops << " ops, hand-written " << hand_size->ops;
     EXPECT_LE(min->after.preemptions, hand_size->preemptions + 1)
         << "minimized " << min->after.preemptions << ", hand-written " << hand_size->preemptions;
-    if (getenv("SHOW")) std::cerr << ScheduleToJson(min->schedule);
     std::cerr << bug.name << ": " << min->before.ops << " ops/" << min->before.preemptions
               << " preemptions -> " << min->after.ops << "/" << min->after.preemptions
               << " (hand-written " << hand_size->ops << "/" << hand_size->preemptions << "), "
