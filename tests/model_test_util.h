@@ -222,6 +222,46 @@ inline std::string FindingSignature(const ReplayOutput& out) {
   return out.finding ? out.finding->Signature() : std::string();
 }
 
+// A run's trace, finding and final state, with the lookups tests make.
+struct Outcome {
+  ReplayOutput out;
+  Kernel k;
+  int Count(StepId id, int cpu = -1) const {
+    int n = 0;
+    for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
+    return n;
+  }
+  long First(StepId id, int cpu = -1) const {
+    for (size_t i = 0; i < out.trace.size(); ++i) {
+      if (out.trace[i].id == id && (cpu < 0 || out.trace[i].cpu == cpu)) return static_cast<long>(i);
+    }
+    return -1;
+  }
+  std::string Signature() const { return out.finding ? out.finding->Signature() : ""; }
+  std::string Dump() const {
+    return FormatTrace(out.trace) +
+           (out.finding ? Signature() + ": " + out.finding->message.data() : "no finding");
+  }
+};
+
+// Runs `s` (after `setup` edits the fresh machine, if given) with its trace.
+inline Outcome Exec(const Schedule& s, const std::function<void(Kernel&)>& setup = {}) {
+  Outcome r;
+  Executor ex;
+  EXPECT_TRUE(Validate(s).ok()) << Validate(s);
+  absl::StatusOr<RunConfig> config = Resolve(s.config);
+  EXPECT_TRUE(config.ok()) << config.status();
+  ex.Reset(*config, s.cpus);
+  if (setup) setup(ex.mutable_kernel());
+  SegmentDecider decider(s.decisions);
+  RunOptions options;
+  options.trace = &r.out.trace;
+  r.out.result = ex.Run(decider, options);
+  if (r.out.result.finding) r.out.finding = *r.out.result.finding;
+  r.k = ex.kernel();
+  return r;
+}
+
 }  // namespace swapfuzz::testing
 
 #endif  // SWAPFUZZ_TESTS_MODEL_TEST_UTIL_H_

@@ -11,10 +11,16 @@
 
 #include "model/drivers/block/zram/zram_drv.h"
 #include "model/executor.h"
+#include "tests/model_test_util.h"
 #include "model/schedule.h"
 
 namespace swapfuzz {
 namespace {
+
+using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::Through;
 
 Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
 Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
@@ -23,46 +29,6 @@ Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
 Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
 Op Writeback(uint8_t mode) { return Op{OpKind::kZramWriteback, 0, mode, 0}; }
 
-Segment Through(uint8_t cpu, StepId step) { return Segment{cpu, 0, step}; }
-Segment RunCpu(uint8_t cpu, uint16_t steps = 0) { return Segment{cpu, steps, std::nullopt}; }
-
-struct Outcome {
-  ReplayOutput out;
-  Kernel k;
-  int Count(StepId id, int cpu = -1) const {
-    int n = 0;
-    for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
-    return n;
-  }
-  long First(StepId id, int cpu = -1) const {
-    for (size_t i = 0; i < out.trace.size(); ++i) {
-      if (out.trace[i].id == id && (cpu < 0 || out.trace[i].cpu == cpu)) return static_cast<long>(i);
-    }
-    return -1;
-  }
-  std::string Signature() const { return out.finding ? out.finding->Signature() : ""; }
-  std::string Dump() const {
-    return FormatTrace(out.trace) +
-           (out.finding ? Signature() + ": " + out.finding->message.data() : "no finding");
-  }
-};
-
-Outcome Exec(const Schedule& s, const std::function<void(Kernel&)>& setup = {}) {
-  Outcome r;
-  Executor ex;
-  EXPECT_TRUE(Validate(s).ok()) << Validate(s);
-  absl::StatusOr<RunConfig> config = Resolve(s.config);
-  EXPECT_TRUE(config.ok()) << config.status();
-  ex.Reset(*config, s.cpus);
-  if (setup) setup(ex.mutable_kernel());
-  SegmentDecider decider(s.decisions);
-  RunOptions options;
-  options.trace = &r.out.trace;
-  r.out.result = ex.Run(decider, options);
-  if (r.out.result.finding) r.out.finding = *r.out.result.finding;
-  r.k = ex.kernel();
-  return r;
-}
 
 Schedule Make(std::vector<std::vector<Op>> programs, const std::string& backend) {
   Schedule s;

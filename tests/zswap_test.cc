@@ -11,11 +11,17 @@
 #include <gtest/gtest.h>
 
 #include "model/executor.h"
+#include "tests/model_test_util.h"
 #include "model/schedule.h"
 #include "model/step.h"
 
 namespace swapfuzz {
 namespace {
+
+using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::Through;
 
 Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
 Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
@@ -27,8 +33,6 @@ Op MaxPool(uint8_t pct) { return Op{OpKind::kZswapMaxPool, 0, pct, 0}; }
 Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
 Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
 
-Segment Through(uint8_t cpu, StepId step) { return Segment{cpu, 0, step}; }
-Segment RunCpu(uint8_t cpu, uint16_t steps = 0) { return Segment{cpu, steps, std::nullopt}; }
 
 Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile = "mainline",
               const std::string& backend = "zram") {
@@ -39,38 +43,6 @@ Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile 
   s.config.page_cluster = 0;
   for (auto& ops : programs) s.cpus.push_back(CpuProgram{0, std::move(ops)});
   return s;
-}
-
-struct Outcome {
-  ReplayOutput out;
-  Kernel k;  // the machine at the end
-  int Count(StepId id, int cpu = -1) const {
-    int n = 0;
-    for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
-    return n;
-  }
-  std::string Signature() const { return out.finding ? out.finding->Signature() : ""; }
-  std::string Dump() const {
-    return FormatTrace(out.trace) +
-           (out.finding ? Signature() + ": " + out.finding->message.data() : "no finding");
-  }
-};
-
-Outcome Exec(const Schedule& s, const std::function<void(Kernel&)>& setup = {}) {
-  Outcome r;
-  Executor ex;
-  EXPECT_TRUE(Validate(s).ok()) << Validate(s);
-  absl::StatusOr<RunConfig> config = Resolve(s.config);
-  EXPECT_TRUE(config.ok());
-  ex.Reset(*config, s.cpus);
-  if (setup) setup(ex.mutable_kernel());
-  SegmentDecider decider(s.decisions);
-  RunOptions options;
-  options.trace = &r.out.trace;
-  r.out.result = ex.Run(decider, options);
-  if (r.out.result.finding) r.out.finding = *r.out.result.finding;
-  r.k = ex.kernel();
-  return r;
 }
 
 const ZswapEntry* TreeEntry(const Kernel& k, Offset off) {
