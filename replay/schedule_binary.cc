@@ -131,6 +131,10 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
   SWAPFUZZ_ASSIGN_OR_RETURN(nknobs, r.Count("config.knobs", kMaxText));
   for (size_t i = 0; i < nknobs; ++i) {
     SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("config.knobs.name", kMaxText));
+    for (const KnobOverride& k : s.config.knobs) {
+      // A JSON object cannot hold a name twice; neither can this.
+      if (k.name == name) return r.Error("config.knobs.name", "repeated knob '" + name + "'");
+    }
     SWAPFUZZ_ASSIGN_OR_RETURN(on, r.U8("config.knobs.value"));
     if (on > 1) return r.Error("config.knobs.value", "not 0 or 1");
     s.config.knobs.push_back({name, on == 1});
