@@ -18,14 +18,15 @@ namespace swapfuzz {
 namespace {
 
 using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Fork;
+using ::swapfuzz::testing::Munmap;
+using ::swapfuzz::testing::Read;
+using ::swapfuzz::testing::Reclaim;
+using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
 
-Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
-Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
-Op Reclaim(uint8_t va) { return Op{OpKind::kReclaim, va, 0, 0}; }
-Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
 Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
 Op Writeback(uint8_t mode) { return Op{OpKind::kZramWriteback, 0, mode, 0}; }
 
@@ -41,7 +42,7 @@ Schedule Make(std::vector<std::vector<Op>> programs, const std::string& backend)
 // --- the disk ---
 
 TEST(DiskTest, WriteIsABioThatTheInterruptEnds) {
-  const Outcome r = Exec(Make({{W(0, 0x11), Reclaim(0)}}, "disk"));
+  const Outcome r = Exec(Make({{Write(0, 0x11), Reclaim(0)}}, "disk"));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   const long submit = r.First(StepId::kBioSubmitWrite, 0);
   const long end = r.First(StepId::kBioEndWrite, kIrqCpu);
@@ -57,7 +58,7 @@ TEST(DiskTest, WriteIsABioThatTheInterruptEnds) {
 }
 
 TEST(DiskTest, ASecondReclaimFreesTheCleanSwapCachePage) {
-  Schedule s = Make({{W(0, 0x12), Reclaim(0), Reclaim(0), R(0)}}, "disk");
+  Schedule s = Make({{Write(0, 0x12), Reclaim(0), Reclaim(0), Read(0)}}, "disk");
   s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
   const Outcome r = Exec(s);
   EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -71,7 +72,7 @@ TEST(DiskTest, ASecondReclaimFreesTheCleanSwapCachePage) {
 }
 
 TEST(DiskTest, NoSkipSwapcachePathOnADisk) {
-  const Outcome r = Exec(Make({{W(0, 0x13), Reclaim(0), Reclaim(0), R(0)}}, "disk"));
+  const Outcome r = Exec(Make({{Write(0, 0x13), Reclaim(0), Reclaim(0), Read(0)}}, "disk"));
   for (const TraceEvent& e : r.out.trace) {
     if (e.id == StepId::kSkipCheck) EXPECT_EQ(e.detail, 0u);
   }
@@ -81,7 +82,7 @@ TEST(DiskTest, NoSkipSwapcachePathOnADisk) {
 TEST(DiskTest, TheInterruptCanBeScheduled) {
   // A schedule names the interrupt as CPU kIrqCpu: the read completes only
   // when the schedule says so, and the faulting CPU waits for it.
-  Schedule s = Make({{W(0, 0x14), Reclaim(0), Reclaim(0), R(0)}, {R(1)}}, "disk");
+  Schedule s = Make({{Write(0, 0x14), Reclaim(0), Reclaim(0), Read(0)}, {Read(1)}}, "disk");
   s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1),
                  Through(0, StepId::kBioSubmitRead), RunCpu(1), RunCpu(kIrqCpu, 1), RunCpu(0)};
   const Outcome r = Exec(s);
@@ -110,7 +111,7 @@ TEST(DiskTest, EndOfWritebackOnAPageNotUnderWritebackIsReported) {
 }
 
 TEST(DiskTest, PageLeftUnderWritebackAtQuiescenceIsReported) {
-  const Outcome r = Exec(Make({{R(0)}}, "disk"), [](Kernel& k) {
+  const Outcome r = Exec(Make({{Read(0)}}, "disk"), [](Kernel& k) {
     const PageId id = alloc_page(k);
     k.pages[id].writeback = true;
   });
@@ -166,8 +167,8 @@ TEST(StaleWriteTest, FiresOnAnOlderGenerationOrOlderData) {
 
 TEST(ZramWritebackTest, IdleSlotsMoveToTheBackingDeviceAndReadBack) {
   const Outcome r =
-      Exec(Make({{W(0, 0x22), W(1, 0x24), Reclaim(0), Reclaim(1), Idle(), Writeback(0), R(0),
-                  R(1)}},
+      Exec(Make({{Write(0, 0x22), Write(1, 0x24), Reclaim(0), Reclaim(1), Idle(), Writeback(0), Read(0),
+                  Read(1)}},
                 "zram"));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_EQ(r.Count(StepId::kZramWbCommit), 2);
@@ -182,19 +183,19 @@ TEST(ZramWritebackTest, IdleSlotsMoveToTheBackingDeviceAndReadBack) {
 TEST(ZramWritebackTest, ModesPickIdleOrHugeSlots) {
   // Odd tokens are incompressible (ZRAM_HUGE); nothing is idle before "idle".
   const Outcome huge =
-      Exec(Make({{W(0, 0x31), W(1, 0x32), Reclaim(0), Reclaim(1), Writeback(1)}}, "zram"));
+      Exec(Make({{Write(0, 0x31), Write(1, 0x32), Reclaim(0), Reclaim(1), Writeback(1)}}, "zram"));
   EXPECT_FALSE(huge.out.finding) << huge.Dump();
   EXPECT_EQ(huge.k.zram.table[1].state, ZramSlot::State::kWb);
   EXPECT_EQ(huge.k.zram.table[2].state, ZramSlot::State::kStored);
   const Outcome idle =
-      Exec(Make({{W(0, 0x31), W(1, 0x32), Reclaim(0), Reclaim(1), Writeback(0)}}, "zram"));
+      Exec(Make({{Write(0, 0x31), Write(1, 0x32), Reclaim(0), Reclaim(1), Writeback(0)}}, "zram"));
   EXPECT_EQ(idle.k.zram.wb_pages, 0) << "not marked idle";
 }
 
 TEST(ZramWritebackTest, ARewriteOrFreeDuringWritebackAbortsTheCommit) {
   // CPU 1 writes the slot back; CPU 0 frees it (munmap) after the read, so
   // the commit finds the slot changed and gives the block back.
-  Schedule s = Make({{W(0, 0x41), Reclaim(0), Idle(), Munmap(0)}, {Writeback(0)}}, "zram");
+  Schedule s = Make({{Write(0, 0x41), Reclaim(0), Idle(), Munmap(0)}, {Writeback(0)}}, "zram");
   s.decisions = {Through(0, StepId::kZramIdle), Through(1, StepId::kZramWbWrite), RunCpu(0),
                  RunCpu(1)};
   const Outcome r = Exec(s);
@@ -224,7 +225,7 @@ TEST(ZramWritebackTest, OraclesFire) {
   EXPECT_EQ(k.findings.First()->Signature(), "use-after-free:read_from_bdev:block");
 
   // Accounting: a written-back slot without its block; a block nobody owns.
-  Schedule s = Make({{R(0)}}, "zram");
+  Schedule s = Make({{Read(0)}}, "zram");
   const Outcome orphan = Exec(s, [](Kernel& k) { k.zram.bd[0].used = true; });
   EXPECT_EQ(orphan.Signature(), "accounting:quiescence:block") << orphan.Dump();
   const Outcome lost = Exec(s, [](Kernel& k) {
@@ -238,7 +239,7 @@ TEST(ZramWritebackTest, OraclesFire) {
 TEST(ZramWritebackTest, CommitOfDataTheSlotNoLongerHoldsIsAStaleWrite) {
   // The writeback read the slot's data; the block is then changed behind
   // it (as a write to the wrong block would): the commit must not take it.
-  Schedule s = Make({{W(0, 0x61), Reclaim(0), Idle()}, {Writeback(0)}}, "zram");
+  Schedule s = Make({{Write(0, 0x61), Reclaim(0), Idle()}, {Writeback(0)}}, "zram");
   s.decisions = {RunCpu(0), Through(1, StepId::kZramWbWrite), RunCpu(1)};
   Outcome r;
   {

@@ -17,15 +17,15 @@ namespace swapfuzz {
 namespace {
 
 using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Fork;
+using ::swapfuzz::testing::Munmap;
+using ::swapfuzz::testing::Read;
+using ::swapfuzz::testing::Reclaim;
+using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
 
-Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
-Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
-Op Reclaim(uint8_t va) { return Op{OpKind::kReclaim, va, 0, 0}; }
-Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
-Op Fork(uint8_t child) { return Op{OpKind::kFork, 0, child, 0}; }
 Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
 Op Swapon() { return Op{OpKind::kSwapon, 0, 0, 0}; }
 
@@ -53,8 +53,8 @@ TEST(SwapoffTest, BringsEveryPageBack) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.backend + (c.zswap ? " + zswap" : "") +
                  (c.slots_cache ? " + slots cache" : ""));
-    Schedule s = Make({CpuProgram{0, {W(0, 0x11), W(1, 0x12), W(2, 0x13), Reclaim(0), Reclaim(1),
-                                      Reclaim(2), R(1), Fork(1), Swapoff(), R(0), R(1), R(2)}}},
+    Schedule s = Make({CpuProgram{0, {Write(0, 0x11), Write(1, 0x12), Write(2, 0x13), Reclaim(0), Reclaim(1),
+                                      Reclaim(2), Read(1), Fork(1), Swapoff(), Read(0), Read(1), Read(2)}}},
                       "mainline", c.backend, c.zswap);
     s.config.slots_cache_size = c.slots_cache;
     const Outcome r = Exec(s);
@@ -74,8 +74,8 @@ TEST(SwapoffTest, BringsEveryPageBack) {
 }
 
 TEST(SwapoffTest, ReclaimFindsNoSwapAfterwardsAndSwaponRestoresIt) {
-  const Outcome r = Exec(Make({CpuProgram{0, {W(0, 0x21), Swapoff(), Reclaim(0), Swapon(),
-                                              Reclaim(0), R(0)}}},
+  const Outcome r = Exec(Make({CpuProgram{0, {Write(0, 0x21), Swapoff(), Reclaim(0), Swapon(),
+                                              Reclaim(0), Read(0)}}},
                               "mainline", "disk", true));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   // The first reclaim: add_to_swap() fails; the second stores in zswap.
@@ -97,7 +97,7 @@ TEST(SwapoffTest, SwapoffAndSwaponOfTheWrongState) {
 // swapoff waits for every get_swap_device() reference before it frees the
 // device: a fault that holds one delays the teardown until it is done.
 TEST(SwapoffTest, WaitsForSwapDeviceReferences) {
-  Schedule s = Make({CpuProgram{0, {W(0, 0x31), Reclaim(0), R(0)}}, CpuProgram{0, {Swapoff()}}},
+  Schedule s = Make({CpuProgram{0, {Write(0, 0x31), Reclaim(0), Read(0)}}, CpuProgram{0, {Swapoff()}}},
                     "v6.3");
   s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kSkipCheck),
                  Through(1, StepId::kSwapoffKill), RunCpu(1), RunCpu(0)};
@@ -118,7 +118,7 @@ TEST(SwapoffTest, WaitsForSwapDeviceReferences) {
 // try_to_unuse() retries while inuse_pages is not zero: a swap-out that had
 // its slot before SWP_WRITEOK was cleared puts a swap entry back behind it.
 TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
-  Schedule s = Make({CpuProgram{0, {W(0, 0x41), W(1, 0x42), Reclaim(1)}},
+  Schedule s = Make({CpuProgram{0, {Write(0, 0x41), Write(1, 0x42), Reclaim(1)}},
                      CpuProgram{0, {Swapoff()}}},
                     "mainline", "zram");
   s.decisions = {Through(0, StepId::kAddToSwapCache), Through(1, StepId::kUnuseCache),
@@ -132,7 +132,7 @@ TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
 
 // try_to_unuse() waits for a page's writeback before unuse_pte().
 TEST(SwapoffTest, WaitsForWriteback) {
-  Schedule s = Make({CpuProgram{0, {W(0, 0x51), Reclaim(0), Swapoff(), R(0)}}}, "mainline",
+  Schedule s = Make({CpuProgram{0, {Write(0, 0x51), Reclaim(0), Swapoff(), Read(0)}}}, "mainline",
                     "disk");
   const Outcome r = Exec(s);
   EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -153,7 +153,7 @@ TEST(SwapoffTest, CatalogueEntries) {
   };
   std::vector<Case> cases;
   {
-    Schedule s = Make({CpuProgram{0, {W(0, 0x61), Reclaim(0), R(0)}}, CpuProgram{0, {Swapoff()}}},
+    Schedule s = Make({CpuProgram{0, {Write(0, 0x61), Reclaim(0), Read(0)}}, CpuProgram{0, {Swapoff()}}},
                       "v6.3");
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kSkipCheck), RunCpu(1),
                    RunCpu(0)};
@@ -161,7 +161,7 @@ TEST(SwapoffTest, CatalogueEntries) {
                      "do_swap_page_no_get_swap_device", "use-after-free:swap_readpage:swap-device"});
   }
   {
-    Schedule s = Make({CpuProgram{0, {W(0, 0x62), Reclaim(0), Munmap(0)}},
+    Schedule s = Make({CpuProgram{0, {Write(0, 0x62), Reclaim(0), Munmap(0)}},
                        CpuProgram{0, {Swapoff()}}},
                       "mainline", "disk");
     s.decisions = {Through(0, StepId::kRelock), Through(0, StepId::kZapOne), RunCpu(1),
@@ -171,7 +171,7 @@ TEST(SwapoffTest, CatalogueEntries) {
                      "use-after-free:free_swap_and_cache:swap-device"});
   }
   {
-    Schedule s = Make({CpuProgram{0, {W(0, 0x63), Reclaim(0), Swapoff()}},
+    Schedule s = Make({CpuProgram{0, {Write(0, 0x63), Reclaim(0), Swapoff()}},
                        CpuProgram{0, {Op{OpKind::kZswapShrink, 0, 0, 0}}}},
                       "mainline", "disk", true);
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
@@ -225,7 +225,7 @@ TEST(SwapoffTest, GetSwapDeviceFailsOnceKilled) {
 }
 
 TEST(SwapoffTest, SwapEntryOfARemovedDeviceIsAnAccountingFinding) {
-  const Outcome r = Exec(Make({CpuProgram{0, {R(1)}}}), [](Kernel& k) {
+  const Outcome r = Exec(Make({CpuProgram{0, {Read(1)}}}), [](Kernel& k) {
     k.mms[0].pte[0] = Pte{Pte::Kind::kSwap, false, kNoPage, 1};
     k.si.active = false;
     k.si.map_freed = true;

@@ -19,14 +19,15 @@ namespace swapfuzz {
 namespace {
 
 using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Fork;
+using ::swapfuzz::testing::Munmap;
+using ::swapfuzz::testing::Read;
+using ::swapfuzz::testing::Reclaim;
+using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
 
-Op W(uint8_t va, Token v) { return Op{OpKind::kWrite, va, 0, v}; }
-Op R(uint8_t va) { return Op{OpKind::kRead, va, 0, 0}; }
-Op Reclaim(uint8_t va) { return Op{OpKind::kReclaim, va, 0, 0}; }
-Op Munmap(uint8_t va) { return Op{OpKind::kMunmap, va, 0, 0}; }
 Op Shrink() { return Op{OpKind::kZswapShrink, 0, 0, 0}; }
 Op Enable(bool on) { return Op{OpKind::kZswapEnable, 0, static_cast<uint8_t>(on), 0}; }
 Op MaxPool(uint8_t pct) { return Op{OpKind::kZswapMaxPool, 0, pct, 0}; }
@@ -55,7 +56,7 @@ const ZswapEntry* TreeEntry(const Kernel& k, Offset off) {
 TEST(ZswapStoreTest, ReclaimStoresInZswapInsteadOfTheDevice) {
   for (const std::string backend : {"zram", "disk"}) {
     SCOPED_TRACE(backend);
-    const Outcome r = Exec(Make({{W(0, 0x11), Reclaim(0)}}, "mainline", backend));
+    const Outcome r = Exec(Make({{Write(0, 0x11), Reclaim(0)}}, "mainline", backend));
     EXPECT_FALSE(r.out.finding) << r.Dump();
     const ZswapEntry* e = TreeEntry(r.k, 1);
     ASSERT_NE(e, nullptr);
@@ -73,7 +74,7 @@ TEST(ZswapStoreTest, ReclaimStoresInZswapInsteadOfTheDevice) {
 
 TEST(ZswapStoreTest, SameFilledPagesTakeNoPoolPage) {
   // A mapped anonymous page whose contents are all zeros (the model's token 0).
-  const Outcome r = Exec(Make({{Reclaim(0), R(0)}}), [](Kernel& k) {
+  const Outcome r = Exec(Make({{Reclaim(0), Read(0)}}), [](Kernel& k) {
     const PageId id = alloc_page(k);
     Page& p = k.pages[id];
     p.uptodate = p.swapbacked = p.lru = p.anon_exclusive = true;
@@ -97,10 +98,10 @@ TEST(ZswapStoreTest, RejectedPagesGoToTheDevice) {
     int stored;  // entries in the tree at the end
   };
   const Case cases[] = {
-      {"disabled", {Enable(false), W(0, 0x21), Reclaim(0)}, 20, 0},
-      {"pool full: max_pool_percent 1 of 50 pages is 0", {W(0, 0x21), W(1, 0x22), Reclaim(0),
+      {"disabled", {Enable(false), Write(0, 0x21), Reclaim(0)}, 20, 0},
+      {"pool full: max_pool_percent 1 of 50 pages is 0", {Write(0, 0x21), Write(1, 0x22), Reclaim(0),
                                                           Reclaim(1)}, 1, 1},
-      {"limit lowered at runtime", {W(0, 0x21), W(1, 0x22), Reclaim(0), MaxPool(1), Reclaim(1)},
+      {"limit lowered at runtime", {Write(0, 0x21), Write(1, 0x22), Reclaim(0), MaxPool(1), Reclaim(1)},
        20, 1},
   };
   for (const Case& c : cases) {
@@ -117,9 +118,9 @@ TEST(ZswapStoreTest, RejectedPagesGoToTheDevice) {
 TEST(ZswapStoreTest, FullPoolQueuesShrinkAndHysteresisHoldsUntilBelowThreshold) {
   // ram_pages 20, max 10%: full above 2 pages; accepting again needs fewer
   // than 20 * 90% * 10% = 1 page.
-  Schedule s = Make({{W(0, 0x31), W(1, 0x32), W(2, 0x33), W(3, 0x34), Reclaim(0), Reclaim(1),
-                      Reclaim(2), Reclaim(3), Munmap(0), W(0, 0x35), Reclaim(0), Munmap(1),
-                      Munmap(2), W(1, 0x36), Reclaim(1)}});
+  Schedule s = Make({{Write(0, 0x31), Write(1, 0x32), Write(2, 0x33), Write(3, 0x34), Reclaim(0), Reclaim(1),
+                      Reclaim(2), Reclaim(3), Munmap(0), Write(0, 0x35), Reclaim(0), Munmap(1),
+                      Munmap(2), Write(1, 0x36), Reclaim(1)}});
   s.config.ram_pages = 20;
   s.config.zswap_max_pool_percent = 10;
   const Outcome r = Exec(s);
@@ -185,10 +186,10 @@ TEST(ZswapStoreTest, DuplicateEntryHandling) {
     SCOPED_TRACE(c.file + " " + c.profile + (c.knobs.empty() ? "" : " +" + c.knobs[0].name));
     // The schedules of the regression files, rebuilt here.
     const bool disable = c.file == "zswap_dup_invalidate_only_enabled";
-    std::vector<Op> cpu0 = {W(0, 0xd1), Reclaim(0)};
+    std::vector<Op> cpu0 = {Write(0, 0xd1), Reclaim(0)};
     if (disable) cpu0.push_back(Enable(false));
     cpu0.push_back(Reclaim(0));
-    Schedule s = Make({cpu0, {R(0), W(0, 0xd2), R(0)}}, c.profile);
+    Schedule s = Make({cpu0, {Read(0), Write(0, 0xd2), Read(0)}}, c.profile);
     if (!disable) s.config.zswap_max_pool_percent = 1;
     s.config.knobs = c.knobs;
     s.decisions = {Through(0, StepId::kZswapStoreInsert), Through(1, StepId::kLookupSwapCache),
@@ -226,7 +227,7 @@ TEST(ZswapLoadTest, LoadsAreExclusiveOnlyWhereTheEraHadThem) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.profile + " " + c.backend);
-    const Outcome r = Exec(Make({{W(0, 0x41), Reclaim(0), R(0)}}, c.profile, c.backend));
+    const Outcome r = Exec(Make({{Write(0, 0x41), Reclaim(0), Read(0)}}, c.profile, c.backend));
     EXPECT_FALSE(r.out.finding) << r.Dump();
     EXPECT_EQ(r.Count(StepId::kZswapLoadDecompress), 1) << r.Dump();
     EXPECT_EQ(r.k.mms[0].pte[0].kind, Pte::Kind::kPresent);
@@ -238,7 +239,7 @@ TEST(ZswapLoadTest, LoadsAreExclusiveOnlyWhereTheEraHadThem) {
 }
 
 TEST(ZswapLoadTest, ExclusiveLoadFreesTheEntryAndDirtiesTheSwapCachePage) {
-  const Outcome r = Exec(Make({{W(0, 0x51), Reclaim(0), R(0)}}, "mainline", "disk"));
+  const Outcome r = Exec(Make({{Write(0, 0x51), Reclaim(0), Read(0)}}, "mainline", "disk"));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_EQ(TreeEntry(r.k, 1), nullptr) << "the exclusive load invalidated it";
   EXPECT_EQ(r.k.zswap.stored_pages, 0);
@@ -254,11 +255,11 @@ TEST(ZswapLoadTest, NonExclusiveLoadKeepsTheEntryUntilTheSlotIsFreed) {
   // v6.3, disk: the swap-in keeps the zswap copy while the page sits in the
   // swap cache; a write fault frees the slot, and swap_range_free()
   // invalidates the entry.
-  const Outcome read = Exec(Make({{W(0, 0x61), Reclaim(0), R(0)}}, "v6.3", "disk"));
+  const Outcome read = Exec(Make({{Write(0, 0x61), Reclaim(0), Read(0)}}, "v6.3", "disk"));
   EXPECT_FALSE(read.out.finding) << read.Dump();
   ASSERT_NE(TreeEntry(read.k, 1), nullptr);
   EXPECT_EQ(read.k.si.swap_map[1], SWAP_HAS_CACHE) << "only the swap cache page holds it";
-  const Outcome write = Exec(Make({{W(0, 0x61), Reclaim(0), W(0, 0x62)}}, "v6.3", "disk"));
+  const Outcome write = Exec(Make({{Write(0, 0x61), Reclaim(0), Write(0, 0x62)}}, "v6.3", "disk"));
   EXPECT_FALSE(write.out.finding) << write.Dump();
   EXPECT_EQ(TreeEntry(write.k, 1), nullptr);
   EXPECT_EQ(write.k.si.swap_map[1], 0);
@@ -267,7 +268,7 @@ TEST(ZswapLoadTest, NonExclusiveLoadKeepsTheEntryUntilTheSlotIsFreed) {
 
 TEST(ZswapLoadTest, MissFallsBackToTheDevice) {
   // Stored in zram while zswap was disabled, loaded with zswap enabled.
-  const Outcome r = Exec(Make({{Enable(false), W(0, 0x71), Reclaim(0), Enable(true), R(0)}}));
+  const Outcome r = Exec(Make({{Enable(false), Write(0, 0x71), Reclaim(0), Enable(true), Read(0)}}));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_EQ(r.Count(StepId::kZswapLoadFind), 1);
   EXPECT_EQ(r.Count(StepId::kZswapLoadDecompress), 0);
@@ -277,7 +278,7 @@ TEST(ZswapLoadTest, MissFallsBackToTheDevice) {
 TEST(ZswapLoadTest, PrivateFolioLoadIsNotExclusiveSinceTheFix) {
   for (const bool knob : {false, true}) {
     SCOPED_TRACE(knob ? "25cd241408a2 restored" : "mainline");
-    Schedule s = Make({{W(0, 0x81), Reclaim(0), R(0)}, {UffdWp(0)}});
+    Schedule s = Make({{Write(0, 0x81), Reclaim(0), Read(0)}, {UffdWp(0)}});
     if (knob) s.config.knobs = {{"zswap_exclusive_load_private_folio", true}};
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kZswapLoadPut),
                    RunCpu(1), RunCpu(0)};
@@ -299,8 +300,8 @@ TEST(ZswapShrinkTest, WritesBackTheOldestEntryToTheDevice) {
     for (const std::string backend : {"zram", "disk"}) {
       SCOPED_TRACE(profile + " " + backend);
       // max_pool_percent 1: the worker keeps going until the pool is empty.
-      const Outcome r = Exec(Make({{W(0, 0x91), W(1, 0x92), Reclaim(0), Reclaim(1), MaxPool(1),
-                                Shrink(), R(0), R(1)}},
+      const Outcome r = Exec(Make({{Write(0, 0x91), Write(1, 0x92), Reclaim(0), Reclaim(1), MaxPool(1),
+                                Shrink(), Read(0), Read(1)}},
                               profile, backend));
       EXPECT_FALSE(r.out.finding) << r.Dump();
       EXPECT_EQ(r.Count(StepId::kZswapLruIsolate), 2) << r.Dump();
@@ -317,7 +318,7 @@ TEST(ZswapShrinkTest, WritesBackTheOldestEntryToTheDevice) {
 
 TEST(ZswapShrinkTest, StopsOnceThePoolCanAcceptAgain) {
   // ram 50, 20%: can_accept below 9 pages; 2 entries: one writeback, then stop.
-  const Outcome r = Exec(Make({{W(0, 0xa1), W(1, 0xa2), Reclaim(0), Reclaim(1), Shrink()}}));
+  const Outcome r = Exec(Make({{Write(0, 0xa1), Write(1, 0xa2), Reclaim(0), Reclaim(1), Shrink()}}));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_EQ(r.Count(StepId::kZswapWbDecompress), 1);
   EXPECT_EQ(r.k.zswap.stored_pages, 1);
@@ -330,7 +331,7 @@ TEST(ZswapShrinkTest, ExistingSwapCachePageFailsTheWriteback) {
   // __read_swap_cache_async() return it: -EEXIST, the entry stays.
   for (const std::string profile : {"mainline", "v6.3"}) {
     SCOPED_TRACE(profile);
-    Schedule s = Make({{W(0, 0xb1), Reclaim(0), R(0)}, {Shrink()}}, profile, "disk");
+    Schedule s = Make({{Write(0, 0xb1), Reclaim(0), Read(0)}, {Shrink()}}, profile, "disk");
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kAddToSwapCache),
                    Through(1, StepId::kZswapWbFail), RunCpu(0)};
     const Outcome r = Exec(s);
@@ -342,7 +343,7 @@ TEST(ZswapShrinkTest, ExistingSwapCachePageFailsTheWriteback) {
 
 TEST(ZswapShrinkTest, FreedSlotFailsTheWriteback) {
   // The entry's slot is freed between isolation and __read_swap_cache_async().
-  Schedule s = Make({{W(0, 0xc1), Reclaim(0), Munmap(0)}, {Shrink()}}, "mainline", "disk");
+  Schedule s = Make({{Write(0, 0xc1), Reclaim(0), Munmap(0)}, {Shrink()}}, "mainline", "disk");
   s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
                  RunCpu(0), RunCpu(1)};
   const Outcome r = Exec(s);
@@ -378,8 +379,8 @@ TEST(ZswapShrinkTest, WritebackRaceAcrossEras) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.profile + " " + std::to_string(c.knobs.size()) + " knobs -> " + c.signature);
-    Schedule s = Make({{W(0, 0xe1), Reclaim(0), W(0, 0xe2)},
-                       {W(1, 0xe3), Reclaim(1), R(1)},
+    Schedule s = Make({{Write(0, 0xe1), Reclaim(0), Write(0, 0xe2)},
+                       {Write(1, 0xe3), Reclaim(1), Read(1)},
                        {Shrink()}},
                       c.profile, "disk");
     s.config.knobs = c.knobs;
@@ -395,7 +396,7 @@ TEST(ZswapShrinkTest, WritebackRaceAcrossEras) {
 // --- parameters ---
 
 TEST(ZswapParamTest, EnableSetsZswapUpAtRuntime) {
-  Schedule s = Make({{W(0, 0xf1), Reclaim(0), Enable(true), W(1, 0xf2), Reclaim(1), R(0), R(1)}});
+  Schedule s = Make({{Write(0, 0xf1), Reclaim(0), Enable(true), Write(1, 0xf2), Reclaim(1), Read(0), Read(1)}});
   s.config.zswap = false;
   const Outcome r = Exec(s);
   EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -412,7 +413,7 @@ TEST(ZswapParamTest, MaxPoolPercentTakesEffectAtOnce) {
 }
 
 TEST(ZswapParamTest, WithoutZswapNoPathTakesAZswapStep) {
-  Schedule s = Make({{W(0, 0x12), Reclaim(0), R(0), Shrink()}});
+  Schedule s = Make({{Write(0, 0x12), Reclaim(0), Read(0), Shrink()}});
   s.config.zswap = false;
   const Outcome r = Exec(s);
   EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -457,7 +458,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
     k.zswap.stored_pages = 1;
   };
   const std::vector<Case> cases = {
-      {"consistent entry: clean", {R(0)}, [&](Kernel& k) { stored(k, 0x77); }, ""},
+      {"consistent entry: clean", {Read(0)}, [&](Kernel& k) { stored(k, 0x77); }, ""},
       {"entry written back with other data than swap-out wrote", {MaxPool(1), Shrink()},
        [&](Kernel& k) {
          stored(k, 0x77);
@@ -470,7 +471,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
          k.zswap_entries[0].refcount = 0;  // the tree's reference is missing
        },
        "refcount:zswap_invalidate:zswap-entry"},
-      {"entry freed while still in the tree", {R(0)},
+      {"entry freed while still in the tree", {Read(0)},
        [&](Kernel& k) {
          stored(k, 0x77);
          // The skip path's load is not exclusive: its put drops the last
@@ -478,25 +479,25 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
          k.zswap_entries[0].refcount = 0;
        },
        "refcount:zswap_load:zswap-entry"},
-      {"the tree links an entry at another offset", {R(1)},
+      {"the tree links an entry at another offset", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap.tree[2] = 0;
        },
        "accounting:quiescence:zswap-tree"},
-      {"entry used after it was freed", {R(0)},
+      {"entry used after it was freed", {Read(0)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap_entries[0].freed = true;
        },
        "use-after-free:zswap_load:zswap-entry"},
-      {"pool size that does not match the entries", {R(1)},
+      {"pool size that does not match the entries", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap.pool_pages = 3;
        },
        "accounting:quiescence:zswap-pool"},
-      {"entry for a free offset", {R(1)},
+      {"entry for a free offset", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.mms[0].pte[0] = Pte{};
@@ -505,13 +506,13 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
          k.si.inuse_pages = 0;
        },
        "accounting:quiescence:zswap-entry"},
-      {"an extra reference left", {R(1)},
+      {"an extra reference left", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap_entries[0].refcount = 2;
        },
        "accounting:quiescence:zswap-entry"},
-      {"live entry not in the tree", {R(1)},
+      {"live entry not in the tree", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap.tree[1] = kNoEntry;
@@ -519,7 +520,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
          k.zswap.stored_pages = 1;
        },
        "accounting:quiescence:zswap-entry"},
-      {"quiescence data check looks through zswap", {R(1)},
+      {"quiescence data check looks through zswap", {Read(1)},
        [&](Kernel& k) {
          stored(k, 0x77);
          k.zswap_entries[0].data = 0x79;
@@ -536,7 +537,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
 
 TEST(ZswapOracleTest, FreedTreeIsAUseAfterFree) {
   // A shrinker that read the tree pointer before swapoff freed the tree.
-  Schedule s = Make({{W(0, 0x13), Reclaim(0), Swapoff()}, {Shrink()}});
+  Schedule s = Make({{Write(0, 0x13), Reclaim(0), Swapoff()}, {Shrink()}});
   s.config.knobs = {{"zswap_lru_wb_before_pin", true}};
   s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
                  RunCpu(0), RunCpu(1)};

@@ -281,10 +281,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       put_device(k, f);
       return Finish(c, 0);
     case kLockPage: {
+      // lock_page(): sleeps while another context holds it.
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
-      if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
-      p.locked = true;
-      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      if (!trylock_page(k, c, f.page)) return Block(c, Wait::Kind::kPageLock, f.page);
       Emit(k, c, StepId::kLockPage, f.offset, f.page);
       // The page lock keeps PageSwapCache and page_private stable, so the
       // recheck is part of this step.

@@ -227,10 +227,8 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kContinue;
     case kLock: {
       // lock_page(page); wait_on_page_writeback(page)
-      Page& p = page_checked(k, f.page, Fn::kTryToUnuse);
-      if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
-      p.locked = true;
-      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      page_checked(k, f.page, Fn::kTryToUnuse);
+      if (!trylock_page(k, c, f.page)) return Block(c, Wait::Kind::kPageLock, f.page);
       Emit(k, c, StepId::kUnuseLock, f.offset, f.page);
       f.pc = kWaitWriteback;
       return StepResult::kStep;
