@@ -8,7 +8,8 @@ namespace {
 constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  U = OpKind::kMunmap, F = OpKind::kFork, D = OpKind::kDrainSlots,
                  S = OpKind::kZswapShrink, P = OpKind::kZswapMaxPool, N = OpKind::kZswapEnable,
-                 O = OpKind::kSwapoff, E = OpKind::kCount;
+                 O = OpKind::kSwapoff, On = OpKind::kSwapon, K = OpKind::kUffdWp,
+                 I = OpKind::kZramIdle, B = OpKind::kZramWriteback, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -18,23 +19,37 @@ constexpr std::array<OpKind, 16> kZramOps = {R, R, R, R, W, W, W, C, C, C, C, U,
 // and reuse of the offset; the pool limit swings as in the seed-002 reproducer.
 constexpr std::array<OpKind, 16> kZswapOps = {R, R, R, W, W, W, C, C, C, U, S, S, P, N, O, E};
 
-ScheduleConfig ZswapOverDisk(const char* profile) {
+// zswap over zram: the SWP_SYNCHRONOUS_IO fault that skips the swap cache
+// meets zswap's loads, swapoff/swapon, a uffd-wp change of the swap PTE, and
+// zram's own writeback of idle slots to its backing device.
+constexpr std::array<OpKind, 16> kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, N, O, On, I, B, E};
+
+ScheduleConfig Zram(const char* profile) {
   ScheduleConfig c;
   c.profile = profile;
-  c.backend = "disk";
+  return c;
+}
+
+ScheduleConfig ZswapOver(const char* backend, const char* profile) {
+  ScheduleConfig c;
+  c.profile = profile;
+  c.backend = backend;
   c.zswap = true;
   c.ram_pages = 20;
   return c;
 }
 
-const std::array<FuzzTarget, 4> kTargets = {{
+const std::array<FuzzTarget, 5> kTargets = {{
     {"zram", "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it",
-     ScheduleConfig{.profile = "v5.16"}, kZramOps},
-    {"zswap", "zswap in front of a disk as Linux 6.3 had it", ZswapOverDisk("v6.3"), kZswapOps},
+     Zram("v5.16"), kZramOps},
+    {"zswap", "zswap in front of a disk as Linux 6.3 had it", ZswapOver("disk", "v6.3"), kZswapOps},
     {"mainline", "zram swap with every fix applied: expected clean (a regression guard)",
-     ScheduleConfig{.profile = "mainline"}, kZramOps},
+     Zram("mainline"), kZramOps},
     {"mainline_zswap", "zswap over a disk with every fix applied: expected clean",
-     ZswapOverDisk("mainline"), kZswapOps},
+     ZswapOver("disk", "mainline"), kZswapOps},
+    {"mainline_zram_zswap",
+     "zswap over zram with swapoff, uffd-wp and zram writeback, every fix applied: expected clean",
+     ZswapOver("zram", "mainline"), kZramZswapOps},
 }};
 
 uint8_t ByteAt(std::span<const uint8_t> data, size_t i) { return i < data.size() ? data[i] : 0; }

@@ -3,13 +3,15 @@
 //
 // On a fatal finding it writes the schedule as a JSON reproducer into
 // $SWAPFUZZ_ARTIFACTS (default ./swapfuzz-findings), one per signature, and
-// aborts so that libFuzzer saves the crash input as well. Interleaving features
-// go to libFuzzer's extra counters unless SWAPFUZZ_NO_COUNTERS is set, and the
+// aborts so that libFuzzer saves the crash input as well. The model's coverage
+// (model/coverage.h) goes to libFuzzer's extra counters unless
+// SWAPFUZZ_NO_COUNTERS is set (only in a build with C++ coverage of the model,
+// tools/build.sh fuzz-sancov, which is otherwise left out), and the
 // structure-aware mutator (fuzz/mutator.h) runs unless SWAPFUZZ_NO_MUTATOR is
 // set; both switches exist to measure what each is worth. SWAPFUZZ_PROFILE and
 // SWAPFUZZ_KNOBS ("name=on,name=off") replace the target's profile and knob
 // overrides, and SWAPFUZZ_HUNT=<knob> passes over findings that do not need
-// that knob (KnobsNeeded(), replay/minimize.h), so one binary can hunt one
+// that knob (NeedsKnob(), replay/minimize.h), so one binary can hunt one
 // catalogue bug at a time even where several are reachable.
 
 #include <algorithm>
@@ -51,12 +53,31 @@ swapfuzz::FuzzTarget ConfiguredTarget() {
   return t;
 }
 
+// Built as a libFuzzer target without SanitizerCoverage of the model (the
+// default), the counters are the only coverage there is.
+#if defined(SWAPFUZZ_MODEL_SANCOV) && !SWAPFUZZ_MODEL_SANCOV
+constexpr bool kCountersOnlyCoverage = true;
+#else
+constexpr bool kCountersOnlyCoverage = false;
+#endif
+
+bool CountersWanted() {
+  if (std::getenv("SWAPFUZZ_NO_COUNTERS") == nullptr) return true;
+  if (kCountersOnlyCoverage) {
+    std::fprintf(stderr,
+                 "swapfuzz: SWAPFUZZ_NO_COUNTERS would leave this fuzzer without coverage: it was "
+                 "built without C++ coverage of the model (use tools/build.sh fuzz-sancov)\n");
+    std::exit(2);
+  }
+  return false;
+}
+
 struct State {
   swapfuzz::FuzzTarget target = ConfiguredTarget();
   swapfuzz::FuzzRunner runner{target};
   const char* hunt = std::getenv("SWAPFUZZ_HUNT");
   swapfuzz::InterleavingCoverage coverage{g_interleaving_counters};
-  bool counters = std::getenv("SWAPFUZZ_NO_COUNTERS") == nullptr;
+  bool counters = CountersWanted();
   bool mutator = std::getenv("SWAPFUZZ_NO_MUTATOR") == nullptr;
   std::string artifacts = std::getenv("SWAPFUZZ_ARTIFACTS") != nullptr
                               ? std::getenv("SWAPFUZZ_ARTIFACTS")
@@ -76,10 +97,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       s.runner.Run({data, size}, s.counters ? &s.coverage : nullptr);
   if (f == nullptr) return 0;
   if (s.hunt != nullptr) {
-    absl::StatusOr<std::vector<std::string>> needed =
-        swapfuzz::KnobsNeeded(s.runner.LastSchedule());
-    if (!needed.ok() ||
-        std::find(needed->begin(), needed->end(), s.hunt) == needed->end()) {
+    absl::StatusOr<bool> needed = swapfuzz::NeedsKnob(s.runner.LastSchedule(), s.hunt);
+    if (!needed.ok() || !*needed) {
       return 0;  // another bug, or one that needs no knob: not the hunted one
     }
   }

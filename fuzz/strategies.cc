@@ -417,9 +417,8 @@ ExploreResult Explore(Strategy& strategy, FuzzRunner& runner, const ExploreOptio
     if (f != nullptr) {
       bool counts = true;
       if (!options.hunt.empty()) {
-        absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(runner.LastSchedule());
-        counts = needed.ok() &&
-                 std::find(needed->begin(), needed->end(), options.hunt) != needed->end();
+        absl::StatusOr<bool> needed = NeedsKnob(runner.LastSchedule(), options.hunt);
+        counts = needed.ok() && *needed;
       }
       if (counts) {
         out.found = true;

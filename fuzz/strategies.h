@@ -98,7 +98,7 @@ std::unique_ptr<Strategy> MakeDfs(const Schedule& fixed, const DfsOptions& optio
 struct ExploreOptions {
   uint64_t max_runs = 0;    // 0: no limit
   double max_seconds = 0;   // 0: no limit
-  // Only findings that need this knob count (KnobsNeeded()); empty: any.
+  // Only findings that need this knob count (NeedsKnob()); empty: any.
   std::string hunt;
   // Called about once a second with a progress line.
   std::function<void(const std::string&)> progress;

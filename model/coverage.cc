@@ -12,7 +12,7 @@ void InterleavingCoverage::Pair(Last& last, int cpu, StepId step, uint32_t salt)
     const uint32_t a = static_cast<uint32_t>(last.step);
     const uint32_t b = static_cast<uint32_t>(step);
     const uint32_t h = ((a * 131u + b) * 2u + salt) * 2654435761u;
-    uint8_t& counter = counters_[(h >> 16) % kCounters];
+    uint8_t& counter = counters_[kStepCounters + (h >> 16) % kPairCounters];
     if (counter != 255) ++counter;
   }
   last.cpu = static_cast<int8_t>(cpu);
@@ -20,13 +20,21 @@ void InterleavingCoverage::Pair(Last& last, int cpu, StepId step, uint32_t salt)
 }
 
 void InterleavingCoverage::Hit(int cpu, StepId step, Offset offset, PageId page) {
+  uint8_t& counter = counters_[static_cast<uint8_t>(step)];
+  if (counter != 255) ++counter;
   if (offset > 0 && offset < kMaxSlots) Pair(by_offset_[offset], cpu, step, 0);
   if (page >= 0 && page < kMaxPages) Pair(by_page_[page], cpu, step, 1);
 }
 
-int InterleavingCoverage::Distinct() const {
+int InterleavingCoverage::DistinctSteps() const {
   int n = 0;
-  for (int i = 0; i < kCounters; ++i) n += counters_[i] != 0;
+  for (int i = 0; i < kStepCounters; ++i) n += counters_[i] != 0;
+  return n;
+}
+
+int InterleavingCoverage::DistinctPairs() const {
+  int n = 0;
+  for (int i = kStepCounters; i < kCounters; ++i) n += counters_[i] != 0;
   return n;
 }
 

@@ -1,13 +1,20 @@
-// Interleaving coverage: features that code coverage cannot see.
+// Kernel-level coverage: what the modelled kernel did, in two tables.
 //
-// A feature is an ordered pair of steps by different CPUs that touch the same
-// object (swap offset or page) back to back: "CPU A did do_swap_page:
-// pte_same on offset X, then CPU B did swap_readpage: free notify on X". Two
-// runs that execute the same code in a different order produce different
-// pairs. The fuzzer feeds the counters to libFuzzer as extra counters.
+// Step counters: one per StepId, counting how often a run executed that step
+// (kernel code coverage with hit counts: "zswap_writeback_entry: entry
+// replaced, bail out" ran twice).
 //
-// Counters saturate at 255 and are indexed by a hash of the pair, so the
-// table has a fixed size and updating it allocates nothing.
+// Interleaving counters: features that code coverage cannot see. A feature is
+// an ordered pair of steps by different CPUs that touch the same object (swap
+// offset or page) back to back: "CPU A did do_swap_page: pte_same on offset
+// X, then CPU B did swap_readpage: free notify on X". Two runs that execute
+// the same code in a different order produce different pairs.
+//
+// The fuzzers feed both tables to libFuzzer as extra counters, and are built
+// without SanitizerCoverage of the model's C++ by default: these counters say
+// more about the kernel than the C++ branches do, at a quarter of the cost.
+// Counters saturate at 255; pairs are indexed by a hash, so both tables have a
+// fixed size and updating them allocates nothing.
 
 #ifndef SWAPFUZZ_MODEL_COVERAGE_H_
 #define SWAPFUZZ_MODEL_COVERAGE_H_
@@ -22,20 +29,25 @@ namespace swapfuzz {
 
 class InterleavingCoverage {
  public:
-  static constexpr int kCounters = 4096;
+  static constexpr int kStepCounters = 256;  // StepId is a uint8_t
+  static constexpr int kPairCounters = 4096;
+  static constexpr int kCounters = kStepCounters + kPairCounters;
+  static_assert(static_cast<int>(StepId::kCount) <= kStepCounters);
 
   // `counters` must have kCounters bytes and outlive this object.
   explicit InterleavingCoverage(uint8_t* counters) : counters_(counters) { Reset(); }
 
-  // Forgets the last toucher of every object (call between runs); keeps counts.
+  // Forgets the last toucher of every object (call between runs); keeps the
+  // counts, which libFuzzer clears itself before each input.
   void Reset();
 
   // Records that `cpu` executed `step` touching `offset` and `page` (either
   // may be absent).
   void Hit(int cpu, StepId step, Offset offset, PageId page);
 
-  // Number of distinct counters that are nonzero.
-  int Distinct() const;
+  // Number of nonzero counters in the step table and in the pair table.
+  int DistinctSteps() const;
+  int DistinctPairs() const;
 
  private:
   struct Last {

@@ -423,7 +423,10 @@ class Minimizer {
     }
     absl::StatusOr<Observed> last = Observe(best_);
     if (!last.ok()) return last.status();
-    best_.expected = Expectation{last->signature, last->trace_hash, last->steps};
+    Expectation& e = best_.expected.emplace();
+    e.signature = last->signature;
+    e.trace_hash = last->trace_hash;
+    e.steps = last->steps;
     if (best_.description.find("(minimized)") == std::string::npos) {
       best_.description += best_.description.empty() ? "(minimized)" : " (minimized)";
     }
@@ -471,6 +474,25 @@ absl::StatusOr<MinimizeResult> Minimize(const Schedule& input, const MinimizeOpt
   return m.Run(input);
 }
 
+namespace {
+
+// Whether `s`, whose run `base` observed, fails the same way with the fix for
+// `knob` applied (same profile, same era features): replayed with its
+// decisions as step counts, and anchored to step identities.
+bool PersistsWithFix(Minimizer& m, const Schedule& s, const Observed& base,
+                     const std::string& knob) {
+  for (bool anchored : {false, true}) {
+    Schedule fixed = s;
+    fixed.config.knobs.push_back({knob, false});
+    if (anchored) fixed.decisions = AnchoredSegments(base, StepsOnlyWith(knob));
+    absl::StatusOr<Observed> o = m.Observe(fixed);
+    if (o.ok() && o->signature == base.signature) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
 absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
                                                      const MinimizeOptions& options) {
   absl::StatusOr<MinimizeResult> min = Minimize(input, options);
@@ -484,20 +506,32 @@ absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
   std::vector<std::string> needed;
   for (const KnobInfo& info : AllKnobs()) {
     if (!config->knobs.Has(info.knob)) continue;
-    // The same kernel with this one fix applied, the same interleaving: by
-    // step counts, and anchored to steps. If either still fails the same way,
-    // the finding does not need this bug.
-    bool persists = false;
-    for (bool anchored : {false, true}) {
-      Schedule fixed = small;
-      fixed.config.knobs.push_back({std::string(info.name), false});
-      if (anchored) fixed.decisions = AnchoredSegments(*base, StepsOnlyWith(std::string(info.name)));
-      absl::StatusOr<Observed> o = m.Observe(fixed);
-      persists |= o.ok() && o->signature == base->signature;
-    }
-    if (!persists) needed.push_back(std::string(info.name));
+    const std::string name(info.name);
+    if (!PersistsWithFix(m, small, *base, name)) needed.push_back(name);
   }
   return needed;
+}
+
+absl::StatusOr<bool> NeedsKnob(const Schedule& input, const std::string& knob,
+                               const MinimizeOptions& options) {
+  absl::StatusOr<RunConfig> config = Resolve(input.config);
+  if (!config.ok()) return config.status();
+  const std::optional<Knob> hunted = KnobByName(knob);
+  if (!hunted) return absl::InvalidArgumentError(absl::StrCat("unknown knob '", knob, "'"));
+  if (!config->knobs.Has(*hunted)) return false;
+  Minimizer m(options);
+  absl::StatusOr<Observed> base = m.Observe(input);
+  if (!base.ok()) return base.status();
+  if (base->signature.empty()) {
+    return absl::FailedPreconditionError("the schedule does not replay to a fatal finding");
+  }
+  // The unminimized run failing the same way with the fix is already a run
+  // the bug does not explain; only a finding that survives this check pays
+  // for the minimization.
+  if (PersistsWithFix(m, input, *base, knob)) return false;
+  absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(input, options);
+  if (!needed.ok()) return needed.status();
+  return std::find(needed->begin(), needed->end(), knob) != needed->end();
 }
 
 }  // namespace swapfuzz

@@ -64,6 +64,15 @@ absl::StatusOr<MinimizeResult> Minimize(const Schedule& input,
 absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
                                                      const MinimizeOptions& options = {});
 
+// Whether the finding needs `knob`: KnobsNeeded(input) contains it. Cheaper
+// when it does not: the unminimized run is first replayed with that fix
+// applied, and a finding that persists is answered without minimizing, so a
+// hunt (SWAPFUZZ_HUNT, `swapfuzz explore --hunt`) passes over other bugs at
+// the cost of a few replays. False when the configuration does not set the
+// knob; an error for an unknown knob or a run without a fatal finding.
+absl::StatusOr<bool> NeedsKnob(const Schedule& input, const std::string& knob,
+                               const MinimizeOptions& options = {});
+
 }  // namespace swapfuzz
 
 #endif  // SWAPFUZZ_REPLAY_MINIMIZE_H_

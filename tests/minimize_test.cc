@@ -75,11 +75,9 @@ std::optional<Schedule> FindBug(const Bug& bug, const Schedule& hand, uint64_t s
     const RunResult r = ex.Run(walk, options);
     if (r.finding == nullptr) continue;
     s.decisions = SegmentsFromPicks(picks);
-    s.expected = Expectation{r.finding->Signature(), r.trace_hash, r.steps};
-    absl::StatusOr<std::vector<std::string>> needed = KnobsNeeded(s);
-    if (needed.ok() && std::find(needed->begin(), needed->end(), bug.hunted) != needed->end()) {
-      return s;
-    }
+    s.expected = Expectation{r.finding->Signature(), r.trace_hash, r.steps, ""};
+    absl::StatusOr<bool> needed = NeedsKnob(s, bug.hunted);
+    if (needed.ok() && *needed) return s;
   }
   return std::nullopt;
 }
@@ -160,6 +158,41 @@ TEST(MinimizeTest, EveryRegressionNeedsACatalogueKnob) {
     ++checked;
   }
   EXPECT_EQ(checked, 11);
+}
+
+// NeedsKnob is KnobsNeeded for one knob, with a shortcut for findings that do
+// not need it: both must agree on every regression and every knob.
+TEST(MinimizeTest, NeedsKnobAgreesWithKnobsNeeded) {
+  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/regressions";
+  for (const char* name :
+       {"zram_free_notify_on_read.json", "skip_swapcache_aba.json", "free_notify_shared_slot.json",
+        "seed002_zswap_writeback_race.json", "zswap_dup_store_keeps_old.json",
+        "do_swap_page_swapoff.json"}) {
+    SCOPED_TRACE(name);
+    absl::StatusOr<Schedule> s = ReadScheduleFile(dir + "/" + name);
+    ASSERT_TRUE(s.ok()) << s.status();
+    absl::StatusOr<std::vector<std::string>> all = KnobsNeeded(*s);
+    ASSERT_TRUE(all.ok()) << all.status();
+    for (const KnobInfo& info : AllKnobs()) {
+      const std::string knob(info.name);
+      SCOPED_TRACE(knob);
+      absl::StatusOr<bool> one = NeedsKnob(*s, knob);
+      ASSERT_TRUE(one.ok()) << one.status();
+      EXPECT_EQ(*one, std::find(all->begin(), all->end(), knob) != all->end());
+    }
+  }
+}
+
+TEST(MinimizeTest, NeedsKnobRejectsBadQuestions) {
+  absl::StatusOr<Schedule> s = ReadScheduleFile(std::string(SWAPFUZZ_SOURCE_DIR) +
+                                                "/corpus/regressions/skip_swapcache_aba.json");
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(NeedsKnob(*s, "no_such_knob").status().code(), absl::StatusCode::kInvalidArgument);
+  Schedule clean;
+  clean.config.knobs = {{"skip_swapcache_unpinned", true}};
+  clean.cpus = {CpuProgram{0, {Op{OpKind::kWrite, 0, 0, 0}}}};
+  EXPECT_EQ(NeedsKnob(clean, "skip_swapcache_unpinned").status().code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

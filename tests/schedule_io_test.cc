@@ -49,7 +49,7 @@ Schedule FullSchedule() {
   s.cpus.push_back(CpuProgram{1, {}});
   s.decisions = {Segment{0, 3, std::nullopt}, Segment{1, 0, StepId::kPteSameInstall},
                  Segment{2, 65535, std::nullopt}, Segment{0, 0, std::nullopt}};
-  s.expected = Expectation{"data-integrity:do_swap_page:page", 0x1234abcd5678ef00, 42};
+  s.expected = Expectation{"data-integrity:do_swap_page:page", 0x1234abcd5678ef00, 42, ""};
   return s;
 }
 

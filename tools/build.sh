@@ -7,6 +7,7 @@
 #   tools/build.sh asan       # RelWithDebInfo + ASan/UBSan into build-asan/
 #   tools/build.sh gcc        # g++, RelWithDebInfo, no tests, into build-gcc/
 #   tools/build.sh fuzz       # the libFuzzer targets, Release, into build-fuzz/
+#   tools/build.sh fuzz-sancov  # the same with C++ coverage of model/ too, into build-fuzz-sancov/
 #   tools/build.sh fuzz-asan  # the libFuzzer targets with ASan/UBSan, into build-fuzz-asan/
 #
 # Any further arguments go to the cmake configure step (e.g. -DSWAPFUZZ_TESTS=OFF).
@@ -26,11 +27,14 @@ case "$kind" in
                   args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_SANITIZE=OFF -DSWAPFUZZ_TESTS=OFF) ;;
   fuzz)           dir=build-fuzz; args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=OFF
                         -DSWAPFUZZ_TESTS=OFF) ;;
+  fuzz-sancov)    dir=build-fuzz-sancov
+                  args=(-DCMAKE_BUILD_TYPE=Release -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=OFF
+                        -DSWAPFUZZ_TESTS=OFF -DSWAPFUZZ_FUZZ_MODEL_COVERAGE=ON) ;;
   fuzz-asan)      dir=build-fuzz-asan
                   args=(-DCMAKE_BUILD_TYPE=RelWithDebInfo -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_SANITIZE=ON
                         -DSWAPFUZZ_TESTS=OFF) ;;
-  -h|--help|help) sed -n '2,10s/^# \{0,1\}//p' "$0"; exit 0 ;;
-  *) echo "build: unknown build type '$kind' (release, debug, asan, gcc, fuzz or fuzz-asan)" >&2; exit 2 ;;
+  -h|--help|help) sed -n '2,11s/^# \{0,1\}//p' "$0"; exit 0 ;;
+  *) echo "build: unknown build type '$kind' (release, debug, asan, gcc, fuzz, fuzz-sancov or fuzz-asan)" >&2; exit 2 ;;
 esac
 
 # A directory configured by another generator cannot be reused; start it afresh.

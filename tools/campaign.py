@@ -8,7 +8,7 @@ survives. At the end every reproducer is replayed, attributed to the
 catalogue bugs it needs (`swapfuzz explain`), and listed with the time it was first found; the minimized
 reproducer of each is printed as a CPU diagram.
 
-Usage: tools/campaign.py [--targets zram,zswap,mainline,mainline_zswap] [--seconds 60] [--jobs N]
+Usage: tools/campaign.py [--targets zram,zswap,...] [--seconds 60] [--jobs N]
                          [--out campaign-out] [--build build-fuzz] [--cli build/bin/swapfuzz]
 """
 
@@ -23,12 +23,13 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3", "mainline_zswap": "mainline"}
+TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3", "mainline_zswap": "mainline",
+                   "mainline_zram_zswap": "mainline"}
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--targets", default="zram,zswap,mainline,mainline_zswap",
+    p.add_argument("--targets", default=",".join(TARGET_PROFILES),
                    help="comma-separated targets (default: %(default)s)")
     p.add_argument("--seconds", type=int, default=60, help="seconds per target (default: 60)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,

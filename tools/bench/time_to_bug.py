@@ -10,10 +10,12 @@ finding. Results go to <out>/ttb.json, <out>/ttb.md and <out>/ttb.svg, with the
 machine and build they ran on.
 
 Strategies:
-  guided    libFuzzer with interleaving counters and the structure-aware mutator
-  mutator   libFuzzer with the mutator, without the counters
-  counters  libFuzzer with the counters, without the mutator
-  plain     libFuzzer alone (code coverage, byte mutations)
+  guided    libFuzzer guided by the model's counters (model/coverage.h), with
+            the structure-aware mutator (tools/build.sh fuzz: no C++ coverage)
+  counters  the same without the mutator
+  plain     libFuzzer alone: C++ code coverage of the model and byte mutations
+            (tools/build.sh fuzz-sancov, SWAPFUZZ_NO_COUNTERS and _NO_MUTATOR)
+  mutator   plain with the structure-aware mutator
   random, pct2, pct3, dfs
             in-process strategies of `swapfuzz explore` (when it is built)
 
@@ -42,7 +44,9 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 # findings that the hunted knob does not explain (KnobsNeeded(), the
 # attribution `swapfuzz explain` prints) are passed over. The zram bugs use the
 # zram target; the zswap, disk and swapoff bugs the zswap target (zswap over a
-# disk, whose op table has swapoff, zswap shrink and the pool knobs).
+# disk, whose op table has swapoff, zswap shrink and the pool knobs); the bugs
+# of the fault that skips the swap cache on zram, with swapoff or zswap in
+# play, the mainline_zram_zswap target.
 BUGS = {
     "e914d8f00391": ("zram", "v5.16", "", "free_notify_on_read",
                      "zram_free_notify_on_read.json"),
@@ -57,22 +61,24 @@ BUGS = {
                      "zswap_dup_store_keeps_old", "zswap_dup_store_keeps_old.json"),
     "678e54d4bb9a": ("zswap", "mainline", "zswap_dup_invalidate_only_enabled=on",
                      "zswap_dup_invalidate_only_enabled", "zswap_dup_invalidate_only_enabled.json"),
-    "25cd241408a2": ("zswap", "mainline", "zswap_exclusive_load_private_folio=on",
+    "25cd241408a2": ("mainline_zram_zswap", "mainline", "zswap_exclusive_load_private_folio=on",
                      "zswap_exclusive_load_private_folio",
                      "zswap_exclusive_load_private_folio.json"),
     "5878303c5353": ("zswap", "mainline", "zswap_lru_wb_before_pin=on", "zswap_lru_wb_before_pin",
                      "zswap_lru_wb_swapoff.json"),
-    "2799e77529c2": ("zswap", "v6.3", "do_swap_page_no_get_swap_device=on",
+    "2799e77529c2": ("mainline_zram_zswap", "v6.3", "do_swap_page_no_get_swap_device=on",
                      "do_swap_page_no_get_swap_device", "do_swap_page_swapoff.json"),
     "82b1c07a0af6": ("zswap", "v6.3", "", "free_swap_and_cache_no_get_swap_device",
                      "free_swap_and_cache_swapoff.json"),
 }
 
+# strategy -> (which build: the default fuzz build or the one with C++
+# coverage of the model, environment)
 LIBFUZZER = {
-    "guided": {},
-    "mutator": {"SWAPFUZZ_NO_COUNTERS": "1"},
-    "counters": {"SWAPFUZZ_NO_MUTATOR": "1"},
-    "plain": {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"},
+    "guided": ("build", {}),
+    "counters": ("build", {"SWAPFUZZ_NO_MUTATOR": "1"}),
+    "plain": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"}),
+    "mutator": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1"}),
 }
 EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=2"],
            "pct3": ["--strategy=pct", "--depth=3"], "dfs": ["--strategy=dfs", "--bound=3"]}
@@ -202,6 +208,8 @@ def main():
     p.add_argument("--cap", type=int, default=60, help="seconds per run")
     p.add_argument("--out", default=os.path.join(ROOT, "results", "ttb"))
     p.add_argument("--build", default=os.path.join(ROOT, "build-fuzz"))
+    p.add_argument("--sancov-build", default=os.path.join(ROOT, "build-fuzz-sancov"),
+                   help="fuzz build with C++ coverage of the model, for plain and mutator")
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"))
     p.add_argument("--jobs", type=int, default=1,
                    help="runs at a time (each is single-threaded: one core each)")
@@ -230,8 +238,9 @@ def main():
                 not any(r["found"] for r in runs_by_cell.get((bug, strategy), [])):
             return None
         if strategy in LIBFUZZER:
-            r = run_libfuzzer(args.build, target, profile, knobs, hunt, LIBFUZZER[strategy],
-                              seed, args.cap)
+            build, env = LIBFUZZER[strategy]
+            r = run_libfuzzer(getattr(args, build), target, profile, knobs, hunt, env, seed,
+                              args.cap)
         else:
             r = run_explore(args.cli, target, profile, knobs, hunt, regression,
                             EXPLORE[strategy], seed, args.cap)

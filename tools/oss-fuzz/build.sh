@@ -30,7 +30,7 @@ cmake -S "$REPO" -B "$WORK/swapfuzz-build" -G Ninja \
   -DSWAPFUZZ_TESTS=OFF -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_FUZZ_INSTRUMENT=OFF \
   -DSWAPFUZZ_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
 
-FUZZERS="zram zswap mainline mainline_zswap schedule_parser"
+FUZZERS="zram zswap mainline mainline_zswap mainline_zram_zswap schedule_parser"
 for f in $FUZZERS; do
   cmake --build "$WORK/swapfuzz-build" --target "${f}_fuzzer"
   cp "$WORK/swapfuzz-build/bin/${f}_fuzzer" "$OUT/"
