@@ -40,6 +40,33 @@ void RetargetOp(uint8_t* d, Rng& rng) {
   }
 }
 
+// A fresh random program of one to kOpsPerCpu operations for one CPU: the
+// jump that lets the fuzzer leave a corner of program space that its small
+// edits keep it in.
+void RandomProgram(uint8_t* d, Rng& rng) {
+  const int cpu = rng.Below(kMaxCpus);
+  const int n = 1 + rng.Below(kOpsPerCpu);
+  for (int i = 0; i < kOpsPerCpu; ++i) {
+    d[OpAt(cpu, i)] = static_cast<uint8_t>(i < n ? rng.Below(15) : 15);
+    d[OpAt(cpu, i) + 1] = static_cast<uint8_t>(rng.Below(256));
+  }
+}
+
+// How far into a run PreemptAt() reaches: runs of the targets' programs take
+// some tens to a few hundred scheduler picks.
+constexpr size_t kPreemptReach = 192;
+
+// A preemption at pick `p` of the run: missing decisions before it become
+// "keep" bytes, so the switch lands at that point of the run in one edit
+// instead of the many that growing the decisions byte by byte would take.
+size_t PreemptAt(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
+  const size_t p = kDecisionOffset + rng.Below(kPreemptReach);
+  if (p >= max_size) return size;
+  for (size_t i = size; i < p; ++i) d[i] = static_cast<uint8_t>(rng.Below(0xc0));
+  d[p] = static_cast<uint8_t>(0xc0 + rng.Below(4));
+  return std::max(size, p + 1);
+}
+
 // Moves a preemption: a switching decision byte trades places with a nearby
 // one, or a byte flips between "keep" and "switch to the n-th runnable CPU".
 size_t MutateDecisions(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
@@ -79,13 +106,18 @@ size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed
     std::memset(data + size, 0, kDecisionOffset - size);
     size = kDecisionOffset;
   }
-  switch (rng.Below(7)) {
-    case 0: InsertOp(data, rng); break;
-    case 1: DeleteOp(data, rng); break;
-    case 2: SwapOps(data, rng); break;
-    case 3: RetargetOp(data, rng); break;
-    case 4: data[rng.Below(3)] = static_cast<uint8_t>(rng.Below(256)); break;  // header
-    default: size = MutateDecisions(data, size, max_size, rng); break;
+  // One to three edits, stacked.
+  for (int edits = 1 + rng.Below(3); edits > 0; --edits) {
+    switch (rng.Below(9)) {
+      case 0: InsertOp(data, rng); break;
+      case 1: DeleteOp(data, rng); break;
+      case 2: SwapOps(data, rng); break;
+      case 3: RetargetOp(data, rng); break;
+      case 4: RandomProgram(data, rng); break;
+      case 5: data[rng.Below(3)] = static_cast<uint8_t>(rng.Below(256)); break;  // header
+      case 6: size = PreemptAt(data, size, max_size, rng); break;
+      default: size = MutateDecisions(data, size, max_size, rng); break;
+    }
   }
   return size;
 }

@@ -1,8 +1,9 @@
 // A structure-aware mutator for the input layout of fuzz/decoder.h.
 //
 // It edits the schedule an input decodes to rather than its bytes: it inserts,
-// deletes, reorders and retargets operations, and moves preemption points
-// among the decision bytes. Because every field sits at a fixed offset, the
+// deletes, reorders and retargets operations, draws a fresh program for a CPU,
+// moves preemption points among the decision bytes, and places a preemption
+// deep into a run in one edit. Because every field sits at a fixed offset, the
 // edits are made in place and re-encoding is the identity. Engine-agnostic:
 // the libFuzzer adapter calls it from LLVMFuzzerCustomMutator, and falls back to
 // libFuzzer's own byte mutations part of the time.
@@ -15,8 +16,10 @@
 
 namespace swapfuzz {
 
-// Mutates data[0, size) in place (growing it up to max_size) with one
-// structural edit chosen by `seed`; returns the new size. The same inputs and
+// Mutates data[0, size) in place (growing it up to max_size) with one to
+// three stacked structural edits chosen by `seed`; returns the new size, at
+// least kDecisionOffset (short inputs are padded with zeros) unless max_size
+// is smaller, in which case the input is left alone. The same inputs and
 // seed always give the same result.
 size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed);
 

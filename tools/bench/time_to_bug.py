@@ -86,12 +86,16 @@ EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=
 DETERMINISTIC = {"dfs"}
 
 
-def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, seed, cap):
+def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, seed, cap, seeds):
     binary = os.path.join(build, "bin", f"{target}_fuzzer")
     work = tempfile.mkdtemp(prefix="ttb-")
     try:
         corpus = os.path.join(work, "corpus")
-        os.mkdir(corpus)
+        seed_dir = os.path.join(ROOT, "corpus", target)
+        if seeds and os.path.isdir(seed_dir):
+            shutil.copytree(seed_dir, corpus)  # libFuzzer grows a copy, as OSS-Fuzz does
+        else:
+            os.mkdir(corpus)
         env = dict(os.environ, SWAPFUZZ_PROFILE=profile, SWAPFUZZ_KNOBS=knobs,
                    SWAPFUZZ_HUNT=hunt,
                    SWAPFUZZ_ARTIFACTS=os.path.join(work, "findings"), **env_extra)
@@ -211,6 +215,8 @@ def main():
     p.add_argument("--sancov-build", default=os.path.join(ROOT, "build-fuzz-sancov"),
                    help="fuzz build with C++ coverage of the model, for plain and mutator")
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"))
+    p.add_argument("--no-seeds", action="store_true",
+                   help="start libFuzzer from an empty corpus, not the target's seeds")
     p.add_argument("--jobs", type=int, default=1,
                    help="runs at a time (each is single-threaded: one core each)")
     p.add_argument("--prune", type=int, default=0,
@@ -240,7 +246,7 @@ def main():
         if strategy in LIBFUZZER:
             build, env = LIBFUZZER[strategy]
             r = run_libfuzzer(getattr(args, build), target, profile, knobs, hunt, env, seed,
-                              args.cap)
+                              args.cap, not args.no_seeds)
         else:
             r = run_explore(args.cli, target, profile, knobs, hunt, regression,
                             EXPLORE[strategy], seed, args.cap)

@@ -1,0 +1,135 @@
+// Tests for fuzz/mutator.h: the structure-aware mutator and crossover.
+
+#include "fuzz/mutator.h"
+
+#include <algorithm>
+#include <cstdint>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fuzz/decoder.h"
+
+namespace swapfuzz {
+namespace {
+
+using Bytes = std::vector<uint8_t>;
+
+Bytes Mutate(Bytes in, size_t max_size, uint32_t seed) {
+  const size_t size = in.size();
+  in.resize(std::max(max_size, size));
+  in.resize(MutateSchedule(in.data(), size, max_size, seed));
+  return in;
+}
+
+// Two CPUs writing, reclaiming and reading address 0, with three decisions.
+Bytes AnInput() {
+  Bytes b(kDecisionOffset, 15);  // every op slot an end marker
+  b[0] = b[1] = b[2] = b[3] = 0;
+  const uint8_t program[] = {4, 0, 7, 0, 0, 0};  // write, reclaim, read (zram table)
+  for (int cpu = 0; cpu < 2; ++cpu) {
+    std::copy(std::begin(program), std::end(program),
+              b.begin() + kHeaderBytes + cpu * kOpsPerCpu * 2);
+  }
+  b.insert(b.end(), {0x10, 0xc1, 0x20});
+  return b;
+}
+
+TEST(MutatorTest, SameSeedSameResult) {
+  for (uint32_t seed : {0u, 1u, 77u, 123456u}) {
+    SCOPED_TRACE(seed);
+    EXPECT_EQ(Mutate(AnInput(), 512, seed), Mutate(AnInput(), 512, seed));
+  }
+}
+
+TEST(MutatorTest, StaysWithinBoundsAndKeepsTheLayout) {
+  struct Case {
+    const char* name;
+    Bytes input;
+    size_t max_size;
+  };
+  const Case cases[] = {
+      {"empty input", {}, 512},
+      {"short input", {1, 2, 3}, 512},
+      {"full input", AnInput(), 512},
+      {"no room for decisions", AnInput(), kDecisionOffset + 3},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    for (uint32_t seed = 0; seed < 2000; ++seed) {
+      const Bytes out = Mutate(c.input, c.max_size, seed);
+      ASSERT_LE(out.size(), c.max_size) << "seed " << seed;
+      ASSERT_GE(out.size(), kDecisionOffset) << "seed " << seed;  // padded to whole programs
+    }
+  }
+  // Too small for even the programs: left alone.
+  const Bytes tiny = {9, 9};
+  EXPECT_EQ(Mutate(tiny, kDecisionOffset - 1, 5), tiny);
+}
+
+TEST(MutatorTest, EveryKindOfEditHappens) {
+  const Bytes in = AnInput();
+  bool program_changed = false, header_changed = false, decisions_grew = false,
+       deep_preemption = false, decision_changed = false;
+  for (uint32_t seed = 0; seed < 5000; ++seed) {
+    const Bytes out = Mutate(in, 512, seed);
+    program_changed |= !std::equal(in.begin() + kHeaderBytes, in.begin() + kDecisionOffset,
+                                   out.begin() + kHeaderBytes);
+    header_changed |= !std::equal(in.begin(), in.begin() + kHeaderBytes, out.begin());
+    decisions_grew |= out.size() > in.size();
+    decision_changed |= !std::equal(in.begin() + kDecisionOffset, in.end(),
+                                    out.begin() + kDecisionOffset);
+    // A switch placed far beyond the old decisions in one call, with only
+    // "keep" bytes leading up to it.
+    if (out.size() > in.size() + 64 && out.back() >= 0xc0) {
+      deep_preemption |= std::all_of(out.begin() + in.size(), out.end() - 1,
+                                     [](uint8_t b) { return b < 0xc0; });
+    }
+  }
+  EXPECT_TRUE(program_changed);
+  EXPECT_TRUE(header_changed);
+  EXPECT_TRUE(decisions_grew);
+  EXPECT_TRUE(decision_changed);
+  EXPECT_TRUE(deep_preemption);
+}
+
+TEST(MutatorTest, GivesEmptyProgramsOperations) {
+  // An input whose programs are all end markers can only gain operations
+  // through edits that choose real ones: some output must have a program.
+  Bytes empty_programs(kDecisionOffset, 15);
+  bool gained = false;
+  for (uint32_t seed = 0; seed < 200 && !gained; ++seed) {
+    const Bytes out = Mutate(empty_programs, 512, seed);
+    Schedule s;
+    DecodePrograms(*TargetByName("zram"), out, s);
+    for (const CpuProgram& p : s.cpus) gained |= !p.ops.empty();
+  }
+  EXPECT_TRUE(gained);
+}
+
+TEST(MutatorTest, CrossOverTakesProgramsFromOneParentAndDecisionsFromTheOther) {
+  Bytes a = AnInput();
+  Bytes b(kDecisionOffset + 5, 0x33);
+  for (uint32_t seed = 0; seed < 200; ++seed) {
+    SCOPED_TRACE(seed);
+    Bytes out(512);
+    out.resize(CrossOverSchedules(a.data(), a.size(), b.data(), b.size(), out.data(), out.size(),
+                                  seed));
+    ASSERT_EQ(out.size(), b.size());
+    EXPECT_TRUE(std::equal(b.begin() + kDecisionOffset, b.end(), out.begin() + kDecisionOffset));
+    EXPECT_TRUE(std::equal(a.begin(), a.begin() + kHeaderBytes, out.begin()));
+    // Each CPU's program comes whole from a or from b, and at most one from b.
+    int from_b = 0;
+    for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
+      const size_t at = kHeaderBytes + cpu * kOpsPerCpu * 2, end = at + kOpsPerCpu * 2;
+      const bool is_a = std::equal(a.begin() + at, a.begin() + end, out.begin() + at);
+      const bool is_b = std::equal(b.begin() + at, b.begin() + end, out.begin() + at);
+      EXPECT_TRUE(is_a || is_b);
+      from_b += is_b && !is_a;
+    }
+    EXPECT_LE(from_b, 1);
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz
