@@ -26,6 +26,13 @@ void InterleavingCoverage::Hit(int cpu, StepId step, Offset offset, PageId page)
   if (page >= 0 && page < kMaxPages) Pair(by_page_[page], cpu, step, 1);
 }
 
+void InterleavingCoverage::Reported(Oracle oracle, Fn function) {
+  const uint32_t h = (static_cast<uint32_t>(oracle) * 256u + static_cast<uint32_t>(function)) *
+                     2654435761u;
+  uint8_t& counter = counters_[kStepCounters + kPairCounters + (h >> 16) % kReportCounters];
+  if (counter != 255) ++counter;
+}
+
 int InterleavingCoverage::DistinctSteps() const {
   int n = 0;
   for (int i = 0; i < kStepCounters; ++i) n += counters_[i] != 0;
@@ -34,7 +41,13 @@ int InterleavingCoverage::DistinctSteps() const {
 
 int InterleavingCoverage::DistinctPairs() const {
   int n = 0;
-  for (int i = kStepCounters; i < kCounters; ++i) n += counters_[i] != 0;
+  for (int i = kStepCounters; i < kStepCounters + kPairCounters; ++i) n += counters_[i] != 0;
+  return n;
+}
+
+int InterleavingCoverage::DistinctReports() const {
+  int n = 0;
+  for (int i = kStepCounters + kPairCounters; i < kCounters; ++i) n += counters_[i] != 0;
   return n;
 }
 

@@ -1,4 +1,4 @@
-// Kernel-level coverage: what the modelled kernel did, in two tables.
+// Kernel-level coverage: what the modelled kernel did, in three tables.
 //
 // Step counters: one per StepId, counting how often a run executed that step
 // (kernel code coverage with hit counts: "zswap_writeback_entry: entry
@@ -10,7 +10,12 @@
 // X, then CPU B did swap_readpage: free notify on X". Two runs that execute
 // the same code in a different order produce different pairs.
 //
-// The fuzzers feed both tables to libFuzzer as extra counters, and are built
+// Report counters: one per (oracle, function) an oracle report named, fatal
+// or not. A non-fatal diagnostic, such as zram reading a slot that holds
+// nothing, marks a run that reached a suspicious state, usually one step from
+// a fatal one; the corpus keeps such runs.
+//
+// The fuzzers feed the tables to libFuzzer as extra counters, and are built
 // without SanitizerCoverage of the model's C++ by default: these counters say
 // more about the kernel than the C++ branches do, at a quarter of the cost.
 // Counters saturate at 255; pairs are indexed by a hash, so both tables have a
@@ -22,6 +27,7 @@
 #include <array>
 #include <cstdint>
 
+#include "model/finding.h"
 #include "model/steps.h"
 #include "model/types.h"
 
@@ -31,7 +37,8 @@ class InterleavingCoverage {
  public:
   static constexpr int kStepCounters = 256;  // StepId is a uint8_t
   static constexpr int kPairCounters = 4096;
-  static constexpr int kCounters = kStepCounters + kPairCounters;
+  static constexpr int kReportCounters = 256;
+  static constexpr int kCounters = kStepCounters + kPairCounters + kReportCounters;
   static_assert(static_cast<int>(StepId::kCount) <= kStepCounters);
 
   // `counters` must have kCounters bytes and outlive this object.
@@ -45,9 +52,13 @@ class InterleavingCoverage {
   // may be absent).
   void Hit(int cpu, StepId step, Offset offset, PageId page);
 
-  // Number of nonzero counters in the step table and in the pair table.
+  // Records an oracle report (model/step.h Report()) naming `function`.
+  void Reported(Oracle oracle, Fn function);
+
+  // Number of nonzero counters in each table.
   int DistinctSteps() const;
   int DistinctPairs() const;
+  int DistinctReports() const;
 
  private:
   struct Last {

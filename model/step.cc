@@ -24,6 +24,7 @@ void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page, Toke
 void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal, const char* fmt,
             ...) {
   Findings& f = k.findings;
+  if (k.coverage != nullptr) k.coverage->Reported(oracle, fn);
   if (!fatal) ++f.diagnostics;
   // Once a run has failed, later reports are consequences of the first.
   if (f.fatal) return;

@@ -6,12 +6,14 @@
 #include <array>
 #include <cstdint>
 #include <numeric>
+#include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
 #include "model/executor.h"
 #include "model/schedule.h"
+#include "replay/schedule_io.h"
 #include "tests/model_test_util.h"
 
 namespace swapfuzz {
@@ -53,8 +55,14 @@ Covered RunWithCoverage(const Schedule& s) {
   return out;
 }
 
+constexpr int kPairsBegin = InterleavingCoverage::kStepCounters;
+constexpr int kReportsBegin = kPairsBegin + InterleavingCoverage::kPairCounters;
+
 int PairTotal(const Counters& c) {
-  return std::accumulate(c.begin() + InterleavingCoverage::kStepCounters, c.end(), 0);
+  return std::accumulate(c.begin() + kPairsBegin, c.begin() + kReportsBegin, 0);
+}
+int ReportTotal(const Counters& c) {
+  return std::accumulate(c.begin() + kReportsBegin, c.end(), 0);
 }
 
 // Two threads of one mm: CPU 0 swaps va 0 out, then both fault it in.
@@ -107,9 +115,9 @@ TEST(CoverageTest, PairsNeedTwoCpusOnOneObject) {
 TEST(CoverageTest, InterleavingChangesPairs) {
   const Covered serial = RunWithCoverage(TwoReaders({RunCpu(0), RunCpu(1)}));
   const Covered raced = RunWithCoverage(TwoReaders(kRaceTheSwapIn));
-  const auto pairs_begin = InterleavingCoverage::kStepCounters;
-  EXPECT_FALSE(std::equal(serial.counters.begin() + pairs_begin, serial.counters.end(),
-                          raced.counters.begin() + pairs_begin));
+  EXPECT_FALSE(std::equal(serial.counters.begin() + kPairsBegin,
+                          serial.counters.begin() + kReportsBegin,
+                          raced.counters.begin() + kPairsBegin));
 }
 
 TEST(CoverageTest, ResetForgetsTheLastToucherButKeepsCounts) {
@@ -145,6 +153,30 @@ TEST(CoverageTest, CountersSaturate) {
   EXPECT_EQ(coverage.DistinctSteps(), 1);
   EXPECT_EQ(coverage.DistinctPairs(), 1);
   EXPECT_EQ(PairTotal(counters), 255);
+}
+
+// Seed 000's benign sequence on v5.16: zram reads a slot the other thread's
+// read already freed (a diagnostic, not a finding). The run reaches the report
+// table; a clean run of the same programs does not.
+TEST(CoverageTest, DiagnosticsReachTheReportTable) {
+  absl::StatusOr<Schedule> benign = ReadScheduleFile(
+      std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/regressions/seed000_benign_empty_read.json");
+  ASSERT_TRUE(benign.ok()) << benign.status();
+  const Covered diagnosed = RunWithCoverage(*benign);
+  EXPECT_GT(ReportTotal(diagnosed.counters), 0);
+  Schedule serial = *benign;
+  serial.decisions.clear();
+  const Covered clean = RunWithCoverage(serial);
+  EXPECT_EQ(ReportTotal(clean.counters), 0);
+
+  Counters counters{};
+  InterleavingCoverage coverage(counters.data());
+  coverage.Reported(Oracle::kZramEmptyRead, Fn::kZramBvecRead);
+  coverage.Reported(Oracle::kZramEmptyRead, Fn::kZramBvecRead);
+  coverage.Reported(Oracle::kDataIntegrity, Fn::kDoSwapPage);
+  EXPECT_EQ(coverage.DistinctReports(), 2);
+  EXPECT_EQ(ReportTotal(counters), 3);
+  EXPECT_EQ(coverage.DistinctSteps() + coverage.DistinctPairs(), 0);
 }
 
 }  // namespace

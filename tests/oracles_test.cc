@@ -170,7 +170,7 @@ TEST(OraclesTest, ZramEmptyReadIsCountedAsDiagnostic) {
   OracleCase c{"", "mainline", {MakeOp(OpKind::kRead)}, [](Kernel& k) {
                  SwappedOut(k, 0, 1, 0);
                  k.zram.table[1].state = ZramSlot::State::kEmpty;
-               }};
+               }, ""};
   EXPECT_EQ(RunCase(ex, c), nullptr);
   EXPECT_EQ(ex.kernel().findings.diagnostics, 1);
   EXPECT_EQ(ex.kernel().findings.kept[0].Signature(), "zram-empty-read:__zram_bvec_read:zram-slot");
@@ -179,7 +179,7 @@ TEST(OraclesTest, ZramEmptyReadIsCountedAsDiagnostic) {
 TEST(OraclesTest, StepBudgetIsALivenessFinding) {
   Executor ex;
   OracleCase c{"", "mainline", {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
-                                MakeOp(OpKind::kRead)}};
+                                MakeOp(OpKind::kRead)}, nullptr, ""};
   c.max_steps = 5;
   const Finding* f = RunCase(ex, c);
   ASSERT_NE(f, nullptr);

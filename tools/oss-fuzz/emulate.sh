@@ -48,7 +48,7 @@ for fuzzer in "$OUT"/*_fuzzer; do
     echo "emulate: $name ok"
   elif { [ "$name" = zram_fuzzer ] || [ "$name" = zswap_fuzzer ]; } &&
        grep -q '^swapfuzz: FINDING' "$WORK/$name.log" &&
-       ! grep -q 'Sanitizer' "$WORK/$name.log"; then
+       ! grep -qE '^==[0-9]+==ERROR: |runtime error: ' "$WORK/$name.log"; then
     # The 5.16 and 6.3 targets exist to find the catalogue's races; one found this soon is fine.
     echo "emulate: $name ok ($(grep '^swapfuzz: FINDING' "$WORK/$name.log" | head -1))"
   else
