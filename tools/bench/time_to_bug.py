@@ -132,6 +132,48 @@ def run_explore(cli, target, profile, knobs, hunt, regression, flags, seed, cap)
             "seconds": data.get("seconds"), "execs": data.get("executions")}
 
 
+def preemptions_needed(cli, bug, cap):
+    """The least preemption bound at which dfs finds the bug in its regression
+    programs (0 to 3), or None: how many preemptions the bug needs."""
+    target, profile, knobs, hunt, regression = BUGS[bug]
+    for bound in range(4):
+        r = run_explore(cli, target, profile, knobs, hunt, regression,
+                        ["--strategy=dfs", f"--bound={bound}"], 1, cap)
+        if r and r["found"]:
+            return bound
+    return None
+
+
+def aims(results, preemptions):
+    """Issue 6's aims on this data, as markdown lines."""
+    def median(bug, strategy, key):
+        q = results[bug].get(strategy, {}).get(key)
+        return q["median"] if q else None
+    lines = ["", "Aims (issue 6):", ""]
+    if any("guided" in r for r in results.values()):
+        slow = [bug for bug, r in results.items() if "guided" in r and
+                (r["guided"]["found"] * 2 <= r["guided"]["runs"] or
+                 (median(bug, "guided", "seconds") or 1e9) >= 10)]
+        lines.append("- guided median under 10 s, found in most runs, for every bug: " +
+                     ("met" if not slow else "not met (" + ", ".join(slow) + ")"))
+    for bug, r in results.items():
+        if (preemptions.get(bug) or 0) < 2 or "guided" not in r:
+            continue
+        guided = median(bug, "guided", "execs")
+        parts = []
+        for other, factor in (("random", 5), ("pct2", 2), ("pct3", 2)):
+            theirs = median(bug, other, "execs")
+            if guided is None or theirs is None:
+                continue
+            ratio = theirs / guided
+            parts.append(f"{ratio:.1f}x fewer than {other} "
+                         f"({'met' if ratio >= factor else f'aim {factor}x: not met'})")
+        if parts:
+            lines.append(f"- {bug} (needs {preemptions[bug]} preemptions): guided needs "
+                         + ", ".join(parts))
+    return lines
+
+
 def summarize(runs):
     found = [r for r in runs if r["found"]]
     def quartiles(values):
@@ -262,6 +304,8 @@ def main():
 
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        preemptions = dict(zip(bugs, pool.map(
+            lambda bug: preemptions_needed(args.cli, bug, args.cap), bugs)))
         list(pool.map(one, jobs))
     results = {}
     for bug in bugs:
@@ -271,7 +315,7 @@ def main():
             if runs:
                 results[bug][strategy] = summarize(runs) | {"runs_detail": runs}
     report = {"machine": machine(), "cap_seconds": args.cap, "seeds": args.seeds,
-              "jobs": args.jobs, "prune": args.prune,
+              "jobs": args.jobs, "prune": args.prune, "preemptions_needed": preemptions,
               "results": results}
     with open(os.path.join(args.out, "ttb.json"), "w") as f:
         json.dump(report, f, indent=2)
@@ -283,11 +327,17 @@ def main():
              "Median [Q1, Q3] over the runs that found the bug.",
              f"Machine: {m['cpu']}, {m['cpus']} cores, Linux {m['kernel']}; "
              f"{m['compiler']}; commit {m['commit']}.", "",
-             "| bug | strategy | found | seconds | executions |", "|---|---|---|---|---|"]
+             "Preemptions: the least bound at which dfs finds the bug in its regression programs.",
+             "",
+             "| bug | preemptions | strategy | found | seconds | executions |",
+             "|---|---|---|---|---|---|"]
     for bug, by_strategy in results.items():
+        needed = preemptions.get(bug)
         for strategy, s in by_strategy.items():
-            lines.append(f"| {bug} | {strategy} | {s['found']}/{s['runs']} | "
-                         f"{fmt(s['seconds'], 2)} | {fmt(s['execs'], 0)} |")
+            lines.append(f"| {bug} | {'-' if needed is None else needed} | {strategy} | "
+                         f"{s['found']}/{s['runs']} | {fmt(s['seconds'], 2)} | "
+                         f"{fmt(s['execs'], 0)} |")
+    lines += aims(results, preemptions)
     with open(os.path.join(args.out, "ttb.md"), "w") as f:
         f.write("\n".join(lines) + "\n")
     write_svg(os.path.join(args.out, "ttb.svg"), results, strategies)
