@@ -55,7 +55,8 @@ ABSL_FLAG(std::string, o, "",
 ABSL_FLAG(bool, names, false, "list-bugs: print only the knob names");
 ABSL_FLAG(std::string, target, "",
           "for a raw libFuzzer input: the fuzz target that made it (zram, zswap, mainline, "
-          "mainline_zswap); not needed when the file name starts with \"<target>-\"");
+          "mainline_zswap, mainline_zram_zswap); not needed when the file name starts with "
+          "\"<target>-\"");
 ABSL_FLAG(bool, diagram, false, "replay: print the race as CPU columns, for a commit message");
 ABSL_FLAG(std::string, perfetto, "", "replay: write a Chrome/Perfetto trace-event JSON file");
 ABSL_FLAG(std::string, html, "", "replay: write a self-contained HTML timeline");
@@ -124,7 +125,8 @@ flags for list-bugs:
   --names                print only the knob names
 flags for explore (also --target, --profile, --knob, -o):
   --target=T             the fuzz target whose decoder makes the programs
-                         (zram, zswap, mainline, mainline_zswap)
+                         (zram, zswap, mainline, mainline_zswap,
+                         mainline_zram_zswap)
   --from=FILE            explore FILE's programs and config instead
   --strategy=S           random, pct or dfs
   --depth=D              pct: the bug depth (default 2)
