@@ -98,6 +98,7 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.step = 0;
   k.current_cpu = -1;
   k.next_page = 0;
+  k.out_of_frames = false;
   k.findings = Findings{};
   k.trace_hash = TraceHash{};
   k.trace = nullptr;
@@ -241,7 +242,7 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
   // CPU's wait, which takes it out of the runnable mask, so a run of them is
   // bounded by the number of CPUs; more means the mask and a path disagree.
   int idle_picks = 0;
-  while (!k.findings.fatal) {
+  while (!k.findings.fatal && !k.out_of_frames) {
     const uint32_t runnable = RunnableMask();
     if (runnable == 0) {
       bool all_done = true;
@@ -277,7 +278,7 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
     decider.Executed(cpu, k.last_step);
     CheckAfterStep(k);
   }
-  if (!k.findings.fatal) {
+  if (!k.findings.fatal && !k.out_of_frames) {
     bool all_done = true;
     for (int i = 0; i < k.ncpus; ++i) all_done &= k.cpus[i].done;
     if (all_done) Quiesce();
@@ -289,6 +290,7 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
   result.trace_hash = k.trace_hash.value();
   result.finding = k.findings.First();
   result.diagnostics = k.findings.diagnostics;
+  result.out_of_frames = k.out_of_frames;
   return result;
 }
 

@@ -71,6 +71,11 @@ struct RunResult {
   uint64_t trace_hash = 0;
   const Finding* finding = nullptr;  // the first fatal finding, into the Kernel
   int diagnostics = 0;
+  // The run stopped early, without a verdict, because the model ran out of
+  // page frames (kMaxPages): it ends after the step whose allocation found
+  // none. Frame ids are never reused, so this is the model's limit, and the
+  // kernel's ENOMEM paths that would follow prove nothing.
+  bool out_of_frames = false;
 };
 
 class Executor {

@@ -271,6 +271,9 @@ struct Kernel {
   std::array<Mm, kMaxMms> mms{};
   std::array<Page, kMaxPages> pages{};
   int16_t next_page = 0;
+  // alloc_page() found all kMaxPages frames used: a limit of the model, not
+  // of the kernel (ids are never reused), so the run stops without a verdict.
+  bool out_of_frames = false;
   SwapInfo si{};
   std::array<PageId, kMaxSlots> swap_cache{};  // the xarray: offset -> page
   bool slots_cache_disabled = false;  // swapoff: disable_swap_slots_cache_lock()

@@ -78,7 +78,10 @@ StepResult Yield(Kernel& k, Cpu& c) {
 }
 
 PageId alloc_page(Kernel& k) {
-  if (k.next_page == kMaxPages) return kNoPage;
+  if (k.next_page == kMaxPages) {
+    k.out_of_frames = true;
+    return kNoPage;
+  }
   const PageId id = k.next_page++;
   Page& p = k.pages[id];
   p = Page{};

@@ -441,6 +441,9 @@ void PrintRun(const std::string& file, const ScheduleConfig& config, const Repla
   }
   if (out.finding) {
     absl::PrintF("FINDING %s\n", Describe(*out.finding));
+  } else if (out.result.out_of_frames) {
+    absl::PrintF("no finding: stopped at step %d, the model ran out of its %d page frames\n",
+                 out.result.steps, kMaxPages);
   } else {
     absl::PrintF("no finding\n");
   }

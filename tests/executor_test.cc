@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "model/schedule.h"
+#include "tests/model_test_util.h"
 
 namespace swapfuzz {
 namespace {
@@ -59,7 +60,7 @@ TEST(ExecutorTest, DefaultPickKeepsTheCurrentCpu) {
   const Case cases[] = {{0b0011, 1, 1}, {0b0011, -1, 0}, {0b0110, 0, 1}, {0b1000, 3, 3},
                         {0b1010, 2, 1}};
   for (const Case& c : cases) {
-    SCOPED_TRACE(testing::Message() << c.runnable << " " << c.current);
+    SCOPED_TRACE(::testing::Message() << c.runnable << " " << c.current);
     EXPECT_EQ(DefaultPick(c.runnable, c.current), c.want);
   }
 }
@@ -131,6 +132,37 @@ TEST(ExecutorTest, RetryLoopsDoNotStarveTheOwner) {
   int spins = 0;
   for (const TraceEvent& e : out->trace) spins += e.id == StepId::kPrepareBusy;
   EXPECT_GE(spins, 2);  // both spinners did wait on the owner
+}
+
+// Page frame ids are never reused, so a long run can use up the model's
+// kMaxPages. That is the model's limit, not the kernel's: the run stops after
+// the step that found no frame, with no finding (before, the fault's ENOMEM
+// path made the access retry until the liveness oracle fired).
+TEST(ExecutorTest, RunningOutOfFramesStopsWithoutAVerdict) {
+  struct Case {
+    const char* name;
+    int16_t frames_left;
+    bool out_of_frames;
+  };
+  const Case cases[] = {{"frames to spare", 3, false}, {"one frame short", 1, true}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s;
+    s.cpus = {CpuProgram{0, {testing::Write(0, 5), testing::Write(1, 6)}},
+              CpuProgram{0, {testing::Read(0)}}};
+    Executor ex;
+    testing::ProbeDecider decider(ex, s.decisions);
+    const ReplayOutput out = testing::MustRunProbed(ex, s, decider, [&](Kernel& k) {
+      k.next_page = static_cast<int16_t>(kMaxPages - c.frames_left);
+    });
+    EXPECT_EQ(out.result.out_of_frames, c.out_of_frames);
+    EXPECT_FALSE(out.finding.has_value()) << out.finding->Signature();
+    if (c.out_of_frames) {
+      // The second write's fault found no frame; CPU 1 never ran.
+      EXPECT_EQ(testing::Count(out.trace, StepId::kUserWrite), 1);
+      EXPECT_EQ(testing::Count(out.trace, StepId::kUserRead), 0);
+    }
+  }
 }
 
 }  // namespace
