@@ -19,8 +19,9 @@
 namespace swapfuzz {
 namespace {
 
-std::vector<std::string> RegressionFiles() {
-  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/regressions";
+// The .json files of corpus/<subdir>, sorted.
+std::vector<std::string> CorpusFiles(const std::string& subdir) {
+  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/" + subdir;
   std::vector<std::string> out;
   if (DIR* d = opendir(dir.c_str())) {
     while (dirent* e = readdir(d)) {
@@ -66,7 +67,30 @@ std::string TestName(const testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, RegressionTest, testing::ValuesIn(RegressionFiles()), TestName);
+INSTANTIATE_TEST_SUITE_P(Corpus, RegressionTest, testing::ValuesIn(CorpusFiles("regressions")),
+                         TestName);
+
+// corpus/open-questions/: findings on `mainline` that no catalogue knob
+// explains. Each still replays as recorded; when a model change makes one
+// clean, this says so, and the file moves out (or the change is wrong).
+class OpenQuestionTest : public testing::TestWithParam<std::string> {};
+
+TEST_P(OpenQuestionTest, StillFailsOnMainlineAsRecorded) {
+  absl::StatusOr<Schedule> s = ReadScheduleFile(GetParam());
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_TRUE(s->expected.has_value()) << "record it: swapfuzz record FILE -o FILE";
+  EXPECT_EQ(s->config.profile, "mainline");
+  EXPECT_TRUE(s->config.knobs.empty());
+  Executor ex;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(ex, *s);
+  ASSERT_TRUE(out.ok()) << out.status();
+  ASSERT_TRUE(out->finding.has_value()) << "clean on mainline now";
+  EXPECT_EQ(out->finding->Signature(), s->expected->signature);
+  EXPECT_EQ(out->result.trace_hash, s->expected->trace_hash);
+}
+
+INSTANTIATE_TEST_SUITE_P(Corpus, OpenQuestionTest,
+                         testing::ValuesIn(CorpusFiles("open-questions")), TestName);
 
 // The seed-000 bpftrace sequence: the second reader of the entry reads the
 // emptied zram slot (the report's warning) and discards that copy at
