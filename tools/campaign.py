@@ -45,6 +45,12 @@ def parse_args():
     return p.parse_args()
 
 
+def shown_path(path):
+    """`path` relative to the repository when it lies inside it, else absolute."""
+    path = os.path.abspath(path)
+    return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+
+
 def attribute(cli, path):
     """The catalogue knobs the finding needs, from `swapfuzz explain`."""
     out = subprocess.run([cli, "explain", path], capture_output=True, text=True).stdout
@@ -129,7 +135,7 @@ def main():
                     shown = small
             bug = ", ".join(attribute(args.cli, path)) or "-"
             rows.append((target_name, signature_of(path), bug, f"{seconds:.0f}s",
-                         os.path.relpath(shown, ROOT), "yes" if ok else "NO"))
+                         shown_path(shown), "yes" if ok else "NO"))
     print()
     if not rows:
         print(f"No findings in {len(targets)} target(s).")
@@ -149,7 +155,7 @@ def main():
         # The diagram starts after the run's summary lines, at its header.
         start = out.find("CPU 0 (")
         print(out[start:] if start >= 0 else out)
-    print(f"Replay one: {os.path.relpath(args.cli, ROOT)} replay <reproducer> --trace --diagram")
+    print(f"Replay one: {shown_path(args.cli)} replay <reproducer> --trace --diagram")
     return 0
 
 
