@@ -166,8 +166,9 @@ def aims(results, preemptions):
             if guided is None or theirs is None:
                 continue
             ratio = theirs / guided
-            parts.append(f"{ratio:.1f}x fewer than {other} "
-                         f"({'met' if ratio >= factor else f'aim {factor}x: not met'})")
+            told = (f"{ratio:.1f}x fewer than {other}" if ratio >= 1
+                    else f"{1 / ratio:.1f}x more than {other}")
+            parts.append(f"{told} ({'met' if ratio >= factor else f'aim {factor}x fewer: not met'})")
         if parts:
             lines.append(f"- {bug} (needs {preemptions[bug]} preemptions): guided needs "
                          + ", ".join(parts))
