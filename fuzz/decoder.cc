@@ -104,8 +104,20 @@ std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data) {
   return data.subspan(kDecisionOffset);
 }
 
-int ByteDecider::Pick(uint32_t runnable, int current, const Kernel&) {
-  if (next_ >= bytes_.size()) return DefaultPick(runnable, current);
+ByteDecider::ByteDecider(std::span<const uint8_t> bytes, uint8_t tail)
+    : bytes_(bytes), pct_tail_(tail != 0) {
+  if (pct_tail_) {
+    Rng rng(tail);
+    pct_.Reset(rng, 2 + (tail >> 7), kPctTailSteps);
+  }
+}
+
+void ByteDecider::Executed(int cpu, StepId step) { pct_.Executed(cpu, step); }
+
+int ByteDecider::Pick(uint32_t runnable, int current, const Kernel& k) {
+  if (next_ >= bytes_.size()) {
+    return pct_tail_ ? pct_.Pick(runnable, current, k) : DefaultPick(runnable, current);
+  }
   const uint8_t b = bytes_[next_++];
   if (b < 0xc0 && current >= 0 && ((runnable >> current) & 1u)) return current;
   int nth = (b & 0x3f) % __builtin_popcount(runnable);

@@ -9,7 +9,10 @@
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
 //            swap offsets: 8 + 4 * (b >> 2 & 3)
 //   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it)
-//   [3]      reserved
+//   [3]      the scheduler past the last decision byte: 0, the default
+//            policy (DefaultPick: no more preemptions); otherwise a PCT
+//            schedule (fuzz/pct.h) seeded by the byte, of depth 2 + (b >> 7),
+//            with its change points among the first kPctTailSteps steps
 //   [4, 68)  programs: kMaxCpus x kOpsPerCpu ops of two bytes, [selector, operand]:
 //            selector & 15 indexes the target's op table (an end marker stops
 //            that CPU's program); operand % addresses is the va, and
@@ -17,7 +20,7 @@
 //   [68, ..) interleaving decisions, one byte each time the scheduler picks:
 //            below 0xc0 keeps the current CPU if it can run; otherwise, or when
 //            it cannot, picks among the runnable CPUs by (b & 0x3f) % count.
-//            Past the end, the default policy (DefaultPick) finishes the run.
+//            Past the end, the scheduler byte [3] says what finishes the run.
 
 #ifndef SWAPFUZZ_FUZZ_DECODER_H_
 #define SWAPFUZZ_FUZZ_DECODER_H_
@@ -28,6 +31,7 @@
 #include <span>
 #include <string_view>
 
+#include "fuzz/pct.h"
 #include "model/schedule.h"
 
 namespace swapfuzz {
@@ -36,6 +40,8 @@ inline constexpr int kOpsPerCpu = 8;
 inline constexpr size_t kHeaderBytes = 4;
 inline constexpr size_t kProgramBytes = kMaxCpus * kOpsPerCpu * 2;
 inline constexpr size_t kDecisionOffset = kHeaderBytes + kProgramBytes;
+inline constexpr size_t kTailByte = 3;
+inline constexpr uint64_t kPctTailSteps = 128;
 
 // A family of kernels to fuzz: the profile, the device, and which operations
 // the programs draw from (OpKind::kCount in the table ends a program).
@@ -56,15 +62,19 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
 // The decision bytes of an input (possibly empty).
 std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data);
 
-// Picks CPUs from decision bytes as described above.
+// Picks CPUs from decision bytes as described above; past them, by the
+// default policy when `tail` is 0, else by a PCT schedule seeded by `tail`.
 class ByteDecider final : public Decider {
  public:
-  explicit ByteDecider(std::span<const uint8_t> bytes) : bytes_(bytes) {}
+  explicit ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0);
   int Pick(uint32_t runnable, int current, const Kernel& k) override;
+  void Executed(int cpu, StepId step) override;
 
  private:
   std::span<const uint8_t> bytes_;
   size_t next_ = 0;
+  bool pct_tail_ = false;
+  PctDecider pct_;
 };
 
 }  // namespace swapfuzz

@@ -18,7 +18,7 @@ FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
 
 const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage) {
   DecodePrograms(target_, data, schedule_);
-  ByteDecider decider(DecisionBytes(data));
+  ByteDecider decider(DecisionBytes(data), data.size() > kTailByte ? data[kTailByte] : 0);
   return RunWith(decider, coverage);
 }
 

@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_format.h"
 #include "fuzz/decoder.h"
+#include "fuzz/pct.h"
 #include "model/steps.h"
 #include "replay/minimize.h"
 
@@ -99,52 +100,6 @@ class RandomWalk final : public Strategy {
 };
 
 // ---------------------------------------------------------------- PCT
-
-class PctDecider final : public Decider {
- public:
-  // Priorities d .. d+kMaxCpus in a random order; change point i (0-based)
-  // lowers the CPU about to take that step to priority i + 1.
-  void Reset(Rng& rng, int depth, uint64_t k) {
-    std::array<int, kMaxCpus + 1> order;
-    for (int i = 0; i <= kMaxCpus; ++i) order[i] = i;
-    for (int i = kMaxCpus; i > 0; --i) std::swap(order[i], order[rng.Below(i + 1)]);
-    for (int i = 0; i <= kMaxCpus; ++i) priority_[i] = depth + order[i];
-    changes_.clear();
-    const uint64_t want = std::min<uint64_t>(depth - 1, k);
-    while (changes_.size() < want) {
-      const uint64_t step = 1 + rng.Below(k);
-      if (std::find(changes_.begin(), changes_.end(), step) == changes_.end()) {
-        changes_.push_back(step);
-      }
-    }
-    steps_ = 0;
-  }
-  int Pick(uint32_t runnable, int, const Kernel&) override {
-    int best = Highest(runnable);
-    for (size_t i = 0; i < changes_.size(); ++i) {
-      if (changes_[i] == steps_ + 1) {
-        priority_[best] = static_cast<int>(i) + 1;
-        changes_[i] = 0;  // once, even if the CPU then blocks
-        best = Highest(runnable);
-      }
-    }
-    return best;
-  }
-  void Executed(int, StepId) override { ++steps_; }
-
- private:
-  int Highest(uint32_t runnable) const {
-    int best = -1;
-    for (uint32_t m = runnable; m != 0; m &= m - 1) {
-      const int cpu = __builtin_ctz(m);
-      if (best < 0 || priority_[cpu] > priority_[best]) best = cpu;
-    }
-    return best;
-  }
-  std::array<int, kMaxCpus + 1> priority_{};
-  std::vector<uint64_t> changes_;
-  uint64_t steps_ = 0;
-};
 
 class Pct final : public Strategy {
  public:

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "fuzz/rng.h"
+#include "fuzz/runner.h"
 
 namespace swapfuzz {
 namespace {
@@ -71,7 +72,7 @@ TEST(DecoderTest, ByteDeciderPicksOnlyRunnableCpus) {
   Kernel k;
   for (int i = 0; i < 5000; ++i) {
     const std::vector<uint8_t> bytes = RandomBytes(rng, 8);
-    ByteDecider d(bytes);
+    ByteDecider d(bytes, static_cast<uint8_t>(rng.Next()));
     for (int j = 0; j < 10; ++j) {
       const uint32_t runnable = 1 + rng.Next() % 15;
       const int current = static_cast<int>(rng.Next() % 5) - 1;
@@ -90,6 +91,50 @@ TEST(DecoderTest, LowDecisionBytesKeepTheCurrentCpu) {
   EXPECT_EQ(d.Pick(0b11, 0, k), 1);  // 0xc1: the second runnable CPU
   EXPECT_EQ(d.Pick(0b10, 0, k), 1);  // current cannot run: the only one
   EXPECT_EQ(d.Pick(0b11, 1, k), 1);  // past the end: default policy keeps it
+}
+
+// Header byte 3 picks the scheduler for the part of the run the decision
+// bytes do not cover: 0 the default policy, anything else a PCT schedule
+// seeded by it. Either way the same input runs the same way every time.
+TEST(DecoderTest, TailByteChoosesTheSchedulerPastTheDecisions) {
+  // zram table: two threads of mm 0, each writes, reclaims and reads
+  // address 0; no decision bytes.
+  std::vector<uint8_t> input(kDecisionOffset, 15);
+  input[0] = input[1] = input[2] = input[3] = 0;
+  const uint8_t program[] = {4, 0, 7, 0, 0, 0};
+  for (int cpu = 0; cpu < 2; ++cpu) {
+    std::copy(std::begin(program), std::end(program),
+              input.begin() + kHeaderBytes + cpu * kOpsPerCpu * 2);
+  }
+  FuzzRunner runner(*TargetByName("mainline"));
+  auto hash_with_tail = [&](uint8_t tail) {
+    input[kTailByte] = tail;
+    runner.Run(input);
+    return runner.last_result().trace_hash;
+  };
+  // Tail 0: exactly the default policy, as before the byte had a meaning.
+  const uint64_t default_policy = hash_with_tail(0);
+  Schedule s;
+  DecodePrograms(*TargetByName("mainline"), input, s);
+  Executor ex;
+  ex.Reset(*Resolve(s.config), s.cpus);
+  DefaultDecider d;
+  EXPECT_EQ(ex.Run(d).trace_hash, default_policy);
+
+  int differs = 0;
+  for (int tail = 1; tail < 256; ++tail) {
+    SCOPED_TRACE(tail);
+    const uint64_t h = hash_with_tail(static_cast<uint8_t>(tail));
+    ASSERT_EQ(h, hash_with_tail(static_cast<uint8_t>(tail)));
+    differs += h != default_policy;
+  }
+  EXPECT_GT(differs, 0);
+  EXPECT_LT(differs, 255);  // some priority orders coincide with the default
+
+  // Decisions that cover the whole run leave nothing to the tail.
+  input.resize(kDecisionOffset + 400, 0x00);
+  const uint64_t covered = hash_with_tail(0);
+  for (uint8_t tail : {1, 77, 200}) EXPECT_EQ(hash_with_tail(tail), covered);
 }
 
 }  // namespace
