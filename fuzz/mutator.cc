@@ -114,7 +114,9 @@ size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed
       case 2: SwapOps(data, rng); break;
       case 3: RetargetOp(data, rng); break;
       case 4: RandomProgram(data, rng); break;
-      case 5: data[rng.Below(kHeaderBytes)] = static_cast<uint8_t>(rng.Below(256)); break;  // header
+      case 5:  // the header, the PCT tail byte included
+        data[rng.Below(kHeaderBytes)] = static_cast<uint8_t>(rng.Below(256));
+        break;
       case 6: size = PreemptAt(data, size, max_size, rng); break;
       default: size = MutateDecisions(data, size, max_size, rng); break;
     }
