@@ -13,6 +13,8 @@
 // overrides, and SWAPFUZZ_HUNT=<knob> passes over findings that do not need
 // that knob (NeedsKnob(), replay/minimize.h), so one binary can hunt one
 // catalogue bug at a time even where several are reachable.
+// SWAPFUZZ_IGNORE="sig,sig" passes over findings with those signatures (known
+// ones, such as an open question), so a campaign can run on past them.
 
 #include <algorithm>
 #include <cstdio>
@@ -76,6 +78,7 @@ struct State {
   swapfuzz::FuzzTarget target = ConfiguredTarget();
   swapfuzz::FuzzRunner runner{target};
   const char* hunt = std::getenv("SWAPFUZZ_HUNT");
+  const char* ignore = std::getenv("SWAPFUZZ_IGNORE");
   swapfuzz::InterleavingCoverage coverage{g_interleaving_counters};
   bool counters = CountersWanted();
   bool mutator = std::getenv("SWAPFUZZ_NO_MUTATOR") == nullptr;
@@ -96,6 +99,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const swapfuzz::Finding* f =
       s.runner.Run({data, size}, s.counters ? &s.coverage : nullptr);
   if (f == nullptr) return 0;
+  if (s.ignore != nullptr && swapfuzz::SignatureListed(s.ignore, f->Signature())) return 0;
   if (s.hunt != nullptr) {
     absl::StatusOr<bool> needed = swapfuzz::NeedsKnob(s.runner.LastSchedule(), s.hunt);
     if (!needed.ok() || !*needed) {

@@ -51,6 +51,17 @@ Schedule FuzzRunner::LastSchedule() const {
   return s;
 }
 
+bool SignatureListed(std::string_view list, std::string_view signature) {
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    const std::string_view item = list.substr(0, comma);
+    if (!item.empty() && item == signature) return true;
+    if (comma == std::string_view::npos) break;
+    list.remove_prefix(comma + 1);
+  }
+  return false;
+}
+
 std::string SignatureFileStem(const std::string& signature) {
   return absl::StrReplaceAll(signature, {{":", "__"}, {"/", "_"}});
 }

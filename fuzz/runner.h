@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/statusor.h"
@@ -62,6 +63,11 @@ absl::StatusOr<SavedReproducer> SaveReproducer(const FuzzRunner& runner, const s
 
 // "data-integrity:do_swap_page:page" -> "data-integrity__do_swap_page__page"
 std::string SignatureFileStem(const std::string& signature);
+
+// Whether `signature` is on `list`, a comma-separated list of signatures
+// (SWAPFUZZ_IGNORE: known findings a campaign passes over). Exact matches
+// only; empty items are ignored.
+bool SignatureListed(std::string_view list, std::string_view signature);
 
 }  // namespace swapfuzz
 

@@ -73,5 +73,26 @@ TEST(RunnerTest, ZramTargetFindsDataCorruptionAndSavesIt) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(RunnerTest, SignatureListedMatchesWholeItemsOnly) {
+  struct Case {
+    const char* list;
+    const char* signature;
+    bool listed;
+  };
+  const Case cases[] = {
+      {"page-state:unuse_pte:page", "page-state:unuse_pte:page", true},
+      {"a:b:c,page-state:unuse_pte:page", "page-state:unuse_pte:page", true},
+      {",,page-state:unuse_pte:page,", "page-state:unuse_pte:page", true},
+      {"page-state:unuse_pte", "page-state:unuse_pte:page", false},
+      {"page-state:unuse_pte:page:x", "page-state:unuse_pte:page", false},
+      {"", "page-state:unuse_pte:page", false},
+      {",", "", false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.list) + " / " + c.signature);
+    EXPECT_EQ(SignatureListed(c.list, c.signature), c.listed);
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz
