@@ -33,39 +33,6 @@ Schedule OneCpu(std::vector<Op> ops, const std::string& profile = "mainline") {
   return s;
 }
 
-// A page at `va` of mm 0 swapped out to `off` with `data` in zram, as reclaim
-// leaves it.
-void SwappedOut(Kernel& k, uint8_t va, Offset off, Token data) {
-  k.mms[0].pte[va] = SwapPte(off);
-  k.mms[0].logical[va] = data;
-  k.si.swap_map[off] = 1;
-  ++k.si.generation[off];
-  ++k.si.inuse_pages;
-  k.zram.table[off].state = ZramSlot::State::kStored;
-  k.zram.table[off].data = data;
-  k.zram.table[off].generation = k.si.generation[off];
-  ++k.zram.stored_pages;
-}
-
-using TraceCheck = std::function<void(const Kernel&, const std::vector<TraceEvent>&)>;
-
-struct RunCase {
-  std::string name;
-  Schedule schedule;
-  TraceCheck check;
-};
-
-void RunTable(const std::vector<RunCase>& cases) {
-  for (const RunCase& c : cases) {
-    SCOPED_TRACE(c.name);
-    const int failures = FailureCount();
-    Executor ex;
-    const ReplayOutput out = MustRun(ex, c.schedule);
-    EXPECT_FALSE(out.finding.has_value());
-    c.check(ex.kernel(), out.trace);
-    if (FailureCount() != failures) std::cerr << c.name << ":\n" << Describe(out);
-  }
-}
 
 TEST(MemoryTest, AnonymousFaults) {
   const std::vector<RunCase> cases = {

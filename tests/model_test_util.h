@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <functional>
 #include <initializer_list>
+#include <iostream>
 #include <optional>
 #include <string>
 #include <utility>
@@ -216,6 +217,48 @@ inline std::string Describe(const ReplayOutput& out) {
 // print a case's trace only when that case failed.
 inline int FailureCount() {
   return ::testing::UnitTest::GetInstance()->current_test_info()->result()->total_part_count();
+}
+
+// --- machine states as the kernel leaves them ---
+
+// Swap slot `off` in use with swap count `map`, and `data` stored in zram at
+// that index, as a swap-out leaves them.
+inline void StoredInZram(Kernel& k, Offset off, uint8_t map, Token data) {
+  k.si.swap_map[off] = map;
+  ++k.si.generation[off];
+  ++k.si.inuse_pages;
+  k.zram.table[off].state = ZramSlot::State::kStored;
+  k.zram.table[off].data = data;
+  k.zram.table[off].generation = k.si.generation[off];
+  ++k.zram.stored_pages;
+}
+
+// A page at `va` of mm 0 swapped out to `off` with `data` in zram, as reclaim
+// leaves it.
+inline void SwappedOut(Kernel& k, uint8_t va, Offset off, Token data) {
+  k.mms[0].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
+  k.mms[0].logical[va] = data;
+  StoredInZram(k, off, 1, data);
+}
+
+// A table of runs that must end without a finding, each judged by `check`
+// on the final machine and the trace (printed when the case failed).
+using TraceCheck = std::function<void(const Kernel&, const std::vector<TraceEvent>&)>;
+struct RunCase {
+  std::string name;
+  Schedule schedule;
+  TraceCheck check;
+};
+inline void RunTable(const std::vector<RunCase>& cases) {
+  for (const RunCase& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, c.schedule);
+    EXPECT_FALSE(out.finding.has_value());
+    c.check(ex.kernel(), out.trace);
+    if (FailureCount() != failures) std::cerr << c.name << ":\n" << Describe(out);
+  }
 }
 
 inline std::string FindingSignature(const ReplayOutput& out) {

@@ -15,20 +15,13 @@
 #include "model/executor.h"
 #include "model/schedule.h"
 #include "model/step.h"
+#include "tests/model_test_util.h"
 
 namespace swapfuzz {
 namespace {
 
-// A page at `va` of mm 0 swapped out to `off` with `data` in zram, as reclaim
-// leaves it.
-void SwappedOut(Kernel& k, uint8_t va, Offset off, Token data) {
-  k.mms[0].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
-  k.mms[0].logical[va] = data;
-  k.si.swap_map[off] = 1;
-  ++k.si.inuse_pages;
-  k.zram.table[off].state = ZramSlot::State::kStored;
-  k.zram.table[off].data = data;
-}
+using ::swapfuzz::testing::SwappedOut;
+
 
 // A page at `va` of mm 0 mapped writable with `data`.
 PageId Mapped(Kernel& k, uint8_t va, Token data) {

@@ -24,18 +24,6 @@ constexpr int kENOENT = -2;
 constexpr int kEEXIST = -17;
 constexpr uint8_t HC = SWAP_HAS_CACHE;
 
-// Marks `off` in use with `map`, as get_swap_pages() and the callers that
-// raised its count would have left it, with `data` stored in zram.
-void InUse(Kernel& k, Offset off, uint8_t map, Token data = 0x5a) {
-  k.si.swap_map[off] = map;
-  ++k.si.generation[off];
-  ++k.si.inuse_pages;
-  k.zram.table[off].state = ZramSlot::State::kStored;
-  k.zram.table[off].data = data;
-  k.zram.table[off].generation = k.si.generation[off];
-  ++k.zram.stored_pages;
-}
-
 std::string FirstSignature(const Kernel& k) {
   const Finding* f = k.findings.First();
   return f != nullptr ? f->Signature() : std::string();
@@ -108,7 +96,7 @@ TEST(SwapfileTest, SwapFreeReleasesTheSlot) {
     Kernel& k = FreshKernel(ex, RunConfig{.slots_cache_size =
                                               static_cast<uint8_t>(c.slots_cache_size)});
     Cpu& cpu = k.cpus[0];
-    InUse(k, 1, c.map);
+    StoredInZram(k, 1, c.map, 0x5a);
     swap_free(k, cpu, 1);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
     EXPECT_EQ(k.si.swap_map[1], c.map_after);
@@ -153,7 +141,7 @@ TEST(SwapfileTest, PutSwapPageAndSwapcacheClearDropTheCacheFlag) {
     SCOPED_TRACE(c.name);
     Executor ex;
     Kernel& k = FreshKernel(ex);
-    InUse(k, 2, c.map);
+    StoredInZram(k, 2, c.map, 0x5a);
     c.drop(k, k.cpus[0], 2);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
     EXPECT_EQ(k.si.swap_map[2], c.map_after);
@@ -185,7 +173,7 @@ TEST(SwapfileTest, SlotsCacheBatchesFrees) {
     Executor ex;
     Kernel& k = FreshKernel(ex, RunConfig{.slots_cache_size = static_cast<uint8_t>(c.size)});
     Cpu& cpu = k.cpus[0];
-    for (Offset off = 1; off <= c.frees; ++off) InUse(k, off, 1, 0x100 + off);
+    for (Offset off = 1; off <= c.frees; ++off) StoredInZram(k, off, 1, 0x100 + off);
     for (Offset off = 1; off <= c.frees; ++off) swap_free(k, cpu, off);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
     EXPECT_EQ(cpu.slots_cache.n_ret, c.parked);
@@ -254,7 +242,7 @@ TEST(SwapfileTest, FreedSlotDiscardsItsZramCopy) {
     SCOPED_TRACE(c.name);
     Executor ex;
     Kernel& k = FreshKernel(ex);
-    InUse(k, 3, 1, 0x33);
+    StoredInZram(k, 3, 1, 0x33);
     k.zram.table[3].lock_holder = c.zram_lock_holder;
     swap_free(k, k.cpus[0], 3);
     EXPECT_EQ(k.si.swap_map[3], 0);
@@ -302,7 +290,7 @@ TEST(SwapfileTest, GetSwapPagesTakesTheLowestFreeOffset) {
     Kernel& k =
         FreshKernel(ex, RunConfig{.nslots = static_cast<int16_t>(c.maps.size() + 1)});
     for (size_t i = 0; i < c.maps.size(); ++i) {
-      if (c.maps[i] != 0) InUse(k, static_cast<Offset>(i + 1), c.maps[i]);
+      if (c.maps[i] != 0) StoredInZram(k, static_cast<Offset>(i + 1), c.maps[i], 0x5a);
     }
     const int inuse = k.si.inuse_pages;
     EXPECT_EQ(get_swap_pages(k), c.expect);
@@ -337,7 +325,7 @@ TEST(SwapfileTest, TryToFreeSwap) {
     SCOPED_TRACE(c.name);
     Executor ex;
     Kernel& k = FreshKernel(ex);
-    InUse(k, 1, c.map);
+    StoredInZram(k, 1, c.map, 0x5a);
     const PageId id = alloc_page(k);
     Page& p = k.pages[id];
     p.swapbacked = p.uptodate = true;
@@ -395,7 +383,7 @@ TEST(SwapfileTest, SwapCountOracle) {
     SCOPED_TRACE(c.name);
     Executor ex;
     Kernel& k = FreshKernel(ex);
-    if (c.map != 0) InUse(k, 5, c.map);
+    if (c.map != 0) StoredInZram(k, 5, c.map, 0x5a);
     c.call(k, k.cpus[0], 5);
     EXPECT_EQ(FirstSignature(k), c.signature)
         << (k.findings.nkept > 0 ? k.findings.kept[0].message.data() : "");

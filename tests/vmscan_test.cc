@@ -38,12 +38,7 @@ void ExpectSwappedOut(const Kernel& k, int mm, uint8_t va, Offset off, Token dat
 }
 
 TEST(VmscanTest, ReclaimSwapsOutAPage) {
-  struct Case {
-    std::string name;
-    Schedule schedule;
-    std::function<void(const Kernel&, const std::vector<TraceEvent>&)> check;
-  };
-  const std::vector<Case> cases = {
+  const std::vector<RunCase> cases = {
       {"a written page",
        OneCpu({Write(0, 0x11), Reclaim(0)}),
        [](const Kernel& k, const std::vector<TraceEvent>& t) {
@@ -90,15 +85,7 @@ TEST(VmscanTest, ReclaimSwapsOutAPage) {
          EXPECT_EQ(k.si.generation[1], 2u) << "slot 1 was freed and allocated again";
        }},
   };
-  for (const Case& c : cases) {
-    SCOPED_TRACE(c.name);
-    const int failures = FailureCount();
-    Executor ex;
-    const ReplayOutput out = MustRun(ex, c.schedule);
-    EXPECT_FALSE(out.finding.has_value());
-    c.check(ex.kernel(), out.trace);
-    if (FailureCount() != failures) std::cerr << Describe(out);
-  }
+  RunTable(cases);
 }
 
 TEST(VmscanTest, ReclaimOfNothingIsANoOp) {
