@@ -67,7 +67,7 @@ const FuzzTarget* TargetByName(std::string_view name) {
 
 void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Schedule& out) {
   const uint8_t b0 = ByteAt(data, 0), b1 = ByteAt(data, 1), b2 = ByteAt(data, 2);
-  const int ncpus = 2 + (b0 & 3) % 3;
+  const int ncpus = DecodedCpus(b0);
   const int nvas = 2 + ((b0 >> 2) & 3);
   out.config = target.base;
   out.config.page_cluster = b1 & 1;
@@ -104,11 +104,17 @@ std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data) {
   return data.subspan(kDecisionOffset);
 }
 
-ByteDecider::ByteDecider(std::span<const uint8_t> bytes, uint8_t tail)
+uint64_t PctTailSteps(const Schedule& decoded) {
+  uint64_t ops = 0;
+  for (const CpuProgram& p : decoded.cpus) ops += p.ops.size();
+  return std::clamp<uint64_t>(12 * ops, 16, kPctTailSteps);
+}
+
+ByteDecider::ByteDecider(std::span<const uint8_t> bytes, uint8_t tail, uint64_t tail_steps)
     : bytes_(bytes), pct_tail_(tail != 0) {
   if (pct_tail_) {
     Rng rng(tail);
-    pct_.Reset(rng, 2 + (tail >> 7), kPctTailSteps);
+    pct_.Reset(rng, 2 + (tail >> 7), std::clamp<uint64_t>(tail_steps, 1, kPctTailSteps));
   }
 }
 

@@ -5,14 +5,14 @@
 // makes a local change: every field sits at a fixed offset.
 //
 // Layout of an input (missing bytes read as 0):
-//   [0]      CPUs: 2 + (b & 3) % 3; addresses used: 2 + (b >> 2 & 3)
+//   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3)
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
 //            swap offsets: 8 + 4 * (b >> 2 & 3)
 //   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it)
 //   [3]      the scheduler past the last decision byte: 0, the default
 //            policy (DefaultPick: no more preemptions); otherwise a PCT
 //            schedule (fuzz/pct.h) seeded by the byte, of depth 2 + (b >> 7),
-//            with its change points among the first kPctTailSteps steps
+//            with its change points among the first PctTailSteps() steps
 //   [4, 68)  programs: kMaxCpus x kOpsPerCpu ops of two bytes, [selector, operand]:
 //            selector & 15 indexes the target's op table (an end marker stops
 //            that CPU's program); operand % addresses is the va, and
@@ -43,6 +43,9 @@ inline constexpr size_t kDecisionOffset = kHeaderBytes + kProgramBytes;
 inline constexpr size_t kTailByte = 3;
 inline constexpr uint64_t kPctTailSteps = 128;
 
+// The number of CPUs an input whose byte 0 is `b0` runs.
+constexpr int DecodedCpus(uint8_t b0) { return 2 + (b0 & 3) % 3; }
+
 // A family of kernels to fuzz: the profile, the device, and which operations
 // the programs draw from (OpKind::kCount in the table ends a program).
 struct FuzzTarget {
@@ -62,11 +65,21 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
 // The decision bytes of an input (possibly empty).
 std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data);
 
+// The k of an input's PCT tail: the steps among which its change points fall,
+// an estimate of the run's length from the decoded programs (12 steps an
+// operation, from 16 to kPctTailSteps). PCT finds a depth-d bug with
+// probability 1/(n * k^(d-1)), so a k near the run's real length matters: a
+// change point past the end of the run is lost.
+uint64_t PctTailSteps(const Schedule& decoded);
+
 // Picks CPUs from decision bytes as described above; past them, by the
-// default policy when `tail` is 0, else by a PCT schedule seeded by `tail`.
+// default policy when `tail` is 0, else by a PCT schedule seeded by `tail`
+// with its change points among the first `tail_steps` steps (at most
+// kPctTailSteps).
 class ByteDecider final : public Decider {
  public:
-  explicit ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0);
+  ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0,
+              uint64_t tail_steps = kPctTailSteps);
   int Pick(uint32_t runnable, int current, const Kernel& k) override;
   void Executed(int cpu, StepId step) override;
 

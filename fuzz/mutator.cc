@@ -11,6 +11,10 @@ namespace {
 
 constexpr size_t OpAt(int cpu, int i) { return kHeaderBytes + (cpu * kOpsPerCpu + i) * 2; }
 
+// A PCT schedule for the part of a run past its decisions (never 0, the
+// default policy).
+uint8_t FreshTail(Rng& rng) { return static_cast<uint8_t>(1 + rng.Below(255)); }
+
 void InsertOp(uint8_t* d, Rng& rng) {
   const int cpu = rng.Below(kMaxCpus), at = rng.Below(kOpsPerCpu);
   std::memmove(d + OpAt(cpu, at + 1), d + OpAt(cpu, at), (kOpsPerCpu - 1 - at) * 2);
@@ -67,6 +71,18 @@ size_t PreemptAt(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
   return std::max(size, p + 1);
 }
 
+// The next preemption after the decisions there are: a log-uniform gap of
+// "keep" bytes (0 to 127), then a switch. Schedules grow a preemption at a
+// time, and the one a race needs next is usually close to the last.
+size_t PreemptNext(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
+  const size_t gap = rng.Below(1u << rng.Below(8));
+  const size_t p = std::max(size, kDecisionOffset) + gap;
+  if (p >= max_size) return size;
+  for (size_t i = size; i < p; ++i) d[i] = static_cast<uint8_t>(rng.Below(0xc0));
+  d[p] = static_cast<uint8_t>(0xc0 + rng.Below(4));
+  return p + 1;
+}
+
 // Moves a preemption: a switching decision byte trades places with a nearby
 // one, or a byte flips between "keep" and "switch to the n-th runnable CPU".
 size_t MutateDecisions(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
@@ -106,9 +122,19 @@ size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed
     std::memset(data + size, 0, kDecisionOffset - size);
     size = kDecisionOffset;
   }
+  // A quarter of the time, the same program and decisions under another
+  // schedule past them: a race the program can run into is often one PCT
+  // schedule away (fuzz/pct.h).
+  if (rng.Below(4) == 0) {
+    data[kTailByte] = FreshTail(rng);
+    return size;
+  }
   // One to three edits, stacked.
+  bool program_changed = false;
   for (int edits = 1 + rng.Below(3); edits > 0; --edits) {
-    switch (rng.Below(9)) {
+    const int edit = rng.Below(10);
+    program_changed |= edit <= 4;
+    switch (edit) {
       case 0: InsertOp(data, rng); break;
       case 1: DeleteOp(data, rng); break;
       case 2: SwapOps(data, rng); break;
@@ -118,9 +144,13 @@ size_t MutateSchedule(uint8_t* data, size_t size, size_t max_size, uint32_t seed
         data[rng.Below(kHeaderBytes)] = static_cast<uint8_t>(rng.Below(256));
         break;
       case 6: size = PreemptAt(data, size, max_size, rng); break;
+      case 7: size = PreemptNext(data, size, max_size, rng); break;
       default: size = MutateDecisions(data, size, max_size, rng); break;
     }
   }
+  // The decisions were made for the old program; half the time a new one
+  // also runs under a fresh schedule past them rather than the parent's.
+  if (program_changed && rng.Below(2) == 0) data[kTailByte] = FreshTail(rng);
   return size;
 }
 
@@ -128,6 +158,31 @@ size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, siz
                           uint8_t* out, size_t max_out, uint32_t seed) {
   Rng rng(seed);
   auto at = [](const uint8_t* p, size_t n, size_t i) -> uint8_t { return i < n ? p[i] : 0; };
+  const int a_cpus = DecodedCpus(at(a, a_size, 0));
+  if (a_cpus < kMaxCpus && max_out >= kDecisionOffset) {
+    // Concurrency: a keeps its CPUs and decisions, and b's CPUs join them
+    // (as many as fit, from a random one on), so that what a and b each do
+    // alone now runs side by side, under a fresh schedule past a's
+    // decisions: the default policy would run the newcomers last, alone.
+    const size_t size = std::min(max_out, std::max(a_size, kDecisionOffset));
+    for (size_t i = 0; i < size; ++i) out[i] = at(a, a_size, i);
+    const int b_cpus = DecodedCpus(at(b, b_size, 0));
+    const int first = rng.Below(b_cpus);
+    int cpu = a_cpus;
+    for (int j = 0; j < b_cpus && cpu < kMaxCpus; ++j, ++cpu) {
+      const int from = (first + j) % b_cpus;
+      for (size_t i = 0; i < kOpsPerCpu * 2; ++i) {
+        out[OpAt(cpu, 0) + i] = at(b, b_size, OpAt(from, 0) + i);
+      }
+      const uint8_t mm_bit = static_cast<uint8_t>(((at(b, b_size, 2) >> from) & 1u) << cpu);
+      out[2] = static_cast<uint8_t>((out[2] & ~(1u << cpu)) | mm_bit);
+    }
+    out[0] = static_cast<uint8_t>((out[0] & ~3u) | static_cast<unsigned>(cpu - 2));
+    out[kTailByte] = FreshTail(rng);
+    return size;
+  }
+  // a has every CPU there is: programs from a and decisions from b, or one
+  // of a's CPUs running b's program instead.
   const size_t b_decisions = b_size > kDecisionOffset ? b_size - kDecisionOffset : 0;
   const size_t size = std::min(max_out, kDecisionOffset + b_decisions);
   const int swapped_cpu = rng.Below(2) ? static_cast<int>(rng.Below(kMaxCpus)) : -1;

@@ -18,7 +18,8 @@ FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
 
 const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage) {
   DecodePrograms(target_, data, schedule_);
-  ByteDecider decider(DecisionBytes(data), data.size() > kTailByte ? data[kTailByte] : 0);
+  ByteDecider decider(DecisionBytes(data), data.size() > kTailByte ? data[kTailByte] : 0,
+                      PctTailSteps(schedule_));
   return RunWith(decider, coverage);
 }
 

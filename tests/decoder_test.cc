@@ -137,5 +137,30 @@ TEST(DecoderTest, TailByteChoosesTheSchedulerPastTheDecisions) {
   for (uint8_t tail : {1, 77, 200}) EXPECT_EQ(hash_with_tail(tail), covered);
 }
 
+TEST(DecoderTest, PctTailStepsGrowWithThePrograms) {
+  struct Case {
+    const char* name;
+    std::vector<int> ops_per_cpu;
+    uint64_t steps;
+  };
+  const Case cases[] = {
+      {"no operations", {0, 0}, 16},
+      {"one operation", {1, 0}, 16},
+      {"three operations", {2, 1}, 36},
+      {"ten operations", {4, 3, 3}, 120},
+      {"every slot", {kOpsPerCpu, kOpsPerCpu, kOpsPerCpu, kOpsPerCpu}, kPctTailSteps},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s;
+    for (int n : c.ops_per_cpu) {
+      CpuProgram p;
+      p.ops.resize(n);
+      s.cpus.push_back(p);
+    }
+    EXPECT_EQ(PctTailSteps(s), c.steps);
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz

@@ -18,6 +18,8 @@ Strategies:
   mutator   plain with the structure-aware mutator
   random, pct2, pct3, dfs
             in-process strategies of `swapfuzz explore` (when it is built)
+Every libFuzzer strategy but plain runs with the flags of the target's
+corpus/<target>.options, as OSS-Fuzz runs it; plain gets only -max_len=512.
 
 Usage: tools/bench/time_to_bug.py [--bugs all|name,...] [--strategies guided,plain,...]
                                   [--seeds 10] [--cap 60] [--jobs 1] [--prune 0]
@@ -37,6 +39,8 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tools"))
+from campaign import libfuzzer_options  # noqa: E402  (tools/ is not a package)
 
 # bug (the fix) -> (fuzz target, profile, knob overrides, the knob hunted, the
 # regression file whose programs dfs explores). Each bug runs on a kernel that
@@ -73,12 +77,14 @@ BUGS = {
 }
 
 # strategy -> (which build: the default fuzz build or the one with C++
-# coverage of the model, environment)
+# coverage of the model, environment, whether the target's flags in
+# corpus/<target>.options apply as OSS-Fuzz applies them; plain is libFuzzer
+# out of the box, with only -max_len=512)
 LIBFUZZER = {
-    "guided": ("build", {}),
-    "counters": ("build", {"SWAPFUZZ_NO_MUTATOR": "1"}),
-    "plain": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"}),
-    "mutator": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1"}),
+    "guided": ("build", {}, True),
+    "counters": ("build", {"SWAPFUZZ_NO_MUTATOR": "1"}, True),
+    "plain": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1", "SWAPFUZZ_NO_MUTATOR": "1"}, False),
+    "mutator": ("sancov_build", {"SWAPFUZZ_NO_COUNTERS": "1"}, True),
 }
 EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=2"],
            "pct3": ["--strategy=pct", "--depth=3"], "dfs": ["--strategy=dfs", "--bound=3"]}
@@ -86,7 +92,7 @@ EXPLORE = {"random": ["--strategy=random"], "pct2": ["--strategy=pct", "--depth=
 DETERMINISTIC = {"dfs"}
 
 
-def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, seed, cap, seeds):
+def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, flags, seed, cap, seeds):
     binary = os.path.join(build, "bin", f"{target}_fuzzer")
     work = tempfile.mkdtemp(prefix="ttb-")
     try:
@@ -99,7 +105,7 @@ def run_libfuzzer(build, target, profile, knobs, hunt, env_extra, seed, cap, see
         env = dict(os.environ, SWAPFUZZ_PROFILE=profile, SWAPFUZZ_KNOBS=knobs,
                    SWAPFUZZ_HUNT=hunt,
                    SWAPFUZZ_ARTIFACTS=os.path.join(work, "findings"), **env_extra)
-        cmd = [binary, f"-seed={seed}", f"-max_total_time={cap}", "-max_len=512",
+        cmd = [binary, f"-seed={seed}", f"-max_total_time={cap}", *flags,
                "-print_final_stats=1", f"-artifact_prefix={work}/", corpus]
         start = time.time()
         out = subprocess.run(cmd, env=env, capture_output=True, text=True).stderr
@@ -287,9 +293,10 @@ def main():
                 not any(r["found"] for r in runs_by_cell.get((bug, strategy), [])):
             return None
         if strategy in LIBFUZZER:
-            build, env = LIBFUZZER[strategy]
-            r = run_libfuzzer(getattr(args, build), target, profile, knobs, hunt, env, seed,
-                              args.cap, not args.no_seeds)
+            build, env, options = LIBFUZZER[strategy]
+            flags = libfuzzer_options(target) if options else ["-max_len=512"]
+            r = run_libfuzzer(getattr(args, build), target, profile, knobs, hunt, env, flags,
+                              seed, args.cap, not args.no_seeds)
         else:
             r = run_explore(args.cli, target, profile, knobs, hunt, regression,
                             EXPLORE[strategy], seed, args.cap)
