@@ -216,38 +216,53 @@ def fmt(q, digits=1):
 
 
 def write_svg(path, results, strategies):
-    """Median seconds per bug and strategy, as grouped bars (log scale)."""
+    """Median executions and median seconds per bug and strategy, as two
+    panels of grouped bars on log scales. A value below a panel's floor is a
+    short stub; a cell with no find (or not run) has an "x" on the baseline."""
     import math
     bugs = list(results)
-    width, height, left, top, bottom = 160 + 90 * len(bugs) * len(strategies), 320, 60, 20, 80
     colors = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
               "#7f7f7f"]
-    def y(sec):
-        sec = max(sec, 0.01)
-        return top + (height - top - bottom) * (1 - (math.log10(sec) + 2) / 4.5)
+    bar, gap, left, panel, label = 14, 30, 70, 220, 40
+    group = (bar + 2) * len(strategies)
+    width = left + len(bugs) * (group + gap) + 10
+    panels = [("execs", "median executions to first finding (log scale)", 1, 1e7),
+              ("seconds", "median seconds to first finding (log scale)", 1e-3, 100)]
+    height = len(panels) * (panel + label) + 40
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-             'font-family="sans-serif" font-size="11">',
-             f'<text x="{left}" y="14">median seconds to first finding (log scale, '
-             'missing bar: not found within the cap)</text>']
-    for sec in (0.01, 0.1, 1, 10, 100):
-        parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(sec):.1f}" y2="{y(sec):.1f}" '
-                     'stroke="#ddd"/><text x="5" y="{:.1f}">{}</text>'.format(y(sec) + 4, sec))
-    x = left + 10
-    for bug in bugs:
-        for i, strategy in enumerate(strategies):
-            q = results[bug].get(strategy, {}).get("seconds")
-            if q:
-                parts.append(f'<rect x="{x}" y="{y(q["median"]):.1f}" width="14" '
-                             f'height="{height - bottom - y(q["median"]):.1f}" '
-                             f'fill="{colors[i % len(colors)]}"/>')
-            x += 16
-        parts.append(f'<text x="{x - 16 * len(strategies)}" y="{height - bottom + 14}">'
-                     f'{bug}</text>')
-        x += 30
+             'font-family="sans-serif" font-size="11">']
+    for p_i, (key, title, lo, hi) in enumerate(panels):
+        top = p_i * (panel + label) + 20
+        base = top + panel
+
+        def y(v):
+            v = min(max(v, lo), hi)
+            return base - panel * (math.log10(v) - math.log10(lo)) / (math.log10(hi) - math.log10(lo))
+        parts.append(f'<text x="{left}" y="{top - 6}">{title}; x: not found within the cap</text>')
+        decade = lo
+        while decade <= hi * 1.001:
+            parts.append(f'<line x1="{left}" x2="{width - 10}" y1="{y(decade):.1f}" '
+                         f'y2="{y(decade):.1f}" stroke="#ddd"/><text x="5" '
+                         f'y="{y(decade) + 4:.1f}">{decade:g}</text>')
+            decade *= 10
+        x = left + 10
+        for bug in bugs:
+            for i, strategy in enumerate(strategies):
+                q = results[bug].get(strategy, {}).get(key)
+                color = colors[i % len(colors)]
+                if q is None:
+                    parts.append(f'<text x="{x + 3}" y="{base - 2}" fill="{color}">x</text>')
+                else:
+                    top_y = min(y(q["median"]), base - 2)  # a stub below the floor
+                    parts.append(f'<rect x="{x}" y="{top_y:.1f}" width="{bar}" '
+                                 f'height="{base - top_y:.1f}" fill="{color}"/>')
+                x += bar + 2
+            parts.append(f'<text x="{x - group}" y="{base + 14}">{bug}</text>')
+            x += gap
     for i, strategy in enumerate(strategies):
-        parts.append(f'<rect x="{left + 90 * i}" y="{height - 30}" width="10" height="10" '
+        parts.append(f'<rect x="{left + 90 * i}" y="{height - 20}" width="10" height="10" '
                      f'fill="{colors[i % len(colors)]}"/><text x="{left + 90 * i + 14}" '
-                     f'y="{height - 21}">{strategy}</text>')
+                     f'y="{height - 11}">{strategy}</text>')
     parts.append("</svg>")
     with open(path, "w") as f:
         f.write("\n".join(parts))
