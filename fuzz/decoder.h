@@ -78,8 +78,8 @@ uint64_t PctTailSteps(const Schedule& decoded);
 // kPctTailSteps).
 class ByteDecider final : public Decider {
  public:
-  ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0,
-              uint64_t tail_steps = kPctTailSteps);
+  explicit ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0,
+                       uint64_t tail_steps = kPctTailSteps);
   int Pick(uint32_t runnable, int current, const Kernel& k) override;
   void Executed(int cpu, StepId step) override;
 

@@ -4,10 +4,11 @@
 // deletes, reorders and retargets operations, draws a fresh program for a CPU,
 // moves preemption points among the decision bytes, places a preemption deep
 // into a run or just past the last one in one edit, and draws a fresh PCT
-// schedule for the part of a run past its decisions (header byte 3). Because every field sits at a fixed offset, the
-// edits are made in place and re-encoding is the identity. Engine-agnostic:
-// the libFuzzer adapter calls it from LLVMFuzzerCustomMutator, and falls back to
-// libFuzzer's own byte mutations part of the time.
+// schedule for the part of a run past its decisions (header byte 3). Because
+// every field sits at a fixed offset, the edits are made in place and
+// re-encoding is the identity. Engine-agnostic: the libFuzzer adapter calls it
+// from LLVMFuzzerCustomMutator, and falls back to libFuzzer's own byte
+// mutations part of the time.
 
 #ifndef SWAPFUZZ_FUZZ_MUTATOR_H_
 #define SWAPFUZZ_FUZZ_MUTATOR_H_
