@@ -104,10 +104,12 @@ std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data) {
   return data.subspan(kDecisionOffset);
 }
 
-uint64_t PctTailSteps(const Schedule& decoded) {
+uint64_t PctTailSteps(const Schedule& decoded, size_t decision_bytes) {
   uint64_t ops = 0;
   for (const CpuProgram& p : decoded.cpus) ops += p.ops.size();
-  return std::clamp<uint64_t>(12 * ops, 16, kPctTailSteps);
+  const uint64_t run = 12 * ops;
+  return std::clamp<uint64_t>(run > decision_bytes ? run - decision_bytes : 0, 16,
+                              kPctTailSteps);
 }
 
 ByteDecider::ByteDecider(std::span<const uint8_t> bytes, uint8_t tail, uint64_t tail_steps)
@@ -118,10 +120,13 @@ ByteDecider::ByteDecider(std::span<const uint8_t> bytes, uint8_t tail, uint64_t 
   }
 }
 
-void ByteDecider::Executed(int cpu, StepId step) { pct_.Executed(cpu, step); }
+void ByteDecider::Executed(int cpu, StepId step) {
+  if (in_tail_) pct_.Executed(cpu, step);
+}
 
 int ByteDecider::Pick(uint32_t runnable, int current, const Kernel& k) {
   if (next_ >= bytes_.size()) {
+    in_tail_ = true;
     return pct_tail_ ? pct_.Pick(runnable, current, k) : DefaultPick(runnable, current);
   }
   const uint8_t b = bytes_[next_++];

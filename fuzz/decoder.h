@@ -13,6 +13,7 @@
 //            policy (DefaultPick: no more preemptions); otherwise a PCT
 //            schedule (fuzz/pct.h) seeded by the byte, of depth 2 + (b >> 7),
 //            with its change points among the first PctTailSteps() steps
+//            past the decisions
 //   [4, 68)  programs: kMaxCpus x kOpsPerCpu ops of two bytes, [selector, operand]:
 //            selector & 15 indexes the target's op table (an end marker stops
 //            that CPU's program); operand % addresses is the va, and
@@ -65,17 +66,18 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
 // The decision bytes of an input (possibly empty).
 std::span<const uint8_t> DecisionBytes(std::span<const uint8_t> data);
 
-// The k of an input's PCT tail: the steps among which its change points fall,
-// an estimate of the run's length from the decoded programs (12 steps an
-// operation, from 16 to kPctTailSteps). PCT finds a depth-d bug with
-// probability 1/(n * k^(d-1)), so a k near the run's real length matters: a
+// The k of an input's PCT tail: the steps past its `decision_bytes`
+// decisions among which the tail's change points fall, an estimate of what
+// is left of the run (12 steps an operation of the decoded programs, less one
+// a decision, from 16 to kPctTailSteps). PCT finds a depth-d bug with
+// probability 1/(n * k^(d-1)), so a k near the tail's real length matters: a
 // change point past the end of the run is lost.
-uint64_t PctTailSteps(const Schedule& decoded);
+uint64_t PctTailSteps(const Schedule& decoded, size_t decision_bytes);
 
 // Picks CPUs from decision bytes as described above; past them, by the
 // default policy when `tail` is 0, else by a PCT schedule seeded by `tail`
-// with its change points among the first `tail_steps` steps (at most
-// kPctTailSteps).
+// with its change points among the first `tail_steps` steps past the
+// decisions (at most kPctTailSteps).
 class ByteDecider final : public Decider {
  public:
   explicit ByteDecider(std::span<const uint8_t> bytes, uint8_t tail = 0,
@@ -87,6 +89,7 @@ class ByteDecider final : public Decider {
   std::span<const uint8_t> bytes_;
   size_t next_ = 0;
   bool pct_tail_ = false;
+  bool in_tail_ = false;  // the decisions have run out
   PctDecider pct_;
 };
 

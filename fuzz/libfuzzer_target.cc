@@ -133,7 +133,7 @@ extern "C" size_t LLVMFuzzerCustomMutator(uint8_t* data, size_t size, size_t max
   if ((!GetState().mutator || seed % 4 == 0) && LLVMFuzzerMutate != nullptr) {
     return LLVMFuzzerMutate(data, size, max_size);
   }
-  return swapfuzz::MutateSchedule(data, size, max_size, seed / 2);
+  return swapfuzz::MutateSchedule(data, size, max_size, seed);
 }
 
 extern "C" size_t LLVMFuzzerCustomCrossOver(const uint8_t* data1, size_t size1,

@@ -160,10 +160,12 @@ size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, siz
   auto at = [](const uint8_t* p, size_t n, size_t i) -> uint8_t { return i < n ? p[i] : 0; };
   const int a_cpus = DecodedCpus(at(a, a_size, 0));
   if (a_cpus < kMaxCpus && max_out >= kDecisionOffset) {
-    // Concurrency: a keeps its CPUs and decisions, and b's CPUs join them
-    // (as many as fit, from a random one on), so that what a and b each do
-    // alone now runs side by side, under a fresh schedule past a's
+    // Concurrency: a keeps its CPUs and decision bytes, and b's CPUs join
+    // them (as many as fit, from a random one on), so that what a and b each
+    // do alone now runs side by side, under a fresh schedule past a's
     // decisions: the default policy would run the newcomers last, alone.
+    // (A switch byte picks among the runnable CPUs, the newcomers included,
+    // so a's preemptions may now land elsewhere.)
     const size_t size = std::min(max_out, std::max(a_size, kDecisionOffset));
     for (size_t i = 0; i < size; ++i) out[i] = at(a, a_size, i);
     const int b_cpus = DecodedCpus(at(b, b_size, 0));
@@ -181,8 +183,9 @@ size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, siz
     out[kTailByte] = FreshTail(rng);
     return size;
   }
-  // a has every CPU there is: programs from a and decisions from b, or one
-  // of a's CPUs running b's program instead.
+  // a has every CPU there is (or there is no room for whole programs):
+  // programs from a and decisions from b, or one of a's CPUs running b's
+  // program instead.
   const size_t b_decisions = b_size > kDecisionOffset ? b_size - kDecisionOffset : 0;
   const size_t size = std::min(max_out, kDecisionOffset + b_decisions);
   const int swapped_cpu = rng.Below(2) ? static_cast<int>(rng.Below(kMaxCpus)) : -1;

@@ -18,8 +18,9 @@ FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
 
 const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage) {
   DecodePrograms(target_, data, schedule_);
-  ByteDecider decider(DecisionBytes(data), data.size() > kTailByte ? data[kTailByte] : 0,
-                      PctTailSteps(schedule_));
+  const std::span<const uint8_t> decisions = DecisionBytes(data);
+  ByteDecider decider(decisions, data.size() > kTailByte ? data[kTailByte] : 0,
+                      PctTailSteps(schedule_, decisions.size()));
   return RunWith(decider, coverage);
 }
 

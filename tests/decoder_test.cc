@@ -1,5 +1,8 @@
 #include "fuzz/decoder.h"
 
+#include <algorithm>
+#include <functional>
+#include <span>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -137,18 +140,22 @@ TEST(DecoderTest, TailByteChoosesTheSchedulerPastTheDecisions) {
   for (uint8_t tail : {1, 77, 200}) EXPECT_EQ(hash_with_tail(tail), covered);
 }
 
-TEST(DecoderTest, PctTailStepsGrowWithThePrograms) {
+TEST(DecoderTest, PctTailStepsEstimateWhatIsLeftOfTheRun) {
   struct Case {
     const char* name;
     std::vector<int> ops_per_cpu;
+    size_t decisions;
     uint64_t steps;
   };
   const Case cases[] = {
-      {"no operations", {0, 0}, 16},
-      {"one operation", {1, 0}, 16},
-      {"three operations", {2, 1}, 36},
-      {"ten operations", {4, 3, 3}, 120},
-      {"every slot", {kOpsPerCpu, kOpsPerCpu, kOpsPerCpu, kOpsPerCpu}, kPctTailSteps},
+      {"no operations", {0, 0}, 0, 16},
+      {"one operation", {1, 0}, 0, 16},
+      {"three operations", {2, 1}, 0, 36},
+      {"ten operations", {4, 3, 3}, 0, 120},
+      {"ten operations, 50 decisions", {4, 3, 3}, 50, 70},
+      {"three operations, decisions past the run", {2, 1}, 100, 16},
+      {"every slot", {kOpsPerCpu, kOpsPerCpu, kOpsPerCpu, kOpsPerCpu}, 0, kPctTailSteps},
+      {"every slot, 300 decisions", {kOpsPerCpu, kOpsPerCpu, kOpsPerCpu, kOpsPerCpu}, 300, 84},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
@@ -158,8 +165,69 @@ TEST(DecoderTest, PctTailStepsGrowWithThePrograms) {
       p.ops.resize(n);
       s.cpus.push_back(p);
     }
-    EXPECT_EQ(PctTailSteps(s), c.steps);
+    EXPECT_EQ(PctTailSteps(s, c.decisions), c.steps);
   }
+}
+
+// The PCT tail starts counting where the decisions end, so its change points
+// fall past them: the picks after ten "keep" bytes are the picks of the same
+// tail with no decisions at all.
+TEST(DecoderTest, PctTailChangePointsFallPastTheDecisions) {
+  Kernel k;
+  const std::vector<uint8_t> keeps(10, 0x00);
+  auto tail_picks = [&](std::span<const uint8_t> decisions, uint8_t tail) {
+    ByteDecider d(decisions, tail, /*tail_steps=*/3);
+    int current = 0;
+    for (size_t i = 0; i < decisions.size(); ++i) {
+      current = d.Pick(0b111, current, k);
+      d.Executed(current, StepId::kCount);
+    }
+    std::vector<int> picks;
+    for (int i = 0; i < 6; ++i) {
+      current = d.Pick(0b111, current, k);
+      d.Executed(current, StepId::kCount);
+      picks.push_back(current);
+    }
+    return picks;
+  };
+  int switched = 0;
+  for (int tail = 1; tail < 256; ++tail) {
+    SCOPED_TRACE(tail);
+    const std::vector<int> alone = tail_picks({}, static_cast<uint8_t>(tail));
+    EXPECT_EQ(tail_picks(keeps, static_cast<uint8_t>(tail)), alone);
+    switched += std::adjacent_find(alone.begin(), alone.end(), std::not_equal_to<>()) !=
+                alone.end();
+  }
+  EXPECT_GT(switched, 100);  // the change points do move CPUs within the tail
+}
+
+// FuzzRunner::Run() gives an input's tail the k that PctTailSteps() estimates.
+TEST(DecoderTest, RunnerGivesTheTailItsEstimatedSteps) {
+  std::vector<uint8_t> input(kDecisionOffset, 15);
+  input[0] = input[1] = input[2] = 0;
+  const uint8_t program[] = {4, 0, 7, 0, 0, 0};  // zram table: write, reclaim, read
+  for (int cpu = 0; cpu < 2; ++cpu) {
+    std::copy(std::begin(program), std::end(program),
+              input.begin() + kHeaderBytes + cpu * kOpsPerCpu * 2);
+  }
+  input.insert(input.end(), {0x00, 0x00, 0xc1});
+  FuzzRunner runner(*TargetByName("mainline"));
+  int differs_from_k128 = 0;
+  for (int tail = 1; tail < 256; ++tail) {
+    SCOPED_TRACE(tail);
+    input[kTailByte] = static_cast<uint8_t>(tail);
+    runner.Run(input);
+    const uint64_t run = runner.last_result().trace_hash;
+    const std::span<const uint8_t> decisions = DecisionBytes(input);
+    ByteDecider estimated(decisions, input[kTailByte],
+                          PctTailSteps(runner.schedule(), decisions.size()));
+    runner.RunWith(estimated, nullptr);
+    EXPECT_EQ(runner.last_result().trace_hash, run);
+    ByteDecider k128(decisions, input[kTailByte], kPctTailSteps);
+    runner.RunWith(k128, nullptr);
+    differs_from_k128 += runner.last_result().trace_hash != run;
+  }
+  EXPECT_GT(differs_from_k128, 0);
 }
 
 }  // namespace

@@ -70,7 +70,8 @@ TEST(MutatorTest, StaysWithinBoundsAndKeepsTheLayout) {
 TEST(MutatorTest, EveryKindOfEditHappens) {
   const Bytes in = AnInput();
   bool program_changed = false, header_changed = false, decisions_grew = false,
-       deep_preemption = false, decision_changed = false, only_the_tail = false;
+       deep_preemption = false, decision_changed = false;
+  int only_the_tail = 0;
   for (uint32_t seed = 0; seed < 5000; ++seed) {
     const Bytes out = Mutate(in, 512, seed);
     program_changed |= !std::equal(in.begin() + kHeaderBytes, in.begin() + kDecisionOffset,
@@ -82,7 +83,7 @@ TEST(MutatorTest, EveryKindOfEditHappens) {
     // A fresh PCT tail for the same program and decisions.
     Bytes retailed = in;
     retailed[kTailByte] = out[kTailByte];
-    only_the_tail |= out != in && out == retailed && out[kTailByte] != 0;
+    only_the_tail += out != in && out == retailed && out[kTailByte] != 0;
     // A switch placed far beyond the old decisions in one call, with only
     // "keep" bytes leading up to it.
     if (out.size() > in.size() + 64 && out.back() >= 0xc0) {
@@ -95,7 +96,9 @@ TEST(MutatorTest, EveryKindOfEditHappens) {
   EXPECT_TRUE(decisions_grew);
   EXPECT_TRUE(decision_changed);
   EXPECT_TRUE(deep_preemption);
-  EXPECT_TRUE(only_the_tail);
+  // A quarter of the calls draw only a fresh tail; other edits touch byte 3
+  // alone about once in a hundred.
+  EXPECT_GT(only_the_tail, 5000 / 8);
 }
 
 TEST(MutatorTest, PlacesTheNextPreemptionPastLongDecisions) {
@@ -157,11 +160,11 @@ TEST(MutatorTest, CrossOverRunsBothParentsCpusSideBySide) {
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     Bytes a = AnInput();
-    a[0] = c.a_cpus_byte;
-    a[2] = 0x0;
+    a[0] = c.a_cpus_byte | 0x0c;  // and the most addresses, which must stay
+    a[2] = 0b1010;                // CPU 1 (and 3, if it exists) on mm 1
     Bytes b(kDecisionOffset + 5, 0x33);
     b[0] = c.b_cpus_byte;
-    b[2] = 0xf;  // every CPU of b on mm 1
+    b[2] = 0b0101;  // b's CPUs 0 and 2 on mm 1
     const int a_cpus = DecodedCpus(a[0]), b_cpus = DecodedCpus(b[0]);
     for (int cpu = 0; cpu < b_cpus; ++cpu) b[kHeaderBytes + cpu * kOpsPerCpu * 2] = cpu;
     bool tails_differ = false;
@@ -173,16 +176,19 @@ TEST(MutatorTest, CrossOverRunsBothParentsCpusSideBySide) {
       ASSERT_EQ(out.size(), a.size());
       EXPECT_TRUE(std::equal(a.begin() + kDecisionOffset, a.end(), out.begin() + kDecisionOffset));
       EXPECT_EQ(DecodedCpus(out[0]), a_cpus + c.joined);
+      EXPECT_EQ(out[0] >> 2, a[0] >> 2);
+      EXPECT_EQ(out[1], a[1]);
       for (int cpu = 0; cpu < a_cpus; ++cpu) {
         EXPECT_EQ(ProgramOf(out, cpu), ProgramOf(a, cpu));
-        EXPECT_EQ((out[2] >> cpu) & 1, 0);
+        EXPECT_EQ((out[2] >> cpu) & 1, (a[2] >> cpu) & 1);
       }
       // Then b's CPUs in turn from one of them, each with its program and mm.
       const int first = ProgramOf(out, a_cpus)[0];
       ASSERT_LT(first, b_cpus);
       for (int j = 0; j < c.joined; ++j) {
-        EXPECT_EQ(ProgramOf(out, a_cpus + j), ProgramOf(b, (first + j) % b_cpus));
-        EXPECT_EQ((out[2] >> (a_cpus + j)) & 1, 1);
+        const int from = (first + j) % b_cpus;
+        EXPECT_EQ(ProgramOf(out, a_cpus + j), ProgramOf(b, from));
+        EXPECT_EQ((out[2] >> (a_cpus + j)) & 1, (b[2] >> from) & 1);
       }
       // A PCT tail, never the default policy that would run b's CPUs last.
       EXPECT_NE(out[kTailByte], 0);
