@@ -19,7 +19,6 @@ namespace swapfuzz {
 namespace {
 
 using ::swapfuzz::testing::Exec;
-using ::swapfuzz::testing::Fork;
 using ::swapfuzz::testing::Munmap;
 using ::swapfuzz::testing::Read;
 using ::swapfuzz::testing::Reclaim;
