@@ -1,5 +1,27 @@
 # One helper per kind of target.
 
+# swapfuzz_layer(dir ALLOWED lower ...): the directory `dir` is one layer whose
+# sources may include only headers of its own directory and of the layers
+# named in ALLOWED. Checked at configure time by reading every source and
+# header under `dir` (includes of libraries outside the project pass), so a
+# wrong include fails the configure step with the
+# file and the line, before anything is compiled.
+function(swapfuzz_layer dir)
+  cmake_parse_arguments(ARG "" "" "ALLOWED" ${ARGN})
+  set(allowed ${dir} ${ARG_ALLOWED})
+  file(GLOB_RECURSE sources RELATIVE ${PROJECT_SOURCE_DIR}
+       ${PROJECT_SOURCE_DIR}/${dir}/*.h ${PROJECT_SOURCE_DIR}/${dir}/*.cc)
+  foreach(source ${sources})
+    file(STRINGS ${PROJECT_SOURCE_DIR}/${source} includes REGEX "^#include \"[a-z_]+/")
+    foreach(line ${includes})
+      string(REGEX REPLACE "^#include \"([a-z_]+)/.*" "\\1" layer "${line}")
+      if(IS_DIRECTORY ${PROJECT_SOURCE_DIR}/${layer} AND NOT layer IN_LIST allowed)
+        message(FATAL_ERROR "${source}: '${line}': ${dir}/ may include only ${allowed}")
+      endif()
+    endforeach()
+  endforeach()
+endfunction()
+
 # swapfuzz_library(name SRCS ... DEPS ...)
 function(swapfuzz_library name)
   cmake_parse_arguments(ARG "" "" "SRCS;DEPS" ${ARGN})
@@ -40,7 +62,7 @@ endfunction()
 # corpus/<name>/ exists, ctest replays it.
 function(swapfuzz_fuzz_target name)
   cmake_parse_arguments(ARG "" "SOURCE" "DEPS" ${ARGN})
-  add_executable(${name}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/fuzz/standalone_main.cc)
+  add_executable(${name}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/harness/standalone_main.cc)
   target_compile_definitions(${name}_replay PRIVATE SWAPFUZZ_TARGET="${name}")
   target_link_libraries(${name}_replay PRIVATE ${ARG_DEPS})
   if(SWAPFUZZ_FUZZ)

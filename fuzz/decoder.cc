@@ -1,5 +1,7 @@
 #include "fuzz/decoder.h"
 
+#include "fuzz/targets.h"
+
 #include <algorithm>
 
 namespace swapfuzz {
@@ -24,33 +26,19 @@ constexpr std::array<OpKind, 16> kZswapOps = {R, R, R, W, W, W, C, C, C, U, S, S
 // zram's own writeback of idle slots to its backing device.
 constexpr std::array<OpKind, 16> kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, N, O, On, I, B, E};
 
-ScheduleConfig Zram(const char* profile) {
-  ScheduleConfig c;
-  c.profile = profile;
-  return c;
-}
-
-ScheduleConfig ZswapOver(const char* backend, const char* profile) {
+ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;
   c.profile = profile;
   c.backend = backend;
-  c.zswap = true;
-  c.ram_pages = 20;
+  c.zswap = zswap;
+  c.ram_pages = ram_pages;
   return c;
 }
 
-const std::array<FuzzTarget, 5> kTargets = {{
-    {"zram", "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it",
-     Zram("v5.16"), kZramOps},
-    {"zswap", "zswap in front of a disk as Linux 6.3 had it", ZswapOver("disk", "v6.3"), kZswapOps},
-    {"mainline", "zram swap with every fix applied: expected clean (a regression guard)",
-     Zram("mainline"), kZramOps},
-    {"mainline_zswap", "zswap over a disk with every fix applied: expected clean",
-     ZswapOver("disk", "mainline"), kZswapOps},
-    {"mainline_zram_zswap",
-     "zswap over zram with swapoff, uffd-wp and zram writeback, every fix applied: expected clean",
-     ZswapOver("zram", "mainline"), kZramZswapOps},
-}};
+#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, ops, description) \
+  {#name, description, TargetConfig(profile, backend, zswap, ram_pages), ops},
+const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
+#undef SWAPFUZZ_TARGET_ROW
 
 uint8_t ByteAt(std::span<const uint8_t> data, size_t i) { return i < data.size() ? data[i] : 0; }
 

@@ -4,7 +4,7 @@
 #include <cstring>
 
 #include "fuzz/decoder.h"
-#include "fuzz/rng.h"
+#include "base/rng.h"
 
 namespace swapfuzz {
 namespace {

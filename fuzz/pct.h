@@ -14,7 +14,7 @@
 #include <array>
 #include <cstdint>
 
-#include "fuzz/rng.h"
+#include "base/rng.h"
 #include "model/executor.h"
 
 namespace swapfuzz {

@@ -1,12 +1,6 @@
 #include "fuzz/runner.h"
 
-#include <sys/stat.h>
-
-#include <cerrno>
-
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_replace.h"
-#include "replay/schedule_io.h"
 
 namespace swapfuzz {
 
@@ -51,38 +45,6 @@ Schedule FuzzRunner::LastSchedule() const {
   e.steps = result_.steps;
   s.expected = e;
   return s;
-}
-
-bool SignatureListed(std::string_view list, std::string_view signature) {
-  while (!list.empty()) {
-    const size_t comma = list.find(',');
-    const std::string_view item = list.substr(0, comma);
-    if (!item.empty() && item == signature) return true;
-    if (comma == std::string_view::npos) break;
-    list.remove_prefix(comma + 1);
-  }
-  return false;
-}
-
-std::string SignatureFileStem(const std::string& signature) {
-  return absl::StrReplaceAll(signature, {{":", "__"}, {"/", "_"}});
-}
-
-absl::StatusOr<SavedReproducer> SaveReproducer(const FuzzRunner& runner, const std::string& dir) {
-  if (runner.last_result().finding == nullptr) {
-    return absl::FailedPreconditionError("the last run has no finding");
-  }
-  if (mkdir(dir.c_str(), 0755) != 0 && errno != EEXIST) {
-    return absl::UnavailableError(absl::StrCat(dir, ": cannot create the directory"));
-  }
-  SavedReproducer out;
-  out.path = absl::StrCat(dir, "/", std::string(runner.target().name), "__",
-                          SignatureFileStem(runner.last_result().finding->Signature()), ".json");
-  struct stat st;
-  if (stat(out.path.c_str(), &st) == 0) return out;  // one per signature
-  if (absl::Status s = WriteScheduleFile(out.path, runner.LastSchedule()); !s.ok()) return s;
-  out.created = true;
-  return out;
 }
 
 }  // namespace swapfuzz

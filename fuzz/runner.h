@@ -52,23 +52,6 @@ class FuzzRunner {
   RunResult result_;
 };
 
-// Writes the last run of `runner` (which must have a finding) as a JSON
-// reproducer into `dir`, named after the finding's signature. Keeps the first
-// reproducer of each signature: returns its path, and whether it was new.
-struct SavedReproducer {
-  std::string path;
-  bool created = false;
-};
-absl::StatusOr<SavedReproducer> SaveReproducer(const FuzzRunner& runner, const std::string& dir);
-
-// "data-integrity:do_swap_page:page" -> "data-integrity__do_swap_page__page"
-std::string SignatureFileStem(const std::string& signature);
-
-// Whether `signature` is on `list`, a comma-separated list of signatures
-// (SWAPFUZZ_IGNORE: known findings a campaign passes over). Exact matches
-// only; empty items are ignored.
-bool SignatureListed(std::string_view list, std::string_view signature);
-
 }  // namespace swapfuzz
 
 #endif  // SWAPFUZZ_FUZZ_RUNNER_H_

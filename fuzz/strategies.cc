@@ -8,7 +8,6 @@
 #include "fuzz/decoder.h"
 #include "fuzz/pct.h"
 #include "model/steps.h"
-#include "replay/minimize.h"
 
 namespace swapfuzz {
 
@@ -370,12 +369,7 @@ ExploreResult Explore(Strategy& strategy, FuzzRunner& runner, const ExploreOptio
     out.n = std::max(out.n, __builtin_popcount(counting.seen()));
     out.k = std::max<uint64_t>(out.k, runner.last_result().steps);
     if (f != nullptr) {
-      bool counts = true;
-      if (!options.hunt.empty()) {
-        absl::StatusOr<bool> needed = NeedsKnob(runner.LastSchedule(), options.hunt);
-        counts = needed.ok() && *needed;
-      }
-      if (counts) {
+      if (!options.counts || options.counts(runner.LastSchedule())) {
         out.found = true;
         out.signature = f->Signature();
         break;

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 
 namespace swapfuzz {
 
@@ -151,6 +152,35 @@ absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& sch
   out.result = executor.Run(decider, options);
   if (out.result.finding != nullptr) out.finding = *out.result.finding;
   return out;
+}
+
+absl::StatusOr<std::vector<KnobOverride>> ParseKnobSettings(std::string_view list) {
+  std::vector<KnobOverride> out;
+  for (absl::string_view item :
+       absl::StrSplit(absl::string_view(list.data(), list.size()), ',', absl::SkipEmpty())) {
+    const size_t eq = item.find('=');
+    const std::string name(item.substr(0, eq));
+    const absl::string_view value = eq == absl::string_view::npos ? "" : item.substr(eq + 1);
+    if (value != "on" && value != "off") {
+      return absl::InvalidArgumentError(absl::StrCat(item, ": expected NAME=on or NAME=off"));
+    }
+    if (!KnobByName(name)) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(item, ": unknown knob '", name, "' (see swapfuzz list-bugs)"));
+    }
+    out.push_back(KnobOverride{name, value == "on"});
+  }
+  return out;
+}
+
+void SetKnobOverride(ScheduleConfig& config, const KnobOverride& knob) {
+  auto it = std::find_if(config.knobs.begin(), config.knobs.end(),
+                         [&](const KnobOverride& k) { return k.name == knob.name; });
+  if (it != config.knobs.end()) {
+    it->on = knob.on;
+  } else {
+    config.knobs.push_back(knob);
+  }
 }
 
 }  // namespace swapfuzz

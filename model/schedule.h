@@ -4,7 +4,7 @@
 // per CPU, and the interleaving decisions. Decisions are segments "run CPU c
 // for n steps" or "run CPU c through step S"; a segment whose CPU cannot run
 // ends early. Once the segments are used up, DefaultPick() finishes the run.
-// Saved schedules are JSON (replay/schedule_io.h, docs/schedule-format.md).
+// Saved schedules are JSON (format/schedule_io.h, docs/schedule-format.md).
 
 #ifndef SWAPFUZZ_MODEL_SCHEDULE_H_
 #define SWAPFUZZ_MODEL_SCHEDULE_H_
@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -108,6 +109,19 @@ absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& sch
 
 // Applies one knob override on top of a resolved configuration.
 absl::Status ApplyKnob(RunConfig& config, const KnobOverride& knob);
+
+// ParseKnobSettings()
+//
+// Parses a comma-separated list of "NAME=on" and "NAME=off" items, as the
+// command line's --knob and the fuzz targets' SWAPFUZZ_KNOBS take them. Every
+// item must name a catalogue knob and say exactly "on" or "off"; empty items
+// are skipped. The error names the item, e.g. "maybe: expected NAME=on or
+// NAME=off".
+absl::StatusOr<std::vector<KnobOverride>> ParseKnobSettings(std::string_view list);
+
+// Sets `knob` in `config`, replacing the config's own setting of that knob.
+void SetKnobOverride(ScheduleConfig& config, const KnobOverride& knob);
+
 
 }  // namespace swapfuzz
 

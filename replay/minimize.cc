@@ -534,4 +534,11 @@ absl::StatusOr<bool> NeedsKnob(const Schedule& input, const std::string& knob,
   return std::find(needed->begin(), needed->end(), knob) != needed->end();
 }
 
+std::function<bool(const Schedule&)> HuntFilter(std::string knob) {
+  return [knob = std::move(knob)](const Schedule& finding) {
+    absl::StatusOr<bool> needed = NeedsKnob(finding, knob);
+    return needed.ok() && *needed;
+  };
+}
+
 }  // namespace swapfuzz

@@ -73,6 +73,10 @@ absl::StatusOr<std::vector<std::string>> KnobsNeeded(const Schedule& input,
 absl::StatusOr<bool> NeedsKnob(const Schedule& input, const std::string& knob,
                                const MinimizeOptions& options = {});
 
+// NeedsKnob() as a hunt filter (ExploreOptions::counts): a finding counts
+// when it needs `knob`; one whose attribution fails does not.
+std::function<bool(const Schedule&)> HuntFilter(std::string knob);
+
 }  // namespace swapfuzz
 
 #endif  // SWAPFUZZ_REPLAY_MINIMIZE_H_

@@ -13,7 +13,7 @@
 
 #include "model/executor.h"
 #include "model/schedule.h"
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 #include "tests/model_test_util.h"
 
 namespace swapfuzz {

@@ -7,7 +7,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fuzz/rng.h"
+#include "base/rng.h"
 #include "fuzz/runner.h"
 
 namespace swapfuzz {

@@ -6,9 +6,9 @@
 
 #include <gtest/gtest.h>
 
-#include "fuzz/rng.h"
+#include "base/rng.h"
 
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {

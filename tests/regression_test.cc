@@ -14,7 +14,7 @@
 
 #include <gtest/gtest.h>
 
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {

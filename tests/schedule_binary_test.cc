@@ -1,4 +1,4 @@
-#include "replay/schedule_binary.h"
+#include "format/schedule_binary.h"
 
 #include <dirent.h>
 
@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {

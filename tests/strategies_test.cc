@@ -11,7 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "replay/minimize.h"
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
@@ -103,7 +103,7 @@ TEST(DfsTest, FindsEachZramBugWithinBoundThreeAndReplaysIt) {
     FuzzRunner runner(target);
     std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
     ExploreOptions options;
-    options.hunt = c.knob;
+    options.counts = HuntFilter(c.knob);
     const ExploreResult r = Explore(*dfs, runner, options);
     ASSERT_TRUE(r.found) << r.summary;
     EXPECT_FALSE(r.exhausted);
@@ -181,7 +181,7 @@ TEST(DfsTest, PreemptionBoundLimitsTheSearch) {
     FuzzRunner runner(target);
     std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = bound});
     ExploreOptions options;
-    options.hunt = "skip_swapcache_unpinned";
+    options.counts = HuntFilter("skip_swapcache_unpinned");
     const ExploreResult r = Explore(*dfs, runner, options);
     executions[bound] = r.executions;
     if (bound == 0) {
@@ -238,7 +238,7 @@ TEST(StrategiesTest, PctDepthOneIsNonPreemptive) {
   std::unique_ptr<Strategy> pct = MakePct(3, 1, s);
   ExploreOptions options;
   options.max_runs = 50;
-  options.hunt = "skip_swapcache_unpinned";
+  options.counts = HuntFilter("skip_swapcache_unpinned");
   const ExploreResult r = Explore(*pct, runner, options);
   EXPECT_FALSE(r.found);  // the ABA needs preemptions
   EXPECT_EQ(r.executions, 50u);

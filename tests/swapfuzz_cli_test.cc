@@ -18,7 +18,7 @@
 #include "absl/strings/str_split.h"
 #include "model/knobs.h"
 #include "model/schedule.h"
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {

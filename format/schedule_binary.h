@@ -1,6 +1,6 @@
 // The compact binary schedule format.
 //
-// Same content as the JSON format (replay/schedule_io.h), a tenth of the size,
+// Same content as the JSON format (format/schedule_io.h), a tenth of the size,
 // for corpora and attachments. Layout (integers are LEB128 varints unless
 // noted; strings are a varint length then bytes):
 //
@@ -23,8 +23,8 @@
 // the bytes left before anything is allocated, every value against its range,
 // and errors name the byte offset and the field.
 
-#ifndef SWAPFUZZ_REPLAY_SCHEDULE_BINARY_H_
-#define SWAPFUZZ_REPLAY_SCHEDULE_BINARY_H_
+#ifndef SWAPFUZZ_FORMAT_SCHEDULE_BINARY_H_
+#define SWAPFUZZ_FORMAT_SCHEDULE_BINARY_H_
 
 #include <string>
 #include <string_view>
@@ -48,4 +48,4 @@ absl::StatusOr<Schedule> ParseScheduleBinary(std::string_view bytes);
 
 }  // namespace swapfuzz
 
-#endif  // SWAPFUZZ_REPLAY_SCHEDULE_BINARY_H_
+#endif  // SWAPFUZZ_FORMAT_SCHEDULE_BINARY_H_

@@ -31,16 +31,18 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/file.h"
+#include "format/schedule_binary.h"
+#include "format/schedule_io.h"
+#include "fuzz/runner.h"
+#include "fuzz/strategies.h"
+#include "harness/reproducer.h"
 #include "model/executor.h"
 #include "model/knobs.h"
 #include "model/schedule.h"
 #include "model/trace.h"
-#include "fuzz/runner.h"
-#include "fuzz/strategies.h"
 #include "replay/minimize.h"
 #include "replay/render.h"
-#include "replay/schedule_binary.h"
-#include "replay/schedule_io.h"
 
 ABSL_FLAG(std::string, profile, "", "replay, record: run under this profile instead of the file's");
 ABSL_FLAG(std::vector<std::string>, knob, {},
@@ -317,25 +319,9 @@ absl::Status ApplyOverrides(ScheduleConfig& config) {
     config.profile = profile;
   }
   for (const std::string& spec : absl::GetFlag(FLAGS_knob)) {
-    const std::pair<std::string, std::string> setting =
-        absl::StrSplit(spec, absl::MaxSplits('=', 1));
-    const std::string& name = setting.first;
-    if (setting.second != "on" && setting.second != "off") {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--knob=", spec, ": expected NAME=on or NAME=off"));
-    }
-    if (!KnobByName(name)) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("--knob=", spec, ": unknown knob '", name, "' (see swapfuzz list-bugs)"));
-    }
-    const bool on = setting.second == "on";
-    auto it = std::find_if(config.knobs.begin(), config.knobs.end(),
-                           [&](const KnobOverride& k) { return k.name == name; });
-    if (it != config.knobs.end()) {
-      it->on = on;
-    } else {
-      config.knobs.push_back(KnobOverride{name, on});
-    }
+    absl::StatusOr<std::vector<KnobOverride>> knobs = ParseKnobSettings(spec);
+    if (!knobs.ok()) return absl::InvalidArgumentError(absl::StrCat("--knob=", knobs.status().message()));
+    for (const KnobOverride& knob : *knobs) SetKnobOverride(config, knob);
   }
   return absl::OkStatus();
 }
@@ -526,7 +512,7 @@ int Replay(const std::string& file, int argc, char** argv) {
   PrintRun(file, schedule->config, *out, executor.kernel().findings, trace);
   if (diagram) std::fputs(("\n" + RenderCpuDiagram(out->trace, out->finding)).c_str(), stdout);
   if (!perfetto.empty()) {
-    if (absl::Status st = WriteFileAtomically(perfetto, RenderTraceEventJson(out->trace, out->finding));
+    if (absl::Status st = Env::Default().WriteFileAtomically(perfetto, RenderTraceEventJson(out->trace, out->finding));
         !st.ok()) {
       return Fail(st.message());
     }
@@ -534,7 +520,7 @@ int Replay(const std::string& file, int argc, char** argv) {
   }
   if (!html.empty()) {
     const std::string title = absl::StrCat(schedule->description.empty() ? file : schedule->description);
-    if (absl::Status st = WriteFileAtomically(html, RenderHtmlTimeline(out->trace, out->finding, title));
+    if (absl::Status st = Env::Default().WriteFileAtomically(html, RenderHtmlTimeline(out->trace, out->finding, title));
         !st.ok()) {
       return Fail(st.message());
     }
@@ -550,7 +536,7 @@ absl::Status WriteAnySchedule(const std::string& path, const Schedule& s) {
     return WriteScheduleFile(path, s);
   }
   if (absl::Status v = Validate(s); !v.ok()) return absl::InvalidArgumentError(v.message());
-  return WriteFileAtomically(path, ScheduleToBinary(s));
+  return Env::Default().WriteFileAtomically(path, ScheduleToBinary(s));
 }
 
 int Minimize(const std::string& file, const std::string& out_file) {
@@ -664,7 +650,7 @@ int Explore() {
   ExploreOptions options;
   options.max_runs = absl::GetFlag(FLAGS_runs);
   options.max_seconds = absl::GetFlag(FLAGS_seconds);
-  options.hunt = hunt;
+  if (!hunt.empty()) options.counts = HuntFilter(hunt);
   options.progress = [](const std::string& line) { absl::FPrintF(stderr, "explore: %s\n", line); };
   std::string what = from.empty() ? absl::StrCat("target ", std::string(target.name)) : from;
   absl::FPrintF(stderr, "explore: %s on %s (profile %s), seed %d\n", strategy, what,

@@ -1,4 +1,4 @@
-// File: replay/schedule_io.h
+// File: format/schedule_io.h
 //
 // Saved schedules: reading and writing the JSON files that `swapfuzz replay`
 // runs, the fuzzer writes its reproducers to, and corpus/regressions/ holds.
@@ -28,8 +28,8 @@
 // cereal parses and writes the JSON. Nothing in this header throws: every
 // cereal exception is caught inside replay/ and returned as a status.
 
-#ifndef SWAPFUZZ_REPLAY_SCHEDULE_IO_H_
-#define SWAPFUZZ_REPLAY_SCHEDULE_IO_H_
+#ifndef SWAPFUZZ_FORMAT_SCHEDULE_IO_H_
+#define SWAPFUZZ_FORMAT_SCHEDULE_IO_H_
 
 #include <cstddef>
 #include <string>
@@ -103,14 +103,6 @@ absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path);
 // messages start with `path`.
 absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule);
 
-// WriteFileAtomically()
-//
-// Writes `text` to `path` through a temporary file in the same directory,
-// flushed and then renamed over `path`: readers see the old file or the new
-// one, never a partial one. On failure the temporary file is removed and
-// `path` is untouched; the status names `path`.
-absl::Status WriteFileAtomically(const std::string& path, std::string_view text);
-
 }  // namespace swapfuzz
 
-#endif  // SWAPFUZZ_REPLAY_SCHEDULE_IO_H_
+#endif  // SWAPFUZZ_FORMAT_SCHEDULE_IO_H_

@@ -8,8 +8,8 @@
 #include <string_view>
 
 #include "model/schedule.h"
-#include "replay/schedule_binary.h"
-#include "replay/schedule_io.h"
+#include "format/schedule_binary.h"
+#include "format/schedule_io.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static swapfuzz::Executor* executor = new swapfuzz::Executor;

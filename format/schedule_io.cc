@@ -1,7 +1,4 @@
-#include "replay/schedule_io.h"
-
-#include <fcntl.h>
-#include <unistd.h>
+#include "format/schedule_io.h"
 
 #include <algorithm>
 #include <cerrno>
@@ -22,6 +19,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
+#include "base/file.h"
 #include "cereal/archives/json.hpp"
 #include "model/knobs.h"
 #include "model/steps.h"
@@ -677,60 +675,17 @@ std::string ScheduleToJson(const Schedule& schedule) {
 }
 
 absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot open"));
-  // One byte more than the parser takes is enough for it to reject the file.
-  std::string text;
-  char buffer[1 << 16];
-  int read_errno = 0;
-  while (text.size() <= kMaxScheduleBytes) {
-    const ssize_t n = read(fd, buffer, sizeof(buffer));
-    if (n > 0) {
-      text.append(buffer, static_cast<size_t>(n));
-    } else if (n == 0) {
-      break;
-    } else if (errno != EINTR) {
-      read_errno = errno;
-      break;
-    }
-  }
-  close(fd);
-  if (read_errno != 0) return absl::ErrnoToStatus(read_errno, absl::StrCat(path, ": cannot read"));
-  if (text.empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
-  absl::StatusOr<Schedule> schedule = ParseScheduleJson(text);
+  absl::StatusOr<std::string> text = Env::Default().ReadFile(path, kMaxScheduleBytes);
+  if (!text.ok()) return text.status();
+  if (text->empty()) return absl::InvalidArgumentError(absl::StrCat(path, ": empty file"));
+  absl::StatusOr<Schedule> schedule = ParseScheduleJson(*text);
   if (!schedule.ok()) return Prefixed(path, schedule.status());
   return schedule;
 }
 
-absl::Status WriteFileAtomically(const std::string& path, std::string_view text) {
-  const std::string tmp = absl::StrCat(path, ".tmp.", getpid());
-  const int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot create ", tmp));
-  absl::Status status;
-  for (size_t done = 0; done < text.size() && status.ok();) {
-    const ssize_t n = write(fd, text.data() + done, text.size() - done);
-    if (n >= 0) {
-      done += static_cast<size_t>(n);
-    } else if (errno != EINTR) {
-      status = absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot write ", tmp));
-    }
-  }
-  if (status.ok() && fsync(fd) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot flush ", tmp));
-  }
-  if (close(fd) != 0 && status.ok()) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot close ", tmp));
-  }
-  if (status.ok() && rename(tmp.c_str(), path.c_str()) != 0) {
-    status = absl::ErrnoToStatus(errno, absl::StrCat(path, ": cannot rename ", tmp, " to it"));
-  }
-  if (!status.ok()) unlink(tmp.c_str());
-  return status;
-}
-
 absl::Status WriteScheduleFile(const std::string& path, const Schedule& schedule) {
   if (absl::Status s = CheckSchedule(schedule); !s.ok()) return Prefixed(path, s);
-  return WriteFileAtomically(path, ScheduleToJson(schedule));
+  return Env::Default().WriteFileAtomically(path, ScheduleToJson(schedule));
 }
 
 }  // namespace swapfuzz

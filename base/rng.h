@@ -6,8 +6,8 @@
 // (different in libstdc++ and libc++), the same seed gives the same numbers
 // in every build.
 
-#ifndef SWAPFUZZ_FUZZ_RNG_H_
-#define SWAPFUZZ_FUZZ_RNG_H_
+#ifndef SWAPFUZZ_BASE_RNG_H_
+#define SWAPFUZZ_BASE_RNG_H_
 
 #include <array>
 #include <cstdint>
@@ -61,4 +61,4 @@ class Rng {
 
 }  // namespace swapfuzz
 
-#endif  // SWAPFUZZ_FUZZ_RNG_H_
+#endif  // SWAPFUZZ_BASE_RNG_H_

@@ -1,9 +1,9 @@
-#include "replay/schedule_binary.h"
+#include "format/schedule_binary.h"
 
 #include <cstring>
 
 #include "absl/strings/str_cat.h"
-#include "replay/schedule_io.h"
+#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {

@@ -1,0 +1,29 @@
+// The model fuzz targets: the one table of them.
+//
+// Each row is a family of kernels to fuzz: the profile it runs, the swap
+// device, whether zswap sits in front of it, and the op table its decoder
+// draws programs from (fuzz/decoder.h). Everything else reads this table:
+// CMake parses the rows at configure time and builds a libFuzzer binary and a
+// standalone replayer for each (harness/CMakeLists.txt); `swapfuzz
+// list-targets` prints it, and the scripts in tools/ and the OSS-Fuzz build
+// ask the binary rather than restating it. Adding a row adds a target
+// everywhere; corpus/<name>/ and corpus/<name>.options hold its seeds and
+// libFuzzer options.
+//
+// Keep each row's name on a line that starts "  X(name," (CMake reads it).
+#ifndef SWAPFUZZ_FUZZ_TARGETS_H_
+#define SWAPFUZZ_FUZZ_TARGETS_H_
+
+// X(name, profile, backend, zswap, ram_pages, op table, description)
+#define SWAPFUZZ_FUZZ_TARGETS(X)                                                            \
+  X(zram, "v5.16", "zram", false, 50, kZramOps,                                              \
+    "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it")                                  \
+  X(zswap, "v6.3", "disk", true, 20, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
+  X(mainline, "mainline", "zram", false, 50, kZramOps,                                       \
+    "zram swap with every fix applied: expected clean (a regression guard)")                \
+  X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \
+    "zswap over a disk with every fix applied: expected clean")                             \
+  X(mainline_zram_zswap, "mainline", "zram", true, 20, kZramZswapOps,                       \
+    "zswap over zram with swapoff, uffd-wp and zram writeback, every fix applied: expected clean")
+
+#endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -1,0 +1,53 @@
+#include "harness/reproducer.h"
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "base/rng.h"
+#include "format/schedule_io.h"
+
+namespace swapfuzz {
+namespace {
+
+std::vector<uint8_t> RandomInput(Rng& rng) {
+  std::vector<uint8_t> in(kDecisionOffset + rng.Next() % 160);
+  for (uint8_t& b : in) b = static_cast<uint8_t>(rng.Next());
+  return in;
+}
+
+// Random inputs on the 5.16 zram target reach a corruption, and the saved
+// reproducer file replays to the same signature.
+TEST(ReproducerTest, ZramTargetFindsDataCorruptionAndSavesIt) {
+  FuzzRunner runner(*TargetByName("zram"));
+  Rng rng(11);
+  const Finding* f = nullptr;
+  int runs = 0;
+  for (; runs < 200000 && f == nullptr; ++runs) {
+    const Finding* got = runner.Run(RandomInput(rng));
+    if (got != nullptr && got->oracle == Oracle::kDataIntegrity) f = got;
+  }
+  ASSERT_NE(f, nullptr) << "no data-integrity finding in " << runs << " random runs";
+  const std::string dir = testing::TempDir() + "/swapfuzz_runner_test_" + std::to_string(getpid());
+  absl::StatusOr<SavedReproducer> saved = SaveReproducer(runner, dir);
+  ASSERT_TRUE(saved.ok()) << saved.status();
+  EXPECT_TRUE(saved->created);
+  absl::StatusOr<SavedReproducer> again = SaveReproducer(runner, dir);
+  ASSERT_TRUE(again.ok());
+  EXPECT_FALSE(again->created);  // one per signature
+  absl::StatusOr<Schedule> loaded = ReadScheduleFile(saved->path);
+  ASSERT_TRUE(loaded.ok()) << loaded.status();
+  Executor ex;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(ex, *loaded);
+  ASSERT_TRUE(out.ok());
+  ASSERT_TRUE(out->finding.has_value());
+  EXPECT_EQ(out->finding->Signature(), f->Signature());
+  EXPECT_EQ(out->result.trace_hash, loaded->expected->trace_hash);
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace swapfuzz
