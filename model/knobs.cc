@@ -16,19 +16,35 @@ constexpr Features kV5_16{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/
                           /*anon_exclusive=*/false};
 constexpr Features kV6_3{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/false,
                          /*anon_exclusive=*/true};
-constexpr Features kMainline{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
+constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                              /*anon_exclusive=*/true};
 
-constexpr std::array<Profile, 3> kProfiles = {{
-    {"v5.16", "Linux 5.16, the kernel seed 000 ran on",
-     KnobSet{Knob::kFreeNotifyOnRead, Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck,
-             Knob::kZswapLruWbBeforePin, Knob::kFreeSwapAndCacheNoPin},
-     kV5_16},
-    {"v6.3", "Linux 6.3, the kernel seed 002 ran on",
+// Oldest release first; NewestProfile() is the last. Every profile whose
+// release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
+constexpr std::array<Profile, 5> kProfiles = {{
+    {"v5.15.y", "Linux 5.15.215",
+     "the 5.15 LTS branch as distributions ship it: v5.16's code, with e914d8f00391 (5.15.35) "
+     "and 82b1c07a0af6 (5.15.154) backported",
      KnobSet{Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck, Knob::kZswapLruWbBeforePin,
-             Knob::kFreeSwapAndCacheNoPin},
-     kV6_3},
-    {"mainline", "every fix in the catalogue applied", KnobSet{}, kMainline},
+             Knob::kUnusePteNoFolioCheck},
+     kV5_16, "v5.16"},
+    {"v5.16", "Linux 5.16", "Linux 5.16, the kernel seed 000 ran on",
+     KnobSet{Knob::kFreeNotifyOnRead, Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck,
+             Knob::kZswapLruWbBeforePin, Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck},
+     kV5_16, "v5.16"},
+    {"v6.1.y", "Linux 6.1.166",
+     "the 6.1 LTS branch as distributions ship it: v6.3's code, with 04fc7816089c (6.1.30), "
+     "13ddaf26be32 and e3b63e966cac (6.1.80) and 82b1c07a0af6 (6.1.84) backported; zswap "
+     "writes back only with zbud or z3fold",
+     KnobSet{Knob::kZswapLruWbBeforePin, Knob::kUnusePteNoFolioCheck}, kV6_3, "v6.3"},
+    {"v6.3", "Linux 6.3", "Linux 6.3, the kernel seed 002 ran on",
+     KnobSet{Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck, Knob::kZswapLruWbBeforePin,
+             Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck},
+     kV6_3, "v6.3"},
+    {"v6.9", "Linux 6.9",
+     "Linux 6.9: every catalogued fix up to v6.9 applied (the profile called mainline before "
+     "releases were named)",
+     KnobSet{Knob::kUnusePteNoFolioCheck}, kV6_9, "v6.9"},
 }};
 
 }  // namespace
@@ -46,11 +62,51 @@ std::optional<Knob> KnobByName(std::string_view name) {
 
 std::span<const Profile> AllProfiles() { return kProfiles; }
 
+std::string_view NewestProfile() { return kProfiles.back().name; }
+
 const Profile* ProfileByName(std::string_view name) {
+  if (name == "mainline") name = NewestProfile();
   for (const Profile& p : kProfiles) {
     if (p.name == name) return &p;
   }
   return nullptr;
 }
+
+std::string_view ProfileForFile(std::string_view name) {
+  return name == "mainline" ? kFileMainlineProfile : name;
+}
+
+std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knobs) {
+  const Features& f = profile.features;
+  switch (knob) {
+    case Knob::kFreeNotifySharedSlot:
+      // The shared-slot test sits inside swap_slot_free_notify(), which only
+      // the read path before e914d8f00391 calls.
+      if (!knobs.Has(Knob::kFreeNotifyOnRead)) {
+        return "swap_slot_free_notify() is called only with free_notify_on_read set";
+      }
+      return "";
+    case Knob::kZswapWbStaleFolioLeak:
+      if (knobs.Has(Knob::kZswapWbNoRecheck)) {
+        return "zswap writeback has no stale-entry recheck while zswap_wb_no_recheck is set";
+      }
+      return "";
+    case Knob::kZswapDupStoreKeepsOld:
+    case Knob::kZswapDupInvalidateOnlyEnabled:
+      // Before v6.6 __frontswap_store() invalidated the duplicate entry.
+      if (f.zswap_lru == Features::ZswapLru::kZpool) {
+        return "its zswap sits behind frontswap, whose __frontswap_store() invalidates the "
+               "duplicate entry";
+      }
+      return "";
+    case Knob::kZswapExclusiveLoadPrivate:
+      if (!f.zswap_exclusive_loads) return "its zswap_load() never frees the entry (no exclusive loads)";
+      return "";
+    default:
+      return "";
+  }
+}
+
+
 
 }  // namespace swapfuzz

@@ -105,7 +105,23 @@ namespace swapfuzz {
     "does not hold off swapoff. After its __swap_entry_free() leaves only the "  \
     "cache reference, another task can free the swap cache page, inuse_pages "   \
     "drops to zero and swapoff frees swap_map, while free_swap_and_cache() "     \
-    "goes on to read swap_map and the swap cache in __try_to_reclaim_swap().")
+    "goes on to read swap_map and the swap cache in __try_to_reclaim_swap().")    \
+  X(kUnusePteNoFolioCheck, "unuse_pte_no_folio_check", "ae38eb210590",           \
+    "mm, swap: always lock and check the swap cache folio before use",           \
+    "v6.4 .. v6.17 with zswap writeback: swapoff hangs on v6.4 .. v6.7 and "      \
+    "loses data from v6.8 (e3b63e966cac; stable 6.1.80, 6.6.19, 6.7.7); fixed "   \
+    "in v6.18 without a Fixes: or stable tag, so 6.12.y is affected; the hash is " \
+    "the mm-stable one, its mainline hash is unconfirmed; found by swapfuzz",    \
+    "unuse_pte() trusts the folio try_to_unuse() looked up and locked: it "      \
+    "rechecks only the PTE. zswap writeback can add a folio for the entry to "   \
+    "the swap cache, find its zswap entry stale, and delete the never-read "     \
+    "folio from the swap cache again; a swapoff that looked the folio up in "    \
+    "between sleeps on its lock and then gets a folio that is neither uptodate " \
+    "nor the entry's. unuse_pte() installs a poisoned entry and frees the "      \
+    "slot, and with it the zswap copy of the data. Before e3b63e966cac the "     \
+    "stale folio was never unlocked, and swapoff slept on it forever. The fix "  \
+    "checks folio_matches_swap_entry() first and leaves the PTE for "            \
+    "try_to_unuse()'s next pass.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -164,24 +180,54 @@ struct Features {
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 
-// A named kernel release: the knobs it still had set. A knob is set when the
-// release lies in the knob's affected range: after the bug came in and before
-// its fix (for a bug as old as the code around it, simply before the fix).
+// A named kernel release: the knobs it still had set and the shape of its
+// code. A knob is set when the release lies in the knob's affected range:
+// after the bug came in and before its fix reached the release (for a bug as
+// old as the code around it, simply before the fix). A stable branch (name
+// ending ".y") is the point release in `release`, as distributions ship it:
+// the fixes backported by then are applied, the others are set.
 struct Profile {
-  std::string_view name;
+  std::string_view name;         // what schedules and --profile say: "v6.9", "v6.1.y"
+  std::string_view release;      // the release whose code it follows: "Linux 6.1.166"
   std::string_view description;
   KnobSet knobs;
   Features features;
+  // The modelled release whose code shapes (Features, and the model files'
+  // sources in model/sources.h) this profile shares: itself, or for a stable
+  // branch the release its code was checked against.
+  std::string_view code_of;
 };
+
+// The profile "mainline" stands for in a schedule file, forever: the newest
+// release modelled when saved files started to name releases. A file saved
+// with "mainline", or without a profile, keeps meaning this release when newer
+// ones are modelled.
+inline constexpr std::string_view kFileMainlineProfile = "v6.9";
+
+// The profile "mainline" stands for on the command line and in the fuzz
+// target table: the newest modelled release. Writers store this name, never
+// the alias.
+std::string_view NewestProfile();
 
 // The whole catalogue, in enum order.
 std::span<const KnobInfo> AllKnobs();
 const KnobInfo& InfoFor(Knob knob);
 std::optional<Knob> KnobByName(std::string_view name);
 
-// Every profile; `mainline` has every fix applied.
+// Every profile, oldest release first.
 std::span<const Profile> AllProfiles();
+// The profile named `name`: a release, or the alias "mainline" (NewestProfile()).
+// Null for an unknown name. Files resolve "mainline" to kFileMainlineProfile
+// before they get here (ProfileForFile()).
 const Profile* ProfileByName(std::string_view name);
+// What "mainline" or a release name in a schedule file means: the alias is
+// kFileMainlineProfile there, whatever the newest release is.
+std::string_view ProfileForFile(std::string_view name);
+
+// Why `knob` cannot be set under `profile` with `knobs` (the knob set the run
+// would have): the code the knob restores is not in that release's code
+// shape. Empty when it can be set.
+std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knobs);
 
 }  // namespace swapfuzz
 

@@ -37,8 +37,9 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v5.16", Knob::kSkipSwapcacheUnpinned, true},  // fixed in v6.8
       {"v6.3", Knob::kFreeNotifyOnRead, false},
       {"v6.3", Knob::kSkipSwapcacheUnpinned, true},
-      {"mainline", Knob::kFreeNotifyOnRead, false},
-      {"mainline", Knob::kSkipSwapcacheUnpinned, false},
+      {"v6.9", Knob::kFreeNotifyOnRead, false},
+      {"v6.9", Knob::kSkipSwapcacheUnpinned, false},
+      {"v6.9", Knob::kUnusePteNoFolioCheck, true},  // fixed in v6.18
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
@@ -46,7 +47,7 @@ TEST(KnobsTest, ProfilesMatchReleases) {
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->knobs.Has(c.knob), c.set);
   }
-  EXPECT_EQ(ProfileByName("mainline")->knobs, KnobSet{});
+  EXPECT_EQ(ProfileByName("v6.9")->knobs, KnobSet{Knob::kUnusePteNoFolioCheck});
   EXPECT_EQ(ProfileByName("v9.99"), nullptr);
 }
 

@@ -577,10 +577,10 @@ TEST(ZswapCatalogueTest, KnobsAndProfiles) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
     EXPECT_EQ(ProfileByName(c.profile)->knobs.Has(c.knob), c.set);
   }
-  EXPECT_EQ(ProfileByName("mainline")->knobs, KnobSet{});
+  EXPECT_EQ(ProfileByName("v6.9")->knobs, KnobSet{Knob::kUnusePteNoFolioCheck});
   const Features& v516 = ProfileByName("v5.16")->features;
   const Features& v63 = ProfileByName("v6.3")->features;
-  const Features& main = ProfileByName("mainline")->features;
+  const Features& main = ProfileByName("v6.9")->features;
   EXPECT_EQ(v516.zswap_lru, Features::ZswapLru::kZpool);
   EXPECT_EQ(v63.zswap_lru, Features::ZswapLru::kZpool);
   EXPECT_EQ(main.zswap_lru, Features::ZswapLru::kZswap);

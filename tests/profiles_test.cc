@@ -1,0 +1,99 @@
+// Profiles are releases: names, the mainline alias, and knobs whose code
+// path a release does not have.
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "model/knobs.h"
+
+namespace swapfuzz {
+namespace {
+
+TEST(ProfilesTest, MainlineIsTheNewestReleaseOnTheCommandLine) {
+  EXPECT_EQ(NewestProfile(), AllProfiles().back().name);
+  const Profile* mainline = ProfileByName("mainline");
+  ASSERT_NE(mainline, nullptr);
+  EXPECT_EQ(mainline->name, NewestProfile());
+  // No profile is called mainline: the alias never reaches a saved file.
+  for (const Profile& p : AllProfiles()) EXPECT_NE(p.name, "mainline");
+}
+
+TEST(ProfilesTest, MainlineInAFileMeansV69Forever) {
+  struct Case {
+    const char* in_file;
+    const char* means;
+  };
+  const Case cases[] = {
+      {"mainline", "v6.9"}, {"v6.9", "v6.9"}, {"v5.16", "v5.16"}, {"v6.1.y", "v6.1.y"}, {"v9", "v9"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.in_file);
+    EXPECT_EQ(ProfileForFile(c.in_file), c.means);
+  }
+}
+
+// Each stable branch runs the code of the release it was checked against.
+TEST(ProfilesTest, StableBranchesShareTheirReleasesCode) {
+  struct Case {
+    const char* branch;
+    const char* code_of;
+    std::vector<Knob> fixed_since;  // backported fixes: cleared on the branch, set on code_of
+  };
+  const Case cases[] = {
+      {"v5.15.y", "v5.16", {Knob::kFreeNotifyOnRead, Knob::kFreeSwapAndCacheNoPin}},
+      {"v6.1.y", "v6.3",
+       {Knob::kZswapWbNoRecheck, Knob::kSkipSwapcacheUnpinned, Knob::kFreeSwapAndCacheNoPin}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.branch);
+    const Profile* branch = ProfileByName(c.branch);
+    const Profile* code = ProfileByName(c.code_of);
+    ASSERT_NE(branch, nullptr);
+    ASSERT_NE(code, nullptr);
+    EXPECT_EQ(branch->code_of, c.code_of);
+    EXPECT_EQ(branch->features, code->features);
+    for (Knob k : c.fixed_since) {
+      EXPECT_FALSE(branch->knobs.Has(k)) << InfoFor(k).name;
+      EXPECT_TRUE(code->knobs.Has(k)) << InfoFor(k).name;
+    }
+  }
+}
+
+// The unuse_pte() check came with v6.18: every modelled release lacks it.
+TEST(ProfilesTest, EveryReleaseBeforeV618LacksTheUnusePteCheck) {
+  for (const Profile& p : AllProfiles()) {
+    SCOPED_TRACE(std::string(p.name));
+    EXPECT_TRUE(p.knobs.Has(Knob::kUnusePteNoFolioCheck));
+  }
+}
+
+TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
+  struct Case {
+    const char* profile;
+    Knob knob;
+    bool refused;
+  };
+  const Case cases[] = {
+      {"v5.16", Knob::kZswapExclusiveLoadPrivate, true},
+      {"v6.9", Knob::kZswapExclusiveLoadPrivate, false},
+      {"v6.3", Knob::kZswapDupStoreKeepsOld, true},
+      {"v6.9", Knob::kZswapDupStoreKeepsOld, false},
+      {"v6.9", Knob::kZswapDupInvalidateOnlyEnabled, false},
+      {"v5.16", Knob::kFreeNotifySharedSlot, false},  // v5.16 sets free_notify_on_read
+      {"v6.9", Knob::kFreeNotifySharedSlot, true},
+      {"v6.3", Knob::kZswapWbStaleFolioLeak, true},   // v6.3 has no recheck
+      {"v6.9", Knob::kZswapWbStaleFolioLeak, false},
+      {"v6.9", Knob::kFreeNotifyOnRead, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
+    const Profile* p = ProfileByName(c.profile);
+    ASSERT_NE(p, nullptr);
+    KnobSet knobs = p->knobs;
+    knobs.Set(c.knob, true);
+    EXPECT_EQ(!MissingCodePath(c.knob, *p, knobs).empty(), c.refused);
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz
