@@ -331,5 +331,21 @@ TEST_F(SwapfuzzCliTest, HelpExitsZero) {
   EXPECT_EQ(Run({"--help"}).out, r.out);
 }
 
+TEST_F(SwapfuzzCliTest, MinimizedScheduleRecordsItsStepDigest) {
+  const std::string small = Path("small.json");
+  ASSERT_EQ(Run({"minimize", Corpus("zram_free_notify_on_read.json"), "-o", small}).status, 0);
+  absl::StatusOr<Schedule> s = ReadScheduleFile(small);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_TRUE(s->expected.has_value());
+  // One byte, two hex digits, a step: what lets --verify name a divergence.
+  EXPECT_EQ(s->expected->step_digest.size(), 2 * s->expected->steps);
+  s->expected->trace_hash ^= 1;
+  s->expected->step_digest[0] = s->expected->step_digest[0] == '0' ? '1' : '0';
+  ASSERT_TRUE(WriteScheduleFile(small, *s).ok());
+  const Result v = Run({"replay", small, "--verify"});
+  EXPECT_EQ(v.status, 3);
+  EXPECT_THAT(v.out, HasSubstr("first divergence at step 0; this run took:"));
+}
+
 }  // namespace
 }  // namespace swapfuzz
