@@ -1,9 +1,11 @@
 #include "base/file.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -12,8 +14,11 @@
 namespace swapfuzz {
 namespace {
 
+// "PATH: WHAT: <strerror>", with the code errno maps to. (absl::ErrnoToStatus()
+// would append the reason a second time.)
 absl::Status Errno(int err, const std::string& path, const std::string& what) {
-  return absl::ErrnoToStatus(err, absl::StrCat(path, ": ", what, ": ", std::strerror(err)));
+  return absl::Status(absl::ErrnoToStatusCode(err),
+                      absl::StrCat(path, ": ", what, ": ", std::strerror(err)));
 }
 
 // The directory a file at `path` would be created in.
@@ -134,6 +139,28 @@ class PosixEnv final : public Env {
   bool FileExists(const std::string& path) override {
     struct stat st;
     return stat(path.c_str(), &st) == 0;
+  }
+
+  bool IsDirectory(const std::string& path) override {
+    struct stat st;
+    return stat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode);
+  }
+
+  absl::StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) override {
+    DIR* d = opendir(dir.c_str());
+    if (d == nullptr) return Errno(errno, dir, "cannot list");
+    std::vector<std::string> names;
+    errno = 0;
+    while (const dirent* e = readdir(d)) {
+      const std::string_view name = e->d_name;
+      if (name != "." && name != "..") names.emplace_back(name);
+      errno = 0;
+    }
+    const int read_errno = errno;
+    closedir(d);
+    if (read_errno != 0) return Errno(read_errno, dir, "cannot list");
+    std::sort(names.begin(), names.end());
+    return names;
   }
 };
 

@@ -12,6 +12,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
@@ -53,6 +54,14 @@ class Env {
   virtual absl::Status CheckWritableDir(const std::string& dir) = 0;
 
   virtual bool FileExists(const std::string& path) = 0;
+
+  // Whether `path` names a directory (following symbolic links).
+  virtual bool IsDirectory(const std::string& path) = 0;
+
+  // The names of the entries of directory `dir`, "." and ".." left out, in
+  // byte order: the same list in the same order on every machine. A path
+  // that cannot be listed gives "DIR: cannot list: <reason>".
+  virtual absl::StatusOr<std::vector<std::string>> GetChildren(const std::string& dir) = 0;
 };
 
 }  // namespace swapfuzz

@@ -57,9 +57,10 @@ function(swapfuzz_program name)
 endfunction()
 
 # swapfuzz_fuzz_target(name SOURCE src DEPS ...): <name>_fuzzer (libFuzzer, when
-# SWAPFUZZ_FUZZ is on) and <name>_replay (a standalone main that runs files or
-# directories through the same LLVMFuzzerTestOneInput, for gcc and ctest). If
-# corpus/<name>/ exists, ctest replays it.
+# SWAPFUZZ_FUZZ is on; the target `fuzzers` builds them all, for
+# tools/oss-fuzz/build.sh) and <name>_replay (a standalone main that runs files
+# or directories through the same LLVMFuzzerTestOneInput, for gcc and ctest).
+# If corpus/<name>/ exists, ctest replays it.
 function(swapfuzz_fuzz_target name)
   cmake_parse_arguments(ARG "" "SOURCE" "DEPS" ${ARGN})
   add_executable(${name}_replay ${ARG_SOURCE} ${PROJECT_SOURCE_DIR}/harness/standalone_main.cc)
@@ -78,6 +79,10 @@ function(swapfuzz_fuzz_target name)
     target_link_libraries(${name}_fuzzer PRIVATE ${ARG_DEPS})
     separate_arguments(engine UNIX_COMMAND "${SWAPFUZZ_FUZZ_ENGINE}")
     target_link_libraries(${name}_fuzzer PRIVATE ${engine})
+    if(NOT TARGET fuzzers)
+      add_custom_target(fuzzers)
+    endif()
+    add_dependencies(fuzzers ${name}_fuzzer)
   endif()
   if(EXISTS ${PROJECT_SOURCE_DIR}/corpus/${name})
     add_test(NAME fuzz_corpus_${name}

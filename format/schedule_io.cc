@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -20,6 +19,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/string_view.h"
 #include "base/file.h"
+#include "base/json_string.h"
 #include "cereal/archives/json.hpp"
 #include "model/knobs.h"
 #include "model/steps.h"
@@ -35,8 +35,8 @@ constexpr int kMaxNesting = 16;
 
 absl::string_view View(std::string_view s) { return absl::string_view(s.data(), s.size()); }
 
-// `s` in double quotes, escaped so that a message stays on one line.
-std::string Quoted(absl::string_view s) { return absl::StrCat("\"", absl::CEscape(s), "\""); }
+// `s` as a JSON string literal, so that a message stays on one line.
+std::string Quoted(absl::string_view s) { return JsonQuote({s.data(), s.size()}); }
 
 absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
@@ -202,8 +202,6 @@ std::string OpToString(const Op& op) {
     absl::StrAppend(&out, absl::StrFormat(" %#x", op.value));
   return out;
 }
-
-std::string HashToString(uint64_t hash) { return absl::StrFormat("0x%016x", hash); }
 
 // Where the loader is in the document. It outlives the archive, so that an
 // exception cereal throws can be reported against the field being read.
@@ -532,7 +530,7 @@ bool Loader::AtArray() {
 
 void Loader::PushField(absl::string_view name) {
   marks_.push_back(cursor_.path.size());
-  absl::StrAppend(&cursor_.path, cursor_.path.empty() ? "" : ".", absl::CEscape(name));
+  absl::StrAppend(&cursor_.path, cursor_.path.empty() ? "" : ".", JsonEscape({name.data(), name.size()}));
 }
 
 void Loader::PushIndex(size_t index) {
@@ -673,6 +671,8 @@ std::string ScheduleToJson(const Schedule& schedule) {
   out << '\n';
   return out.str();
 }
+
+std::string HashToString(uint64_t hash) { return absl::StrFormat("0x%016x", hash); }
 
 absl::StatusOr<Schedule> ReadScheduleFile(const std::string& path) {
   absl::StatusOr<std::string> text = Env::Default().ReadFile(path, kMaxScheduleBytes);

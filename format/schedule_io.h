@@ -32,6 +32,7 @@
 #define SWAPFUZZ_FORMAT_SCHEDULE_IO_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -48,6 +49,10 @@ inline constexpr int kScheduleFormatVersion = 1;
 
 // The largest document ParseScheduleJson() accepts, in bytes.
 inline constexpr size_t kMaxScheduleBytes = 1 << 20;
+
+// A trace hash as the files and the command line write it: "0x" and 16
+// lowercase hex digits.
+std::string HashToString(uint64_t hash);
 
 // ParseScheduleJson()
 //

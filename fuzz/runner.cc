@@ -39,11 +39,7 @@ Schedule FuzzRunner::LastSchedule() const {
   Schedule s = schedule_;
   s.description = absl::StrCat("found by the swapfuzz '", std::string(target_.name), "' target");
   s.decisions = SegmentsFromPicks(picks_);
-  Expectation e;
-  if (result_.finding != nullptr) e.signature = result_.finding->Signature();
-  e.trace_hash = result_.trace_hash;
-  e.steps = result_.steps;
-  s.expected = e;
+  s.expected = ExpectationOf(result_);
   return s;
 }
 

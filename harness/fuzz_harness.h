@@ -38,6 +38,8 @@ class FuzzHarness {
                    uint8_t* out, size_t max_out_size, unsigned int seed);
 
   const HarnessConfig& config() const { return config_; }
+  // The trace hash of the last input TestOneInput() ran.
+  uint64_t last_trace_hash() const { return runner_.last_result().trace_hash; }
 
  private:
   HarnessConfig config_;

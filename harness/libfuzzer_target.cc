@@ -52,6 +52,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   return 0;
 }
 
+// The trace hash of the last input run: the standalone replayer
+// (standalone_main.cc) prints it.
+extern "C" uint64_t SwapfuzzLastTraceHash() { return Harness().last_trace_hash(); }
+
 // Provided by libFuzzer; absent (null) in the standalone replayer.
 extern "C" size_t LLVMFuzzerMutate(uint8_t* data, size_t size, size_t max_size)
     __attribute__((weak));

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "model/trace.h"
 
 namespace swapfuzz {
 
@@ -135,6 +136,15 @@ std::vector<Segment> SegmentsFromPicks(const std::vector<uint8_t>& picks) {
     }
   }
   return out;
+}
+
+Expectation ExpectationOf(const RunResult& result, const std::vector<TraceEvent>* trace) {
+  Expectation e;
+  if (result.finding != nullptr) e.signature = result.finding->Signature();
+  e.trace_hash = result.trace_hash;
+  e.steps = result.steps;
+  if (trace != nullptr) e.step_digest = StepDigest(*trace);
+  return e;
 }
 
 absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& schedule,

@@ -102,6 +102,13 @@ struct ReplayOutput {
   std::vector<TraceEvent> trace;
 };
 
+// The "expected" block of a finished run: its fatal finding's signature (if
+// any), trace hash and step count, and StepDigest() of `trace` when the run
+// kept one (null or empty: no digest). Every writer of an expected block
+// builds it here.
+Expectation ExpectationOf(const RunResult& result,
+                          const std::vector<TraceEvent>* trace = nullptr);
+
 // Validates, resolves and runs a schedule on `executor`.
 absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& schedule,
                                          const std::string& profile_override = "",

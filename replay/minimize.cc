@@ -421,12 +421,10 @@ class Minimizer {
       changed |= SimplifyConfig();
       changed |= Rename();
     }
-    absl::StatusOr<Observed> last = Observe(best_);
+    ++replays_;
+    absl::StatusOr<ReplayOutput> last = RunSchedule(executor_, best_, "", /*keep_trace=*/true);
     if (!last.ok()) return last.status();
-    Expectation& e = best_.expected.emplace();
-    e.signature = last->signature;
-    e.trace_hash = last->trace_hash;
-    e.steps = last->steps;
+    best_.expected = ExpectationOf(last->result, &last->trace);
     if (best_.description.find("(minimized)") == std::string::npos) {
       best_.description += best_.description.empty() ? "(minimized)" : " (minimized)";
     }

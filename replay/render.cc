@@ -6,6 +6,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "base/json_string.h"
 
 namespace swapfuzz {
 namespace {
@@ -38,24 +39,6 @@ int CpuCount(const std::vector<TraceEvent>& trace) {
   int n = 0;
   for (const TraceEvent& e : trace) n = std::max(n, e.cpu + 1);
   return n;
-}
-
-std::string JsonEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += absl::StrFormat("\\u%04x", c);
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
 }
 
 std::string HtmlEscape(const std::string& s) {

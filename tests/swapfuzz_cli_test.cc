@@ -16,16 +16,21 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "format/schedule_binary.h"
+#include "format/schedule_io.h"
+#include "fuzz/decoder.h"
 #include "model/knobs.h"
 #include "model/schedule.h"
-#include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
 
 namespace fs = std::filesystem;
+using ::testing::AnyOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+using ::testing::Not;
 using ::testing::StartsWith;
 
 struct Result {
@@ -329,6 +334,235 @@ TEST_F(SwapfuzzCliTest, HelpExitsZero) {
   EXPECT_EQ(r.status, 0);
   EXPECT_THAT(r.out, StartsWith("usage: swapfuzz"));
   EXPECT_EQ(Run({"--help"}).out, r.out);
+}
+
+std::vector<std::string> TargetNames() {
+  std::vector<std::string> names;
+  for (const FuzzTarget& t : AllTargets()) names.emplace_back(t.name);
+  return names;
+}
+
+TEST_F(SwapfuzzCliTest, ListTargetsPrintsTheTargetTable) {
+  const Result r = Run({"list-targets"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  for (const FuzzTarget& t : AllTargets()) {
+    EXPECT_THAT(r.out, HasSubstr(std::string(t.name) + " "));
+    EXPECT_THAT(r.out, HasSubstr(absl::StrCat("profile ", t.base.profile, ", backend ",
+                                              t.base.backend, ", zswap ",
+                                              t.base.zswap ? "on" : "off")));
+    EXPECT_THAT(r.out, HasSubstr(std::string(t.description).substr(0, 20)));
+  }
+  EXPECT_EQ(Run({"list-targets", "--names"}).OutLines(), TargetNames());
+  const Result json = Run({"list-targets", "--json"});
+  EXPECT_EQ(json.status, 0);
+  for (const std::string& name : TargetNames()) {
+    EXPECT_THAT(json.out, HasSubstr("{\"name\": \"" + name + "\", "));
+  }
+  // --names belongs to list-bugs and list-targets only.
+  EXPECT_EQ(Run({"list-profiles", "--names"}).status, 2);
+}
+
+TEST_F(SwapfuzzCliTest, ListCommandsPrintJson) {
+  const Result bugs = Run({"list-bugs", "--json"});
+  EXPECT_EQ(bugs.status, 0) << bugs.err;
+  EXPECT_THAT(bugs.out, StartsWith("[\n"));
+  for (const KnobInfo& info : AllKnobs()) {
+    EXPECT_THAT(bugs.out, HasSubstr(absl::StrCat("{\"name\": \"", std::string(info.name),
+                                                 "\", \"fix\": \"", std::string(info.fix_hash),
+                                                 "\"")));
+  }
+  const Result profiles = Run({"list-profiles", "--json"});
+  EXPECT_EQ(profiles.status, 0) << profiles.err;
+  for (const Profile& p : AllProfiles()) {
+    EXPECT_THAT(profiles.out, HasSubstr(absl::StrCat("{\"name\": \"", std::string(p.name), "\"")));
+  }
+}
+
+TEST_F(SwapfuzzCliTest, EveryTargetIsNamedWhereATargetIsAskedFor) {
+  // The help of --target and the error for a raw input without one both come
+  // from the target table (the old error left out mainline_zram_zswap).
+  const Result help = Run({"help"});
+  const std::string raw = WriteFile("crash-abc", std::string(80, '\x07'));
+  const Result unnamed = Run({"replay", raw});
+  EXPECT_EQ(unnamed.status, 2);
+  for (const std::string& name : TargetNames()) {
+    EXPECT_THAT(help.out, HasSubstr(name));
+    EXPECT_THAT(unnamed.err, HasSubstr(name));
+  }
+  const Result unknown = Run({"replay", raw, "--target=nope"});
+  EXPECT_EQ(unknown.status, 2);
+  EXPECT_THAT(unknown.ErrLines(),
+              ElementsAre("swapfuzz: --target: unknown target 'nope' (see swapfuzz list-targets)"));
+}
+
+// About one raw input in 256 starts with "{": with its target named, it is a
+// raw input, whatever it starts with.
+TEST_F(SwapfuzzCliTest, RawInputThatLooksLikeAScheduleIsReadAsRawWithItsTarget) {
+  const std::string tail(79, '\x07');
+  for (const std::string& head : {std::string("{"), std::string(" \n{"),
+                                  std::string(kBinaryMagic), std::string(kBinaryMagic) + "\x01"}) {
+    SCOPED_TRACE(head);
+    const std::string raw = WriteFile("crash-odd", head + tail);
+    const Result r = Run({"replay", raw, "--target=zram", "--verify"});
+    EXPECT_EQ(r.status, 0) << r.out << r.err;
+    EXPECT_EQ(r.err, "");
+    EXPECT_THAT(r.out, StartsWith(raw + ": profile v5.16, "));
+    // Named by the file name instead.
+    const std::string prefixed = WriteFile("mainline-crash-odd", head + tail);
+    const Result p = Run({"replay", prefixed});
+    EXPECT_THAT(p.status, AnyOf(0, 1)) << p.err;
+    EXPECT_THAT(p.out, StartsWith(prefixed + ": profile mainline, "));
+    // Without a target it is still a schedule that does not parse.
+    const Result unnamed = Run({"replay", raw});
+    EXPECT_EQ(unnamed.status, 2);
+    EXPECT_THAT(unnamed.ErrLines(), ElementsAre(HasSubstr(raw + ": ")));
+  }
+  // An empty raw input is an input too.
+  const Result empty = Run({"replay", WriteFile("crash-empty", ""), "--target=mainline"});
+  EXPECT_EQ(empty.status, 0) << empty.err;
+}
+
+TEST_F(SwapfuzzCliTest, ValidScheduleWithATargetIsReadAsAScheduleWithANote) {
+  const std::string json = WriteFile("clean.json", kCleanSchedule);
+  const Result r = Run({"replay", json, "--target=zram"});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.ErrLines(), ElementsAre("swapfuzz: note: " + json +
+                                        " is a valid JSON schedule: read as one, not as a raw "
+                                        "input of target zram"));
+  EXPECT_THAT(r.out, StartsWith(json + ": profile mainline, "));
+  const std::string bin = Path("clean.swpf");
+  ASSERT_EQ(Run({"convert", json, "-o", bin}).status, 0);
+  const Result b = Run({"replay", bin, "--target=zswap"});
+  EXPECT_EQ(b.status, 0) << b.err;
+  EXPECT_THAT(b.ErrLines(), ElementsAre(HasSubstr(bin + " is a valid binary schedule: read as one")));
+}
+
+TEST_F(SwapfuzzCliTest, ADirectoryIsNamedAsOneByEveryCommand) {
+  const std::string dir = Path("adir");
+  fs::create_directories(dir);
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"replay", dir},
+           {"replay", dir, "--target=zram"},
+           {"explain", dir},
+           {"minimize", dir, "-o", Path("out.json")},
+           {"convert", dir, "-o", Path("out.json")},
+           {"record", dir, "-o", Path("out.json")},
+           {"explore", "--strategy=dfs", "--from=" + dir},
+       }) {
+    SCOPED_TRACE(absl::StrJoin(args, " "));
+    const Result r = Run(args);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_EQ(r.out, "");
+    EXPECT_THAT(r.ErrLines(), ElementsAre("swapfuzz: " + dir + ": is a directory"));
+  }
+  EXPECT_FALSE(fs::exists(Path("out.json")));
+}
+
+TEST_F(SwapfuzzCliTest, BreakAtStepPastTheEndSaysHowLongTheRunWas) {
+  const std::string file = WriteFile("clean.json", kCleanSchedule);
+  const Result plain = Run({"replay", file});
+  ASSERT_EQ(plain.status, 0);
+  const std::string header = plain.OutLines()[0];
+  // "FILE: profile mainline, N steps, trace hash 0x..."
+  const size_t end = header.find(" steps, trace hash");
+  const size_t start = header.rfind(' ', end - 1) + 1;
+  const int steps = std::stoi(header.substr(start, end - start));
+  ASSERT_GT(steps, 1) << header;
+  // The last step: the hook runs.
+  EXPECT_EQ(Run({"replay", file, absl::StrCat("--break_at_step=", steps - 1)}).status, 0);
+  for (const int n : {steps, steps + 1000}) {
+    const Result r = Run({"replay", file, absl::StrCat("--break_at_step=", n)});
+    EXPECT_EQ(r.status, 2) << r.out;
+    EXPECT_THAT(r.ErrLines(),
+                ElementsAre(absl::StrCat("swapfuzz: --break_at_step=", n, ": the run had only ",
+                                         steps, " steps (0 to ", steps - 1,
+                                         "), so swapfuzz_step_hook() was never called")));
+  }
+}
+
+TEST_F(SwapfuzzCliTest, UnwritableOutputFailsBeforeAnyWorkAndLeavesNothing) {
+  const std::string regression = Corpus("zram_free_notify_on_read.json");
+  const std::string missing = Path("no/such/dir/out.json");
+  const std::string a_file = WriteFile("plain.txt", "x");
+  const std::string under_a_file = a_file + "/out.json";
+  const std::string a_dir = Path("adir");
+  fs::create_directories(a_dir);
+  for (const std::string& bad : {missing, under_a_file, a_dir}) {
+    for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+             {"minimize", regression, "-o", bad},
+             {"record", regression, "-o", bad},
+             {"convert", regression, "-o", bad},
+             {"replay", regression, "--html=" + bad},
+             {"replay", regression, "--perfetto=" + bad},
+             {"replay", regression, "--perfetto=" + Path("fine.json"), "--html=" + bad},
+             {"explore", "--strategy=random", "--target=zram", "--runs=3000", "-o", bad + "x"},
+         }) {
+      if (args[0] == "explore" && bad == a_dir) continue;  // a directory is explore's other form
+      SCOPED_TRACE(absl::StrJoin(args, " "));
+      const Result r = Run(args);
+      EXPECT_EQ(r.status, 2);
+      EXPECT_EQ(r.out, "");  // no work done
+      ASSERT_EQ(r.ErrLines().size(), 1u) << r.err;
+      EXPECT_THAT(r.ErrLines()[0], StartsWith("swapfuzz: " + (args[0] == "explore" ? bad + "x" : bad) + ": "));
+    }
+  }
+  // explore -o DIR/: a directory that cannot be made.
+  const Result dir = Run({"explore", "--strategy=random", "--target=zram", "-o", under_a_file + "/"});
+  EXPECT_EQ(dir.status, 2);
+  EXPECT_EQ(dir.out, "");
+  EXPECT_THAT(dir.ErrLines(), ElementsAre(StartsWith("swapfuzz: " + under_a_file + "/: ")));
+  // Nothing left behind: no file, no temporary, no directory.
+  std::vector<std::string> left;
+  for (const auto& entry : fs::recursive_directory_iterator(dir_)) {
+    left.push_back(entry.path().filename().string());
+  }
+  std::sort(left.begin(), left.end());
+  EXPECT_THAT(left, ElementsAre("adir", "plain.txt", "stderr", "stdout"));
+  // The reason appears once.
+  const Result once = Run({"record", regression, "-o", missing});
+  EXPECT_THAT(once.err, Not(HasSubstr("No such file or directory: No such file or directory")));
+}
+
+TEST_F(SwapfuzzCliTest, ExploreWritesAReproducerIntoADirectory) {
+  const std::string dir = Path("found") + "/";
+  const Result r = Run({"explore", "--strategy=random", "--target=zram", "--runs=20000", "-o", dir});
+  ASSERT_EQ(r.status, 1) << r.out << r.err;
+  const std::string wrote = r.OutLines().back();
+  ASSERT_THAT(wrote, StartsWith("wrote " + Path("found") + "/zram__"));
+  absl::StatusOr<Schedule> s = ReadScheduleFile(wrote.substr(6));
+  ASSERT_TRUE(s.ok()) << s.status();
+  EXPECT_EQ(Run({"replay", wrote.substr(6), "--verify"}).status, 0);
+}
+
+TEST_F(SwapfuzzCliTest, MinimizedScheduleRecordsItsStepDigest) {
+  const std::string small = Path("small.json");
+  ASSERT_EQ(Run({"minimize", Corpus("zram_free_notify_on_read.json"), "-o", small}).status, 0);
+  absl::StatusOr<Schedule> s = ReadScheduleFile(small);
+  ASSERT_TRUE(s.ok()) << s.status();
+  ASSERT_TRUE(s->expected.has_value());
+  // One byte, two hex digits, a step: what lets --verify name a divergence.
+  EXPECT_EQ(s->expected->step_digest.size(), 2 * s->expected->steps);
+  s->expected->trace_hash ^= 1;
+  s->expected->step_digest[0] = s->expected->step_digest[0] == '0' ? '1' : '0';
+  ASSERT_TRUE(WriteScheduleFile(small, *s).ok());
+  const Result v = Run({"replay", small, "--verify"});
+  EXPECT_EQ(v.status, 3);
+  EXPECT_THAT(v.out, HasSubstr("first divergence at step 0; this run took:"));
+}
+
+TEST_F(SwapfuzzCliTest, FlagsACommandDoesNotTakeAreUsageErrors) {
+  for (const std::vector<std::string>& args : std::vector<std::vector<std::string>>{
+           {"replay", Corpus("skip_swapcache_aba.json"), "--strategy=pct"},
+           {"convert", Corpus("skip_swapcache_aba.json"), "-o", Path("x.json"), "--profile=v6.3"},
+           {"list-profiles", "--names"},
+           {"explain", Corpus("skip_swapcache_aba.json"), "--json"},
+       }) {
+    SCOPED_TRACE(absl::StrJoin(args, " "));
+    const Result r = Run(args);
+    EXPECT_EQ(r.status, 2);
+    EXPECT_THAT(r.err, HasSubstr(" does not take "));
+    EXPECT_THAT(r.err, HasSubstr("usage: swapfuzz"));
+  }
 }
 
 }  // namespace

@@ -8,8 +8,12 @@ survives. At the end every reproducer is replayed, attributed to the
 catalogue bugs it needs (`swapfuzz explain`), and listed with the time it was first found; the minimized
 reproducer of each is printed as a CPU diagram.
 
+The targets are those of the swapfuzz program (`swapfuzz list-targets`), which
+reads their one table, fuzz/targets.h.
+
 Usage: tools/campaign.py [--targets zram,zswap,...] [--seconds 60] [--jobs N]
                          [--out campaign-out] [--build build-fuzz] [--cli build/bin/swapfuzz]
+                         [--list-targets]
 """
 
 import argparse
@@ -23,14 +27,12 @@ import sys
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET_PROFILES = {"zram": "v5.16", "mainline": "mainline", "zswap": "v6.3", "mainline_zswap": "mainline",
-                   "mainline_zram_zswap": "mainline"}
 
 
 def parse_args():
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--targets", default=",".join(TARGET_PROFILES),
-                   help="comma-separated targets (default: %(default)s)")
+    p.add_argument("--targets", default="",
+                   help="comma-separated targets (default: every target of swapfuzz list-targets)")
     p.add_argument("--seconds", type=int, default=60, help="seconds per target (default: 60)")
     p.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
                    help="parallel fuzzing processes (default: all cores)")
@@ -39,9 +41,11 @@ def parse_args():
     p.add_argument("--build", default=os.path.join(ROOT, "build-fuzz"),
                    help="build directory with the libFuzzer targets")
     p.add_argument("--cli", default=os.path.join(ROOT, "build", "bin", "swapfuzz"),
-                   help="the swapfuzz program, for replay and attribution")
+                   help="the swapfuzz program, for the targets, replay and attribution")
     p.add_argument("--no-minimize", action="store_true",
                    help="skip minimizing new reproducers")
+    p.add_argument("--list-targets", action="store_true",
+                   help="print the targets the campaign would run, one a line, and stop")
     return p.parse_args()
 
 
@@ -49,6 +53,17 @@ def shown_path(path):
     """`path` relative to the repository when it lies inside it, else absolute."""
     path = os.path.abspath(path)
     return os.path.relpath(path, ROOT) if path.startswith(ROOT + os.sep) else path
+
+
+def known_targets(cli):
+    """The model fuzz targets, as the swapfuzz program lists them."""
+    try:
+        r = subprocess.run([cli, "list-targets", "--names"], capture_output=True, text=True)
+    except OSError as e:
+        sys.exit(f"campaign: cannot run {cli}: {e}")
+    if r.returncode != 0:
+        sys.exit(f"campaign: {cli} list-targets failed: {r.stderr.strip()}")
+    return r.stdout.split()
 
 
 def attribute(cli, path):
@@ -113,12 +128,16 @@ def signature_of(path):
 
 def main():
     args = parse_args()
-    targets = [t for t in args.targets.split(",") if t]
-    for t in targets:
-        if t not in TARGET_PROFILES:
-            sys.exit(f"campaign: unknown target '{t}' (known: {', '.join(TARGET_PROFILES)})")
     if not os.path.exists(args.cli):
         sys.exit(f"campaign: {args.cli} is missing; build with tools/build.sh")
+    known = known_targets(args.cli)
+    targets = [t for t in args.targets.split(",") if t] or known
+    for t in targets:
+        if t not in known:
+            sys.exit(f"campaign: unknown target '{t}' (known: {', '.join(known)})")
+    if args.list_targets:
+        print("\n".join(targets))
+        return 0
     os.makedirs(args.out, exist_ok=True)
     rows = []
     for target in targets:

@@ -20,6 +20,8 @@ Strategies:
             in-process strategies of `swapfuzz explore` (when it is built)
 Every libFuzzer strategy but plain runs with the flags of the target's
 corpus/<target>.options, as OSS-Fuzz runs it; plain gets only -max_len=512.
+The catalogue and the targets come from the swapfuzz program (--cli), which
+every strategy needs.
 
 Usage: tools/bench/time_to_bug.py [--bugs all|name,...] [--strategies guided,plain,...]
                                   [--seeds 10] [--cap 60] [--jobs 1] [--prune 0]
@@ -42,39 +44,75 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 sys.path.insert(0, os.path.join(ROOT, "tools"))
 from campaign import libfuzzer_options  # noqa: E402  (tools/ is not a package)
 
-# bug (the fix) -> (fuzz target, profile, knob overrides, the knob hunted, the
-# regression file whose programs dfs explores). Each bug runs on a kernel that
-# had it (the profile of its regression file, corpus/regressions/), and
-# findings that the hunted knob does not explain (KnobsNeeded(), the
-# attribution `swapfuzz explain` prints) are passed over. The zram bugs use the
-# zram target; the zswap, disk and swapoff bugs the zswap target (zswap over a
-# disk, whose op table has swapoff, zswap shrink and the pool knobs); the bugs
-# of the fault that skips the swap cache on zram, with swapoff or zswap in
-# play, the mainline_zram_zswap target.
+# bug (the fix) -> (the fuzz target whose op table reaches it, the regression
+# file, in corpus/regressions/, whose programs dfs explores). The zram bugs use
+# the zram target; the zswap, disk and swapoff bugs the zswap target (zswap
+# over a disk, whose op table has swapoff, zswap shrink and the pool knobs);
+# the bugs of the fault that skips the swap cache on zram, with swapoff or
+# zswap in play, the mainline_zram_zswap target. The rest comes from the
+# swapfuzz program and the regression file, never restated here (setups()):
+# the hunted knob is the catalogue knob of the fix (`swapfuzz list-bugs
+# --json`), the target must be one `swapfuzz list-targets` names, and the bug
+# runs on a kernel that had it: the regression file's profile and knobs.
+# Findings that the hunted knob does not explain (KnobsNeeded(), the
+# attribution `swapfuzz explain` prints) are passed over.
 BUGS = {
-    "e914d8f00391": ("zram", "v5.16", "", "free_notify_on_read",
-                     "zram_free_notify_on_read.json"),
-    "13ddaf26be32": ("zram", "v6.3", "", "skip_swapcache_unpinned", "skip_swapcache_aba.json"),
-    "5df373e95689": ("zram", "v5.16", "free_notify_shared_slot=on", "free_notify_shared_slot",
-                     "free_notify_shared_slot.json"),
-    "04fc7816089c": ("zswap", "v6.3", "", "zswap_wb_no_recheck",
-                     "seed002_zswap_writeback_race.json"),
-    "e3b63e966cac": ("zswap", "mainline", "zswap_wb_stale_folio_leak=on",
-                     "zswap_wb_stale_folio_leak", "zswap_wb_stale_folio_leak.json"),
-    "ca56489c2f1d": ("zswap", "mainline", "zswap_dup_store_keeps_old=on",
-                     "zswap_dup_store_keeps_old", "zswap_dup_store_keeps_old.json"),
-    "678e54d4bb9a": ("zswap", "mainline", "zswap_dup_invalidate_only_enabled=on",
-                     "zswap_dup_invalidate_only_enabled", "zswap_dup_invalidate_only_enabled.json"),
-    "25cd241408a2": ("mainline_zram_zswap", "mainline", "zswap_exclusive_load_private_folio=on",
-                     "zswap_exclusive_load_private_folio",
-                     "zswap_exclusive_load_private_folio.json"),
-    "5878303c5353": ("zswap", "mainline", "zswap_lru_wb_before_pin=on", "zswap_lru_wb_before_pin",
-                     "zswap_lru_wb_swapoff.json"),
-    "2799e77529c2": ("mainline_zram_zswap", "v6.3", "do_swap_page_no_get_swap_device=on",
-                     "do_swap_page_no_get_swap_device", "do_swap_page_swapoff.json"),
-    "82b1c07a0af6": ("zswap", "v6.3", "", "free_swap_and_cache_no_get_swap_device",
-                     "free_swap_and_cache_swapoff.json"),
+    "e914d8f00391": ("zram", "zram_free_notify_on_read.json"),
+    "13ddaf26be32": ("zram", "skip_swapcache_aba.json"),
+    "5df373e95689": ("zram", "free_notify_shared_slot.json"),
+    "04fc7816089c": ("zswap", "seed002_zswap_writeback_race.json"),
+    "e3b63e966cac": ("zswap", "zswap_wb_stale_folio_leak.json"),
+    "ca56489c2f1d": ("zswap", "zswap_dup_store_keeps_old.json"),
+    "678e54d4bb9a": ("zswap", "zswap_dup_invalidate_only_enabled.json"),
+    "25cd241408a2": ("mainline_zram_zswap", "zswap_exclusive_load_private_folio.json"),
+    "5878303c5353": ("zswap", "zswap_lru_wb_swapoff.json"),
+    "2799e77529c2": ("mainline_zram_zswap", "do_swap_page_swapoff.json"),
+    "82b1c07a0af6": ("zswap", "free_swap_and_cache_swapoff.json"),
 }
+
+
+def swapfuzz_json(cli, command):
+    """`swapfuzz <command> --json`, parsed: the program's own tables."""
+    try:
+        r = subprocess.run([cli, command, "--json"], capture_output=True, text=True)
+    except OSError as e:
+        sys.exit(f"ttb: cannot run {cli}: {e}")
+    if r.returncode != 0:
+        sys.exit(f"ttb: {cli} {command} --json failed: {r.stderr.strip()}")
+    return json.loads(r.stdout)
+
+
+def setups(cli, bugs):
+    """bug -> (fuzz target, profile, knob overrides, the knob hunted, regression
+    file), from BUGS, the swapfuzz program's tables and the regression files."""
+    knob_of = {b["fix"]: b["name"] for b in swapfuzz_json(cli, "list-bugs")}
+    targets = [t["name"] for t in swapfuzz_json(cli, "list-targets")]
+    out = {}
+    for bug in bugs:
+        if bug not in knob_of:
+            sys.exit(f"ttb: {bug} is not a fix in the catalogue (swapfuzz list-bugs)")
+        if bug not in BUGS:
+            sys.exit(f"ttb: {bug} ({knob_of[bug]}) has no fuzz target and regression file in BUGS")
+        target, regression = BUGS[bug]
+        if target not in targets:
+            sys.exit(f"ttb: {bug}: unknown fuzz target '{target}' (known: {', '.join(targets)})")
+        with open(os.path.join(ROOT, "corpus", "regressions", regression)) as f:
+            config = json.load(f).get("config", {})
+        knobs = ",".join(f"{name}={'on' if on else 'off'}"
+                         for name, on in config.get("knobs", {}).items())
+        out[bug] = (target, config.get("profile", "mainline"), knobs, knob_of[bug], regression)
+    return out
+
+
+def catalogue_bugs(cli):
+    """--bugs all: every bug of BUGS (setups() checks each against the
+    catalogue); a catalogue fix BUGS lacks is named on stderr."""
+    for b in swapfuzz_json(cli, "list-bugs"):
+        if b["fix"] not in BUGS:
+            print(f"ttb: skipping {b['fix']} ({b['name']}): no fuzz target and regression file "
+                  "in BUGS", file=sys.stderr)
+    return list(BUGS)
+
 
 # strategy -> (which build: the default fuzz build or the one with C++
 # coverage of the model, environment, whether the target's flags in
@@ -138,10 +176,10 @@ def run_explore(cli, target, profile, knobs, hunt, regression, flags, seed, cap)
             "seconds": data.get("seconds"), "execs": data.get("executions")}
 
 
-def preemptions_needed(cli, bug, cap):
+def preemptions_needed(cli, setup, cap):
     """The least preemption bound at which dfs finds the bug in its regression
     programs (0 to 3), or None: how many preemptions the bug needs."""
-    target, profile, knobs, hunt, regression = BUGS[bug]
+    target, profile, knobs, hunt, regression = setup
     for bound in range(4):
         r = run_explore(cli, target, profile, knobs, hunt, regression,
                         ["--strategy=dfs", f"--bound={bound}"], 1, cap)
@@ -286,7 +324,8 @@ def main():
     p.add_argument("--prune", type=int, default=0,
                    help="skip a cell's remaining seeds once this many hit the cap with no find")
     args = p.parse_args()
-    bugs = list(BUGS) if args.bugs == "all" else args.bugs.split(",")
+    bugs = catalogue_bugs(args.cli) if args.bugs == "all" else args.bugs.split(",")
+    setup = setups(args.cli, bugs)
     strategies = args.strategies.split(",")
     os.makedirs(args.out, exist_ok=True)
     results = {}
@@ -302,7 +341,7 @@ def main():
 
     def one(job):
         bug, strategy, seed = job
-        target, profile, knobs, hunt, regression = BUGS[bug]
+        target, profile, knobs, hunt, regression = setup[bug]
         # A slow cell: after --prune seeds all hit the cap, skip the rest.
         if args.prune and misses.get((bug, strategy), 0) >= args.prune and \
                 not any(r["found"] for r in runs_by_cell.get((bug, strategy), [])):
@@ -328,7 +367,7 @@ def main():
     from concurrent.futures import ThreadPoolExecutor
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         preemptions = dict(zip(bugs, pool.map(
-            lambda bug: preemptions_needed(args.cli, bug, args.cap), bugs)))
+            lambda bug: preemptions_needed(args.cli, setup[bug], args.cap), bugs)))
         list(pool.map(one, jobs))
     results = {}
     for bug in bugs:

@@ -30,10 +30,15 @@ cmake -S "$REPO" -B "$WORK/swapfuzz-build" -G Ninja \
   -DSWAPFUZZ_TESTS=OFF -DSWAPFUZZ_FUZZ=ON -DSWAPFUZZ_FUZZ_INSTRUMENT=OFF \
   -DSWAPFUZZ_FUZZ_ENGINE="$LIB_FUZZING_ENGINE"
 
-FUZZERS="zram zswap mainline mainline_zswap mainline_zram_zswap schedule_parser"
-for f in $FUZZERS; do
-  cmake --build "$WORK/swapfuzz-build" --target "${f}_fuzzer"
-  cp "$WORK/swapfuzz-build/bin/${f}_fuzzer" "$OUT/"
+# Every fuzzer CMake defines (one per model target of fuzz/targets.h, and
+# schedule_parser): the `fuzzers` target builds them all into bin/. Binaries
+# left from an earlier build go first, so a target dropped from the table is
+# not shipped (a reused $WORK, as in emulate.sh, only relinks).
+rm -f "$WORK/swapfuzz-build/bin/"*_fuzzer
+cmake --build "$WORK/swapfuzz-build" --target fuzzers
+for fuzzer in "$WORK/swapfuzz-build/bin/"*_fuzzer; do
+  f=$(basename "$fuzzer" _fuzzer)
+  cp "$fuzzer" "$OUT/"
   if [ -d "$REPO/corpus/$f" ]; then
     (cd "$REPO/corpus/$f" && zip -q -r "$OUT/${f}_fuzzer_seed_corpus.zip" .)
   fi

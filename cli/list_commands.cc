@@ -1,0 +1,143 @@
+// list-bugs, list-profiles and list-targets: the catalogue, the profiles and
+// the fuzz targets, from their tables (model/knobs.h, fuzz/targets.h), as
+// text, as names (--names) or as JSON (--json) for the scripts in tools/.
+
+#include <algorithm>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "base/json_string.h"
+#include "cli/cli.h"
+#include "fuzz/decoder.h"
+#include "model/knobs.h"
+#include "model/steps.h"
+
+namespace swapfuzz::cli {
+namespace {
+
+// `items` as a JSON array of strings.
+std::string JsonStrings(const std::vector<std::string>& items) {
+  return absl::StrCat("[", absl::StrJoin(items, ", ", [](std::string* out, const std::string& s) {
+                        absl::StrAppend(out, JsonQuote(s));
+                      }), "]");
+}
+
+// A table in the form the flags ask for: one name a line (--names), a JSON
+// array with one object a line (--json: readable, and one json.loads() away),
+// or `text`. Every Row has a `name`.
+template <typename Row, typename Json, typename Text>
+int PrintTable(const Invocation& inv, std::span<const Row> rows, Json json, Text text) {
+  if (inv.names) {
+    for (const Row& row : rows) absl::PrintF("%s\n", row.name);
+  } else if (inv.json) {
+    std::vector<std::string> objects;
+    for (const Row& row : rows) objects.push_back(absl::StrCat("  ", json(row)));
+    absl::PrintF("[\n%s\n]\n", absl::StrJoin(objects, ",\n"));
+  } else {
+    text();
+  }
+  return kExitOk;
+}
+
+std::vector<std::string> ProfilesSetting(Knob knob) {
+  std::vector<std::string> profiles;
+  for (const Profile& p : AllProfiles()) {
+    if (p.knobs.Has(knob)) profiles.emplace_back(p.name);
+  }
+  return profiles;
+}
+
+std::vector<std::string> KnobsOf(const Profile& p) {
+  std::vector<std::string> knobs;
+  for (const KnobInfo& info : AllKnobs()) {
+    if (p.knobs.Has(info.knob)) knobs.emplace_back(info.name);
+  }
+  return knobs;
+}
+
+// The distinct ops of a target's op table, in table order.
+std::vector<std::string> OpsOf(const FuzzTarget& t) {
+  std::vector<std::string> ops;
+  for (const OpKind kind : t.op_table) {
+    if (kind == OpKind::kCount) continue;
+    const std::string name(OpName(kind));
+    if (std::find(ops.begin(), ops.end(), name) == ops.end()) ops.push_back(name);
+  }
+  return ops;
+}
+
+}  // namespace
+
+int ListBugs(const Invocation& inv) {
+  auto json = [](const KnobInfo& info) {
+    return absl::StrFormat(
+        R"({"name": %s, "fix": %s, "title": %s, "affects": %s, "profiles": %s, "description": %s})",
+        JsonQuote(info.name), JsonQuote(info.fix_hash), JsonQuote(info.fix_title),
+        JsonQuote(info.affected), JsonStrings(ProfilesSetting(info.knob)),
+        JsonQuote(info.description));
+  };
+  return PrintTable(inv, AllKnobs(), json, [] {
+    constexpr char kIndent[] = "              ";
+    bool first = true;
+    for (const KnobInfo& info : AllKnobs()) {
+      const std::vector<std::string> profiles = ProfilesSetting(info.knob);
+      absl::PrintF("%s%s\n", first ? "" : "\n", info.name);
+      absl::PrintF("%s", Wrap(absl::StrFormat("%s %s", info.fix_hash, info.fix_title),
+                              "    fix:      ", kIndent));
+      absl::PrintF("%s", Wrap(info.affected, "    affects:  ", kIndent));
+      absl::PrintF("%s", Wrap(profiles.empty() ? "no profile" : absl::StrJoin(profiles, ", "),
+                              "    set in:   ", kIndent));
+      absl::PrintF("%s", Wrap(info.description, "    ", "    "));
+      first = false;
+    }
+  });
+}
+
+int ListProfiles(const Invocation& inv) {
+  auto json = [](const Profile& p) {
+    return absl::StrFormat(R"({"name": %s, "description": %s, "knobs": %s})", JsonQuote(p.name),
+                           JsonQuote(p.description), JsonStrings(KnobsOf(p)));
+  };
+  return PrintTable(inv, AllProfiles(), json, [] {
+    size_t width = 0;
+    for (const Profile& p : AllProfiles()) width = std::max(width, p.name.size());
+    const std::string indent(width + 2, ' ');
+    for (const Profile& p : AllProfiles()) {
+      const std::vector<std::string> knobs = KnobsOf(p);
+      absl::PrintF("%s", Wrap(p.description,
+                              absl::StrFormat("%-*s  ", static_cast<int>(width), p.name), indent));
+      absl::PrintF("%s", Wrap(knobs.empty() ? "none" : absl::StrJoin(knobs, ", "),
+                              absl::StrCat(indent, "knobs: "), absl::StrCat(indent, "       ")));
+    }
+  });
+}
+
+int ListTargets(const Invocation& inv) {
+  auto json = [](const FuzzTarget& t) {
+    return absl::StrFormat(
+        R"({"name": %s, "profile": %s, "backend": %s, "zswap": %s, "ram_pages": %d, "ops": %s, "description": %s})",
+        JsonQuote(t.name), JsonQuote(t.base.profile), JsonQuote(t.base.backend),
+        t.base.zswap ? "true" : "false", t.base.ram_pages, JsonStrings(OpsOf(t)),
+        JsonQuote(t.description));
+  };
+  return PrintTable(inv, AllTargets(), json, [] {
+    size_t width = 0;
+    for (const FuzzTarget& t : AllTargets()) width = std::max(width, t.name.size());
+    const std::string indent(width + 2, ' ');
+    for (const FuzzTarget& t : AllTargets()) {
+      absl::PrintF("%s", Wrap(t.description,
+                              absl::StrFormat("%-*s  ", static_cast<int>(width), t.name), indent));
+      absl::PrintF("%s", Wrap(absl::StrFormat("profile %s, backend %s, zswap %s", t.base.profile,
+                                              t.base.backend, t.base.zswap ? "on" : "off"),
+                              indent, indent));
+      absl::PrintF("%s", Wrap(absl::StrJoin(OpsOf(t), ", "), absl::StrCat(indent, "ops: "),
+                              absl::StrCat(indent, "     ")));
+    }
+  });
+}
+
+}  // namespace swapfuzz::cli
