@@ -47,6 +47,7 @@ struct Invocation {
   double seconds = 0;
   uint64_t seed = 1;
   std::string hunt;
+  bool verbose = false;
 };
 
 // Prints `problem` as one line on stderr; returns kExitUsage.
@@ -77,6 +78,7 @@ int ConvertCommand(const Invocation& inv);
 int ExplainCommand(const Invocation& inv);
 int RecordCommand(const Invocation& inv);
 int ExploreCommand(const Invocation& inv);
+int BisectCommand(const Invocation& inv);
 
 }  // namespace swapfuzz::cli
 

@@ -14,6 +14,7 @@
 #include "cli/cli.h"
 #include "fuzz/decoder.h"
 #include "model/knobs.h"
+#include "model/sources.h"
 #include "model/steps.h"
 
 namespace swapfuzz::cli {
@@ -99,20 +100,36 @@ int ListBugs(const Invocation& inv) {
 
 int ListProfiles(const Invocation& inv) {
   auto json = [](const Profile& p) {
-    return absl::StrFormat(R"({"name": %s, "description": %s, "knobs": %s})", JsonQuote(p.name),
-                           JsonQuote(p.description), JsonStrings(KnobsOf(p)));
+    return absl::StrFormat(
+        R"({"name": %s, "release": %s, "mainline": %s, "code_of": %s, "description": %s, "knobs": %s})",
+        JsonQuote(p.name), JsonQuote(p.release), p.name == NewestProfile() ? "true" : "false",
+        JsonQuote(p.code_of), JsonQuote(p.description), JsonStrings(KnobsOf(p)));
   };
-  return PrintTable(inv, AllProfiles(), json, [] {
+  return PrintTable(inv, AllProfiles(), json, [&inv] {
     size_t width = 0;
     for (const Profile& p : AllProfiles()) width = std::max(width, p.name.size());
     const std::string indent(width + 2, ' ');
     for (const Profile& p : AllProfiles()) {
       const std::vector<std::string> knobs = KnobsOf(p);
-      absl::PrintF("%s", Wrap(p.description,
-                              absl::StrFormat("%-*s  ", static_cast<int>(width), p.name), indent));
+      const std::string release =
+          absl::StrCat(std::string(p.release), p.name == NewestProfile() ? " (mainline: the newest modelled release)" : "");
+      absl::PrintF("%s", Wrap(release, absl::StrFormat("%-*s  ", static_cast<int>(width), p.name),
+                              indent));
+      absl::PrintF("%s", Wrap(p.description, indent, indent));
       absl::PrintF("%s", Wrap(knobs.empty() ? "none" : absl::StrJoin(knobs, ", "),
                               absl::StrCat(indent, "knobs: "), absl::StrCat(indent, "       ")));
+      if (!inv.verbose) continue;
+      absl::PrintF("%s", Wrap(absl::StrCat("code of ", std::string(p.code_of), ", file by file:"), indent, indent));
+      for (const SourceRow& row : AllSources()) {
+        if (row.code_of != p.code_of) continue;
+        const std::string more = absl::StrCat(indent, "    ");
+        absl::PrintF("%s", Wrap(absl::StrCat(std::string(row.model_file), " (", std::string(row.kernel_file), "): ", std::string(row.follows)),
+                                absl::StrCat(indent, "  "), more));
+        absl::PrintF("%s", Wrap(absl::StrCat("read: ", std::string(row.read)), more, absl::StrCat(more, "  ")));
+      }
     }
+    absl::PrintF("\nmainline: %s on the command line and in the fuzz targets; %s in schedule files\n",
+                 NewestProfile(), kFileMainlineProfile);
   });
 }
 

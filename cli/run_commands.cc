@@ -19,6 +19,7 @@
 #include "model/knobs.h"
 #include "model/schedule.h"
 #include "model/trace.h"
+#include "replay/bisect.h"
 #include "replay/minimize.h"
 #include "replay/render.h"
 
@@ -229,6 +230,15 @@ int RecordCommand(const Invocation& inv) {
   schedule->expected = ExpectationOf(out->result, &out->trace);
   if (absl::Status s = WriteScheduleFile(inv.o, *schedule); !s.ok()) return Fail(s.message());
   absl::PrintF("wrote %s\n", inv.o);
+  return kExitOk;
+}
+
+int BisectCommand(const Invocation& inv) {
+  absl::StatusOr<Schedule> schedule = LoadSchedule(inv.file, inv);
+  if (!schedule.ok()) return Fail(schedule.status().message());
+  absl::StatusOr<std::vector<BisectRow>> rows = Bisect(*schedule);
+  if (!rows.ok()) return Fail(absl::StrCat(inv.file, ": ", rows.status().message()));
+  absl::PrintF("%s\n%s", inv.file, RenderBisectTable(*rows));
   return kExitOk;
 }
 

@@ -3,9 +3,12 @@
 #include <cstdint>
 #include <optional>
 #include <span>
+#include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
 #include "base/file.h"
 #include "format/schedule_binary.h"
 #include "format/schedule_io.h"
@@ -88,11 +91,22 @@ absl::StatusOr<Schedule> ReadAnySchedule(const std::string& file, const std::str
 
 absl::Status ApplyOverrides(const Invocation& inv, ScheduleConfig& config) {
   if (!inv.profile.empty()) {
-    if (ProfileByName(inv.profile) == nullptr) {
+    const Profile* profile = ProfileByName(inv.profile);
+    if (profile == nullptr) {
       return absl::InvalidArgumentError(absl::StrCat("--profile: unknown profile '", inv.profile,
                                                      "' (see swapfuzz list-profiles)"));
     }
-    config.profile = inv.profile;
+    // The release as it is: the file's knob overrides restored other code.
+    if (!config.knobs.empty()) {
+      std::vector<std::string> dropped;
+      for (const KnobOverride& k : config.knobs) {
+        dropped.push_back(absl::StrCat(k.name, "=", k.on ? "on" : "off"));
+      }
+      absl::FPrintF(stderr, "swapfuzz: note: --profile=%s runs %s as released: dropped the file's %s\n",
+                    inv.profile, profile->release, absl::StrJoin(dropped, ", "));
+      config.knobs.clear();
+    }
+    config.profile = std::string(profile->name);
   }
   for (const std::string& spec : inv.knob) {
     absl::StatusOr<std::vector<KnobOverride>> knobs = ParseKnobSettings(spec);

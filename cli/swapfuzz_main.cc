@@ -54,6 +54,7 @@ ABSL_FLAG(uint64_t, runs, 0, "stop after N executions (0: no limit)");
 ABSL_FLAG(double, seconds, 0, "stop after S seconds (0: no limit)");
 ABSL_FLAG(uint64_t, seed, 1, "the PRNG seed of random and pct");
 ABSL_FLAG(std::string, hunt, "", "count only findings that need this knob");
+ABSL_FLAG(bool, verbose, false, "list-profiles: what each model file follows");
 
 namespace swapfuzz::cli {
 namespace {
@@ -81,6 +82,7 @@ enum FlagBit : uint32_t {
   kSeconds = 1u << 18,
   kSeed = 1u << 19,
   kHunt = 1u << 20,
+  kVerbose = 1u << 21,
 };
 using FlagSet = uint32_t;
 
@@ -95,7 +97,9 @@ constexpr FlagInfo kFlags[] = {
     {kTarget, "target", "--target=T",
      "the fuzz target that made a raw input, or whose decoder makes explore's programs; not "
      "needed when the file name starts with \"T-\". Targets:"},
-    {kProfile, "profile", "--profile=P", "run under profile P instead of the file's"},
+    {kProfile, "profile", "--profile=P",
+     "run release P as it is: the file's own profile and knob overrides are dropped (a note says "
+     "which); \"mainline\" is the newest release (swapfuzz list-profiles)"},
     {kKnob, "knob", "--knob=NAME=on|off[,NAME=on|off...]",
      "set or clear knobs on top of the profile and the file's knobs (one comma-separated list; "
      "a second --knob replaces the first)"},
@@ -125,6 +129,9 @@ constexpr FlagInfo kFlags[] = {
     {kSeconds, "seconds", "--seconds=S", "stop after S seconds"},
     {kSeed, "seed", "--seed=N", "the PRNG seed (default 1)"},
     {kHunt, "hunt", "--hunt=KNOB", "count only findings that need KNOB"},
+    {kVerbose, "verbose", "--verbose",
+     "list-profiles: under each profile, the release and the kernel text each model file's code "
+     "follows (model/sources.h)"},
 };
 
 // What a command does with -o.
@@ -154,7 +161,9 @@ constexpr Command kCommands[] = {
     {"list-bugs", "", false, Output::kNone, kNames | kJson,
      "the bug catalogue: each knob, its fix, the releases it affects and the profiles that set it",
      ListBugs},
-    {"list-profiles", "", false, Output::kNone, kJson, "each profile and the knobs it sets",
+    {"list-profiles", "", false, Output::kNone, kJson | kVerbose,
+     "each profile: the release it is, the knobs it sets; with --verbose, what each model file "
+     "follows",
      ListProfiles},
     {"list-targets", "", false, Output::kNone, kNames | kJson,
      "each model fuzz target: its profile, swap device, whether zswap is on, its ops and what "
@@ -169,6 +178,11 @@ constexpr Command kCommands[] = {
      "rewrite a schedule as JSON (OUT ends in .json) or binary", ConvertCommand},
     {"explain", "FILE", true, Output::kNone, kRunFlags,
      "the catalogue bugs the finding needs (knob attribution)", ExplainCommand},
+    {"bisect", "FILE", true, Output::kNone, kTarget,
+     "which releases the schedule fails on: one row as saved, then one per release profile with "
+     "the file's knobs dropped, each with its outcome and the first step that differs from the "
+     "row above",
+     BisectCommand},
     {"record", "FILE -o OUT", true, Output::kFile, kRunFlags | kOut,
      "run a saved schedule and write it to OUT with an \"expected\" block from the run",
      RecordCommand},
@@ -299,6 +313,7 @@ Invocation FromFlags() {
   inv.seconds = absl::GetFlag(FLAGS_seconds);
   inv.seed = absl::GetFlag(FLAGS_seed);
   inv.hunt = absl::GetFlag(FLAGS_hunt);
+  inv.verbose = absl::GetFlag(FLAGS_verbose);
   return inv;
 }
 

@@ -266,7 +266,8 @@ TEST_F(SwapfuzzCliTest, RecordUnderAnotherProfileRecordsTheProfile) {
   EXPECT_EQ(r.status, 0) << r.err;
   absl::StatusOr<Schedule> s = ReadScheduleFile(recorded);
   ASSERT_TRUE(s.ok()) << s.status();
-  EXPECT_EQ(s->config.profile, "mainline");
+  // Writers store the release, never the alias.
+  EXPECT_EQ(s->config.profile, NewestProfile());
   EXPECT_EQ(s->expected->signature, "");
   EXPECT_EQ(Run({"replay", recorded, "--verify"}).status, 0);
 }
@@ -563,6 +564,72 @@ TEST_F(SwapfuzzCliTest, FlagsACommandDoesNotTakeAreUsageErrors) {
     EXPECT_THAT(r.err, HasSubstr(" does not take "));
     EXPECT_THAT(r.err, HasSubstr("usage: swapfuzz"));
   }
+}
+
+}  // namespace
+}  // namespace swapfuzz
+
+namespace swapfuzz {
+namespace {
+
+// --profile=P runs release P as it is: a file's knob overrides restored other
+// code, so they are dropped, with one note saying which; --knob still applies
+// on top.
+TEST_F(SwapfuzzCliTest, ProfileRunsTheReleaseAsItIs) {
+  struct Case {
+    std::vector<std::string> args;
+    int status;
+    const char* note;  // empty: no note
+  };
+  const std::string leak = Corpus("zswap_wb_stale_folio_leak.json");  // mainline + the leak knob
+  const Case cases[] = {
+      {{"replay", leak}, 1, ""},
+      {{"replay", leak, "--profile=v6.9"}, 0,
+       "swapfuzz: note: --profile=v6.9 runs Linux 6.9 as released: dropped the file's "
+       "zswap_wb_stale_folio_leak=on"},
+      {{"replay", leak, "--profile=mainline"}, 0,
+       "swapfuzz: note: --profile=mainline runs Linux 6.9 as released: dropped the file's "
+       "zswap_wb_stale_folio_leak=on"},
+      {{"replay", leak, "--profile=v6.9", "--knob=zswap_wb_stale_folio_leak=on"}, 1,
+       "dropped the file's zswap_wb_stale_folio_leak=on"},
+      {{"replay", Corpus("skip_swapcache_aba.json"), "--profile=v6.3"}, 1, ""},
+      {{"replay", Corpus("skip_swapcache_aba.json"), "--profile=v6.1.y"}, 0, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(absl::StrJoin(c.args, " "));
+    const Result r = Run(c.args);
+    EXPECT_EQ(r.status, c.status) << r.out << r.err;
+    if (*c.note == '\0') {
+      EXPECT_THAT(r.err, Not(HasSubstr("note:")));
+    } else {
+      EXPECT_THAT(r.err, HasSubstr(c.note));
+    }
+  }
+}
+
+TEST_F(SwapfuzzCliTest, BisectPrintsARowPerRelease) {
+  const Result r = Run({"bisect", Corpus("skip_swapcache_aba.json")});
+  EXPECT_EQ(r.status, 0) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("| as saved | v6.3 | data-integrity:do_swap_page:page | 41 |  |"));
+  for (const Profile& p : AllProfiles()) {
+    EXPECT_THAT(r.out, HasSubstr(absl::StrCat("| ", std::string(p.name), " | ",
+                                              std::string(p.release), " | ")));
+  }
+  EXPECT_THAT(r.out, HasSubstr("| v6.1.y | Linux 6.1.166 | clean |"));
+  const Result missing = Run({"bisect", Path("missing.json")});
+  EXPECT_EQ(missing.status, 2);
+  EXPECT_EQ(missing.ErrLines().size(), 1u) << missing.err;
+}
+
+TEST_F(SwapfuzzCliTest, ListProfilesVerboseNamesWhatEachFileFollows) {
+  const Result plain = Run({"list-profiles"});
+  EXPECT_THAT(plain.out, HasSubstr("Linux 6.9 (mainline: the newest modelled release)"));
+  EXPECT_THAT(plain.out, Not(HasSubstr("model/mm/zswap.cc")));
+  const Result verbose = Run({"list-profiles", "--verbose"});
+  EXPECT_EQ(verbose.status, 0) << verbose.err;
+  EXPECT_THAT(verbose.out, HasSubstr("model/mm/zswap.cc (mm/zswap.c): v6.9-rc1"));
+  EXPECT_THAT(verbose.out, HasSubstr("@003ae2fb0b36"));
+  EXPECT_THAT(verbose.out, HasSubstr("mainline: v6.9 on the command line"));
 }
 
 }  // namespace
