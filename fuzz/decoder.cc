@@ -1,6 +1,7 @@
 #include "fuzz/decoder.h"
 
 #include "fuzz/targets.h"
+#include "model/knobs.h"
 
 #include <algorithm>
 
@@ -28,7 +29,7 @@ constexpr std::array<OpKind, 16> kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, 
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;
-  c.profile = profile;
+  c.profile = std::string(ProfileByName(profile)->name);  // the release, never the alias
   c.backend = backend;
   c.zswap = zswap;
   c.ram_pages = ram_pages;

@@ -10,6 +10,10 @@
 // everywhere; corpus/<name>/ and corpus/<name>.options hold its seeds and
 // libFuzzer options.
 //
+// A row's profile may be "mainline", the newest modelled release: the
+// decoder stores the release it stands for (NewestProfile()) in every
+// schedule it makes, so a saved reproducer names the release it ran.
+//
 // Keep each row's name on a line that starts "  X(name," (CMake reads it).
 #ifndef SWAPFUZZ_FUZZ_TARGETS_H_
 #define SWAPFUZZ_FUZZ_TARGETS_H_
@@ -20,10 +24,10 @@
     "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it")                                  \
   X(zswap, "v6.3", "disk", true, 20, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
   X(mainline, "mainline", "zram", false, 50, kZramOps,                                       \
-    "zram swap with every fix applied: expected clean (a regression guard)")                \
+    "zram swap as the newest modelled release (mainline) has it")                \
   X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \
-    "zswap over a disk with every fix applied: expected clean")                             \
+    "zswap over a disk as the newest modelled release (mainline) has it")                             \
   X(mainline_zram_zswap, "mainline", "zram", true, 20, kZramZswapOps,                       \
-    "zswap over zram with swapoff, uffd-wp and zram writeback, every fix applied: expected clean")
+    "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_
