@@ -412,7 +412,7 @@ TEST_F(SwapfuzzCliTest, RawInputThatLooksLikeAScheduleIsReadAsRawWithItsTarget) 
     const std::string prefixed = WriteFile("mainline-crash-odd", head + tail);
     const Result p = Run({"replay", prefixed});
     EXPECT_THAT(p.status, AnyOf(0, 1)) << p.err;
-    EXPECT_THAT(p.out, StartsWith(prefixed + ": profile mainline, "));
+    EXPECT_THAT(p.out, StartsWith(prefixed + ": profile " + std::string(NewestProfile()) + ", "));
     // Without a target it is still a schedule that does not parse.
     const Result unnamed = Run({"replay", raw});
     EXPECT_EQ(unnamed.status, 2);
