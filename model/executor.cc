@@ -40,6 +40,8 @@ StepFn MachineFor(Fn fn) {
     case Fn::kZswapStore: return zswap_store;
     case Fn::kZswapLoad: return zswap_load;
     case Fn::kShrinkWorker: return shrink_worker;
+    case Fn::kZswapReclaimEntry: return zswap_reclaim_entry;
+    case Fn::kZswapWritebackEntry: return zswap_writeback_entry;
     case Fn::kZswapParamSet: return zswap_param_set;
     case Fn::kSwapWritepageBdev: return __swap_writepage;
     case Fn::kSwapoff: return swapoff;
