@@ -131,44 +131,13 @@ struct Footprint {
   std::array<PageId, 4> pages{};
 };
 
-// Functions whose steps work on state shared by all offsets and pages.
-bool SharedStateFn(Fn fn) {
-  switch (fn) {
-    case Fn::kNone:
-    case Fn::kGetSwapPages:
-    case Fn::kGetSwapPage:
-    case Fn::kFreeSwapSlot:
-    case Fn::kDrainSlotsCache:
-    case Fn::kSwapcacheFreeEntries:
-    case Fn::kPutSwapPage:
-    case Fn::kShrinkPageList:
-    case Fn::kExecutor:
-    case Fn::kQuiescence:
-    case Fn::kShrinkWorker:
-    case Fn::kZswapReclaimEntry:
-    case Fn::kZswapParamSet:
-    case Fn::kZswapSwapoff:
-    case Fn::kZswapStore:
-    case Fn::kGetSwapDevice:
-    case Fn::kSwapoff:
-    case Fn::kTryToUnuse:
-    case Fn::kSwapon:
-    case Fn::kCopyPteRange:
-    case Fn::kZramIdleStore:
-    case Fn::kZramWritebackStore:
-      return true;
-    default:
-      return false;
-  }
-}
-
 Footprint FootprintOf(const std::vector<TraceEvent>& trace, size_t begin, size_t end) {
   Footprint f;
   if (begin >= end) return f;  // blocked, or only finished its program
   f.global = false;
   for (size_t i = begin; i < end; ++i) {
     const TraceEvent& e = trace[i];
-    if ((e.offset == kNoOffset && e.page == kNoPage) || SharedStateFn(StepFn(e.id)) ||
+    if ((e.offset == kNoOffset && e.page == kNoPage) || FnTouchesSharedState(StepFn(e.id)) ||
         f.count == f.offsets.size()) {
       f.global = true;
       return f;

@@ -1,5 +1,8 @@
 #include "model/executor.h"
 
+#include <iterator>
+#include <string>
+
 #include "model/drivers/block/zram/zram_drv.h"
 #include "model/mm/memory.h"
 #include "model/mm/page_io.h"
@@ -16,41 +19,30 @@ extern const Kernel* g_running_kernel;  // model/dump.cc
 
 namespace {
 
-StepResult drain_op(Kernel& k, Cpu& c, Frame&) {
+// The machine of drain_slots_cache_cpu() as an op (drain_slots): one step.
+StepResult DrainSlotsOp(Kernel& k, Cpu& c, Frame&) {
   Emit(k, c, StepId::kDrain, kNoOffset, kNoPage);
   drain_slots_cache_cpu(k, c);
   return Finish(c, 0);
 }
 
-using StepFn = StepResult (*)(Kernel&, Cpu&, Frame&);
-
-StepFn MachineFor(Fn fn) {
-  switch (fn) {
-    case Fn::kUserAccess: return user_access;
-    case Fn::kDoWpPage: return do_wp_page;
-    case Fn::kDoSwapPage: return do_swap_page;
-    case Fn::kZapPteRange: return zap_pte_range;
-    case Fn::kCopyPteRange: return copy_pte_range;
-    case Fn::kSwapinReadahead: return swapin_readahead;
-    case Fn::kReadSwapCacheAsync: return read_swap_cache_async;
-    case Fn::kSwapReadpage: return swap_readpage;
-    case Fn::kSwapWritepage: return swap_writepage;
-    case Fn::kShrinkPageList: return shrink_page_list;
-    case Fn::kDrainSlotsCache: return drain_op;
-    case Fn::kZswapStore: return zswap_store;
-    case Fn::kZswapLoad: return zswap_load;
-    case Fn::kShrinkWorker: return shrink_worker;
-    case Fn::kZswapParamSet: return zswap_param_set;
-    case Fn::kSwapWritepageBdev: return __swap_writepage;
-    case Fn::kSwapoff: return swapoff;
-    case Fn::kTryToUnuse: return try_to_unuse;
-    case Fn::kSwapon: return swapon;
-    case Fn::kZramIdleStore: return idle_store;
-    case Fn::kZramWritebackStore: return writeback_store;
-    case Fn::kChangePteRange: return change_pte_range;
-    default: return nullptr;
-  }
+// The machine of a function that runs only inside its caller's step
+// (SWAPFUZZ_FUNCTIONS: kInStep). No frame of one is ever pushed.
+StepResult InStepOnly(Kernel& k, Cpu& c, Frame& f) {
+  Report(k, Oracle::kLiveness, f.fn, ObjectKind::kCpu, true,
+         "model bug: a frame of %s, which runs only inside its caller's step",
+         std::string(FnName(f.fn)).c_str());
+  return StepResult::kStep;
 }
+
+using Machine = StepResult (*)(Kernel&, Cpu&, Frame&);
+constexpr Machine kInStep = InStepOnly;
+
+// The machine column of SWAPFUZZ_FUNCTIONS (model/steps.h), by Fn.
+constexpr Machine kMachines[] = {SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_MACHINE)};
+static_assert(std::size(kMachines) == static_cast<size_t>(Fn::kCount));
+
+Machine MachineFor(Fn fn) { return kMachines[static_cast<size_t>(fn)]; }
 
 // Pushes the bottom frame of the CPU's next operation.
 void StartOp(Cpu& c) {

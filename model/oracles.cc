@@ -24,10 +24,6 @@ void Accounting(Kernel& k, ObjectKind object, const char* fmt, Args... args) {
   Report(k, Oracle::kAccounting, Fn::kQuiescence, object, true, fmt, args...);
 }
 
-}  // namespace
-
-namespace {
-
 // The value an address holds, wherever its data now lives: the mapped page;
 // for a swap entry, the swap cache, else zswap (a tree entry wins over the
 // device), else the disk or zram (or zram's backing device).

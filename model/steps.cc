@@ -1,21 +1,16 @@
 #include "model/steps.h"
 
 #include <array>
+#include <iterator>
 #include <string>
 
 namespace swapfuzz {
 namespace {
 
-struct FnInfo {
-  std::string_view name;
-  std::string_view file;
-};
-
-constexpr std::array<FnInfo, static_cast<size_t>(Fn::kCount)> kFns = {{
-#define SWAPFUZZ_FN_INFO(e, name, file) {name, file},
-    SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_INFO)
-#undef SWAPFUZZ_FN_INFO
-}};
+constexpr std::string_view kFnNames[] = {SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_NAME)};
+constexpr bool kFnHasMachine[] = {SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_HAS_MACHINE)};
+constexpr bool kFnShared[] = {SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_SHARED)};
+static_assert(std::size(kFnNames) == static_cast<size_t>(Fn::kCount));
 
 struct StepInfo {
   Fn fn;
@@ -44,7 +39,7 @@ const std::array<std::string, static_cast<size_t>(StepId::kCount)>& StepNames() 
   static const auto* names = [] {
     auto* out = new std::array<std::string, static_cast<size_t>(StepId::kCount)>;
     for (size_t i = 0; i < kSteps.size(); ++i) {
-      (*out)[i] = std::string(kFns[static_cast<size_t>(kSteps[i].fn)].name) + ": " +
+      (*out)[i] = std::string(kFnNames[static_cast<size_t>(kSteps[i].fn)]) + ": " +
                   std::string(kSteps[i].label);
     }
     return out;
@@ -54,8 +49,9 @@ const std::array<std::string, static_cast<size_t>(StepId::kCount)>& StepNames() 
 
 }  // namespace
 
-std::string_view FnName(Fn fn) { return kFns[static_cast<size_t>(fn)].name; }
-std::string_view FnFile(Fn fn) { return kFns[static_cast<size_t>(fn)].file; }
+std::string_view FnName(Fn fn) { return kFnNames[static_cast<size_t>(fn)]; }
+bool FnHasMachine(Fn fn) { return kFnHasMachine[static_cast<size_t>(fn)]; }
+bool FnTouchesSharedState(Fn fn) { return kFnShared[static_cast<size_t>(fn)]; }
 Fn StepFn(StepId step) { return kSteps[static_cast<size_t>(step)].fn; }
 std::string_view StepLabel(StepId step) { return kSteps[static_cast<size_t>(step)].label; }
 std::string_view StepName(StepId step) { return StepNames()[static_cast<size_t>(step)]; }

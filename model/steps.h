@@ -1,11 +1,19 @@
-// Names of the modelled kernel functions, of every atomic step, and of the
-// operations a CPU program can hold.
+// The modelled kernel functions, every atomic step, and the operations a CPU
+// program can hold: one table each, the single place to add a row.
 //
 // A step is the unit of interleaving: one critical section or one lockless
 // access. Each step belongs to the kernel function that performs it, and its
 // name is what the trace prints, what `through` in a schedule refers to, and
-// what the interleaving-coverage counters are keyed on. Step ids are stable
-// within a format version: append, never reorder.
+// what the interleaving-coverage counters are keyed on.
+//
+// Append rows; never reorder or delete one. TraceHash hashes a step's number
+// (StepId, model/trace.cc TraceHash::Add), and every recorded trace_hash - the
+// regression corpus, tests/golden, saved reproducers - holds the hashes of
+// those numbers. Schedule files name steps by their names, so renaming a label
+// breaks them too. A step the model no longer emits therefore stays, marked
+// /* tombstone */. Fn numbers are in no trace or file (findings and schedules
+// name functions by name), but InterleavingCoverage::Reported() hashes them
+// into the report counters, so Fn rows are kept in place as well.
 
 #ifndef SWAPFUZZ_MODEL_STEPS_H_
 #define SWAPFUZZ_MODEL_STEPS_H_
@@ -18,82 +26,112 @@
 
 namespace swapfuzz {
 
-// X(enumerator, kernel function name, kernel source file)
-#define SWAPFUZZ_FUNCTIONS(X)                                \
-  X(kNone, "-", "-")                                         \
-  X(kUserAccess, "user_access", "arch fault entry")         \
-  X(kHandlePteFault, "handle_pte_fault", "mm/memory.c")     \
-  X(kDoAnonymousPage, "do_anonymous_page", "mm/memory.c")   \
-  X(kDoWpPage, "do_wp_page", "mm/memory.c")                 \
-  X(kDoSwapPage, "do_swap_page", "mm/memory.c")             \
-  X(kZapPteRange, "zap_pte_range", "mm/memory.c")           \
-  X(kCopyPteRange, "copy_pte_range", "mm/memory.c")         \
-  X(kFreeSwapAndCache, "free_swap_and_cache", "mm/swapfile.c") \
-  X(kSwapFree, "swap_free", "mm/swapfile.c")                \
-  X(kSwapDuplicate, "swap_duplicate", "mm/swapfile.c")      \
-  X(kSwapcachePrepare, "swapcache_prepare", "mm/swapfile.c") \
-  X(kSwapcacheClear, "swapcache_clear", "mm/swapfile.c")    \
-  X(kPutSwapPage, "put_swap_page", "mm/swapfile.c")         \
-  X(kSwapcacheFreeEntries, "swapcache_free_entries", "mm/swapfile.c") \
-  X(kTryToFreeSwap, "try_to_free_swap", "mm/swapfile.c")    \
-  X(kGetSwapPages, "get_swap_pages", "mm/swapfile.c")       \
-  X(kGetSwapPage, "get_swap_page", "mm/swap_slots.c")       \
-  X(kFreeSwapSlot, "free_swap_slot", "mm/swap_slots.c")     \
-  X(kDrainSlotsCache, "drain_slots_cache_cpu", "mm/swap_slots.c") \
-  X(kAddToSwapCache, "add_to_swap_cache", "mm/swap_state.c") \
-  X(kDeleteFromSwapCache, "delete_from_swap_cache", "mm/swap_state.c") \
-  X(kLookupSwapCache, "lookup_swap_cache", "mm/swap_state.c") \
-  X(kReadSwapCacheAsync, "__read_swap_cache_async", "mm/swap_state.c") \
-  X(kSwapinReadahead, "swapin_readahead", "mm/swap_state.c") \
-  X(kFreeSwapCache, "free_swap_cache", "mm/swap_state.c")   \
-  X(kSwapReadpage, "swap_readpage", "mm/page_io.c")         \
-  X(kSwapSlotFreeNotify, "swap_slot_free_notify", "mm/page_io.c") \
-  X(kSwapWritepage, "swap_writepage", "mm/page_io.c")       \
-  X(kShrinkPageList, "shrink_page_list", "mm/vmscan.c")     \
-  X(kPageout, "pageout", "mm/vmscan.c")                     \
-  X(kRemoveMapping, "__remove_mapping", "mm/vmscan.c")      \
-  X(kUnlockPage, "unlock_page", "mm/filemap.c")             \
-  X(kPutPage, "put_page", "mm/swap.c")                      \
-  X(kZramBvecRead, "__zram_bvec_read", "drivers/block/zram/zram_drv.c") \
-  X(kZramBvecWrite, "__zram_bvec_write", "drivers/block/zram/zram_drv.c") \
-  X(kZramSlotFreeNotify, "zram_slot_free_notify", "drivers/block/zram/zram_drv.c") \
-  X(kExecutor, "executor", "model/executor.cc")                \
-  X(kQuiescence, "quiescence", "model/oracles.cc")             \
-  X(kZswapStore, "zswap_store", "mm/zswap.c")                  \
-  X(kZswapLoad, "zswap_load", "mm/zswap.c")                    \
-  X(kZswapInvalidate, "zswap_invalidate", "mm/zswap.c")        \
-  X(kZswapEntryPut, "zswap_entry_put", "mm/zswap.c")           \
-  X(kShrinkWorker, "shrink_worker", "mm/zswap.c")              \
-  X(kZswapReclaimEntry, "zswap_reclaim_entry", "mm/zswap.c")   \
-  X(kZswapWritebackEntry, "zswap_writeback_entry", "mm/zswap.c") \
-  X(kZswapParamSet, "zswap_param_set", "mm/zswap.c")           \
-  X(kZswapSwapoff, "zswap_swapoff", "mm/zswap.c")              \
-  X(kSwapWritepageBdev, "__swap_writepage", "mm/page_io.c")    \
-  X(kEndSwapBioRead, "end_swap_bio_read", "mm/page_io.c")      \
-  X(kEndSwapBioWrite, "end_swap_bio_write", "mm/page_io.c")    \
-  X(kGetSwapDevice, "get_swap_device", "mm/swapfile.c")        \
-  X(kSwapoff, "swapoff", "mm/swapfile.c")                      \
-  X(kTryToUnuse, "try_to_unuse", "mm/swapfile.c")              \
-  X(kUnusePte, "unuse_pte", "mm/swapfile.c")                   \
-  X(kSwapon, "swapon", "mm/swapfile.c")                        \
-  X(kZramIdleStore, "idle_store", "drivers/block/zram/zram_drv.c") \
-  X(kZramWritebackStore, "writeback_store", "drivers/block/zram/zram_drv.c") \
-  X(kZramReadFromBdev, "read_from_bdev", "drivers/block/zram/zram_drv.c") \
-  X(kChangePteRange, "change_pte_range", "mm/mprotect.c")
+// X(enumerator, kernel function name, kernel source file, machine, class)
+//
+// machine: the step machine, `StepResult machine(Kernel&, Cpu&, Frame&)`
+//   (model/step.h), that runs a frame of this function. model/executor.cc
+//   expands this column into its machine table, after including the headers
+//   that declare them. kInStep: the function never gets a frame of its own; it
+//   runs inside a step of its caller (the executor's own step, for kExecutor
+//   and kQuiescence; the completion interrupt's, for end_swap_bio_*).
+// class: what the function's steps touch, for the DFS sleep sets
+//   (FnTouchesSharedState(), fuzz/strategies.cc):
+//   kShared: state shared by all offsets and pages, so its steps depend on
+//     every other step;
+//   kPerObject: only the swap offsets and pages its trace events name.
+// A row without both columns does not compile.
+#define SWAPFUZZ_FUNCTIONS(X)                                                                      \
+  X(kNone, "-", "-", kInStep, kShared)                                                             \
+  X(kUserAccess, "user_access", "arch fault entry", user_access, kPerObject)                       \
+  X(kHandlePteFault, "handle_pte_fault", "mm/memory.c", kInStep, kPerObject)                       \
+  X(kDoAnonymousPage, "do_anonymous_page", "mm/memory.c", kInStep, kPerObject)                     \
+  X(kDoWpPage, "do_wp_page", "mm/memory.c", do_wp_page, kPerObject)                                \
+  X(kDoSwapPage, "do_swap_page", "mm/memory.c", do_swap_page, kPerObject)                          \
+  X(kZapPteRange, "zap_pte_range", "mm/memory.c", zap_pte_range, kPerObject)                       \
+  X(kCopyPteRange, "copy_pte_range", "mm/memory.c", copy_pte_range, kShared)                       \
+  X(kFreeSwapAndCache, "free_swap_and_cache", "mm/swapfile.c", kInStep, kPerObject)                \
+  X(kSwapFree, "swap_free", "mm/swapfile.c", kInStep, kPerObject)                                  \
+  X(kSwapDuplicate, "swap_duplicate", "mm/swapfile.c", kInStep, kPerObject)                        \
+  X(kSwapcachePrepare, "swapcache_prepare", "mm/swapfile.c", kInStep, kPerObject)                  \
+  X(kSwapcacheClear, "swapcache_clear", "mm/swapfile.c", kInStep, kPerObject)                      \
+  X(kPutSwapPage, "put_swap_page", "mm/swapfile.c", kInStep, kShared)                              \
+  X(kSwapcacheFreeEntries, "swapcache_free_entries", "mm/swapfile.c", kInStep, kShared)            \
+  X(kTryToFreeSwap, "try_to_free_swap", "mm/swapfile.c", kInStep, kPerObject)                      \
+  X(kGetSwapPages, "get_swap_pages", "mm/swapfile.c", kInStep, kShared)                            \
+  X(kGetSwapPage, "get_swap_page", "mm/swap_slots.c", kInStep, kShared)                            \
+  X(kFreeSwapSlot, "free_swap_slot", "mm/swap_slots.c", kInStep, kShared)                          \
+  X(kDrainSlotsCache, "drain_slots_cache_cpu", "mm/swap_slots.c", DrainSlotsOp, kShared)           \
+  X(kAddToSwapCache, "add_to_swap_cache", "mm/swap_state.c", kInStep, kPerObject)                  \
+  X(kDeleteFromSwapCache, "delete_from_swap_cache", "mm/swap_state.c", kInStep, kPerObject)        \
+  X(kLookupSwapCache, "lookup_swap_cache", "mm/swap_state.c", kInStep, kPerObject)                 \
+  X(kReadSwapCacheAsync, "__read_swap_cache_async", "mm/swap_state.c", read_swap_cache_async,      \
+    kPerObject)                                                                                    \
+  X(kSwapinReadahead, "swapin_readahead", "mm/swap_state.c", swapin_readahead, kPerObject)         \
+  X(kFreeSwapCache, "free_swap_cache", "mm/swap_state.c", kInStep, kPerObject)                     \
+  X(kSwapReadpage, "swap_readpage", "mm/page_io.c", swap_readpage, kPerObject)                     \
+  X(kSwapSlotFreeNotify, "swap_slot_free_notify", "mm/page_io.c", kInStep, kPerObject)             \
+  X(kSwapWritepage, "swap_writepage", "mm/page_io.c", swap_writepage, kPerObject)                  \
+  X(kShrinkPageList, "shrink_page_list", "mm/vmscan.c", shrink_page_list, kShared)                 \
+  X(kPageout, "pageout", "mm/vmscan.c", kInStep, kPerObject)                                       \
+  X(kRemoveMapping, "__remove_mapping", "mm/vmscan.c", kInStep, kPerObject)                        \
+  X(kUnlockPage, "unlock_page", "mm/filemap.c", kInStep, kPerObject) /* tombstone */               \
+  X(kPutPage, "put_page", "mm/swap.c", kInStep, kPerObject) /* tombstone */                        \
+  X(kZramBvecRead, "__zram_bvec_read", "drivers/block/zram/zram_drv.c", kInStep, kPerObject)       \
+  X(kZramBvecWrite, "__zram_bvec_write", "drivers/block/zram/zram_drv.c", kInStep, kPerObject)     \
+  X(kZramSlotFreeNotify, "zram_slot_free_notify", "drivers/block/zram/zram_drv.c", kInStep,        \
+    kPerObject) /* tombstone */                                                                    \
+  X(kExecutor, "executor", "model/executor.cc", kInStep, kShared)                                  \
+  X(kQuiescence, "quiescence", "model/oracles.cc", kInStep, kShared)                               \
+  X(kZswapStore, "zswap_store", "mm/zswap.c", zswap_store, kShared)                                \
+  X(kZswapLoad, "zswap_load", "mm/zswap.c", zswap_load, kPerObject)                                \
+  X(kZswapInvalidate, "zswap_invalidate", "mm/zswap.c", kInStep, kPerObject)                       \
+  X(kZswapEntryPut, "zswap_entry_put", "mm/zswap.c", kInStep, kPerObject) /* tombstone */          \
+  X(kShrinkWorker, "shrink_worker", "mm/zswap.c", shrink_worker, kShared)                          \
+  X(kZswapReclaimEntry, "zswap_reclaim_entry", "mm/zswap.c", zswap_reclaim_entry, kShared)         \
+  X(kZswapWritebackEntry, "zswap_writeback_entry", "mm/zswap.c", zswap_writeback_entry,            \
+    kPerObject)                                                                                    \
+  X(kZswapParamSet, "zswap_param_set", "mm/zswap.c", zswap_param_set, kShared)                     \
+  X(kZswapSwapoff, "zswap_swapoff", "mm/zswap.c", kInStep, kShared)                                \
+  X(kSwapWritepageBdev, "__swap_writepage", "mm/page_io.c", __swap_writepage, kPerObject)          \
+  X(kEndSwapBioRead, "end_swap_bio_read", "mm/page_io.c", kInStep, kPerObject)                     \
+  X(kEndSwapBioWrite, "end_swap_bio_write", "mm/page_io.c", kInStep, kPerObject)                   \
+  X(kGetSwapDevice, "get_swap_device", "mm/swapfile.c", kInStep, kShared)                          \
+  X(kSwapoff, "swapoff", "mm/swapfile.c", swapoff, kShared)                                        \
+  X(kTryToUnuse, "try_to_unuse", "mm/swapfile.c", try_to_unuse, kShared)                           \
+  X(kUnusePte, "unuse_pte", "mm/swapfile.c", kInStep, kPerObject)                                  \
+  X(kSwapon, "swapon", "mm/swapfile.c", swapon, kShared)                                           \
+  X(kZramIdleStore, "idle_store", "drivers/block/zram/zram_drv.c", idle_store, kShared)            \
+  X(kZramWritebackStore, "writeback_store", "drivers/block/zram/zram_drv.c", writeback_store,      \
+    kShared)                                                                                       \
+  X(kZramReadFromBdev, "read_from_bdev", "drivers/block/zram/zram_drv.c", kInStep, kPerObject)     \
+  X(kChangePteRange, "change_pte_range", "mm/mprotect.c", change_pte_range, kPerObject)
 
-enum class Fn : uint8_t {
-#define SWAPFUZZ_FN_ENUM(e, name, file) e,
-  SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_ENUM)
-#undef SWAPFUZZ_FN_ENUM
-      kCount
-};
+// The tombstone Fn rows name kernel functions the model calls (unlock_page(),
+// put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
+// name their callers instead; tests/oracles_test.cc uses the first two.
+
+// The expanders of SWAPFUZZ_FUNCTIONS, one per column that code reads. Each
+// takes all five columns, so a row that lacks one fails to preprocess, and an
+// empty class fails to compile (tests/fn_table_compile_test.cc).
+#define SWAPFUZZ_FN_ENUMERATOR(e, name, file, machine, cls) e,
+#define SWAPFUZZ_FN_NAME(e, name, file, machine, cls) name,
+#define SWAPFUZZ_FN_HAS_MACHINE(e, name, file, machine, cls) \
+  (std::string_view(#machine) != "kInStep"),
+#define SWAPFUZZ_FN_SHARED(e, name, file, machine, cls) (FnClass::cls == FnClass::kShared),
+// model/executor.cc only, where the machines are declared.
+#define SWAPFUZZ_FN_MACHINE(e, name, file, machine, cls) machine,
+
+enum class Fn : uint8_t { SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_ENUMERATOR) kCount };
+
+// The class column of SWAPFUZZ_FUNCTIONS.
+enum class FnClass : uint8_t { kShared, kPerObject };
 
 // X(enumerator, function, label)
 #define SWAPFUZZ_STEPS(X)                                                   \
   X(kUserRead, kUserAccess, "read")                                         \
   X(kUserWrite, kUserAccess, "write")                                       \
   X(kFault, kHandlePteFault, "fault, orig_pte snapshot")                    \
-  X(kMmapReadLock, kHandlePteFault, "mmap_read_lock")                       \
+  X(kMmapReadLock, kHandlePteFault, "mmap_read_lock") /* tombstone */       \
   X(kAnonInstall, kDoAnonymousPage, "install new page")                     \
   X(kAnonZeroPage, kDoAnonymousPage, "map zero page")                       \
   X(kWpReuse, kDoWpPage, "reuse page")                                      \
@@ -102,13 +140,13 @@ enum class Fn : uint8_t {
   X(kWpCopyInstall, kDoWpPage, "pte_same, install copy")                    \
   X(kWpCopyAbort, kDoWpPage, "pte changed, drop copy")                      \
   X(kWpFreeOld, kDoWpPage, "free_swap_cache, put old page")                 \
-  X(kGetSwapDevice, kDoSwapPage, "get_swap_device")                         \
+  X(kGetSwapDevice, kDoSwapPage, "get_swap_device") /* tombstone */         \
   X(kLookupSwapCache, kLookupSwapCache, "find_get_page")                    \
   X(kSkipCheck, kDoSwapPage, "SWP_SYNCHRONOUS_IO && __swap_count == 1")     \
   X(kSkipPin, kSwapcachePrepare, "pin skip-swapcache entry")                \
   X(kSkipPinBusy, kSwapcachePrepare, "-EEXIST, schedule_timeout")           \
   X(kLockPage, kDoSwapPage, "lock_page")                                    \
-  X(kSwapcacheRecheck, kDoSwapPage, "PageSwapCache && private == entry")   \
+  X(kSwapcacheRecheck, kDoSwapPage, "PageSwapCache && private == entry") /* tombstone */ \
   X(kPteSameInstall, kDoSwapPage, "pte_same, install, swap_free")          \
   X(kPteChanged, kDoSwapPage, "pte changed, out_nomap")                     \
   X(kSwapcacheClear, kSwapcacheClear, "clear SWAP_HAS_CACHE")               \
@@ -120,7 +158,7 @@ enum class Fn : uint8_t {
   X(kReadaheadPut, kSwapinReadahead, "put_page")                            \
   X(kZramReadLock, kZramBvecRead, "zram_slot_lock, read meta")              \
   X(kZramReadCopy, kZramBvecRead, "decompress, zram_slot_unlock")           \
-  X(kReadEndio, kSwapReadpage, "page_endio: uptodate, unlock")              \
+  X(kReadEndio, kSwapReadpage, "page_endio: uptodate, unlock") /* tombstone */ \
   X(kFreeNotify, kSwapReadpage, "trylock_page, swap_slot_free_notify")      \
   X(kIsolate, kShrinkPageList, "isolate_lru_page")                          \
   X(kTrylock, kShrinkPageList, "trylock_page")                              \
@@ -129,15 +167,15 @@ enum class Fn : uint8_t {
   X(kPageoutStart, kPageout, "is_page_cache_freeable, clear dirty")         \
   X(kWriteTryFree, kSwapWritepage, "try_to_free_swap")                      \
   X(kZramWrite, kZramBvecWrite, "set_page_writeback, store, endio")         \
-  X(kWriteUnlock, kSwapWritepage, "unlock_page")                            \
+  X(kWriteUnlock, kSwapWritepage, "unlock_page") /* tombstone */            \
   X(kRelock, kShrinkPageList, "trylock_page after write")                   \
   X(kRemoveMapping, kRemoveMapping, "freeze refs, delete from swap cache")  \
-  X(kReclaimKeep, kShrinkPageList, "keep: unlock, putback")                 \
+  X(kReclaimKeep, kShrinkPageList, "keep: unlock, putback") /* tombstone */ \
   X(kZapOne, kZapPteRange, "clear pte")                                     \
   X(kZapTryReclaim, kFreeSwapAndCache, "__try_to_reclaim_swap")             \
   X(kZapFreeSwapCache, kFreeSwapCache, "trylock, try_to_free_swap")         \
   X(kMmapWriteLock, kZapPteRange, "mmap_write_lock")                        \
-  X(kZapDone, kZapPteRange, "mmap_write_unlock")                            \
+  X(kZapDone, kZapPteRange, "mmap_write_unlock") /* tombstone */            \
   X(kFork, kCopyPteRange, "copy ptes, swap_duplicate")                      \
   X(kDrain, kDrainSlotsCache, "swapcache_free_entries(slots_ret)")          \
   X(kOpSkipped, kExecutor, "op skipped: its mm does not exist")             \
@@ -220,7 +258,12 @@ enum class OpKind : uint8_t {
 };
 
 std::string_view FnName(Fn fn);
-std::string_view FnFile(Fn fn);
+// Whether frames of the function run a step machine (its machine column is not
+// kInStep). Only such functions are ever on a CPU's call stack.
+bool FnHasMachine(Fn fn);
+// Whether the function's steps touch state shared by all offsets and pages
+// (class kShared): the DFS treats them as dependent on every other step.
+bool FnTouchesSharedState(Fn fn);
 Fn StepFn(StepId step);
 std::string_view StepLabel(StepId step);
 // "function: label", as the trace and schedule files spell a step.

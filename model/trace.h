@@ -3,7 +3,7 @@
 // The hash is always kept (it is what `replay --verify` compares); the event
 // list only when a Trace is attached, so fuzzing pays for neither I/O nor heap.
 // Events print like the bpftrace lines of the seed reports:
-//   do_swap_page       get_swap_device            offset = 3 [cpu = 1, tid = 2]
+//   do_swap_page       lock_page                  offset = 3 page = 7 [cpu = 1, tid = 2]
 
 #ifndef SWAPFUZZ_MODEL_TRACE_H_
 #define SWAPFUZZ_MODEL_TRACE_H_

@@ -207,7 +207,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
   // Locals: offset = the entry, page = the page to map, page2 = swapcache (the
   // page came from the swap cache), flag = need_clear_cache (6.8+ pin).
   enum : uint8_t {
-    kLookup, kSkipCheck, kPin, kAfterSkipRead, kAfterReadahead, kLockPage, kPtl, kClear
+    kLookup, kSkipCheck, kPin, kAfterSkipRead, kAfterReadahead, kLockPage, kPtl, kClear, kSkipRead
   };
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
@@ -250,7 +250,8 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kPin;
         return StepResult::kStep;
       }
-      break;  // skip the swap cache, unpinned (before 13ddaf26be32)
+      f.pc = kSkipRead;  // skip the swap cache, unpinned (before 13ddaf26be32)
+      return StepResult::kContinue;
     }
     case kPin: {
       // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
@@ -262,7 +263,26 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       }
       Emit(k, c, StepId::kSkipPin, f.offset, kNoPage);
       f.flag = true;
-      break;
+      f.pc = kSkipRead;
+      return StepResult::kContinue;
+    }
+    case kSkipRead: {
+      // Skip the swap cache: read into a private page (the pin, if any, is
+      // held), in the step of the check or the pin.
+      f.page = alloc_page(k);
+      f.page2 = kNoPage;
+      if (f.page == kNoPage) {
+        c.ret_page = kNoPage;
+        f.pc = kAfterReadahead;
+        return StepResult::kStep;
+      }
+      Page& p = k.pages[f.page];
+      p.locked = true;  // __SetPageLocked()
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      p.swapbacked = true;
+      p.private_offset = f.offset;  // "To provide entry to swap_readpage()"
+      Call(c, f, kAfterSkipRead, Fn::kSwapReadpage, f.offset, f.page);
+      return StepResult::kStep;
     }
     case kAfterSkipRead:
       k.pages[f.page].private_offset = kNoOffset;  // set_page_private(page, 0)
@@ -373,20 +393,6 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       put_device(k, f);
       return Finish(c, 0);
   }
-  // Skip the swap cache: read into a private page (the pin, if any, is held).
-  f.page = alloc_page(k);
-  f.page2 = kNoPage;
-  if (f.page == kNoPage) {  // the check or pin step emitted this slot's step
-    c.ret_page = kNoPage;
-    f.pc = kAfterReadahead;
-    return StepResult::kStep;
-  }
-  Page& p = k.pages[f.page];
-  p.locked = true;  // __SetPageLocked()
-  p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
-  p.swapbacked = true;
-  p.private_offset = f.offset;  // "To provide entry to swap_readpage()"
-  Call(c, f, kAfterSkipRead, Fn::kSwapReadpage, f.offset, f.page);
   return StepResult::kStep;
 }
 
@@ -514,10 +520,6 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
   }
   return Finish(c, 0);
 }
-
-}  // namespace swapfuzz
-
-namespace swapfuzz {
 
 StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f) {
   // UFFDIO_WRITEPROTECT under mmap_read_lock(): [PTL] pte_swp_mkuffd_wp() /

@@ -45,7 +45,9 @@ void CheckWrittenBack(Kernel& k, Offset off, Token data, uint32_t gen, Fn fn) {
 }  // namespace
 
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kStart, kAfterZswap, kRead, kDecompress, kNotify, kFromBdev, kBio };
+  enum : uint8_t {
+    kStart, kAfterZswap, kRead, kDecompress, kNotify, kFromBdev, kBio, kReadDone
+  };
   switch (f.pc) {
     case kStart:
       // frontswap_load(): zswap first.
@@ -72,19 +74,22 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       read_endio(k, f.page);
-      break;
+      f.pc = kReadDone;
+      return StepResult::kContinue;
     }
     case kDecompress:
       Emit(k, c, StepId::kZramReadCopy, f.offset, f.page, k.zram.table[f.offset].data);
       zram_read_finish(k, c, f.offset, f.page);
       read_endio(k, f.page);
-      break;
+      f.pc = kReadDone;
+      return StepResult::kContinue;
     case kFromBdev:
       // read_from_bdev() after the slot lock is dropped (synchronous here).
       Emit(k, c, StepId::kZramReadBdev, f.offset, f.page);
       zram_read_from_bdev(k, f.j, f.obj, f.page);
       read_endio(k, f.page);
-      break;
+      f.pc = kReadDone;
+      return StepResult::kContinue;
     case kNotify:
       Emit(k, c, StepId::kFreeNotify, f.offset, f.page);
       if (trylock_page(k, c, f.page)) {
@@ -104,12 +109,16 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
       submit_bio(k, bio);
       return Finish(c, 0);
     }
+    case kReadDone:
+      // The zram read ended in this step (page_endio()). Kernels before
+      // e914d8f00391 then call swap_slot_free_notify(), in a step of its own.
+      if (k.knob(Knob::kFreeNotifyOnRead)) {
+        f.pc = kNotify;
+        return StepResult::kStep;
+      }
+      return Finish(c, 0);
   }
-  if (k.knob(Knob::kFreeNotifyOnRead)) {
-    f.pc = kNotify;
-    return StepResult::kStep;
-  }
-  return Finish(c, 0);
+  return StepResult::kStep;
 }
 
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {

@@ -7,6 +7,8 @@
 #include "model/mm/swapfile.h"
 
 #include "model/drivers/block/zram/zram_drv.h"
+#include "model/mm/swap_state.h"
+#include "model/mm/zswap.h"
 #include "model/step.h"
 
 namespace swapfuzz {
@@ -166,14 +168,7 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
   return true;
 }
 
-}  // namespace swapfuzz
-
 // --- swapoff and swapon ---
-
-#include "model/mm/swap_state.h"
-#include "model/mm/zswap.h"
-
-namespace swapfuzz {
 
 StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
   // Locals: i = the mm being scanned, j = its next address (kMaxVas: the

@@ -16,6 +16,7 @@ constexpr int kMaxReclaimRetries = 16;
 constexpr int16_t kEnomem = -12;
 constexpr int16_t kEexist = -17;
 constexpr int16_t kEagain = -11;
+constexpr int16_t kEinval = -22;
 
 bool ZpoolLru(const Kernel& k) {
   return k.config.features.zswap_lru == Features::ZswapLru::kZpool;
@@ -101,6 +102,28 @@ void zswap_entry_put(Kernel& k, EntryId id, Fn fn) {
 // drop the initial reference (v5.16: zswap_rb_erase() + zswap_entry_put()).
 void zswap_invalidate_entry(Kernel& k, EntryId id, Fn fn) {
   if (zswap_rb_erase(k, id)) zswap_entry_put(k, id, fn);
+}
+
+// The writeback eras of model/mm/zswap.h, read once per step.
+enum class Era : uint8_t { kZpoolLru, kZswapLru, kPinFirst, kZpoolPinFirst };
+
+Era WritebackEra(const Kernel& k) {
+  const bool pin_first = !k.knob(Knob::kZswapLruWbBeforePin);
+  if (ZpoolLru(k)) return pin_first ? Era::kZpoolPinFirst : Era::kZpoolLru;
+  return pin_first ? Era::kPinFirst : Era::kZswapLru;
+}
+
+// Whether zswap_writeback_entry() pins the swap entry (allocates the swap
+// cache folio) before it touches the tree or the entry (5878303c5353).
+bool PinsFirst(Era era) { return era == Era::kPinFirst || era == Era::kZpoolPinFirst; }
+
+// zbud_reclaim_page(): "add to beginning of LRU" - the zpool driver puts a
+// handle whose entry is still alive back on its LRU. A no-op for zswap's LRU.
+void zpool_putback(Kernel& k, Era era, EntryId handle_entry) {
+  if (era != Era::kZpoolLru && era != Era::kZpoolPinFirst) return;
+  if (handle_entry == kNoEntry) return;
+  const ZswapEntry& e = k.zswap_entries[handle_entry];
+  if (!e.freed && !e.on_lru) lru_add(k, handle_entry);
 }
 
 }  // namespace
@@ -306,83 +329,185 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
   return StepResult::kStep;
 }
 
+// --- Writeback: shrink_worker() -> zswap_reclaim_entry() -> zswap_writeback_entry() ---
+//
+// Three machines linked by Call(), one per kernel function; model/mm/zswap.h
+// has the table of the eras they cover. Each reads the era once, and the code
+// that differs between eras sits in a switch on it or in a state only some
+// eras reach.
+
+// shrink_worker() of v6.3 .. v6.8 (zpool_shrink() before v6.5); v6.9's walks
+// the memcgs with shrink_memcg(), which the model, having no memcgs, folds in.
 StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
+  // Locals: i = the failed attempts (MAX_RECLAIM_RETRIES counts them).
+  enum : uint8_t { kReclaim, kAfterReclaim, kExit };
+  switch (f.pc) {
+    case kReclaim:
+      return Call(c, f, kAfterReclaim, Fn::kZswapReclaimEntry, kNoOffset, kNoPage);
+    case kAfterReclaim:
+      // Runs in the step that ended the attempt: "if (ret) { if (ret !=
+      // -EAGAIN) break; if (++failures == MAX_RECLAIM_RETRIES) break; } ...
+      // } while (!zswap_can_accept());". An empty LRU ends the op in its
+      // own step; the other exits leave when the CPU next runs.
+      if (c.ret == kEinval) return Finish(c, 0);
+      if (c.ret != 0) ++f.i;
+      f.pc = (f.i >= kMaxReclaimRetries || zswap_can_accept(k)) ? kExit : kReclaim;
+      return StepResult::kStep;
+    case kExit:
+      return Return(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+// zswap_reclaim_entry() of v6.5 .. v6.8 (torvalds/linux @003ae2fb0b36); in the
+// zpool eras zbud_reclaim_page() with the tree sections of v6.3's
+// zswap_writeback_entry(pool, handle), and in kPinFirst shrink_memcg_cb().
+StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
   // Locals: entry2 = the entry the LRU gave (the zpool handle's entry),
   // entry = the entry written back, offset = its swap offset, obj = the tree
-  // read at isolation, page = the new swap cache page, i = failures,
-  // ret = the writeback's result, gen = the entry's slot generation.
-  enum : uint8_t {
-    kIsolate, kTreeGet, kAlloc, kAfterAlloc, kRecheck, kDecompress, kInvalidate, kWrite,
-    kAfterWrite, kDone, kFail, kExit
-  };
+  // read at isolation, page and ret = the folio and result writeback returned.
+  enum : uint8_t { kIsolate, kTreeGet, kWriteback, kAfterWriteback, kDone, kFail };
   Zswap& z = k.zswap;
-  // Since 5878303c5353 the writeback pins the swap entry (allocates the swap
-  // cache folio) before it touches the tree or the entry.
-  const bool pin_first = !k.knob(Knob::kZswapLruWbBeforePin);
-  const bool zpool = ZpoolLru(k);
-  // The zpool driver puts a handle whose entry is still alive back on its LRU
-  // (zbud_reclaim_page(): "add to beginning of LRU").
-  auto zpool_putback = [&] {
-    if (zpool && f.entry2 != kNoEntry && !k.zswap_entries[f.entry2].freed &&
-        !k.zswap_entries[f.entry2].on_lru) {
-      lru_add(k, f.entry2);
-    }
-  };
-  // shrink_worker(): "while (!zswap_can_accept())", stopping after
-  // MAX_RECLAIM_RETRIES failures; read in the step that ends an attempt.
-  auto next = [&] {
-    f.pc = (f.i >= kMaxReclaimRetries || zswap_can_accept(k)) ? kExit : kIsolate;
-    return StepResult::kStep;
-  };
+  const Era era = WritebackEra(k);
   switch (f.pc) {
     case kIsolate: {
-      // zpool LRU: zbud_reclaim_page() takes its LRU tail and calls
-      // zswap_writeback_entry(), which reads the swap entry from the handle's
-      // zswap_header and tree = zswap_trees[type]. zswap LRU: [lru_lock] the
-      // oldest entry; before 5878303c5353 it is taken off the LRU
-      // (list_del_init) and the tree read; since, shrink_memcg_cb() rotates it
-      // (list_move_tail) and copies only the swap entry.
       if (!z.initialized || z.lru_n == 0) {
         Emit(k, c, StepId::kZswapLruEmpty, kNoOffset, kNoPage);
-        return Finish(c, 0);  // -EINVAL: not -EAGAIN, so the worker stops
+        return Return(c, kEinval);  // not -EAGAIN, so the worker stops
       }
       const EntryId id = z.lru[0];
       f.entry = f.entry2 = id;
       f.offset = k.zswap_entries[id].offset;
       f.obj = z.tree_id;
-      f.page = kNoPage;
-      f.ret = 0;
-      lru_del(k, id);
-      if (pin_first && !zpool) lru_add(k, id);
+      switch (era) {
+        case Era::kZpoolLru:
+        case Era::kZpoolPinFirst:
+          // zbud_reclaim_page() takes its LRU tail and calls
+          // zswap_writeback_entry(pool, handle), which reads the swap entry
+          // from the handle's zswap_header and tree = zswap_trees[type].
+          lru_del(k, id);
+          break;
+        case Era::kZswapLru:
+          // [lru_lock] list_del_init(&entry->lru); copy swpoffset and
+          // tree = zswap_trees[swp_type(entry->swpentry)].
+          lru_del(k, id);
+          break;
+        case Era::kPinFirst:
+          // shrink_memcg_cb(): [lru_lock] list_move_tail() rotates the entry;
+          // only the swap entry is copied.
+          lru_del(k, id);
+          lru_add(k, id);
+          break;
+      }
       Emit(k, c, StepId::kZswapLruIsolate, f.offset, kNoPage, static_cast<Token>(id));
-      f.pc = pin_first ? kAlloc : kTreeGet;
+      f.pc = PinsFirst(era) ? kWriteback : kTreeGet;
       return StepResult::kStep;
     }
     case kTreeGet: {
-      // [tree lock] on the tree read at isolation.
-      Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage,
-           static_cast<Token>(f.entry2));
+      // kZpoolLru and kZswapLru: [tree lock] on the tree read at isolation.
+      Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage, static_cast<Token>(f.entry2));
       if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
       const EntryId cur = z.tree[f.offset];
-      if (zpool) {
-        // v6.3: entry = zswap_entry_find_get(offset); none: "entry was
-        // invalidated", return 0.
+      if (era == Era::kZpoolLru) {
+        // v6.3 zswap_writeback_entry(): entry = zswap_entry_find_get(offset);
+        // none: "entry was invalidated", return 0.
         if (cur == kNoEntry) {
-          zpool_putback();
-          return next();
+          zpool_putback(k, era, f.entry2);
+          return Return(c, 0);
         }
         f.entry = cur;
       } else if (cur != f.entry) {
-        // v6.5..v6.8 "Check for invalidate() race": -EAGAIN, the entry stays
+        // kZswapLru: "Check for invalidate() race": -EAGAIN; the entry stays
         // off the LRU (its last put frees it).
-        f.ret = kEagain;
-        ++f.i;
-        return next();
+        return Return(c, kEagain);
       }
       zswap_entry_get(k, f.entry, Fn::kZswapReclaimEntry);
-      f.pc = kAlloc;
+      f.pc = kWriteback;
       return StepResult::kStep;
     }
+    case kWriteback:
+      Call(c, f, kAfterWriteback, Fn::kZswapWritebackEntry, f.offset, kNoPage);
+      c.top().entry = f.entry;
+      c.top().obj = f.obj;
+      return StepResult::kContinue;
+    case kAfterWriteback:
+      f.ret = c.ret;
+      f.page = c.ret_page;
+      f.pc = f.ret == 0 ? kDone : kFail;
+      return StepResult::kContinue;
+    case kDone: {
+      // zswap_writeback_entry()'s put_page(page) after the write, lockless and
+      // folded into this step; then the era's [tree lock] section.
+      Emit(k, c, StepId::kZswapWbDone, f.offset, f.page, static_cast<Token>(f.entry));
+      put_page(k, f.page, Fn::kZswapWritebackEntry);
+      f.page = kNoPage;
+      switch (era) {
+        case Era::kZpoolLru:
+          // v6.3 zswap_writeback_entry(): drop the local reference; if the
+          // entry is still the one in the tree, drop the initial one too
+          // (this erases and frees it).
+          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+          if (z.tree[f.offset] == f.entry) zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+          break;
+        case Era::kZswapLru:
+          // Invalidate unless invalidate already took it out; put.
+          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_invalidate_entry(k, f.entry, Fn::kZswapReclaimEntry);
+          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          break;
+        case Era::kPinFirst:
+        case Era::kZpoolPinFirst:
+          break;  // zswap_writeback_entry() invalidated and put it before the write
+      }
+      zpool_putback(k, era, f.entry2);
+      return Return(c, 0);
+    }
+    case kFail: {
+      // The failed writeback's put_page(page) (EXIST), folded into this step;
+      // then the era's [tree lock] section. Every failure counts towards
+      // MAX_RECLAIM_RETRIES (v6.5+ zswap_reclaim_entry(): -EAGAIN).
+      Emit(k, c, StepId::kZswapWbFail, f.offset, f.page, static_cast<Token>(-f.ret));
+      if (f.page != kNoPage) {
+        put_page(k, f.page, Fn::kZswapWritebackEntry);
+        f.page = kNoPage;
+      }
+      switch (era) {
+        case Era::kZpoolLru:
+          // v6.3 zswap_writeback_entry() fail: drop the local reference.
+          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          break;
+        case Era::kZswapLru:
+          // list_move() the entry back to the LRU, unless it was freed or is
+          // on it again; put the local reference.
+          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!k.zswap_entries[f.entry].freed && !k.zswap_entries[f.entry].on_lru) {
+            lru_add(k, f.entry);
+          }
+          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          break;
+        case Era::kPinFirst:
+        case Era::kZpoolPinFirst:
+          break;  // the writeback failed before it took a reference
+      }
+      zpool_putback(k, era, f.entry2);
+      return Return(c, kEagain);
+    }
+  }
+  return StepResult::kStep;
+}
+
+// zswap_writeback_entry(entry, tree) of v6.5 .. v6.8, the part of v6.3's
+// zswap_writeback_entry(pool, handle) after the entry lookup, and v6.9's
+// zswap_writeback_entry(entry, swpentry).
+StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
+  // Arguments: offset, entry, obj = the tree zswap_reclaim_entry() read.
+  // Locals: page = the new swap cache folio, gen = the entry's generation.
+  enum : uint8_t { kAlloc, kAfterAlloc, kRecheck, kDecompress, kInvalidate, kWrite, kAfterWrite };
+  Zswap& z = k.zswap;
+  const Era era = WritebackEra(k);
+  switch (f.pc) {
     case kAlloc:
       // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read.
       Call(c, f, kAfterAlloc, Fn::kReadSwapCacheAsync, f.offset, kNoPage);
@@ -390,28 +515,30 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kContinue;
     case kAfterAlloc:
       if (c.ret_page == kNoPage) {  // ZSWAP_SWAPCACHE_FAIL: no memory, or the slot is free
-        f.ret = kEnomem;
-        f.pc = kFail;
-        return StepResult::kContinue;
+        return Return(c, kEnomem);
       }
-      f.page = c.ret_page;
       if (c.ret == 0) {  // ZSWAP_SWAPCACHE_EXIST: a load or swap-in has the page
-        f.ret = kEexist;
-        f.pc = kFail;
-        return StepResult::kContinue;
+        return Return(c, kEexist, c.ret_page);
       }
       // ZSWAP_SWAPCACHE_NEW: the page is locked and in the swap cache.
-      f.pc = (!pin_first && k.knob(Knob::kZswapWbNoRecheck)) ? kDecompress : kRecheck;
+      f.page = c.ret_page;
+      f.pc = (!PinsFirst(era) && k.knob(Knob::kZswapWbNoRecheck)) ? kDecompress : kRecheck;
       return StepResult::kContinue;
     case kRecheck: {
       // 04fc7816089c: "if the entry in the tree has been replaced, ... we
-      // would be overriding the swap page with stale data". Since
-      // 5878303c5353 this is the only check, on the tree looked up now that
-      // the folio pins the device.
-      const uint16_t tree = pin_first ? z.tree_id : f.obj;
+      // would be overriding the swap page with stale data". Before
+      // 5878303c5353 it checks the tree read at isolation; since, it is the
+      // only check, on the tree looked up now that the folio pins the device.
+      uint16_t tree = 0;
+      bool check = true;
+      if (PinsFirst(era)) {
+        tree = z.tree_id;
+        check = !k.knob(Knob::kZswapWbNoRecheck);
+      } else {
+        tree = f.obj;
+      }
       const bool live = tree != 0 && tree == z.tree_id;
-      const bool no_check = pin_first && k.knob(Knob::kZswapWbNoRecheck);
-      const bool stale = live && !no_check && z.tree[f.offset] != f.entry;
+      const bool stale = live && check && z.tree[f.offset] != f.entry;
       Emit(k, c, stale ? StepId::kZswapWbStale : StepId::kZswapWbRecheck, f.offset, f.page,
            static_cast<Token>(f.entry));
       if (!tree_live(k, tree, Fn::kZswapWritebackEntry)) return StepResult::kStep;
@@ -422,13 +549,10 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
           unlock_page(k, f.page, Fn::kZswapWritebackEntry);
           put_page(k, f.page, Fn::kZswapWritebackEntry);
         }
-        f.page = kNoPage;
-        f.ret = kEnomem;
-        f.pc = kFail;
-        return StepResult::kStep;
+        return Finish(c, kEnomem);
       }
       // Since 5878303c5353: "Safe to deref entry after the entry is verified."
-      if (pin_first) zswap_entry_get(k, f.entry, Fn::kZswapWritebackEntry);
+      if (PinsFirst(era)) zswap_entry_get(k, f.entry, Fn::kZswapWritebackEntry);
       f.pc = kDecompress;
       return StepResult::kStep;
     }
@@ -439,12 +563,12 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
       w.uptodate = true;  // SetPageUptodate()
       f.gen = e.generation;
       Emit(k, c, StepId::kZswapWbDecompress, f.offset, f.page, e.data);
-      f.pc = pin_first ? kInvalidate : kWrite;
+      f.pc = PinsFirst(era) ? kInvalidate : kWrite;
       return StepResult::kStep;
     }
     case kInvalidate:
-      // v6.9: [tree lock] zswap_invalidate_entry(); zswap_entry_put(), before
-      // the write: the swap cache folio is now the only copy.
+      // Since 5878303c5353: [tree lock] zswap_invalidate_entry();
+      // zswap_entry_put(), before the write: the folio is now the only copy.
       Emit(k, c, StepId::kZswapWbInvalidate, f.offset, f.page, static_cast<Token>(f.entry));
       if (!tree_live(k, z.tree_id, Fn::kZswapWritebackEntry)) return StepResult::kStep;
       zswap_invalidate_entry(k, f.entry, Fn::kZswapWritebackEntry);
@@ -458,51 +582,7 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
       c.top().gen = f.gen;
       return StepResult::kContinue;
     case kAfterWrite:
-      f.ret = 0;
-      f.pc = kDone;
-      return StepResult::kContinue;
-    case kDone: {
-      // put_page(page); then, before 5878303c5353, [tree lock] drop the entry.
-      Emit(k, c, StepId::kZswapWbDone, f.offset, f.page, static_cast<Token>(f.entry));
-      put_page(k, f.page, Fn::kZswapWritebackEntry);
-      f.page = kNoPage;
-      if (!pin_first) {
-        if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-        if (zpool) {
-          // v6.3: drop the local reference; if the entry is still the one in
-          // the tree, drop the initial one too (this erases and frees it).
-          zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
-          if (z.tree[f.offset] == f.entry) zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
-        } else {
-          // v6.5..v6.8: invalidate unless invalidate already took it out; put.
-          zswap_invalidate_entry(k, f.entry, Fn::kZswapReclaimEntry);
-          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
-        }
-      }
-      zpool_putback();
-      return next();
-    }
-    case kFail: {
-      // EXIST: put_page(page). Before 5878303c5353: [tree lock] the zswap
-      // LRU puts the entry back (list_move); the local reference goes.
-      Emit(k, c, StepId::kZswapWbFail, f.offset, f.page, static_cast<Token>(-f.ret));
-      if (f.page != kNoPage) {
-        put_page(k, f.page, Fn::kZswapWritebackEntry);
-        f.page = kNoPage;
-      }
-      ++f.i;
-      if (!pin_first) {
-        if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-        if (!zpool && !k.zswap_entries[f.entry].freed && !k.zswap_entries[f.entry].on_lru) {
-          lru_add(k, f.entry);
-        }
-        zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
-      }
-      zpool_putback();
-      return next();
-    }
-    case kExit:
-      return Return(c, 0);
+      return Return(c, 0, f.page);  // the caller's next step puts the folio
   }
   return StepResult::kStep;
 }

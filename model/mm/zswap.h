@@ -40,9 +40,60 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f);
 // c.ret 0: the page holds the data, is uptodate and unlocked; -1: no entry.
 StepResult zswap_load(Kernel& k, Cpu& c, Frame& f);
 
-// shrink_worker(): one pass of the shrink work (op zswap_shrink). It writes
-// back LRU entries until zswap_can_accept() or MAX_RECLAIM_RETRIES failures.
+// --- Writeback ---
+//
+// shrink_worker() -> zswap_reclaim_entry() -> zswap_writeback_entry(), one
+// machine each, linked by Call(). They cover four eras, picked from the
+// profile's Features::zswap_lru and the zswap_lru_wb_before_pin knob
+// (5878303c5353). Whatever the era, the trace names the steps after the
+// v6.5 functions.
+//
+//   era             releases       what differs
+//   --------------  -------------  ---------------------------------------------------------
+//   kZpoolLru       v5.16 .. v6.4  zpool LRU: zbud_reclaim_page() takes the tail handle and
+//                                  calls zswap_writeback_entry(pool, handle), which reads the
+//                                  swap entry and tree from the handle and [tree lock]
+//                                  zswap_entry_find_get()s the entry (none: "entry was
+//                                  invalidated", return 0); after the write, [tree lock] put
+//                                  the local reference and, if the entry is still in the
+//                                  tree, the initial one. zbud puts a live handle back.
+//   kZswapLru       v6.5 .. v6.8   zswap LRU: zswap_reclaim_entry() reads the tree first:
+//                                  [lru_lock] list_del_init, copy swpoffset and tree; [tree
+//                                  lock] entry still current? get : -EAGAIN. Then
+//                                  zswap_writeback_entry(entry, tree): allocate the folio
+//                                  (skip_if_exists, from v6.8), recheck, decompress, write;
+//                                  back in reclaim, [tree lock] invalidate on success, put
+//                                  the entry back on the LRU on failure; put.
+//   kPinFirst       v6.9+          pin first (5878303c5353): shrink_memcg_cb() [lru_lock]
+//                                  rotates the entry (list_move_tail) and copies only the
+//                                  swap entry; zswap_writeback_entry(entry, swpentry)
+//                                  allocates the swap cache folio before touching the tree,
+//                                  then [tree lock] recheck, get; decompress; [tree lock]
+//                                  invalidate, put; write. No tree lock after the write.
+//   kZpoolPinFirst  none           the zpool LRU of kZpoolLru with the writeback of kPinFirst
+//                                  (no skip_if_exists): a zpool profile with the knob
+//                                  cleared, as knob attribution runs it.
+//
+// The zswap_wb_no_recheck knob (04fc7816089c) drops the recheck, and
+// zswap_wb_stale_folio_leak (e3b63e966cac) leaves the stale folio locked.
+
+// shrink_worker(): one pass of the shrink work (op zswap_shrink). It calls
+// zswap_reclaim_entry() until zswap_can_accept() or MAX_RECLAIM_RETRIES
+// failures; an empty LRU (-EINVAL) stops it.
 StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f);
+
+// zswap_reclaim_entry(): takes the oldest LRU entry and writes it back with
+// zswap_writeback_entry(). c.ret 0: written back (or, kZpoolLru, already
+// invalidated); -EAGAIN: failed; -EINVAL: the LRU is empty. Its steps also
+// hold zswap_writeback_entry()'s final put_page(), which takes no lock.
+StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f);
+
+// zswap_writeback_entry(): allocates the swap cache folio, decompresses the
+// entry into it and writes it with __swap_writepage(). Frame: offset, entry,
+// obj = the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru). c.ret 0,
+// -ENOMEM or -EEXIST; c.ret_page: the folio it holds a reference on, which
+// the caller puts (kNoPage: none).
+StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f);
 
 // The zswap module parameters (ops zswap_enable, zswap_max_pool). Frame:
 // i = 0 for "enabled", 1 for "max_pool_percent"; j = the value.
