@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "fuzz/decoder.h"
-#include "fuzz/rng.h"
+#include "base/rng.h"
 #include "model/executor.h"
 #include "model/schedule.h"
 #include "model/steps.h"
