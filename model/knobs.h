@@ -108,10 +108,9 @@ namespace swapfuzz {
     "goes on to read swap_map and the swap cache in __try_to_reclaim_swap().")    \
   X(kUnusePteNoFolioCheck, "unuse_pte_no_folio_check", "ae38eb210590",           \
     "mm, swap: always lock and check the swap cache folio before use",           \
-    "v6.4 .. v6.17 with zswap writeback: swapoff hangs on v6.4 .. v6.7 and "      \
-    "loses data from v6.8 (e3b63e966cac; stable 6.1.80, 6.6.19, 6.7.7); fixed "   \
-    "in v6.18 without a Fixes: or stable tag, so 6.12.y is affected; the hash is " \
-    "the mm-stable one, its mainline hash is unconfirmed; found by swapfuzz",    \
+    "v6.4 .. v6.17 with zswap writeback (swapoff hangs on v6.4 .. v6.7; data loss "  \
+    "from v6.8 and in stable 6.1.80+, 6.6.19+, 6.7.7+ and 6.12.y); fixed in v6.18, "   \
+    "no stable tag; the hash is mm-stable's, mainline's unconfirmed; found by swapfuzz", \
     "unuse_pte() trusts the folio try_to_unuse() looked up and locked: it "      \
     "rechecks only the PTE. zswap writeback can add a folio for the entry to "   \
     "the swap cache, find its zswap entry stale, and delete the never-read "     \

@@ -224,7 +224,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbAbort, kZramWritebackStore, "slot changed: free block")         \
   X(kZramWbDone, kZramWritebackStore, "no more slots")                      \
   X(kZramReadBdev, kZramReadFromBdev, "read block")                         \
-  X(kUffdWp, kChangePteRange, "toggle uffd-wp on swap pte")
+  X(kUffdWp, kChangePteRange, "toggle uffd-wp on swap pte")                 \
+  X(kUnusePteMismatch, kUnusePte, "!folio_matches_swap_entry: leave the pte")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

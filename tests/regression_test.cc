@@ -2,9 +2,10 @@
 //
 // Each file records the finding (or none) its own configuration gives, and the
 // trace hash. For every file: the replay matches that record, twice, with a
-// byte-identical trace; and with every fix applied (profile mainline, the
-// file's knob overrides dropped) it is clean. A file whose record is a finding
-// must therefore name a window that some fix closes.
+// byte-identical trace; and under the same profile with every knob cleared
+// (every catalogued fix applied to that release's code) it is clean. A file
+// whose record is a finding must therefore name a window that some fix
+// closes.
 
 #include <dirent.h>
 
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "format/schedule_io.h"
+#include "model/knobs.h"
 
 namespace swapfuzz {
 namespace {
@@ -36,7 +38,7 @@ std::vector<std::string> CorpusFiles(const std::string& subdir) {
 
 class RegressionTest : public testing::TestWithParam<std::string> {};
 
-TEST_P(RegressionTest, ReplaysAsRecordedTwiceAndIsCleanOnMainline) {
+TEST_P(RegressionTest, ReplaysAsRecordedTwiceAndIsCleanWithItsKnobsCleared) {
   absl::StatusOr<Schedule> s = ReadScheduleFile(GetParam());
   ASSERT_TRUE(s.ok()) << s.status();
   ASSERT_TRUE(s->expected.has_value()) << "record it: swapfuzz record FILE -o FILE";
@@ -52,10 +54,11 @@ TEST_P(RegressionTest, ReplaysAsRecordedTwiceAndIsCleanOnMainline) {
 
   Schedule fixed = *s;
   fixed.config.knobs.clear();
-  absl::StatusOr<ReplayOutput> mainline = RunSchedule(ex, fixed, "mainline");
-  ASSERT_TRUE(mainline.ok());
-  EXPECT_FALSE(mainline->finding.has_value())
-      << mainline->finding->Signature() << ": " << mainline->finding->message.data();
+  for (const KnobInfo& info : AllKnobs()) fixed.config.knobs.push_back({std::string(info.name), false});
+  absl::StatusOr<ReplayOutput> clean = RunSchedule(ex, fixed);
+  ASSERT_TRUE(clean.ok()) << clean.status();
+  EXPECT_FALSE(clean->finding.has_value())
+      << clean->finding->Signature() << ": " << clean->finding->message.data();
 }
 
 std::string TestName(const testing::TestParamInfo<std::string>& info) {
@@ -84,13 +87,27 @@ TEST_P(OpenQuestionTest, StillFailsOnMainlineAsRecorded) {
   Executor ex;
   absl::StatusOr<ReplayOutput> out = RunSchedule(ex, *s);
   ASSERT_TRUE(out.ok()) << out.status();
-  ASSERT_TRUE(out->finding.has_value()) << "clean on mainline now";
+  ASSERT_TRUE(out->finding.has_value()) << "clean on its release now";
   EXPECT_EQ(out->finding->Signature(), s->expected->signature);
   EXPECT_EQ(out->result.trace_hash, s->expected->trace_hash);
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, OpenQuestionTest,
                          testing::ValuesIn(CorpusFiles("open-questions")), TestName);
+GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OpenQuestionTest);
+
+// The directory stays, with its README, for the next finding; today it holds
+// no schedule, and CorpusFiles() reads it as empty rather than failing.
+TEST(OpenQuestionsTest, DirectoryIsKeptAndEmpty) {
+  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/open-questions";
+  DIR* d = opendir(dir.c_str());
+  ASSERT_NE(d, nullptr) << dir;
+  closedir(d);
+  EXPECT_TRUE(CorpusFiles("open-questions").empty());
+  FILE* readme = fopen((dir + "/README.md").c_str(), "r");
+  EXPECT_NE(readme, nullptr);
+  if (readme != nullptr) fclose(readme);
+}
 
 // The seed-000 bpftrace sequence: the second reader of the entry reads the
 // emptied zram slot (the report's warning) and discards that copy at
@@ -107,7 +124,7 @@ TEST(Seed000Test, EmptyZramReadIsBenignOnEveryProfile) {
     std::string profile;
     int diagnostics;
   };
-  for (const Case& c : {Case{"v5.16", 1}, Case{"v6.3", 1}, Case{"mainline", 0}}) {
+  for (const Case& c : {Case{"v5.16", 1}, Case{"v6.3", 1}, Case{"v6.9", 0}}) {
     SCOPED_TRACE(c.profile);
     Executor ex;
     absl::StatusOr<ReplayOutput> out = RunSchedule(ex, *s, c.profile);
@@ -126,8 +143,8 @@ TEST(CatalogueTest, EachZramBugFailsOnItsReleaseOnly) {
   };
   const Case cases[] = {
       {"zram_free_notify_on_read.json", "v5.16", "v6.3"},
-      {"skip_swapcache_aba.json", "v6.3", "mainline"},
-      {"skip_swapcache_aba.json", "v5.16", "mainline"},
+      {"skip_swapcache_aba.json", "v6.3", "v6.9"},
+      {"skip_swapcache_aba.json", "v5.16", "v6.9"},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.file + " " + c.failing_profile);

@@ -233,6 +233,21 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       f.pc = f.flag ? kFree : kPte;
       return StepResult::kContinue;
     case kPte: {
+      // v6.18's unuse_pte() first checks, under the folio lock, that the
+      // folio it was handed is still the swap cache folio of the entry
+      // ("if (!folio_matches_swap_entry(folio, entry)) return 0;", from "mm,
+      // swap: always lock and check the swap cache folio before use"). zswap
+      // writeback's stale path deletes a never-read folio from the swap cache
+      // while this CPU sleeps on its lock; the PTE is left for
+      // try_to_unuse()'s next pass. Before the fix (the knob), nothing checks.
+      if (!k.knob(Knob::kUnusePteNoFolioCheck)) {
+        const Page& p = page_checked(k, f.page, Fn::kUnusePte);
+        if (!p.swapcache || p.private_offset != f.offset) {
+          Emit(k, c, StepId::kUnusePteMismatch, f.offset, f.page);
+          f.pc = kFree;
+          return StepResult::kStep;
+        }
+      }
       // unuse_pte(): [PTL] pte_same_as_swp() ignores the swap PTE's software
       // bits; install the page read-only and old, swap_free(entry).
       Mm& mm = k.mms[f.i];
