@@ -54,16 +54,35 @@ void StartOp(Cpu& c) {
     case OpKind::kRead: f.fn = Fn::kUserAccess; break;
     case OpKind::kWrite: f.fn = Fn::kUserAccess; f.write = true; break;
     case OpKind::kReclaim: f.fn = Fn::kShrinkPageList; break;
-    case OpKind::kMunmap: f.fn = Fn::kZapPteRange; break;
-    case OpKind::kFork: f.fn = Fn::kCopyPteRange; f.i = op.arg; break;
+    case OpKind::kMunmap:
+      f.fn = Fn::kZapPteRange;
+      InitLocals<Fn::kZapPteRange>(f);
+      break;
+    case OpKind::kFork:
+      f.fn = Fn::kCopyPteRange;
+      InitLocals<Fn::kCopyPteRange>(f, {.dst_mm = op.arg});
+      break;
     case OpKind::kDrainSlots: f.fn = Fn::kDrainSlotsCache; break;
-    case OpKind::kZswapShrink: f.fn = Fn::kShrinkWorker; break;
-    case OpKind::kZswapEnable: f.fn = Fn::kZswapParamSet; f.i = 0; f.j = op.arg; break;
-    case OpKind::kZswapMaxPool: f.fn = Fn::kZswapParamSet; f.i = 1; f.j = op.arg; break;
+    case OpKind::kZswapShrink:
+      f.fn = Fn::kShrinkWorker;
+      InitLocals<Fn::kShrinkWorker>(f);
+      break;
+    case OpKind::kZswapEnable:
+      f.fn = Fn::kZswapParamSet;
+      InitLocals<Fn::kZswapParamSet>(f, {.param = ZswapParam::kEnabled, .value = op.arg});
+      break;
+    case OpKind::kZswapMaxPool:
+      f.fn = Fn::kZswapParamSet;
+      InitLocals<Fn::kZswapParamSet>(f, {.param = ZswapParam::kMaxPoolPercent, .value = op.arg});
+      break;
     case OpKind::kSwapoff: f.fn = Fn::kSwapoff; break;
     case OpKind::kSwapon: f.fn = Fn::kSwapon; break;
     case OpKind::kZramIdle: f.fn = Fn::kZramIdleStore; break;
-    case OpKind::kZramWriteback: f.fn = Fn::kZramWritebackStore; f.ret = op.arg; break;
+    case OpKind::kZramWriteback:
+      f.fn = Fn::kZramWritebackStore;
+      InitLocals<Fn::kZramWritebackStore>(
+          f, {.mode = op.arg == 0 ? ZramWritebackMode::kIdle : ZramWritebackMode::kHuge});
+      break;
     case OpKind::kUffdWp: f.fn = Fn::kChangePteRange; break;
     case OpKind::kCount: break;
   }
