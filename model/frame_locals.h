@@ -1,7 +1,7 @@
 // The locals of each modelled function's frame, by kernel file.
 //
 // A machine's state lives in its Frame (model/kernel.h) between steps: the call
-// interface every machine shares (fn, pc, va, write, offset, page) and one of
+// interface every machine shares (fn, pc, va, offset, page) and one of
 // the structs below, named after the kernel function, with fields named as the
 // kernel names its locals where it has them. Fields marked "argument" are set
 // by the caller, through Call<Fn::k...>(..., {.field = ...}) (model/step.h) or
@@ -26,6 +26,10 @@ struct NoLocals {};
 
 // --- mm/memory.c ---
 
+struct UserAccessLocals {
+  bool write = false;  // argument: the access is a store (op write), not a load
+};
+
 struct DoWpPageLocals {
   Pte orig_pte{};             // argument: vmf->orig_pte
   PageId new_page = kNoPage;  // wp_page_copy(): the copy
@@ -34,6 +38,7 @@ struct DoWpPageLocals {
 
 struct DoSwapPageLocals {
   Pte orig_pte{};              // argument: vmf->orig_pte
+  bool write = false;          // argument: vmf->flags & FAULT_FLAG_WRITE
   PageId swapcache = kNoPage;  // the page came from the swap cache (kNoPage: skipped it)
   bool need_clear_cache = false;  // 6.8+: the skip-swapcache pin is held (13ddaf26be32)
   bool si_ref = false;         // holds a get_swap_device() reference (si != NULL)
@@ -139,6 +144,7 @@ struct WritebackStoreLocals {
 
 // X(Fn, locals struct, FrameLocals member): the functions with locals.
 #define SWAPFUZZ_FRAME_LOCALS(X)                                     \
+  X(kUserAccess, UserAccessLocals, user_access)                      \
   X(kDoWpPage, DoWpPageLocals, do_wp_page)                           \
   X(kDoSwapPage, DoSwapPageLocals, do_swap_page)                     \
   X(kZapPteRange, ZapPteRangeLocals, zap_pte_range)                  \

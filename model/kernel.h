@@ -203,7 +203,6 @@ struct Frame {
   Fn fn = Fn::kNone;
   uint8_t pc = 0;             // the machine's state (its enum)
   uint8_t va = 0;             // the user address (a callee inherits it)
-  bool write = false;         // FAULT_FLAG_WRITE, or the op writes (a callee inherits it)
   Offset offset = kNoOffset;  // the swap entry being worked on
   PageId page = kNoPage;      // the page being worked on
   FrameLocals locals{};       // the member of `fn`; read with Locals<Fn::k...>(frame)
@@ -211,7 +210,7 @@ struct Frame {
 static_assert(std::is_trivially_copyable_v<Frame>, "a Kernel copy is a snapshot");
 // 36 bytes with untyped locals; each CPU holds kMaxFrames of them. Raise the
 // bound on purpose only.
-static_assert(sizeof(Frame) <= 20, "Frame grew");
+static_assert(sizeof(Frame) <= 24, "Frame grew");
 
 // `f`'s locals, as the function it is a frame of. A frame of another function
 // is a model bug.

@@ -54,7 +54,6 @@ Frame& PushFrame(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset,
   f.offset = offset;
   f.page = page;
   f.va = caller.va;
-  f.write = caller.write;
   return f;
 }
 

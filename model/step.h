@@ -29,7 +29,7 @@ void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal,
             const char* fmt, ...) __attribute__((format(printf, 6, 7)));
 
 // Pushes a frame of kFn with the call's arguments: offset, page and kFn's
-// locals (model/frame_locals.h; the callee inherits va and write). Its first
+// locals (model/frame_locals.h; the callee inherits va). Its first
 // step runs next, in the same slot. The caller resumes at `resume_pc` when the
 // callee returns.
 template <Fn kFn>

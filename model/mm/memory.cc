@@ -26,12 +26,13 @@ void put_device(Kernel& k, bool& si_ref) {
 
 StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kAccess, kAnonymous, kAfterFault };
+  const UserAccessLocals& l = Locals<Fn::kUserAccess>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kAccess: {
       const Pte pte = mm.pte[f.va];
-      if (pte.kind == Pte::Kind::kPresent && (!f.write || pte.writable)) {
-        if (f.write) {
+      if (pte.kind == Pte::Kind::kPresent && (!l.write || pte.writable)) {
+        if (l.write) {
           const Op& op = c.program[c.op_index];
           const Token value =
               op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
@@ -55,13 +56,14 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
                "mm %d va %d: the fault was retried %d times", c.mm, f.va, c.retries - 1);
       }
       ++mm.mmap_readers;
-      Emit(k, c, StepId::kFault, pte.offset, pte.page, f.write);
+      Emit(k, c, StepId::kFault, pte.offset, pte.page, l.write);
       switch (pte.kind) {
         case Pte::Kind::kNone:
           f.pc = kAnonymous;
           return StepResult::kStep;
         case Pte::Kind::kSwap:
-          Call<Fn::kDoSwapPage>(c, f, kAfterFault, pte.offset, kNoPage, {.orig_pte = pte});
+          Call<Fn::kDoSwapPage>(c, f, kAfterFault, pte.offset, kNoPage,
+                                {.orig_pte = pte, .write = l.write});
           return StepResult::kStep;
         case Pte::Kind::kPresent:
           Call<Fn::kDoWpPage>(c, f, kAfterFault, kNoOffset, pte.page, {.orig_pte = pte});
@@ -72,7 +74,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
     case kAnonymous: {
       // do_anonymous_page(): a read maps the shared zero page; a write gets a
       // new zeroed page. Either only if the PTE is still none.
-      if (!f.write) {
+      if (!l.write) {
         Emit(k, c, StepId::kAnonZeroPage, kNoOffset, kZeroPage);
         if (mm.pte[f.va].kind == Pte::Kind::kNone) {
           mm.pte[f.va] = Pte{Pte::Kind::kPresent, false, kZeroPage, kNoOffset};
@@ -346,17 +348,17 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           if (l.swapcache == kNoPage) p.lru = true;
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset);
-          if (p.swapcache && (vm_swap_full(k) || (f.write && p.refcount == 2))) {
+          if (p.swapcache && (vm_swap_full(k) || (l.write && p.refcount == 2))) {
             try_to_free_swap(k, c, f.page);
           }
           if (exclusive || p.refcount == 1) {
-            pte.writable = f.write;
+            pte.writable = l.write;
             p.anon_exclusive = true;
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
         } else {
           bool writable = false;
-          if (f.write) {
+          if (l.write) {
             // reuse_swap_page(): the page can be written in place when no
             // other mapping or swap reference exists; it then leaves the swap
             // cache (unless it is under writeback).

@@ -19,15 +19,16 @@
 
 namespace swapfuzz {
 
-// A user read or write of one address (op read / write). Frame: va, write.
+// A user read or write of one address (op read / write). Frame: va;
+// UserAccessLocals::write.
 StepResult user_access(Kernel& k, Cpu& c, Frame& f);
 
 // do_wp_page(): write fault on a present read-only PTE. Frame: va, page;
 // DoWpPageLocals::orig_pte.
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 
-// do_swap_page(): fault on a swap PTE. Frame: va, write, offset;
-// DoSwapPageLocals::orig_pte.
+// do_swap_page(): fault on a swap PTE. Frame: va, offset;
+// DoSwapPageLocals::orig_pte and write.
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address: zap_pte_range() and the tlb-batched frees.
