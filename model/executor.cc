@@ -44,29 +44,26 @@ static_assert(std::size(kMachines) == static_cast<size_t>(Fn::kCount));
 
 Machine MachineFor(Fn fn) { return kMachines[static_cast<size_t>(fn)]; }
 
+// Starts an op's frame: the function and its locals, from SWAPFUZZ_OPS.
+using OpStarter = void (*)(const Op& op, Frame& f);
+constexpr OpStarter kOpStarters[] = {
+#define SWAPFUZZ_OP_STARTER(e, name, takes_va, arg_limit, start, locals) \
+  [](const Op& op, Frame& f) {                                           \
+    f.fn = Fn::start;                                                    \
+    InitLocals<Fn::start>(f, locals);                                    \
+  },
+    SWAPFUZZ_OPS(SWAPFUZZ_OP_STARTER)
+#undef SWAPFUZZ_OP_STARTER
+};
+static_assert(std::size(kOpStarters) == static_cast<size_t>(OpKind::kCount));
+
 // Pushes the bottom frame of the CPU's next operation.
 void StartOp(Cpu& c) {
   const Op& op = c.program[c.op_index];
   Frame& f = c.frames[0];
   f = Frame{};
   f.va = op.va;
-  switch (op.kind) {
-    case OpKind::kRead: f.fn = Fn::kUserAccess; break;
-    case OpKind::kWrite: f.fn = Fn::kUserAccess; f.write = true; break;
-    case OpKind::kReclaim: f.fn = Fn::kShrinkPageList; break;
-    case OpKind::kMunmap: f.fn = Fn::kZapPteRange; break;
-    case OpKind::kFork: f.fn = Fn::kCopyPteRange; f.i = op.arg; break;
-    case OpKind::kDrainSlots: f.fn = Fn::kDrainSlotsCache; break;
-    case OpKind::kZswapShrink: f.fn = Fn::kShrinkWorker; break;
-    case OpKind::kZswapEnable: f.fn = Fn::kZswapParamSet; f.i = 0; f.j = op.arg; break;
-    case OpKind::kZswapMaxPool: f.fn = Fn::kZswapParamSet; f.i = 1; f.j = op.arg; break;
-    case OpKind::kSwapoff: f.fn = Fn::kSwapoff; break;
-    case OpKind::kSwapon: f.fn = Fn::kSwapon; break;
-    case OpKind::kZramIdle: f.fn = Fn::kZramIdleStore; break;
-    case OpKind::kZramWriteback: f.fn = Fn::kZramWritebackStore; f.ret = op.arg; break;
-    case OpKind::kUffdWp: f.fn = Fn::kChangePteRange; break;
-    case OpKind::kCount: break;
-  }
+  kOpStarters[static_cast<size_t>(op.kind)](op, f);
   c.depth = 1;
   c.retries = 0;
 }

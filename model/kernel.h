@@ -11,32 +11,20 @@
 
 #include <array>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 #include "model/config.h"
 #include "model/coverage.h"
 #include "model/finding.h"
+#include "model/frame_locals.h"
 #include "model/knobs.h"
+#include "model/pte.h"
 #include "model/steps.h"
 #include "model/trace.h"
 #include "model/types.h"
 
 namespace swapfuzz {
-
-// A page table entry. pte_same() compares every field, so a recycled swap
-// entry compares equal to the one a fault snapshotted (the ABA of 13ddaf26be32).
-struct Pte {
-  enum class Kind : uint8_t { kNone, kPresent, kSwap };
-  Kind kind = Kind::kNone;
-  bool writable = false;
-  PageId page = kNoPage;     // kPresent
-  Offset offset = kNoOffset;  // kSwap
-  // kSwap: the uffd-wp software bit (pte_swp_uffd_wp), which UFFDIO_WRITEPROTECT
-  // sets and clears on swap PTEs under the PTL (op uffd_wp). The model has no
-  // userfaultfd: a fault that maps the page drops the bit.
-  bool uffd_wp = false;
-  friend bool operator==(const Pte&, const Pte&) = default;
-};
 
 // struct page, reduced to what the swap path tests.
 struct Page {
@@ -209,26 +197,40 @@ struct Wait {
   bool fresh = false;  // kYield set by the step just taken
 };
 
-// One activation of a modelled kernel function. The fields are the function's
-// locals; each function documents which it uses.
+// One activation of a modelled kernel function: the call interface every
+// machine shares, and the function's own locals (model/frame_locals.h).
 struct Frame {
   Fn fn = Fn::kNone;
-  uint8_t pc = 0;
-  uint8_t va = 0;
-  bool write = false;         // FAULT_FLAG_WRITE, or the op writes
-  bool flag = false;          // function specific (do_swap_page: skip path pinned)
+  uint8_t pc = 0;             // the machine's state (its enum)
+  uint8_t va = 0;             // the user address (a callee inherits it)
   Offset offset = kNoOffset;  // the swap entry being worked on
-  PageId page = kNoPage;
-  PageId page2 = kNoPage;     // a second page (swapcache / COW copy)
-  int16_t i = 0;              // loop index
-  int16_t j = 0;              // a second loop index or counter
-  int16_t ret = 0;
-  EntryId entry = kNoEntry;   // zswap: the entry being worked on
-  EntryId entry2 = kNoEntry;  // zswap: the entry the LRU gave
-  uint16_t obj = 0;           // an object id held across steps (a zswap tree)
-  uint32_t gen = 0;           // a slot generation carried to a callee
-  Pte orig_pte{};
+  PageId page = kNoPage;      // the page being worked on
+  FrameLocals locals{};       // the member of `fn`; read with Locals<Fn::k...>(frame)
 };
+static_assert(std::is_trivially_copyable_v<Frame>, "a Kernel copy is a snapshot");
+// 36 bytes with untyped locals; each CPU holds kMaxFrames of them. Raise the
+// bound on purpose only.
+static_assert(sizeof(Frame) <= 24, "Frame grew");
+
+// `f`'s locals, as the function it is a frame of. A frame of another function
+// is a model bug.
+template <Fn kFn>
+LocalsOf<kFn>& Locals(Frame& f) {
+  if (f.fn != kFn) __builtin_trap();
+  return LocalsTraits<kFn>::Get(f.locals);
+}
+template <Fn kFn>
+const LocalsOf<kFn>& Locals(const Frame& f) {
+  if (f.fn != kFn) __builtin_trap();
+  return LocalsTraits<kFn>::Get(f.locals);
+}
+
+// Starts `f`'s locals as kFn's, with `locals` (its arguments, and the
+// defaults of the rest). Call() and the executor's StartOp() use it.
+template <Fn kFn>
+void InitLocals(Frame& f, const LocalsOf<kFn>& locals = {}) {
+  LocalsTraits<kFn>::Set(f.locals, locals);
+}
 
 // One operation of a CPU's program.
 struct Op {
@@ -294,6 +296,7 @@ struct Kernel {
 
   bool knob(Knob k) const { return config.knobs.Has(k); }
 };
+static_assert(std::is_trivially_copyable_v<Kernel>, "copying a Kernel is a snapshot");
 
 }  // namespace swapfuzz
 

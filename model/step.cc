@@ -46,7 +46,7 @@ void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal, cons
   va_end(ap);
 }
 
-StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, PageId page) {
+Frame& PushFrame(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, PageId page) {
   caller.pc = resume_pc;
   Frame& f = c.frames[c.depth++];
   f = Frame{};
@@ -54,8 +54,7 @@ StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, 
   f.offset = offset;
   f.page = page;
   f.va = caller.va;
-  f.write = caller.write;
-  return StepResult::kContinue;
+  return f;
 }
 
 StepResult Return(Cpu& c, int16_t ret, PageId page) {

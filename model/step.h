@@ -28,10 +28,22 @@ void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page,
 void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal,
             const char* fmt, ...) __attribute__((format(printf, 6, 7)));
 
-// Pushes a callee frame; its first step runs next. The caller resumes at
-// `resume_pc` when the callee returns.
-StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset,
-                PageId page);
+// Pushes a frame of kFn with the call's arguments: offset, page and kFn's
+// locals (model/frame_locals.h; the callee inherits va). Its first
+// step runs next, in the same slot. The caller resumes at `resume_pc` when the
+// callee returns.
+template <Fn kFn>
+StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Offset offset, PageId page,
+                const LocalsOf<kFn>& locals = {});
+// The part of Call() that does not depend on the callee.
+Frame& PushFrame(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, PageId page);
+
+template <Fn kFn>
+StepResult Call(Cpu& c, Frame& caller, uint8_t resume_pc, Offset offset, PageId page,
+                const LocalsOf<kFn>& locals) {
+  InitLocals<kFn>(PushFrame(c, caller, resume_pc, kFn, offset, page), locals);
+  return StepResult::kContinue;
+}
 // Pops the current frame, leaving `ret` and `page` for the caller.
 StepResult Return(Cpu& c, int16_t ret, PageId page = kNoPage);
 // Return() at the end of a step that did atomic work: the slot ends here.

@@ -27,10 +27,11 @@ struct OpInfo {
   std::string_view name;
   bool takes_va;
   int arg_limit;
+  Fn fn;
 };
 
 constexpr std::array<OpInfo, static_cast<size_t>(OpKind::kCount)> kOps = {{
-#define SWAPFUZZ_OP_INFO(e, name, va, arg) {name, va, arg},
+#define SWAPFUZZ_OP_INFO(e, name, va, arg, start, locals) {name, va, arg, Fn::start},
     SWAPFUZZ_OPS(SWAPFUZZ_OP_INFO)
 #undef SWAPFUZZ_OP_INFO
 }};
@@ -67,6 +68,7 @@ std::optional<StepId> StepByName(std::string_view name) {
 std::string_view OpName(OpKind op) { return kOps[static_cast<size_t>(op)].name; }
 bool OpTakesVa(OpKind op) { return kOps[static_cast<size_t>(op)].takes_va; }
 int OpArgLimit(OpKind op) { return kOps[static_cast<size_t>(op)].arg_limit; }
+Fn OpFn(OpKind op) { return kOps[static_cast<size_t>(op)].fn; }
 
 std::optional<OpKind> OpByName(std::string_view name) {
   for (size_t i = 0; i < kOps.size(); ++i) {

@@ -234,25 +234,32 @@ enum class StepId : uint8_t {
       kCount
 };
 
-// X(enumerator, name, takes a va, argument limit (0: no argument))
-#define SWAPFUZZ_OPS(X)                     \
-  X(kRead, "read", true, 0)                 \
-  X(kWrite, "write", true, 0)               \
-  X(kReclaim, "reclaim", true, 0)           \
-  X(kMunmap, "munmap", true, 0)             \
-  X(kFork, "fork", false, kMaxMms)          \
-  X(kDrainSlots, "drain_slots", false, 0)   \
-  X(kZswapShrink, "zswap_shrink", false, 0) \
-  X(kZswapEnable, "zswap_enable", false, 2) \
-  X(kZswapMaxPool, "zswap_max_pool", false, 101) \
-  X(kSwapoff, "swapoff", false, 0)          \
-  X(kSwapon, "swapon", false, 0)            \
-  X(kZramIdle, "zram_idle", false, 0)       \
-  X(kZramWriteback, "zram_writeback", false, 2) \
-  X(kUffdWp, "uffd_wp", true, 0)
+// X(enumerator, name, takes a va, argument limit (0: no argument), the function
+//   it starts, that function's locals (model/frame_locals.h) made from the op,
+//   `op`)
+// model/executor.cc's StartOp() expands the last two columns; a locals type
+// that is not the function's does not compile.
+#define SWAPFUZZ_OPS(X)                                                                            \
+  X(kRead, "read", true, 0, kUserAccess, UserAccessLocals{.write = false})                         \
+  X(kWrite, "write", true, 0, kUserAccess, UserAccessLocals{.write = true})                        \
+  X(kReclaim, "reclaim", true, 0, kShrinkPageList, NoLocals{})                                     \
+  X(kMunmap, "munmap", true, 0, kZapPteRange, ZapPteRangeLocals{})                                 \
+  X(kFork, "fork", false, kMaxMms, kCopyPteRange, CopyPteRangeLocals{.dst_mm = op.arg})            \
+  X(kDrainSlots, "drain_slots", false, 0, kDrainSlotsCache, NoLocals{})                            \
+  X(kZswapShrink, "zswap_shrink", false, 0, kShrinkWorker, ShrinkWorkerLocals{})                   \
+  X(kZswapEnable, "zswap_enable", false, 2, kZswapParamSet,                                        \
+    (ZswapParamSetLocals{.param = ZswapParam::kEnabled, .value = op.arg}))                         \
+  X(kZswapMaxPool, "zswap_max_pool", false, 101, kZswapParamSet,                                   \
+    (ZswapParamSetLocals{.param = ZswapParam::kMaxPoolPercent, .value = op.arg}))                  \
+  X(kSwapoff, "swapoff", false, 0, kSwapoff, NoLocals{})                                           \
+  X(kSwapon, "swapon", false, 0, kSwapon, NoLocals{})                                              \
+  X(kZramIdle, "zram_idle", false, 0, kZramIdleStore, NoLocals{})                                  \
+  X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
+    WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
+  X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})
 
 enum class OpKind : uint8_t {
-#define SWAPFUZZ_OP_ENUM(e, name, va, arg) e,
+#define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
   SWAPFUZZ_OPS(SWAPFUZZ_OP_ENUM)
 #undef SWAPFUZZ_OP_ENUM
       kCount
@@ -272,6 +279,8 @@ std::string_view StepName(StepId step);
 std::optional<StepId> StepByName(std::string_view name);
 std::string_view OpName(OpKind op);
 std::optional<OpKind> OpByName(std::string_view name);
+// The function whose frame the op starts (its machine runs the op).
+Fn OpFn(OpKind op);
 // Whether the op names an address (Op::va), and the exclusive upper bound of
 // its argument (Op::arg; fork: the child mm), 0 when it takes none.
 bool OpTakesVa(OpKind op);

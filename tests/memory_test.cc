@@ -686,7 +686,7 @@ TEST(MemoryTest, MunmapOfTheLastSwapReferenceDoesNotTryToReclaim) {
 //
 // Regression test for a model bug (present at cb1a605): do_swap_page() returned
 // from the allocation-failure branch (kAfterReadahead, no page) without
-// swapcache_clear() when the pin (frame.flag) was set, so SWAP_HAS_CACHE
+// swapcache_clear() when the pin (need_clear_cache) was set, so SWAP_HAS_CACHE
 // leaked: the retried fault then spun on -EEXIST until the liveness oracle
 // fired, and no page could ever be added to the swap cache for that slot. The
 // "mainline" row failed.

@@ -153,7 +153,7 @@ TEST(StaleWriteTest, FiresOnAnOlderGenerationOrOlderData) {
       f.fn = Fn::kSwapWritepageBdev;
       f.offset = 1;
       f.page = id;
-      f.gen = c.gen;  // flag clear: a copy written back
+      InitLocals<Fn::kSwapWritepageBdev>(f, {.zswap_writeback = true, .generation = c.gen});
       __swap_writepage(k, cpu, f);
       const Finding* found = k.findings.First();
       EXPECT_EQ(found != nullptr, c.fires);

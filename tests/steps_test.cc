@@ -30,16 +30,30 @@ TEST(FnTableTest, EveryStepBelongsToAMachineOrAnInStepFunction) {
   }
 }
 
-// Checks, around every step of a run, that the table says what the model does:
-// every frame on a call stack belongs to a function with a machine, and a step
-// of a function with a machine is taken by a frame of that function (still on
-// the stack, or popped by the step itself).
+// An op runs as a frame of its function, so that function needs a machine.
+TEST(FnTableTest, EveryOpStartsAFunctionWithAMachine) {
+  for (int i = 0; i < static_cast<int>(OpKind::kCount); ++i) {
+    const OpKind op = static_cast<OpKind>(i);
+    EXPECT_TRUE(FnHasMachine(OpFn(op))) << OpName(op) << " starts " << FnName(OpFn(op));
+  }
+}
+
+// Checks, around every step of a run, that the tables say what the model does:
+// every frame on a call stack belongs to a function with a machine, an op's
+// bottom frame is of the function its row names, and a step of a function with
+// a machine is taken by a frame of that function (still on the stack, or popped
+// by the step itself).
 class TableCheckingDecider final : public Decider {
  public:
   TableCheckingDecider(Decider& inner, const Kernel& k) : inner_(inner), k_(k) {}
 
   int Pick(uint32_t runnable, int current, const Kernel& k) override {
     for (const Cpu& c : k.cpus) {
+      if (c.depth > 0) {
+        EXPECT_EQ(c.frames[0].fn, OpFn(c.program[c.op_index].kind))
+            << "op " << OpName(c.program[c.op_index].kind) << " runs "
+            << FnName(c.frames[0].fn);
+      }
       for (int d = 0; d < c.depth; ++d) {
         EXPECT_TRUE(FnHasMachine(c.frames[d].fn))
             << FnName(c.frames[d].fn) << " has a frame but no machine";

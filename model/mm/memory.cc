@@ -15,10 +15,10 @@ void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn)
 
 void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
-// put_swap_device() for a frame that took the reference (obj = 1).
-void put_device(Kernel& k, Frame& f) {
-  if (f.obj == 0) return;
-  f.obj = 0;
+// put_swap_device(), if the frame holds the reference.
+void put_device(Kernel& k, bool& si_ref) {
+  if (!si_ref) return;
+  si_ref = false;
   put_swap_device(k);
 }
 
@@ -26,12 +26,13 @@ void put_device(Kernel& k, Frame& f) {
 
 StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kAccess, kAnonymous, kAfterFault };
+  const UserAccessLocals& l = Locals<Fn::kUserAccess>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kAccess: {
       const Pte pte = mm.pte[f.va];
-      if (pte.kind == Pte::Kind::kPresent && (!f.write || pte.writable)) {
-        if (f.write) {
+      if (pte.kind == Pte::Kind::kPresent && (!l.write || pte.writable)) {
+        if (l.write) {
           const Op& op = c.program[c.op_index];
           const Token value =
               op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
@@ -55,19 +56,17 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
                "mm %d va %d: the fault was retried %d times", c.mm, f.va, c.retries - 1);
       }
       ++mm.mmap_readers;
-      f.orig_pte = pte;
-      Emit(k, c, StepId::kFault, pte.offset, pte.page, f.write);
+      Emit(k, c, StepId::kFault, pte.offset, pte.page, l.write);
       switch (pte.kind) {
         case Pte::Kind::kNone:
           f.pc = kAnonymous;
           return StepResult::kStep;
         case Pte::Kind::kSwap:
-          Call(c, f, kAfterFault, Fn::kDoSwapPage, pte.offset, kNoPage);
-          c.top().orig_pte = pte;
+          Call<Fn::kDoSwapPage>(c, f, kAfterFault, pte.offset, kNoPage,
+                                {.orig_pte = pte, .write = l.write});
           return StepResult::kStep;
         case Pte::Kind::kPresent:
-          Call(c, f, kAfterFault, Fn::kDoWpPage, kNoOffset, pte.page);
-          c.top().orig_pte = pte;
+          Call<Fn::kDoWpPage>(c, f, kAfterFault, kNoOffset, pte.page, {.orig_pte = pte});
           return StepResult::kStep;
       }
       return StepResult::kStep;
@@ -75,7 +74,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
     case kAnonymous: {
       // do_anonymous_page(): a read maps the shared zero page; a write gets a
       // new zeroed page. Either only if the PTE is still none.
-      if (!f.write) {
+      if (!l.write) {
         Emit(k, c, StepId::kAnonZeroPage, kNoOffset, kZeroPage);
         if (mm.pte[f.va].kind == Pte::Kind::kNone) {
           mm.pte[f.va] = Pte{Pte::Kind::kPresent, false, kZeroPage, kNoOffset};
@@ -111,11 +110,12 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kReuseOrCopy, kCopyData, kInstall, kFreeOld };
+  DoWpPageLocals& l = Locals<Fn::kDoWpPage>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kReuseOrCopy: {
       // Entered from handle_pte_fault() with the PTL held.
-      if (!(mm.pte[f.va] == f.orig_pte)) {
+      if (!(mm.pte[f.va] == l.orig_pte)) {
         Emit(k, c, StepId::kWpCopyAbort, kNoOffset, f.page);
         return Finish(c, 0);
       }
@@ -150,38 +150,38 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
     }
     case kCopyData: {
       // wp_page_copy(): allocate and copy without the PTL.
-      f.page2 = alloc_page(k);
-      Emit(k, c, StepId::kWpCopyData, kNoOffset, f.page2);
-      if (f.page2 != kNoPage) {
-        Page& n = k.pages[f.page2];
+      l.new_page = alloc_page(k);
+      Emit(k, c, StepId::kWpCopyData, kNoOffset, l.new_page);
+      if (l.new_page != kNoPage) {
+        Page& n = k.pages[l.new_page];
         n.data = f.page == kZeroPage ? 0 : page_checked(k, f.page, Fn::kDoWpPage).data;
         n.uptodate = true;
         n.swapbacked = true;
         f.pc = kInstall;
       } else {
-        f.ret = 0;
+        l.page_copied = false;
         f.pc = kFreeOld;
       }
       return StepResult::kStep;
     }
     case kInstall: {
-      if (!(mm.pte[f.va] == f.orig_pte)) {
-        Emit(k, c, StepId::kWpCopyAbort, kNoOffset, f.page2);
-        put_page(k, f.page2, Fn::kDoWpPage);
-        f.ret = 0;
+      if (!(mm.pte[f.va] == l.orig_pte)) {
+        Emit(k, c, StepId::kWpCopyAbort, kNoOffset, l.new_page);
+        put_page(k, l.new_page, Fn::kDoWpPage);
+        l.page_copied = false;
       } else {
-        Emit(k, c, StepId::kWpCopyInstall, kNoOffset, f.page2, k.pages[f.page2].data);
-        Page& n = k.pages[f.page2];
+        Emit(k, c, StepId::kWpCopyInstall, kNoOffset, l.new_page, k.pages[l.new_page].data);
+        Page& n = k.pages[l.new_page];
         n.mapcount = 1;
         n.lru = true;
         n.dirty = true;
         n.anon_exclusive = true;
-        mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, f.page2, kNoOffset};
+        mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, l.new_page, kNoOffset};
         if (f.page != kZeroPage) {
           --page_checked(k, f.page, Fn::kDoWpPage).mapcount;  // page_remove_rmap()
           put_page(k, f.page, Fn::kDoWpPage);                 // the mapping's reference
         }
-        f.ret = 1;  // page_copied
+        l.page_copied = true;
       }
       f.pc = kFreeOld;
       return StepResult::kStep;
@@ -192,7 +192,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
       Page& p = page_checked(k, f.page, Fn::kDoWpPage);
       // free_swap_cache() after a copy (f4c4a3f48480, "free idle swap cache
       // page after COW").
-      if (f.ret == 1 && p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
+      if (l.page_copied && p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
         try_to_free_swap(k, c, f.page);
         unlock_page(k, f.page, Fn::kFreeSwapCache);
       }
@@ -204,11 +204,11 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
-  // Locals: offset = the entry, page = the page to map, page2 = swapcache (the
-  // page came from the swap cache), flag = need_clear_cache (6.8+ pin).
+  // Frame: offset = the entry, page = the page to map.
   enum : uint8_t {
     kLookup, kSkipCheck, kPin, kAfterSkipRead, kAfterReadahead, kLockPage, kPtl, kClear, kSkipRead
   };
+  DoSwapPageLocals& l = Locals<Fn::kDoSwapPage>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kLookup: {
@@ -221,14 +221,14 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           Emit(k, c, StepId::kGetSwapDeviceFail, f.offset, kNoPage);
           return Finish(c, 0);
         }
-        f.obj = 1;
+        l.si_ref = true;
       }
       const PageId cached =
           k.si.active && !k.si.users_dead ? k.swap_cache[f.offset] : kNoPage;
       Emit(k, c, StepId::kLookupSwapCache, f.offset, cached);
       if (cached != kNoPage) {
         get_page(k, cached, Fn::kLookupSwapCache);
-        f.page = f.page2 = cached;
+        f.page = l.swapcache = cached;
         f.pc = kLockPage;
       } else {
         f.pc = kSkipCheck;
@@ -243,7 +243,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           k.si.sync_io && !dying && swap_count(k.si.swap_map[f.offset]) == 1;
       Emit(k, c, StepId::kSkipCheck, f.offset, kNoPage, skip);
       if (!skip) {
-        Call(c, f, kAfterReadahead, Fn::kSwapinReadahead, f.offset, kNoPage);
+        Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage);
         return StepResult::kStep;
       }
       if (!k.knob(Knob::kSkipSwapcacheUnpinned)) {
@@ -257,12 +257,12 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
       if (swapcache_prepare(k, f.offset) != 0) {
         Emit(k, c, StepId::kSkipPinBusy, f.offset, kNoPage);
-        put_device(k, f);
+        put_device(k, l.si_ref);
         Return(c, 0);
         return Yield(k, c);  // schedule_timeout_uninterruptible(1); retry the fault
       }
       Emit(k, c, StepId::kSkipPin, f.offset, kNoPage);
-      f.flag = true;
+      l.need_clear_cache = true;
       f.pc = kSkipRead;
       return StepResult::kContinue;
     }
@@ -270,7 +270,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // Skip the swap cache: read into a private page (the pin, if any, is
       // held), in the step of the check or the pin.
       f.page = alloc_page(k);
-      f.page2 = kNoPage;
+      l.swapcache = kNoPage;
       if (f.page == kNoPage) {
         c.ret_page = kNoPage;
         f.pc = kAfterReadahead;
@@ -281,7 +281,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
       p.swapbacked = true;
       p.private_offset = f.offset;  // "To provide entry to swap_readpage()"
-      Call(c, f, kAfterSkipRead, Fn::kSwapReadpage, f.offset, f.page);
+      Call<Fn::kSwapReadpage>(c, f, kAfterSkipRead, f.offset, f.page);
       return StepResult::kStep;
     }
     case kAfterSkipRead:
@@ -289,7 +289,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kLockPage;
       return StepResult::kContinue;
     case kAfterReadahead:
-      f.page = f.page2 = c.ret_page;
+      f.page = l.swapcache = c.ret_page;
       if (f.page != kNoPage) {
         f.pc = kLockPage;
         return StepResult::kContinue;
@@ -297,8 +297,8 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // No page: the entry was freed under us, or no memory. [PTL] pte_same
       // -> VM_FAULT_OOM; out: "if (need_clear_cache) swapcache_clear()".
       Emit(k, c, StepId::kDoSwapPageOom, f.offset, kNoPage);
-      if (f.flag) swapcache_clear(k, c, f.offset);
-      put_device(k, f);
+      if (l.need_clear_cache) swapcache_clear(k, c, f.offset);
+      put_device(k, l.si_ref);
       return Finish(c, 0);
     case kLockPage: {
       // lock_page(): sleeps while another context holds it.
@@ -307,10 +307,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kLockPage, f.offset, f.page);
       // The page lock keeps PageSwapCache and page_private stable, so the
       // recheck is part of this step.
-      if (f.page2 != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
+      if (l.swapcache != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
         unlock_page(k, f.page, Fn::kDoSwapPage);  // out_page
         put_page(k, f.page, Fn::kDoSwapPage);
-        put_device(k, f);
+        put_device(k, l.si_ref);
         return Finish(c, 0);
       }
       f.pc = kPtl;
@@ -319,7 +319,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
     case kPtl: {
       Pte& pte = mm.pte[f.va];
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
-      if (!(pte == f.orig_pte)) {  // out_nomap
+      if (!(pte == l.orig_pte)) {  // out_nomap
         Emit(k, c, StepId::kPteChanged, f.offset, f.page);
         unlock_page(k, f.page, Fn::kDoSwapPage);
         put_page(k, f.page, Fn::kDoSwapPage);
@@ -337,7 +337,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           // references. Exclusive, or no other reference: mark it exclusive
           // and, for a write fault, map it writable.
           bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
-          if (f.page2 == kNoPage) {
+          if (l.swapcache == kNoPage) {
             exclusive = true;
           } else if (exclusive && p.writeback && k.si.sync_io) {
             exclusive = false;
@@ -345,20 +345,20 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
           pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
           ++p.mapcount;  // the lookup's reference maps it
-          if (f.page2 == kNoPage) p.lru = true;
+          if (l.swapcache == kNoPage) p.lru = true;
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset);
-          if (p.swapcache && (vm_swap_full(k) || (f.write && p.refcount == 2))) {
+          if (p.swapcache && (vm_swap_full(k) || (l.write && p.refcount == 2))) {
             try_to_free_swap(k, c, f.page);
           }
           if (exclusive || p.refcount == 1) {
-            pte.writable = f.write;
+            pte.writable = l.write;
             p.anon_exclusive = true;
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
         } else {
           bool writable = false;
-          if (f.write) {
+          if (l.write) {
             // reuse_swap_page(): the page can be written in place when no
             // other mapping or swap reference exists; it then leaves the swap
             // cache (unless it is under writeback).
@@ -373,24 +373,24 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           }
           pte = Pte{Pte::Kind::kPresent, writable, f.page, kNoOffset};
           ++p.mapcount;  // page_add_anon_rmap(): the lookup's reference maps it
-          if (f.page2 == kNoPage) p.lru = true;
+          if (l.swapcache == kNoPage) p.lru = true;
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset);
           if (vm_swap_full(k)) try_to_free_swap(k, c, f.page);
           unlock_page(k, f.page, Fn::kDoSwapPage);
         }
       }
-      if (f.flag) {
+      if (l.need_clear_cache) {
         f.pc = kClear;
         return StepResult::kStep;
       }
-      put_device(k, f);
+      put_device(k, l.si_ref);
       return Finish(c, 0);
     }
     case kClear:
       Emit(k, c, StepId::kSwapcacheClear, f.offset, kNoPage);
       swapcache_clear(k, c, f.offset);
-      put_device(k, f);
+      put_device(k, l.si_ref);
       return Finish(c, 0);
   }
   return StepResult::kStep;
@@ -398,6 +398,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kLock, kZap, kTryReclaim, kFreeSwapCache };
+  ZapPteRangeLocals& l = Locals<Fn::kZapPteRange>(f);
   Mm& mm = k.mms[c.mm];
   auto finish = [&] {
     mm.mmap_writer = false;  // mmap_write_unlock()
@@ -422,7 +423,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         // 82b1c07a0af6 it holds the device with get_swap_device() until it
         // is done; before, _swap_info_get() held nothing.
         f.offset = pte.offset;
-        if (!k.knob(Knob::kFreeSwapAndCacheNoPin) && get_swap_device(k)) f.obj = 1;
+        if (!k.knob(Knob::kFreeSwapAndCacheNoPin) && get_swap_device(k)) l.si_ref = true;
         if (k.si.swap_map[f.offset] == 0) {
           Report(k, Oracle::kSwapCount, Fn::kFreeSwapAndCache, ObjectKind::kSwapSlot, true,
                  "free_swap_and_cache of an unused swap offset entry %d", f.offset);
@@ -435,7 +436,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
           f.pc = kTryReclaim;
           return StepResult::kStep;
         }
-        put_device(k, f);
+        put_device(k, l.si_ref);
         return finish();
       }
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
@@ -461,7 +462,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         }
         put_page(k, cached, Fn::kFreeSwapAndCache);
       }
-      put_device(k, f);
+      put_device(k, l.si_ref);
       return finish();
     }
     case kFreeSwapCache: {
@@ -484,7 +485,7 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
   if (parent.mmap_writer || parent.mmap_readers > 0) {
     return Block(c, Wait::Kind::kMmapWrite, c.mm);
   }
-  const int child_id = f.i;
+  const int child_id = Locals<Fn::kCopyPteRange>(f).dst_mm;
   Emit(k, c, StepId::kFork, kNoOffset, kNoPage, static_cast<Token>(child_id));
   Mm& child = k.mms[child_id];
   if (child_id == c.mm || child.alive) {

@@ -19,13 +19,16 @@
 
 namespace swapfuzz {
 
-// A user read or write of one address (op read / write). Frame: va, write.
+// A user read or write of one address (op read / write). Frame: va;
+// UserAccessLocals::write.
 StepResult user_access(Kernel& k, Cpu& c, Frame& f);
 
-// do_wp_page(): write fault on a present read-only PTE. Frame: va, orig_pte.
+// do_wp_page(): write fault on a present read-only PTE. Frame: va, page;
+// DoWpPageLocals::orig_pte.
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 
-// do_swap_page(): fault on a swap PTE. Frame: va, write, orig_pte.
+// do_swap_page(): fault on a swap PTE. Frame: va, offset;
+// DoSwapPageLocals::orig_pte and write.
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address: zap_pte_range() and the tlb-batched frees.
@@ -35,7 +38,8 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 // a swap PTE, which makes a concurrent fault's pte_same() fail. Frame: va.
 StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f);
 
-// fork(): copy_page_range() of the task's mm into mm `arg` (one step: both
+// fork(): copy_page_range() of the task's mm into mm
+// CopyPteRangeLocals::dst_mm, the op's argument (one step: both
 // page table locks and mmap_lock for write are held throughout).
 StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f);
 

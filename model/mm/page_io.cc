@@ -48,11 +48,12 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t {
     kStart, kAfterZswap, kRead, kDecompress, kNotify, kFromBdev, kBio, kReadDone
   };
+  SwapReadpageLocals& l = Locals<Fn::kSwapReadpage>(f);
   switch (f.pc) {
     case kStart:
       // frontswap_load(): zswap first.
       if (k.zswap.initialized) {
-        return Call(c, f, kAfterZswap, Fn::kZswapLoad, f.offset, f.page);
+        return Call<Fn::kZswapLoad>(c, f, kAfterZswap, f.offset, f.page);
       }
       f.pc = k.si.disk ? kBio : kRead;
       return StepResult::kContinue;
@@ -65,7 +66,7 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kZramReadLock, f.offset, f.page, k.zram.table[f.offset].data);
       // swap_page_sector() maps the offset through the swap extents.
       if (!swap_device_live(k, Fn::kSwapReadpage)) return StepResult::kStep;
-      if (zram_read_wb_begin(k, f.offset, &f.j, &f.obj)) {
+      if (zram_read_wb_begin(k, f.offset, &l.blk_idx, &l.blk_seq)) {
         f.pc = kFromBdev;
         return StepResult::kStep;
       }
@@ -86,7 +87,7 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
     case kFromBdev:
       // read_from_bdev() after the slot lock is dropped (synchronous here).
       Emit(k, c, StepId::kZramReadBdev, f.offset, f.page);
-      zram_read_from_bdev(k, f.j, f.obj, f.page);
+      zram_read_from_bdev(k, l.blk_idx, l.blk_seq, f.page);
       read_endio(k, f.page);
       f.pc = kReadDone;
       return StepResult::kContinue;
@@ -136,7 +137,7 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       // frontswap_store() / zswap_store(): on success the page's writeback
       // starts and ends at once and the page is unlocked.
       if (k.zswap.initialized) {
-        return Call(c, f, kAfterZswap, Fn::kZswapStore, f.offset, f.page);
+        return Call<Fn::kZswapStore>(c, f, kAfterZswap, f.offset, f.page);
       }
       f.pc = kWrite;
       return StepResult::kContinue;
@@ -145,9 +146,8 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kWrite;
       return StepResult::kContinue;
     case kWrite:
-      Call(c, f, kDone, Fn::kSwapWritepageBdev, f.offset, f.page);
-      c.top().flag = true;  // swap-out: this content is what the slot holds now
-      return StepResult::kContinue;
+      // Swap-out: this content is what the slot holds now.
+      return Call<Fn::kSwapWritepageBdev>(c, f, kDone, f.offset, f.page);
     case kDone:
       return Return(c, 0);
   }
@@ -155,9 +155,10 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f) {
+  const SwapWritepageBdevLocals& l = Locals<Fn::kSwapWritepageBdev>(f);
   Page& p = page_checked(k, f.page, Fn::kSwapWritepageBdev);
   const Offset off = f.offset;
-  const uint32_t gen = f.flag ? k.si.generation[off] : f.gen;
+  const uint32_t gen = l.zswap_writeback ? l.generation : k.si.generation[off];
   if (!k.si.disk) {
     // bdev_write_page() -> zram: set_page_writeback, zram write, page_endio()
     // ends writeback, then unlock_page.
@@ -167,11 +168,11 @@ StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f) {
     Emit(k, c, StepId::kBioSubmitWrite, off, f.page, p.data);
   }
   if (!swap_device_live(k, Fn::kSwapWritepageBdev)) return StepResult::kStep;
-  if (f.flag) {
+  if (l.zswap_writeback) {
+    CheckWrittenBack(k, off, p.data, gen, Fn::kSwapWritepageBdev);
+  } else {
     k.si.auth_generation[off] = gen;
     k.si.auth_data[off] = p.data;
-  } else {
-    CheckWrittenBack(k, off, p.data, gen, Fn::kSwapWritepageBdev);
   }
   if (!k.si.disk) {
     zram_write(k, off, f.page);

@@ -26,11 +26,11 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f);
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
 
 // __swap_writepage(page): the device write. Frame: offset, page = a locked
-// swap cache page; flag set when swap_writepage() writes the page out (the
-// content becomes what the slot holds), clear when zswap writes back a copy
-// (gen = the generation the copy was stored for; the stale-write oracle checks
-// it against what swap-out last wrote). zram: written and unlocked at once;
-// disk: PG_writeback set, the bio queued, the page unlocked.
+// swap cache page; SwapWritepageBdevLocals say whether swap_writepage() writes
+// the page out (the content becomes what the slot holds) or zswap writes back a
+// copy (and the generation it was stored for; the stale-write oracle checks it
+// against what swap-out last wrote). zram: written and unlocked at once; disk:
+// PG_writeback set, the bio queued, the page unlocked.
 StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f);
 
 // The completion interrupt: ends the oldest bio in flight (one step).

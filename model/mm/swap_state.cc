@@ -42,6 +42,7 @@ void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
 
 StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kFind, kPrepare, kInsert, kRead };
+  const ReadSwapCacheAsyncLocals& l = Locals<Fn::kReadSwapCacheAsync>(f);
   switch (f.pc) {
     case kFind: {
       // get_swap_device(); find_get_page(); put_swap_device(). A device that
@@ -78,11 +79,9 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kPrepareBusy, f.offset, f.page, static_cast<Token>(-err));
       put_page(k, f.page, Fn::kReadSwapCacheAsync);
       f.page = kNoPage;
-      // zswap writeback passes skip_if_exists (v6.8+: the zswap-LRU era
-      // here), so it gives up instead of waiting for the owner.
-      const bool skip_if_exists =
-          f.flag && k.config.features.zswap_lru == Features::ZswapLru::kZswap;
-      if (err != -17 || skip_if_exists) {
+      // skip_if_exists (zswap writeback, v6.8+) gives up instead of waiting
+      // for the owner.
+      if (err != -17 || l.skip_if_exists) {
         return Finish(c, 0, kNoPage);
       }
       // -EEXIST: another context owns SWAP_HAS_CACHE but has not inserted its
@@ -102,11 +101,11 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
       add_to_swap_cache(k, f.page, f.offset);
       p.lru = true;  // lru_cache_add()
-      if (f.flag) {
+      if (l.alloc_only) {
         // __read_swap_cache_async() alone: the caller fills the locked page.
         return Finish(c, 1, f.page);
       }
-      Call(c, f, kRead, Fn::kSwapReadpage, f.offset, f.page);
+      Call<Fn::kSwapReadpage>(c, f, kRead, f.offset, f.page);
       return StepResult::kStep;
     }
     case kRead:
@@ -117,6 +116,7 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kStart, kNext, kAfterRead, kTarget, kDone };
+  SwapinReadaheadLocals& l = Locals<Fn::kSwapinReadahead>(f);
   const int window = 1 << k.config.page_cluster;
   switch (f.pc) {
     case kStart:
@@ -127,27 +127,27 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kContinue;
       }
       // The aligned window, skipping the header.
-      f.i = static_cast<int16_t>(f.offset & ~(window - 1));
-      if (f.i == 0) f.i = 1;
+      l.offset = static_cast<Offset>(f.offset & ~(window - 1));
+      if (l.offset == 0) l.offset = 1;
       f.pc = kNext;
       return StepResult::kContinue;
     case kNext: {
       const int end = (f.offset | (window - 1));
-      if (f.i > end || f.i >= k.si.nslots) {
+      if (l.offset > end || l.offset >= k.si.nslots) {
         f.pc = kTarget;
         return StepResult::kContinue;
       }
-      return Call(c, f, kAfterRead, Fn::kReadSwapCacheAsync, f.i, kNoPage);
+      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterRead, l.offset, kNoPage);
     }
     case kAfterRead:
-      ++f.i;
+      ++l.offset;
       f.pc = kNext;
       if (c.ret_page == kNoPage) return StepResult::kContinue;
-      Emit(k, c, StepId::kReadaheadPut, static_cast<Offset>(f.i - 1), c.ret_page);
+      Emit(k, c, StepId::kReadaheadPut, static_cast<Offset>(l.offset - 1), c.ret_page);
       put_page(k, c.ret_page, Fn::kSwapinReadahead);
       return StepResult::kStep;
     case kTarget:
-      return Call(c, f, kDone, Fn::kReadSwapCacheAsync, f.offset, kNoPage);
+      return Call<Fn::kReadSwapCacheAsync>(c, f, kDone, f.offset, kNoPage);
     case kDone:
       return Return(c, 0, c.ret_page);
   }

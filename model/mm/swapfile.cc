@@ -171,39 +171,38 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
 // --- swapoff and swapon ---
 
 StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
-  // Locals: i = the mm being scanned, j = its next address (kMaxVas: the
-  // swap cache sweep); offset = the entry, page = its page; flag set while
-  // sweeping the swap cache (find_next_to_unuse()); orig_pte = the swap PTE.
+  // Frame: offset = the entry (in the sweep, the next offset to look at),
+  // page = its page, va = the address the scan found it at.
   enum : uint8_t { kScan, kAfterRead, kLock, kWaitWriteback, kPte, kFree, kSweep, kCheck };
+  TryToUnuseLocals& l = Locals<Fn::kTryToUnuse>(f);
   switch (f.pc) {
     case kScan: {
       // unuse_mm() -> unuse_pte_range() for every mm on the mmlist: the next
       // swap PTE (a lockless read), then lookup_swap_cache(). Addresses
       // without a swap PTE cost no step. The mmap_lock unuse_mm() takes is
       // left out: it only keeps VMAs stable, and the model has none.
-      for (; f.i < kMaxMms; ++f.i, f.j = 0) {
-        const Mm& mm = k.mms[f.i];
+      for (; l.mm < kMaxMms; ++l.mm, l.addr = 0) {
+        const Mm& mm = k.mms[l.mm];
         if (!mm.alive) continue;
-        for (; f.j < kMaxVas; ++f.j) {
-          const Pte& pte = mm.pte[f.j];
+        for (; l.addr < kMaxVas; ++l.addr) {
+          const Pte& pte = mm.pte[l.addr];
           if (pte.kind != Pte::Kind::kSwap) continue;
           f.offset = pte.offset;
-          f.orig_pte = pte;
-          f.va = static_cast<uint8_t>(f.j);
-          ++f.j;
+          f.va = static_cast<uint8_t>(l.addr);
+          ++l.addr;
           const PageId cached = k.swap_cache[f.offset];
-          Emit(k, c, StepId::kUnuseScan, f.offset, cached, static_cast<Token>(f.i));
+          Emit(k, c, StepId::kUnuseScan, f.offset, cached, static_cast<Token>(l.mm));
           if (cached != kNoPage) {
             get_page(k, cached, Fn::kTryToUnuse);
             f.page = cached;
             f.pc = kLock;
             return StepResult::kStep;
           }
-          Call(c, f, kAfterRead, Fn::kSwapinReadahead, f.offset, kNoPage);
+          Call<Fn::kSwapinReadahead>(c, f, kAfterRead, f.offset, kNoPage);
           return StepResult::kStep;
         }
       }
-      f.flag = true;
+      l.sweep = true;
       f.offset = 1;
       f.pc = kSweep;
       return StepResult::kContinue;
@@ -230,7 +229,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
     }
     case kWaitWriteback:
       if (k.pages[f.page].writeback) return Block(c, Wait::Kind::kWriteback, f.page);
-      f.pc = f.flag ? kFree : kPte;
+      f.pc = l.sweep ? kFree : kPte;
       return StepResult::kContinue;
     case kPte: {
       // v6.18's unuse_pte() first checks, under the folio lock, that the
@@ -250,7 +249,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       }
       // unuse_pte(): [PTL] pte_same_as_swp() ignores the swap PTE's software
       // bits; install the page read-only and old, swap_free(entry).
-      Mm& mm = k.mms[f.i];
+      Mm& mm = k.mms[l.mm];
       Pte& pte = mm.pte[f.va];
       Page& p = page_checked(k, f.page, Fn::kUnusePte);
       const bool same = pte.kind == Pte::Kind::kSwap && pte.offset == f.offset;
@@ -274,7 +273,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         if (p.data != want) {
           Report(k, Oracle::kDataIntegrity, Fn::kUnusePte, ObjectKind::kPage, true,
                  "mm %d va %d: swapoff mapped page %d holding %#llx, the user last wrote %#llx",
-                 f.i, f.va, f.page, static_cast<unsigned long long>(p.data),
+                 l.mm, f.va, f.page, static_cast<unsigned long long>(p.data),
                  static_cast<unsigned long long>(want));
         }
         swap_free(k, c, f.offset);
@@ -289,7 +288,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       unlock_page(k, f.page, Fn::kTryToUnuse);
       put_page(k, f.page, Fn::kTryToUnuse);
       f.page = kNoPage;
-      if (f.flag) {
+      if (l.sweep) {
         ++f.offset;
         f.pc = kSweep;
       } else {
@@ -323,9 +322,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
                "try_to_unuse: %d slots still in use after %d passes", k.si.inuse_pages,
                c.retries - 1);
       }
-      f.i = 0;
-      f.j = 0;
-      f.flag = false;
+      l = TryToUnuseLocals{};
       f.pc = kScan;
       return Yield(k, c);
   }
@@ -356,7 +353,7 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kUnuse;
       return StepResult::kStep;
     case kUnuse:
-      return Call(c, f, kAfterUnuse, Fn::kTryToUnuse, kNoOffset, kNoPage);
+      return Call<Fn::kTryToUnuse>(c, f, kAfterUnuse, kNoOffset, kNoPage);
     case kAfterUnuse:
       // reenable_swap_slots_cache_unlock()
       k.slots_cache_disabled = false;

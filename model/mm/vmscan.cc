@@ -114,7 +114,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // is_page_cache_freeable(): only our isolation ref and the cache's.
       if (p.refcount != 2) return Keep(k, c, f, true);
       p.dirty = false;  // clear_page_dirty_for_io()
-      Call(c, f, kAfterWrite, Fn::kSwapWritepage, f.offset, f.page);
+      Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
       return StepResult::kStep;
     }
     case kAfterWrite:

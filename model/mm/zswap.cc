@@ -181,6 +181,7 @@ void zswap_invalidate(Kernel& k, Offset off) {
 
 StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kDuplicate, kCheck, kCompress, kInsert };
+  ZswapStoreLocals& l = Locals<Fn::kZswapStore>(f);
   Zswap& z = k.zswap;
   switch (f.pc) {
     case kDuplicate: {
@@ -247,7 +248,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
       e.generation = k.si.generation[f.offset];
       e.same_filled = e.data == 0;
       if (!e.same_filled) ++z.pool_pages;
-      f.entry = id;
+      l.entry = id;
       Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, e.data);
       f.pc = kInsert;
       return StepResult::kStep;
@@ -260,15 +261,15 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, 0);
         return Finish(c, -1);
       }
-      ZswapEntry& e = k.zswap_entries[f.entry];
+      ZswapEntry& e = k.zswap_entries[l.entry];
       const EntryId dup = z.tree[f.offset];
       if (dup != kNoEntry) {
         zswap_rb_erase(k, dup);
         zswap_entry_put(k, dup, Fn::kZswapStore);
       }
-      z.tree[f.offset] = f.entry;
+      z.tree[f.offset] = l.entry;
       e.in_tree = true;
-      if (!e.same_filled) lru_add(k, f.entry);
+      if (!e.same_filled) lru_add(k, l.entry);
       ++z.stored_pages;
       // Oracle: swap-out handed this content to a backing store.
       k.si.auth_generation[f.offset] = e.generation;
@@ -284,6 +285,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { kFind, kDecompress, kPut };
+  ZswapLoadLocals& l = Locals<Fn::kZswapLoad>(f);
   Zswap& z = k.zswap;
   switch (f.pc) {
     case kFind: {
@@ -292,14 +294,14 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kZswapLoadFind, f.offset, f.page, static_cast<Token>(id + 1));
       if (id == kNoEntry) return Finish(c, -1);
       zswap_entry_get(k, id, Fn::kZswapLoad);
-      f.entry = id;
-      f.obj = z.tree_id;
+      l.entry = id;
+      l.tree = z.tree_id;
       f.pc = kDecompress;
       return StepResult::kStep;
     }
     case kDecompress: {
       // The entry is referenced, not locked: map the handle, decompress.
-      const ZswapEntry& e = entry_checked(k, f.entry, Fn::kZswapLoad);
+      const ZswapEntry& e = entry_checked(k, l.entry, Fn::kZswapLoad);
       page_checked(k, f.page, Fn::kZswapLoad).data = e.data;
       Emit(k, c, StepId::kZswapLoadDecompress, f.offset, f.page, e.data);
       f.pc = kPut;
@@ -313,12 +315,12 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
       const bool exclusive = k.config.features.zswap_exclusive_loads &&
                              (p.swapcache || k.knob(Knob::kZswapExclusiveLoadPrivate));
       Emit(k, c, StepId::kZswapLoadPut, f.offset, f.page, exclusive);
-      if (tree_live(k, f.obj, Fn::kZswapLoad)) {
+      if (tree_live(k, l.tree, Fn::kZswapLoad)) {
         if (exclusive) {
-          zswap_invalidate_entry(k, f.entry, Fn::kZswapLoad);
+          zswap_invalidate_entry(k, l.entry, Fn::kZswapLoad);
           p.dirty = true;  // folio_mark_dirty()
         }
-        zswap_entry_put(k, f.entry, Fn::kZswapLoad);
+        zswap_entry_put(k, l.entry, Fn::kZswapLoad);
       }
       // swap_readpage(): SetPageUptodate(); unlock_page()
       p.uptodate = true;
@@ -339,19 +341,19 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
 // shrink_worker() of v6.3 .. v6.8 (zpool_shrink() before v6.5); v6.9's walks
 // the memcgs with shrink_memcg(), which the model, having no memcgs, folds in.
 StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
-  // Locals: i = the failed attempts (MAX_RECLAIM_RETRIES counts them).
   enum : uint8_t { kReclaim, kAfterReclaim, kExit };
+  ShrinkWorkerLocals& l = Locals<Fn::kShrinkWorker>(f);
   switch (f.pc) {
     case kReclaim:
-      return Call(c, f, kAfterReclaim, Fn::kZswapReclaimEntry, kNoOffset, kNoPage);
+      return Call<Fn::kZswapReclaimEntry>(c, f, kAfterReclaim, kNoOffset, kNoPage);
     case kAfterReclaim:
       // Runs in the step that ended the attempt: "if (ret) { if (ret !=
       // -EAGAIN) break; if (++failures == MAX_RECLAIM_RETRIES) break; } ...
       // } while (!zswap_can_accept());". An empty LRU ends the op in its
       // own step; the other exits leave when the CPU next runs.
       if (c.ret == kEinval) return Finish(c, 0);
-      if (c.ret != 0) ++f.i;
-      f.pc = (f.i >= kMaxReclaimRetries || zswap_can_accept(k)) ? kExit : kReclaim;
+      if (c.ret != 0) ++l.failures;
+      f.pc = (l.failures >= kMaxReclaimRetries || zswap_can_accept(k)) ? kExit : kReclaim;
       return StepResult::kStep;
     case kExit:
       return Return(c, 0);
@@ -363,10 +365,10 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
 // zpool eras zbud_reclaim_page() with the tree sections of v6.3's
 // zswap_writeback_entry(pool, handle), and in kPinFirst shrink_memcg_cb().
 StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
-  // Locals: entry2 = the entry the LRU gave (the zpool handle's entry),
-  // entry = the entry written back, offset = its swap offset, obj = the tree
-  // read at isolation, page and ret = the folio and result writeback returned.
+  // Frame: offset = the entry's swap offset, page = the folio the writeback
+  // returned.
   enum : uint8_t { kIsolate, kTreeGet, kWriteback, kAfterWriteback, kDone, kFail };
+  ZswapReclaimEntryLocals& l = Locals<Fn::kZswapReclaimEntry>(f);
   Zswap& z = k.zswap;
   const Era era = WritebackEra(k);
   switch (f.pc) {
@@ -376,9 +378,9 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
         return Return(c, kEinval);  // not -EAGAIN, so the worker stops
       }
       const EntryId id = z.lru[0];
-      f.entry = f.entry2 = id;
+      l.entry = l.lru_entry = id;
       f.offset = k.zswap_entries[id].offset;
-      f.obj = z.tree_id;
+      l.tree = z.tree_id;
       switch (era) {
         case Era::kZpoolLru:
         case Era::kZpoolPinFirst:
@@ -405,40 +407,38 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
     }
     case kTreeGet: {
       // kZpoolLru and kZswapLru: [tree lock] on the tree read at isolation.
-      Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage, static_cast<Token>(f.entry2));
-      if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+      Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage, static_cast<Token>(l.lru_entry));
+      if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
       const EntryId cur = z.tree[f.offset];
       if (era == Era::kZpoolLru) {
         // v6.3 zswap_writeback_entry(): entry = zswap_entry_find_get(offset);
         // none: "entry was invalidated", return 0.
         if (cur == kNoEntry) {
-          zpool_putback(k, era, f.entry2);
+          zpool_putback(k, era, l.lru_entry);
           return Return(c, 0);
         }
-        f.entry = cur;
-      } else if (cur != f.entry) {
+        l.entry = cur;
+      } else if (cur != l.entry) {
         // kZswapLru: "Check for invalidate() race": -EAGAIN; the entry stays
         // off the LRU (its last put frees it).
         return Return(c, kEagain);
       }
-      zswap_entry_get(k, f.entry, Fn::kZswapReclaimEntry);
+      zswap_entry_get(k, l.entry, Fn::kZswapReclaimEntry);
       f.pc = kWriteback;
       return StepResult::kStep;
     }
     case kWriteback:
-      Call(c, f, kAfterWriteback, Fn::kZswapWritebackEntry, f.offset, kNoPage);
-      c.top().entry = f.entry;
-      c.top().obj = f.obj;
-      return StepResult::kContinue;
+      return Call<Fn::kZswapWritebackEntry>(c, f, kAfterWriteback, f.offset, kNoPage,
+                                            {.entry = l.entry, .tree = l.tree});
     case kAfterWriteback:
-      f.ret = c.ret;
+      l.writeback_result = c.ret;
       f.page = c.ret_page;
-      f.pc = f.ret == 0 ? kDone : kFail;
+      f.pc = l.writeback_result == 0 ? kDone : kFail;
       return StepResult::kContinue;
     case kDone: {
       // zswap_writeback_entry()'s put_page(page) after the write, lockless and
       // folded into this step; then the era's [tree lock] section.
-      Emit(k, c, StepId::kZswapWbDone, f.offset, f.page, static_cast<Token>(f.entry));
+      Emit(k, c, StepId::kZswapWbDone, f.offset, f.page, static_cast<Token>(l.entry));
       put_page(k, f.page, Fn::kZswapWritebackEntry);
       f.page = kNoPage;
       switch (era) {
@@ -446,28 +446,28 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
           // v6.3 zswap_writeback_entry(): drop the local reference; if the
           // entry is still the one in the tree, drop the initial one too
           // (this erases and frees it).
-          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-          zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
-          if (z.tree[f.offset] == f.entry) zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
+          if (z.tree[f.offset] == l.entry) zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
           break;
         case Era::kZswapLru:
           // Invalidate unless invalidate already took it out; put.
-          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-          zswap_invalidate_entry(k, f.entry, Fn::kZswapReclaimEntry);
-          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_invalidate_entry(k, l.entry, Fn::kZswapReclaimEntry);
+          zswap_entry_put(k, l.entry, Fn::kZswapReclaimEntry);
           break;
         case Era::kPinFirst:
         case Era::kZpoolPinFirst:
           break;  // zswap_writeback_entry() invalidated and put it before the write
       }
-      zpool_putback(k, era, f.entry2);
+      zpool_putback(k, era, l.lru_entry);
       return Return(c, 0);
     }
     case kFail: {
       // The failed writeback's put_page(page) (EXIST), folded into this step;
       // then the era's [tree lock] section. Every failure counts towards
       // MAX_RECLAIM_RETRIES (v6.5+ zswap_reclaim_entry(): -EAGAIN).
-      Emit(k, c, StepId::kZswapWbFail, f.offset, f.page, static_cast<Token>(-f.ret));
+      Emit(k, c, StepId::kZswapWbFail, f.offset, f.page, static_cast<Token>(-l.writeback_result));
       if (f.page != kNoPage) {
         put_page(k, f.page, Fn::kZswapWritebackEntry);
         f.page = kNoPage;
@@ -475,23 +475,23 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
       switch (era) {
         case Era::kZpoolLru:
           // v6.3 zswap_writeback_entry() fail: drop the local reference.
-          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          zswap_entry_put(k, l.entry, Fn::kZswapReclaimEntry);
           break;
         case Era::kZswapLru:
           // list_move() the entry back to the LRU, unless it was freed or is
           // on it again; put the local reference.
-          if (!tree_live(k, f.obj, Fn::kZswapReclaimEntry)) return StepResult::kStep;
-          if (!k.zswap_entries[f.entry].freed && !k.zswap_entries[f.entry].on_lru) {
-            lru_add(k, f.entry);
+          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!k.zswap_entries[l.entry].freed && !k.zswap_entries[l.entry].on_lru) {
+            lru_add(k, l.entry);
           }
-          zswap_entry_put(k, f.entry, Fn::kZswapReclaimEntry);
+          zswap_entry_put(k, l.entry, Fn::kZswapReclaimEntry);
           break;
         case Era::kPinFirst:
         case Era::kZpoolPinFirst:
           break;  // the writeback failed before it took a reference
       }
-      zpool_putback(k, era, f.entry2);
+      zpool_putback(k, era, l.lru_entry);
       return Return(c, kEagain);
     }
   }
@@ -502,17 +502,19 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
 // zswap_writeback_entry(pool, handle) after the entry lookup, and v6.9's
 // zswap_writeback_entry(entry, swpentry).
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
-  // Arguments: offset, entry, obj = the tree zswap_reclaim_entry() read.
-  // Locals: page = the new swap cache folio, gen = the entry's generation.
+  // Frame: offset = the entry's swap offset, page = the new swap cache folio.
   enum : uint8_t { kAlloc, kAfterAlloc, kRecheck, kDecompress, kInvalidate, kWrite, kAfterWrite };
+  ZswapWritebackEntryLocals& l = Locals<Fn::kZswapWritebackEntry>(f);
   Zswap& z = k.zswap;
   const Era era = WritebackEra(k);
   switch (f.pc) {
-    case kAlloc:
-      // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read.
-      Call(c, f, kAfterAlloc, Fn::kReadSwapCacheAsync, f.offset, kNoPage);
-      c.top().flag = true;
-      return StepResult::kContinue;
+    case kAlloc: {
+      // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read;
+      // with zswap's own LRU, skip_if_exists.
+      const bool skip_if_exists = era == Era::kZswapLru || era == Era::kPinFirst;
+      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterAlloc, f.offset, kNoPage,
+                                           {.alloc_only = true, .skip_if_exists = skip_if_exists});
+    }
     case kAfterAlloc:
       if (c.ret_page == kNoPage) {  // ZSWAP_SWAPCACHE_FAIL: no memory, or the slot is free
         return Return(c, kEnomem);
@@ -535,12 +537,12 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
         tree = z.tree_id;
         check = !k.knob(Knob::kZswapWbNoRecheck);
       } else {
-        tree = f.obj;
+        tree = l.tree;
       }
       const bool live = tree != 0 && tree == z.tree_id;
-      const bool stale = live && check && z.tree[f.offset] != f.entry;
+      const bool stale = live && check && z.tree[f.offset] != l.entry;
       Emit(k, c, stale ? StepId::kZswapWbStale : StepId::kZswapWbRecheck, f.offset, f.page,
-           static_cast<Token>(f.entry));
+           static_cast<Token>(l.entry));
       if (!tree_live(k, tree, Fn::kZswapWritebackEntry)) return StepResult::kStep;
       if (stale) {
         delete_from_swap_cache(k, c, f.page);
@@ -552,16 +554,16 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
         return Finish(c, kEnomem);
       }
       // Since 5878303c5353: "Safe to deref entry after the entry is verified."
-      if (PinsFirst(era)) zswap_entry_get(k, f.entry, Fn::kZswapWritebackEntry);
+      if (PinsFirst(era)) zswap_entry_get(k, l.entry, Fn::kZswapWritebackEntry);
       f.pc = kDecompress;
       return StepResult::kStep;
     }
     case kDecompress: {
-      const ZswapEntry& e = entry_checked(k, f.entry, Fn::kZswapWritebackEntry);
+      const ZswapEntry& e = entry_checked(k, l.entry, Fn::kZswapWritebackEntry);
       Page& w = page_checked(k, f.page, Fn::kZswapWritebackEntry);
       w.data = e.data;
       w.uptodate = true;  // SetPageUptodate()
-      f.gen = e.generation;
+      l.generation = e.generation;
       Emit(k, c, StepId::kZswapWbDecompress, f.offset, f.page, e.data);
       f.pc = PinsFirst(era) ? kInvalidate : kWrite;
       return StepResult::kStep;
@@ -569,18 +571,17 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
     case kInvalidate:
       // Since 5878303c5353: [tree lock] zswap_invalidate_entry();
       // zswap_entry_put(), before the write: the folio is now the only copy.
-      Emit(k, c, StepId::kZswapWbInvalidate, f.offset, f.page, static_cast<Token>(f.entry));
+      Emit(k, c, StepId::kZswapWbInvalidate, f.offset, f.page, static_cast<Token>(l.entry));
       if (!tree_live(k, z.tree_id, Fn::kZswapWritebackEntry)) return StepResult::kStep;
-      zswap_invalidate_entry(k, f.entry, Fn::kZswapWritebackEntry);
-      zswap_entry_put(k, f.entry, Fn::kZswapWritebackEntry);
+      zswap_invalidate_entry(k, l.entry, Fn::kZswapWritebackEntry);
+      zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
       f.pc = kWrite;
       return StepResult::kStep;
     case kWrite:
       // SetPageReclaim(); __swap_writepage(): a copy, checked against what
       // swap-out last wrote for the slot.
-      Call(c, f, kAfterWrite, Fn::kSwapWritepageBdev, f.offset, f.page);
-      c.top().gen = f.gen;
-      return StepResult::kContinue;
+      return Call<Fn::kSwapWritepageBdev>(c, f, kAfterWrite, f.offset, f.page,
+                                          {.zswap_writeback = true, .generation = l.generation});
     case kAfterWrite:
       return Return(c, 0, f.page);  // the caller's next step puts the folio
   }
@@ -588,22 +589,23 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f) {
+  const ZswapParamSetLocals& l = Locals<Fn::kZswapParamSet>(f);
   Zswap& z = k.zswap;
-  if (f.i == 0) {
+  if (l.param == ZswapParam::kEnabled) {
     // zswap_enabled_param_set(): the first enable runs zswap_setup(), which
     // registers the hooks and gives the active swap device its tree.
-    if (!z.initialized && f.j != 0) {
+    if (!z.initialized && l.value != 0) {
       z.initialized = true;
       if (k.si.active) {
         z.tree_id = ++z.tree_seq;
         z.tree.fill(kNoEntry);
       }
     }
-    z.enabled = f.j != 0;
-    Emit(k, c, StepId::kZswapSetEnabled, kNoOffset, kNoPage, static_cast<Token>(f.j));
+    z.enabled = l.value != 0;
+    Emit(k, c, StepId::kZswapSetEnabled, kNoOffset, kNoPage, static_cast<Token>(l.value));
   } else {
-    z.max_pool_percent = static_cast<uint8_t>(f.j);
-    Emit(k, c, StepId::kZswapSetMaxPool, kNoOffset, kNoPage, static_cast<Token>(f.j));
+    z.max_pool_percent = static_cast<uint8_t>(l.value);
+    Emit(k, c, StepId::kZswapSetMaxPool, kNoOffset, kNoPage, static_cast<Token>(l.value));
   }
   return Finish(c, 0);
 }

@@ -89,14 +89,15 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f);
 StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_writeback_entry(): allocates the swap cache folio, decompresses the
-// entry into it and writes it with __swap_writepage(). Frame: offset, entry,
-// obj = the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru). c.ret 0,
+// entry into it and writes it with __swap_writepage(). Frame: offset; the
+// entry and the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru) come in
+// ZswapWritebackEntryLocals. c.ret 0,
 // -ENOMEM or -EEXIST; c.ret_page: the folio it holds a reference on, which
 // the caller puts (kNoPage: none).
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f);
 
-// The zswap module parameters (ops zswap_enable, zswap_max_pool). Frame:
-// i = 0 for "enabled", 1 for "max_pool_percent"; j = the value.
+// The zswap module parameters (ops zswap_enable, zswap_max_pool): which one
+// and the value in ZswapParamSetLocals.
 StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f);
 
 // Sets zswap up as the run's configuration asks (Executor::Reset).

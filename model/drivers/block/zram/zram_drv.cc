@@ -124,16 +124,15 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
-  // Locals: ret = the mode (0 idle, 1 huge), i = the next index to look at,
-  // offset = the index being written back, page = the bounce page, j = the
-  // block (blk_idx, -1 for none), gen/obj = the data read and its generation.
+  // Frame: offset = the index being written back, page = the bounce page.
   enum : uint8_t { kStart, kCheck, kRead, kReadCopy, kWrite, kCommit, kEnd };
+  WritebackStoreLocals& l = Locals<Fn::kZramWritebackStore>(f);
   ZramSlot* s = f.offset > 0 ? &k.zram.table[f.offset] : nullptr;
   switch (f.pc) {
     case kStart:
       f.page = alloc_page(k);  // page = alloc_page(GFP_KERNEL)
-      f.i = 1;
-      f.j = -1;
+      l.index = 1;
+      l.blk_idx = -1;
       if (f.page == kNoPage) {
         Emit(k, c, StepId::kZramWbDone, kNoOffset, kNoPage);
         return Finish(c, -12);
@@ -145,11 +144,11 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       // are ZRAM_WB, ZRAM_SAME or ZRAM_UNDER_WB, or lack ZRAM_IDLE (idle mode)
       // or ZRAM_HUGE (huge mode). The lock sections of skipped slots change
       // nothing and are folded into the next slot's step.
-      Offset idx = f.i;
+      Offset idx = l.index;
       for (; idx < k.si.nslots; ++idx) {
         const ZramSlot& t = k.zram.table[idx];
         if (t.state != ZramSlot::State::kStored || t.under_wb) continue;
-        if (f.ret == 0 ? !t.idle : !t.huge) continue;
+        if (l.mode == ZramWritebackMode::kIdle ? !t.idle : !t.huge) continue;
         break;
       }
       if (idx >= k.si.nslots) {
@@ -162,7 +161,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       t.under_wb = true;
       t.idle = true;  // "Need for hugepage writeback racing"
       f.offset = idx;
-      f.i = static_cast<int16_t>(idx + 1);
+      l.index = static_cast<Offset>(idx + 1);
       f.pc = kRead;
       return StepResult::kStep;
     }
@@ -177,30 +176,30 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       }
       // Freed (zeros) or same-filled since the check: the commit will see it.
       k.pages[f.page].data = s->data;
-      f.gen = s->generation;
+      l.generation = s->generation;
       f.pc = kWrite;
       return StepResult::kStep;
     case kReadCopy:
       Emit(k, c, StepId::kZramReadCopy, f.offset, f.page, s->data);
       k.pages[f.page].data = s->data;
-      f.gen = s->generation;
+      l.generation = s->generation;
       s->lock_holder = -1;
       f.pc = kWrite;
       return StepResult::kStep;
     case kWrite: {
       // blk_idx = alloc_block_bdev() (once, kept for the next slot if this
       // one is abandoned); submit_bio_wait() of the bounce page.
-      if (f.j < 0) f.j = alloc_block_bdev(k);
+      if (l.blk_idx < 0) l.blk_idx = alloc_block_bdev(k);
       Emit(k, c, StepId::kZramWbWrite, f.offset, f.page, k.pages[f.page].data);
-      if (f.j < 0) {  // -ENOSPC: give the slot back and stop
+      if (l.blk_idx < 0) {  // -ENOSPC: give the slot back and stop
         s->under_wb = false;
         s->idle = false;
         f.pc = kEnd;
         return StepResult::kStep;
       }
-      ZramBdBlock& b = k.zram.bd[f.j];
+      ZramBdBlock& b = k.zram.bd[l.blk_idx];
       b.data = k.pages[f.page].data;
-      b.generation = f.gen;
+      b.generation = l.generation;
       f.pc = kCommit;
       return StepResult::kStep;
     }
@@ -210,7 +209,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
       const bool changed = s->state == ZramSlot::State::kEmpty || !s->idle;
       Emit(k, c, changed ? StepId::kZramWbAbort : StepId::kZramWbCommit, f.offset, kNoPage,
-           static_cast<Token>(f.j));
+           static_cast<Token>(l.blk_idx));
       if (changed) {
         s->under_wb = false;
         s->idle = false;
@@ -218,7 +217,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       // Oracle: the block must hold what the slot holds now.
-      const ZramBdBlock& b = k.zram.bd[f.j];
+      const ZramBdBlock& b = k.zram.bd[l.blk_idx];
       if (b.data != s->data || b.generation != s->generation) {
         Report(k, Oracle::kStaleWrite, Fn::kZramWritebackStore, ObjectKind::kZramSlot, true,
                "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
@@ -230,18 +229,18 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       zram_free_page(k, f.offset);
       s->under_wb = false;
       s->state = ZramSlot::State::kWb;
-      s->block = f.j;
+      s->block = l.blk_idx;
       s->data = data;
       s->generation = gen;
       ++k.zram.wb_pages;
-      f.j = -1;
+      l.blk_idx = -1;
       f.pc = kCheck;
       return StepResult::kStep;
     }
     case kEnd:
       // free_block_bdev() of an unused blk_idx; __free_page(page).
       Emit(k, c, StepId::kZramWbDone, kNoOffset, f.page);
-      if (f.j >= 0) free_block_bdev(k, f.j);
+      if (l.blk_idx >= 0) free_block_bdev(k, l.blk_idx);
       put_page(k, f.page, Fn::kZramWritebackStore);
       return Finish(c, 0);
   }

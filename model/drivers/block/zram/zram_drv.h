@@ -44,7 +44,7 @@ void zram_read_from_bdev(Kernel& k, int16_t block, uint16_t seq, PageId page);
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 
 // writeback_store() ("echo idle > writeback", "echo huge > writeback"): moves
-// idle (f.ret 0) or huge (f.ret 1) slots to the backing device, one slot at a
+// idle or huge slots (WritebackStoreLocals::mode) to the backing device, one slot at a
 // time: mark ZRAM_UNDER_WB, read, write the block, then commit under the slot
 // lock only if the slot was neither freed nor rewritten (ZRAM_IDLE still set).
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);

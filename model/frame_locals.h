@@ -1,0 +1,196 @@
+// The locals of each modelled function's frame, by kernel file.
+//
+// A machine's state lives in its Frame (model/kernel.h) between steps: the call
+// interface every machine shares (fn, pc, va, offset, page) and one of
+// the structs below, named after the kernel function, with fields named as the
+// kernel names its locals where it has them. Fields marked "argument" are set
+// by the caller, through Call<Fn::k...>(..., {.field = ...}) (model/step.h) or
+// the op table (model/steps.h SWAPFUZZ_OPS); the rest start at their defaults.
+// A function without locals has NoLocals.
+//
+// The structs share a union, so a Frame stays small and trivially copyable,
+// and copying a Kernel stays a snapshot.
+
+#ifndef SWAPFUZZ_MODEL_FRAME_LOCALS_H_
+#define SWAPFUZZ_MODEL_FRAME_LOCALS_H_
+
+#include <cstdint>
+
+#include "model/pte.h"
+#include "model/steps.h"
+#include "model/types.h"
+
+namespace swapfuzz {
+
+struct NoLocals {};
+
+// --- mm/memory.c ---
+
+struct UserAccessLocals {
+  bool write = false;  // argument: the access is a store (op write), not a load
+};
+
+struct DoWpPageLocals {
+  Pte orig_pte{};             // argument: vmf->orig_pte
+  PageId new_page = kNoPage;  // wp_page_copy(): the copy
+  bool page_copied = false;   // wp_page_copy(): the copy was mapped
+};
+
+struct DoSwapPageLocals {
+  Pte orig_pte{};              // argument: vmf->orig_pte
+  bool write = false;          // argument: vmf->flags & FAULT_FLAG_WRITE
+  PageId swapcache = kNoPage;  // the page came from the swap cache (kNoPage: skipped it)
+  bool need_clear_cache = false;  // 6.8+: the skip-swapcache pin is held (13ddaf26be32)
+  bool si_ref = false;         // holds a get_swap_device() reference (si != NULL)
+};
+
+struct ZapPteRangeLocals {
+  bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
+};
+
+struct CopyPteRangeLocals {
+  uint8_t dst_mm = 0;  // argument: the child mm (op fork's argument)
+};
+
+// --- mm/swap_state.c ---
+
+struct ReadSwapCacheAsyncLocals {
+  // argument: __read_swap_cache_async() alone (zswap writeback): the page it
+  // allocates comes back locked and unread; false: read_swap_cache_async(),
+  // which reads it with swap_readpage().
+  bool alloc_only = false;
+  // argument: __read_swap_cache_async()'s skip_if_exists (v6.8+, zswap
+  // writeback): an -EEXIST from swapcache_prepare() gives up instead of retrying.
+  bool skip_if_exists = false;
+};
+
+struct SwapinReadaheadLocals {
+  // swap_cluster_readahead(): the window's cursor (the frame's offset is the
+  // entry's, entry_offset).
+  Offset offset = 0;
+};
+
+// --- mm/page_io.c ---
+
+struct SwapReadpageLocals {
+  // A ZRAM_WB slot: the backing block __zram_bvec_read() found under the slot
+  // lock, for read_from_bdev() after it, and the block's allocation count.
+  int16_t blk_idx = 0;
+  uint16_t blk_seq = 0;
+};
+
+struct SwapWritepageBdevLocals {
+  // argument: zswap writeback writes a copy of the entry's data, stored for
+  // slot generation `generation` (the stale-write oracle checks it against
+  // what swap-out last wrote); false: swap_writepage() writes the page out,
+  // and its content becomes what the slot holds.
+  bool zswap_writeback = false;
+  uint32_t generation = 0;
+};
+
+// --- mm/swapfile.c ---
+
+struct TryToUnuseLocals {
+  int16_t mm = 0;      // unuse_mm(): the mm being scanned
+  int16_t addr = 0;    // unuse_pte_range(): its next address (kMaxVas: done)
+  bool sweep = false;  // the swap cache sweep (find_next_to_unuse()) after the scan
+};
+
+// --- mm/zswap.c ---
+
+struct ZswapStoreLocals {
+  EntryId entry = kNoEntry;  // the new entry
+};
+
+struct ZswapLoadLocals {
+  EntryId entry = kNoEntry;  // zswap_entry_find_get()
+  uint16_t tree = 0;         // the tree it was found in
+};
+
+struct ShrinkWorkerLocals {
+  int16_t failures = 0;  // counted against MAX_RECLAIM_RETRIES
+};
+
+struct ZswapReclaimEntryLocals {
+  EntryId lru_entry = kNoEntry;  // the entry the LRU gave (the zpool handle's entry)
+  EntryId entry = kNoEntry;      // the entry written back
+  uint16_t tree = 0;             // the tree read at isolation
+  int16_t writeback_result = 0;  // zswap_writeback_entry()'s return
+};
+
+struct ZswapWritebackEntryLocals {
+  EntryId entry = kNoEntry;  // argument
+  uint16_t tree = 0;         // argument: the tree reclaim read (before 5878303c5353)
+  uint32_t generation = 0;   // the entry's slot generation, for __swap_writepage()
+};
+
+enum class ZswapParam : uint8_t { kEnabled, kMaxPoolPercent };
+
+struct ZswapParamSetLocals {
+  ZswapParam param = ZswapParam::kEnabled;  // argument: which module parameter
+  int16_t value = 0;                        // argument: the value written
+};
+
+// --- drivers/block/zram/zram_drv.c ---
+
+enum class ZramWritebackMode : uint8_t { kIdle, kHuge };
+
+struct WritebackStoreLocals {
+  ZramWritebackMode mode = ZramWritebackMode::kIdle;  // argument: "idle" or "huge"
+  Offset index = 1;          // the next index to look at
+  int16_t blk_idx = -1;      // alloc_block_bdev()'s block, -1 for none
+  uint32_t generation = 0;   // the generation of the data read into the bounce page
+};
+
+// X(Fn, locals struct, FrameLocals member): the functions with locals.
+#define SWAPFUZZ_FRAME_LOCALS(X)                                     \
+  X(kUserAccess, UserAccessLocals, user_access)                      \
+  X(kDoWpPage, DoWpPageLocals, do_wp_page)                           \
+  X(kDoSwapPage, DoSwapPageLocals, do_swap_page)                     \
+  X(kZapPteRange, ZapPteRangeLocals, zap_pte_range)                  \
+  X(kCopyPteRange, CopyPteRangeLocals, copy_pte_range)               \
+  X(kReadSwapCacheAsync, ReadSwapCacheAsyncLocals, read_swap_cache_async) \
+  X(kSwapinReadahead, SwapinReadaheadLocals, swapin_readahead)       \
+  X(kSwapReadpage, SwapReadpageLocals, swap_readpage)                \
+  X(kSwapWritepageBdev, SwapWritepageBdevLocals, swap_writepage_bdev) \
+  X(kTryToUnuse, TryToUnuseLocals, try_to_unuse)                     \
+  X(kZswapStore, ZswapStoreLocals, zswap_store)                      \
+  X(kZswapLoad, ZswapLoadLocals, zswap_load)                         \
+  X(kShrinkWorker, ShrinkWorkerLocals, shrink_worker)                \
+  X(kZswapReclaimEntry, ZswapReclaimEntryLocals, zswap_reclaim_entry) \
+  X(kZswapWritebackEntry, ZswapWritebackEntryLocals, zswap_writeback_entry) \
+  X(kZswapParamSet, ZswapParamSetLocals, zswap_param_set)            \
+  X(kZramWritebackStore, WritebackStoreLocals, writeback_store)
+
+union FrameLocals {
+  NoLocals none{};
+#define SWAPFUZZ_LOCALS_MEMBER(fn, type, member) type member;
+  SWAPFUZZ_FRAME_LOCALS(SWAPFUZZ_LOCALS_MEMBER)
+#undef SWAPFUZZ_LOCALS_MEMBER
+};
+
+// Which member of FrameLocals a function's frame uses: none, unless listed.
+template <Fn kFn>
+struct LocalsTraits {
+  using type = NoLocals;
+  static NoLocals& Get(FrameLocals& l) { return l.none; }
+  static const NoLocals& Get(const FrameLocals& l) { return l.none; }
+  static void Set(FrameLocals& l, const NoLocals& v) { l.none = v; }
+};
+#define SWAPFUZZ_LOCALS_TRAITS(fn, T, member)                       \
+  template <>                                                      \
+  struct LocalsTraits<Fn::fn> {                                    \
+    using type = T;                                                \
+    static T& Get(FrameLocals& l) { return l.member; }             \
+    static const T& Get(const FrameLocals& l) { return l.member; } \
+    static void Set(FrameLocals& l, const T& v) { l.member = v; }  \
+  };
+SWAPFUZZ_FRAME_LOCALS(SWAPFUZZ_LOCALS_TRAITS)
+#undef SWAPFUZZ_LOCALS_TRAITS
+
+template <Fn kFn>
+using LocalsOf = typename LocalsTraits<kFn>::type;
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_FRAME_LOCALS_H_
