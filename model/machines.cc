@@ -49,7 +49,8 @@ struct StateNames {
   size_t count;  // without the final empty name
 };
 constexpr StateNames kStateNames[] = {
-#define SWAPFUZZ_FN_STATE_LIST(e, name, file, machine, cls) {kStates_##e, std::size(kStates_##e) - 1},
+#define SWAPFUZZ_FN_STATE_LIST(e, name, file, machine, cls) \
+  {kStates_##e, std::size(kStates_##e) - 1},
     SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_STATE_LIST)
 #undef SWAPFUZZ_FN_STATE_LIST
 };

@@ -14,9 +14,10 @@ namespace swapfuzz {
 // read_swap_cache_async(): __read_swap_cache_async() and, when it allocated
 // the page, swap_readpage(). Frame: offset = the entry; with
 // ReadSwapCacheAsyncLocals::alloc_only, only __read_swap_cache_async(): the
-// new page is returned locked and not read (zswap writeback). Returns the page with a reference held (c.ret_page), or
-// kNoPage when the slot is free or the device is going away; c.ret is 1 when
-// the page was allocated here (page_was_allocated), 0 when it was found.
+// new page is returned locked and not read (zswap writeback). Returns the page
+// with a reference held (c.ret_page), or kNoPage when the slot is free or the
+// device is going away; c.ret is 1 when the page was allocated here
+// (page_was_allocated), 0 when it was found.
 #define SWAPFUZZ_STATES_read_swap_cache_async(X) \
   X(kFind) X(kPrepare) X(kInsert) X(kAfterRead)
 StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f);

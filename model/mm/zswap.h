@@ -98,10 +98,9 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_writeback_entry(): allocates the swap cache folio, decompresses the
 // entry into it and writes it with __swap_writepage(). Frame: offset; the
-// entry and the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru) come in
-// ZswapWritebackEntryLocals. c.ret 0,
-// -ENOMEM or -EEXIST; c.ret_page: the folio it holds a reference on, which
-// the caller puts (kNoPage: none).
+// entry, and the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru), come
+// in ZswapWritebackEntryLocals. c.ret 0, -ENOMEM or -EEXIST; c.ret_page: the
+// folio it holds a reference on, which the caller puts (kNoPage: none).
 #define SWAPFUZZ_STATES_zswap_writeback_entry(X) \
   X(kAlloc) X(kAfterAlloc) X(kRecheck) X(kDecompress) X(kInvalidate) X(kWrite) X(kAfterWrite)
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f);
