@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "model/machines.h"
 #include "model/step.h"
 
 namespace swapfuzz {
@@ -55,8 +56,14 @@ std::string FormatKernelState(const Kernel& k) {
                     std::string(OpName(c.program[c.op_index].kind)), ")", WaitString(c.wait), "\n");
     for (int d = 0; d < c.depth; ++d) {
       const Frame& f = c.frames[d];
-      absl::StrAppend(&out, "    ", std::string(d * 2, ' '), std::string(FnName(f.fn)), " pc ",
-                      static_cast<int>(f.pc));
+      // "do_swap_page@kLockPage"; a machine of one step has no state names.
+      const std::string_view state = MachineStateName(f.fn, f.pc);
+      absl::StrAppend(&out, "    ", std::string(d * 2, ' '), std::string(FnName(f.fn)));
+      if (!state.empty()) {
+        absl::StrAppend(&out, "@", std::string(state));
+      } else if (f.pc != 0) {
+        absl::StrAppend(&out, " pc ", static_cast<int>(f.pc));
+      }
       if (f.offset != kNoOffset) absl::StrAppend(&out, " offset ", f.offset);
       if (f.page >= 0) absl::StrAppend(&out, " page ", f.page);
       absl::StrAppend(&out, "\n");

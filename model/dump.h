@@ -2,7 +2,8 @@
 //
 // At a `--break_at_step` breakpoint (model/executor.h: swapfuzz_step_hook),
 // gdb can print it with `call swapfuzz_dump_state()`: every CPU's position in
-// its program and kernel call stack and what it waits for, the page tables,
+// its program and kernel call stack (each frame as function@state, e.g.
+// do_swap_page@kLockPage) and what it waits for, the page tables,
 // swap_map, the swap cache, zram, zswap, the disk, and the held locks.
 
 #ifndef SWAPFUZZ_MODEL_DUMP_H_

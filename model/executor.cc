@@ -1,14 +1,9 @@
 #include "model/executor.h"
 
 #include <iterator>
-#include <string>
 
-#include "model/drivers/block/zram/zram_drv.h"
-#include "model/mm/memory.h"
+#include "model/machines.h"
 #include "model/mm/page_io.h"
-#include "model/mm/swap_state.h"
-#include "model/mm/swapfile.h"
-#include "model/mm/vmscan.h"
 #include "model/mm/zswap.h"
 #include "model/oracles.h"
 #include "model/step.h"
@@ -18,31 +13,6 @@ namespace swapfuzz {
 extern const Kernel* g_running_kernel;  // model/dump.cc
 
 namespace {
-
-// The machine of drain_slots_cache_cpu() as an op (drain_slots): one step.
-StepResult DrainSlotsOp(Kernel& k, Cpu& c, Frame&) {
-  Emit(k, c, StepId::kDrain, kNoOffset, kNoPage);
-  drain_slots_cache_cpu(k, c);
-  return Finish(c, 0);
-}
-
-// The machine of a function that runs only inside its caller's step
-// (SWAPFUZZ_FUNCTIONS: kInStep). No frame of one is ever pushed.
-StepResult InStepOnly(Kernel& k, Cpu& c, Frame& f) {
-  Report(k, Oracle::kLiveness, f.fn, ObjectKind::kCpu, true,
-         "model bug: a frame of %s, which runs only inside its caller's step",
-         std::string(FnName(f.fn)).c_str());
-  return StepResult::kStep;
-}
-
-using Machine = StepResult (*)(Kernel&, Cpu&, Frame&);
-constexpr Machine kInStep = InStepOnly;
-
-// The machine column of SWAPFUZZ_FUNCTIONS (model/steps.h), by Fn.
-constexpr Machine kMachines[] = {SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_MACHINE)};
-static_assert(std::size(kMachines) == static_cast<size_t>(Fn::kCount));
-
-Machine MachineFor(Fn fn) { return kMachines[static_cast<size_t>(fn)]; }
 
 // Starts an op's frame: the function and its locals, from SWAPFUZZ_OPS.
 using OpStarter = void (*)(const Op& op, Frame& f);

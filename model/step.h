@@ -8,6 +8,15 @@
 //   - kBlocked: it needs a sleeping lock that is held. It changed nothing but
 //     cpu.wait; the CPU is not runnable until the wait is satisfied.
 // Spinlocks are never held across steps: a spinlock critical section is one step.
+//
+// A machine's states (the values of frame.pc) are listed once, in its header,
+// in the order of their values:
+//   #define SWAPFUZZ_STATES_do_swap_page(X) X(kLookup) X(kSkipCheck) ...
+// The machine declares its enum from the list,
+//   enum : uint8_t { SWAPFUZZ_STATES_do_swap_page(SWAPFUZZ_STATE_ENUMERATOR) };
+// and model/machines.cc names the states for the dump ("do_swap_page@kLockPage").
+// A state is named for what runs there, except kAfterFoo: where a caller
+// resumes when its callee foo returns. A machine of one step has no states.
 
 #ifndef SWAPFUZZ_MODEL_STEP_H_
 #define SWAPFUZZ_MODEL_STEP_H_
@@ -19,6 +28,8 @@
 namespace swapfuzz {
 
 enum class StepResult : uint8_t { kStep, kContinue, kBlocked };
+
+#define SWAPFUZZ_STATE_ENUMERATOR(state) state,
 
 // Records the step in the trace (when one is attached) and in the trace hash.
 void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page,

@@ -29,11 +29,12 @@ namespace swapfuzz {
 // X(enumerator, kernel function name, kernel source file, machine, class)
 //
 // machine: the step machine, `StepResult machine(Kernel&, Cpu&, Frame&)`
-//   (model/step.h), that runs a frame of this function. model/executor.cc
+//   (model/step.h), that runs a frame of this function. model/machines.cc
 //   expands this column into its machine table, after including the headers
-//   that declare them. kInStep: the function never gets a frame of its own; it
-//   runs inside a step of its caller (the executor's own step, for kExecutor
-//   and kQuiescence; the completion interrupt's, for end_swap_bio_*).
+//   that declare them, and names each machine's states from its
+//   SWAPFUZZ_STATES_<machine> list. kInStep: the function never gets a frame of
+//   its own; it runs inside a step of its caller (the executor's own step, for
+//   kExecutor and kQuiescence; the completion interrupt's, for end_swap_bio_*).
 // class: what the function's steps touch, for the DFS sleep sets
 //   (FnTouchesSharedState(), fuzz/strategies.cc):
 //   kShared: state shared by all offsets and pages, so its steps depend on
@@ -92,7 +93,7 @@ namespace swapfuzz {
     kPerObject)                                                                                    \
   X(kZswapParamSet, "zswap_param_set", "mm/zswap.c", zswap_param_set, kShared)                     \
   X(kZswapSwapoff, "zswap_swapoff", "mm/zswap.c", kInStep, kShared)                                \
-  X(kSwapWritepageBdev, "__swap_writepage", "mm/page_io.c", __swap_writepage, kPerObject)          \
+  X(kSwapWritepageBdev, "__swap_writepage", "mm/page_io.c", swap_writepage_bdev, kPerObject)       \
   X(kEndSwapBioRead, "end_swap_bio_read", "mm/page_io.c", kInStep, kPerObject)                     \
   X(kEndSwapBioWrite, "end_swap_bio_write", "mm/page_io.c", kInStep, kPerObject)                   \
   X(kGetSwapDevice, "get_swap_device", "mm/swapfile.c", kInStep, kShared)                          \
@@ -118,7 +119,7 @@ namespace swapfuzz {
 #define SWAPFUZZ_FN_HAS_MACHINE(e, name, file, machine, cls) \
   (std::string_view(#machine) != "kInStep"),
 #define SWAPFUZZ_FN_SHARED(e, name, file, machine, cls) (FnClass::cls == FnClass::kShared),
-// model/executor.cc only, where the machines are declared.
+// model/machines.cc only, where the machines are declared.
 #define SWAPFUZZ_FN_MACHINE(e, name, file, machine, cls) machine,
 
 enum class Fn : uint8_t { SWAPFUZZ_FUNCTIONS(SWAPFUZZ_FN_ENUMERATOR) kCount };

@@ -19,7 +19,7 @@ grep -q '=== swapfuzz machine at step 28 ===' <<<"$out" || fail "no state dump"
 grep -q 'offset  1: swap_map count 1|HC gen 1, swap cache page 1, zram empty' <<<"$out" ||
   fail "swap_map / swap cache / zram state not as expected"
 grep -q 'cpu 1 tid 2 mm 0: op 0/1 (read)' <<<"$out" || fail "cpu 1 position missing"
-grep -q 'swap_readpage pc 0 offset 1 page 2' <<<"$out" || fail "cpu 1 call stack missing"
+grep -q 'swap_readpage@kStart offset 1 page 2' <<<"$out" || fail "cpu 1 call stack missing"
 grep -q 'page 2: data 0 ref 1 map 0 locked (locked by cpu 1)' <<<"$out" || fail "page lock owner"
 grep -q 'swapfuzz::Executor::Run' <<<"$out" || fail "no backtrace into the executor"
 # The replay prints the gdb command line that gets there.

@@ -154,7 +154,7 @@ TEST(StaleWriteTest, FiresOnAnOlderGenerationOrOlderData) {
       f.offset = 1;
       f.page = id;
       InitLocals<Fn::kSwapWritepageBdev>(f, {.zswap_writeback = true, .generation = c.gen});
-      __swap_writepage(k, cpu, f);
+      swap_writepage_bdev(k, cpu, f);
       const Finding* found = k.findings.First();
       EXPECT_EQ(found != nullptr, c.fires);
       if (found) EXPECT_EQ(found->Signature(), "stale-write:__swap_writepage:swap-slot");

@@ -25,7 +25,7 @@ void put_device(Kernel& k, bool& si_ref) {
 }  // namespace
 
 StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kAccess, kAnonymous, kAfterFault };
+  enum : uint8_t { SWAPFUZZ_STATES_user_access(SWAPFUZZ_STATE_ENUMERATOR) };
   const UserAccessLocals& l = Locals<Fn::kUserAccess>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
@@ -109,7 +109,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kReuseOrCopy, kCopyData, kInstall, kFreeOld };
+  enum : uint8_t { SWAPFUZZ_STATES_do_wp_page(SWAPFUZZ_STATE_ENUMERATOR) };
   DoWpPageLocals& l = Locals<Fn::kDoWpPage>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
@@ -205,9 +205,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the entry, page = the page to map.
-  enum : uint8_t {
-    kLookup, kSkipCheck, kPin, kAfterSkipRead, kAfterReadahead, kLockPage, kPtl, kClear, kSkipRead
-  };
+  enum : uint8_t { SWAPFUZZ_STATES_do_swap_page(SWAPFUZZ_STATE_ENUMERATOR) };
   DoSwapPageLocals& l = Locals<Fn::kDoSwapPage>(f);
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
@@ -313,10 +311,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         put_device(k, l.si_ref);
         return Finish(c, 0);
       }
-      f.pc = kPtl;
+      f.pc = kInstallPte;
       return StepResult::kStep;
     }
-    case kPtl: {
+    case kInstallPte: {
       Pte& pte = mm.pte[f.va];
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
       if (!(pte == l.orig_pte)) {  // out_nomap
@@ -397,7 +395,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kLock, kZap, kTryReclaim, kFreeSwapCache };
+  enum : uint8_t { SWAPFUZZ_STATES_zap_pte_range(SWAPFUZZ_STATE_ENUMERATOR) };
   ZapPteRangeLocals& l = Locals<Fn::kZapPteRange>(f);
   Mm& mm = k.mms[c.mm];
   auto finish = [&] {

@@ -21,26 +21,37 @@ namespace swapfuzz {
 
 // A user read or write of one address (op read / write). Frame: va;
 // UserAccessLocals::write.
+#define SWAPFUZZ_STATES_user_access(X) \
+  X(kAccess) X(kAnonymous) X(kAfterFault)
 StepResult user_access(Kernel& k, Cpu& c, Frame& f);
 
 // do_wp_page(): write fault on a present read-only PTE. Frame: va, page;
 // DoWpPageLocals::orig_pte.
+#define SWAPFUZZ_STATES_do_wp_page(X) \
+  X(kReuseOrCopy) X(kCopyData) X(kInstall) X(kFreeOld)
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 
 // do_swap_page(): fault on a swap PTE. Frame: va, offset;
 // DoSwapPageLocals::orig_pte and write.
+#define SWAPFUZZ_STATES_do_swap_page(X) \
+  X(kLookup) X(kSkipCheck) X(kPin) X(kAfterSkipRead) X(kAfterReadahead) X(kLockPage) \
+  X(kInstallPte) X(kClear) X(kSkipRead)
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address: zap_pte_range() and the tlb-batched frees.
+#define SWAPFUZZ_STATES_zap_pte_range(X) \
+  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 // UFFDIO_WRITEPROTECT of one address (op uffd_wp): toggles the uffd-wp bit of
 // a swap PTE, which makes a concurrent fault's pte_same() fail. Frame: va.
+#define SWAPFUZZ_STATES_change_pte_range(X)  // one step
 StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 // fork(): copy_page_range() of the task's mm into mm
 // CopyPteRangeLocals::dst_mm, the op's argument (one step: both
 // page table locks and mmap_lock for write are held throughout).
+#define SWAPFUZZ_STATES_copy_pte_range(X)  // one step
 StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

@@ -45,9 +45,7 @@ void CheckWrittenBack(Kernel& k, Offset off, Token data, uint32_t gen, Fn fn) {
 }  // namespace
 
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t {
-    kStart, kAfterZswap, kRead, kDecompress, kNotify, kFromBdev, kBio, kReadDone
-  };
+  enum : uint8_t { SWAPFUZZ_STATES_swap_readpage(SWAPFUZZ_STATE_ENUMERATOR) };
   SwapReadpageLocals& l = Locals<Fn::kSwapReadpage>(f);
   switch (f.pc) {
     case kStart:
@@ -123,7 +121,7 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kTryFree, kZswap, kAfterZswap, kWrite, kDone };
+  enum : uint8_t { SWAPFUZZ_STATES_swap_writepage(SWAPFUZZ_STATE_ENUMERATOR) };
   switch (f.pc) {
     case kTryFree:
       Emit(k, c, StepId::kWriteTryFree, f.offset, f.page);
@@ -147,14 +145,14 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kContinue;
     case kWrite:
       // Swap-out: this content is what the slot holds now.
-      return Call<Fn::kSwapWritepageBdev>(c, f, kDone, f.offset, f.page);
-    case kDone:
+      return Call<Fn::kSwapWritepageBdev>(c, f, kAfterWrite, f.offset, f.page);
+    case kAfterWrite:
       return Return(c, 0);
   }
   return StepResult::kStep;
 }
 
-StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f) {
+StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
   const SwapWritepageBdevLocals& l = Locals<Fn::kSwapWritepageBdev>(f);
   Page& p = page_checked(k, f.page, Fn::kSwapWritepageBdev);
   const Offset off = f.offset;

@@ -19,10 +19,14 @@ namespace swapfuzz {
 // stays locked until end_swap_bio_read(). With the free_notify_on_read knob, a
 // successful zram read then calls swap_slot_free_notify(), as kernels before
 // e914d8f00391 did.
+#define SWAPFUZZ_STATES_swap_readpage(X) \
+  X(kStart) X(kAfterZswap) X(kRead) X(kDecompress) X(kNotify) X(kFromBdev) X(kBio) X(kReadDone)
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f);
 
 // swap_writepage(page). Frame: page = a locked page in the swap cache. On
 // return the page is unlocked; ret is 0.
+#define SWAPFUZZ_STATES_swap_writepage(X) \
+  X(kTryFree) X(kZswap) X(kAfterZswap) X(kWrite) X(kAfterWrite)
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
 
 // __swap_writepage(page): the device write. Frame: offset, page = a locked
@@ -30,8 +34,10 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
 // the page out (the content becomes what the slot holds) or zswap writes back a
 // copy (and the generation it was stored for; the stale-write oracle checks it
 // against what swap-out last wrote). zram: written and unlocked at once; disk:
-// PG_writeback set, the bio queued, the page unlocked.
-StepResult __swap_writepage(Kernel& k, Cpu& c, Frame& f);
+// PG_writeback set, the bio queued, the page unlocked. (C++ reserves the
+// kernel's leading underscores.)
+#define SWAPFUZZ_STATES_swap_writepage_bdev(X)  // one step
+StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f);
 
 // The completion interrupt: ends the oldest bio in flight (one step).
 StepResult bio_endio(Kernel& k, Cpu& c);

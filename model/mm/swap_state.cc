@@ -41,7 +41,7 @@ void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
 }
 
 StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kFind, kPrepare, kInsert, kRead };
+  enum : uint8_t { SWAPFUZZ_STATES_read_swap_cache_async(SWAPFUZZ_STATE_ENUMERATOR) };
   const ReadSwapCacheAsyncLocals& l = Locals<Fn::kReadSwapCacheAsync>(f);
   switch (f.pc) {
     case kFind: {
@@ -105,17 +105,17 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
         // __read_swap_cache_async() alone: the caller fills the locked page.
         return Finish(c, 1, f.page);
       }
-      Call<Fn::kSwapReadpage>(c, f, kRead, f.offset, f.page);
+      Call<Fn::kSwapReadpage>(c, f, kAfterRead, f.offset, f.page);
       return StepResult::kStep;
     }
-    case kRead:
+    case kAfterRead:
       return Return(c, 1, f.page);
   }
   return StepResult::kStep;
 }
 
 StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kStart, kNext, kAfterRead, kTarget, kDone };
+  enum : uint8_t { SWAPFUZZ_STATES_swapin_readahead(SWAPFUZZ_STATE_ENUMERATOR) };
   SwapinReadaheadLocals& l = Locals<Fn::kSwapinReadahead>(f);
   const int window = 1 << k.config.page_cluster;
   switch (f.pc) {
@@ -147,8 +147,8 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
       put_page(k, c.ret_page, Fn::kSwapinReadahead);
       return StepResult::kStep;
     case kTarget:
-      return Call<Fn::kReadSwapCacheAsync>(c, f, kDone, f.offset, kNoPage);
-    case kDone:
+      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterTarget, f.offset, kNoPage);
+    case kAfterTarget:
       return Return(c, 0, c.ret_page);
   }
   return StepResult::kStep;

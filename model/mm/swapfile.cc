@@ -173,7 +173,7 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
 StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the entry (in the sweep, the next offset to look at),
   // page = its page, va = the address the scan found it at.
-  enum : uint8_t { kScan, kAfterRead, kLock, kWaitWriteback, kPte, kFree, kSweep, kCheck };
+  enum : uint8_t { SWAPFUZZ_STATES_try_to_unuse(SWAPFUZZ_STATE_ENUMERATOR) };
   TryToUnuseLocals& l = Locals<Fn::kTryToUnuse>(f);
   switch (f.pc) {
     case kScan: {
@@ -229,9 +229,9 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
     }
     case kWaitWriteback:
       if (k.pages[f.page].writeback) return Block(c, Wait::Kind::kWriteback, f.page);
-      f.pc = l.sweep ? kFree : kPte;
+      f.pc = l.sweep ? kFree : kUnusePte;
       return StepResult::kContinue;
-    case kPte: {
+    case kUnusePte: {
       // v6.18's unuse_pte() first checks, under the folio lock, that the
       // folio it was handed is still the swap cache folio of the entry
       // ("if (!folio_matches_swap_entry(folio, entry)) return 0;", from "mm,
@@ -330,7 +330,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kStart, kDrain, kUnuse, kAfterUnuse, kKill, kWait, kTeardown, kZswap };
+  enum : uint8_t { SWAPFUZZ_STATES_swapoff(SWAPFUZZ_STATE_ENUMERATOR) };
   SwapInfo& si = k.si;
   switch (f.pc) {
     case kStart:
@@ -390,10 +390,10 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
         }
       }
       si.map_freed = true;
-      f.pc = kZswap;
+      f.pc = kZswapSwapoff;
       return StepResult::kStep;
     }
-    case kZswap:
+    case kZswapSwapoff:
       // frontswap_invalidate_area() / zswap_swapoff(); p->flags = 0.
       Emit(k, c, StepId::kZswapSwapoff, kNoOffset, kNoPage, k.zswap.tree_id);
       zswap_swapoff(k);

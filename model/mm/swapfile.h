@@ -18,16 +18,21 @@ Offset get_swap_pages(Kernel& k);
 // try_to_unuse(); percpu_ref_kill(&si->users) and wait for every
 // get_swap_device() reference; free swap_map, the swap extents and the swap
 // cache's address space; zswap_swapoff(). -EINVAL when there is no device.
+#define SWAPFUZZ_STATES_swapoff(X) \
+  X(kStart) X(kDrain) X(kUnuse) X(kAfterUnuse) X(kKill) X(kWait) X(kTeardown) X(kZswapSwapoff)
 StepResult swapoff(Kernel& k, Cpu& c, Frame& f);
 
 // try_to_unuse(): brings every swapped page back: for each swap PTE (mm by
 // mm) read the page in through the swap cache, lock it, unuse_pte() under the
 // PTL (install it, swap_free()), try_to_free_swap(); then free swap cache
 // pages left for offsets still in use; retry while inuse_pages != 0.
+#define SWAPFUZZ_STATES_try_to_unuse(X) \
+  X(kScan) X(kAfterRead) X(kLock) X(kWaitWriteback) X(kUnusePte) X(kFree) X(kSweep) X(kCheck)
 StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f);
 
 // swapon() (op swapon): a fresh device of the same size, on the avail list,
 // with a new zswap tree. -EBUSY when the device is active.
+#define SWAPFUZZ_STATES_swapon(X)  // one step
 StepResult swapon(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

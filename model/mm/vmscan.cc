@@ -35,8 +35,7 @@ bool NextMapping(const Kernel& k, PageId page, int* mm_out, int* va_out) {
 }  // namespace
 
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kIsolate, kTrylock, kAddToSwap, kInsert, kUnmap, kPageout, kAfterWrite,
-                   kRelock, kRemove };
+  enum : uint8_t { SWAPFUZZ_STATES_shrink_page_list(SWAPFUZZ_STATE_ENUMERATOR) };
   switch (f.pc) {
     case kIsolate: {
       // The page backing va: the mapped page, or for a swap PTE the page

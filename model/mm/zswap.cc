@@ -180,7 +180,7 @@ void zswap_invalidate(Kernel& k, Offset off) {
 }
 
 StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kDuplicate, kCheck, kCompress, kInsert };
+  enum : uint8_t { SWAPFUZZ_STATES_zswap_store(SWAPFUZZ_STATE_ENUMERATOR) };
   ZswapStoreLocals& l = Locals<Fn::kZswapStore>(f);
   Zswap& z = k.zswap;
   switch (f.pc) {
@@ -284,7 +284,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kFind, kDecompress, kPut };
+  enum : uint8_t { SWAPFUZZ_STATES_zswap_load(SWAPFUZZ_STATE_ENUMERATOR) };
   ZswapLoadLocals& l = Locals<Fn::kZswapLoad>(f);
   Zswap& z = k.zswap;
   switch (f.pc) {
@@ -341,7 +341,7 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
 // shrink_worker() of v6.3 .. v6.8 (zpool_shrink() before v6.5); v6.9's walks
 // the memcgs with shrink_memcg(), which the model, having no memcgs, folds in.
 StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
-  enum : uint8_t { kReclaim, kAfterReclaim, kExit };
+  enum : uint8_t { SWAPFUZZ_STATES_shrink_worker(SWAPFUZZ_STATE_ENUMERATOR) };
   ShrinkWorkerLocals& l = Locals<Fn::kShrinkWorker>(f);
   switch (f.pc) {
     case kReclaim:
@@ -367,7 +367,7 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
 StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the entry's swap offset, page = the folio the writeback
   // returned.
-  enum : uint8_t { kIsolate, kTreeGet, kWriteback, kAfterWriteback, kDone, kFail };
+  enum : uint8_t { SWAPFUZZ_STATES_zswap_reclaim_entry(SWAPFUZZ_STATE_ENUMERATOR) };
   ZswapReclaimEntryLocals& l = Locals<Fn::kZswapReclaimEntry>(f);
   Zswap& z = k.zswap;
   const Era era = WritebackEra(k);
@@ -503,7 +503,7 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
 // zswap_writeback_entry(entry, swpentry).
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the entry's swap offset, page = the new swap cache folio.
-  enum : uint8_t { kAlloc, kAfterAlloc, kRecheck, kDecompress, kInvalidate, kWrite, kAfterWrite };
+  enum : uint8_t { SWAPFUZZ_STATES_zswap_writeback_entry(SWAPFUZZ_STATE_ENUMERATOR) };
   ZswapWritebackEntryLocals& l = Locals<Fn::kZswapWritebackEntry>(f);
   Zswap& z = k.zswap;
   const Era era = WritebackEra(k);

@@ -34,10 +34,14 @@ namespace swapfuzz {
 // handling before v6.6). Frame: offset, page = a locked swap cache page.
 // c.ret 0: stored, and the page's writeback started and ended and the page
 // unlocked, as swap_writepage() does; -1: rejected, the page is still locked.
+#define SWAPFUZZ_STATES_zswap_store(X) \
+  X(kDuplicate) X(kCheck) X(kCompress) X(kInsert)
 StepResult zswap_store(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_load() (zswap_frontswap_load()). Frame: offset, page = a locked page.
 // c.ret 0: the page holds the data, is uptodate and unlocked; -1: no entry.
+#define SWAPFUZZ_STATES_zswap_load(X) \
+  X(kFind) X(kDecompress) X(kPut)
 StepResult zswap_load(Kernel& k, Cpu& c, Frame& f);
 
 // --- Writeback ---
@@ -80,24 +84,30 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f);
 // shrink_worker(): one pass of the shrink work (op zswap_shrink). It calls
 // zswap_reclaim_entry() until zswap_can_accept() or MAX_RECLAIM_RETRIES
 // failures; an empty LRU (-EINVAL) stops it.
+#define SWAPFUZZ_STATES_shrink_worker(X) \
+  X(kReclaim) X(kAfterReclaim) X(kExit)
 StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_reclaim_entry(): takes the oldest LRU entry and writes it back with
 // zswap_writeback_entry(). c.ret 0: written back (or, kZpoolLru, already
 // invalidated); -EAGAIN: failed; -EINVAL: the LRU is empty. Its steps also
 // hold zswap_writeback_entry()'s final put_page(), which takes no lock.
+#define SWAPFUZZ_STATES_zswap_reclaim_entry(X) \
+  X(kIsolate) X(kTreeGet) X(kWriteback) X(kAfterWriteback) X(kDone) X(kFail)
 StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_writeback_entry(): allocates the swap cache folio, decompresses the
 // entry into it and writes it with __swap_writepage(). Frame: offset; the
-// entry and the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru) come in
-// ZswapWritebackEntryLocals. c.ret 0,
-// -ENOMEM or -EEXIST; c.ret_page: the folio it holds a reference on, which
-// the caller puts (kNoPage: none).
+// entry, and the tree zswap_reclaim_entry() read (kZpoolLru, kZswapLru), come
+// in ZswapWritebackEntryLocals. c.ret 0, -ENOMEM or -EEXIST; c.ret_page: the
+// folio it holds a reference on, which the caller puts (kNoPage: none).
+#define SWAPFUZZ_STATES_zswap_writeback_entry(X) \
+  X(kAlloc) X(kAfterAlloc) X(kRecheck) X(kDecompress) X(kInvalidate) X(kWrite) X(kAfterWrite)
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f);
 
 // The zswap module parameters (ops zswap_enable, zswap_max_pool): which one
 // and the value in ZswapParamSetLocals.
+#define SWAPFUZZ_STATES_zswap_param_set(X)  // one step
 StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f);
 
 // Sets zswap up as the run's configuration asks (Executor::Reset).

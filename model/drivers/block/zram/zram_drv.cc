@@ -125,7 +125,7 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the index being written back, page = the bounce page.
-  enum : uint8_t { kStart, kCheck, kRead, kReadCopy, kWrite, kCommit, kEnd };
+  enum : uint8_t { SWAPFUZZ_STATES_writeback_store(SWAPFUZZ_STATE_ENUMERATOR) };
   WritebackStoreLocals& l = Locals<Fn::kZramWritebackStore>(f);
   ZramSlot* s = f.offset > 0 ? &k.zram.table[f.offset] : nullptr;
   switch (f.pc) {

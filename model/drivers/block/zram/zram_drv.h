@@ -41,12 +41,15 @@ void zram_read_from_bdev(Kernel& k, int16_t block, uint16_t seq, PageId page);
 
 // idle_store() ("echo all > idle"): marks every allocated slot ZRAM_IDLE,
 // except those under writeback. One step (op zram_idle).
+#define SWAPFUZZ_STATES_idle_store(X)  // one step
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 
 // writeback_store() ("echo idle > writeback", "echo huge > writeback"): moves
 // idle or huge slots (WritebackStoreLocals::mode) to the backing device, one slot at a
 // time: mark ZRAM_UNDER_WB, read, write the block, then commit under the slot
 // lock only if the slot was neither freed nor rewritten (ZRAM_IDLE still set).
+#define SWAPFUZZ_STATES_writeback_store(X) \
+  X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd)
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
