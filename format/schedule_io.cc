@@ -42,19 +42,14 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
 }
 
-// Validate(), plus what a file needs that the executor does not check: a known
-// profile and real step ids.
+// Validate(), plus what a file needs that Validate() leaves to Resolve(): a
+// known profile. (Knob names are left to Resolve(), as ParseScheduleJson()
+// promises.)
 absl::Status CheckSchedule(const Schedule& schedule) {
   if (absl::Status s = Validate(schedule); !s.ok()) return s;
   if (ProfileByName(schedule.config.profile) == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("config.profile: unknown profile '", schedule.config.profile, "'"));
-  }
-  for (size_t i = 0; i < schedule.decisions.size(); ++i) {
-    const std::optional<StepId>& through = schedule.decisions[i].through;
-    if (through && *through >= StepId::kCount) {
-      return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].through: no such step"));
-    }
   }
   return absl::OkStatus();
 }
