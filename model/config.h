@@ -16,10 +16,8 @@ namespace swapfuzz {
 struct RunConfig {
   KnobSet knobs{};
   Features features{};
-  // One member per row of SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h),
-  // which documents each: nslots, page_cluster, slots_cache_size,
-  // zram_empty_read_fatal, backend (a Backend), zswap, zswap_max_pool_percent
-  // and ram_pages.
+  // One member per row of SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h), of
+  // the row's run type, holding the field's ordinal. The row documents it.
   SWAPFUZZ_CONFIG_FIELDS(SWAPFUZZ_RUN_CONFIG_MEMBER)
   // Liveness budgets.
   uint16_t max_steps = 4000;

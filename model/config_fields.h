@@ -163,7 +163,8 @@ struct Simpler {
     Simpler("fewer swap slots", 4, 8))                                                \
   /* vm.page-cluster: swapin_readahead() reads 2^page_cluster pages around the     */ \
   /* faulting offset. 0 reads only the faulting one.                               */ \
-  X(page_cluster, IntRange(0, 3), uint8_t, 1, 2, kPerInput, Simpler("no readahead", 0)) \
+  X(page_cluster, IntRange(0, 3), uint8_t, 1, 2, kPerInput,                          \
+    Simpler("no readahead", 0))                                                       \
   /* Entries in each per-CPU swap slots cache. 0 leaves the cache inactive, as     */ \
   /* check_cache_active() does for a device this small.                            */ \
   X(slots_cache_size, IntRange(0, kMaxSlotsCache), uint8_t, 0, 3, kPerInput,          \

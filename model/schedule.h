@@ -29,10 +29,9 @@ struct KnobOverride {
 };
 
 // The configuration a schedule runs with: a profile, knob overrides on top of
-// it, and one member per row of SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h),
-// which documents each: int nslots, int page_cluster, int slots_cache_size,
-// bool zram_empty_read_fatal, std::string backend, bool zswap,
-// int zswap_max_pool_percent and int ram_pages.
+// it, and one member per row of SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h).
+// Each of those is an int, a bool or a std::string, as the row's domain says,
+// and the row documents it.
 struct ScheduleConfig {
   std::string profile = "mainline";
   std::vector<KnobOverride> knobs;
