@@ -1,33 +1,15 @@
 #include "format/schedule_binary.h"
 
+#include <algorithm>
 #include <cstring>
+#include <span>
 
 #include "absl/strings/str_cat.h"
 #include "format/schedule_io.h"
+#include "model/config_fields.h"
 
 namespace swapfuzz {
 namespace {
-
-// The numeric and boolean config fields, by name.
-struct ConfigField {
-  std::string_view name;
-  int ScheduleConfig::*int_field;
-  bool ScheduleConfig::*bool_field;
-  uint64_t max;
-};
-
-constexpr ConfigField kConfigFields[] = {
-    {"nslots", &ScheduleConfig::nslots, nullptr, kMaxSlots},
-    {"page_cluster", &ScheduleConfig::page_cluster, nullptr, 3},
-    {"slots_cache_size", &ScheduleConfig::slots_cache_size, nullptr, kMaxSlotsCache},
-    {"zram_empty_read_fatal", nullptr, &ScheduleConfig::zram_empty_read_fatal, 1},
-    {"zswap", nullptr, &ScheduleConfig::zswap, 1},
-    {"zswap_max_pool_percent", &ScheduleConfig::zswap_max_pool_percent, nullptr, 100},
-    {"ram_pages", &ScheduleConfig::ram_pages, nullptr, 10000},
-};
-
-// The backend is the one text field: 0 is zram, 1 a disk.
-constexpr std::string_view kBackends[] = {"zram", "disk"};
 
 void PutVarint(std::string& out, uint64_t v) {
   while (v >= 0x80) {
@@ -142,19 +124,11 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
   SWAPFUZZ_ASSIGN_OR_RETURN(nfields, r.Count("config.fields", 64));
   for (size_t i = 0; i < nfields; ++i) {
     SWAPFUZZ_ASSIGN_OR_RETURN(key, r.String("config.field", kMaxText));
-    if (key == "backend") {
-      SWAPFUZZ_ASSIGN_OR_RETURN(value, r.Varint("config.backend", std::size(kBackends) - 1));
-      s.config.backend = std::string(kBackends[value]);
-      continue;
-    }
-    const ConfigField* field = nullptr;
-    for (const ConfigField& f : kConfigFields) {
-      if (f.name == key) field = &f;
-    }
+    const ConfigField* field = ConfigFieldByName(key);
     if (field == nullptr) return r.Error("config", absl::StrCat("unknown field '", key, "'"));
+    // Below the minimum is left to Validate(), as in the JSON reader.
     SWAPFUZZ_ASSIGN_OR_RETURN(value, r.Varint("config." + key, field->max));
-    if (field->int_field != nullptr) s.config.*(field->int_field) = static_cast<int>(value);
-    if (field->bool_field != nullptr) s.config.*(field->bool_field) = value != 0;
+    field->SetOrdinal(s.config, static_cast<int>(value));
   }
   SWAPFUZZ_ASSIGN_OR_RETURN(ncpus, r.Count("cpus", kMaxCpus));
   for (size_t c = 0; c < ncpus; ++c) {
@@ -223,13 +197,13 @@ std::string ScheduleToBinary(const Schedule& s) {
     PutString(out, k.name);
     out += static_cast<char>(k.on ? 1 : 0);
   }
-  PutVarint(out, std::size(kConfigFields) + 1);
-  PutString(out, "backend");
-  PutVarint(out, s.config.backend == "disk" ? 1 : 0);
-  for (const ConfigField& f : kConfigFields) {
+  const std::span<const ConfigField> fields = ConfigFields();
+  PutVarint(out, fields.size());
+  for (int slot = 0; slot < static_cast<int>(fields.size()); ++slot) {
+    const ConfigField& f = *std::find_if(fields.begin(), fields.end(),
+                                         [&](const ConfigField& c) { return c.binary_slot == slot; });
     PutString(out, f.name);
-    PutVarint(out, f.int_field != nullptr ? static_cast<uint64_t>(s.config.*(f.int_field))
-                                          : static_cast<uint64_t>(s.config.*(f.bool_field)));
+    PutVarint(out, static_cast<uint64_t>(f.Ordinal(s.config)));
   }
   PutVarint(out, s.cpus.size());
   for (const CpuProgram& p : s.cpus) {

@@ -9,8 +9,12 @@
 //   string  description
 //   config: string profile; varint n, then n x (string knob name, u8 on);
 //           varint n, then n x (string key, varint value) for the other
-//           fields, by the names docs/schedule-format.md gives them (backend:
-//           0 zram, 1 disk)
+//           fields, by the names docs/schedule-format.md gives them. The
+//           value is the field's ordinal (model/config_fields.h: an integer
+//           itself, a boolean 0 or 1, backend 0 zram or 1 disk). The writer
+//           writes every field, in the order of the table's binary slots
+//           (backend first, then the others in JSON order); the reader takes
+//           them in any order.
 //   varint  CPUs, then per CPU: u8 mm; varint n ops, then n x (string op name,
 //           u8 va, u8 arg, varint value)
 //   varint  segments, then per segment: u8 cpu, varint steps, string through

@@ -21,6 +21,7 @@
 #include "base/file.h"
 #include "base/json_string.h"
 #include "cereal/archives/json.hpp"
+#include "model/config_fields.h"
 #include "model/knobs.h"
 #include "model/steps.h"
 #include "model/types.h"
@@ -42,19 +43,14 @@ absl::Status Prefixed(absl::string_view prefix, const absl::Status& status) {
   return absl::Status(status.code(), absl::StrCat(prefix, ": ", status.message()));
 }
 
-// Validate(), plus what a file needs that the executor does not check: a known
-// profile and real step ids.
+// Validate(), plus what a file needs that Validate() leaves to Resolve(): a
+// known profile. (Knob names are left to Resolve(), as ParseScheduleJson()
+// promises.)
 absl::Status CheckSchedule(const Schedule& schedule) {
   if (absl::Status s = Validate(schedule); !s.ok()) return s;
   if (ProfileByName(schedule.config.profile) == nullptr) {
     return absl::InvalidArgumentError(
         absl::StrCat("config.profile: unknown profile '", schedule.config.profile, "'"));
-  }
-  for (size_t i = 0; i < schedule.decisions.size(); ++i) {
-    const std::optional<StepId>& through = schedule.decisions[i].through;
-    if (through && *through >= StepId::kCount) {
-      return absl::InvalidArgumentError(absl::StrCat("decisions[", i, "].through: no such step"));
-    }
   }
   return absl::OkStatus();
 }
@@ -345,23 +341,21 @@ absl::Status Loader::LoadConfig(ScheduleConfig& config) {
         return absl::OkStatus();
       });
     }
-    if (name == "nslots") return LoadCount(config.nslots);
-    if (name == "page_cluster") return LoadCount(config.page_cluster);
-    if (name == "slots_cache_size") return LoadCount(config.slots_cache_size);
-    if (name == "zram_empty_read_fatal") {
-      config.zram_empty_read_fatal = LoadBool();
-      return absl::OkStatus();
+    const ConfigField* field = ConfigFieldByName(name);
+    if (field == nullptr) return Error("unknown field");
+    // The loader checks the JSON type, and that a number fits an int. The
+    // field's own range is Validate()'s to check, so that a file and a
+    // schedule built in code get the same error.
+    switch (field->kind) {
+      case ConfigKind::kInt:
+        return LoadCount(config.*field->int_member);
+      case ConfigKind::kBool:
+        config.*field->bool_member = LoadBool();
+        return absl::OkStatus();
+      case ConfigKind::kName:
+        config.*field->name_member = LoadString();
+        return absl::OkStatus();
     }
-    if (name == "backend") {
-      config.backend = LoadString();
-      return absl::OkStatus();
-    }
-    if (name == "zswap") {
-      config.zswap = LoadBool();
-      return absl::OkStatus();
-    }
-    if (name == "zswap_max_pool_percent") return LoadCount(config.zswap_max_pool_percent);
-    if (name == "ram_pages") return LoadCount(config.ram_pages);
     return Error("unknown field");
   });
 }
@@ -623,13 +617,20 @@ std::string ScheduleToJson(const Schedule& schedule) {
     StartObject(ar, "knobs");
     for (const KnobOverride& knob : config.knobs) ar(cereal::make_nvp(knob.name.c_str(), knob.on));
     ar.finishNode();
-    ar(cereal::make_nvp("nslots", config.nslots),
-       cereal::make_nvp("page_cluster", config.page_cluster),
-       cereal::make_nvp("slots_cache_size", config.slots_cache_size),
-       cereal::make_nvp("zram_empty_read_fatal", config.zram_empty_read_fatal),
-       cereal::make_nvp("backend", config.backend), cereal::make_nvp("zswap", config.zswap),
-       cereal::make_nvp("zswap_max_pool_percent", config.zswap_max_pool_percent),
-       cereal::make_nvp("ram_pages", config.ram_pages));
+    for (const ConfigField& field : ConfigFields()) {
+      const char* name = field.name.data();  // NUL-terminated: see ConfigField
+      switch (field.kind) {
+        case ConfigKind::kInt:
+          ar(cereal::make_nvp(name, config.*field.int_member));
+          break;
+        case ConfigKind::kBool:
+          ar(cereal::make_nvp(name, config.*field.bool_member));
+          break;
+        case ConfigKind::kName:
+          ar(cereal::make_nvp(name, config.*field.name_member));
+          break;
+      }
+    }
     ar.finishNode();
 
     StartArray(ar, "cpus");

@@ -1,12 +1,24 @@
 #include "fuzz/runner.h"
 
+#include <cstdio>
+#include <cstdlib>
+#include <utility>
+
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 
 namespace swapfuzz {
 
 FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
-  // Targets are built in; their base configuration always resolves.
-  base_ = *Resolve(target.base);
+  absl::StatusOr<RunConfig> base = Resolve(target.base);
+  if (!base.ok()) {
+    // A broken precondition (runner.h), not an input error: say which, and
+    // stop before running anything with a configuration that did not resolve.
+    absl::FPrintF(stderr, "FuzzRunner: target '%s': the base configuration does not resolve: %s\n",
+                  target.name, base.status().message());
+    std::abort();
+  }
+  base_ = *std::move(base);
   picks_.reserve(4096);
 }
 
@@ -21,9 +33,7 @@ const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCovera
 const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* coverage,
                                    std::vector<TraceEvent>* trace) {
   RunConfig config = base_;
-  config.nslots = static_cast<int16_t>(schedule_.config.nslots);
-  config.page_cluster = static_cast<uint8_t>(schedule_.config.page_cluster);
-  config.slots_cache_size = static_cast<uint8_t>(schedule_.config.slots_cache_size);
+  ResolvePerInputConfigFields(schedule_.config, config);
   executor_.Reset(config, schedule_.cpus);
   picks_.clear();
   if (coverage != nullptr) coverage->Reset();

@@ -23,14 +23,31 @@ namespace swapfuzz {
 
 class FuzzRunner {
  public:
+  // Resolves `target.base` once; `target` must outlive the runner.
+  //
+  // Precondition: Resolve(target.base) succeeds. The built-in targets
+  // (fuzz/targets.h) do; a caller that puts a user's profile, knobs or other
+  // config fields into a target must check that first and report the error
+  // itself, as HarnessConfigFromEnv() (harness/env_config.h) and `swapfuzz
+  // explore` do. A runner built on a target that does not resolve prints the
+  // target's name and the error to stderr and aborts, before any run: a
+  // programming error is reported, never run with a half-made configuration.
   explicit FuzzRunner(const FuzzTarget& target);
 
   // Decodes and runs one input; `coverage` (optional) collects interleaving
   // features. Returns the first fatal finding, valid until the next Run().
   const Finding* Run(std::span<const uint8_t> data, InterleavingCoverage* coverage = nullptr);
 
-  // Runs `programs` (already in `schedule`) with any decider, recording picks;
-  // every executed step is appended to `trace` when it is set.
+  // Runs the programs of schedule() with any decider, recording picks; every
+  // executed step is appended to `trace` when it is set.
+  //
+  // Of schedule().config, RunWith() reads only the fields the fuzz decoder
+  // sets from each input: the kPerInput rows of SWAPFUZZ_CONFIG_FIELDS
+  // (model/config_fields.h; today nslots, page_cluster and slots_cache_size).
+  // Every other field, the profile and the knobs come from the target's base
+  // configuration, resolved once by the constructor. A caller that runs a
+  // schedule of its own through a runner therefore builds the runner on a
+  // target whose base is that schedule's config.
   const Finding* RunWith(Decider& decider, InterleavingCoverage* coverage = nullptr,
                          std::vector<TraceEvent>* trace = nullptr);
 

@@ -31,26 +31,7 @@ absl::Status Validate(const Schedule& s) {
       }
     }
   }
-  const ScheduleConfig& c = s.config;
-  if (c.nslots < 2 || c.nslots > kMaxSlots) {
-    return absl::InvalidArgumentError(absl::StrCat("config.nslots: 2 to ", kMaxSlots));
-  }
-  if (c.page_cluster < 0 || c.page_cluster > 3) {
-    return absl::InvalidArgumentError("config.page_cluster: 0 to 3");
-  }
-  if (c.slots_cache_size < 0 || c.slots_cache_size > kMaxSlotsCache) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("config.slots_cache_size: 0 to ", kMaxSlotsCache));
-  }
-  if (c.backend != "zram" && c.backend != "disk") {
-    return absl::InvalidArgumentError("config.backend: \"zram\" or \"disk\"");
-  }
-  if (c.zswap_max_pool_percent < 0 || c.zswap_max_pool_percent > 100) {
-    return absl::InvalidArgumentError("config.zswap_max_pool_percent: 0 to 100");
-  }
-  if (c.ram_pages < 1 || c.ram_pages > 10000) {
-    return absl::InvalidArgumentError("config.ram_pages: 1 to 10000");
-  }
+  if (absl::Status st = ValidateConfigFields(s.config); !st.ok()) return st;
   if (s.expected) {
     const std::string& d = s.expected->step_digest;
     const bool hex = std::all_of(d.begin(), d.end(), [](char c) {
@@ -86,20 +67,14 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
   if (profile == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown profile '", name, "'"));
   }
+  if (absl::Status s = ValidateConfigFields(config); !s.ok()) return s;
   RunConfig out;
   out.knobs = profile->knobs;
   out.features = profile->features;
   for (const KnobOverride& k : config.knobs) {
     if (absl::Status s = ApplyKnob(out, k); !s.ok()) return s;
   }
-  out.nslots = static_cast<int16_t>(config.nslots);
-  out.page_cluster = static_cast<uint8_t>(config.page_cluster);
-  out.slots_cache_size = static_cast<uint8_t>(config.slots_cache_size);
-  out.zram_empty_read_fatal = config.zram_empty_read_fatal;
-  out.backend = config.backend == "disk" ? Backend::kDisk : Backend::kZram;
-  out.zswap = config.zswap;
-  out.zswap_max_pool_percent = static_cast<uint8_t>(config.zswap_max_pool_percent);
-  out.ram_pages = static_cast<int16_t>(config.ram_pages);
+  ResolveConfigFields(config, out);
   return out;
 }
 

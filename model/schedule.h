@@ -17,6 +17,7 @@
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "model/config_fields.h"
 #include "model/executor.h"
 
 namespace swapfuzz {
@@ -27,19 +28,14 @@ struct KnobOverride {
   friend bool operator==(const KnobOverride&, const KnobOverride&) = default;
 };
 
+// The configuration a schedule runs with: a profile, knob overrides on top of
+// it, and one member per row of SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h).
+// Each of those is an int, a bool or a std::string, as the row's domain says,
+// and the row documents it.
 struct ScheduleConfig {
   std::string profile = "mainline";
   std::vector<KnobOverride> knobs;
-  int nslots = 16;
-  int page_cluster = 1;
-  int slots_cache_size = 0;
-  bool zram_empty_read_fatal = false;
-  // The swap device's backing store: "zram" or "disk".
-  std::string backend = "zram";
-  // zswap set up and enabled in front of the device from the start.
-  bool zswap = false;
-  int zswap_max_pool_percent = 20;  // 0 to 100
-  int ram_pages = 50;               // totalram_pages(), 1 to 10000
+  SWAPFUZZ_CONFIG_FIELDS(SWAPFUZZ_SCHEDULE_CONFIG_MEMBER)
   friend bool operator==(const ScheduleConfig&, const ScheduleConfig&) = default;
 };
 
@@ -72,11 +68,16 @@ struct Schedule {
   std::optional<Expectation> expected;
 };
 
-// Checks every bound the executor relies on. Errors name the field.
+// Checks every bound the executor relies on, and that every step a decision
+// names exists. Errors are one line and name the field, e.g.
+// "config.nslots: 2 to 32" or "decisions[3].through: no such step". The
+// profile and knob names are not checked (Resolve() does).
 absl::Status Validate(const Schedule& schedule);
 
 // The run configuration for `config`, with `profile_override` (if non-empty)
-// replacing its profile. Unknown profile or knob names are errors.
+// replacing its profile. Unknown profile or knob names are errors, and so is a
+// config field out of its range (with Validate()'s message), so a config that
+// resolves is safe to run.
 absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
                                   const std::string& profile_override = "");
 

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "absl/strings/str_cat.h"
+#include "model/config_fields.h"
 
 namespace swapfuzz {
 namespace {
@@ -128,6 +129,17 @@ class Minimizer {
     auto operator<=>(const Cost&) const = default;
   };
 
+  // What the configuration adds to the size: one per knob override, and the
+  // ordinal of every field the minimizer simplifies (model/config_fields.h),
+  // so that lowering one makes the schedule smaller.
+  static int ConfigCost(const ScheduleConfig& config) {
+    int cost = static_cast<int>(config.knobs.size());
+    for (const ConfigField& f : ConfigFields()) {
+      if (!f.simpler.ordinals().empty()) cost += f.Ordinal(config);
+    }
+    return cost;
+  }
+
   static Cost CostOf(const Schedule& s, const Observed& o) {
     Cost c;
     for (const CpuProgram& p : s.cpus) c.ops += static_cast<int>(p.ops.size());
@@ -139,8 +151,7 @@ class Minimizer {
     }
     c.segments = static_cast<int>(s.decisions.size());
     c.steps = o.finding_step;
-    c.config = s.config.page_cluster + s.config.slots_cache_size + s.config.nslots +
-               static_cast<int>(s.config.knobs.size());
+    c.config = ConfigCost(s.config);
     return c;
   }
 
@@ -353,16 +364,14 @@ class Minimizer {
 
   bool SimplifyConfig() {
     bool any = false;
-    auto attempt = [&](auto mutate, const char* what) {
-      Schedule c = best_;
-      mutate(c.config);
-      if (c.config == best_.config) return;
-      any |= Try(std::move(c), what);
-    };
-    attempt([](ScheduleConfig& c) { c.page_cluster = 0; }, "no readahead");
-    attempt([](ScheduleConfig& c) { c.slots_cache_size = 0; }, "no swap slots cache");
-    for (int n : {4, 8}) {
-      attempt([n](ScheduleConfig& c) { c.nslots = std::min(c.nslots, n); }, "fewer swap slots");
+    // Each field's simpler values, in table order (model/config_fields.h).
+    for (const ConfigField& f : ConfigFields()) {
+      for (const int simpler : f.simpler.ordinals()) {
+        Schedule c = best_;
+        f.SetOrdinal(c.config, std::min(f.Ordinal(c.config), simpler));
+        if (c.config == best_.config) continue;
+        any |= Try(std::move(c), std::string(f.simpler.what));
+      }
     }
     for (size_t i = best_.config.knobs.size(); i-- > 0;) {
       if (i >= best_.config.knobs.size()) continue;

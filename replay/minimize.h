@@ -7,8 +7,10 @@
 //   3. remove preemptions: drop decision segments, so the running CPU goes on;
 //   4. rename canonically: CPUs in order of first run, addresses and child mms
 //      in order of first use;
-//   5. simplify the configuration (no readahead, no slots cache, fewer slots,
-//      no knob override that the finding does not need).
+//   5. simplify the configuration: lower each field to the simpler values its
+//      row of SWAPFUZZ_CONFIG_FIELDS gives (model/config_fields.h: no
+//      readahead, no slots cache, fewer slots), and drop every knob override
+//      that the finding does not need.
 // The result keeps the input's profile and ends with an `expected` block.
 
 #ifndef SWAPFUZZ_REPLAY_MINIMIZE_H_

@@ -38,5 +38,17 @@ TEST(RunnerTest, LastScheduleReplaysExactly) {
   }
 }
 
+// A target whose base configuration does not resolve breaks the constructor's
+// precondition: it stops with a message naming the target and the error,
+// instead of running with a configuration it could not make.
+TEST(RunnerDeathTest, TargetThatDoesNotResolveStopsWithItsError) {
+  FuzzTarget bad_profile = *TargetByName("zram");
+  bad_profile.base.profile = "v9";
+  EXPECT_DEATH(FuzzRunner{bad_profile}, "FuzzRunner: target 'zram': .*unknown profile 'v9'");
+  FuzzTarget bad_field = *TargetByName("zram");
+  bad_field.base.nslots = 1;
+  EXPECT_DEATH(FuzzRunner{bad_field}, "config.nslots: 2 to 32");
+}
+
 }  // namespace
 }  // namespace swapfuzz
