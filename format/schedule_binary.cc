@@ -109,7 +109,7 @@ absl::StatusOr<Schedule> Decode(Reader& r) {
   if (ProfileByName(profile) == nullptr) {
     return r.Error("config.profile", absl::StrCat("unknown profile '", profile, "'"));
   }
-  s.config.profile = profile;
+  s.config.profile = std::string(ProfileForFile(profile));  // "mainline" stays v6.9 in files
   SWAPFUZZ_ASSIGN_OR_RETURN(nknobs, r.Count("config.knobs", kMaxText));
   for (size_t i = 0; i < nknobs; ++i) {
     SWAPFUZZ_ASSIGN_OR_RETURN(name, r.String("config.knobs.name", kMaxText));

@@ -331,7 +331,9 @@ absl::Status Loader::LoadV1(Schedule& schedule) {
 absl::Status Loader::LoadConfig(ScheduleConfig& config) {
   return LoadObject([&](const std::string& name) -> absl::Status {
     if (name == "profile") {
-      config.profile = LoadString();
+      // "mainline" in a file means the release it stood for when it was
+      // saved (kFileMainlineProfile), whatever the alias means today.
+      config.profile = std::string(ProfileForFile(LoadString()));
       return absl::OkStatus();
     }
     if (name == "knobs") {

@@ -74,6 +74,16 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
   for (const KnobOverride& k : config.knobs) {
     if (absl::Status s = ApplyKnob(out, k); !s.ok()) return s;
   }
+  // A knob restores old code; the release must have the code around it.
+  for (const KnobInfo& info : AllKnobs()) {
+    if (!out.knobs.Has(info.knob)) continue;
+    const std::string_view missing = MissingCodePath(info.knob, *profile, out.knobs);
+    if (!missing.empty()) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "knob ", std::string(info.name), " cannot be set under profile ", std::string(profile->name),
+          " (", std::string(profile->release), "): ", std::string(missing)));
+    }
+  }
   ResolveConfigFields(config, out);
   return out;
 }

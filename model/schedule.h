@@ -33,7 +33,8 @@ struct KnobOverride {
 // Each of those is an int, a bool or a std::string, as the row's domain says,
 // and the row documents it.
 struct ScheduleConfig {
-  std::string profile = "mainline";
+  // A schedule without a profile runs v6.9, forever (kFileMainlineProfile).
+  std::string profile = std::string(kFileMainlineProfile);
   std::vector<KnobOverride> knobs;
   SWAPFUZZ_CONFIG_FIELDS(SWAPFUZZ_SCHEDULE_CONFIG_MEMBER)
   friend bool operator==(const ScheduleConfig&, const ScheduleConfig&) = default;

@@ -1,5 +1,5 @@
-// The model checks itself: with every fix applied (profile mainline) no
-// schedule may produce a finding. Thousands of schedules mixing every
+// The model checks itself: with every fix applied (the newest release with
+// every knob cleared) no schedule may produce a finding. Thousands of schedules mixing every
 // operation, on every backend and zswap setting, are generated from a tiny
 // deterministic PRNG of this file's own and run with a random-walk decider.
 // A finding here is a bug in the model (or a real mainline bug, which would
@@ -14,29 +14,15 @@
 
 #include <gtest/gtest.h>
 
+#include "base/rng.h"
 #include "model/executor.h"
+#include "model/knobs.h"
 #include "model/schedule.h"
 
 namespace swapfuzz {
 namespace {
 
-// SplitMix64: a 64-bit state, one add and a mix per draw.
-class Rng {
- public:
-  explicit Rng(uint64_t seed) : state_(seed) {}
-  uint64_t Next() {
-    uint64_t z = (state_ += 0x9e3779b97f4a7c15ull);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-    return z ^ (z >> 31);
-  }
-  // A value in [0, n), n > 0 (the modulo bias is irrelevant here).
-  uint32_t Below(uint32_t n) { return static_cast<uint32_t>(Next() % n); }
-  bool OneIn(uint32_t n) { return Below(n) == 0; }
-
- private:
-  uint64_t state_;
-};
+bool OneIn(Rng& rng, uint64_t n) { return rng.Below(n) == 0; }
 
 // Picks uniformly among the runnable CPUs at every step, the interrupt
 // included; a CPU whose mm does not exist yet is kept off while others run.
@@ -52,7 +38,7 @@ class RandomWalk final : public Decider {
       mask |= 1u << i;
     }
     if (mask == 0) mask = runnable;
-    uint32_t r = rng_.Below(static_cast<uint32_t>(__builtin_popcount(mask)));
+    uint64_t r = rng_.Below(static_cast<uint64_t>(__builtin_popcount(mask)));
     while (r-- > 0) mask &= mask - 1;
     return __builtin_ctz(mask);
   }
@@ -84,7 +70,7 @@ Op RandomOp(Rng& rng) {
     op.arg = static_cast<uint8_t>(rng.Below(2));
   } else if (dice < 850) {
     op.kind = OpKind::kZswapMaxPool;
-    op.arg = rng.OneIn(2) ? 1 : static_cast<uint8_t>(rng.Below(41));
+    op.arg = OneIn(rng, 2) ? 1 : static_cast<uint8_t>(rng.Below(41));
   } else if (dice < 865) {
     op.kind = OpKind::kSwapoff;
   } else if (dice < 885) {
@@ -105,18 +91,19 @@ Op RandomOp(Rng& rng) {
 Schedule RandomSchedule(Rng& rng) {
   Schedule s;
   s.config.profile = "mainline";
-  s.config.backend = rng.OneIn(2) ? "disk" : "zram";
-  s.config.zswap = !rng.OneIn(3);
-  s.config.zswap_max_pool_percent = rng.OneIn(2) ? 20 : static_cast<int>(rng.Below(6));
+  for (const KnobInfo& info : AllKnobs()) s.config.knobs.push_back({std::string(info.name), false});
+  s.config.backend = OneIn(rng, 2) ? "disk" : "zram";
+  s.config.zswap = !OneIn(rng, 3);
+  s.config.zswap_max_pool_percent = OneIn(rng, 2) ? 20 : static_cast<int>(rng.Below(6));
   s.config.ram_pages = 20 + static_cast<int>(rng.Below(40));
   s.config.nslots = 4 + static_cast<int>(rng.Below(12));
   s.config.page_cluster = static_cast<int>(rng.Below(2));
-  s.config.slots_cache_size = rng.OneIn(3) ? 2 : 0;
+  s.config.slots_cache_size = OneIn(rng, 3) ? 2 : 0;
   const int ncpus = 2 + static_cast<int>(rng.Below(3));
   const int nops = 4 + static_cast<int>(rng.Below(13));
   // In a third of the schedules CPU 0 forks mm 1 early and CPU 2 runs there;
   // otherwise every CPU is a thread of mm 0.
-  const bool fork = ncpus >= 3 && rng.OneIn(3);
+  const bool fork = ncpus >= 3 && OneIn(rng, 3);
   for (int c = 0; c < ncpus; ++c) {
     CpuProgram p;
     p.mm = fork && c == 2 ? 1 : 0;
@@ -208,6 +195,7 @@ TEST(ModelSelfcheckTest, OlderProfilesFindBugsOnTheSameSchedules) {
     for (int i = 0; i < 1500; ++i) {
       Schedule s = RandomSchedule(rng);
       s.config.profile = profile;
+      s.config.knobs.clear();  // the release as it is
       absl::StatusOr<RunConfig> config = Resolve(s.config);
       ASSERT_TRUE(config.ok());
       for (int w = 0; w < 2; ++w) {

@@ -58,10 +58,11 @@ TEST(ScheduleTest, ResolveAppliesProfileThenOverrides) {
   EXPECT_FALSE(r->knobs.Has(Knob::kSkipSwapcacheUnpinned));
   EXPECT_TRUE(r->knobs.Has(Knob::kFreeNotifySharedSlot));
   // A profile override replaces the profile, the file's overrides still apply.
+  c.knobs = {{"skip_swapcache_unpinned", true}};
   r = Resolve(c, "mainline");
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->knobs.Has(Knob::kFreeNotifyOnRead));
-  EXPECT_TRUE(r->knobs.Has(Knob::kFreeNotifySharedSlot));
+  EXPECT_TRUE(r->knobs.Has(Knob::kSkipSwapcacheUnpinned));
 
   EXPECT_FALSE(Resolve(ScheduleConfig{.profile = "v9"}).ok());
   ScheduleConfig bad;
@@ -109,6 +110,46 @@ TEST(ScheduleTest, SegmentsFromPicksRunLengthEncodes) {
   EXPECT_EQ(got[0], (Segment{0, 2, {}}));
   EXPECT_EQ(got[1], (Segment{1, 1, {}}));
   EXPECT_EQ(got[2], (Segment{0, 3, {}}));
+}
+
+// A knob restores old code inside a release's code; where that release's code
+// does not have it, Resolve() says so, naming the knob, the profile and why.
+TEST(ScheduleTest, KnobWithoutItsCodePathIsRefused) {
+  struct Case {
+    const char* profile;
+    std::vector<KnobOverride> knobs;
+    const char* error;  // empty: accepted
+  };
+  const Case cases[] = {
+      {"v6.9", {{"free_notify_shared_slot", true}},
+       "knob free_notify_shared_slot cannot be set under profile v6.9 (Linux 6.9): "
+       "swap_slot_free_notify() is called only with free_notify_on_read set"},
+      {"v6.9", {{"free_notify_shared_slot", true}, {"free_notify_on_read", true}}, ""},
+      {"v5.16", {{"zswap_exclusive_load_private_folio", true}},
+       "knob zswap_exclusive_load_private_folio cannot be set under profile v5.16 (Linux 5.16): "
+       "its zswap_load() never frees the entry (no exclusive loads)"},
+      {"v6.3", {{"zswap_dup_store_keeps_old", true}},
+       "knob zswap_dup_store_keeps_old cannot be set under profile v6.3 (Linux 6.3): its zswap "
+       "sits behind frontswap, whose __frontswap_store() invalidates the duplicate entry"},
+      {"v6.3", {{"zswap_wb_stale_folio_leak", true}},
+       "knob zswap_wb_stale_folio_leak cannot be set under profile v6.3 (Linux 6.3): zswap "
+       "writeback has no stale-entry recheck while zswap_wb_no_recheck is set"},
+      {"v6.3", {{"zswap_wb_stale_folio_leak", true}, {"zswap_wb_no_recheck", false}}, ""},
+      {"mainline", {{"zswap_dup_store_keeps_old", true}}, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile);
+    ScheduleConfig config;
+    config.profile = c.profile;
+    config.knobs = c.knobs;
+    absl::StatusOr<RunConfig> r = Resolve(config);
+    if (*c.error == '\0') {
+      EXPECT_TRUE(r.ok()) << r.status();
+    } else {
+      ASSERT_FALSE(r.ok());
+      EXPECT_EQ(r.status().message(), c.error);
+    }
+  }
 }
 
 }  // namespace
