@@ -192,7 +192,7 @@ TEST(ModelSelfcheckTest, OlderProfilesFindBugsOnTheSameSchedules) {
     Rng rng(7);
     Executor ex;
     std::map<std::string, int> signatures;
-    for (int i = 0; i < 1500; ++i) {
+    for (int i = 0; i < 4000; ++i) {
       Schedule s = RandomSchedule(rng);
       s.config.profile = profile;
       s.config.knobs.clear();  // the release as it is
