@@ -56,6 +56,9 @@ struct Observed {
   std::vector<uint32_t> runnable;
   std::vector<uint8_t> ops;
   std::vector<StepId> step_ids;  // per step: which step it was
+  // Every pick, those that took no step included (RunOptions::picks): what
+  // SegmentsFromPicks() needs to replay the run exactly.
+  std::vector<uint8_t> all_picks;
   // Per CPU: how many of its ops had started when the run ended.
   std::array<int, kMaxCpus> ops_started{};
 };
@@ -94,8 +97,10 @@ class Minimizer {
     if (!config.ok()) return config.status();
     executor_.Reset(*config, s.cpus);
     RecordingDecider decider(s.decisions);
-    const RunResult r = executor_.Run(decider);
     Observed o;
+    RunOptions options;
+    options.picks = &o.all_picks;
+    const RunResult r = executor_.Run(decider, options);
     if (r.finding != nullptr) {
       o.signature = r.finding->Signature();
       o.finding_step = r.finding->step;
@@ -168,8 +173,14 @@ class Minimizer {
   // Decisions become the picks up to the failing step; ops that never started
   // are dropped.
   void Canonicalize(Schedule& s, const Observed& o) {
-    std::vector<uint8_t> picks = o.picks;
-    if (o.finding_step + 1 < picks.size()) picks.resize(o.finding_step + 1);
+    // Every pick up to the failing step's, those that took no step included:
+    // they are decisions too (a CPU that blocked left the runnable mask).
+    std::vector<uint8_t> picks;
+    uint64_t steps = 0;
+    for (uint8_t pick : o.all_picks) {
+      picks.push_back(pick);
+      if (!(pick & kPickTookNoStep) && ++steps > o.finding_step) break;
+    }
     s.decisions = SegmentsFromPicks(picks);
     for (size_t i = 0; i < s.cpus.size(); ++i) {
       std::vector<Op>& ops = s.cpus[i].ops;
