@@ -43,6 +43,7 @@
 #include "model/trace.h"
 #include "replay/minimize.h"
 #include "replay/render.h"
+#include "replay/verify.h"
 
 ABSL_FLAG(std::string, profile, "", "replay, record: run under this profile instead of the file's");
 ABSL_FLAG(std::vector<std::string>, knob, {},
@@ -372,6 +373,9 @@ absl::StatusOr<Schedule> ReadAnySchedule(const std::string& file) {
   }
   FuzzRunner runner(*target);
   runner.Run({reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size()});
+  if (absl::Status v = VerifyLastRun(runner); !v.ok()) {
+    return absl::InternalError(absl::StrCat(file, ": internal error: ", v.message()));
+  }
   return runner.LastSchedule();
 }
 
@@ -553,6 +557,9 @@ int Minimize(const std::string& file, const std::string& out_file) {
   };
   absl::PrintF("before: %s\nafter:  %s\n(%d replays)\n", size(result->before),
                size(result->after), result->replays);
+  if (absl::Status v = VerifyReproducer(result->schedule, &result->trace); !v.ok()) {
+    return Fail(absl::StrCat("internal error: not writing ", out_file, ": ", v.message()));
+  }
   if (absl::Status st = WriteAnySchedule(out_file, result->schedule); !st.ok()) {
     return Fail(st.message());
   }
@@ -594,6 +601,9 @@ int Record(const std::string& file, const std::string& out_file) {
   if (!out.ok()) return Fail(absl::StrCat(file, ": ", out.status().message()));
   PrintRun(file, schedule->config, *out, executor.kernel().findings, /*trace=*/false);
   schedule->expected = ExpectationOf(*out);
+  if (absl::Status v = VerifyReproducer(*schedule, &out->trace); !v.ok()) {
+    return Fail(absl::StrCat("internal error: not writing ", out_file, ": ", v.message()));
+  }
   if (absl::Status s = WriteScheduleFile(out_file, *schedule); !s.ok()) return Fail(s.message());
   absl::PrintF("wrote %s\n", out_file);
   return kExitOk;
@@ -667,6 +677,9 @@ int Explore() {
         if (!saved.ok()) return Fail(saved.status().message());
         absl::PrintF("wrote %s\n", saved->path);
       } else {
+        if (absl::Status v = VerifyLastRun(runner); !v.ok()) {
+          return Fail(absl::StrCat("internal error: not writing ", out_file, ": ", v.message()));
+        }
         if (absl::Status st2 = WriteAnySchedule(out_file, runner.LastSchedule()); !st2.ok()) {
           return Fail(st2.message());
         }

@@ -90,7 +90,8 @@ class Minimizer {
  public:
   explicit Minimizer(const MinimizeOptions& options) : options_(options) {}
 
-  absl::StatusOr<Observed> Observe(const Schedule& s) {
+  // Replays `s`; every step is appended to `trace` when it is set.
+  absl::StatusOr<Observed> Observe(const Schedule& s, std::vector<TraceEvent>* trace = nullptr) {
     ++replays_;
     if (absl::Status st = Validate(s); !st.ok()) return st;
     absl::StatusOr<RunConfig> config = Resolve(s.config);
@@ -100,6 +101,7 @@ class Minimizer {
     Observed o;
     RunOptions options;
     options.picks = &o.all_picks;
+    options.trace = trace;
     const RunResult r = executor_.Run(decider, options);
     if (r.finding != nullptr) {
       o.signature = r.finding->Signature();
@@ -432,7 +434,7 @@ class Minimizer {
       changed |= SimplifyConfig();
       changed |= Rename();
     }
-    absl::StatusOr<Observed> last = Observe(best_);
+    absl::StatusOr<Observed> last = Observe(best_, &result.trace);
     if (!last.ok()) return last.status();
     Expectation& e = best_.expected.emplace();
     e.signature = last->signature;
