@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 
@@ -86,6 +87,31 @@ std::vector<Segment> AnchoredSegments(const Observed& o, const std::vector<StepI
   return out;
 }
 
+// Switches away from a CPU that could have gone on, among the steps up to
+// the failing one (all of them without a finding).
+int Preemptions(const Observed& o) {
+  const size_t last = o.signature.empty()
+                          ? o.picks.size()
+                          : std::min<size_t>(o.picks.size(), o.finding_step + 1);
+  int preemptions = 0;
+  for (size_t j = 1; j < last; ++j) {
+    const uint8_t prev = o.picks[j - 1];
+    if (o.picks[j] != prev && ((o.runnable[j] >> prev) & 1u)) ++preemptions;
+  }
+  return preemptions;
+}
+
+// The size of `s`, whose replay `o` observed.
+ScheduleSize SizeOf(const Schedule& s, const Observed& o) {
+  ScheduleSize size;
+  size.cpus = static_cast<int>(s.cpus.size());
+  for (const CpuProgram& p : s.cpus) size.ops += static_cast<int>(p.ops.size());
+  size.segments = static_cast<int>(s.decisions.size());
+  size.preemptions = Preemptions(o);
+  size.steps = o.steps;
+  return size;
+}
+
 class Minimizer {
  public:
   explicit Minimizer(const MinimizeOptions& options) : options_(options) {}
@@ -121,31 +147,27 @@ class Minimizer {
     return o;
   }
 
-  // How big a canonical schedule is; candidates must be strictly smaller.
-  // Preemptions come first: they are what a reader of the diagram has to
-  // follow, and a schedule with one more op but one fewer preemption is the
-  // simpler race.
+  // How big a canonical schedule is (its ScheduleSize, counting steps to the
+  // failing one, and its configuration); candidates must be strictly
+  // smaller. Preemptions come first: they are what a reader of the diagram
+  // has to follow, and a schedule with one more op but one fewer preemption
+  // is the simpler race.
   struct Cost {
-    int preemptions = 0;
-    int ops = 0;
-    int cpus = 0;
-    int segments = 0;
-    uint64_t steps = 0;
+    ScheduleSize size;
+    uint64_t finding_step = 0;
     int config = 0;
-    auto operator<=>(const Cost&) const = default;
+    auto Key() const {
+      return std::tuple(size.preemptions, size.ops, size.cpus, size.segments, finding_step,
+                        config);
+    }
+    friend auto operator<=>(const Cost& a, const Cost& b) { return a.Key() <=> b.Key(); }
+    friend bool operator==(const Cost& a, const Cost& b) { return a.Key() == b.Key(); }
   };
 
   static Cost CostOf(const Schedule& s, const Observed& o) {
     Cost c;
-    for (const CpuProgram& p : s.cpus) c.ops += static_cast<int>(p.ops.size());
-    c.cpus = static_cast<int>(s.cpus.size());
-    const size_t last = std::min<size_t>(o.picks.size(), o.finding_step + 1);
-    for (size_t j = 1; j < last; ++j) {
-      const uint8_t prev = o.picks[j - 1];
-      if (o.picks[j] != prev && ((o.runnable[j] >> prev) & 1u)) ++c.preemptions;
-    }
-    c.segments = static_cast<int>(s.decisions.size());
-    c.steps = o.finding_step;
+    c.size = SizeOf(s, o);
+    c.finding_step = o.finding_step;
     c.config = s.config.page_cluster + s.config.slots_cache_size + s.config.nslots +
                static_cast<int>(s.config.knobs.size());
     return c;
@@ -166,8 +188,8 @@ class Minimizer {
     best_cost_ = cost;
     best_obs_ = *std::move(again);
     if (options_.progress) {
-      options_.progress(absl::StrCat(what, ": ", cost.ops, " ops, ", cost.preemptions,
-                                     " preemptions, ", cost.steps + 1, " steps"));
+      options_.progress(absl::StrCat(what, ": ", cost.size.ops, " ops, ", cost.size.preemptions,
+                                     " preemptions, ", cost.finding_step + 1, " steps"));
     }
     return true;
   }
@@ -278,7 +300,7 @@ class Minimizer {
   // bound 0, then 1, and so on. Greedy removal cannot do this when the extra
   // preemptions are the price of a dropped op.
   bool FewerPreemptions() {
-    for (int bound = 0; bound < best_cost_.preemptions; ++bound) {
+    for (int bound = 0; bound < best_cost_.size.preemptions; ++bound) {
       int budget = 4000;
       std::vector<uint8_t> prefix;
       if (SearchBounded(best_, prefix, 0, bound, budget)) return true;
@@ -468,18 +490,7 @@ absl::StatusOr<ScheduleSize> MeasureSchedule(const Schedule& s) {
   Minimizer m(options);
   absl::StatusOr<Observed> o = m.Observe(s);
   if (!o.ok()) return o.status();
-  ScheduleSize size;
-  size.cpus = static_cast<int>(s.cpus.size());
-  for (const CpuProgram& p : s.cpus) size.ops += static_cast<int>(p.ops.size());
-  size.segments = static_cast<int>(s.decisions.size());
-  size.steps = o->steps;
-  const size_t last = o->signature.empty() ? o->picks.size()
-                                            : std::min<size_t>(o->picks.size(), o->finding_step + 1);
-  for (size_t j = 1; j < last; ++j) {
-    const uint8_t prev = o->picks[j - 1];
-    if (o->picks[j] != prev && ((o->runnable[j] >> prev) & 1u)) ++size.preemptions;
-  }
-  return size;
+  return SizeOf(s, *o);
 }
 
 absl::StatusOr<MinimizeResult> Minimize(const Schedule& input, const MinimizeOptions& options) {
