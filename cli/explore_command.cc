@@ -82,6 +82,9 @@ int ExploreCommand(const Invocation& inv) {
       if (!saved.ok()) return Fail(saved.status().message());
       absl::PrintF("wrote %s\n", saved->path);
     } else if (!inv.o.empty()) {
+      if (absl::Status v = VerifyLastRun(runner); !v.ok()) {
+        return Fail(absl::StrCat("internal error: not writing ", inv.o, ": ", v.message()));
+      }
       if (absl::Status st = WriteAnySchedule(inv.o, runner.LastSchedule()); !st.ok()) {
         return Fail(st.message());
       }

@@ -22,6 +22,7 @@
 #include "replay/bisect.h"
 #include "replay/minimize.h"
 #include "replay/render.h"
+#include "replay/verify.h"
 
 namespace swapfuzz::cli {
 namespace {
@@ -186,6 +187,9 @@ int MinimizeCommand(const Invocation& inv) {
   };
   absl::PrintF("before: %s\nafter:  %s\n(%d replays)\n", size(result->before),
                size(result->after), result->replays);
+  if (absl::Status v = VerifyReproducer(result->schedule, &result->trace); !v.ok()) {
+    return Fail(absl::StrCat("internal error: not writing ", inv.o, ": ", v.message()));
+  }
   if (absl::Status st = WriteAnySchedule(inv.o, result->schedule); !st.ok()) {
     return Fail(st.message());
   }
@@ -228,6 +232,9 @@ int RecordCommand(const Invocation& inv) {
   if (!out.ok()) return Fail(absl::StrCat(inv.file, ": ", out.status().message()));
   PrintRun(inv.file, schedule->config, *out, executor.kernel().findings, /*trace=*/false);
   schedule->expected = ExpectationOf(out->result, &out->trace);
+  if (absl::Status v = VerifyReproducer(*schedule, &out->trace); !v.ok()) {
+    return Fail(absl::StrCat("internal error: not writing ", inv.o, ": ", v.message()));
+  }
   if (absl::Status s = WriteScheduleFile(inv.o, *schedule); !s.ok()) return Fail(s.message());
   absl::PrintF("wrote %s\n", inv.o);
   return kExitOk;

@@ -14,6 +14,7 @@
 #include "format/schedule_io.h"
 #include "fuzz/decoder.h"
 #include "fuzz/runner.h"
+#include "harness/reproducer.h"
 #include "model/knobs.h"
 
 namespace swapfuzz::cli {
@@ -86,6 +87,9 @@ absl::StatusOr<Schedule> ReadAnySchedule(const std::string& file, const std::str
   // The raw input of `target`.
   FuzzRunner runner(*target);
   runner.Run({reinterpret_cast<const uint8_t*>(bytes->data()), bytes->size()});
+  if (absl::Status v = VerifyLastRun(runner); !v.ok()) {
+    return absl::InternalError(absl::StrCat(file, ": internal error: ", v.message()));
+  }
   return runner.LastSchedule();
 }
 

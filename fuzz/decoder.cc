@@ -16,16 +16,19 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
-constexpr std::array<OpKind, 16> kZramOps = {R, R, R, R, W, W, W, C, C, C, C, U, F, F, D, E};
+constexpr OpTable kZramOps = {R, R, R, R, W, W, W, C, C, C, C, U, F, F, D, E};
+static_assert(IsOpTable(kZramOps));
 
 // zswap over a disk: the shrink worker's writeback races swap-in, invalidation
 // and reuse of the offset; the pool limit swings as in the seed-002 reproducer.
-constexpr std::array<OpKind, 16> kZswapOps = {R, R, R, W, W, W, C, C, C, U, S, S, P, N, O, E};
+constexpr OpTable kZswapOps = {R, R, R, W, W, W, C, C, C, U, S, S, P, N, O, E};
+static_assert(IsOpTable(kZswapOps));
 
 // zswap over zram: the SWP_SYNCHRONOUS_IO fault that skips the swap cache
 // meets zswap's loads, swapoff/swapon, a uffd-wp change of the swap PTE, and
 // zram's own writeback of idle slots to its backing device.
-constexpr std::array<OpKind, 16> kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, N, O, On, I, B, E};
+constexpr OpTable kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, N, O, On, I, B, E};
+static_assert(IsOpTable(kZramZswapOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;
@@ -55,7 +58,8 @@ const FuzzTarget* TargetByName(std::string_view name) {
 }
 
 void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Schedule& out) {
-  const uint8_t b0 = ByteAt(data, 0), b1 = ByteAt(data, 1), b2 = ByteAt(data, 2);
+  const uint8_t b0 = ByteAt(data, kCpusByte), b1 = ByteAt(data, kConfigByte),
+                b2 = ByteAt(data, kMmByte);
   const int ncpus = DecodedCpus(b0);
   const int nvas = 2 + ((b0 >> 2) & 3);
   out.config = target.base;
@@ -68,8 +72,8 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
     prog.mm = (b2 >> cpu) & 1;
     prog.ops.clear();
     for (int i = 0; i < kOpsPerCpu; ++i) {
-      const size_t at = kHeaderBytes + (cpu * kOpsPerCpu + i) * 2;
-      const OpKind kind = target.op_table[ByteAt(data, at) & 15];
+      const size_t at = OpAt(cpu, i);
+      const OpKind kind = target.op_table[ByteAt(data, at) & kOpSelectorMask];
       if (kind == OpKind::kCount) break;
       const uint8_t operand = ByteAt(data, at + 1);
       Op op;
@@ -119,11 +123,8 @@ int ByteDecider::Pick(uint32_t runnable, int current, const Kernel& k) {
     return pct_tail_ ? pct_.Pick(runnable, current, k) : DefaultPick(runnable, current);
   }
   const uint8_t b = bytes_[next_++];
-  if (b < 0xc0 && current >= 0 && ((runnable >> current) & 1u)) return current;
-  int nth = (b & 0x3f) % __builtin_popcount(runnable);
-  uint32_t m = runnable;
-  while (nth-- > 0) m &= m - 1;
-  return __builtin_ctz(m);
+  if (b < kKeepCurrentBelow && current >= 0 && ((runnable >> current) & 1u)) return current;
+  return NthSetBit(runnable, (b & kSwitchChoiceMask) % __builtin_popcount(runnable));
 }
 
 }  // namespace swapfuzz

@@ -5,6 +5,7 @@
 // makes a local change: every field sits at a fixed offset.
 //
 // Layout of an input (missing bytes read as 0):
+// (fuzz/input_layout.h names every offset and magic number below.)
 //   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3)
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
 //            swap offsets: 8 + 4 * (b >> 2 & 3)
@@ -32,20 +33,29 @@
 #include <span>
 #include <string_view>
 
+#include "fuzz/input_layout.h"
 #include "fuzz/pct.h"
 #include "model/schedule.h"
 
 namespace swapfuzz {
 
-inline constexpr int kOpsPerCpu = 8;
-inline constexpr size_t kHeaderBytes = 4;
-inline constexpr size_t kProgramBytes = kMaxCpus * kOpsPerCpu * 2;
-inline constexpr size_t kDecisionOffset = kHeaderBytes + kProgramBytes;
-inline constexpr size_t kTailByte = 3;
 inline constexpr uint64_t kPctTailSteps = 128;
 
 // The number of CPUs an input whose byte 0 is `b0` runs.
 constexpr int DecodedCpus(uint8_t b0) { return 2 + (b0 & 3) % 3; }
+// `b0` with its CPU bits set so that it runs `cpus` (2 to kMaxCpus) CPUs.
+constexpr uint8_t WithDecodedCpus(uint8_t b0, int cpus) {
+  return static_cast<uint8_t>((b0 & ~3u) | static_cast<unsigned>(cpus - 2));
+}
+static_assert(DecodedCpus(WithDecodedCpus(0xff, 2)) == 2 &&
+              DecodedCpus(WithDecodedCpus(0xff, 3)) == 3 &&
+              DecodedCpus(WithDecodedCpus(0xff, kMaxCpus)) == kMaxCpus);
+
+// The `nth` (from 0) set bit of `mask`, which has more than `nth` set bits.
+inline int NthSetBit(uint32_t mask, uint64_t nth) {
+  while (nth-- > 0) mask &= mask - 1;
+  return __builtin_ctz(mask);
+}
 
 // A family of kernels to fuzz: the profile, the device, and which operations
 // the programs draw from (OpKind::kCount in the table ends a program).
@@ -53,7 +63,7 @@ struct FuzzTarget {
   std::string_view name;
   std::string_view description;
   ScheduleConfig base;
-  std::array<OpKind, 16> op_table;
+  OpTable op_table;  // IsOpTable()
 };
 
 std::span<const FuzzTarget> AllTargets();

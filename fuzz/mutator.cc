@@ -9,7 +9,15 @@
 namespace swapfuzz {
 namespace {
 
-constexpr size_t OpAt(int cpu, int i) { return kHeaderBytes + (cpu * kOpsPerCpu + i) * 2; }
+// A switch byte made here picks one of the first kSwitchChoices runnable CPUs.
+constexpr int kSwitchChoices = 4;
+
+// A keep byte: the current CPU goes on if it can.
+uint8_t KeepByte(Rng& rng) { return static_cast<uint8_t>(rng.Below(kKeepCurrentBelow)); }
+// A switch byte: one of the first kSwitchChoices runnable CPUs.
+uint8_t SwitchByte(Rng& rng) { return SwitchTo(static_cast<int>(rng.Below(kSwitchChoices))); }
+// A selector of any operation of the op table (never the end marker).
+uint8_t OpSelector(Rng& rng) { return static_cast<uint8_t>(rng.Below(kEndMarker)); }
 
 // A PCT schedule for the part of a run past its decisions (never 0, the
 // default policy).
@@ -17,15 +25,15 @@ uint8_t FreshTail(Rng& rng) { return static_cast<uint8_t>(1 + rng.Below(255)); }
 
 void InsertOp(uint8_t* d, Rng& rng) {
   const int cpu = rng.Below(kMaxCpus), at = rng.Below(kOpsPerCpu);
-  std::memmove(d + OpAt(cpu, at + 1), d + OpAt(cpu, at), (kOpsPerCpu - 1 - at) * 2);
-  d[OpAt(cpu, at)] = static_cast<uint8_t>(rng.Below(15));  // never the end marker slot 15
+  std::memmove(d + OpAt(cpu, at + 1), d + OpAt(cpu, at), (kOpsPerCpu - 1 - at) * kOpBytes);
+  d[OpAt(cpu, at)] = OpSelector(rng);
   d[OpAt(cpu, at) + 1] = static_cast<uint8_t>(rng.Below(256));
 }
 
 void DeleteOp(uint8_t* d, Rng& rng) {
   const int cpu = rng.Below(kMaxCpus), at = rng.Below(kOpsPerCpu);
-  std::memmove(d + OpAt(cpu, at), d + OpAt(cpu, at + 1), (kOpsPerCpu - 1 - at) * 2);
-  d[OpAt(cpu, kOpsPerCpu - 1)] = 15;  // an end marker in the freed slot
+  std::memmove(d + OpAt(cpu, at), d + OpAt(cpu, at + 1), (kOpsPerCpu - 1 - at) * kOpBytes);
+  d[OpAt(cpu, kOpsPerCpu - 1)] = kEndMarker;  // in the freed slot
 }
 
 void SwapOps(uint8_t* d, Rng& rng) {
@@ -40,7 +48,7 @@ void RetargetOp(uint8_t* d, Rng& rng) {
   if (rng.Below(2)) {
     d[a + 1] = static_cast<uint8_t>((d[a + 1] & 0xf0) | rng.Below(16));  // the address
   } else {
-    d[a] = static_cast<uint8_t>(rng.Below(15));  // the operation
+    d[a] = OpSelector(rng);  // the operation
   }
 }
 
@@ -51,7 +59,7 @@ void RandomProgram(uint8_t* d, Rng& rng) {
   const int cpu = rng.Below(kMaxCpus);
   const int n = 1 + rng.Below(kOpsPerCpu);
   for (int i = 0; i < kOpsPerCpu; ++i) {
-    d[OpAt(cpu, i)] = static_cast<uint8_t>(i < n ? rng.Below(15) : 15);
+    d[OpAt(cpu, i)] = i < n ? OpSelector(rng) : kEndMarker;
     d[OpAt(cpu, i) + 1] = static_cast<uint8_t>(rng.Below(256));
   }
 }
@@ -66,8 +74,8 @@ constexpr size_t kPreemptReach = 192;
 size_t PreemptAt(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
   const size_t p = kDecisionOffset + rng.Below(kPreemptReach);
   if (p >= max_size) return size;
-  for (size_t i = size; i < p; ++i) d[i] = static_cast<uint8_t>(rng.Below(0xc0));
-  d[p] = static_cast<uint8_t>(0xc0 + rng.Below(4));
+  for (size_t i = size; i < p; ++i) d[i] = KeepByte(rng);
+  d[p] = SwitchByte(rng);
   return std::max(size, p + 1);
 }
 
@@ -78,8 +86,8 @@ size_t PreemptNext(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
   const size_t gap = rng.Below(1u << rng.Below(8));
   const size_t p = std::max(size, kDecisionOffset) + gap;
   if (p >= max_size) return size;
-  for (size_t i = size; i < p; ++i) d[i] = static_cast<uint8_t>(rng.Below(0xc0));
-  d[p] = static_cast<uint8_t>(0xc0 + rng.Below(4));
+  for (size_t i = size; i < p; ++i) d[i] = KeepByte(rng);
+  d[p] = SwitchByte(rng);
   return p + 1;
 }
 
@@ -88,7 +96,7 @@ size_t PreemptNext(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
 size_t MutateDecisions(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
   if (size <= kDecisionOffset || rng.Below(4) == 0) {
     if (size < max_size) {  // grow: one more decision
-      d[size] = static_cast<uint8_t>(rng.Below(2) ? rng.Below(0xc0) : 0xc0 + rng.Below(4));
+      d[size] = rng.Below(2) ? KeepByte(rng) : SwitchByte(rng);
       return size + 1;
     }
   }
@@ -103,11 +111,10 @@ size_t MutateDecisions(uint8_t* d, size_t size, size_t max_size, Rng& rng) {
       break;
     }
     case 1:  // toggle keep/switch
-      d[i] = d[i] >= 0xc0 ? static_cast<uint8_t>(rng.Below(0xc0))
-                          : static_cast<uint8_t>(0xc0 + rng.Below(4));
+      d[i] = d[i] >= kKeepCurrentBelow ? KeepByte(rng) : SwitchByte(rng);
       break;
     case 2:  // retarget the switch
-      d[i] = static_cast<uint8_t>(0xc0 + rng.Below(4));
+      d[i] = SwitchByte(rng);
       break;
   }
   return size;
@@ -158,7 +165,7 @@ size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, siz
                           uint8_t* out, size_t max_out, uint32_t seed) {
   Rng rng(seed);
   auto at = [](const uint8_t* p, size_t n, size_t i) -> uint8_t { return i < n ? p[i] : 0; };
-  const int a_cpus = DecodedCpus(at(a, a_size, 0));
+  const int a_cpus = DecodedCpus(at(a, a_size, kCpusByte));
   if (a_cpus < kMaxCpus && max_out >= kDecisionOffset) {
     // Concurrency: a keeps its CPUs and decision bytes, and b's CPUs join
     // them (as many as fit, from a random one on), so that what a and b each
@@ -168,18 +175,19 @@ size_t CrossOverSchedules(const uint8_t* a, size_t a_size, const uint8_t* b, siz
     // so a's preemptions may now land elsewhere.)
     const size_t size = std::min(max_out, std::max(a_size, kDecisionOffset));
     for (size_t i = 0; i < size; ++i) out[i] = at(a, a_size, i);
-    const int b_cpus = DecodedCpus(at(b, b_size, 0));
+    const int b_cpus = DecodedCpus(at(b, b_size, kCpusByte));
     const int first = rng.Below(b_cpus);
     int cpu = a_cpus;
     for (int j = 0; j < b_cpus && cpu < kMaxCpus; ++j, ++cpu) {
       const int from = (first + j) % b_cpus;
-      for (size_t i = 0; i < kOpsPerCpu * 2; ++i) {
+      for (size_t i = 0; i < kOpsPerCpu * kOpBytes; ++i) {
         out[OpAt(cpu, 0) + i] = at(b, b_size, OpAt(from, 0) + i);
       }
-      const uint8_t mm_bit = static_cast<uint8_t>(((at(b, b_size, 2) >> from) & 1u) << cpu);
-      out[2] = static_cast<uint8_t>((out[2] & ~(1u << cpu)) | mm_bit);
+      const uint8_t mm_bit =
+          static_cast<uint8_t>(((at(b, b_size, kMmByte) >> from) & 1u) << cpu);
+      out[kMmByte] = static_cast<uint8_t>((out[kMmByte] & ~(1u << cpu)) | mm_bit);
     }
-    out[0] = static_cast<uint8_t>((out[0] & ~3u) | static_cast<unsigned>(cpu - 2));
+    out[kCpusByte] = WithDecodedCpus(out[kCpusByte], cpu);
     out[kTailByte] = FreshTail(rng);
     return size;
   }

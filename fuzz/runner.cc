@@ -22,12 +22,13 @@ FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
   picks_.reserve(4096);
 }
 
-const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage) {
+const Finding* FuzzRunner::Run(std::span<const uint8_t> data, InterleavingCoverage* coverage,
+                               std::vector<TraceEvent>* trace) {
   DecodePrograms(target_, data, schedule_);
   const std::span<const uint8_t> decisions = DecisionBytes(data);
   ByteDecider decider(decisions, data.size() > kTailByte ? data[kTailByte] : 0,
                       PctTailSteps(schedule_, decisions.size()));
-  return RunWith(decider, coverage);
+  return RunWith(decider, coverage, trace);
 }
 
 const Finding* FuzzRunner::RunWith(Decider& decider, InterleavingCoverage* coverage,

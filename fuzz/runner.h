@@ -35,8 +35,10 @@ class FuzzRunner {
   explicit FuzzRunner(const FuzzTarget& target);
 
   // Decodes and runs one input; `coverage` (optional) collects interleaving
-  // features. Returns the first fatal finding, valid until the next Run().
-  const Finding* Run(std::span<const uint8_t> data, InterleavingCoverage* coverage = nullptr);
+  // features, and every executed step is appended to `trace` when it is set.
+  // Returns the first fatal finding, valid until the next Run().
+  const Finding* Run(std::span<const uint8_t> data, InterleavingCoverage* coverage = nullptr,
+                     std::vector<TraceEvent>* trace = nullptr);
 
   // Runs the programs of schedule() with any decider, recording picks; every
   // executed step is appended to `trace` when it is set.
@@ -55,6 +57,8 @@ class FuzzRunner {
   Schedule LastSchedule() const;
 
   const RunResult& last_result() const { return result_; }
+  // Every pick of the last run, as RunOptions::picks records them.
+  const std::vector<uint8_t>& last_picks() const { return picks_; }
   const FuzzTarget& target() const { return target_; }
   // The decoded schedule of the last input (no decisions); strategies may
   // fill it directly before RunWith().

@@ -44,12 +44,6 @@ void ProgramSource::Fill(FuzzRunner& runner) {
 
 namespace {
 
-// The nth (from 0) set bit of `mask`.
-int NthBit(uint32_t mask, uint64_t nth) {
-  while (nth-- > 0) mask &= mask - 1;
-  return __builtin_ctz(mask);
-}
-
 // ---------------------------------------------------------------- bytes
 
 class ByteStrategy final : public Strategy {
@@ -76,7 +70,7 @@ class RandomDecider final : public Decider {
  public:
   explicit RandomDecider(Rng& rng) : rng_(rng) {}
   int Pick(uint32_t runnable, int, const Kernel&) override {
-    return NthBit(runnable, rng_.Below(__builtin_popcount(runnable)));
+    return NthSetBit(runnable, rng_.Below(__builtin_popcount(runnable)));
   }
 
  private:

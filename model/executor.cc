@@ -227,9 +227,17 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
     k.current_cpu = static_cast<int8_t>(cpu);
     k.emitted = false;
     const StepResult r = StepCpu(cpu);
-    if (r == StepResult::kBlocked) continue;  // nothing happened; ask again
+    // A pick that takes no step is recorded all the same: its CPU has left
+    // the runnable mask, and replay must make the same pick (kPickTookNoStep).
+    if (r == StepResult::kBlocked) {  // nothing happened; ask again
+      if (options.picks != nullptr) options.picks->push_back(cpu | kPickTookNoStep);
+      continue;
+    }
     current = cpu;
-    if (!k.emitted) continue;  // the CPU only finished its program
+    if (!k.emitted) {  // the CPU only finished its program
+      if (options.picks != nullptr) options.picks->push_back(cpu | kPickTookNoStep);
+      continue;
+    }
     idle_picks = 0;
     ++k.step;
     AfterStep(cpu);

@@ -55,10 +55,21 @@ class DefaultDecider final : public Decider {
   }
 };
 
+// RunOptions::picks: a pick that took no step (its CPU blocked, or only
+// finished its program) is recorded with this bit set. Such a pick is a
+// decision all the same: it takes its CPU out of the runnable mask, which
+// changes what a yielding CPU waits for and what runs next.
+inline constexpr uint8_t kPickTookNoStep = 0x80;
+// The CPU of a recorded pick.
+constexpr int PickCpu(uint8_t pick) { return pick & ~kPickTookNoStep; }
+
 struct RunOptions {
   // Every executed step is appended here when set.
   std::vector<TraceEvent>* trace = nullptr;
-  // The CPU of every executed step is appended here when set.
+  // The CPU of every pick is appended here when set, in order: one entry for
+  // each executed step, and one with kPickTookNoStep for each pick that took
+  // no step. SegmentsFromPicks() turns the list into segments that replay the
+  // run exactly.
   std::vector<uint8_t>* picks = nullptr;
   // Interleaving features of the run are added here when set.
   InterleavingCoverage* coverage = nullptr;

@@ -113,8 +113,22 @@ void SegmentDecider::Executed(int cpu, StepId step) {
 
 std::vector<Segment> SegmentsFromPicks(const std::vector<uint8_t>& picks) {
   std::vector<Segment> out;
-  for (uint8_t cpu : picks) {
-    if (!out.empty() && out.back().cpu == cpu && out.back().steps < UINT16_MAX) {
+  for (uint8_t pick : picks) {
+    const uint8_t cpu = static_cast<uint8_t>(PickCpu(pick));
+    // A segment "until the CPU blocks or ends" (steps 0) is closed: the pick
+    // that took no step ended it.
+    const bool extend = !out.empty() && out.back().cpu == cpu && out.back().steps != 0;
+    if (pick & kPickTookNoStep) {
+      // The CPU was picked and took no step, which took it out of the runnable
+      // mask. Replay must pick it here too: its run of steps (or a segment of
+      // its own) becomes "until it blocks or ends", which SegmentDecider ends
+      // at exactly this pick.
+      if (extend) {
+        out.back().steps = 0;
+      } else {
+        out.push_back(Segment{cpu, 0, std::nullopt});
+      }
+    } else if (extend && out.back().steps < UINT16_MAX) {
       ++out.back().steps;
     } else {
       out.push_back(Segment{cpu, 1, std::nullopt});

@@ -95,7 +95,12 @@ class SegmentDecider final : public Decider {
   uint32_t taken_ = 0;  // steps taken in the current segment
 };
 
-// Run-length encodes a list of picks (one CPU per step) as segments.
+// Run-length encodes a list of picks (RunOptions::picks: one CPU per step,
+// and kPickTookNoStep picks) as segments that SegmentDecider replays pick for
+// pick: a CPU's run of steps is "run CPU c for n steps", and a run that ends
+// in a pick that took no step (the CPU blocked or finished) is "run CPU c
+// until it blocks or ends", so that replay makes that pick too. A list without
+// kPickTookNoStep picks encodes as it always has.
 std::vector<Segment> SegmentsFromPicks(const std::vector<uint8_t>& picks);
 
 struct ReplayOutput {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <map>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "model/config_fields.h"
@@ -57,6 +58,9 @@ struct Observed {
   std::vector<uint32_t> runnable;
   std::vector<uint8_t> ops;
   std::vector<StepId> step_ids;  // per step: which step it was
+  // Every pick, those that took no step included (RunOptions::picks): what
+  // SegmentsFromPicks() needs to replay the run exactly.
+  std::vector<uint8_t> all_picks;
   // Per CPU: how many of its ops had started when the run ended.
   std::array<int, kMaxCpus> ops_started{};
 };
@@ -84,19 +88,48 @@ std::vector<Segment> AnchoredSegments(const Observed& o, const std::vector<StepI
   return out;
 }
 
+// Switches away from a CPU that could have gone on, among the steps up to
+// the failing one (all of them without a finding).
+int Preemptions(const Observed& o) {
+  const size_t last = o.signature.empty()
+                          ? o.picks.size()
+                          : std::min<size_t>(o.picks.size(), o.finding_step + 1);
+  int preemptions = 0;
+  for (size_t j = 1; j < last; ++j) {
+    const uint8_t prev = o.picks[j - 1];
+    if (o.picks[j] != prev && ((o.runnable[j] >> prev) & 1u)) ++preemptions;
+  }
+  return preemptions;
+}
+
+// The size of `s`, whose replay `o` observed.
+ScheduleSize SizeOf(const Schedule& s, const Observed& o) {
+  ScheduleSize size;
+  size.cpus = static_cast<int>(s.cpus.size());
+  for (const CpuProgram& p : s.cpus) size.ops += static_cast<int>(p.ops.size());
+  size.segments = static_cast<int>(s.decisions.size());
+  size.preemptions = Preemptions(o);
+  size.steps = o.steps;
+  return size;
+}
+
 class Minimizer {
  public:
   explicit Minimizer(const MinimizeOptions& options) : options_(options) {}
 
-  absl::StatusOr<Observed> Observe(const Schedule& s) {
+  // Replays `s`; every step is appended to `trace` when it is set.
+  absl::StatusOr<Observed> Observe(const Schedule& s, std::vector<TraceEvent>* trace = nullptr) {
     ++replays_;
     if (absl::Status st = Validate(s); !st.ok()) return st;
     absl::StatusOr<RunConfig> config = Resolve(s.config);
     if (!config.ok()) return config.status();
     executor_.Reset(*config, s.cpus);
     RecordingDecider decider(s.decisions);
-    const RunResult r = executor_.Run(decider);
     Observed o;
+    RunOptions options;
+    options.picks = &o.all_picks;
+    options.trace = trace;
+    const RunResult r = executor_.Run(decider, options);
     if (r.finding != nullptr) {
       o.signature = r.finding->Signature();
       o.finding_step = r.finding->step;
@@ -115,18 +148,21 @@ class Minimizer {
     return o;
   }
 
-  // How big a canonical schedule is; candidates must be strictly smaller.
-  // Preemptions come first: they are what a reader of the diagram has to
-  // follow, and a schedule with one more op but one fewer preemption is the
-  // simpler race.
+  // How big a canonical schedule is (its ScheduleSize, counting steps to the
+  // failing one, and its configuration); candidates must be strictly
+  // smaller. Preemptions come first: they are what a reader of the diagram
+  // has to follow, and a schedule with one more op but one fewer preemption
+  // is the simpler race.
   struct Cost {
-    int preemptions = 0;
-    int ops = 0;
-    int cpus = 0;
-    int segments = 0;
-    uint64_t steps = 0;
+    ScheduleSize size;
+    uint64_t finding_step = 0;
     int config = 0;
-    auto operator<=>(const Cost&) const = default;
+    auto Key() const {
+      return std::tuple(size.preemptions, size.ops, size.cpus, size.segments, finding_step,
+                        config);
+    }
+    friend auto operator<=>(const Cost& a, const Cost& b) { return a.Key() <=> b.Key(); }
+    friend bool operator==(const Cost& a, const Cost& b) { return a.Key() == b.Key(); }
   };
 
   // What the configuration adds to the size: one per knob override, and the
@@ -142,15 +178,8 @@ class Minimizer {
 
   static Cost CostOf(const Schedule& s, const Observed& o) {
     Cost c;
-    for (const CpuProgram& p : s.cpus) c.ops += static_cast<int>(p.ops.size());
-    c.cpus = static_cast<int>(s.cpus.size());
-    const size_t last = std::min<size_t>(o.picks.size(), o.finding_step + 1);
-    for (size_t j = 1; j < last; ++j) {
-      const uint8_t prev = o.picks[j - 1];
-      if (o.picks[j] != prev && ((o.runnable[j] >> prev) & 1u)) ++c.preemptions;
-    }
-    c.segments = static_cast<int>(s.decisions.size());
-    c.steps = o.finding_step;
+    c.size = SizeOf(s, o);
+    c.finding_step = o.finding_step;
     c.config = ConfigCost(s.config);
     return c;
   }
@@ -170,8 +199,8 @@ class Minimizer {
     best_cost_ = cost;
     best_obs_ = *std::move(again);
     if (options_.progress) {
-      options_.progress(absl::StrCat(what, ": ", cost.ops, " ops, ", cost.preemptions,
-                                     " preemptions, ", cost.steps + 1, " steps"));
+      options_.progress(absl::StrCat(what, ": ", cost.size.ops, " ops, ", cost.size.preemptions,
+                                     " preemptions, ", cost.finding_step + 1, " steps"));
     }
     return true;
   }
@@ -179,8 +208,14 @@ class Minimizer {
   // Decisions become the picks up to the failing step; ops that never started
   // are dropped.
   void Canonicalize(Schedule& s, const Observed& o) {
-    std::vector<uint8_t> picks = o.picks;
-    if (o.finding_step + 1 < picks.size()) picks.resize(o.finding_step + 1);
+    // Every pick up to the failing step's, those that took no step included:
+    // they are decisions too (a CPU that blocked left the runnable mask).
+    std::vector<uint8_t> picks;
+    uint64_t steps = 0;
+    for (uint8_t pick : o.all_picks) {
+      picks.push_back(pick);
+      if (!(pick & kPickTookNoStep) && ++steps > o.finding_step) break;
+    }
     s.decisions = SegmentsFromPicks(picks);
     for (size_t i = 0; i < s.cpus.size(); ++i) {
       std::vector<Op>& ops = s.cpus[i].ops;
@@ -276,7 +311,7 @@ class Minimizer {
   // bound 0, then 1, and so on. Greedy removal cannot do this when the extra
   // preemptions are the price of a dropped op.
   bool FewerPreemptions() {
-    for (int bound = 0; bound < best_cost_.preemptions; ++bound) {
+    for (int bound = 0; bound < best_cost_.size.preemptions; ++bound) {
       int budget = 4000;
       std::vector<uint8_t> prefix;
       if (SearchBounded(best_, prefix, 0, bound, budget)) return true;
@@ -434,6 +469,7 @@ class Minimizer {
     absl::StatusOr<ReplayOutput> last = RunSchedule(executor_, best_, "", /*keep_trace=*/true);
     if (!last.ok()) return last.status();
     best_.expected = ExpectationOf(last->result, &last->trace);
+    result.trace = std::move(last->trace);
     if (best_.description.find("(minimized)") == std::string::npos) {
       best_.description += best_.description.empty() ? "(minimized)" : " (minimized)";
     }
@@ -462,18 +498,7 @@ absl::StatusOr<ScheduleSize> MeasureSchedule(const Schedule& s) {
   Minimizer m(options);
   absl::StatusOr<Observed> o = m.Observe(s);
   if (!o.ok()) return o.status();
-  ScheduleSize size;
-  size.cpus = static_cast<int>(s.cpus.size());
-  for (const CpuProgram& p : s.cpus) size.ops += static_cast<int>(p.ops.size());
-  size.segments = static_cast<int>(s.decisions.size());
-  size.steps = o->steps;
-  const size_t last = o->signature.empty() ? o->picks.size()
-                                            : std::min<size_t>(o->picks.size(), o->finding_step + 1);
-  for (size_t j = 1; j < last; ++j) {
-    const uint8_t prev = o->picks[j - 1];
-    if (o->picks[j] != prev && ((o->runnable[j] >> prev) & 1u)) ++size.preemptions;
-  }
-  return size;
+  return SizeOf(s, *o);
 }
 
 absl::StatusOr<MinimizeResult> Minimize(const Schedule& input, const MinimizeOptions& options) {

@@ -22,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "model/schedule.h"
+#include "model/trace.h"
 
 namespace swapfuzz {
 
@@ -47,6 +48,8 @@ struct MinimizeOptions {
 
 struct MinimizeResult {
   Schedule schedule;
+  // The run of `schedule` its expected block was taken from, step by step.
+  std::vector<TraceEvent> trace;
   ScheduleSize before;
   ScheduleSize after;
   int replays = 0;

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "base/rng.h"
+#include "model/steps.h"
 
 namespace swapfuzz {
 namespace {
@@ -48,6 +49,57 @@ TEST(RunnerDeathTest, TargetThatDoesNotResolveStopsWithItsError) {
   FuzzTarget bad_field = *TargetByName("zram");
   bad_field.base.nslots = 1;
   EXPECT_DEATH(FuzzRunner{bad_field}, "config.nslots: 2 to 32");
+}
+
+// Issue 11, item 6: a pick that takes no step is a decision too. CPU 0's
+// fault finds the swap entry pinned by CPU 1's skip-swapcache fault and
+// yields (schedule_timeout_uninterruptible) until CPU 1 and CPU 2, the CPUs
+// that could run then, have each taken a step, blocked or finished. CPU 2 is
+// picked next and blocks on the mmap write lock (the faults hold it for read):
+// no step, but CPU 2 left the runnable mask, so after one step of CPU 1,
+// CPU 0 is released and runs. Recorded without that pick, the schedule
+// replayed CPU 1's step with CPU 2 still runnable, CPU 0 still waiting for
+// it, so CPU 0's segment ended early and the replay went elsewhere.
+TEST(RunnerTest, LastScheduleReplaysAPickThatBlocks) {
+  const FuzzTarget& target = *TargetByName("mainline");  // zram: faults skip the swap cache
+  FuzzRunner runner(target);
+  Schedule& s = runner.schedule();
+  s.config = target.base;
+  s.cpus = {
+      CpuProgram{0, {Op{OpKind::kRead, 0, 0, 0}}},
+      CpuProgram{0, {Op{OpKind::kWrite, 0, 0, 0}, Op{OpKind::kReclaim, 0, 0, 0},
+                     Op{OpKind::kRead, 0, 0, 0}}},
+      CpuProgram{0, {Op{OpKind::kMunmap, 1, 0, 0}}},
+  };
+  const std::vector<Segment> script = {
+      // CPU 1 writes va 0, swaps it out, faults it back in: the entry is pinned.
+      Segment{1, 0, StepByName("swapcache_prepare: pin skip-swapcache entry")},
+      // CPU 0 faults on the same entry and yields.
+      Segment{0, 0, StepByName("swapcache_prepare: -EEXIST, schedule_timeout")},
+      Segment{2, 1, std::nullopt},  // blocks on mmap_write_lock: no step
+      Segment{1, 1, std::nullopt},  // CPU 0 is released
+      Segment{0, 1, std::nullopt},
+  };
+  ASSERT_TRUE(script[0].through && script[1].through);
+  SegmentDecider decider(script);
+  std::vector<TraceEvent> recorded;
+  runner.RunWith(decider, nullptr, &recorded);
+  // The scenario happened: CPU 0 yielded, then took a step right after
+  // CPU 1's next one, CPU 2 having taken none in between.
+  size_t yield = 0;
+  while (yield < recorded.size() && recorded[yield].id != StepId::kSkipPinBusy) ++yield;
+  ASSERT_LT(yield + 2, recorded.size());
+  EXPECT_EQ(recorded[yield].cpu, 0);
+  EXPECT_EQ(recorded[yield + 1].cpu, 1);
+  EXPECT_EQ(recorded[yield + 2].cpu, 0);
+  // The run's schedule replays it exactly.
+  const Schedule last = runner.LastSchedule();
+  Executor replayer;
+  absl::StatusOr<ReplayOutput> out = RunSchedule(replayer, last, "", /*keep_trace=*/true);
+  ASSERT_TRUE(out.ok()) << out.status();
+  EXPECT_EQ(out->result.trace_hash, last.expected->trace_hash);
+  EXPECT_EQ(out->result.steps, last.expected->steps);
+  EXPECT_EQ(FormatTrace(out->trace), FormatTrace(recorded));
 }
 
 }  // namespace

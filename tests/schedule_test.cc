@@ -152,5 +152,24 @@ TEST(ScheduleTest, KnobWithoutItsCodePathIsRefused) {
   }
 }
 
+// A pick that took no step (kPickTookNoStep) makes its CPU's run "until it
+// blocks or ends", so that replay makes that pick too; a later step of the
+// same CPU starts a new segment.
+TEST(ScheduleTest, SegmentsFromPicksKeepsPicksThatTookNoStep) {
+  constexpr uint8_t kNo = kPickTookNoStep;
+  const std::vector<Segment> got =
+      SegmentsFromPicks({0, 0, 0 | kNo, 1, 2 | kNo, 1, 1 | kNo, 1, 3 | kNo, 3 | kNo});
+  ASSERT_EQ(got.size(), 7u);
+  EXPECT_EQ(got[0], (Segment{0, 0, {}}));
+  EXPECT_EQ(got[1], (Segment{1, 1, {}}));
+  EXPECT_EQ(got[2], (Segment{2, 0, {}}));
+  EXPECT_EQ(got[3], (Segment{1, 0, {}}));
+  EXPECT_EQ(got[4], (Segment{1, 1, {}}));
+  EXPECT_EQ(got[5], (Segment{3, 0, {}}));
+  EXPECT_EQ(got[6], (Segment{3, 0, {}}));
+  EXPECT_EQ(PickCpu(2 | kNo), 2);
+  EXPECT_EQ(PickCpu(kIrqCpu), kIrqCpu);
+}
+
 }  // namespace
 }  // namespace swapfuzz

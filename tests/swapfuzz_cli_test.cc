@@ -187,6 +187,17 @@ TEST_F(SwapfuzzCliTest, RecordThenVerify) {
   EXPECT_THAT(mismatch.out, testing::Not(HasSubstr("MISMATCH signature")));
 }
 
+// explore -o checks the reproducer before writing it; it replays.
+TEST_F(SwapfuzzCliTest, ExploreWritesAReproducerThatReplays) {
+  const std::string out = Path("explored.json");
+  const Result r = Run({"explore", "--strategy=pct", "--depth=2", "--target=zswap", "--seed=1",
+                        "--runs=20000", "-o", out});
+  EXPECT_EQ(r.status, 1) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("wrote " + out));
+  const Result verified = Run({"replay", out, "--verify"});
+  EXPECT_EQ(verified.status, 0) << verified.out << verified.err;
+}
+
 TEST_F(SwapfuzzCliTest, DivergenceNamesTheFirstDifferentStep) {
   // A recorded file whose decisions were edited: the run takes another path.
   absl::StatusOr<Schedule> s = ReadScheduleFile(Corpus("skip_swapcache_aba.json"));
