@@ -8,16 +8,11 @@
 #include <gtest/gtest.h>
 
 #include "base/rng.h"
+#include "tests/fuzz_test_util.h"
 #include "format/schedule_io.h"
 
 namespace swapfuzz {
 namespace {
-
-std::vector<uint8_t> RandomInput(Rng& rng) {
-  std::vector<uint8_t> in(kDecisionOffset + rng.Next() % 160);
-  for (uint8_t& b : in) b = static_cast<uint8_t>(rng.Next());
-  return in;
-}
 
 // Random inputs on the 5.16 zram target reach a corruption, and the saved
 // reproducer file replays to the same signature.

@@ -5,16 +5,11 @@
 #include <gtest/gtest.h>
 
 #include "base/rng.h"
+#include "tests/fuzz_test_util.h"
 #include "model/steps.h"
 
 namespace swapfuzz {
 namespace {
-
-std::vector<uint8_t> RandomInput(Rng& rng) {
-  std::vector<uint8_t> in(kDecisionOffset + rng.Next() % 160);
-  for (uint8_t& b : in) b = static_cast<uint8_t>(rng.Next());
-  return in;
-}
 
 // Every run, with or without a finding, replays exactly from its schedule.
 TEST(RunnerTest, LastScheduleReplaysExactly) {

@@ -46,6 +46,7 @@
 #include "fuzz/decoder.h"
 #include "fuzz/mutator.h"
 #include "fuzz/runner.h"
+#include "tools/soak/flags.h"
 #include "fuzz/strategies.h"
 #include "harness/reproducer.h"
 #include "model/knobs.h"
@@ -190,25 +191,8 @@ class StrategySource final : public Source {
   std::unique_ptr<Strategy> strategy_;
 };
 
-bool ParseFlag(std::string_view arg, std::string_view name, std::string_view* value) {
-  if (arg.size() < name.size() + 3 || arg.substr(0, 2) != "--" ||
-      arg.substr(2, name.size()) != name || arg[2 + name.size()] != '=') {
-    return false;
-  }
-  *value = arg.substr(3 + name.size());
-  return true;
-}
-
-bool ParseCount(std::string_view text, uint64_t* out) {
-  if (text.empty()) return false;
-  uint64_t v = 0;
-  for (char ch : text) {
-    if (ch < '0' || ch > '9' || v > (UINT64_MAX - 9) / 10) return false;
-    v = v * 10 + static_cast<uint64_t>(ch - '0');
-  }
-  *out = v;
-  return true;
-}
+using soak::ParseCount;
+using soak::ParseFlag;
 
 int Usage(const char* why) {
   std::fprintf(stderr,
