@@ -505,5 +505,30 @@ TEST_F(ScheduleFileTest, InvalidScheduleIsNotWritten) {
   EXPECT_THAT(Leftovers(""), ::testing::IsEmpty());
 }
 
+// Files keep their meaning: "mainline", and a file without a profile, mean
+// v6.9 whatever the newest release is; the writer stores the release.
+TEST(ScheduleIoTest, MainlineInAFileIsV69Forever) {
+  struct Case {
+    const char* config;
+    const char* profile;
+  };
+  const Case cases[] = {
+      {R"(, "config": {"profile": "mainline"})", "v6.9"},
+      {"", "v6.9"},
+      {R"(, "config": {"profile": "v6.9"})", "v6.9"},
+      {R"(, "config": {"profile": "v6.1.y"})", "v6.1.y"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.config);
+    const std::string text = std::string(R"({"format": "swapfuzz-schedule", "version": 1)") +
+                             c.config + R"(, "cpus": [{"mm": 0, "ops": ["read 0"]}]})";
+    absl::StatusOr<Schedule> s = ParseScheduleJson(text);
+    ASSERT_TRUE(s.ok()) << s.status();
+    EXPECT_EQ(s->config.profile, c.profile);
+    EXPECT_NE(ScheduleToJson(*s).find(absl::StrCat("\"profile\": \"", c.profile, "\"")),
+              std::string::npos);
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz

@@ -25,41 +25,17 @@
 #include <vector>
 
 #include "model/executor.h"
+#include "base/rng.h"
 #include "model/schedule.h"
 
 namespace swapfuzz {
 namespace {
 
-// Park-Miller "minimal standard" generator: seed' = seed * 16807 mod (2^31 - 1).
-// Deterministic across compilers and standard libraries, unlike std::*_distribution.
-class Random {
- public:
-  explicit Random(uint32_t seed) : seed_(seed & 0x7fffffffu) {
-    if (seed_ == 0 || seed_ == kM) seed_ = 1;
-  }
-  uint32_t Next() {
-    const uint64_t product = seed_ * kA;
-    // Computes (product % kM) using (2^31 - 1) == kM.
-    seed_ = static_cast<uint32_t>((product >> 31) + (product & kM));
-    if (seed_ > kM) seed_ -= kM;
-    return seed_;
-  }
-  // A value in [0, n); n > 0.
-  uint32_t Uniform(uint32_t n) { return Next() % n; }
-  // True about once in n calls; n > 0.
-  bool OneIn(uint32_t n) { return Uniform(n) == 0; }
-
- private:
-  static constexpr uint32_t kM = 2147483647u;  // 2^31 - 1
-  static constexpr uint64_t kA = 16807;        // bits 14, 8, 7, 5, 2, 1, 0
-  uint32_t seed_;
-};
-
 // Picks uniformly among the runnable CPUs. A CPU whose mm does not exist yet
 // (the child of a fork still to come) is kept off while another CPU can run.
 class RandomDecider final : public Decider {
  public:
-  explicit RandomDecider(uint32_t seed) : rnd_(seed) {}
+  explicit RandomDecider(uint64_t seed) : rnd_(seed) {}
 
   int Pick(uint32_t runnable, int current, const Kernel& k) override {
     (void)current;
@@ -68,13 +44,13 @@ class RandomDecider final : public Decider {
       if (((runnable >> i) & 1u) && k.mms[k.cpus[i].mm].alive) mask |= 1u << i;
     }
     if (mask == 0) mask = runnable;
-    uint32_t r = rnd_.Uniform(static_cast<uint32_t>(__builtin_popcount(mask)));
+    uint64_t r = rnd_.Below(static_cast<uint64_t>(__builtin_popcount(mask)));
     while (r-- > 0) mask &= mask - 1;  // drop the lowest set bits
     return __builtin_ctz(mask);
   }
 
  private:
-  Random rnd_;
+  Rng rnd_;  // the project PRNG: the same schedules on every machine
 };
 
 constexpr int kVas = 4;           // addresses the programs touch
@@ -82,7 +58,7 @@ constexpr int kPoolSize = 64;     // distinct program sets per benchmark
 constexpr uint8_t kChildMm = 1;   // the mm CPU 0 forks for CPU 2
 
 // One program set: `ncpus` programs of `ops` operations each.
-std::vector<CpuProgram> MakePrograms(Random& rnd, int ncpus, int ops) {
+std::vector<CpuProgram> MakePrograms(Rng& rnd, int ncpus, int ops) {
   std::vector<CpuProgram> cpus(ncpus);
   const bool fork = ncpus >= 3;
   for (int c = 0; c < ncpus; ++c) {
@@ -90,7 +66,7 @@ std::vector<CpuProgram> MakePrograms(Random& rnd, int ncpus, int ops) {
     p.mm = (fork && c == 2) ? kChildMm : 0;
     for (int j = 0; j < ops; ++j) {
       Op op;
-      op.va = static_cast<uint8_t>(rnd.Uniform(kVas));
+      op.va = static_cast<uint8_t>(rnd.Below(kVas));
       if (fork && c == 0 && j == ops / 3) {
         op.kind = OpKind::kFork;
         op.arg = kChildMm;
@@ -98,7 +74,7 @@ std::vector<CpuProgram> MakePrograms(Random& rnd, int ncpus, int ops) {
         p.ops.push_back(op);
         continue;
       }
-      const uint32_t dice = rnd.Uniform(100);
+      const uint32_t dice = rnd.Below(100);
       if (dice < 35) op.kind = OpKind::kWrite;         // value 0: a fresh token
       else if (dice < 60) op.kind = OpKind::kRead;
       else if (dice < 85) op.kind = OpKind::kReclaim;
@@ -133,7 +109,7 @@ RunConfig ResolveProfile(const std::string& profile) {
 }
 
 std::vector<std::vector<CpuProgram>> MakePool(int ncpus, int ops) {
-  Random rnd(301 + 7 * ncpus + ops);
+  Rng rnd(301 + 7 * ncpus + ops);
   std::vector<std::vector<CpuProgram>> pool;
   pool.reserve(kPoolSize);
   for (int i = 0; i < kPoolSize; ++i) {
