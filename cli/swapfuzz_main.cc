@@ -101,8 +101,8 @@ constexpr FlagInfo kFlags[] = {
      "run release P as it is: the file's own profile and knob overrides are dropped (a note says "
      "which); \"mainline\" is the newest release (swapfuzz list-profiles)"},
     {kKnob, "knob", "--knob=NAME=on|off[,NAME=on|off...]",
-     "set or clear knobs on top of the profile and the file's knobs (one comma-separated list; "
-     "a second --knob replaces the first)"},
+     "set or clear knobs on top of the profile and the file's knobs (with --profile, on top of "
+     "the release alone; one comma-separated list; a second --knob replaces the first)"},
     {kTrace, "trace", "--trace", "print every step"},
     {kVerify, "verify", "--verify", "compare the run with the file's \"expected\" block"},
     {kBreakAtStep, "break_at_step", "--break_at_step=N",
@@ -181,7 +181,7 @@ constexpr Command kCommands[] = {
     {"bisect", "FILE", true, Output::kNone, kTarget,
      "which releases the schedule fails on: one row as saved, then one per release profile with "
      "the file's knobs dropped, each with its outcome and the first step that differs from the "
-     "row above",
+     "row above that ran; it exits 0 whatever the rows found",
      BisectCommand},
     {"record", "FILE -o OUT", true, Output::kFile, kRunFlags | kOut,
      "run a saved schedule and write it to OUT with an \"expected\" block from the run",

@@ -13,7 +13,15 @@ absl::StatusOr<HarnessConfig> HarnessConfigFromEnv(
     return absl::InvalidArgumentError(absl::StrCat("unknown fuzz target '", std::string(target_name), "'"));
   }
   HarnessConfig config{.target = *target};
-  if (const char* profile = getenv("SWAPFUZZ_PROFILE")) config.target.base.profile = profile;
+  if (const char* name = getenv("SWAPFUZZ_PROFILE")) {
+    // The release, never the alias: reproducers must name what they ran.
+    const Profile* profile = ProfileByName(name);
+    if (profile == nullptr) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("SWAPFUZZ_PROFILE: unknown profile '", name, "' (see swapfuzz list-profiles)"));
+    }
+    config.target.base.profile = std::string(profile->name);
+  }
   if (const char* knobs = getenv("SWAPFUZZ_KNOBS")) {
     absl::StatusOr<std::vector<KnobOverride>> parsed = ParseKnobSettings(knobs);
     if (!parsed.ok()) {

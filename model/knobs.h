@@ -100,7 +100,7 @@ namespace swapfuzz {
     "then uses the freed swap_info fields.")                                     \
   X(kFreeSwapAndCacheNoPin, "free_swap_and_cache_no_get_swap_device", "82b1c07a0af6", \
     "mm: swap: fix race between free_swap_and_cache() and swapoff()",            \
-    "v4.11 .. v6.8 (introduced by 7c00bafee87c, fixed in v6.9; stable 5.15, 6.6, 6.8; CVE-2024-26960)", \
+    "v4.11 .. v6.8 (introduced by 7c00bafee87c, fixed in v6.9; stable 5.15.154, 6.1.84, 6.6.24, 6.8; CVE-2024-26960)", \
     "free_swap_and_cache() looks the device up with _swap_info_get(), which "    \
     "does not hold off swapoff. After its __swap_entry_free() leaves only the "  \
     "cache reference, another task can free the swap cache page, inuse_pages "   \
@@ -161,9 +161,9 @@ struct KnobInfo {
 // Code that differs between releases without being a bug fix: the shape a
 // release's paths had. A profile carries one; schedules do not override it.
 struct Features {
-  // Where the zswap LRU lives. Before v6.5 the zpool driver (zbud, z3fold,
-  // zsmalloc) kept it and called back zswap_writeback_entry(pool, handle);
-  // from v6.5 zswap keeps its own (zswap_reclaim_entry(), and from v6.8 the
+  // Where the zswap LRU lives. Before v6.5 the zpool driver (zbud and z3fold,
+  // and zsmalloc from v6.2) kept it and called back
+  // zswap_writeback_entry(pool, handle); from v6.5 zswap keeps its own (zswap_reclaim_entry(), and from v6.8 the
   // list_lru walked by shrink_memcg_cb()).
   enum class ZswapLru : uint8_t { kZpool, kZswap };
   ZswapLru zswap_lru = ZswapLru::kZswap;
@@ -180,11 +180,15 @@ struct Features {
 };
 
 // A named kernel release: the knobs it still had set and the shape of its
-// code. A knob is set when the release lies in the knob's affected range:
-// after the bug came in and before its fix reached the release (for a bug as
-// old as the code around it, simply before the fix). A stable branch (name
-// ending ".y") is the point release in `release`, as distributions ship it:
-// the fixes backported by then are applied, the others are set.
+// code. A knob is set when the release does not have the fix: the code the
+// knob restores is what that release runs. For a bug that needs code a
+// release does not have at all (MissingCodePath()), the knob is left clear,
+// except where the unfixed code is there and only the race around it is not:
+// unuse_pte_no_folio_check is set in every release before v6.18, since none
+// of them checks the folio in unuse_pte(), though the race needs zswap
+// writeback's stale-entry path (v6.4, 6.1.30). A stable branch (name ending
+// ".y") is the point release in `release`, as distributions ship it: the
+// fixes backported by then are applied, the others are set.
 struct Profile {
   std::string_view name;         // what schedules and --profile say: "v6.9", "v6.1.y"
   std::string_view release;      // the release whose code it follows: "Linux 6.1.166"

@@ -44,9 +44,14 @@ constexpr std::array<SourceRow, 24> kSources = {{
      "v5.16 with v6.0's exclusive anon pages and v6.8's skip-path pin (13ddaf26be32)",
      "the v6.3 texts and 13ddaf26be32's diff"},
     {"model/mm/swapfile.cc", "mm/swapfile.c", "v5.16", "v5.16", kSwapfile},
-    {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.3", "v5.16 (same steps)", kSwapfile},
+    {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.3",
+     "v5.16's steps; unuse_pte() of a !uptodate page maps it as v5.16 does where v5.19+ installs "
+     "a poisoned entry (both lose the data at the same step, where the oracle reports it)",
+     kSwapfile},
     {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.9",
-     "v5.16's steps; unuse_pte() as v6.9 has it (no folio_matches_swap_entry() check)", kSwapfile},
+     "v5.16's steps, no folio_matches_swap_entry() check in unuse_pte() (as v6.9); a !uptodate "
+     "page is mapped where v6.9 installs a poisoned entry (the oracle reports it at that step)",
+     kSwapfile},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v5.16", "v4.15 .. v6.13", kSwapSlots},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.3", "v4.15 .. v6.13", kSwapSlots},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.9", "v4.15 .. v6.13", kSwapSlots},

@@ -7,8 +7,8 @@
 // code follows there, and what was read: a repository and commit, or the mail
 // that quotes the code. Where the model follows an older text and adds a
 // later release's changes, the row says both. Add a row for every new model
-// file and every new code shape; model/sources_test checks that each model
-// file has a row for each code shape.
+// file and every new code shape; tests/sources_test.cc checks that every
+// model file under model/mm/ and model/drivers/ has a row for each code shape.
 #ifndef SWAPFUZZ_MODEL_SOURCES_H_
 #define SWAPFUZZ_MODEL_SOURCES_H_
 

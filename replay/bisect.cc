@@ -87,7 +87,7 @@ absl::StatusOr<std::vector<BisectRow>> Bisect(const Schedule& schedule) {
 }
 
 std::string RenderBisectTable(const std::vector<BisectRow>& rows) {
-  std::string out = "| profile | release | outcome | steps | first step that differs from the row above |\n"
+  std::string out = "| profile | release | outcome | steps | first step that differs from the row above that ran |\n"
                     "|---|---|---|---|---|\n";
   for (const BisectRow& r : rows) {
     std::string outcome, divergence;

@@ -29,9 +29,9 @@ struct BisectRow {
   std::string signature;  // the finding's, when there is one
   uint64_t steps = 0;
   uint64_t trace_hash = 0;
-  // The first step whose event differs from the previous row's run (that
-  // row's event and this row's, as "cpu N function: label"), or nothing when
-  // the runs agree up to the shorter one's end, or for the first row.
+  // The first step whose event differs from the run of the nearest row above
+  // that ran (that row's event and this row's, as "cpu N function: label"),
+  // or nothing when the runs agree, or for the first row that ran.
   std::optional<uint64_t> diverges_at;
   std::string previous_step;
   std::string this_step;

@@ -1,5 +1,7 @@
 #include "harness/env_config.h"
 
+#include "model/knobs.h"
+
 #include <map>
 #include <string>
 
@@ -77,6 +79,22 @@ TEST(EnvConfigTest, ReadsEverySetting) {
   EXPECT_EQ(config->artifacts, "/tmp/x");
   EXPECT_TRUE(config->counters);
   EXPECT_FALSE(config->mutator);
+}
+
+// A reproducer names the release it ran, so the alias is resolved here.
+TEST(EnvConfigTest, ProfileIsStoredAsTheRelease) {
+  const auto mainline = [](const char* name) {
+    return std::string(name) == "SWAPFUZZ_PROFILE" ? "mainline" : static_cast<const char*>(nullptr);
+  };
+  absl::StatusOr<HarnessConfig> config = HarnessConfigFromEnv("zram", mainline);
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_EQ(config->target.base.profile, NewestProfile());
+  const auto bad = [](const char* name) {
+    return std::string(name) == "SWAPFUZZ_PROFILE" ? "v9" : static_cast<const char*>(nullptr);
+  };
+  config = HarnessConfigFromEnv("zram", bad);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message(), "SWAPFUZZ_PROFILE: unknown profile 'v9' (see swapfuzz list-profiles)");
 }
 
 TEST(EnvConfigTest, RejectsUnknownNames) {

@@ -30,7 +30,8 @@ TEST(KnobsTest, ProfilesMatchReleases) {
     Knob knob;
     bool set;
   };
-  // A knob is set in a profile exactly when that release predates the fix.
+  // A knob is set in a profile when that release runs the code before the fix
+  // (free_notify_shared_slot: fixed in v5.4, before every modelled release).
   const Case cases[] = {
       {"v5.16", Knob::kFreeNotifyOnRead, true},       // fixed in v5.18
       {"v5.16", Knob::kFreeNotifySharedSlot, false},  // fixed in v5.4

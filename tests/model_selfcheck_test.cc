@@ -1,7 +1,7 @@
 // The model checks itself: with every fix applied (the newest release with
 // every knob cleared) no schedule may produce a finding. Thousands of schedules mixing every
 // operation, on every backend and zswap setting, are generated from a tiny
-// deterministic PRNG of this file's own and run with a random-walk decider.
+// deterministic PRNG (base/rng.h) and run with a random-walk decider.
 // A finding here is a bug in the model (or a real mainline bug, which would
 // need its own catalogue entry), never something to relax the test for.
 

@@ -59,7 +59,8 @@ TEST(ProfilesTest, StableBranchesShareTheirReleasesCode) {
   }
 }
 
-// The unuse_pte() check came with v6.18: every modelled release lacks it.
+// The unuse_pte() check came with v6.18, newer than every modelled release:
+// until a v6.18 profile exists, every profile sets the knob.
 TEST(ProfilesTest, EveryReleaseBeforeV618LacksTheUnusePteCheck) {
   for (const Profile& p : AllProfiles()) {
     SCOPED_TRACE(std::string(p.name));
@@ -83,7 +84,12 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
       {"v6.9", Knob::kFreeNotifySharedSlot, true},
       {"v6.3", Knob::kZswapWbStaleFolioLeak, true},   // v6.3 has no recheck
       {"v6.9", Knob::kZswapWbStaleFolioLeak, false},
+      // The model keeps swap_slot_free_notify() in every shape, so the knob
+      // can restore it anywhere (knob attribution replays v5.16 schedules so).
       {"v6.9", Knob::kFreeNotifyOnRead, false},
+      {"v5.15.y", Knob::kZswapExclusiveLoadPrivate, true},
+      {"v6.1.y", Knob::kZswapDupStoreKeepsOld, true},
+      {"v6.1.y", Knob::kZswapWbStaleFolioLeak, false},  // 6.1.30 .. 6.1.79
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

@@ -68,7 +68,13 @@ BUGS = {
     "5878303c5353": ("zswap", "zswap_lru_wb_swapoff.json"),
     "2799e77529c2": ("mainline_zram_zswap", "do_swap_page_swapoff.json"),
     "82b1c07a0af6": ("zswap", "free_swap_and_cache_swapoff.json"),
+    "ae38eb210590": ("mainline_zswap", "swapoff_unuse_stale_zswap_folio.json"),
 }
+
+# What "mainline" (or no profile) means in a schedule file: v6.9, forever
+# (kFileMainlineProfile, model/knobs.h). On the command line "mainline" is the
+# newest release, so a file's profile is passed on as the release it names.
+FILE_MAINLINE_PROFILE = "v6.9"
 
 
 def swapfuzz_json(cli, command):
@@ -100,7 +106,10 @@ def setups(cli, bugs):
             config = json.load(f).get("config", {})
         knobs = ",".join(f"{name}={'on' if on else 'off'}"
                          for name, on in config.get("knobs", {}).items())
-        out[bug] = (target, config.get("profile", "mainline"), knobs, knob_of[bug], regression)
+        profile = config.get("profile", "mainline")
+        if profile == "mainline":
+            profile = FILE_MAINLINE_PROFILE
+        out[bug] = (target, profile, knobs, knob_of[bug], regression)
     return out
 
 
