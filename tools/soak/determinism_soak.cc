@@ -31,7 +31,7 @@
 #include "fuzz/decoder.h"
 #include "base/rng.h"
 #include "fuzz/runner.h"
-#include "tools/soak/flags.h"
+#include "tools/soak/soak_util.h"
 
 namespace swapfuzz {
 namespace {
@@ -44,17 +44,8 @@ struct Options {
   std::string expect;
 };
 
-uint64_t Mix(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  h *= 0xff51afd7ed558ccdull;
-  return h ^ (h >> 33);
-}
-
-uint64_t HashBytes(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-  for (unsigned char ch : s) h = (h ^ ch) * 0x100000001b3ull;
-  return h;
-}
+using soak::HashText;
+using soak::Mix;
 
 struct Outcome {
   uint64_t trace_hash;
@@ -130,7 +121,7 @@ int SoakMain(int argc, char** argv) {
   for (const FuzzTarget& target : AllTargets()) {
     if (!o.target.empty() && target.name != o.target) continue;
     FuzzRunner first_runner(target), second_runner(target);
-    Rng rng(Mix(o.seed, HashBytes(target.name)));
+    Rng rng(Mix(o.seed, HashText(target.name)));
     std::vector<uint8_t> input;
     uint64_t digest = 0, block_first = 0;
     for (uint64_t n = 0; n < o.inputs; ++n) {
@@ -146,7 +137,7 @@ int SoakMain(int argc, char** argv) {
                        std::string(target.name).c_str(), static_cast<unsigned long long>(n));
         }
       }
-      digest = Mix(Mix(Mix(digest, a.trace_hash), a.steps), HashBytes(a.signature));
+      digest = Mix(Mix(Mix(digest, a.trace_hash), a.steps), HashText(a.signature));
       const uint64_t count = n + 1 - block_first;
       if (count == o.block || n + 1 == o.inputs) {
         char hex[17];

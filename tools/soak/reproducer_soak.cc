@@ -46,7 +46,7 @@
 #include "fuzz/decoder.h"
 #include "fuzz/mutator.h"
 #include "fuzz/runner.h"
-#include "tools/soak/flags.h"
+#include "tools/soak/soak_util.h"
 #include "fuzz/strategies.h"
 #include "harness/reproducer.h"
 #include "model/knobs.h"
@@ -89,17 +89,8 @@ Schedule StepPicksOnly(const FuzzRunner& runner) {
   return s;
 }
 
-uint64_t Mix(uint64_t h, uint64_t v) {
-  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
-  h *= 0xff51afd7ed558ccdull;
-  return h ^ (h >> 33);
-}
-
-uint64_t HashText(std::string_view s) {
-  uint64_t h = 0xcbf29ce484222325ull;  // FNV-1a
-  for (unsigned char ch : s) h = (h ^ ch) * 0x100000001b3ull;
-  return h;
-}
+using soak::HashText;
+using soak::Mix;
 
 // One model target under one profile: what `swapfuzz explore --target=T
 // --profile=P` runs.

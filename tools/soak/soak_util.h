@@ -1,8 +1,8 @@
-// Flag parsing shared by the soak programs: "--name=value" and whole numbers,
-// with no library, so each soak stays one file that builds with either
-// compiler.
-#ifndef SWAPFUZZ_TOOLS_SOAK_FLAGS_H_
-#define SWAPFUZZ_TOOLS_SOAK_FLAGS_H_
+// What the soak programs share: flag parsing ("--name=value" and whole
+// numbers, with no library, so each soak stays one file that builds with
+// either compiler) and the hashes their digests fold.
+#ifndef SWAPFUZZ_TOOLS_SOAK_SOAK_UTIL_H_
+#define SWAPFUZZ_TOOLS_SOAK_SOAK_UTIL_H_
 
 #include <cstdint>
 #include <string_view>
@@ -31,6 +31,20 @@ inline bool ParseCount(std::string_view text, uint64_t* out) {
   return true;
 }
 
+// Folds `v` into the digest `h`; the same in every build.
+inline uint64_t Mix(uint64_t h, uint64_t v) {
+  h ^= v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2);
+  h *= 0xff51afd7ed558ccdull;
+  return h ^ (h >> 33);
+}
+
+// FNV-1a of `s`.
+inline uint64_t HashText(std::string_view s) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (unsigned char ch : s) h = (h ^ ch) * 0x100000001b3ull;
+  return h;
+}
+
 }  // namespace swapfuzz::soak
 
-#endif  // SWAPFUZZ_TOOLS_SOAK_FLAGS_H_
+#endif  // SWAPFUZZ_TOOLS_SOAK_SOAK_UTIL_H_
