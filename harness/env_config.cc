@@ -12,7 +12,8 @@ absl::StatusOr<HarnessConfig> HarnessConfigFromEnv(
   if (target == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat("unknown fuzz target '", std::string(target_name), "'"));
   }
-  HarnessConfig config{.target = *target};
+  HarnessConfig config;
+  config.target = *target;
   if (const char* name = getenv("SWAPFUZZ_PROFILE")) {
     // The release, never the alias: reproducers must name what they ran.
     const Profile* profile = ProfileByName(name);
