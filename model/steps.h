@@ -226,7 +226,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbDone, kZramWritebackStore, "no more slots")                      \
   X(kZramReadBdev, kZramReadFromBdev, "read block")                         \
   X(kUffdWp, kChangePteRange, "toggle uffd-wp on swap pte")                 \
-  X(kUnusePteMismatch, kUnusePte, "!folio_matches_swap_entry: leave the pte")
+  X(kUnusePteMismatch, kUnusePte,                                           \
+    "!folio_matches_swap_entry: leave the pte; try_to_free_swap, unlock_page, put_page")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -175,6 +175,21 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
   // page = its page, va = the address the scan found it at.
   enum : uint8_t { SWAPFUZZ_STATES_try_to_unuse(SWAPFUZZ_STATE_ENUMERATOR) };
   TryToUnuseLocals& l = Locals<Fn::kTryToUnuse>(f);
+  // try_to_free_swap(page); unlock_page(page); put_page(page), then the next
+  // PTE, or the next offset of the swap cache sweep. The caller emitted the step.
+  auto release_folio = [&] {
+    try_to_free_swap(k, c, f.page);
+    unlock_page(k, f.page, Fn::kTryToUnuse);
+    put_page(k, f.page, Fn::kTryToUnuse);
+    f.page = kNoPage;
+    if (l.sweep) {
+      ++f.offset;
+      f.pc = kSweep;
+    } else {
+      f.pc = kScan;
+    }
+    return StepResult::kStep;
+  };
   switch (f.pc) {
     case kScan: {
       // unuse_mm() -> unuse_pte_range() for every mm on the mmlist: the next
@@ -239,12 +254,13 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       // writeback's stale path deletes a never-read folio from the swap cache
       // while this CPU sleeps on its lock; the PTE is left for
       // try_to_unuse()'s next pass. Before the fix (the knob), nothing checks.
+      // unuse_pte() returns 0 and unuse_pte_range() releases the folio
+      // without dropping the folio lock in between: one step.
       if (!k.knob(Knob::kUnusePteNoFolioCheck)) {
         const Page& p = page_checked(k, f.page, Fn::kUnusePte);
         if (!p.swapcache || p.private_offset != f.offset) {
           Emit(k, c, StepId::kUnusePteMismatch, f.offset, f.page);
-          f.pc = kFree;
-          return StepResult::kStep;
+          return release_folio();
         }
       }
       // unuse_pte(): [PTL] pte_same_as_swp() ignores the swap PTE's software
@@ -282,19 +298,8 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kFree:
-      // try_to_free_swap(page); unlock_page(page); put_page(page)
       Emit(k, c, StepId::kUnuseFree, f.offset, f.page);
-      try_to_free_swap(k, c, f.page);
-      unlock_page(k, f.page, Fn::kTryToUnuse);
-      put_page(k, f.page, Fn::kTryToUnuse);
-      f.page = kNoPage;
-      if (l.sweep) {
-        ++f.offset;
-        f.pc = kSweep;
-      } else {
-        f.pc = kScan;
-      }
-      return StepResult::kStep;
+      return release_folio();
     case kSweep:
       // find_next_to_unuse(): offsets still in use (lockless swap_map reads),
       // and the page each has in the swap cache; the pages are freed once
