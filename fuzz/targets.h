@@ -23,6 +23,10 @@
   X(zram, "v5.16", "zram", false, 50, kZramOps,                                              \
     "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it")                                  \
   X(zswap, "v6.3", "disk", true, 20, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
+  X(lts612_zram_zswap, "v6.12.y", "zram", true, 20, kZramZswapOps,                          \
+    "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.12 LTS branch has it") \
+  X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, kZramZswapOps,                          \
+    "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.18 LTS branch has it") \
   X(mainline, "mainline", "zram", false, 50, kZramOps,                                       \
     "zram swap as the newest modelled release (mainline) has it")                \
   X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \

@@ -64,6 +64,15 @@ struct ReadSwapCacheAsyncLocals {
   bool skip_if_exists = false;
 };
 
+struct SwapCacheAllocFolioLocals {
+  // argument: read a folio allocated here (read_swap_cache_async(),
+  // swapin_folio()); false: return it locked and unread (zswap writeback).
+  bool read = false;
+  // argument: look the entry up first (swap_cache_alloc_folio()); false:
+  // swapin_folio(), whose caller already looked.
+  bool lookup = true;
+};
+
 struct SwapinReadaheadLocals {
   // swap_cluster_readahead(): the window's cursor (the frame's offset is the
   // entry's, entry_offset).
@@ -122,6 +131,7 @@ struct ZswapWritebackEntryLocals {
   EntryId entry = kNoEntry;  // argument
   uint16_t tree = 0;         // argument: the tree reclaim read (before 5878303c5353)
   uint32_t generation = 0;   // the entry's slot generation, for __swap_writepage()
+  bool si_ref = false;       // v7.0+: holds get_swap_device() across the allocation
 };
 
 enum class ZswapParam : uint8_t { kEnabled, kMaxPoolPercent };
@@ -151,6 +161,7 @@ struct WritebackStoreLocals {
   X(kCopyPteRange, CopyPteRangeLocals, copy_pte_range)               \
   X(kReadSwapCacheAsync, ReadSwapCacheAsyncLocals, read_swap_cache_async) \
   X(kSwapinReadahead, SwapinReadaheadLocals, swapin_readahead)       \
+  X(kSwapCacheAllocFolio, SwapCacheAllocFolioLocals, swap_cache_alloc_folio) \
   X(kSwapReadpage, SwapReadpageLocals, swap_readpage)                \
   X(kSwapWritepageBdev, SwapWritepageBdevLocals, swap_writepage_bdev) \
   X(kTryToUnuse, TryToUnuseLocals, try_to_unuse)                     \

@@ -75,7 +75,16 @@ struct SwapInfo {
   int16_t nslots = 0;    // offsets 1..nslots-1 are usable; 0 is the header
   int16_t inuse_pages = 0;
   int16_t users = 0;     // si->users percpu_ref, as get_swap_device() counts it
+  // The count of each slot; up to v6.18 with SWAP_HAS_CACHE, from v7.0
+  // (Features::SwapCachePin::kTableFolio) the count alone.
   std::array<uint8_t, kMaxSlots> swap_map{};
+  // The swap table's word of the slot is not NULL (v7.0+,
+  // Features::SwapCachePin::kTableFolio): a shadow or a folio. With
+  // SWAP_HAS_CACHE a slot is in use exactly when its swap_map byte is not 0,
+  // and this stays false; slot_allocated() (model/step.h) reads either.
+  std::array<bool, kMaxSlots> table_used{};
+  // si->zeromap (Features::zeromap): the slot's data is a zero-filled page.
+  std::array<bool, kMaxSlots> zeromap{};
   // Oracle state: bumped each time an offset is allocated, so a copy written for
   // an earlier owner of the offset can be told from the current one.
   std::array<uint32_t, kMaxSlots> generation{};

@@ -18,10 +18,21 @@ constexpr Features kV6_3{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/f
                          /*anon_exclusive=*/true};
 constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                              /*anon_exclusive=*/true};
+// 6.12 has mm/swap_slots.c, but its caches switch on only above ncpus * 320
+// free slots (check_cache_active()), far beyond the model's device.
+constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
+                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
+                          Features::SwapCachePin::kHasCacheBit};
+constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
+                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
+                          Features::SwapCachePin::kHasCacheBit};
+constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
+                         /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
+                         Features::SwapCachePin::kTableFolio};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
-constexpr std::array<Profile, 5> kProfiles = {{
+constexpr std::array<Profile, 8> kProfiles = {{
     {"v5.15.y", "Linux 5.15.215",
      "the 5.15 LTS branch as distributions ship it: v5.16's code, with e914d8f00391 (5.15.35) "
      "and 82b1c07a0af6 (5.15.154) backported",
@@ -45,6 +56,18 @@ constexpr std::array<Profile, 5> kProfiles = {{
      "Linux 6.9: every catalogued fix up to v6.9 applied (the profile called mainline before "
      "releases were named)",
      KnobSet{Knob::kUnusePteNoFolioCheck}, kV6_9, "v6.9"},
+    {"v6.12.y", "Linux 6.12.94",
+     "the 6.12 LTS branch: v6.9's paths with the swap zeromap; every catalogued fix but the "
+     "v6.18 unuse_pte() check",
+     KnobSet{Knob::kUnusePteNoFolioCheck}, kV6_12, "v6.12.y"},
+    {"v6.18.y", "Linux 6.18.35",
+     "the 6.18 LTS branch, swap table phase I: the zeromap, no slots cache, SWAP_HAS_CACHE and "
+     "the skip-swapcache path still there",
+     KnobSet{}, kV6_18, "v6.18.y"},
+    {"v7.1.y", "Linux 7.1.5",
+     "the 7.1 stable branch, swap table phases II and III: no SWAP_HAS_CACHE and no "
+     "skip-swapcache path, the folio in the swap table pins the slot",
+     KnobSet{}, kV7_1, "v7.1.y"},
 }};
 
 }  // namespace
@@ -101,6 +124,19 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kZswapExclusiveLoadPrivate:
       if (!f.zswap_exclusive_loads) return "its zswap_load() never frees the entry (no exclusive loads)";
+      [[fallthrough]];
+    case Knob::kSkipSwapcacheUnpinned:
+    case Knob::kDoSwapPageNoPin:
+      // Each restores code of the fault that skips the swap cache.
+      if (f.swap_cache_pin == Features::SwapCachePin::kTableFolio) {
+        return "do_swap_page() has no skip-swapcache path (v7.0 removed it)";
+      }
+      return "";
+    case Knob::kFreeSwapAndCacheNoPin:
+      if (f.swap_cache_pin == Features::SwapCachePin::kTableFolio) {
+        return "free_swap_and_cache() became swap_put_entries_direct() in v7.0, which pins the "
+               "device";
+      }
       return "";
     default:
       return "";

@@ -176,6 +176,30 @@ struct Features {
   // it is in the swap cache. Before, v5.16's reuse_swap_page() and page_count
   // test decide, and a page in the swap cache is copied on a write fault.
   bool anon_exclusive = true;
+  // The swap zeromap (0ca0c24e3211, v6.12): swap-out of a zero-filled folio
+  // sets the slot's bit in si->zeromap and writes nothing; swap_read_folio()
+  // fills the folio from the bit before it asks zswap or the device; the slot's
+  // free clears it.
+  bool zeromap = false;
+  // mm/swap_slots.c, the per-CPU caches of allocated and freed slots (v4.13 ..
+  // v6.14; 0ff67f990bd4 removed them in v6.15). Without them
+  // RunConfig::slots_cache_size has no effect.
+  bool slots_cache = true;
+  // What keeps a slot's swap cache folio and its count together.
+  //   kHasCacheBit (.. v6.18): SWAP_HAS_CACHE in swap_map. swapcache_prepare()
+  //     sets it in one critical section and the folio is added in another;
+  //     do_swap_page() can skip the swap cache on a SWP_SYNCHRONOUS_IO device.
+  //   kTableFolio (v7.0, swap table phase II, d3852f9692b8 and its series): the
+  //     swap table's folio word is the pin. No SWAP_HAS_CACHE, no skip path:
+  //     swap_cache_alloc_folio() checks, allocates and inserts the locked folio,
+  //     and a loser sleeps on its folio lock; folio_alloc_swap() allocates the
+  //     slot and inserts the folio in one section; the first count is taken
+  //     only by folio_dup_swap() with the folio in the cache; a count dropping to
+  //     zero frees the slot at once unless a folio is cached, and removing the
+  //     folio frees the slots whose count is zero. do_swap_page() drops the
+  //     swap cache after mapping (4b34f1d82c65).
+  enum class SwapCachePin : uint8_t { kHasCacheBit, kTableFolio };
+  SwapCachePin swap_cache_pin = SwapCachePin::kHasCacheBit;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -34,6 +34,7 @@ Token Holds(const Kernel& k, const Pte& pte) {
   if (pte.kind != Pte::Kind::kSwap) return 0;
   const Offset off = pte.offset;
   if (k.swap_cache[off] != kNoPage) return k.pages[k.swap_cache[off]].data;
+  if (k.si.zeromap[off]) return 0;
   if (k.zswap.tree_id != 0 && k.zswap.tree[off] != kNoEntry) {
     return k.zswap_entries[k.zswap.tree[off]].data;
   }
@@ -69,7 +70,7 @@ void CheckZswapQuiescent(Kernel& k) {
                  "same-filled %d", id, e.offset, e.on_lru, e.same_filled);
       return;
     }
-    if (k.si.map_freed || k.si.swap_map[e.offset] == 0) {
+    if (k.si.map_freed || !slot_allocated(k, e.offset)) {
       Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d holds offset %d, which is free", id,
                  e.offset);
       return;
@@ -133,13 +134,25 @@ void CheckAfterStep(Kernel& k) {
   const Offset off = k.last_offset;
   if (off <= 0 || off >= k.si.nslots) return;
   const PageId id = k.swap_cache[off];
-  if (id == kNoPage) return;
+  if (id == kNoPage) {
+    // A slot whose count is zero holds nothing or a folio: once its last
+    // count is gone it is either freed, or pinned by its swap cache
+    // (SWAP_HAS_CACHE, or the folio in the swap table's word).
+    if (slot_allocated(k, off) && !k.si.map_freed && swap_count(k.si.swap_map[off]) == 0 &&
+        !slot_cache_pinned(k, off)) {
+      Report(k, Oracle::kSwapCount, StepFn(k.last_step), ObjectKind::kSwapSlot, true,
+             "offset %d is allocated with swap count 0 and nothing caches it", off);
+    }
+    return;
+  }
   const Page& p = k.pages[id];
-  if (p.freed || !p.swapcache || p.private_offset != off ||
-      !(k.si.swap_map[off] & SWAP_HAS_CACHE)) {
+  if (p.freed || !p.swapcache || p.private_offset != off || !slot_cache_pinned(k, off) ||
+      !slot_allocated(k, off)) {
     Report(k, Oracle::kSwapCache, StepFn(k.last_step), ObjectKind::kSwapSlot, true,
-           "swap cache offset %d holds page %d (freed %d, swapcache %d, private %d, map 0x%02x)",
-           off, id, p.freed, p.swapcache, p.private_offset, k.si.swap_map[off]);
+           "swap cache offset %d holds page %d (freed %d, swapcache %d, private %d, map 0x%02x, "
+           "allocated %d)",
+           off, id, p.freed, p.swapcache, p.private_offset, k.si.swap_map[off],
+           slot_allocated(k, off));
   }
 }
 
@@ -171,16 +184,20 @@ void CheckQuiescent(Kernel& k) {
   for (Offset off = 1; off < k.si.nslots && device; ++off) {
     const uint8_t map = k.si.swap_map[off];
     const bool cached = k.swap_cache[off] != kNoPage;
-    used += map != 0;
+    used += slot_allocated(k, off);
     if (swap_count(map) != swap_ptes[off]) {
       Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
                  swap_count(map), swap_ptes[off]);
     }
-    if (static_cast<bool>(map & SWAP_HAS_CACHE) != cached) {
+    if (slot_cache_pinned(k, off) != cached) {
       Accounting(k, ObjectKind::kSwapSlot, "offset %d: SWAP_HAS_CACHE is %d, cached page %d",
                  off, (map & SWAP_HAS_CACHE) != 0, k.swap_cache[off]);
     }
-    if (map == 0 && k.zram.miss_free == 0 &&
+    if (slot_allocated(k, off) && swap_count(map) == 0 && !slot_cache_pinned(k, off)) {
+      Accounting(k, ObjectKind::kSwapSlot, "offset %d is allocated with swap count 0 and "
+                 "nothing caches it", off);
+    }
+    if (!slot_allocated(k, off) && k.zram.miss_free == 0 &&
         k.zram.table[off].state != ZramSlot::State::kEmpty) {
       Accounting(k, ObjectKind::kZramSlot, "offset %d is free but zram still holds it", off);
     }

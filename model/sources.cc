@@ -36,7 +36,18 @@ constexpr std::string_view kZram =
     "torvalds/linux drivers/block/zram/zram_drv.c @70c5f9366924 (~v4.15) in v5.16's shape, with "
     "CONFIG_ZRAM_WRITEBACK";
 
-constexpr std::array<SourceRow, 24> kSources = {{
+// The trees of the swap-table releases, each checked against its Makefile.
+constexpr std::string_view kTree612 =
+    "RBCSFQ/linux-6.12.y @f98186d5cccb (Makefile 6.12.94; its swap files equal cccsaber/"
+    "linux-6.12.y 6.12.76's)";
+constexpr std::string_view kTree618 =
+    "leftymods/linux-6.18.y @40a9e9f43d44 (Makefile 6.18.35; one squashed import, not "
+    "cross-checked)";
+constexpr std::string_view kTree71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
+    "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
+
+constexpr std::array<SourceRow, 48> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -75,6 +86,89 @@ constexpr std::array<SourceRow, 24> kSources = {{
      "v5.16 (not compared step by step with 6.3)", kZram},
     {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v6.9",
      "v5.16 (not compared step by step with 6.9)", kZram},
+    // 6.12.y, 6.18.y and 7.1.y: the order-0 anonymous paths were read step by
+    // step in these trees and compared with the model's (the notes of the
+    // swap-table work); what the model leaves out is said per file.
+    {"model/mm/memory.cc", "mm/memory.c", "v6.12.y",
+     "6.12.94: v6.9's steps; the skip path's loser waits on swapcache_wq for a tick (a yield); "
+     "swap_free_nr() and folio_free_swap() precede set_ptes() in one PTL section",
+     kTree612},
+    {"model/mm/memory.cc", "mm/memory.c", "v6.18.y",
+     "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock", kTree618},
+    {"model/mm/memory.cc", "mm/memory.c", "v7.1.y",
+     "7.1.5: no skip path; swapin_folio() through the swap cache on SWP_SYNCHRONOUS_IO, "
+     "folio_put_swap() before set_ptes() and folio_free_swap() after it; "
+     "swap_put_entries_direct() in zap; swap_dup_entry_direct() in fork",
+     kTree71},
+    {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.12.y",
+     "6.12.94: v5.16's steps; unuse_pte() without the folio check; swap_range_free() clears the "
+     "zeromap bit",
+     kTree612},
+    {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.18.y",
+     "6.18.35: a slot is freed in the cluster lock section that drops its last usage (no slots "
+     "cache); unuse_pte() checks folio_matches_swap_entry()",
+     kTree618},
+    {"model/mm/swapfile.cc", "mm/swapfile.c", "v7.1.y",
+     "7.1.5: counts in the swap table word, no SWAP_HAS_CACHE: folio_dup_swap() and "
+     "folio_put_swap() under the folio lock, swap_put_entries_cluster(), "
+     "__swap_cluster_free_entries(); try_to_unuse() with folio_put_swap() and folio_free_swap(); "
+     "allocator reclaim of cache-only slots (cluster_reclaim_range()) is not modelled",
+     kTree71},
+    {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.12.y",
+     "6.12.94 has mm/swap_slots.c, but check_cache_active() turns the caches on only above "
+     "ncpus * 320 free slots, which the model's device never has: the profile runs without them",
+     kTree612},
+    {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.18.y",
+     "none: removed by 0ff67f990bd4 (v6.15); allocation and free go straight to mm/swapfile.c",
+     kTree618},
+    {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v7.1.y", "none (removed in v6.15)", kTree71},
+    {"model/mm/swap_state.cc", "mm/swap_state.c", "v6.12.y",
+     "6.12.94: __read_swap_cache_async()'s swapcache_prepare() and insert as v6.9; cluster "
+     "readahead only (VMA readahead, zram's default, is not modelled)",
+     kTree612},
+    {"model/mm/swap_state.cc", "mm/swap_state.c", "v6.18.y",
+     "6.18.35: the swap cache is the cluster's swap table (RCU lookup, cluster lock for insert "
+     "and delete); swapcache_prepare() then swap_cache_add_folio() as two sections; cluster "
+     "readahead only",
+     kTree618},
+    {"model/mm/swap_state.cc", "mm/swap_state.c", "v7.1.y",
+     "7.1.5: swap_cache_alloc_folio() and swapin_folio() over __swap_cache_prepare_and_add(); "
+     "swap_cache_del_folio() frees count-0 slots in its section; cluster readahead only",
+     kTree71},
+    {"model/mm/page_io.cc", "mm/page_io.c", "v6.12.y",
+     "6.12.94: the zeromap before zswap in swap_writepage() and swap_read_folio()", kTree612},
+    {"model/mm/page_io.cc", "mm/page_io.c", "v6.18.y", "6.18.35: as 6.12.94", kTree618},
+    {"model/mm/page_io.cc", "mm/page_io.c", "v7.1.y",
+     "7.1.5: swap_writeout() and swap_read_folio(), zeromap first", kTree71},
+    {"model/mm/vmscan.cc", "mm/vmscan.c", "v6.12.y",
+     "6.12.94: v6.9's steps (add_to_swap(), try_to_unmap(), pageout(), __remove_mapping())",
+     kTree612},
+    {"model/mm/vmscan.cc", "mm/vmscan.c", "v6.18.y", "6.18.35: as 6.12.94", kTree618},
+    {"model/mm/vmscan.cc", "mm/vmscan.c", "v7.1.y",
+     "7.1.5: folio_alloc_swap() allocates and inserts in one section; try_to_unmap_one()'s "
+     "folio_dup_swap(); __remove_mapping()'s __swap_cache_del_folio()",
+     kTree71},
+    {"model/mm/zswap.cc", "mm/zswap.c", "v6.12.y",
+     "6.12.94 has the xarray and no entry refcount, and writeback erases with xa_cmpxchg() at the "
+     "stale check; the model keeps v6.9-rc1's steps (same order), without the LRU's referenced "
+     "bit",
+     kTree612},
+    {"model/mm/zswap.cc", "mm/zswap.c", "v6.18.y",
+     "6.18.35: as 6.12.94, the stale check an xa_load() and the erase after decompression, as "
+     "the model orders them; no -EIO decompression failure",
+     kTree618},
+    {"model/mm/zswap.cc", "mm/zswap.c", "v7.1.y",
+     "7.1.5: writeback allocates with swap_cache_alloc_folio(); otherwise as 6.18.35", kTree71},
+    {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v6.12.y",
+     "v5.16's steps (6.12.94's per-slot spinlock is taken where the model takes its lock; "
+     "writeback_store() not compared step by step)",
+     kTree612},
+    {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v6.18.y",
+     "v5.16's steps (6.18.35's sleeping slot lock, its two-phase writeback with ZRAM_PP_SLOT "
+     "not modelled)",
+     kTree618},
+    {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v7.1.y",
+     "v5.16's steps (7.1.5's batched asynchronous writeback not modelled)", kTree71},
 }};
 
 }  // namespace

@@ -132,6 +132,17 @@ void unlock_page(Kernel& k, PageId id, Fn fn) {
     Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
            "unlock_page on unlocked page %d", id);
   }
+  // While the folio was locked, its swap entry and the swap cache agreed:
+  // the folio's PG_swapcache and folio->swap name the slot whose cache (the
+  // xarray, or the swap table's word) holds it.
+  if (p.swapcache && (p.private_offset <= 0 || p.private_offset >= kMaxSlots ||
+                      k.swap_cache[p.private_offset] != id)) {
+    Report(k, Oracle::kSwapCache, fn, ObjectKind::kPage, true,
+           "page %d is in the swap cache for offset %d, which caches page %d", id,
+           p.private_offset,
+           p.private_offset > 0 && p.private_offset < kMaxSlots ? k.swap_cache[p.private_offset]
+                                                                : kNoPage);
+  }
   p.locked = false;
   p.lock_owner = -1;
 }

@@ -99,13 +99,34 @@ bool swap_device_live(Kernel& k, Fn fn);
 // --- swap_map primitives (mm/swapfile.c); each is called inside a step ---
 
 inline uint8_t swap_count(uint8_t map) { return map & ~SWAP_HAS_CACHE; }
+// Whether the release keeps its swap cache pin in the swap table's folio word
+// (v7.0+) rather than in SWAP_HAS_CACHE.
+inline bool swap_table_pins(const Kernel& k) {
+  return k.config.features.swap_cache_pin == Features::SwapCachePin::kTableFolio;
+}
+// Whether the slot is allocated: handed out and not freed since. With
+// SWAP_HAS_CACHE its swap_map byte is not 0; in the swap table its word is
+// not NULL.
+inline bool slot_allocated(const Kernel& k, Offset off) {
+  return swap_table_pins(k) ? k.si.table_used[off] : k.si.swap_map[off] != 0;
+}
+// Whether the slot's swap cache is pinned: SWAP_HAS_CACHE, or in the swap
+// table a folio in the slot's word.
+inline bool slot_cache_pinned(const Kernel& k, Offset off) {
+  return swap_table_pins(k) ? k.swap_cache[off] != kNoPage
+                            : (k.si.swap_map[off] & SWAP_HAS_CACHE) != 0;
+}
 // __swap_duplicate(): 0, or -ENOENT (free slot), -EEXIST (cache already owned).
-int swap_duplicate(Kernel& k, Offset off);
+// v7.0's folio_dup_swap() and swap_dup_entry_direct() are this count arithmetic
+// in the swap table; `fn` names the caller's function for reports.
+int swap_duplicate(Kernel& k, Offset off, Fn fn = Fn::kSwapDuplicate);
 int swapcache_prepare(Kernel& k, Offset off);
 // swap_free() / __swap_entry_free(): drop one count; frees the slot through
 // free_swap_slot() at 0. Returns the usage left (count | SWAP_HAS_CACHE), 0
-// when the slot was freed.
-uint8_t swap_free(Kernel& k, Cpu& c, Offset off);
+// when the slot was freed. In the swap table it is folio_put_swap() (the slot
+// stays cached) and swap_put_entries_direct()'s put (a slot without a cached
+// folio is freed at 0, in the same section); `fn` names the caller.
+uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn = Fn::kSwapFree);
 // put_swap_page(): drop SWAP_HAS_CACHE; frees the slot at 0.
 void put_swap_page(Kernel& k, Cpu& c, Offset off);
 // swapcache_clear() (6.8+): drop the skip-swapcache pin.

@@ -105,7 +105,20 @@ namespace swapfuzz {
   X(kZramWritebackStore, "writeback_store", "drivers/block/zram/zram_drv.c", writeback_store,      \
     kShared)                                                                                       \
   X(kZramReadFromBdev, "read_from_bdev", "drivers/block/zram/zram_drv.c", kInStep, kPerObject)     \
-  X(kChangePteRange, "change_pte_range", "mm/mprotect.c", change_pte_range, kPerObject)
+  X(kChangePteRange, "change_pte_range", "mm/mprotect.c", change_pte_range, kPerObject)         \
+  X(kSwapClusterFreeEntries, "__swap_cluster_free_entries", "mm/swapfile.c", kInStep, kShared)     \
+  X(kSwapCacheDelFolio, "swap_cache_del_folio", "mm/swap_state.c", kInStep, kPerObject)            \
+  X(kSwapCacheGetFolio, "swap_cache_get_folio", "mm/swap_state.c", kInStep, kPerObject)            \
+  X(kSwapCacheAllocFolio, "swap_cache_alloc_folio", "mm/swap_state.c", swap_cache_alloc_folio,     \
+    kPerObject)                                                                                    \
+  X(kFolioAllocSwap, "folio_alloc_swap", "mm/swapfile.c", kInStep, kShared)                        \
+  X(kFolioDupSwap, "folio_dup_swap", "mm/swapfile.c", kInStep, kPerObject)                         \
+  X(kFolioPutSwap, "folio_put_swap", "mm/swapfile.c", kInStep, kPerObject)                         \
+  X(kSwapPutEntriesDirect, "swap_put_entries_direct", "mm/swapfile.c", kInStep, kPerObject)        \
+  X(kSwapDupEntryDirect, "swap_dup_entry_direct", "mm/swapfile.c", kInStep, kPerObject)            \
+  X(kFolioFreeSwap, "folio_free_swap", "mm/swapfile.c", kInStep, kPerObject)                       \
+  X(kSwapReadFolioZeromap, "swap_read_folio_zeromap", "mm/page_io.c", kInStep, kPerObject)         \
+  X(kSwapZeromapFolioSet, "swap_zeromap_folio_set", "mm/page_io.c", kInStep, kPerObject)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -227,7 +240,21 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramReadBdev, kZramReadFromBdev, "read block")                         \
   X(kUffdWp, kChangePteRange, "toggle uffd-wp on swap pte")                 \
   X(kUnusePteMismatch, kUnusePte,                                           \
-    "!folio_matches_swap_entry: leave the pte; try_to_free_swap, unlock_page, put_page")
+    "!folio_matches_swap_entry: leave the pte; try_to_free_swap, unlock_page, put_page") \
+  X(kZeromapWrite, kSwapZeromapFolioSet, "zero-filled: set si->zeromap, folio_unlock") \
+  X(kZeromapRead, kSwapReadFolioZeromap, "zeromap set: zero-fill, uptodate, folio_unlock") \
+  X(kCacheGetFolio, kSwapCacheGetFolio, "swap_table_get, folio_try_get")    \
+  X(kCacheAddFolio, kSwapCacheAllocFolio, "ci->lock: swap_cache_add_folio, folio_add_lru") \
+  X(kCacheAddRaced, kSwapCacheAllocFolio, "ci->lock: swap_cache_add_folio -EEXIST/-ENOENT") \
+  X(kFolioAllocSwap, kFolioAllocSwap, "ci->lock: allocate slot, __swap_cache_add_folio") \
+  X(kPteSameInstallPut, kDoSwapPage,                                        \
+    "pte_same, install, folio_put_swap; folio_free_swap, folio_unlock")    \
+  X(kPutEntriesReclaim, kSwapPutEntriesDirect, "__try_to_reclaim_swap")     \
+  X(kForkDupDirect, kCopyPteRange, "copy ptes, swap_dup_entry_direct")      \
+  X(kUnusePtePut, kUnusePte, "pte_same_as_swp, install, folio_put_swap")    \
+  X(kUnuseFolioFree, kTryToUnuse, "folio_free_swap, folio_unlock, folio_put") \
+  X(kUnuseCacheTable, kTryToUnuse, "find_next_to_unuse, swap_cache_get_folio") \
+  X(kUnuseScanTable, kTryToUnuse, "unuse_pte_range: swap pte, swap_cache_get_folio")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

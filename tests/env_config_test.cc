@@ -48,7 +48,9 @@ TEST(EnvConfigTest, KnobsParseLikeTheCommandLine) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.knobs);
-    const std::map<std::string, const char*> env = {{"SWAPFUZZ_KNOBS", c.knobs}};
+    // The skip-swapcache knobs need a release with that path.
+    const std::map<std::string, const char*> env = {{"SWAPFUZZ_KNOBS", c.knobs},
+                                                    {"SWAPFUZZ_PROFILE", "v6.9"}};
     absl::StatusOr<HarnessConfig> config = HarnessConfigFromEnv("mainline", [&](const char* name) {
       auto it = env.find(name);
       return it == env.end() ? static_cast<const char*>(nullptr) : it->second;

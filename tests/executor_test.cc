@@ -91,7 +91,7 @@ TEST(ExecutorTest, BlockedCpusAreNotOffered) {
   // CPU 1 reclaims the page CPU 0 then reads; while reclaim holds the page
   // lock, CPU 0's fault is blocked in lock_page and must not be offered.
   Schedule s;
-  s.config.profile = "mainline";
+  s.config.profile = "v6.9";
   s.config.nslots = 4;
   s.cpus = {CpuProgram{0, {MakeOp(OpKind::kRead)}},
             CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim)}}};

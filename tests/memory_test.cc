@@ -26,7 +26,7 @@ constexpr Pte PresentPte(PageId page, bool writable) {
 }
 constexpr Pte SwapPte(Offset off) { return Pte{Pte::Kind::kSwap, false, kNoPage, off}; }
 
-Schedule OneCpu(std::vector<Op> ops, const std::string& profile = "mainline") {
+Schedule OneCpu(std::vector<Op> ops, const std::string& profile = "v6.9") {
   Schedule s;
   s.config.profile = profile;
   s.cpus = {CpuProgram{0, std::move(ops)}};
@@ -207,7 +207,7 @@ TEST(MemoryTest, SwapInSkipsSwapCacheForAnUnsharedEntry) {
   const Case cases[] = {
       {"v5.16", false, true},
       {"v6.3", false, false},
-      {"mainline", true, false},
+      {"v6.9", true, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.profile);
@@ -289,8 +289,8 @@ TEST(MemoryTest, SwapInThroughSwapCacheForASharedEntry) {
     bool child_reads;
   };
   const Case cases[] = {
-      {"v5.16", false}, {"v6.3", false}, {"mainline", false},
-      {"v5.16", true},  {"v6.3", true},  {"mainline", true},
+      {"v5.16", false}, {"v6.3", false}, {"v6.9", false},
+      {"v5.16", true},  {"v6.3", true},  {"v6.9", true},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.profile + (c.child_reads ? ", child reads too" : ", parent only"));
@@ -689,9 +689,9 @@ TEST(MemoryTest, MunmapOfTheLastSwapReferenceDoesNotTryToReclaim) {
 // swapcache_clear() when the pin (need_clear_cache) was set, so SWAP_HAS_CACHE
 // leaked: the retried fault then spun on -EEXIST until the liveness oracle
 // fired, and no page could ever be added to the swap cache for that slot. The
-// "mainline" row failed.
+// "v6.9" row failed.
 TEST(MemoryTest, PinnedSwapInDropsPinWhenAllocationFails) {
-  for (const std::string profile : {"v6.3", "mainline"}) {
+  for (const std::string profile : {"v6.3", "v6.9"}) {
     SCOPED_TRACE(profile);
     Schedule s = OneCpu({Read(0)}, profile);
     Executor ex;

@@ -55,7 +55,7 @@ std::optional<Schedule> FindBug(const Bug& bug, const Schedule& hand, uint64_t s
   Executor ex;
   for (int attempt = 0; attempt < 200000; ++attempt) {
     Schedule s = hand;
-    s.config.profile = "mainline";
+    s.config.profile = "v6.9";
     s.config.knobs = bug.knobs;
     s.decisions.clear();
     s.expected.reset();

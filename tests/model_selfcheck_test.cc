@@ -90,7 +90,7 @@ Op RandomOp(Rng& rng) {
 
 Schedule RandomSchedule(Rng& rng) {
   Schedule s;
-  s.config.profile = "mainline";
+  s.config.profile = "v6.9";
   for (const KnobInfo& info : AllKnobs()) s.config.knobs.push_back({std::string(info.name), false});
   s.config.backend = OneIn(rng, 2) ? "disk" : "zram";
   s.config.zswap = !OneIn(rng, 3);

@@ -61,45 +61,45 @@ Op MakeOp(OpKind kind, uint8_t va = 0) { return Op{kind, va, 0, 0}; }
 
 TEST(OraclesTest, EachOracleFires) {
   const std::vector<OracleCase> cases = {
-      {"clean swap-in", "mainline", {MakeOp(OpKind::kRead)},
+      {"clean swap-in", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) { SwappedOut(k, 0, 1, 0x77); }, ""},
-      {"user read of wrong data", "mainline", {MakeOp(OpKind::kRead)},
+      {"user read of wrong data", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          Mapped(k, 0, 0x77);
          k.mms[0].logical[0] = 0x78;
        },
        "data-integrity:user_access:page"},
-      {"swap-in of wrong data", "mainline", {MakeOp(OpKind::kRead)},
+      {"swap-in of wrong data", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          k.zram.table[1].data = 0x99;
        },
        "data-integrity:do_swap_page:page"},
-      {"lost data found at quiescence", "mainline", {MakeOp(OpKind::kRead, 1)},
+      {"lost data found at quiescence", "v6.9", {MakeOp(OpKind::kRead, 1)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          k.zram.table[1].data = 0x99;
        },
        "data-integrity:quiescence:mm"},
-      {"zram empty read, diagnostic only", "mainline", {MakeOp(OpKind::kRead)},
+      {"zram empty read, diagnostic only", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0);
          k.zram.table[1].state = ZramSlot::State::kEmpty;
        },
        ""},
-      {"zram empty read, configured fatal", "mainline", {MakeOp(OpKind::kRead)},
+      {"zram empty read, configured fatal", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0);
          k.zram.table[1].state = ZramSlot::State::kEmpty;
        },
        "zram-empty-read:__zram_bvec_read:zram-slot", true},
-      {"unmap of an unused swap entry", "mainline", {MakeOp(OpKind::kMunmap)},
+      {"unmap of an unused swap entry", "v6.9", {MakeOp(OpKind::kMunmap)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          k.si.swap_map[1] = 0;
        },
        "swap-count:free_swap_and_cache:swap-slot"},
-      {"swap cache page without PG_swapcache", "mainline", {MakeOp(OpKind::kRead)},
+      {"swap cache page without PG_swapcache", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          const PageId id = alloc_page(k);
@@ -107,25 +107,25 @@ TEST(OraclesTest, EachOracleFires) {
          k.si.swap_map[1] |= SWAP_HAS_CACHE;
        },
        "swap-cache:handle_pte_fault:swap-slot"},
-      {"mapped page already freed", "mainline", {MakeOp(OpKind::kRead)},
+      {"mapped page already freed", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          const PageId id = Mapped(k, 0, 0x77);
          k.pages[id].freed = true;
        },
        "use-after-free:user_access:page"},
-      {"page left locked", "mainline", {MakeOp(OpKind::kRead)},
+      {"page left locked", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          const PageId id = Mapped(k, 0, 0x77);
          k.pages[id].locked = true;
        },
        "accounting:quiescence:page"},
-      {"swap count without a swap PTE", "mainline", {MakeOp(OpKind::kRead)},
+      {"swap count without a swap PTE", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          k.si.swap_map[3] = 1;
          ++k.si.inuse_pages;
        },
        "accounting:quiescence:swap-slot"},
-      {"lock_page on a page nobody will unlock", "mainline", {MakeOp(OpKind::kRead)},
+      {"lock_page on a page nobody will unlock", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          const PageId id = alloc_page(k);
@@ -138,7 +138,7 @@ TEST(OraclesTest, EachOracleFires) {
          k.si.swap_map[1] |= SWAP_HAS_CACHE;
        },
        "deadlock:executor:cpu"},
-      {"SWAP_HAS_CACHE owner that never inserts", "mainline", {MakeOp(OpKind::kRead)},
+      {"SWAP_HAS_CACHE owner that never inserts", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          SwappedOut(k, 0, 1, 0x77);
          k.si.swap_map[1] |= SWAP_HAS_CACHE;
@@ -160,7 +160,7 @@ TEST(OraclesTest, EachOracleFires) {
 
 TEST(OraclesTest, ZramEmptyReadIsCountedAsDiagnostic) {
   Executor ex;
-  OracleCase c{"", "mainline", {MakeOp(OpKind::kRead)}, [](Kernel& k) {
+  OracleCase c{"", "v6.9", {MakeOp(OpKind::kRead)}, [](Kernel& k) {
                  SwappedOut(k, 0, 1, 0);
                  k.zram.table[1].state = ZramSlot::State::kEmpty;
                }, ""};
@@ -171,7 +171,7 @@ TEST(OraclesTest, ZramEmptyReadIsCountedAsDiagnostic) {
 
 TEST(OraclesTest, StepBudgetIsALivenessFinding) {
   Executor ex;
-  OracleCase c{"", "mainline", {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
+  OracleCase c{"", "v6.9", {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim),
                                 MakeOp(OpKind::kRead)}, nullptr, ""};
   c.max_steps = 5;
   const Finding* f = RunCase(ex, c);

@@ -57,7 +57,7 @@ TEST(ReproducerTest, SaveReproducerRefusesAScheduleThatDoesNotReplay) {
   }
   ASSERT_NE(f, nullptr);
   EXPECT_TRUE(VerifyLastRun(runner).ok()) << VerifyLastRun(runner);
-  runner.schedule().config.profile = "mainline";
+  runner.schedule().config.profile = "v6.9";
   const absl::Status verified = VerifyLastRun(runner);
   EXPECT_EQ(verified.code(), absl::StatusCode::kInternal) << verified;
   EXPECT_NE(verified.message().find("first divergent step"), absl::string_view::npos) << verified;

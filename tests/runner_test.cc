@@ -56,7 +56,8 @@ TEST(RunnerDeathTest, TargetThatDoesNotResolveStopsWithItsError) {
 // replayed CPU 1's step with CPU 2 still runnable, CPU 0 still waiting for
 // it, so CPU 0's segment ended early and the replay went elsewhere.
 TEST(RunnerTest, LastScheduleReplaysAPickThatBlocks) {
-  const FuzzTarget& target = *TargetByName("mainline");  // zram: faults skip the swap cache
+  // zram on a release with the skip-swapcache path and its pin.
+  const FuzzTarget& target = *TargetByName("lts612_zram_zswap");
   FuzzRunner runner(target);
   Schedule& s = runner.schedule();
   s.config = target.base;

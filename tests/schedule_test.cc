@@ -59,7 +59,7 @@ TEST(ScheduleTest, ResolveAppliesProfileThenOverrides) {
   EXPECT_TRUE(r->knobs.Has(Knob::kFreeNotifySharedSlot));
   // A profile override replaces the profile, the file's overrides still apply.
   c.knobs = {{"skip_swapcache_unpinned", true}};
-  r = Resolve(c, "mainline");
+  r = Resolve(c, "v6.9");
   ASSERT_TRUE(r.ok());
   EXPECT_FALSE(r->knobs.Has(Knob::kFreeNotifyOnRead));
   EXPECT_TRUE(r->knobs.Has(Knob::kSkipSwapcacheUnpinned));

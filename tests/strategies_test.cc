@@ -131,7 +131,7 @@ TEST(DfsTest, ProvesMainlineCleanOnTheRegressionPrograms) {
                                       << " sleep sets");
       Schedule s = Regression(c.file);
       s.decisions.clear();
-      s.config.profile = "mainline";
+      s.config.profile = "v6.9";
       s.config.knobs.clear();
       const FuzzTarget target = TargetFor(s);
       FuzzRunner runner(target);
@@ -153,7 +153,7 @@ TEST(DfsTest, SleepSetsKeepTheVerdictAndPrune) {
                            "free_notify_shared_slot.json", "seed000_benign_empty_read.json"}) {
     SCOPED_TRACE(file);
     Schedule s = Regression(file);
-    s.config.profile = "mainline";
+    s.config.profile = "v6.9";
     s.config.knobs.clear();
     const FuzzTarget target = TargetFor(s);
     ExploreResult results[2];

@@ -51,19 +51,19 @@ TEST(SwapStateTest, ReadaheadBringsInUsedNeighbours) {
     return ops;
   };
   const std::vector<Case> cases = {
-      {"neighbour above in use, after fork", "mainline", with({Fork(1), Read(1)}), 1, false, 3,
+      {"neighbour above in use, after fork", "v6.9", with({Fork(1), Read(1)}), 1, false, 3,
        true, 2 | HC, true},
-      {"neighbour above in use, no SWP_SYNCHRONOUS_IO", "mainline", with({Read(1)}), 1, true, 3,
+      {"neighbour above in use, no SWP_SYNCHRONOUS_IO", "v6.9", with({Read(1)}), 1, true, 3,
        true, 1 | HC, true},
-      {"neighbour below in use, after fork", "mainline", with({Fork(1), Read(2)}), 1, false, 2,
+      {"neighbour below in use, after fork", "v6.9", with({Fork(1), Read(2)}), 1, false, 2,
        true, 2 | HC, true},
       {"neighbour in use, v5.16 frees its zram copy on read", "v5.16", with({Read(1)}), 1, true,
        3, true, 1 | HC, false},
-      {"neighbour free: skipped", "mainline",
+      {"neighbour free: skipped", "v6.9",
        {Write(0, 0x11), Write(1, 0x22), Reclaim(0), Reclaim(1), Read(1)}, 1, true, 3, false, 0,
        false},
-      {"page_cluster 0: no readahead", "mainline", with({Read(1)}), 0, true, 3, false, 1, true},
-      {"page_cluster 0: no readahead below", "mainline", with({Read(2)}), 0, true, 2, false, 1,
+      {"page_cluster 0: no readahead", "v6.9", with({Read(1)}), 0, true, 3, false, 1, true},
+      {"page_cluster 0: no readahead below", "v6.9", with({Read(2)}), 0, true, 2, false, 1,
        true},
   };
   for (const Case& c : cases) {
@@ -202,7 +202,7 @@ TEST(SwapStateTest, ReadSwapCacheAsyncRetriesOnEexist) {
     std::string name;
     std::string profile;
   };
-  for (const Case& c : {Case{"v6.3", "v6.3"}, Case{"mainline", "mainline"}}) {
+  for (const Case& c : {Case{"v6.3", "v6.3"}, Case{"v6.9", "v6.9"}}) {
     SCOPED_TRACE(c.name);
     const int failures = FailureCount();
     Schedule s;
@@ -247,7 +247,7 @@ TEST(SwapStateTest, ReadSwapCacheAsyncRetriesOnEexist) {
 // the shared entry; CPU 1 claims SWAP_HAS_CACHE first, CPU 0 gets -EEXIST,
 // yields, and on its next look finds CPU 1's page in the swap cache.
 TEST(SwapStateTest, ReadSwapCacheAsyncFindsTheOwnersPageAfterEexist) {
-  for (const std::string profile : {"v5.16", "v6.3", "mainline"}) {
+  for (const std::string profile : {"v5.16", "v6.3", "v6.9"}) {
     SCOPED_TRACE(profile);
     const int failures = FailureCount();
     Schedule s;

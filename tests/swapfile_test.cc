@@ -41,7 +41,10 @@ TEST(SwapfileTest, DuplicateAndPrepareReturnCodes) {
   };
   const Case cases[] = {
       {"free slot", 0, kENOENT, 0, kENOENT, 0},
-      {"reserved, cache only", HC, 0, HC | 1, kEEXIST, HC},
+      // The first count of a slot is taken for a folio locked in its swap
+      // cache; a reservation with no folio inserted has none.
+      {"reserved, cache only, no folio inserted", HC, 0, HC | 1, kEEXIST, HC,
+       "swap-count:swap_duplicate:swap-slot"},
       {"one PTE", 1, 0, 2, 0, 1 | HC},
       {"one PTE and the cache", 1 | HC, 0, 2 | HC, kEEXIST, 1 | HC},
       {"three PTEs", 3, 0, 4, 0, 3 | HC},

@@ -600,7 +600,7 @@ TEST_F(SwapfuzzCliTest, ProfileRunsTheReleaseAsItIs) {
        "swapfuzz: note: --profile=v6.9 runs Linux 6.9 as released: dropped the file's "
        "zswap_wb_stale_folio_leak=on"},
       {{"replay", leak, "--profile=mainline"}, 0,
-       "swapfuzz: note: --profile=mainline runs Linux 6.9 as released: dropped the file's "
+       "swapfuzz: note: --profile=mainline runs Linux 7.1.5 as released: dropped the file's "
        "zswap_wb_stale_folio_leak=on"},
       {{"replay", leak, "--profile=v6.9", "--knob=zswap_wb_stale_folio_leak=on"}, 1,
        "dropped the file's zswap_wb_stale_folio_leak=on"},
@@ -635,13 +635,15 @@ TEST_F(SwapfuzzCliTest, BisectPrintsARowPerRelease) {
 
 TEST_F(SwapfuzzCliTest, ListProfilesVerboseNamesWhatEachFileFollows) {
   const Result plain = Run({"list-profiles"});
-  EXPECT_THAT(plain.out, HasSubstr("Linux 6.9 (mainline: the newest modelled release)"));
+  EXPECT_THAT(plain.out, HasSubstr("Linux 7.1.5 (mainline: the newest modelled release)"));
   EXPECT_THAT(plain.out, Not(HasSubstr("model/mm/zswap.cc")));
   const Result verbose = Run({"list-profiles", "--verbose"});
   EXPECT_EQ(verbose.status, 0) << verbose.err;
   EXPECT_THAT(verbose.out, HasSubstr("model/mm/zswap.cc (mm/zswap.c): v6.9-rc1"));
   EXPECT_THAT(verbose.out, HasSubstr("@003ae2fb0b36"));
-  EXPECT_THAT(verbose.out, HasSubstr("mainline: v6.9 on the command line"));
+  EXPECT_THAT(verbose.out, HasSubstr("model/mm/swapfile.cc (mm/swapfile.c): 7.1.5: counts in the"));
+  EXPECT_THAT(verbose.out, HasSubstr("@9d1745cf8134"));
+  EXPECT_THAT(verbose.out, HasSubstr("mainline: v7.1.y on the command line"));
 }
 
 }  // namespace

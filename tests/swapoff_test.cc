@@ -30,7 +30,7 @@ Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
 Op Swapon() { return Op{OpKind::kSwapon, 0, 0, 0}; }
 
 
-Schedule Make(std::vector<CpuProgram> cpus, const std::string& profile = "mainline",
+Schedule Make(std::vector<CpuProgram> cpus, const std::string& profile = "v6.9",
               const std::string& backend = "zram", bool zswap = false) {
   Schedule s;
   s.config.profile = profile;
@@ -55,7 +55,7 @@ TEST(SwapoffTest, BringsEveryPageBack) {
                  (c.slots_cache ? " + slots cache" : ""));
     Schedule s = Make({CpuProgram{0, {Write(0, 0x11), Write(1, 0x12), Write(2, 0x13), Reclaim(0), Reclaim(1),
                                       Reclaim(2), Read(1), Fork(1), Swapoff(), Read(0), Read(1), Read(2)}}},
-                      "mainline", c.backend, c.zswap);
+                      "v6.9", c.backend, c.zswap);
     s.config.slots_cache_size = c.slots_cache;
     const Outcome r = Exec(s);
     EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -76,7 +76,7 @@ TEST(SwapoffTest, BringsEveryPageBack) {
 TEST(SwapoffTest, ReclaimFindsNoSwapAfterwardsAndSwaponRestoresIt) {
   const Outcome r = Exec(Make({CpuProgram{0, {Write(0, 0x21), Swapoff(), Reclaim(0), Swapon(),
                                               Reclaim(0), Read(0)}}},
-                              "mainline", "disk", true));
+                              "v6.9", "disk", true));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   // The first reclaim: add_to_swap() fails; the second stores in zswap.
   EXPECT_EQ(r.Count(StepId::kAddToSwap), 2);
@@ -120,7 +120,7 @@ TEST(SwapoffTest, WaitsForSwapDeviceReferences) {
 TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
   Schedule s = Make({CpuProgram{0, {Write(0, 0x41), Write(1, 0x42), Reclaim(1)}},
                      CpuProgram{0, {Swapoff()}}},
-                    "mainline", "zram");
+                    "v6.9", "zram");
   s.decisions = {Through(0, StepId::kAddToSwapCache), Through(1, StepId::kUnuseCache),
                  RunCpu(0), RunCpu(1)};
   const Outcome r = Exec(s);
@@ -132,7 +132,7 @@ TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
 
 // try_to_unuse() waits for a page's writeback before unuse_pte().
 TEST(SwapoffTest, WaitsForWriteback) {
-  Schedule s = Make({CpuProgram{0, {Write(0, 0x51), Reclaim(0), Swapoff(), Read(0)}}}, "mainline",
+  Schedule s = Make({CpuProgram{0, {Write(0, 0x51), Reclaim(0), Swapoff(), Read(0)}}}, "v6.9",
                     "disk");
   const Outcome r = Exec(s);
   EXPECT_FALSE(r.out.finding) << r.Dump();
@@ -163,7 +163,7 @@ TEST(SwapoffTest, CatalogueEntries) {
   {
     Schedule s = Make({CpuProgram{0, {Write(0, 0x62), Reclaim(0), Munmap(0)}},
                        CpuProgram{0, {Swapoff()}}},
-                      "mainline", "disk");
+                      "v6.9", "disk");
     s.decisions = {Through(0, StepId::kRelock), Through(0, StepId::kZapOne), RunCpu(1),
                    RunCpu(kIrqCpu, 1), RunCpu(1), RunCpu(0)};
     cases.push_back({"free_swap_and_cache() against swapoff (82b1c07a0af6)", s,
@@ -173,7 +173,7 @@ TEST(SwapoffTest, CatalogueEntries) {
   {
     Schedule s = Make({CpuProgram{0, {Write(0, 0x63), Reclaim(0), Swapoff()}},
                        CpuProgram{0, {Op{OpKind::kZswapShrink, 0, 0, 0}}}},
-                      "mainline", "disk", true);
+                      "v6.9", "disk", true);
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
                    RunCpu(0), RunCpu(1)};
     cases.push_back({"LRU writeback against swapoff (5878303c5353)", s, "zswap_lru_wb_before_pin",
@@ -184,7 +184,7 @@ TEST(SwapoffTest, CatalogueEntries) {
     // Every fix applied: clean. The first case's race also needs the
     // unpinned skip path of its profile (v6.3); mainline's pin closes it too.
     Schedule fixed_schedule = c.schedule;
-    fixed_schedule.config.profile = "mainline";
+    fixed_schedule.config.profile = "v6.9";
     const Outcome fixed = Exec(fixed_schedule);
     EXPECT_FALSE(fixed.out.finding) << fixed.Dump();
     const Outcome release = Exec(c.schedule);

@@ -16,13 +16,13 @@ using ::testing::HasSubstr;
 
 Op MakeOp(OpKind kind, uint8_t va = 0) { return Op{kind, va, 0, 0}; }
 
-// Three CPUs of one mm on zram under mainline. CPU 1 swaps va 0 out and
+// Three CPUs of one mm on zram under v6.9. CPU 1 swaps va 0 out and
 // faults it back in, skipping the swap cache; CPU 0 faults on the same entry
 // meanwhile, finds it pinned and yields; CPU 2 (munmap) is picked once while
 // the faults hold the mmap lock and blocks without taking a step.
 Schedule Race() {
   Schedule s;
-  s.config.profile = "mainline";
+  s.config.profile = "v6.9";
   s.cpus = {CpuProgram{0, {MakeOp(OpKind::kRead)}},
             CpuProgram{0, {MakeOp(OpKind::kWrite), MakeOp(OpKind::kReclaim), MakeOp(OpKind::kRead)}},
             CpuProgram{0, {MakeOp(OpKind::kMunmap, 1)}}};

@@ -291,7 +291,7 @@ TEST(ZramDrvTest, FreeNotifyDuringAReadIsMissed) {
       {"v5.16: CPU 0 holds the slot lock mid-read", "v5.16", contended, 1, State::kStored, 0,
        State::kStored},
       {"v6.3: no concurrent read", "v6.3", uncontended, 0, State::kEmpty, 0, State::kEmpty},
-      {"mainline: the pin keeps CPU 0 out of the read", "mainline", contended, 0,
+      {"mainline: the pin keeps CPU 0 out of the read", "v6.9", contended, 0,
        State::kStored, SWAP_HAS_CACHE, State::kEmpty},
   };
   for (const Case& c : cases) {

@@ -34,7 +34,7 @@ Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
 Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
 
 
-Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile = "mainline",
+Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile = "v6.9",
               const std::string& backend = "zram") {
   Schedule s;
   s.config.profile = profile;
@@ -55,7 +55,7 @@ const ZswapEntry* TreeEntry(const Kernel& k, Offset off) {
 TEST(ZswapStoreTest, ReclaimStoresInZswapInsteadOfTheDevice) {
   for (const std::string backend : {"zram", "disk"}) {
     SCOPED_TRACE(backend);
-    const Outcome r = Exec(Make({{Write(0, 0x11), Reclaim(0)}}, "mainline", backend));
+    const Outcome r = Exec(Make({{Write(0, 0x11), Reclaim(0)}}, "v6.9", backend));
     EXPECT_FALSE(r.out.finding) << r.Dump();
     const ZswapEntry* e = TreeEntry(r.k, 1);
     ASSERT_NE(e, nullptr);
@@ -168,17 +168,17 @@ TEST(ZswapStoreTest, DuplicateEntryHandling) {
     bool stale_entry_survives;
   };
   const Case cases[] = {
-      {"zswap_dup_store_keeps_old", "mainline", {}, false},
+      {"zswap_dup_store_keeps_old", "v6.9", {}, false},
       {"zswap_dup_store_keeps_old", "v6.3", {}, false},
       {"zswap_dup_store_keeps_old", "v5.16", {}, false},
-      {"zswap_dup_store_keeps_old", "mainline", {{"zswap_dup_store_keeps_old", true}}, true},
-      {"zswap_dup_invalidate_only_enabled", "mainline", {}, false},
+      {"zswap_dup_store_keeps_old", "v6.9", {{"zswap_dup_store_keeps_old", true}}, true},
+      {"zswap_dup_invalidate_only_enabled", "v6.9", {}, false},
       {"zswap_dup_invalidate_only_enabled", "v6.3", {}, false},
-      {"zswap_dup_invalidate_only_enabled", "mainline",
+      {"zswap_dup_invalidate_only_enabled", "v6.9",
        {{"zswap_dup_invalidate_only_enabled", true}}, true},
       // The knob of the other bug does not matter here: the store is
       // rejected for being disabled, and ca56489c2f1d's invalidation came first.
-      {"zswap_dup_invalidate_only_enabled", "mainline", {{"zswap_dup_store_keeps_old", true}},
+      {"zswap_dup_invalidate_only_enabled", "v6.9", {{"zswap_dup_store_keeps_old", true}},
        true},
   };
   for (const Case& c : cases) {
@@ -214,10 +214,10 @@ TEST(ZswapLoadTest, LoadsAreExclusiveOnlyWhereTheEraHadThem) {
   };
   const Case cases[] = {
       // mainline: exclusive for a swap cache folio (the disk's swap-in)...
-      {"mainline", "disk", false, 1},
+      {"v6.9", "disk", false, 1},
       // ... not for the skip path's private folio (25cd241408a2); the slot
       // is freed after the install, which invalidates the entry anyway.
-      {"mainline", "zram", false, 0},
+      {"v6.9", "zram", false, 0},
       // No exclusive loads before v6.5: the entry stays while the swap cache
       // page holds the slot.
       {"v6.3", "disk", true, 0},
@@ -238,7 +238,7 @@ TEST(ZswapLoadTest, LoadsAreExclusiveOnlyWhereTheEraHadThem) {
 }
 
 TEST(ZswapLoadTest, ExclusiveLoadFreesTheEntryAndDirtiesTheSwapCachePage) {
-  const Outcome r = Exec(Make({{Write(0, 0x51), Reclaim(0), Read(0)}}, "mainline", "disk"));
+  const Outcome r = Exec(Make({{Write(0, 0x51), Reclaim(0), Read(0)}}, "v6.9", "disk"));
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_EQ(TreeEntry(r.k, 1), nullptr) << "the exclusive load invalidated it";
   EXPECT_EQ(r.k.zswap.stored_pages, 0);
@@ -276,7 +276,7 @@ TEST(ZswapLoadTest, MissFallsBackToTheDevice) {
 
 TEST(ZswapLoadTest, PrivateFolioLoadIsNotExclusiveSinceTheFix) {
   for (const bool knob : {false, true}) {
-    SCOPED_TRACE(knob ? "25cd241408a2 restored" : "mainline");
+    SCOPED_TRACE(knob ? "25cd241408a2 restored" : "v6.9");
     Schedule s = Make({{Write(0, 0x81), Reclaim(0), Read(0)}, {UffdWp(0)}});
     if (knob) s.config.knobs = {{"zswap_exclusive_load_private_folio", true}};
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kZswapLoadPut),
@@ -295,7 +295,7 @@ TEST(ZswapLoadTest, PrivateFolioLoadIsNotExclusiveSinceTheFix) {
 // --- the shrink worker ---
 
 TEST(ZswapShrinkTest, WritesBackTheOldestEntryToTheDevice) {
-  for (const std::string profile : {"mainline", "v6.3", "v5.16"}) {
+  for (const std::string profile : {"v6.9", "v6.3", "v5.16"}) {
     for (const std::string backend : {"zram", "disk"}) {
       SCOPED_TRACE(profile + " " + backend);
       // max_pool_percent 1: the worker keeps going until the pool is empty.
@@ -328,7 +328,7 @@ TEST(ZswapShrinkTest, StopsOnceThePoolCanAcceptAgain) {
 TEST(ZswapShrinkTest, ExistingSwapCachePageFailsTheWriteback) {
   // A swap cache page for the offset (a swap-in in progress) makes
   // __read_swap_cache_async() return it: -EEXIST, the entry stays.
-  for (const std::string profile : {"mainline", "v6.3"}) {
+  for (const std::string profile : {"v6.9", "v6.3"}) {
     SCOPED_TRACE(profile);
     Schedule s = Make({{Write(0, 0xb1), Reclaim(0), Read(0)}, {Shrink()}}, profile, "disk");
     s.decisions = {Through(0, StepId::kRemoveMapping), Through(0, StepId::kAddToSwapCache),
@@ -342,7 +342,7 @@ TEST(ZswapShrinkTest, ExistingSwapCachePageFailsTheWriteback) {
 
 TEST(ZswapShrinkTest, FreedSlotFailsTheWriteback) {
   // The entry's slot is freed between isolation and __read_swap_cache_async().
-  Schedule s = Make({{Write(0, 0xc1), Reclaim(0), Munmap(0)}, {Shrink()}}, "mainline", "disk");
+  Schedule s = Make({{Write(0, 0xc1), Reclaim(0), Munmap(0)}, {Shrink()}}, "v6.9", "disk");
   s.decisions = {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZswapLruIsolate),
                  RunCpu(0), RunCpu(1)};
   const Outcome r = Exec(s);
@@ -369,11 +369,11 @@ TEST(ZswapShrinkTest, WritebackRaceAcrossEras) {
       {"v6.3", {{"zswap_wb_no_recheck", false}, {"zswap_wb_stale_folio_leak", true}},
        StepId::kZswapReclaimTreeGet, "accounting:quiescence:page"},
       // mainline: the pin comes first, the recheck after it.
-      {"mainline", {}, StepId::kZswapLruIsolate, ""},
-      {"mainline", {{"zswap_wb_stale_folio_leak", true}}, StepId::kZswapLruIsolate,
+      {"v6.9", {}, StepId::kZswapLruIsolate, ""},
+      {"v6.9", {{"zswap_wb_stale_folio_leak", true}}, StepId::kZswapLruIsolate,
        "accounting:quiescence:page"},
       // mainline without the recheck: the entry is used after it was freed.
-      {"mainline", {{"zswap_wb_no_recheck", true}}, StepId::kZswapLruIsolate,
+      {"v6.9", {{"zswap_wb_no_recheck", true}}, StepId::kZswapLruIsolate,
        "use-after-free:zswap_writeback_entry:zswap-entry"},
   };
   for (const Case& c : cases) {
@@ -562,7 +562,7 @@ TEST(ZswapCatalogueTest, KnobsAndProfiles) {
   const Case cases[] = {
       {"v5.16", Knob::kZswapWbNoRecheck, true},            // fixed in v6.4
       {"v6.3", Knob::kZswapWbNoRecheck, true},
-      {"mainline", Knob::kZswapWbNoRecheck, false},
+      {"v6.9", Knob::kZswapWbNoRecheck, false},
       {"v6.3", Knob::kZswapWbStaleFolioLeak, false},       // v6.4 .. v6.7
       {"v6.3", Knob::kZswapDupStoreKeepsOld, false},       // v6.6-rc only
       {"v6.3", Knob::kZswapDupInvalidateOnlyEnabled, false},  // v6.6 .. v6.7

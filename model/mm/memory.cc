@@ -223,11 +223,24 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       }
       const PageId cached =
           k.si.active && !k.si.users_dead ? k.swap_cache[f.offset] : kNoPage;
-      Emit(k, c, StepId::kLookupSwapCache, f.offset, cached);
+      // v7.0+: swap_cache_get_folio(), an RCU lookup of the swap table.
+      const bool table = swap_table_pins(k);
+      Emit(k, c, table ? StepId::kCacheGetFolio : StepId::kLookupSwapCache, f.offset, cached);
       if (cached != kNoPage) {
-        get_page(k, cached, Fn::kLookupSwapCache);
+        get_page(k, cached, table ? Fn::kSwapCacheGetFolio : Fn::kLookupSwapCache);
         f.page = l.swapcache = cached;
         f.pc = kLockPage;
+      } else if (table) {
+        // No skip path: a SWP_SYNCHRONOUS_IO device reads through the swap
+        // cache too. alloc_swap_folio(), then swapin_folio() adds the folio
+        // and reads it (swap_cache_alloc_folio()'s add, without its lookup);
+        // other devices go through swapin_readahead().
+        if (k.si.sync_io) {
+          Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
+                                         {.read = true, .lookup = false});
+        } else {
+          Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage);
+        }
       } else {
         f.pc = kSkipCheck;
       }
@@ -319,15 +332,44 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
       if (!(pte == l.orig_pte)) {  // out_nomap
         Emit(k, c, StepId::kPteChanged, f.offset, f.page);
+        // v7.0+: "if (folio_test_swapcache(folio)) folio_free_swap(folio)".
+        if (swap_table_pins(k) && p.swapcache) try_to_free_swap(k, c, f.page);
         unlock_page(k, f.page, Fn::kDoSwapPage);
         put_page(k, f.page, Fn::kDoSwapPage);
       } else {
-        Emit(k, c, StepId::kPteSameInstall, f.offset, f.page, p.data);
+        const bool table = swap_table_pins(k);
+        Emit(k, c, table ? StepId::kPteSameInstallPut : StepId::kPteSameInstall, f.offset,
+             f.page, p.data);
         if (!p.uptodate) {
           Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
                  "page %d is not uptodate at pte_same (SIGBUS)", f.page);
         }
-        if (k.config.features.anon_exclusive) {
+        if (table) {
+          // v7.0+ (4b34f1d82c65): the folio stays in the swap cache while it
+          // is mapped, so exclusivity comes from the swap PTE alone (the
+          // cache's reference keeps folio_ref_count() above 1);
+          // folio_put_swap() drops the PTE's count without freeing the slot;
+          // then should_try_to_free_swap(): always on a SWP_SYNCHRONOUS_IO
+          // device, else swap full or a write fault with only the mapping's
+          // and the cache's references; folio_free_swap() frees the slot if
+          // no count is left. All under the PTL and the folio lock.
+          bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
+          if (exclusive && p.writeback && k.si.sync_io) exclusive = false;
+          mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
+          pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
+          if (exclusive || p.refcount == 1) {
+            pte.writable = l.write;
+            p.anon_exclusive = true;
+          }
+          ++p.mapcount;  // the lookup's reference maps it
+          CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
+          swap_free(k, c, f.offset, Fn::kFolioPutSwap);
+          if (p.swapcache &&
+              (k.si.sync_io || vm_swap_full(k) || (l.write && p.refcount == 2))) {
+            try_to_free_swap(k, c, f.page);
+          }
+          unlock_page(k, f.page, Fn::kDoSwapPage);
+        } else if (k.config.features.anon_exclusive) {
           // v6.x: exclusive if the swap PTE says so, or the page is a fresh
           // private one; not while under writeback to a device with stable
           // writes (zram). swap_free(), then should_try_to_free_swap():
@@ -420,17 +462,26 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         // the cache is left, try to reclaim it in a later step. Since
         // 82b1c07a0af6 it holds the device with get_swap_device() until it
         // is done; before, _swap_info_get() held nothing.
+        // v7.0+: swap_put_entries_direct(): get_swap_device()
+        // ("WARN_ON_ONCE(!si)"), then [cluster lock] a count of 1 on a slot
+        // without a cached folio frees it at once; any other count drops by
+        // one, and a cached slot left at zero is reclaimed next.
         f.offset = pte.offset;
-        if (!k.knob(Knob::kFreeSwapAndCacheNoPin) && get_swap_device(k)) l.si_ref = true;
-        if (k.si.swap_map[f.offset] == 0) {
-          Report(k, Oracle::kSwapCount, Fn::kFreeSwapAndCache, ObjectKind::kSwapSlot, true,
-                 "free_swap_and_cache of an unused swap offset entry %d", f.offset);
+        const bool table = swap_table_pins(k);
+        const Fn put_fn = table ? Fn::kSwapPutEntriesDirect : Fn::kFreeSwapAndCache;
+        if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k)) {
+          l.si_ref = true;
+        }
+        if (!slot_allocated(k, f.offset)) {
+          Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
+                 "%s of an unused swap offset entry %d", FnName(put_fn).data(), f.offset);
           return finish();
         }
         // "if (count == SWAP_HAS_CACHE ...)": the usage __swap_entry_free()
         // returned, not the map byte, which a slots cache keeps at
         // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
-        if (swap_free(k, c, f.offset) == SWAP_HAS_CACHE) {
+        if (swap_free(k, c, f.offset, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
+            SWAP_HAS_CACHE) {
           f.pc = kTryReclaim;
           return StepResult::kStep;
         }
@@ -448,8 +499,11 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     case kTryReclaim: {
       // swap_page_trans_huge_swapped() reads swap_map; then
       // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
-      // the offset up in the swap cache.
-      Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
+      // the offset up in the swap cache (v7.0+: from swap_put_entries_direct(),
+      // with folio_matches_swap_entry() after the trylock, which the lookup
+      // in this same step makes true).
+      Emit(k, c, swap_table_pins(k) ? StepId::kPutEntriesReclaim : StepId::kZapTryReclaim,
+           f.offset, k.swap_cache[f.offset]);
       if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return finish();
       const PageId cached = k.swap_cache[f.offset];
       if (cached != kNoPage) {
@@ -484,7 +538,10 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
     return Block(c, Wait::Kind::kMmapWrite, c.mm);
   }
   const int child_id = Locals<Fn::kCopyPteRange>(f).dst_mm;
-  Emit(k, c, StepId::kFork, kNoOffset, kNoPage, static_cast<Token>(child_id));
+  // v7.0+: copy_nonpresent_pte() takes the count with swap_dup_entry_direct().
+  const bool table = swap_table_pins(k);
+  Emit(k, c, table ? StepId::kForkDupDirect : StepId::kFork, kNoOffset, kNoPage,
+       static_cast<Token>(child_id));
   Mm& child = k.mms[child_id];
   if (child_id == c.mm || child.alive) {
     Return(c, -1);  // the schedule asked for an mm that already exists
@@ -503,7 +560,8 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
       // copy_nonpresent_pte(): the entry is shared now; neither PTE is
       // exclusive any more.
       parent.swp_exclusive &= static_cast<uint8_t>(~(1u << va));
-      if (swap_duplicate(k, src.offset) < 0) {  // copy_nonpresent_pte(): -EIO
+      if (swap_duplicate(k, src.offset,
+                         table ? Fn::kSwapDupEntryDirect : Fn::kSwapDuplicate) < 0) {  // -EIO
         Report(k, Oracle::kSwapCount, Fn::kCopyPteRange, ObjectKind::kSwapSlot, true,
                "fork: swap_duplicate(%d) failed for a live swap PTE", src.offset);
         break;

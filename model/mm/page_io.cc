@@ -49,6 +49,16 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
   SwapReadpageLocals& l = Locals<Fn::kSwapReadpage>(f);
   switch (f.pc) {
     case kStart:
+      // v6.12+: swap_read_folio_zeromap() first; the bit is read without a
+      // lock ("protected by the locked swapcache folio"), and a set bit
+      // zero-fills the folio and unlocks it in this task.
+      if (k.config.features.zeromap && k.si.zeromap[f.offset]) {
+        Emit(k, c, StepId::kZeromapRead, f.offset, f.page);
+        Page& p = page_checked(k, f.page, Fn::kSwapReadFolioZeromap);
+        p.data = 0;
+        read_endio(k, f.page);
+        return Finish(c, 0);
+      }
       // frontswap_load(): zswap first.
       if (k.zswap.initialized) {
         return Call<Fn::kZswapLoad>(c, f, kAfterZswap, f.offset, f.page);
@@ -131,7 +141,23 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       }
       f.pc = kZswap;
       return StepResult::kStep;
-    case kZswap:
+    case kZswap: {
+      // v6.12+: a zero-filled folio only sets its zeromap bit, under the
+      // folio lock, and is unlocked; any other clears the bit first so that
+      // an older zero write of the slot cannot be read back.
+      if (k.config.features.zeromap) {
+        Page& p = page_checked(k, f.page, Fn::kSwapZeromapFolioSet);
+        if (p.data == 0) {
+          Emit(k, c, StepId::kZeromapWrite, f.offset, f.page);
+          if (!swap_device_live(k, Fn::kSwapZeromapFolioSet)) return StepResult::kStep;
+          k.si.zeromap[f.offset] = true;
+          k.si.auth_generation[f.offset] = k.si.generation[f.offset];
+          k.si.auth_data[f.offset] = 0;
+          unlock_page(k, f.page, Fn::kSwapWritepage);
+          return Finish(c, 0);
+        }
+        k.si.zeromap[f.offset] = false;
+      }
       // frontswap_store() / zswap_store(): on success the page's writeback
       // starts and ends at once and the page is unlocked.
       if (k.zswap.initialized) {
@@ -139,6 +165,7 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       }
       f.pc = kWrite;
       return StepResult::kContinue;
+    }
     case kAfterZswap:
       if (c.ret == 0) return Return(c, 0);
       f.pc = kWrite;

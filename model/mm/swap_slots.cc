@@ -1,4 +1,5 @@
-// mm/swap_slots.c: the per-CPU swap slots cache (v4.13 .. v6.13).
+// mm/swap_slots.c: the per-CPU swap slots cache (v4.13 .. v6.14). Releases
+// without it (Features::slots_cache) allocate and free each slot directly.
 //
 // Allocation hands out offsets pre-reserved with SWAP_HAS_CACHE; freeing parks
 // the offset in slots_ret, still reserved, until the batch fills or the cache
@@ -9,10 +10,19 @@
 #include "model/step.h"
 
 namespace swapfuzz {
+namespace {
+
+// The cache size in effect: none where the release has no slots cache, or
+// while swapoff has the caches disabled (disable_swap_slots_cache_lock()).
+int SlotsCacheSize(const Kernel& k) {
+  if (!k.config.features.slots_cache || k.slots_cache_disabled) return 0;
+  return k.config.slots_cache_size;
+}
+
+}  // namespace
 
 Offset get_swap_page(Kernel& k, Cpu& c) {
-  // swapoff disables the caches (disable_swap_slots_cache_lock()).
-  const int size = k.slots_cache_disabled ? 0 : k.config.slots_cache_size;
+  const int size = SlotsCacheSize(k);
   if (size == 0) return get_swap_pages(k);
   SlotsCache& cache = c.slots_cache;
   if (cache.nr == 0) {  // refill_swap_slots_cache()
@@ -30,7 +40,7 @@ Offset get_swap_page(Kernel& k, Cpu& c) {
 }
 
 void free_swap_slot(Kernel& k, Cpu& c, Offset off) {
-  const int size = k.slots_cache_disabled ? 0 : k.config.slots_cache_size;
+  const int size = SlotsCacheSize(k);
   if (size == 0) {
     swapcache_free_entries(k, &off, 1);
     return;

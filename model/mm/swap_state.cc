@@ -5,8 +5,12 @@ namespace swapfuzz {
 void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
   Page& p = page_checked(k, id, Fn::kAddToSwapCache);
   // "Only the context which have set SWAP_HAS_CACHE flag would call
-  // add_to_swap_cache()": the slot must be reserved and have no page yet.
-  if (!(k.si.swap_map[off] & SWAP_HAS_CACHE) || k.swap_cache[off] != kNoPage) {
+  // add_to_swap_cache()": the slot must be reserved and have no page yet. In
+  // the swap table (__swap_cache_add_folio()), the slot is allocated and its
+  // word holds no folio: "VM_WARN_ON_ONCE(swp_tb_is_folio(old_tb))".
+  const bool owned = swap_table_pins(k) ? slot_allocated(k, off)
+                                        : (k.si.swap_map[off] & SWAP_HAS_CACHE) != 0;
+  if (!owned || k.swap_cache[off] != kNoPage) {
     Report(k, Oracle::kSwapCache, Fn::kAddToSwapCache, ObjectKind::kSwapSlot, true,
            "add_to_swap_cache of page %d at offset %d without owning it (map 0x%02x, cached "
            "page %d)",
@@ -23,21 +27,118 @@ void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
 }
 
 void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
-  Page& p = page_checked(k, id, Fn::kDeleteFromSwapCache);
+  const Fn fn = swap_table_pins(k) ? Fn::kSwapCacheDelFolio : Fn::kDeleteFromSwapCache;
+  Page& p = page_checked(k, id, fn);
   const Offset off = p.private_offset;
   if (!p.locked || !p.swapcache || p.writeback || off == kNoOffset ||
       k.swap_cache[off] != id) {
-    Report(k, Oracle::kSwapCache, Fn::kDeleteFromSwapCache, ObjectKind::kPage, true,
-           "delete_from_swap_cache: page %d (offset %d) is not a locked swap cache page", id,
+    Report(k, Oracle::kSwapCache, fn, ObjectKind::kPage, true,
+           "%s: page %d (offset %d) is not a locked swap cache page", FnName(fn).data(), id,
            off);
     return;
   }
-  // __delete_from_swap_cache() under the xa lock, then put_swap_page().
+  // __delete_from_swap_cache() under the xa lock, then put_swap_page(). In
+  // the swap table, __swap_cache_del_folio() under the cluster lock: the word
+  // becomes a shadow of the count, and a slot whose count is zero is freed in
+  // the same section.
   k.swap_cache[off] = kNoPage;
   p.swapcache = false;
   p.private_offset = kNoOffset;
   put_swap_page(k, c, off);
-  put_page(k, id, Fn::kDeleteFromSwapCache);
+  put_page(k, id, fn);
+}
+
+StepResult CallSwapCacheRead(Kernel& k, Cpu& c, Frame& caller, uint8_t resume_pc, Offset off,
+                             bool read, bool skip_if_exists) {
+  if (swap_table_pins(k)) {
+    return Call<Fn::kSwapCacheAllocFolio>(c, caller, resume_pc, off, kNoPage,
+                                          {.read = read, .lookup = true});
+  }
+  return Call<Fn::kReadSwapCacheAsync>(c, caller, resume_pc, off, kNoPage,
+                                       {.alloc_only = !read, .skip_if_exists = skip_if_exists});
+}
+
+StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_swap_cache_alloc_folio(SWAPFUZZ_STATE_ENUMERATOR) };
+  SwapCacheAllocFolioLocals& l = Locals<Fn::kSwapCacheAllocFolio>(f);
+  // Gives up: the new folio (if any) is put, and the caller gets `found`.
+  auto give_up = [&](PageId found) {
+    if (f.page != kNoPage) {
+      Page& p = page_checked(k, f.page, Fn::kSwapCacheAllocFolio);
+      p.locked = false;  // folio_unlock() of a folio no one else has seen
+      p.lock_owner = -1;
+      put_page(k, f.page, Fn::kSwapCacheAllocFolio);
+      f.page = kNoPage;
+    }
+    return Finish(c, 0, found);
+  };
+  switch (f.pc) {
+    case kLookup: {
+      // swapin_folio() starts at the add: do_swap_page() looked the entry up.
+      if (!l.lookup) {
+        l.lookup = true;
+        f.pc = kAdd;
+        return StepResult::kContinue;
+      }
+      // swap_cache_get_folio(): RCU lookup, folio_try_get(). On a miss,
+      // swap_cache_alloc_folio() asks swap_entry_swapped() (a short cluster
+      // lock section, folded into this step) and allocates a folio.
+      const PageId cached = k.swap_cache[f.offset];
+      Emit(k, c, StepId::kCacheGetFolio, f.offset, cached);
+      if (!swap_device_live(k, Fn::kSwapCacheGetFolio)) return give_up(kNoPage);
+      if (cached != kNoPage) {
+        get_page(k, cached, Fn::kSwapCacheGetFolio);
+        return give_up(cached);
+      }
+      if (f.page == kNoPage) {
+        if (swap_count(k.si.swap_map[f.offset]) == 0) return give_up(kNoPage);
+        f.page = alloc_page(k);
+        if (f.page == kNoPage) return give_up(kNoPage);
+        // __swap_cache_prepare_and_add(): __folio_set_locked(),
+        // __folio_set_swapbacked() on a folio only this task sees.
+        Page& p = k.pages[f.page];
+        p.locked = true;
+        p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+        p.swapbacked = true;
+      }
+      f.pc = kAdd;
+      return StepResult::kStep;
+    }
+    case kAdd: {
+      // swap_cache_add_folio() under the cluster lock: -EEXIST if a folio is
+      // cached, -ENOENT if the count is zero; else the locked folio goes in.
+      if (f.page == kNoPage) {
+        // swapin_folio(): do_swap_page() allocated the folio (alloc_swap_folio()).
+        f.page = alloc_page(k);
+        if (f.page == kNoPage) return Finish(c, 0, kNoPage);
+        Page& p = k.pages[f.page];
+        p.locked = true;
+        p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+        p.swapbacked = true;
+      }
+      if (!swap_device_live(k, Fn::kSwapCacheAllocFolio)) return give_up(kNoPage);
+      const bool exists = k.swap_cache[f.offset] != kNoPage;
+      if (exists || swap_count(k.si.swap_map[f.offset]) == 0) {
+        Emit(k, c, StepId::kCacheAddRaced, f.offset, f.page, exists ? 17 : 2);
+        if (!exists) return give_up(kNoPage);  // -ENOENT: swapped in and freed meanwhile
+        // -EEXIST: "swapcache = swap_cache_get_folio(entry)", then add again
+        // if that folio has gone meanwhile.
+        f.pc = kLookup;
+        return StepResult::kStep;
+      }
+      Emit(k, c, StepId::kCacheAddFolio, f.offset, f.page);
+      add_to_swap_cache(k, f.page, f.offset);
+      k.pages[f.page].lru = true;  // folio_add_lru()
+      if (!l.read) return Finish(c, 1, f.page);
+      // "Caller will initiate read into locked folio": swapin_folio() and
+      // read_swap_cache_async() read it now.
+      Call<Fn::kSwapReadpage>(c, f, kAfterRead, f.offset, f.page);
+      return StepResult::kStep;
+    }
+    case kAfterRead:
+      return Return(c, 1, f.page);
+  }
+  return StepResult::kStep;
 }
 
 StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
@@ -58,8 +159,8 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
         return Finish(c, 0, cached);
       }
       // A freed slot parked in a slots cache: nothing to read.
-      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.slots_cache_size > 0 &&
-          !k.slots_cache_disabled) {
+      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.features.slots_cache &&
+          k.config.slots_cache_size > 0 && !k.slots_cache_disabled) {
         return Finish(c, 0, kNoPage);
       }
       f.page = alloc_page(k);
@@ -137,7 +238,8 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kTarget;
         return StepResult::kContinue;
       }
-      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterRead, l.offset, kNoPage);
+      return CallSwapCacheRead(k, c, f, kAfterRead, l.offset, /*read=*/true,
+                               /*skip_if_exists=*/false);
     }
     case kAfterRead:
       ++l.offset;
@@ -147,7 +249,8 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
       put_page(k, c.ret_page, Fn::kSwapinReadahead);
       return StepResult::kStep;
     case kTarget:
-      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterTarget, f.offset, kNoPage);
+      return CallSwapCacheRead(k, c, f, kAfterTarget, f.offset, /*read=*/true,
+                               /*skip_if_exists=*/false);
     case kAfterTarget:
       return Return(c, 0, c.ret_page);
   }

@@ -22,6 +22,31 @@ namespace swapfuzz {
   X(kFind) X(kPrepare) X(kInsert) X(kAfterRead)
 StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f);
 
+// swap_cache_alloc_folio() of v7.0+ (the swap table), with
+// __swap_cache_prepare_and_add(): [RCU] swap_cache_get_folio(), and on a miss
+// swap_entry_swapped() and a new locked folio; then [cluster lock]
+// swap_cache_add_folio(), which inserts the folio, or fails with -EEXIST (a
+// folio is cached: look it up again, and use it, or add again if it has gone)
+// or -ENOENT (the count is zero: give up). With
+// SwapCacheAllocFolioLocals::read, a new folio is read with swap_readpage()
+// (read_swap_cache_async(), swapin_folio()); without, it comes back locked and
+// unread (zswap writeback). SwapCacheAllocFolioLocals::lookup false is
+// swapin_folio(): do_swap_page() has looked the entry up, so it starts at the
+// add. Returns like read_swap_cache_async(): the folio with a reference
+// (kNoPage: none), c.ret 1 when it was allocated here.
+#define SWAPFUZZ_STATES_swap_cache_alloc_folio(X) \
+  X(kLookup) X(kAdd) X(kAfterRead)
+StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f);
+
+// Calls the release's function that brings `off` into the swap cache and
+// resumes `caller` at `resume_pc`: read_swap_cache_async() (with
+// SWAP_HAS_CACHE) or swap_cache_alloc_folio() (the swap table). `read`: read a
+// newly allocated folio; false leaves it locked and unread. `skip_if_exists`:
+// __read_swap_cache_async()'s (v6.8+), which the swap table's allocation
+// always does.
+StepResult CallSwapCacheRead(Kernel& k, Cpu& c, Frame& caller, uint8_t resume_pc, Offset off,
+                             bool read, bool skip_if_exists);
+
 // swapin_readahead(), as swap_cluster_readahead(): reads the 2^page_cluster
 // aligned window around the entry into the swap cache, then returns the
 // entry's page like read_swap_cache_async(). (VMA readahead, which 5.16 uses

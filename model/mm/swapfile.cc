@@ -2,7 +2,10 @@
 //
 // Each function here runs inside one step of its caller, under the lock the
 // kernel takes (the cluster lock or si->lock): a swap_map read-modify-write is
-// atomic. Modelled on v5.16 (mm/swapfile.c), whose shape 6.x keeps.
+// atomic. Modelled on v5.16 (mm/swapfile.c), whose shape 6.x keeps, and on
+// v7.0's swap table (Features::SwapCachePin::kTableFolio), where the folio in
+// the slot's table word takes SWAP_HAS_CACHE's place: slot_cache_pinned()
+// reads whichever the release has, so the count arithmetic is one code.
 
 #include "model/mm/swapfile.h"
 
@@ -20,13 +23,18 @@ void Bad(Kernel& k, Fn fn, Offset off, const char* what) {
 }
 
 // __swap_entry_free_locked(): returns the remaining usage; at zero the map
-// keeps SWAP_HAS_CACHE so the slot stays reserved until the batch free.
+// keeps SWAP_HAS_CACHE so the slot stays reserved until the batch free. In the
+// swap table (v7.0+), __swap_cluster_put_entry(): the usage is the count and
+// whether a folio is cached, which the caller has already removed when it
+// drops the cache (swap_cache_del_folio()).
 uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
   uint8_t& map = k.si.swap_map[off];
   uint8_t count = swap_count(map);
-  bool has_cache = map & SWAP_HAS_CACHE;
+  bool has_cache = slot_cache_pinned(k, off);
   if (drop_cache) {
-    if (!has_cache) Bad(k, fn, off, "VM_BUG_ON(!has_cache): clearing an unset SWAP_HAS_CACHE");
+    if (!has_cache && !swap_table_pins(k)) {
+      Bad(k, fn, off, "VM_BUG_ON(!has_cache): clearing an unset SWAP_HAS_CACHE");
+    }
     has_cache = false;
   } else {
     if (count == 0) {
@@ -36,17 +44,30 @@ uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
     --count;
   }
   const uint8_t usage = count | (has_cache ? SWAP_HAS_CACHE : 0);
-  map = usage ? usage : SWAP_HAS_CACHE;
+  if (swap_table_pins(k)) {
+    map = count;
+  } else {
+    map = usage ? usage : SWAP_HAS_CACHE;
+  }
   return usage;
 }
 
 // swap_range_free(): the slot is free; tell the layers that cache its data:
-// frontswap_invalidate_page() (v5.16) / zswap_invalidate() (v6.6+), then the
-// disk's swap_slot_free_notify (zram's only).
+// the zeromap bit (v6.12+), frontswap_invalidate_page() (v5.16) /
+// zswap_invalidate() (v6.6+), then the disk's swap_slot_free_notify (zram's
+// only).
 void swap_range_free(Kernel& k, Offset off) {
+  k.si.table_used[off] = false;
+  k.si.zeromap[off] = false;
   --k.si.inuse_pages;
   zswap_invalidate(k, off);
   if (!k.si.disk) zram_slot_free_notify(k, off);
+}
+
+// The batch free's name in the release: swapcache_free_entries() with
+// SWAP_HAS_CACHE, __swap_cluster_free_entries() in the swap table.
+Fn FreeEntriesFn(const Kernel& k) {
+  return swap_table_pins(k) ? Fn::kSwapClusterFreeEntries : Fn::kSwapcacheFreeEntries;
 }
 
 }  // namespace
@@ -72,14 +93,28 @@ bool swap_device_live(Kernel& k, Fn fn) {
   return false;
 }
 
-int swap_duplicate(Kernel& k, Offset off) {
-  // __swap_duplicate() pins the device itself (get_swap_device()).
+int swap_duplicate(Kernel& k, Offset off, Fn fn) {
+  // __swap_duplicate() pins the device itself (get_swap_device()); v7.0's
+  // folio_dup_swap() runs with the folio locked in the cache and
+  // swap_dup_entry_direct() on a count the caller's PTE holds.
   if (!k.si.active || k.si.users_dead) return -2;  // -ENOENT
   uint8_t& map = k.si.swap_map[off];
-  if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
+  // "Must be either cached or have a count already".
+  if (swap_count(map) == 0 && !slot_cache_pinned(k, off)) return -2;  // -ENOENT
   if (swap_count(map) >= SWAP_MAP_MAX) {
-    Bad(k, Fn::kSwapDuplicate, off, "swap_map count overflow");
+    Bad(k, fn, off, "swap_map count overflow");
     return -2;
+  }
+  if (swap_count(map) == 0) {
+    // The first reference to a slot is taken for the folio being unmapped,
+    // which is locked in the swap cache: reclaim added it before the unmap.
+    const PageId cached = k.swap_cache[off];
+    if (cached == kNoPage || !k.pages[cached].locked) {
+      Report(k, Oracle::kSwapCount, fn, ObjectKind::kSwapSlot, true,
+             "offset %d: first swap count taken while %s", off,
+             cached == kNoPage ? "no folio is in its swap cache"
+                               : "its swap cache folio is unlocked");
+    }
   }
   ++map;
   return 0;
@@ -94,21 +129,22 @@ int swapcache_prepare(Kernel& k, Offset off) {
   return 0;
 }
 
-uint8_t swap_free(Kernel& k, Cpu& c, Offset off) {
-  if (!swap_device_live(k, Fn::kSwapFree)) return 0;
-  // _swap_info_get(): "Unused swap offset entry" for a zero map.
-  if (k.si.swap_map[off] == 0) {
-    Bad(k, Fn::kSwapFree, off, "swap_free of an unused swap offset entry");
+uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn) {
+  if (!swap_device_live(k, fn)) return 0;
+  // _swap_info_get(): "Unused swap offset entry" for a free slot.
+  if (!slot_allocated(k, off)) {
+    Bad(k, fn, off, "swap_free of an unused swap offset entry");
     return 0;
   }
-  const uint8_t usage = swap_entry_free_locked(k, Fn::kSwapFree, off, false);
+  const uint8_t usage = swap_entry_free_locked(k, fn, off, false);
   if (usage == 0) free_swap_slot(k, c, off);
   return usage;
 }
 
 void put_swap_page(Kernel& k, Cpu& c, Offset off) {
-  if (!swap_device_live(k, Fn::kPutSwapPage)) return;
-  if (swap_entry_free_locked(k, Fn::kPutSwapPage, off, true) == 0) free_swap_slot(k, c, off);
+  const Fn fn = swap_table_pins(k) ? Fn::kSwapCacheDelFolio : Fn::kPutSwapPage;
+  if (!swap_device_live(k, fn)) return;
+  if (swap_entry_free_locked(k, fn, off, true) == 0) free_swap_slot(k, c, off);
 }
 
 void swapcache_clear(Kernel& k, Cpu& c, Offset off) {
@@ -123,14 +159,22 @@ bool vm_swap_full(const Kernel& k) {
 }
 
 void swapcache_free_entries(Kernel& k, const Offset* offsets, int n) {
-  if (n > 0 && !swap_device_live(k, Fn::kSwapcacheFreeEntries)) return;
+  const Fn fn = FreeEntriesFn(k);
+  if (n > 0 && !swap_device_live(k, fn)) return;
   for (int i = 0; i < n; ++i) {
     const Offset off = offsets[i];
     uint8_t& map = k.si.swap_map[off];
-    // swap_entry_free(): VM_BUG_ON(count != SWAP_HAS_CACHE)
-    if (map != SWAP_HAS_CACHE) {
-      Bad(k, Fn::kSwapcacheFreeEntries, off, "freeing a slot that is not reserved");
+    // swap_entry_free(): VM_BUG_ON(count != SWAP_HAS_CACHE); v7.0's
+    // __swap_cluster_free_entries(): only a slot whose count is gone.
+    if (map != (swap_table_pins(k) ? 0 : SWAP_HAS_CACHE) || !slot_allocated(k, off)) {
+      Bad(k, fn, off, "freeing a slot that is not reserved");
       continue;
+    }
+    // Whatever pins the swap cache keeps the slot: the cache is emptied
+    // before the slot is freed.
+    if (k.swap_cache[off] != kNoPage) {
+      Report(k, Oracle::kSwapCache, fn, ObjectKind::kSwapSlot, true,
+             "offset %d freed while page %d is in its swap cache", off, k.swap_cache[off]);
     }
     map = 0;
     swap_range_free(k, off);
@@ -144,9 +188,11 @@ Offset get_swap_pages(Kernel& k) {
   // scan_swap_map_slots() allocates only from a device with SWP_WRITEOK.
   if (!k.si.active || !k.si.writeok) return kNoOffset;
   for (Offset off = 1; off < k.si.nslots; ++off) {
-    uint8_t& map = k.si.swap_map[off];
-    if (map != 0) continue;
-    map = SWAP_HAS_CACHE;
+    if (slot_allocated(k, off)) continue;
+    // SWAP_HAS_CACHE reserves the slot for the caller; in the swap table the
+    // caller's folio goes into the slot's word in the same section.
+    k.si.swap_map[off] = swap_table_pins(k) ? 0 : SWAP_HAS_CACHE;
+    k.si.table_used[off] = swap_table_pins(k);
     ++k.si.generation[off];
     ++k.si.inuse_pages;
     return off;
@@ -206,7 +252,8 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
           f.va = static_cast<uint8_t>(l.addr);
           ++l.addr;
           const PageId cached = k.swap_cache[f.offset];
-          Emit(k, c, StepId::kUnuseScan, f.offset, cached, static_cast<Token>(l.mm));
+          Emit(k, c, swap_table_pins(k) ? StepId::kUnuseScanTable : StepId::kUnuseScan, f.offset,
+               cached, static_cast<Token>(l.mm));
           if (cached != kNoPage) {
             get_page(k, cached, Fn::kTryToUnuse);
             f.page = cached;
@@ -228,8 +275,11 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         // "if (!page) { if (*swap_map == 0 || *swap_map == SWAP_MAP_BAD)
         // goto try_next; return -ENOMEM; }", read in the next step.
         f.pc = kScan;
-        if (k.si.swap_map[f.offset] == 0) return StepResult::kContinue;
-        Emit(k, c, StepId::kUnuseScan, f.offset, kNoPage, 0);
+        // v7.0+: "if (swp_tb_get_count(swp_tb) <= 0) continue;".
+        const uint8_t map = k.si.swap_map[f.offset];
+        if ((swap_table_pins(k) ? swap_count(map) : map) == 0) return StepResult::kContinue;
+        Emit(k, c, swap_table_pins(k) ? StepId::kUnuseScanTable : StepId::kUnuseScan, f.offset,
+             kNoPage, 0);
         return Finish(c, -12);
       }
       f.pc = kLock;
@@ -269,7 +319,10 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       Pte& pte = mm.pte[f.va];
       Page& p = page_checked(k, f.page, Fn::kUnusePte);
       const bool same = pte.kind == Pte::Kind::kSwap && pte.offset == f.offset;
-      Emit(k, c, StepId::kUnusePte, f.offset, f.page, same ? p.data : 0);
+      // v7.0+: folio_put_swap() where swap_free() was.
+      const bool table = swap_table_pins(k);
+      Emit(k, c, table ? StepId::kUnusePtePut : StepId::kUnusePte, f.offset, f.page,
+           same ? p.data : 0);
       if (same) {
         if (!p.uptodate) {
           // v5.16 maps it; v6.x installs a poisoned swap entry instead and
@@ -292,23 +345,25 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
                  l.mm, f.va, f.page, static_cast<unsigned long long>(p.data),
                  static_cast<unsigned long long>(want));
         }
-        swap_free(k, c, f.offset);
+        swap_free(k, c, f.offset, table ? Fn::kFolioPutSwap : Fn::kSwapFree);
       }
       f.pc = kFree;
       return StepResult::kStep;
     }
     case kFree:
-      Emit(k, c, StepId::kUnuseFree, f.offset, f.page);
+      Emit(k, c, swap_table_pins(k) ? StepId::kUnuseFolioFree : StepId::kUnuseFree, f.offset,
+           f.page);
       return release_folio();
     case kSweep:
       // find_next_to_unuse(): offsets still in use (lockless swap_map reads),
       // and the page each has in the swap cache; the pages are freed once
       // nothing maps the slot any more.
       for (; f.offset < k.si.nslots; ++f.offset) {
-        if (k.si.swap_map[f.offset] == 0) continue;
+        if (!slot_allocated(k, f.offset)) continue;
         const PageId cached = k.swap_cache[f.offset];
         if (cached == kNoPage) continue;
-        Emit(k, c, StepId::kUnuseCache, f.offset, cached);
+        Emit(k, c, swap_table_pins(k) ? StepId::kUnuseCacheTable : StepId::kUnuseCache, f.offset,
+             cached);
         get_page(k, cached, Fn::kTryToUnuse);
         f.page = cached;
         f.pc = kLock;
@@ -347,7 +402,8 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       }
       Emit(k, c, StepId::kSwapoffStart, kNoOffset, kNoPage);
       si.writeok = false;
-      f.pc = kDrain;
+      // Only releases with mm/swap_slots.c drain the slots caches.
+      f.pc = k.config.features.slots_cache ? kDrain : kUnuse;
       return StepResult::kStep;
     case kDrain:
       // disable_swap_slots_cache_lock(): drains every CPU's cache; frees go
@@ -387,7 +443,7 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       // p->max = 0; later vfree(swap_map) and exit_swap_address_space().
       Emit(k, c, StepId::kSwapoffTeardown, kNoOffset, kNoPage);
       for (Offset off = 1; off < si.nslots; ++off) {
-        if (si.swap_map[off] != 0 || k.swap_cache[off] != kNoPage) {
+        if (slot_allocated(k, off) || k.swap_cache[off] != kNoPage) {
           Report(k, Oracle::kAccounting, Fn::kSwapoff, ObjectKind::kSwapSlot, true,
                  "swapoff frees swap_map with offset %d still in use (map 0x%02x, page %d)", off,
                  si.swap_map[off], k.swap_cache[off]);
@@ -420,6 +476,8 @@ StepResult swapon(Kernel& k, Cpu& c, Frame& f) {
   // it held (mkswap does not clear it).
   Emit(k, c, StepId::kSwaponStart, kNoOffset, kNoPage);
   si.swap_map.fill(0);
+  si.table_used.fill(false);
+  si.zeromap.fill(false);
   si.inuse_pages = 0;
   si.users = 0;
   si.users_dead = false;

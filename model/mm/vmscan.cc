@@ -68,7 +68,17 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
     case kAddToSwap: {
       // add_to_swap() -> get_swap_page(): the slot comes reserved with
       // SWAP_HAS_CACHE, which makes us the one context that may insert it.
+      // v7.0+: folio_alloc_swap() allocates the slot and adds the folio to
+      // the swap cache in one cluster lock section (270f095179ff).
       f.offset = get_swap_page(k, c);
+      if (swap_table_pins(k)) {
+        Emit(k, c, StepId::kFolioAllocSwap, f.offset, f.page);
+        if (f.offset == kNoOffset) return Keep(k, c, f, true);
+        add_to_swap_cache(k, f.page, f.offset);
+        k.pages[f.page].dirty = true;  // folio_mark_dirty()
+        f.pc = kUnmap;
+        return StepResult::kStep;
+      }
       Emit(k, c, StepId::kAddToSwap, f.offset, f.page);
       if (f.offset == kNoOffset) return Keep(k, c, f, true);
       f.pc = kInsert;
@@ -90,7 +100,11 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
       const Offset off = p.private_offset;
       Emit(k, c, StepId::kUnmap, off, f.page, static_cast<Token>(mm * kMaxVas + va));
-      if (swap_duplicate(k, off) < 0) return Keep(k, c, f, true);  // restore the PTE
+      // v7.0+: folio_dup_swap(), with the folio locked in the cache.
+      if (swap_duplicate(k, off, swap_table_pins(k) ? Fn::kFolioDupSwap : Fn::kSwapDuplicate) <
+          0) {
+        return Keep(k, c, f, true);  // restore the PTE
+      }
       k.mms[mm].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
       // v6.x: an exclusive page moves its exclusivity to the swap PTE
       // (page_try_share_anon_rmap(); pte_swp_mkexclusive()).

@@ -7,6 +7,8 @@
 
 #include "model/mm/zswap.h"
 
+#include "model/mm/swap_state.h"
+
 namespace swapfuzz {
 namespace {
 
@@ -510,12 +512,22 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kAlloc: {
       // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read;
-      // with zswap's own LRU, skip_if_exists.
+      // with zswap's own LRU, skip_if_exists. In the swap table (v7.0+),
+      // swap_cache_alloc_folio() needs the caller's pin: "si =
+      // get_swap_device(swpentry); if (!si) return -EEXIST;", dropped once
+      // the locked folio pins the slot.
+      if (swap_table_pins(k)) {
+        if (!get_swap_device(k)) return Return(c, kEexist);
+        l.si_ref = true;
+      }
       const bool skip_if_exists = era == Era::kZswapLru || era == Era::kPinFirst;
-      return Call<Fn::kReadSwapCacheAsync>(c, f, kAfterAlloc, f.offset, kNoPage,
-                                           {.alloc_only = true, .skip_if_exists = skip_if_exists});
+      return CallSwapCacheRead(k, c, f, kAfterAlloc, f.offset, /*read=*/false, skip_if_exists);
     }
     case kAfterAlloc:
+      if (l.si_ref) {
+        l.si_ref = false;
+        put_swap_device(k);
+      }
       if (c.ret_page == kNoPage) {  // ZSWAP_SWAPCACHE_FAIL: no memory, or the slot is free
         return Return(c, kEnomem);
       }
