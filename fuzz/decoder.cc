@@ -12,7 +12,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  U = OpKind::kMunmap, F = OpKind::kFork, D = OpKind::kDrainSlots,
                  S = OpKind::kZswapShrink, P = OpKind::kZswapMaxPool, N = OpKind::kZswapEnable,
                  O = OpKind::kSwapoff, On = OpKind::kSwapon, K = OpKind::kUffdWp,
-                 I = OpKind::kZramIdle, B = OpKind::kZramWriteback, E = OpKind::kCount;
+                 I = OpKind::kZramIdle, B = OpKind::kZramWriteback, Z = OpKind::kWriteZero,
+                 E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -29,6 +30,12 @@ static_assert(IsOpTable(kZswapOps));
 // zram's own writeback of idle slots to its backing device.
 constexpr OpTable kZramZswapOps = {R, R, W, C, C, U, F, K, S, P, N, O, On, I, B, E};
 static_assert(IsOpTable(kZramZswapOps));
+
+// zswap over a disk with pages of zeros: since v6.12 a zero-filled folio is
+// swapped out into the zeromap, not zswap, so writes of zeros and of data to
+// one address meet zswap's stored copies, its writeback and the zeromap.
+constexpr OpTable kZeromapOps = {R, R, W, W, Z, Z, C, C, C, U, F, S, S, N, O, E};
+static_assert(IsOpTable(kZeromapOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;

@@ -32,6 +32,8 @@
   X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \
     "zswap over a disk as the newest modelled release (mainline) has it")                             \
   X(mainline_zram_zswap, "mainline", "zram", true, 20, kZramZswapOps,                       \
-    "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it")
+    "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it") \
+  X(mainline_zeromap, "mainline", "disk", true, 20, kZeromapOps,                            \
+    "zswap over a disk with writes of zeros: the zeromap against zswap's copies and writeback, as the newest modelled release (mainline) has it")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -28,6 +28,7 @@ struct NoLocals {};
 
 struct UserAccessLocals {
   bool write = false;  // argument: the access is a store (op write), not a load
+  bool zero = false;   // argument: the store writes zeros (op write_zero)
 };
 
 struct DoWpPageLocals {

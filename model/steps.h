@@ -285,7 +285,8 @@ enum class StepId : uint8_t {
   X(kZramIdle, "zram_idle", false, 0, kZramIdleStore, NoLocals{})                                  \
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
-  X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})
+  X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})                                     \
+  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -33,9 +33,13 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
       const Pte pte = mm.pte[f.va];
       if (pte.kind == Pte::Kind::kPresent && (!l.write || pte.writable)) {
         if (l.write) {
+          // A write stores the op's value or a fresh token; write_zero a zero
+          // page's worth of zeros (memset()).
           const Op& op = c.program[c.op_index];
-          const Token value =
-              op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
+          Token value = 0;
+          if (!l.zero) {
+            value = op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
+          }
           Page& p = page_checked(k, pte.page, Fn::kUserAccess);
           Emit(k, c, StepId::kUserWrite, kNoOffset, pte.page, value);
           p.data = value;
