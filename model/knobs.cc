@@ -59,15 +59,15 @@ constexpr std::array<Profile, 8> kProfiles = {{
     {"v6.12.y", "Linux 6.12.94",
      "the 6.12 LTS branch: v6.9's paths with the swap zeromap; every catalogued fix but the "
      "v6.18 unuse_pte() check",
-     KnobSet{Knob::kUnusePteNoFolioCheck}, kV6_12, "v6.12.y"},
+     KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZeromapStaleZswapEntry}, kV6_12, "v6.12.y"},
     {"v6.18.y", "Linux 6.18.35",
      "the 6.18 LTS branch, swap table phase I: the zeromap, no slots cache, SWAP_HAS_CACHE and "
      "the skip-swapcache path still there",
-     KnobSet{}, kV6_18, "v6.18.y"},
+     KnobSet{Knob::kZeromapStaleZswapEntry}, kV6_18, "v6.18.y"},
     {"v7.1.y", "Linux 7.1.5",
      "the 7.1 stable branch, swap table phases II and III: no SWAP_HAS_CACHE and no "
      "skip-swapcache path, the folio in the swap table pins the slot",
-     KnobSet{}, kV7_1, "v7.1.y"},
+     KnobSet{Knob::kZeromapStaleZswapEntry}, kV7_1, "v7.1.y"},
 }};
 
 }  // namespace
@@ -121,6 +121,9 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
         return "its zswap sits behind frontswap, whose __frontswap_store() invalidates the "
                "duplicate entry";
       }
+      return "";
+    case Knob::kZeromapStaleZswapEntry:
+      if (!f.zeromap) return "its swap-out has no zeromap (v6.12 added it)";
       return "";
     case Knob::kZswapExclusiveLoadPrivate:
       if (!f.zswap_exclusive_loads) return "its zswap_load() never frees the entry (no exclusive loads)";

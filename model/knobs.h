@@ -120,7 +120,22 @@ namespace swapfuzz {
     "slot, and with it the zswap copy of the data. Before e3b63e966cac the "     \
     "stale folio was never unlocked, and swapoff slept on it forever. The fix "  \
     "checks folio_matches_swap_entry() first and leaves the PTE for "            \
-    "try_to_unuse()'s next pass.")
+    "try_to_unuse()'s next pass.")                                               \
+  X(kZeromapStaleZswapEntry, "zeromap_keeps_stale_zswap_entry", "",            \
+    "none yet: swap-out of a zero-filled folio keeps the slot's old zswap entry", \
+    "v6.12 .. v7.1.5 at least, with zswap writeback (introduced by 0ca0c24e3211 " \
+    "'mm: store zero pages to be swapped out in a bitmap'); no fix known; found " \
+    "by swapfuzz",                                                               \
+    "swap_writepage()/swap_writeout() sends a zero-filled folio to the zeromap " \
+    "and returns before zswap_store(), whose store or failure path is what "     \
+    "drops an older zswap entry of the slot. A folio that stayed in the swap "   \
+    "cache after zswap stored it, was mapped again and rewritten with zeros, "   \
+    "keeps that entry when it is swapped out again. Reads take the zeromap "     \
+    "first, but zswap writeback finds the entry still current, decompresses "    \
+    "the old data into a new swap cache folio and writes it to the device; a "   \
+    "fault then maps the old data. Clearing the knob runs the fix the model "    \
+    "proposes: drop the old entry when the zeromap bit is set, as a failed "     \
+    "zswap_store() does.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,

@@ -153,6 +153,10 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
           k.si.zeromap[f.offset] = true;
           k.si.auth_generation[f.offset] = k.si.generation[f.offset];
           k.si.auth_data[f.offset] = 0;
+          // The proposed fix: the slot's older zswap copy goes, as a failed
+          // zswap_store() drops it ("xa_erase(tree, offset)", under the
+          // tree's lock, with the folio locked in the swap cache).
+          if (!k.knob(Knob::kZeromapStaleZswapEntry)) zswap_invalidate(k, f.offset);
           unlock_page(k, f.page, Fn::kSwapWritepage);
           return Finish(c, 0);
         }

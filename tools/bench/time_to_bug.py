@@ -69,7 +69,15 @@ BUGS = {
     "2799e77529c2": ("mainline_zram_zswap", "do_swap_page_swapoff.json"),
     "82b1c07a0af6": ("zswap", "free_swap_and_cache_swapoff.json"),
     "ae38eb210590": ("mainline_zswap", "swapoff_unuse_stale_zswap_folio.json"),
+    # No fix yet: the knob's name stands for it (bug_key()).
+    "zeromap_keeps_stale_zswap_entry": ("mainline_zeromap", "zeromap_stale_zswap_entry.json"),
 }
+
+
+def bug_key(bug):
+    """How BUGS and --bugs name a catalogue bug: its fix, or its knob's name
+    while no fix exists."""
+    return bug["fix"] or bug["name"]
 
 # What "mainline" (or no profile) means in a schedule file: v6.9, forever
 # (kFileMainlineProfile, model/knobs.h). On the command line "mainline" is the
@@ -91,7 +99,7 @@ def swapfuzz_json(cli, command):
 def setups(cli, bugs):
     """bug -> (fuzz target, profile, knob overrides, the knob hunted, regression
     file), from BUGS, the swapfuzz program's tables and the regression files."""
-    knob_of = {b["fix"]: b["name"] for b in swapfuzz_json(cli, "list-bugs")}
+    knob_of = {bug_key(b): b["name"] for b in swapfuzz_json(cli, "list-bugs")}
     targets = [t["name"] for t in swapfuzz_json(cli, "list-targets")]
     out = {}
     for bug in bugs:
@@ -117,8 +125,8 @@ def catalogue_bugs(cli):
     """--bugs all: every bug of BUGS (setups() checks each against the
     catalogue); a catalogue fix BUGS lacks is named on stderr."""
     for b in swapfuzz_json(cli, "list-bugs"):
-        if b["fix"] not in BUGS:
-            print(f"ttb: skipping {b['fix']} ({b['name']}): no fuzz target and regression file "
+        if bug_key(b) not in BUGS:
+            print(f"ttb: skipping {bug_key(b)} ({b['name']}): no fuzz target and regression file "
                   "in BUGS", file=sys.stderr)
     return list(BUGS)
 
