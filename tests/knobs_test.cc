@@ -14,12 +14,19 @@ TEST(KnobsTest, CatalogueEntriesAreComplete) {
     SCOPED_TRACE(std::string(info.name));
     EXPECT_EQ(&InfoFor(info.knob), &info);
     EXPECT_EQ(KnobByName(info.name), info.knob);
-    EXPECT_EQ(info.fix_hash.size(), 12u);
     EXPECT_FALSE(info.fix_title.empty());
-    EXPECT_NE(info.affected.find("fixed in"), std::string_view::npos);
+    if (info.fix_hash.empty()) {
+      // A finding with no fix yet: the knob is the code as released, and the
+      // catalogue says so.
+      EXPECT_NE(info.affected.find("no fix known"), std::string_view::npos);
+      EXPECT_NE(info.fix_title.find("none yet"), std::string_view::npos);
+    } else {
+      EXPECT_EQ(info.fix_hash.size(), 12u);
+      EXPECT_NE(info.affected.find("fixed in"), std::string_view::npos);
+      EXPECT_TRUE(hashes.insert(info.fix_hash).second);
+    }
     EXPECT_GT(info.description.size(), 80u);
     EXPECT_TRUE(names.insert(info.name).second);
-    EXPECT_TRUE(hashes.insert(info.fix_hash).second);
   }
   EXPECT_FALSE(KnobByName("no_such_knob").has_value());
 }

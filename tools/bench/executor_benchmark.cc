@@ -1,5 +1,5 @@
 // Throughput of the deterministic executor: atomic steps per second, and whole
-// schedules per second at three schedule sizes, under two kernel profiles.
+// schedules per second at three schedule sizes, under five releases.
 //
 // Every schedule is two to four CPU programs (CLONE_VM threads of mm 0 and,
 // with three or more CPUs, CPU 2 running in an mm that CPU 0 forks) with a mix of
@@ -212,8 +212,11 @@ BENCHMARK(BM_Steps);
 void BM_Schedules(benchmark::State& state, const char* profile) {
   RunSchedules(state, CachedWorkload(profile, static_cast<int>(state.range(0))));
 }
-BENCHMARK_CAPTURE(BM_Schedules, mainline, "mainline")->Arg(16)->Arg(64)->Arg(256);
 BENCHMARK_CAPTURE(BM_Schedules, v5.16, "v5.16")->Arg(16)->Arg(64)->Arg(256);
+BENCHMARK_CAPTURE(BM_Schedules, v6.9, "v6.9")->Arg(16)->Arg(64)->Arg(256);
+BENCHMARK_CAPTURE(BM_Schedules, v6.12.y, "v6.12.y")->Arg(16)->Arg(64)->Arg(256);
+BENCHMARK_CAPTURE(BM_Schedules, v6.18.y, "v6.18.y")->Arg(16)->Arg(64)->Arg(256);
+BENCHMARK_CAPTURE(BM_Schedules, v7.1.y, "v7.1.y")->Arg(16)->Arg(64)->Arg(256);
 
 }  // namespace
 }  // namespace swapfuzz
