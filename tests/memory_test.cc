@@ -1,5 +1,8 @@
 // model/mm/memory.cc: user access, anonymous and COW faults, do_swap_page()'s
-// two swap-in paths, munmap (zap_pte_range) and fork (copy_pte_range).
+// two swap-in paths, munmap (zap_pte_range) and fork (copy_pte_range), and
+// the v7.0+ swap table's shapes of each (swapin through the swap cache,
+// folio_put_swap() and folio_free_swap() after mapping,
+// swap_put_entries_direct() and swap_dup_entry_direct()).
 //
 // Each test is a table of runs. A run is a Schedule (programs plus segments)
 // and a check on the final machine, the trace, and where the interleaving
@@ -720,6 +723,284 @@ TEST(MemoryTest, PinnedSwapInDropsPinWhenAllocationFails) {
     EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
     EXPECT_EQ(k.si.swap_map[1], 0);
     EXPECT_EQ(k.si.users, 0);
+  }
+}
+
+// --- v7.0+: the swap table (Features::SwapCachePin::kTableFolio) ---
+
+// A page at va 0 swapped out to slot 1 of a disk, under v7.1.y, followed by
+// `tail`: the second reclaim removes the written page from the swap cache (the
+// first leaves it under writeback), so the swap-in reads the disk.
+Schedule DiskSwappedOut(std::vector<Op> tail) {
+  std::vector<Op> ops = {Write(0, 0xe1), Reclaim(0), Reclaim(0)};
+  ops.insert(ops.end(), tail.begin(), tail.end());
+  Schedule s = OneCpu(std::move(ops), "v7.1.y");
+  s.config.backend = "disk";
+  s.config.page_cluster = 0;
+  s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
+  return s;
+}
+
+// do_swap_page() under v7.1.y. There is no skip path: on zram too the folio
+// goes through the swap cache (swapin_folio()). With the PTL and the folio
+// lock held, one step maps it, drops the PTE's count (folio_put_swap(), which
+// never frees a cached slot) and then, if should_try_to_free_swap(), calls
+// folio_free_swap(), which frees the slot when no count is left: always on a
+// SWP_SYNCHRONOUS_IO device, so the zram slot is freed in that step. On a
+// disk a read fault keeps the folio cached with count 0, and a slot another
+// PTE still counts stays cached on any device.
+TEST(MemoryTest, SwapTableSwapInThroughTheCacheFreesTheSlotAfterMapping) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    Token data;
+    bool write;
+    bool freed;  // the slot was freed in the install step
+    int count;   // the slot's count after the install (when not freed)
+  };
+  Schedule shared = OneCpu({Write(0, 0xe1), Reclaim(0), Fork(1), Read(0)}, "v7.1.y");
+  const std::vector<Case> cases = {
+      {"zram, read fault", OneCpu({Write(0, 0xe1), Reclaim(0), Read(0)}, "v7.1.y"), 0xe1, false,
+       true, 0},
+      {"zram, write fault", OneCpu({Write(0, 0xe1), Reclaim(0), Write(0, 0xe2)}, "v7.1.y"),
+       0xe2, true, true, 0},
+      {"disk, read fault: cached with count 0", DiskSwappedOut({Read(0)}), 0xe1, false, false,
+       0},
+      {"zram, an entry a forked child shares: cached with the child's count", shared, 0xe1,
+       false, false, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    ProbeDecider d(ex, c.schedule.decisions);
+    const size_t locked = d.SnapshotAfter(StepId::kLockPage, 0);
+    const size_t installed = d.SnapshotAfter(StepId::kPteSameInstallPut, 0);
+    const ReplayOutput out = MustRunProbed(ex, c.schedule, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    const bool zram = c.schedule.config.backend == "zram";
+
+    const long fault = First(t, StepId::kFault, 0, Last(t, StepId::kRemoveMapping));
+    ASSERT_GE(fault, 0);
+    EXPECT_TRUE(InOrder(t, {StepId::kCacheGetFolio, StepId::kCacheAddFolio,
+                            zram ? StepId::kZramReadLock : StepId::kBioSubmitRead,
+                            StepId::kLockPage, StepId::kPteSameInstallPut},
+                        0, fault));
+    for (const StepId id : {StepId::kSkipCheck, StepId::kSkipPin, StepId::kSwapcacheClear,
+                            StepId::kLookupSwapCache, StepId::kFindGetPage, StepId::kPrepare,
+                            StepId::kPteSameInstall}) {
+      EXPECT_EQ(Count(t, id), 0) << StepLabel(id);
+    }
+    const long add = First(t, StepId::kCacheAddFolio, 0, fault);
+    ASSERT_GE(add, 0);
+    const PageId page = t[add].page;
+
+    // Locked, before the install: in the swap cache, the PTE's count held.
+    const Kernel& before = *d.Snapshot(locked);
+    const int ptes = c.count + 1;
+    EXPECT_EQ(before.swap_cache[1], page);
+    EXPECT_EQ(before.si.swap_map[1], ptes);
+    EXPECT_TRUE(before.pages[page].uptodate);
+    EXPECT_EQ(before.pages[page].lock_owner, 0);
+    if (zram) EXPECT_EQ(before.zram.table[1].state, ZramSlot::State::kStored);
+
+    // The install step.
+    const Kernel& after = *d.Snapshot(installed);
+    const Page& p = after.pages[page];
+    EXPECT_EQ(after.mms[0].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(after.mms[0].pte[0].page, page);
+    // A write fault maps the exclusive entry writable; the shared entry's
+    // folio is mapped read-only. (A read fault of an exclusive entry: see
+    // SwapInOfAnExclusiveEntryMapsItWritableOnARead.)
+    if (c.write) EXPECT_TRUE(after.mms[0].pte[0].writable);
+    if (c.count > 0) EXPECT_FALSE(after.mms[0].pte[0].writable);
+    EXPECT_EQ(p.mapcount, 1);
+    EXPECT_FALSE(p.locked);
+    EXPECT_EQ(p.data, 0xe1u);
+    if (c.freed) {
+      EXPECT_FALSE(p.swapcache);
+      EXPECT_EQ(p.private_offset, kNoOffset);
+      EXPECT_EQ(p.refcount, 1) << "the mapping's only";
+      EXPECT_EQ(after.swap_cache[1], kNoPage);
+      EXPECT_EQ(after.si.swap_map[1], 0);
+      EXPECT_FALSE(after.si.table_used[1]);
+      EXPECT_EQ(after.si.inuse_pages, 0);
+      EXPECT_EQ(after.zram.table[1].state, ZramSlot::State::kEmpty);
+    } else {
+      EXPECT_TRUE(p.swapcache);
+      EXPECT_EQ(after.swap_cache[1], page);
+      EXPECT_EQ(p.refcount, 2) << "the mapping's and the swap cache's";
+      EXPECT_EQ(after.si.swap_map[1], c.count);
+      EXPECT_TRUE(after.si.table_used[1]);
+      EXPECT_EQ(after.si.inuse_pages, 1);
+      if (zram) EXPECT_EQ(after.zram.table[1].state, ZramSlot::State::kStored);
+      if (!zram) EXPECT_EQ(after.disk[1].data, 0xe1u);
+    }
+    if (c.count > 0) {
+      // The child still holds the entry: fork took its count directly.
+      EXPECT_EQ(k.mms[1].pte[0], SwapPte(1));
+      EXPECT_EQ(Count(t, StepId::kForkDupDirect), 1);
+      EXPECT_EQ(Count(t, StepId::kFork), 0);
+    }
+    EXPECT_EQ(k.mms[0].logical[0], c.data);
+    EXPECT_EQ(k.si.users, 0) << "get_swap_device/put_swap_device unbalanced";
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// do_swap_page() of v7.1.5 maps an exclusive write fault writable and clears
+// FAULT_FLAG_WRITE ("vmf->flags &= ~FAULT_FLAG_WRITE", mm/memory.c:5112)
+// before should_try_to_free_swap() reads vmf->flags (5153), so on a device
+// without SWP_SYNCHRONOUS_IO, swap not full, the folio stays in the swap
+// cache with count 0 (/tmp/research/r3a-v7-fault.md, T9: "an exclusive write
+// fault has already cleared FAULT_FLAG_WRITE, so on a disk device it keeps the
+// folio cached (count 0) unless swap is full").
+TEST(MemoryTest, SwapTableExclusiveWriteFaultOnADiskKeepsTheFolioCached) {
+  GTEST_SKIP() << "model disagrees: model/mm/memory.cc:372 (do_swap_page(), the swap "
+                  "table branch) tests `l.write && p.refcount == 2` after making the PTE "
+                  "writable (365), as if FAULT_FLAG_WRITE were still set, and frees the "
+                  "swap cache";
+  Executor ex;
+  const ReplayOutput out = MustRun(ex, DiskSwappedOut({Write(0, 0xe2)}));
+  const Kernel& k = ex.kernel();
+  EXPECT_FALSE(out.finding.has_value());
+  const PageId page = k.mms[0].pte[0].page;
+  ASSERT_GE(page, 0);
+  EXPECT_TRUE(k.mms[0].pte[0].writable);
+  EXPECT_TRUE(k.pages[page].swapcache);
+  EXPECT_EQ(k.swap_cache[1], page);
+  EXPECT_EQ(k.si.swap_map[1], 0);
+  EXPECT_TRUE(k.si.table_used[1]);
+}
+
+// Since 6.10 or so (6.8 has not, 6.12.94 has it), do_swap_page() maps an
+// exclusive swap-in writable on a read fault too, when the VMA is writable and
+// neither uffd-wp nor soft-dirty tracking needs the fault: "if ((vma->vm_flags
+// & VM_WRITE) && !userfaultfd_pte_wp(vma, pte) && !pte_needs_soft_dirty_wp(vma,
+// pte)) { pte = pte_mkwrite(pte, vma); if (vmf->flags & FAULT_FLAG_WRITE)
+// {...} }" (6.12.94 mm/memory.c:4544-4554, 6.18.35 4952-4962, 7.1.5
+// 5105-5116). The entry is exclusive after reclaim of a private page, and the
+// skip path's private folio is exclusive by construction. A later write then
+// needs no fault.
+TEST(MemoryTest, SwapInOfAnExclusiveEntryMapsItWritableOnARead) {
+  GTEST_SKIP() << "model disagrees: model/mm/memory.cc:365 (the swap table branch) and "
+                  ":399 (the anon_exclusive branch, which v6.12.y and v6.18.y run) set "
+                  "`pte.writable = l.write`, so a read fault maps the page read-only";
+  struct Case {
+    std::string profile;
+    std::string backend;
+  };
+  const Case cases[] = {{"v6.12.y", "zram"}, {"v6.18.y", "zram"}, {"v7.1.y", "zram"},
+                        {"v6.12.y", "disk"}, {"v6.18.y", "disk"}, {"v7.1.y", "disk"}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile + " " + c.backend);
+    Schedule s = OneCpu({Write(0, 0xe1), Reclaim(0), Reclaim(0), Read(0), Write(0, 0xe2)},
+                        c.profile);
+    s.config.backend = c.backend;
+    s.config.page_cluster = 0;
+    s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t read = d.SnapshotAfter(StepId::kUserRead, 0);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    const Kernel& mid = *d.Snapshot(read);
+    EXPECT_EQ(mid.mms[0].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_TRUE(mid.mms[0].pte[0].writable);
+    // The write after it takes no fault.
+    const long user_read = First(out.trace, StepId::kUserRead, 0);
+    ASSERT_GE(user_read, 0);
+    EXPECT_EQ(Count(out.trace, StepId::kFault, 0, user_read), 0);
+    EXPECT_EQ(Count(out.trace, StepId::kWpReuse, 0, user_read), 0);
+  }
+}
+
+// zap_pte_range() under v7.1.y: swap_put_entries_direct(). A count of 1 on a
+// slot with no folio cached frees the slot in the zap step itself; a count of
+// 1 on a cached slot leaves it cached with count 0, and
+// __try_to_reclaim_swap() (kPutEntriesReclaim) then drops the folio and frees
+// the slot if nothing maps the folio; a higher count only drops.
+TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    int zap_cpu;
+    int count_after_zap;
+    bool cached_at_zap;  // a folio is in the slot's swap cache right after the zap step
+    bool freed;          // the slot is free at the end
+  };
+  Schedule cached_on_disk = OneCpu({Write(0, 0xf1), Reclaim(0), Munmap(0)}, "v7.1.y");
+  cached_on_disk.config.backend = "disk";
+  cached_on_disk.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
+  // The child swaps the shared entry in (the parent's count keeps it cached)
+  // and unmaps its page; then the parent unmaps its swap PTE.
+  Schedule child_cached;
+  child_cached.config.profile = "v7.1.y";
+  child_cached.cpus = {CpuProgram{0, {Write(0, 0xf1), Reclaim(0), Fork(1), Munmap(0)}},
+                       CpuProgram{1, {Read(0), Munmap(0)}}};
+  child_cached.decisions = {Through(0, StepId::kForkDupDirect), RunCpu(1), RunCpu(0)};
+  const std::vector<Case> cases = {
+      {"zram: count 1, not cached: freed in the zap step",
+       OneCpu({Write(0, 0xf1), Reclaim(0), Munmap(0)}, "v7.1.y"), 0, 0, false, true},
+      {"disk: count 1, the written folio still cached: reclaimed after the zap",
+       cached_on_disk, 0, 0, true, true},
+      {"zram: count 1, cached by the child's swap-in: reclaimed after the zap", child_cached,
+       0, 0, true, true},
+      {"zram: count 2: only the count drops",
+       OneCpu({Write(0, 0xf1), Reclaim(0), Fork(1), Munmap(0)}, "v7.1.y"), 0, 1, false,
+       false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    ProbeDecider d(ex, c.schedule.decisions);
+    const size_t zapped = d.SnapshotAfter(StepId::kZapOne, c.zap_cpu, 1);
+    const ReplayOutput out = MustRunProbed(ex, c.schedule, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    EXPECT_EQ(Count(t, StepId::kZapTryReclaim), 0) << "free_swap_and_cache() is gone";
+
+    const Kernel& mid = *d.Snapshot(zapped);
+    EXPECT_EQ(mid.mms[0].pte[0], Pte{});
+    EXPECT_EQ(mid.si.swap_map[1], c.count_after_zap);
+    const long zap = Last(t, StepId::kZapOne, c.zap_cpu);
+    ASSERT_GE(zap, 0);
+    if (c.cached_at_zap) {
+      const PageId page = mid.swap_cache[1];
+      ASSERT_GE(page, 0);
+      EXPECT_EQ(mid.pages[page].mapcount, 0);
+      EXPECT_TRUE(mid.si.table_used[1]) << "a cached slot is not freed by the put";
+      EXPECT_EQ(mid.si.inuse_pages, 1);
+      // The next step of the zap: __try_to_reclaim_swap() finds it unmapped.
+      ASSERT_LT(static_cast<size_t>(zap + 1), t.size());
+      EXPECT_EQ(t[zap + 1].id, StepId::kPutEntriesReclaim);
+      EXPECT_EQ(t[zap + 1].page, page);
+      EXPECT_TRUE(k.pages[page].freed);
+      EXPECT_EQ(k.swap_cache[1], kNoPage);
+    } else {
+      EXPECT_EQ(mid.swap_cache[1], kNoPage);
+      EXPECT_EQ(Count(t, StepId::kPutEntriesReclaim), 0);
+      EXPECT_EQ(mid.si.table_used[1], !c.freed);
+      if (c.freed) {
+        // Freed in the zap step: zram's copy with it.
+        EXPECT_EQ(mid.si.inuse_pages, 0);
+        EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kEmpty);
+      } else {
+        EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kStored);
+        EXPECT_EQ(k.mms[1].pte[0], SwapPte(1));
+      }
+    }
+    EXPECT_EQ(k.si.table_used[1], !c.freed);
+    EXPECT_EQ(k.si.inuse_pages, c.freed ? 0 : 1);
+    EXPECT_EQ(k.si.users, 0);
+    if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
 

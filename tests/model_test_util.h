@@ -32,6 +32,8 @@ namespace swapfuzz::testing {
 inline Op Read(uint8_t va = 0) { return Op{OpKind::kRead, va, 0, 0}; }
 // A write of `value` (0 would mean "a fresh token", so tests always name one).
 inline Op Write(uint8_t va, Token value) { return Op{OpKind::kWrite, va, 0, value}; }
+// write_zero: a store of a page's worth of zeros (memset()).
+inline Op WriteZero(uint8_t va = 0) { return Op{OpKind::kWriteZero, va, 0, 0}; }
 inline Op Reclaim(uint8_t va = 0) { return Op{OpKind::kReclaim, va, 0, 0}; }
 inline Op Munmap(uint8_t va = 0) { return Op{OpKind::kMunmap, va, 0, 0}; }
 inline Op Fork(uint8_t child) { return Op{OpKind::kFork, 0, child, 0}; }

@@ -1,5 +1,6 @@
 // mm/page_io.c for a disk (bios ended by the completion interrupt), the
-// stale-write oracle, and zram's own writeback to its backing device.
+// stale-write oracle, zram's own writeback to its backing device, and the
+// swap zeromap of v6.12+.
 
 #include "model/mm/page_io.h"
 
@@ -25,6 +26,14 @@ using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
+using ::swapfuzz::testing::Count;
+using ::swapfuzz::testing::Describe;
+using ::swapfuzz::testing::FailureCount;
+using ::swapfuzz::testing::First;
+using ::swapfuzz::testing::Last;
+using ::swapfuzz::testing::MustRunProbed;
+using ::swapfuzz::testing::ProbeDecider;
+using ::swapfuzz::testing::WriteZero;
 
 Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
 Op Writeback(uint8_t mode) { return Op{OpKind::kZramWriteback, 0, mode, 0}; }
@@ -265,6 +274,130 @@ TEST(ZramWritebackTest, CommitOfDataTheSlotNoLongerHoldsIsAStaleWrite) {
     if (r.out.result.finding) r.out.finding = *r.out.result.finding;
   }
   EXPECT_EQ(r.Signature(), "stale-write:writeback_store:zram-slot");
+}
+
+// --- the zeromap (v6.12+) ---
+
+// swap_writepage() / swap_writeout() of a zero-filled folio sets the slot's
+// bit in si->zeromap and unlocks it: nothing goes to zswap or the device.
+// swap_read_folio() reads the bit first and zero-fills the folio from it. The
+// slot's free (swap_range_free()) clears the bit. v6.9 has no zeromap: the
+// zeros are stored like any data.
+TEST(ZeromapTest, ZeroFilledPagesLiveInTheZeromap) {
+  struct Case {
+    std::string profile;
+    bool zeromap;
+  };
+  const Case cases[] = {
+      {"v6.9", false}, {"v6.12.y", true}, {"v6.18.y", true}, {"v7.1.y", true}};
+  for (const Case& c : cases) {
+    for (const std::string backend : {"zram", "disk"}) {
+      // zswap in front of the disk, none before zram.
+      const bool zswap = backend == "disk";
+      SCOPED_TRACE(c.profile + " " + backend + (zswap ? " + zswap" : ""));
+      const int failures = FailureCount();
+      Schedule s = Make({{WriteZero(0), Reclaim(0), Read(0), Munmap(0)}}, backend);
+      s.config.profile = c.profile;
+      s.config.zswap = zswap;
+      Executor ex;
+      ProbeDecider d(ex, s.decisions);
+      const size_t swapped_out = d.SnapshotAfter(StepId::kRemoveMapping, 0);
+      const size_t read = d.SnapshotAfter(StepId::kUserRead, 0);
+      const ReplayOutput out = MustRunProbed(ex, s, d);
+      const std::vector<TraceEvent>& t = out.trace;
+      const Kernel& k = ex.kernel();
+      EXPECT_FALSE(out.finding.has_value());
+      ASSERT_TRUE(d.AllFired()) << Describe(out);
+
+      // Swapped out.
+      const Kernel& mid = *d.Snapshot(swapped_out);
+      const int writes = Count(t, StepId::kZramWrite) + Count(t, StepId::kBioSubmitWrite) +
+                         Count(t, StepId::kZswapStoreCheck);
+      EXPECT_EQ(Count(t, StepId::kZeromapWrite), c.zeromap ? 1 : 0);
+      EXPECT_EQ(mid.si.zeromap[1], c.zeromap);
+      if (c.zeromap) {
+        const long set = First(t, StepId::kZeromapWrite);
+        EXPECT_EQ(t[set].offset, 1);
+        EXPECT_EQ(writes, 0) << "neither zswap nor the device sees the page";
+        EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kEmpty);
+        EXPECT_FALSE(mid.disk[1].written);
+        EXPECT_EQ(mid.zswap.stored_pages, 0);
+      } else {
+        EXPECT_EQ(writes, 1);
+        if (zswap) {
+          EXPECT_EQ(mid.zswap.stored_pages, 1);
+        } else {
+          // zram keeps a page of zeros as ZRAM_SAME.
+          EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kSame);
+        }
+      }
+      EXPECT_EQ(mid.swap_cache[1], kNoPage);
+      EXPECT_EQ(swap_count(mid.si.swap_map[1]), 1);
+
+      // Swapped in: zeros, from the bit alone.
+      EXPECT_EQ(Count(t, StepId::kZeromapRead), c.zeromap ? 1 : 0);
+      if (c.zeromap) {
+        const long fill = First(t, StepId::kZeromapRead);
+        EXPECT_EQ(t[fill].offset, 1);
+        EXPECT_EQ(Count(t, StepId::kZramReadLock), 0);
+        EXPECT_EQ(Count(t, StepId::kBioSubmitRead), 0);
+        EXPECT_EQ(Count(t, StepId::kZswapLoadFind), 0);
+      }
+      const long user = First(t, StepId::kUserRead, 0);
+      ASSERT_GE(user, 0);
+      EXPECT_EQ(t[user].detail, 0u);
+      EXPECT_NE(t[user].page, kZeroPage) << "a swapped-in page, not the zero page";
+      // zram frees the slot after the swap-in, and the bit with it; the disk's
+      // read fault leaves the slot cached, the bit set.
+      const Kernel& after = *d.Snapshot(read);
+      EXPECT_EQ(after.si.zeromap[1], c.zeromap && backend == "disk");
+      // munmap frees it in every case.
+      EXPECT_FALSE(k.si.zeromap[1]);
+      EXPECT_EQ(k.si.inuse_pages, 0);
+      if (FailureCount() != failures) std::cerr << Describe(out);
+    }
+  }
+}
+
+// A slot whose bit is set is written with data again while it stays
+// allocated: the folio was swapped in on a disk (it stays in the swap cache),
+// written, and reclaimed once more. The non-zero swap-out clears the bit
+// ("swap_zeromap_folio_clear()"), so the slot's data is the device's again.
+TEST(ZeromapTest, ANonZeroSwapOutClearsTheBit) {
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    SCOPED_TRACE(profile);
+    const int failures = FailureCount();
+    Schedule s = Make({{WriteZero(0), Reclaim(0), Read(0), Write(0, 0x55), Reclaim(0)}}, "disk");
+    s.config.profile = profile;
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t second = d.SnapshotAfter(StepId::kPageoutStart, 0, 2);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    // The same slot, not freed in between: its bit still set when the second
+    // swap-out starts.
+    const Kernel& mid = *d.Snapshot(second);
+    EXPECT_TRUE(mid.si.zeromap[1]);
+    EXPECT_EQ(mid.si.generation[1], 1u);
+    const long fill = First(t, StepId::kZeromapRead);
+    ASSERT_GE(fill, 0);
+    EXPECT_EQ(mid.swap_cache[1], t[fill].page) << "the folio read from the bit";
+    EXPECT_EQ(Count(t, StepId::kZeromapWrite), 1);
+    const long write = First(t, StepId::kBioSubmitWrite);
+    ASSERT_GE(write, 0);
+    EXPECT_EQ(t[write].offset, 1);
+    EXPECT_EQ(t[write].detail, 0x55u);
+    EXPECT_FALSE(k.si.zeromap[1]);
+    EXPECT_EQ(k.si.generation[1], 1u);
+    EXPECT_TRUE(k.disk[1].written);
+    EXPECT_EQ(k.disk[1].data, 0x55u);
+    EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kSwap);
+    EXPECT_EQ(k.mms[0].logical[0], 0x55u);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
 }
 
 }  // namespace

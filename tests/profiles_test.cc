@@ -1,5 +1,6 @@
 // Profiles are releases: names, the mainline alias, and knobs whose code
 // path a release does not have.
+#include <optional>
 #include <set>
 #include <string>
 
@@ -92,6 +93,18 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
       {"v5.15.y", Knob::kZswapExclusiveLoadPrivate, true},
       {"v6.1.y", Knob::kZswapDupStoreKeepsOld, true},
       {"v6.1.y", Knob::kZswapWbStaleFolioLeak, false},  // 6.1.30 .. 6.1.79
+      // v7.0 removed do_swap_page()'s skip-swapcache path, which the first
+      // three restore code of, and turned free_swap_and_cache() into
+      // swap_put_entries_direct(), which pins the device. 6.18 still has both.
+      {"v7.1.y", Knob::kSkipSwapcacheUnpinned, true},
+      {"v6.18.y", Knob::kSkipSwapcacheUnpinned, false},
+      {"v7.1.y", Knob::kDoSwapPageNoPin, true},
+      {"v6.18.y", Knob::kDoSwapPageNoPin, false},
+      {"v7.1.y", Knob::kZswapExclusiveLoadPrivate, true},
+      {"v6.18.y", Knob::kZswapExclusiveLoadPrivate, false},
+      {"v7.1.y", Knob::kFreeSwapAndCacheNoPin, true},
+      {"v6.18.y", Knob::kFreeSwapAndCacheNoPin, false},
+      {"mainline", Knob::kSkipSwapcacheUnpinned, true},  // mainline is v7.1.y here
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
@@ -100,6 +113,26 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
     KnobSet knobs = p->knobs;
     knobs.Set(c.knob, true);
     EXPECT_EQ(!MissingCodePath(c.knob, *p, knobs).empty(), c.refused);
+  }
+  // The catalogue names of the four knobs v7.0 took the code of.
+  for (const char* name : {"skip_swapcache_unpinned", "do_swap_page_no_get_swap_device",
+                           "zswap_exclusive_load_private_folio",
+                           "free_swap_and_cache_no_get_swap_device"}) {
+    SCOPED_TRACE(name);
+    const std::optional<Knob> knob = KnobByName(name);
+    ASSERT_TRUE(knob.has_value());
+    for (const char* profile : {"v7.1.y", "v6.18.y"}) {
+      const Profile* p = ProfileByName(profile);
+      ASSERT_NE(p, nullptr);
+      KnobSet knobs = p->knobs;
+      knobs.Set(*knob, true);
+      const std::string_view why = MissingCodePath(*knob, *p, knobs);
+      if (std::string_view(profile) == "v7.1.y") {
+        EXPECT_NE(why.find("v7.0"), std::string_view::npos) << why;
+      } else {
+        EXPECT_EQ(why, "");
+      }
+    }
   }
 }
 

@@ -1,6 +1,7 @@
 // mm/swap_state.c: the swap cache (add_to_swap_cache / delete_from_swap_cache),
 // __read_swap_cache_async()'s SWAP_HAS_CACHE handshake and its -EEXIST retry
-// loop, and swapin_readahead()'s neighbour pages.
+// loop, swapin_readahead()'s neighbour pages, and v7.0's swap table:
+// swap_cache_alloc_folio() (and swapin_folio(), its add without the lookup).
 
 #include <functional>
 #include <string>
@@ -283,6 +284,287 @@ TEST(SwapStateTest, ReadSwapCacheAsyncFindsTheOwnersPageAfterEexist) {
     EXPECT_EQ(k.mms[0].pte[0], (Pte{Pte::Kind::kPresent, false, page, kNoOffset}));
     EXPECT_EQ(k.swap_cache[1], page);
     EXPECT_EQ(k.pages[page].data, 0x81u);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// --- v7.0+: swap_cache_alloc_folio() and swapin_folio() (the swap table) ---
+
+// A decider that follows the segments and records, before every pick, what
+// each program CPU is waiting for: a CPU keeps its Wait from the step that
+// blocked or yielded until it is stepped again, so every sleep and every yield
+// of the run shows up here.
+class WaitLog final : public Decider {
+ public:
+  struct Seen {
+    int cpu;
+    Wait::Kind kind;
+    int16_t id;
+    uint64_t step;
+    int8_t owner;  // kPageLock: the CPU holding the page's lock
+  };
+  explicit WaitLog(const std::vector<Segment>& segments) : inner_(segments) {}
+  int Pick(uint32_t runnable, int current, const Kernel& k) override {
+    for (int i = 0; i < k.ncpus; ++i) {
+      if (k.cpus[i].wait.kind != Wait::Kind::kNone) {
+        const Wait& w = k.cpus[i].wait;
+        const int8_t owner = w.kind == Wait::Kind::kPageLock ? k.pages[w.id].lock_owner : -1;
+        seen.push_back(Seen{i, w.kind, w.id, k.step, owner});
+      }
+    }
+    return inner_.Pick(runnable, current, k);
+  }
+  void Executed(int cpu, StepId step) override { inner_.Executed(cpu, step); }
+  std::vector<Seen> seen;
+
+ private:
+  SegmentDecider inner_;
+};
+
+// Two threads of mm 0 under v7.1.y: CPU 0 writes va 0, swaps it out and faults
+// it back in; CPU 1 faults on va 0 too (after the reclaim, in every schedule
+// below), on zram.
+Schedule TwoFaults(std::vector<Segment> decisions) {
+  Schedule s;
+  s.config.profile = "v7.1.y";
+  s.config.page_cluster = 0;
+  s.cpus = {CpuProgram{0, {Write(0, 0x61), Reclaim(0), Read(0)}}, CpuProgram{0, {Read(0)}}};
+  s.decisions = std::move(decisions);
+  return s;
+}
+
+// A miss: swap_cache_alloc_folio() (or swapin_folio(), on a
+// SWP_SYNCHRONOUS_IO device, whose caller has looked already) allocates a
+// folio, locks it, and swap_cache_add_folio() inserts it under the cluster
+// lock: the folio is in the swap cache for the entry, locked by the faulting
+// CPU, with the cache's reference besides its own, before any I/O; the slot's
+// count is untouched.
+TEST(SwapStateTest, SwapCacheAllocFolioInsertsALockedFolioOnAMiss) {
+  struct Case {
+    std::string name;
+    Schedule schedule;
+    int lookups;  // kCacheGetFolio misses of the fault before the add
+    StepId read;  // the read's first step, after the add
+  };
+  // On the disk, the second reclaim frees the written page from the swap
+  // cache (the first leaves it under writeback).
+  Schedule disk;
+  disk.config.profile = "v7.1.y";
+  disk.config.page_cluster = 0;
+  disk.config.backend = "disk";
+  disk.cpus = {CpuProgram{0, {Write(0, 0x61), Reclaim(0), Reclaim(0), Read(0)}}};
+  disk.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), RunCpu(0)};
+  Schedule zram = TwoFaults({});
+  zram.cpus.pop_back();
+  const std::vector<Case> cases = {
+      {"zram: do_swap_page() looked up, swapin_folio() adds", zram, 1, StepId::kZramReadLock},
+      {"disk: swapin_readahead() -> swap_cache_alloc_folio() looks up again, then adds", disk,
+       2, StepId::kBioSubmitRead},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    ProbeDecider d(ex, c.schedule.decisions);
+    const size_t added = d.SnapshotAfter(StepId::kCacheAddFolio, 0);
+    const ReplayOutput out = MustRunProbed(ex, c.schedule, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+
+    const long fault = First(t, StepId::kFault, 0, Last(t, StepId::kRemoveMapping));
+    ASSERT_GE(fault, 0);
+    const long add = First(t, StepId::kCacheAddFolio, 0, fault);
+    ASSERT_GE(add, 0);
+    const PageId page = t[add].page;
+    ASSERT_GE(page, 0);
+    EXPECT_EQ(t[add].offset, 1);
+    const std::vector<size_t> lookups = Find(t, StepId::kCacheGetFolio, 0, fault);
+    ASSERT_GE(lookups.size(), static_cast<size_t>(c.lookups));
+    for (int i = 0; i < c.lookups; ++i) {
+      EXPECT_LT(lookups[i], static_cast<size_t>(add));
+      EXPECT_EQ(t[lookups[i]].page, kNoPage) << "a miss";
+    }
+    EXPECT_EQ(Count(t, StepId::kCacheAddRaced), 0);
+    EXPECT_EQ(First(t, c.read, 0, add), add + 1) << "the read comes right after the add";
+
+    const Kernel& mid = *d.Snapshot(added);
+    const Page& p = mid.pages[page];
+    EXPECT_EQ(mid.swap_cache[1], page);
+    EXPECT_TRUE(p.swapcache);
+    EXPECT_EQ(p.private_offset, 1);
+    EXPECT_TRUE(p.locked);
+    EXPECT_EQ(p.lock_owner, 0);
+    EXPECT_TRUE(p.swapbacked);
+    EXPECT_TRUE(p.lru) << "folio_add_lru()";
+    EXPECT_FALSE(p.uptodate) << "not read yet";
+    EXPECT_EQ(p.refcount, 2) << "the fault's and the swap cache's";
+    EXPECT_EQ(p.mapcount, 0);
+    EXPECT_EQ(mid.si.swap_map[1], 1) << "the PTE's count, kept by the insert";
+    EXPECT_TRUE(mid.si.table_used[1]);
+
+    // The fault mapped that folio.
+    EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.mms[0].pte[0].page, page);
+    EXPECT_EQ(k.pages[page].data, 0x61u);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// The slot changes between the lookup and swap_cache_add_folio(): CPU 0 has
+// missed in do_swap_page() when CPU 1 runs.
+//  -ENOENT: CPU 1 swapped the entry in and freed it (its count is 0):
+//    CPU 0 gives up, unlocks and puts its new folio; do_swap_page() finds no
+//    folio, rechecks the PTE and returns, and the access sees CPU 1's page.
+//  -EEXIST: CPU 1 inserted its folio first: CPU 0 looks up again
+//    ("swapcache = swap_cache_get_folio(entry)"), puts its own folio and
+//    returns CPU 1's, with a reference and still locked by CPU 1.
+TEST(SwapStateTest, SwapCacheAllocFolioGivesWayWhenTheSlotChangesUnderIt) {
+  struct Case {
+    std::string name;
+    std::vector<Segment> decisions;
+    Token err;  // kCacheAddRaced's detail: 2 (-ENOENT) or 17 (-EEXIST)
+  };
+  const std::vector<Case> cases = {
+      {"-ENOENT: the other fault freed the slot",
+       {Through(0, StepId::kCacheGetFolio), RunCpu(1), RunCpu(0)}, 2},
+      {"-EEXIST: the other fault inserted its folio",
+       {Through(0, StepId::kCacheGetFolio), Through(1, StepId::kCacheAddFolio), RunCpu(0),
+        RunCpu(1), RunCpu(0)},
+       17},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    const Schedule s = TwoFaults(c.decisions);
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t raced = d.SnapshotAfter(StepId::kCacheAddRaced, 0);
+    // -EEXIST: the lookup that follows the failed add (CPU 0's second).
+    const size_t relooked = d.SnapshotAfter(StepId::kCacheGetFolio, 0, 2);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+
+    const long race = First(t, StepId::kCacheAddRaced, 0);
+    ASSERT_GE(race, 0) << Describe(out);
+    EXPECT_EQ(t[race].detail, c.err);
+    EXPECT_EQ(Count(t, StepId::kCacheAddFolio, 0), 0) << "CPU 0 never inserts";
+    EXPECT_EQ(Count(t, StepId::kZramReadLock, 0, race), 0) << "nor reads";
+    const PageId mine = t[race].page;  // the folio CPU 0 allocated
+    const long add = First(t, StepId::kCacheAddFolio, 1);
+    ASSERT_GE(add, 0);
+    const PageId theirs = t[add].page;
+    ASSERT_GE(mine, 0);
+    ASSERT_NE(mine, theirs);
+
+    // The new folio is gone as soon as the add failed (-ENOENT) or the
+    // lookup found the other (-EEXIST).
+    const Kernel& gave_up = c.err == 2 ? *d.Snapshot(raced) : *d.Snapshot(relooked);
+    EXPECT_TRUE(gave_up.pages[mine].freed);
+    EXPECT_FALSE(gave_up.pages[mine].locked);
+    EXPECT_FALSE(gave_up.pages[mine].swapcache);
+    EXPECT_NE(gave_up.swap_cache[1], mine);
+    if (c.err == 2) {
+      EXPECT_EQ(gave_up.swap_cache[1], kNoPage);
+      EXPECT_FALSE(gave_up.si.table_used[1]) << "CPU 1 freed the slot";
+      EXPECT_EQ(t[race + 1].id, StepId::kDoSwapPageOom) << "no folio: the PTE recheck";
+      EXPECT_FALSE(d.Snapshot(relooked).has_value()) << "no second lookup";
+    } else {
+      ASSERT_TRUE(d.Snapshot(relooked).has_value());
+      EXPECT_EQ(t[race + 1].id, StepId::kCacheGetFolio);
+      EXPECT_EQ(t[race + 1].cpu, 0);
+      EXPECT_EQ(t[race + 1].page, theirs);
+      const Page& p = gave_up.pages[theirs];
+      EXPECT_EQ(gave_up.swap_cache[1], theirs);
+      EXPECT_TRUE(p.locked);
+      EXPECT_EQ(p.lock_owner, 1) << "returned without CPU 0 taking its lock";
+      EXPECT_EQ(p.refcount, 3) << "CPU 1's, the swap cache's and CPU 0's";
+    }
+    // Both threads read CPU 1's page.
+    EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.mms[0].pte[0].page, theirs);
+    const long read0 = Last(t, StepId::kUserRead, 0);
+    ASSERT_GE(read0, 0);
+    EXPECT_EQ(t[read0].page, theirs);
+    EXPECT_EQ(t[read0].detail, 0x61u);
+    EXPECT_TRUE(k.pages[mine].freed);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// Two threads fault on one zram entry under v7.1.y. There is no skip-swapcache
+// path and no SWAP_HAS_CACHE to spin on: the winner's folio is in the swap
+// cache, locked, before it is read, and the loser finds it (by its lookup, or
+// after swap_cache_add_folio()'s -EEXIST) and sleeps on its folio lock. No
+// CPU ever yields, and no step of the skip path or of
+// __read_swap_cache_async() appears.
+TEST(SwapStateTest, TwoFaultsOnOneEntrySleepOnTheWinnersFolioLock) {
+  struct Case {
+    std::string name;
+    std::vector<Segment> decisions;
+  };
+  const std::vector<Case> cases = {
+      {"the loser looks up after the insert",
+       {Through(0, StepId::kRemoveMapping), Through(1, StepId::kCacheAddFolio), RunCpu(0),
+        RunCpu(1), RunCpu(0)}},
+      {"the loser looks up during the read",
+       {Through(0, StepId::kRemoveMapping), Through(1, StepId::kZramReadLock), RunCpu(0),
+        RunCpu(1), RunCpu(0)}},
+      {"the loser missed, and its add fails with -EEXIST",
+       {Through(0, StepId::kCacheGetFolio), Through(1, StepId::kCacheAddFolio), RunCpu(0),
+        RunCpu(1), RunCpu(0)}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    const Schedule s = TwoFaults(c.decisions);
+    absl::StatusOr<RunConfig> config = Resolve(s.config);
+    ASSERT_TRUE(config.ok()) << config.status();
+    Executor ex;
+    ex.Reset(*config, s.cpus);
+    WaitLog log(s.decisions);
+    ReplayOutput out;
+    RunOptions options;
+    options.trace = &out.trace;
+    out.result = ex.Run(log, options);
+    if (out.result.finding != nullptr) out.finding = *out.result.finding;
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+
+    const long add = First(t, StepId::kCacheAddFolio, 1);
+    ASSERT_GE(add, 0) << Describe(out);
+    const PageId winner = t[add].page;
+    EXPECT_EQ(Count(t, StepId::kCacheAddFolio, 0), 0) << "one folio per slot";
+    // CPU 0 slept on the winner's folio lock while CPU 1 held it, and nobody
+    // ever yielded. (The model's lock_page_or_retry() is a plain lock_page(),
+    // model/mm/memory.h; the kernel's waits for the unlock and retries the
+    // fault. Either way the loser sleeps on the folio lock.)
+    bool slept = false;
+    for (const WaitLog::Seen& w : log.seen) {
+      EXPECT_NE(w.kind, Wait::Kind::kYield) << "cpu " << w.cpu << " at step " << w.step;
+      slept |= w.cpu == 0 && w.kind == Wait::Kind::kPageLock && w.id == winner && w.owner == 1;
+    }
+    EXPECT_TRUE(slept);
+    // CPU 0's access came after CPU 1 had read the folio and mapped it.
+    const long install1 = First(t, StepId::kPteSameInstallPut, 1);
+    const long read0 = Last(t, StepId::kUserRead, 0);
+    ASSERT_GE(install1, 0);
+    ASSERT_GE(read0, 0);
+    EXPECT_GT(read0, install1);
+    EXPECT_EQ(t[read0].page, winner);
+    EXPECT_EQ(t[read0].detail, 0x61u);
+    for (const StepId id : {StepId::kSkipCheck, StepId::kSkipPin, StepId::kSkipPinBusy,
+                            StepId::kSwapcacheClear, StepId::kLookupSwapCache,
+                            StepId::kFindGetPage, StepId::kPrepare, StepId::kPrepareBusy,
+                            StepId::kAddToSwapCache, StepId::kPteSameInstall}) {
+      EXPECT_EQ(Count(t, id), 0) << StepLabel(id);
+    }
+    EXPECT_EQ(Count(t, StepId::kZramReadLock), 1) << "one read";
+    EXPECT_EQ(k.mms[0].pte[0].page, winner);
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }

@@ -397,5 +397,58 @@ TEST(SwapfileTest, SwapCountOracle) {
   }
 }
 
+// mm/swap_slots.c per release (Features::slots_cache), with
+// slots_cache_size 2: v6.9 reserves two slots at the first allocation and
+// parks a freed slot in slots_ret until the cache is drained. 6.15 removed
+// the caches, so v6.18.y and v7.1.y take one slot at a time and free it at
+// once; 6.12 has them but switches them on only above ncpus * 320 free
+// slots, so v6.12.y runs without them too.
+TEST(SwapfileTest, SlotsCacheOnlyWhereTheReleaseHasIt) {
+  struct Case {
+    std::string profile;
+    bool cache;
+  };
+  const Case cases[] = {
+      {"v6.9", true}, {"v6.12.y", false}, {"v6.18.y", false}, {"v7.1.y", false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = c.profile;
+    s.config.slots_cache_size = 2;
+    s.cpus = {CpuProgram{0, {Write(0, 0x91), Reclaim(0), Munmap(0)}}};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t reclaimed = d.SnapshotAfter(StepId::kRemoveMapping, 0);
+    const size_t zapped = d.SnapshotAfter(StepId::kZapOne, 0);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+
+    // After the swap-out: one slot for the page, and (v6.9) one spare.
+    const Kernel& r = *d.Snapshot(reclaimed);
+    EXPECT_EQ(r.cpus[0].slots_cache.nr, c.cache ? 1 : 0);
+    EXPECT_EQ(r.si.inuse_pages, c.cache ? 2 : 1);
+    EXPECT_EQ(r.si.swap_map[2], c.cache ? HC : 0);
+    EXPECT_EQ(swap_count(r.si.swap_map[1]), 1);
+
+    // After the unmap: parked reserved (v6.9), or free with its zram copy gone.
+    const Kernel& z = *d.Snapshot(zapped);
+    EXPECT_EQ(z.cpus[0].slots_cache.n_ret, c.cache ? 1 : 0);
+    EXPECT_EQ(z.si.swap_map[1], c.cache ? HC : 0);
+    EXPECT_FALSE(z.si.table_used[1]);
+    EXPECT_EQ(z.zram.table[1].state,
+              c.cache ? ZramSlot::State::kStored : ZramSlot::State::kEmpty);
+    EXPECT_EQ(z.si.inuse_pages, c.cache ? 2 : 0);
+    EXPECT_EQ(z.cpus[0].slots_cache.nr + z.cpus[0].slots_cache.n_ret, c.cache ? 2 : 0);
+    // Drained at the end either way.
+    EXPECT_EQ(k.si.swap_map[1], 0);
+    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz

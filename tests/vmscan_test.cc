@@ -290,5 +290,100 @@ TEST(VmscanTest, ReclaimKeepsAPageAFaultHasLookedUp) {
   }
 }
 
+// Reclaim's swap allocation in each shape. With the swap table (v7.0+),
+// folio_alloc_swap() allocates the slot and inserts the folio in one cluster
+// lock section: one step, after which the slot has no count and the locked
+// folio is in its swap cache. try_to_unmap() then takes the first count with
+// folio_dup_swap(), and __remove_mapping() leaves the slot with the PTE's
+// count and no cache. With SWAP_HAS_CACHE (v6.9, v6.18.y), add_to_swap()
+// reserves the slot (map SWAP_HAS_CACHE, nothing cached) and
+// add_to_swap_cache() inserts the page in a later step.
+TEST(VmscanTest, SwapAllocationPerRelease) {
+  struct Case {
+    std::string profile;
+    bool table;
+  };
+  const Case cases[] = {{"v7.1.y", true}, {"v6.9", false}, {"v6.18.y", false}};
+  for (const Case& c : cases) {
+    for (const bool shared : {false, true}) {
+      SCOPED_TRACE(c.profile + (shared ? ", shared with a forked child" : ""));
+      const int failures = FailureCount();
+      Schedule s = shared ? OneCpu({Write(0, 0x61), Fork(1), Reclaim(0)})
+                          : OneCpu({Write(0, 0x61), Reclaim(0)});
+      s.config.profile = c.profile;
+      const int ptes = shared ? 2 : 1;
+      Executor ex;
+      ProbeDecider d(ex, s.decisions);
+      const size_t allocated =
+          d.SnapshotAfter(c.table ? StepId::kFolioAllocSwap : StepId::kAddToSwap, 0);
+      const size_t inserted = d.SnapshotAfter(StepId::kAddToSwapCache, 0);
+      const size_t unmapped = d.SnapshotAfter(StepId::kUnmap, 0);
+      const size_t removed = d.SnapshotAfter(StepId::kRemoveMapping, 0);
+      const ReplayOutput out = MustRunProbed(ex, s, d);
+      const std::vector<TraceEvent>& t = out.trace;
+      const Kernel& k = ex.kernel();
+      EXPECT_FALSE(out.finding.has_value());
+      ASSERT_TRUE(d.Snapshot(allocated).has_value()) << Describe(out);
+      ASSERT_TRUE(d.Snapshot(unmapped).has_value());
+      ASSERT_TRUE(d.Snapshot(removed).has_value());
+
+      if (c.table) {
+        EXPECT_TRUE(InOrder(t, {StepId::kIsolate, StepId::kTrylock, StepId::kFolioAllocSwap,
+                                StepId::kUnmap, StepId::kPageoutStart, StepId::kWriteTryFree,
+                                StepId::kZramWrite, StepId::kRelock, StepId::kRemoveMapping}));
+        EXPECT_EQ(Count(t, StepId::kAddToSwap), 0);
+        EXPECT_EQ(Count(t, StepId::kAddToSwapCache), 0);
+        const long alloc = First(t, StepId::kFolioAllocSwap);
+        EXPECT_EQ(t[alloc].offset, 1);
+        EXPECT_EQ(t[alloc + 1].id, StepId::kUnmap) << "nothing between allocation and unmap";
+        // One step: allocated, no count, the locked folio in the cache.
+        const Kernel& a = *d.Snapshot(allocated);
+        EXPECT_EQ(a.si.swap_map[1], 0);
+        EXPECT_TRUE(a.si.table_used[1]);
+        EXPECT_EQ(a.si.inuse_pages, 1);
+        EXPECT_EQ(a.si.generation[1], 1u);
+        EXPECT_EQ(a.swap_cache[1], 0);
+        EXPECT_TRUE(a.pages[0].swapcache);
+        EXPECT_EQ(a.pages[0].private_offset, 1);
+        EXPECT_TRUE(a.pages[0].locked);
+        EXPECT_TRUE(a.pages[0].dirty) << "folio_mark_dirty()";
+        EXPECT_FALSE(d.Snapshot(inserted).has_value());
+      } else {
+        EXPECT_TRUE(InOrder(t, {StepId::kIsolate, StepId::kTrylock, StepId::kAddToSwap,
+                                StepId::kAddToSwapCache, StepId::kUnmap,
+                                StepId::kPageoutStart, StepId::kRemoveMapping}));
+        EXPECT_EQ(Count(t, StepId::kFolioAllocSwap), 0);
+        // Reserved, not yet cached: the insert is a step of its own.
+        const Kernel& a = *d.Snapshot(allocated);
+        EXPECT_EQ(a.si.swap_map[1], SWAP_HAS_CACHE);
+        EXPECT_EQ(a.swap_cache[1], kNoPage);
+        EXPECT_FALSE(a.pages[0].swapcache);
+        ASSERT_TRUE(d.Snapshot(inserted).has_value());
+        const Kernel& i = *d.Snapshot(inserted);
+        EXPECT_EQ(i.si.swap_map[1], SWAP_HAS_CACHE);
+        EXPECT_EQ(i.swap_cache[1], 0);
+        EXPECT_TRUE(i.pages[0].swapcache);
+        EXPECT_FALSE(i.si.table_used[1]) << "only the swap table uses the word";
+      }
+      // The first unmap took the first count, the folio locked in the cache.
+      const Kernel& u = *d.Snapshot(unmapped);
+      EXPECT_EQ(swap_count(u.si.swap_map[1]), 1);
+      EXPECT_EQ(u.swap_cache[1], 0);
+      EXPECT_TRUE(u.pages[0].locked);
+      EXPECT_EQ(Count(t, StepId::kUnmap), ptes);
+      // __remove_mapping(): the PTEs' counts, no cache.
+      const Kernel& r = *d.Snapshot(removed);
+      EXPECT_EQ(r.si.swap_map[1], ptes);
+      EXPECT_EQ(r.swap_cache[1], kNoPage);
+      EXPECT_TRUE(r.pages[0].freed);
+      EXPECT_EQ(r.si.table_used[1], c.table) << "a shadow of the count stays in the word";
+      EXPECT_EQ(r.si.inuse_pages, 1);
+      ExpectSwappedOut(k, 0, 0, 1, 0x61);
+      if (shared) ExpectSwappedOut(k, 1, 0, 1, 0x61);
+      if (FailureCount() != failures) std::cerr << Describe(out);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz
