@@ -22,13 +22,16 @@ constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
 // free slots (check_cache_active()), far beyond the model's device.
 constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
-                          Features::SwapCachePin::kHasCacheBit};
+                          Features::SwapCachePin::kHasCacheBit,
+                          /*swapin_maps_exclusive_writable=*/true};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
-                          Features::SwapCachePin::kHasCacheBit};
+                          Features::SwapCachePin::kHasCacheBit,
+                          /*swapin_maps_exclusive_writable=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
-                         Features::SwapCachePin::kTableFolio};
+                         Features::SwapCachePin::kTableFolio,
+                         /*swapin_maps_exclusive_writable=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

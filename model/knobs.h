@@ -215,6 +215,11 @@ struct Features {
   //     swap cache after mapping (4b34f1d82c65).
   enum class SwapCachePin : uint8_t { kHasCacheBit, kTableFolio };
   SwapCachePin swap_cache_pin = SwapCachePin::kHasCacheBit;
+  // do_swap_page() maps an exclusive folio writable on a read fault too, when
+  // the VMA is writable (c18160dba5ff, "mm: swap: reuse exclusive folio
+  // directly instead of wp page faults", v6.11); before, only a write fault
+  // maps it writable.
+  bool swapin_maps_exclusive_writable = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

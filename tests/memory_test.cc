@@ -859,10 +859,6 @@ TEST(MemoryTest, SwapTableSwapInThroughTheCacheFreesTheSlotAfterMapping) {
 // fault has already cleared FAULT_FLAG_WRITE, so on a disk device it keeps the
 // folio cached (count 0) unless swap is full").
 TEST(MemoryTest, SwapTableExclusiveWriteFaultOnADiskKeepsTheFolioCached) {
-  GTEST_SKIP() << "model disagrees: model/mm/memory.cc:372 (do_swap_page(), the swap "
-                  "table branch) tests `l.write && p.refcount == 2` after making the PTE "
-                  "writable (365), as if FAULT_FLAG_WRITE were still set, and frees the "
-                  "swap cache";
   Executor ex;
   const ReplayOutput out = MustRun(ex, DiskSwappedOut({Write(0, 0xe2)}));
   const Kernel& k = ex.kernel();
@@ -876,7 +872,8 @@ TEST(MemoryTest, SwapTableExclusiveWriteFaultOnADiskKeepsTheFolioCached) {
   EXPECT_TRUE(k.si.table_used[1]);
 }
 
-// Since 6.10 or so (6.8 has not, 6.12.94 has it), do_swap_page() maps an
+// Since v6.11 (c18160dba5ff, "mm: swap: reuse exclusive folio directly
+// instead of wp page faults"), do_swap_page() maps an
 // exclusive swap-in writable on a read fault too, when the VMA is writable and
 // neither uffd-wp nor soft-dirty tracking needs the fault: "if ((vma->vm_flags
 // & VM_WRITE) && !userfaultfd_pte_wp(vma, pte) && !pte_needs_soft_dirty_wp(vma,
@@ -886,9 +883,6 @@ TEST(MemoryTest, SwapTableExclusiveWriteFaultOnADiskKeepsTheFolioCached) {
 // skip path's private folio is exclusive by construction. A later write then
 // needs no fault.
 TEST(MemoryTest, SwapInOfAnExclusiveEntryMapsItWritableOnARead) {
-  GTEST_SKIP() << "model disagrees: model/mm/memory.cc:365 (the swap table branch) and "
-                  ":399 (the anon_exclusive branch, which v6.12.y and v6.18.y run) set "
-                  "`pte.writable = l.write`, so a read fault maps the page read-only";
   struct Case {
     std::string profile;
     std::string backend;

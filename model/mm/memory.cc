@@ -361,15 +361,19 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           if (exclusive && p.writeback && k.si.sync_io) exclusive = false;
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
           pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
+          // A write fault mapped writable here is done: "vmf->flags &=
+          // ~FAULT_FLAG_WRITE", which should_try_to_free_swap() then reads.
+          bool write_fault = l.write;
           if (exclusive || p.refcount == 1) {
-            pte.writable = l.write;
+            pte.writable = l.write || k.config.features.swapin_maps_exclusive_writable;
+            if (pte.writable) write_fault = false;
             p.anon_exclusive = true;
           }
           ++p.mapcount;  // the lookup's reference maps it
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset, Fn::kFolioPutSwap);
           if (p.swapcache &&
-              (k.si.sync_io || vm_swap_full(k) || (l.write && p.refcount == 2))) {
+              (k.si.sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
             try_to_free_swap(k, c, f.page);
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
@@ -396,7 +400,8 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
             try_to_free_swap(k, c, f.page);
           }
           if (exclusive || p.refcount == 1) {
-            pte.writable = l.write;
+            // v6.11+ (c18160dba5ff): writable on a read fault too.
+            pte.writable = l.write || k.config.features.swapin_maps_exclusive_writable;
             p.anon_exclusive = true;
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
