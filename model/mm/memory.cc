@@ -323,7 +323,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // The page lock keeps PageSwapCache and page_private stable, so the
       // recheck is part of this step.
       if (l.swapcache != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
-        unlock_page(k, f.page, Fn::kDoSwapPage);  // out_page
+        // out_page; v7.0+ first "if (folio_test_swapcache(folio))
+        // folio_free_swap(folio)", whichever slot the folio now caches.
+        if (swap_table_pins(k) && p.swapcache) try_to_free_swap(k, c, f.page);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
         put_page(k, f.page, Fn::kDoSwapPage);
         put_device(k, l.si_ref);
         return Finish(c, 0);
