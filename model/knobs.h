@@ -220,6 +220,11 @@ struct Features {
   // directly instead of wp page faults", v6.11); before, only a write fault
   // maps it writable.
   bool swapin_maps_exclusive_writable = false;
+  // The callers of the swap cache allocation hold the device: zswap writeback
+  // wraps it in get_swap_device() (78524b05f1a3, "mm, swap: avoid redundant
+  // swap device pinning", v6.15); before, __read_swap_cache_async() pinned
+  // the device itself.
+  bool callers_pin_swap_device = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

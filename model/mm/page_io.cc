@@ -198,7 +198,9 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
   }
   if (!swap_device_live(k, Fn::kSwapWritepageBdev)) return StepResult::kStep;
   if (l.zswap_writeback) {
-    CheckWrittenBack(k, off, p.data, gen, Fn::kSwapWritepageBdev);
+    // A slot whose zeromap bit is set is read from the bit, never from the
+    // device, so what a write-back puts there is not read back.
+    if (!k.si.zeromap[off]) CheckWrittenBack(k, off, p.data, gen, Fn::kSwapWritepageBdev);
   } else {
     k.si.auth_generation[off] = gen;
     k.si.auth_data[off] = p.data;

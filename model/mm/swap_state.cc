@@ -158,9 +158,14 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
         get_page(k, cached, Fn::kReadSwapCacheAsync);
         return Finish(c, 0, cached);
       }
-      // A freed slot parked in a slots cache: nothing to read.
-      if (swap_count(k.si.swap_map[f.offset]) == 0 && k.config.features.slots_cache &&
-          k.config.slots_cache_size > 0 && !k.slots_cache_disabled) {
+      // A freed slot parked in a slots cache: nothing to read. Releases
+      // without the caches skip every slot with no count: 6.12's
+      // "!swap_swapcount(entry) && swap_slot_cache_enabled" (enabled whenever
+      // a device is usable), 6.18's "!swap_entry_swapped(si, entry)".
+      const bool skip_unused = k.config.features.slots_cache
+                                   ? k.config.slots_cache_size > 0 && !k.slots_cache_disabled
+                                   : true;
+      if (swap_count(k.si.swap_map[f.offset]) == 0 && skip_unused) {
         return Finish(c, 0, kNoPage);
       }
       f.page = alloc_page(k);

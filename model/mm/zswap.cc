@@ -512,11 +512,10 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kAlloc: {
       // zswap_get_swap_cache_page() / __read_swap_cache_async(): no read;
-      // with zswap's own LRU, skip_if_exists. In the swap table (v7.0+),
-      // swap_cache_alloc_folio() needs the caller's pin: "si =
-      // get_swap_device(swpentry); if (!si) return -EEXIST;", dropped once
-      // the locked folio pins the slot.
-      if (swap_table_pins(k)) {
+      // with zswap's own LRU, skip_if_exists. Since v6.15 the allocation
+      // needs the caller's pin: "si = get_swap_device(swpentry); if (!si)
+      // return -EEXIST;", dropped once the locked folio pins the slot.
+      if (k.config.features.callers_pin_swap_device) {
         if (!get_swap_device(k)) return Return(c, kEexist);
         l.si_ref = true;
       }
