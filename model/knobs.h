@@ -120,7 +120,18 @@ namespace swapfuzz {
     "slot, and with it the zswap copy of the data. Before e3b63e966cac the "     \
     "stale folio was never unlocked, and swapoff slept on it forever. The fix "  \
     "checks folio_matches_swap_entry() first and leaves the PTE for "            \
-    "try_to_unuse()'s next pass.")
+    "try_to_unuse()'s next pass.")                                               \
+  X(kZramWbEndioUaf, "zram_wb_endio_uaf", "bf62f69574b1",                        \
+    "zram: fix use-after-free in zram_writeback_endio",                          \
+    "v6.19 .. v7.0 (introduced by f405066a1f0d, fixed in v7.1-rc; backported to 7.0.y)", \
+    "zram's batched writeback completes each write bio in "                      \
+    "zram_writeback_endio(), which adds the request to wb_ctl's done list under " \
+    "done_lock, drops the lock and only then calls wake_up(&wb_ctl->done_wait). " \
+    "The writeback task can take the request off the list in between, see "      \
+    "num_inflight reach zero, leave zram_writeback_slots() and kfree() wb_ctl in " \
+    "release_wb_ctl(): the completion's wake_up() then uses the freed wait "      \
+    "queue (seen as a NULL dereference in wake_up). The fix holds "              \
+    "rcu_read_lock() across the completion and frees wb_ctl with kfree_rcu().")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -200,6 +211,14 @@ struct Features {
   //     swap cache after mapping (4b34f1d82c65).
   enum class SwapCachePin : uint8_t { kHasCacheBit, kTableFolio };
   SwapCachePin swap_cache_pin = SwapCachePin::kHasCacheBit;
+  // zram writeback batches its bios (f405066a1f0d, v6.19): writeback_store()
+  // holds dev_lock for write, marks the slots it picks ZRAM_PP_SLOT in one
+  // scan, submits a write bio per slot without waiting, and finishes each in
+  // zram_writeback_complete() once zram_writeback_endio(), in the completion
+  // interrupt, has put it on wb_ctl's done list. Before, one slot at a time:
+  // ZRAM_UNDER_WB, read, submit_bio_wait(), commit (v5.16's shape, which the
+  // older profiles run).
+  bool zram_wb_batched = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -92,6 +92,10 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
       {"v5.15.y", Knob::kZswapExclusiveLoadPrivate, true},
       {"v6.1.y", Knob::kZswapDupStoreKeepsOld, true},
       {"v6.1.y", Knob::kZswapWbStaleFolioLeak, false},  // 6.1.30 .. 6.1.79
+      // zram_writeback_endio() exists only with the batched writeback (v6.19+).
+      {"v6.18.y", Knob::kZramWbEndioUaf, true},
+      {"v6.9", Knob::kZramWbEndioUaf, true},
+      {"v7.1.y", Knob::kZramWbEndioUaf, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

@@ -49,8 +49,10 @@ from campaign import libfuzzer_options  # noqa: E402  (tools/ is not a package)
 # the zram target; the zswap, disk and swapoff bugs the zswap target (zswap
 # over a disk, whose op table has swapoff, zswap shrink and the pool knobs);
 # the bugs of the fault that skips the swap cache on zram, with swapoff or
-# zswap in play, the mainline_zram_zswap target. The rest comes from the
-# swapfuzz program and the regression file, never restated here (setups()):
+# zswap in play, and the bug of zram's batched writeback (v7.1.y, whose ops
+# zram_idle and zram_writeback that target has), the mainline_zram_zswap
+# target. The rest comes from the swapfuzz program and the regression file,
+# never restated here (setups()):
 # the hunted knob is the catalogue knob of the fix (`swapfuzz list-bugs
 # --json`), the target must be one `swapfuzz list-targets` names, and the bug
 # runs on a kernel that had it: the regression file's profile and knobs.
@@ -69,6 +71,7 @@ BUGS = {
     "2799e77529c2": ("mainline_zram_zswap", "do_swap_page_swapoff.json"),
     "82b1c07a0af6": ("zswap", "free_swap_and_cache_swapoff.json"),
     "ae38eb210590": ("mainline_zswap", "swapoff_unuse_stale_zswap_folio.json"),
+    "bf62f69574b1": ("mainline_zram_zswap", "zram_writeback_endio_uaf.json"),
 }
 
 # What "mainline" (or no profile) means in a schedule file: v6.9, forever
