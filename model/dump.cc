@@ -33,6 +33,8 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kMmapRead: return absl::StrCat(", waits for mmap_read_lock of mm ", w.id);
     case Wait::Kind::kMmapWrite: return absl::StrCat(", waits for mmap_write_lock of mm ", w.id);
     case Wait::Kind::kYield: return ", in a retry loop (yielded)";
+    case Wait::Kind::kZramDevLock: return ", waits for zram->dev_lock";
+    case Wait::Kind::kZramWbDone: return ", waits on wb_ctl->done_wait";
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }
@@ -101,10 +103,13 @@ std::string FormatKernelState(const Kernel& k) {
       absl::StrAppend(&out, absl::StrFormat(", zram %#x", z.data));
     } else if (z.state == ZramSlot::State::kSame) {
       absl::StrAppend(&out, absl::StrFormat(", zram same %#x", z.data));
+    } else if (z.state == ZramSlot::State::kWb) {
+      absl::StrAppend(&out, absl::StrFormat(", zram %#x on backing block %d", z.data, z.block));
     } else if (!k.si.disk && map != 0) {
       absl::StrAppend(&out, ", zram empty");
     }
     if (z.lock_holder >= 0) absl::StrAppend(&out, " (slot lock: cpu ", z.lock_holder, ")");
+    if (z.pp_slot) absl::StrAppend(&out, " (ZRAM_PP_SLOT)");
     if (e != kNoEntry) {
       const ZswapEntry& ze = k.zswap_entries[e];
       absl::StrAppend(&out, absl::StrFormat(", zswap entry %d %#x ref %d", e, ze.data,
@@ -124,6 +129,17 @@ std::string FormatKernelState(const Kernel& k) {
                                           p.swapcache ? " swapcache" : ""));
     if (p.locked) absl::StrAppend(&out, " (locked by cpu ", p.lock_owner, ")");
     if (p.private_offset != kNoOffset) absl::StrAppend(&out, " private ", p.private_offset);
+    absl::StrAppend(&out, "\n");
+  }
+  const ZramWb& wb = k.zram.wb;
+  if (wb.dev_lock_owner != -1 || wb.ctl != 0 || wb.rcu_deferred != 0 || wb.endio_ctl != 0) {
+    absl::StrAppend(&out, "zram writeback: dev_lock held by cpu ", wb.dev_lock_owner,
+                    ", wb_ctl ", wb.ctl, ", ", wb.num_inflight, " in flight, ", wb.ndone,
+                    " done");
+    if (wb.endio_ctl != 0) absl::StrAppend(&out, ", irq between list_add and wake_up of wb_ctl ",
+                                           wb.endio_ctl);
+    if (wb.rcu_deferred != 0) absl::StrAppend(&out, ", kfree_rcu() from wb_ctl ",
+                                              wb.rcu_deferred, " waiting");
     absl::StrAppend(&out, "\n");
   }
   if (k.zswap.initialized) {

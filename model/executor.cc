@@ -117,6 +117,8 @@ bool Executor::IsRunnable(const Cpu& c) const {
     case Wait::Kind::kYield: return true;  // RunnableMask() decides
     case Wait::Kind::kWriteback: return !k.pages[c.wait.id].writeback;
     case Wait::Kind::kSwapUsers: return k.si.users == 0;
+    case Wait::Kind::kZramDevLock: return k.zram.wb.dev_lock_owner == -1;
+    case Wait::Kind::kZramWbDone: return k.zram.wb.wakeups != static_cast<uint16_t>(c.wait.id);
   }
   return false;
 }
@@ -133,8 +135,9 @@ uint32_t Executor::RunnableMask() const {
     // A yielder waits for the CPUs it yielded to, while they can still run.
     if (((yielders >> i) & 1u) && (kernel_.cpus[i].wait.pending & others) == 0) mask |= 1u << i;
   }
-  // The completion interrupt can fire whenever a bio is in flight.
-  if (kernel_.nbios != 0) mask |= 1u << kIrqCpu;
+  // The completion interrupt can fire whenever a bio is in flight, and runs
+  // on while it is inside a completion of zram's writeback.
+  if (kernel_.nbios != 0 || kernel_.zram.wb.endio_ctl != 0) mask |= 1u << kIrqCpu;
   // Only yielders and none of them released: they spin, and their retry
   // budgets tell a livelock from a wait.
   return mask != 0 ? mask : yielders;

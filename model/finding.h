@@ -42,6 +42,7 @@ enum class ObjectKind : uint8_t {
   kZswapPool,
   kSwapDevice,  // swap_map, the swap cache address space, the swap extents
   kBlock,       // a block of the disk or of zram's backing device
+  kZramWbCtl,   // struct zram_wb_ctl: zram's batched writeback and its completions
   kCount
 };
 

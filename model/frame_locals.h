@@ -148,8 +148,10 @@ enum class ZramWritebackMode : uint8_t { kIdle, kHuge };
 
 struct WritebackStoreLocals {
   ZramWritebackMode mode = ZramWritebackMode::kIdle;  // argument: "idle" or "huge"
-  Offset index = 1;          // the next index to look at
-  int16_t blk_idx = -1;      // alloc_block_bdev()'s block, -1 for none
+  Offset index = 1;          // the next index to look at (batched: to scan)
+  // alloc_block_bdev()'s block (batched: zram_writeback_slots()'s blk_idx,
+  // zram_reserve_bdev_block()'s), -1 for none
+  int16_t blk_idx = -1;
   uint32_t generation = 0;   // the generation of the data read into the bounce page
 };
 

@@ -136,13 +136,19 @@ struct DiskBlock {
   uint32_t generation = 0;  // the slot generation the data was written for
 };
 
-// A bio in flight to the disk. A write's data is taken at submission.
+// A bio in flight to the disk, or (zram_wb) a write of zram's batched
+// writeback to zram's backing device. A write's data is taken at submission.
 struct Bio {
   bool write = false;
-  Offset offset = kNoOffset;
+  Offset offset = kNoOffset;  // the swap offset; zram_wb: the zram index written back
   PageId page = kNoPage;
   Token data = 0;
   uint32_t generation = 0;
+  // zram_wb: req->bio of struct zram_wb_req, ended by zram_writeback_endio();
+  // `block` is req->blk_idx and `wb_ctl` bio->bi_private (ZramWb::ctl's id).
+  bool zram_wb = false;
+  int16_t block = -1;
+  uint16_t wb_ctl = 0;
 };
 
 // Per-CPU struct swap_slots_cache (mm/swap_slots.c). Active only when the
@@ -163,6 +169,9 @@ struct ZramSlot {
   bool idle = false;        // ZRAM_IDLE
   bool under_wb = false;    // ZRAM_UNDER_WB
   bool huge = false;        // ZRAM_HUGE: stored uncompressed (the model: odd tokens)
+  // ZRAM_PP_SLOT: picked for post-processing by the batched writeback
+  // (Features::zram_wb_batched); slot_free() and a read clear it.
+  bool pp_slot = false;
   int16_t block = -1;       // kWb: the backing device block
   Token data = 0;           // the element for kSame, the decompressed data for kStored
   uint32_t generation = 0;  // the swap slot generation the data was written for
@@ -176,12 +185,52 @@ struct ZramBdBlock {
   uint32_t generation = 0;
 };
 
+// One request of the batched writeback (struct zram_wb_req): the slot it
+// writes back (req->pps->index), the block reserved for it, and what
+// read_from_zspool() put in its page.
+struct ZramWbReq {
+  Offset index = kNoOffset;
+  int16_t blk_idx = -1;
+  uint32_t generation = 0;
+  Token data = 0;
+};
+
+// The batched writeback (Features::zram_wb_batched): zram->dev_lock, and the
+// pp_ctl and struct zram_wb_ctl of the writeback_store() holding it. A wb_ctl
+// is named by an id, as zswap trees are: each init_wb_ctl() takes a new one,
+// and a path holding an id that is neither `ctl` nor one kfree_rcu() still
+// holds back (`rcu_deferred`) holds freed memory. wb_batch_size (32) is more
+// than the model has slots, so an idle request is always there, and requests
+// are kept with their bios, then on `done`.
+struct ZramWb {
+  int8_t dev_lock_owner = -1;  // the CPU holding dev_lock for write
+  uint16_t ctl = 0;            // the live wb_ctl's id; 0: none
+  uint16_t ctl_seq = 0;        // ids handed out
+  // The first wb_ctl kfree_rcu() left for after the grace period that the
+  // completion's RCU read section holds up: it and every later id but `ctl`
+  // are freed only once that section ends; 0: none.
+  uint16_t rcu_deferred = 0;
+  // The completion interrupt is inside zram_writeback_endio(), between its
+  // list_add() and its wake_up(), for this wb_ctl; 0: it is not.
+  uint16_t endio_ctl = 0;
+  int8_t num_inflight = 0;     // wb_ctl->num_inflight
+  uint16_t wakeups = 0;        // wake_up(&wb_ctl->done_wait) calls; a sleeper's Wait::id
+  // pp_ctl's buckets, a bit per index: the PAGE_SIZE bucket of ZRAM_HUGE slots
+  // and, as the model's objects have no compressed size, one for the others.
+  uint32_t pp_huge = 0;
+  uint32_t pp_rest = 0;
+  uint8_t ndone = 0;
+  std::array<ZramWbReq, kMaxSlots> done{};  // done_reqs; list_first_entry() is the last
+  ZramWbReq req{};             // the request zram_complete_done_reqs() took
+};
+
 struct Zram {
   std::array<ZramSlot, kMaxSlots> table{};
   std::array<ZramBdBlock, kMaxSlots> bd{};
   int32_t miss_free = 0;    // zram->stats.miss_free: notifies lost to a busy slot lock
   int32_t stored_pages = 0;
   int32_t wb_pages = 0;     // slots written back to the backing device
+  ZramWb wb{};
 };
 
 // What a blocked CPU waits for. Cleared when the CPU runs again.
@@ -195,6 +244,8 @@ struct Wait {
     kYield,      // schedule_timeout()/cond_resched() in a retry loop
     kWriteback,  // wait_on_page_writeback(): PG_writeback clear
     kSwapUsers,  // swapoff: wait_for_completion(&si->comp), si->users at zero
+    kZramDevLock,   // down_write/down_read(&zram->dev_lock): no writer holds it
+    kZramWbDone,    // wait_event(wb_ctl->done_wait): a wake_up() since (id: ZramWb::wakeups)
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;

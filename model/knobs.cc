@@ -33,7 +33,7 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
                          /*swapin_maps_exclusive_writable=*/true,
-                         /*callers_pin_swap_device=*/true};
+                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
@@ -71,8 +71,9 @@ constexpr std::array<Profile, 8> kProfiles = {{
      KnobSet{Knob::kZeromapStaleZswapEntry}, kV6_18, "v6.18.y"},
     {"v7.1.y", "Linux 7.1.5",
      "the 7.1 stable branch, swap table phases II and III: no SWAP_HAS_CACHE and no "
-     "skip-swapcache path, the folio in the swap table pins the slot",
-     KnobSet{Knob::kZeromapStaleZswapEntry}, kV7_1, "v7.1.y"},
+     "skip-swapcache path, the folio in the swap table pins the slot; zram writes back "
+     "with batched asynchronous bios",
+     KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kZramWbLeaksReservedBlock}, kV7_1, "v7.1.y"},
 }};
 
 }  // namespace
@@ -144,6 +145,15 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       if (f.swap_cache_pin == Features::SwapCachePin::kTableFolio) {
         return "free_swap_and_cache() became swap_put_entries_direct() in v7.0, which pins the "
                "device";
+      }
+      return "";
+    case Knob::kZramWbEndioUaf:
+    case Knob::kZramWbLeaksReservedBlock:
+      // The batched writeback came with f405066a1f0d (v6.19); before, zram
+      // waited for each write with submit_bio_wait() and had no wb_ctl.
+      if (!f.zram_wb_batched) {
+        return "its zram writes back one slot at a time with submit_bio_wait(): no wb_ctl and no "
+               "zram_writeback_endio() (batched writeback came in v6.19)";
       }
       return "";
     default:

@@ -135,7 +135,30 @@ namespace swapfuzz {
     "the old data into a new swap cache folio and writes it to the device; a "   \
     "fault then maps the old data. Clearing the knob runs the fix the model "    \
     "proposes: drop the old entry when the zeromap bit is set, as a failed "     \
-    "zswap_store() does.")
+    "zswap_store() does.") \
+  X(kZramWbEndioUaf, "zram_wb_endio_uaf", "bf62f69574b1",                        \
+    "zram: fix use-after-free in zram_writeback_endio",                          \
+    "v6.19 .. v7.0 (introduced by f405066a1f0d, fixed in v7.1-rc; backported to 7.0.y)", \
+    "zram's batched writeback completes each write bio in "                      \
+    "zram_writeback_endio(), which adds the request to wb_ctl's done list under " \
+    "done_lock, drops the lock and only then calls wake_up(&wb_ctl->done_wait). " \
+    "The writeback task can take the request off the list in between, see "      \
+    "num_inflight reach zero, leave zram_writeback_slots() and kfree() wb_ctl in " \
+    "release_wb_ctl(): the completion's wake_up() then uses the freed wait "      \
+    "queue (seen as a NULL dereference in wake_up). The fix holds "              \
+    "rcu_read_lock() across the completion and frees wb_ctl with kfree_rcu().") \
+  X(kZramWbLeaksReservedBlock, "zram_wb_leaks_reserved_block", "",              \
+    "none yet: zram_writeback_slots() keeps the block it reserved for a skipped slot", \
+    "v6.19 .. v7.1.5 at least (the batched writeback of f405066a1f0d); no fix "  \
+    "known; found by swapfuzz",                                                  \
+    "zram_writeback_slots() reserves a backing-device block before it looks at " \
+    "the next picked slot, and passes it on to the slot after when that one "    \
+    "lost ZRAM_PP_SLOT (freed, rewritten or read since the scan). When the "     \
+    "last picked slots are all skipped, the loop ends with the block still "     \
+    "reserved, and nothing after the loop releases it: the block stays set in "  \
+    "zram->bitmap, unused, until the device is reset. Clearing the knob runs "   \
+    "the fix the model proposes: zram_release_bdev_block() of a block still "    \
+    "reserved after the loop.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -225,6 +248,14 @@ struct Features {
   // swap device pinning", v6.15); before, __read_swap_cache_async() pinned
   // the device itself.
   bool callers_pin_swap_device = false;
+  // zram writeback batches its bios (f405066a1f0d, v6.19): writeback_store()
+  // holds dev_lock for write, marks the slots it picks ZRAM_PP_SLOT in one
+  // scan, submits a write bio per slot without waiting, and finishes each in
+  // zram_writeback_complete() once zram_writeback_endio(), in the completion
+  // interrupt, has put it on wb_ctl's done list. Before, one slot at a time:
+  // ZRAM_UNDER_WB, read, submit_bio_wait(), commit (v5.16's shape, which the
+  // older profiles run).
+  bool zram_wb_batched = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

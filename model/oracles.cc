@@ -15,6 +15,8 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kYield: return "a retry";
     case Wait::Kind::kWriteback: return "page writeback";
     case Wait::Kind::kSwapUsers: return "si->users";
+    case Wait::Kind::kZramDevLock: return "zram->dev_lock";
+    case Wait::Kind::kZramWbDone: return "wb_ctl->done_wait";
   }
   return "?";
 }
@@ -99,8 +101,9 @@ void CheckZramBdQuiescent(Kernel& k) {
   int wb = 0;
   for (Offset off = 0; off < kMaxSlots; ++off) {
     const ZramSlot& z = k.zram.table[off];
-    if (z.under_wb) {
-      Accounting(k, ObjectKind::kZramSlot, "zram slot %d left ZRAM_UNDER_WB", off);
+    if (z.under_wb || z.pp_slot) {
+      Accounting(k, ObjectKind::kZramSlot, "zram slot %d left %s", off,
+                 z.under_wb ? "ZRAM_UNDER_WB" : "ZRAM_PP_SLOT");
       return;
     }
     if (z.state != ZramSlot::State::kWb) continue;
@@ -121,6 +124,16 @@ void CheckZramBdQuiescent(Kernel& k) {
   if (wb != k.zram.wb_pages) {
     Accounting(k, ObjectKind::kZramSlot, "zram counts %d written-back pages, the table %d",
                k.zram.wb_pages, wb);
+    return;
+  }
+  // Every batched writeback ended: dev_lock dropped, its wb_ctl freed (a
+  // kfree_rcu() included), nothing in flight or on the done list.
+  const ZramWb& w = k.zram.wb;
+  if (w.dev_lock_owner != -1 || w.ctl != 0 || w.rcu_deferred != 0 || w.endio_ctl != 0 ||
+      w.num_inflight != 0 || w.ndone != 0) {
+    Accounting(k, ObjectKind::kZramWbCtl, "zram writeback not over: dev_lock cpu %d, wb_ctl %d "
+               "(%d waiting for RCU), %d in flight, %d done", w.dev_lock_owner, w.ctl,
+               w.rcu_deferred, w.num_inflight, w.ndone);
   }
 }
 

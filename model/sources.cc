@@ -43,6 +43,11 @@ constexpr std::string_view kTree612 =
 constexpr std::string_view kTree618 =
     "leftymods/linux-6.18.y @40a9e9f43d44 (Makefile 6.18.35; one squashed import, not "
     "cross-checked)";
+constexpr std::string_view kZram71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 drivers/block/zram/zram_drv.c (blob e11ee1ed3832, as "
+    "7.1.3's), writeback_store() to zram_writeback_endio() and the slot-flag helpers; "
+    "bf62f69574b1's message and diff from its 7.0-stable review mail "
+    "<20260607095733.312280161@linuxfoundation.org>";
 constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
@@ -168,7 +173,19 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "not modelled)",
      kTree618},
     {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v7.1.y",
-     "v5.16's steps (7.1.5's batched asynchronous writeback not modelled)", kTree71},
+     "7.1.5's batched writeback (f405066a1f0d's shape, with bf62f69574b1's RCU, which the "
+     "zram_wb_endio_uaf knob takes out): writeback_store() under dev_lock for write; "
+     "scan_slots_for_writeback() sets ZRAM_PP_SLOT; zram_writeback_slots() submits an async "
+     "bio per slot; zram_writeback_endio() in the completion interrupt (done_lock list_add, "
+     "then wake_up); zram_complete_done_reqs(), zram_writeback_complete() and release_pp_slot() "
+     "as slot-lock sections; release_wb_ctl()'s kfree_rcu(); mark_idle() under dev_lock for "
+     "read; mark_slot_accessed() and slot_free() clear ZRAM_PP_SLOT; a block reserved for a "
+     "last slot that was then skipped is never released (the knob "
+     "zram_wb_leaks_reserved_block, the code as released). Reads and writes otherwise keep v5.16's steps. Not modelled: wb_limit, bio errors, compressed_wb, writeback by page index or of "
+     "incompressible slots, the wait for an idle request (wb_batch_size 32 exceeds the model's "
+     "slots), compressed sizes (every slot but ZRAM_HUGE ones shares one pp bucket), the "
+     "asynchronous read from the backing device",
+     kZram71},
 }};
 
 }  // namespace

@@ -34,7 +34,8 @@ namespace swapfuzz {
 //   that declare them, and names each machine's states from its
 //   SWAPFUZZ_STATES_<machine> list. kInStep: the function never gets a frame of
 //   its own; it runs inside a step of its caller (the executor's own step, for
-//   kExecutor and kQuiescence; the completion interrupt's, for end_swap_bio_*).
+//   kExecutor and kQuiescence; the completion interrupt's, for end_swap_bio_*
+//   and zram_writeback_endio).
 // class: what the function's steps touch, for the DFS sleep sets
 //   (FnTouchesSharedState(), fuzz/strategies.cc):
 //   kShared: state shared by all offsets and pages, so its steps depend on
@@ -118,7 +119,18 @@ namespace swapfuzz {
   X(kSwapDupEntryDirect, "swap_dup_entry_direct", "mm/swapfile.c", kInStep, kPerObject)            \
   X(kFolioFreeSwap, "folio_free_swap", "mm/swapfile.c", kInStep, kPerObject)                       \
   X(kSwapReadFolioZeromap, "swap_read_folio_zeromap", "mm/page_io.c", kInStep, kPerObject)         \
-  X(kSwapZeromapFolioSet, "swap_zeromap_folio_set", "mm/page_io.c", kInStep, kPerObject)
+  X(kSwapZeromapFolioSet, "swap_zeromap_folio_set", "mm/page_io.c", kInStep, kPerObject)     \
+  X(kZramScanSlotsForWriteback, "scan_slots_for_writeback", "drivers/block/zram/zram_drv.c",      \
+    kInStep, kShared)                                                                              \
+  X(kZramWritebackSlots, "zram_writeback_slots", "drivers/block/zram/zram_drv.c", kInStep,       \
+    kShared)                                                                                       \
+  X(kZramCompleteDoneReqs, "zram_complete_done_reqs", "drivers/block/zram/zram_drv.c", kInStep,  \
+    kShared)                                                                                       \
+  X(kZramWritebackComplete, "zram_writeback_complete", "drivers/block/zram/zram_drv.c", kInStep, \
+    kShared)                                                                                       \
+  X(kZramReleasePpSlot, "release_pp_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)     \
+  X(kZramReleaseWbCtl, "release_wb_ctl", "drivers/block/zram/zram_drv.c", kInStep, kShared)       \
+  X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -254,7 +266,22 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kUnusePtePut, kUnusePte, "pte_same_as_swp, install, folio_put_swap")    \
   X(kUnuseFolioFree, kTryToUnuse, "folio_free_swap, folio_unlock, folio_put") \
   X(kUnuseCacheTable, kTryToUnuse, "find_next_to_unuse, swap_cache_get_folio") \
-  X(kUnuseScanTable, kTryToUnuse, "unuse_pte_range: swap pte, swap_cache_get_folio")
+  X(kUnuseScanTable, kTryToUnuse, "unuse_pte_range: swap pte, swap_cache_get_folio") \
+  X(kZramWbInit, kZramWritebackStore, "down_write(dev_lock), init_pp_ctl, init_wb_ctl") \
+  X(kZramWbScan, kZramScanSlotsForWriteback, "slot lock: place_pp_slot, set ZRAM_PP_SLOT") \
+  X(kZramWbSubmit, kZramWritebackSlots,                                    \
+    "slot lock: ZRAM_PP_SLOT, read_from_zspool; unlock; submit_bio")       \
+  X(kZramWbSkip, kZramWritebackSlots, "slot lock: !ZRAM_PP_SLOT; release_pp_slot") \
+  X(kZramWbTakeDone, kZramCompleteDoneReqs, "done_lock: list_del(req)")     \
+  X(kZramWbCompleteWb, kZramWritebackComplete,                             \
+    "slot lock: ZRAM_PP_SLOT: zs_free, handle = blk_idx, set ZRAM_WB")     \
+  X(kZramWbCompleteRelease, kZramWritebackComplete,                        \
+    "slot lock: !ZRAM_PP_SLOT: zram_release_bdev_block")                   \
+  X(kZramWbReleasePp, kZramReleasePpSlot, "slot lock: clear ZRAM_PP_SLOT")  \
+  X(kZramWbCtlKfree, kZramReleaseWbCtl, "kfree(wb_ctl); up_write(dev_lock)") \
+  X(kZramWbCtlKfreeRcu, kZramReleaseWbCtl, "kfree_rcu(wb_ctl); up_write(dev_lock)") \
+  X(kZramWbEndioAdd, kZramWritebackEndio, "done_lock: list_add(req, done_reqs)") \
+  X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -48,6 +48,7 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v6.9", Knob::kFreeNotifyOnRead, false},
       {"v6.9", Knob::kSkipSwapcacheUnpinned, false},
       {"v6.9", Knob::kUnusePteNoFolioCheck, true},  // fixed in v6.18
+      {"v7.1.y", Knob::kZramWbEndioUaf, false},     // fixed in v7.1-rc
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

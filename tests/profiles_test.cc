@@ -105,6 +105,10 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
       {"v7.1.y", Knob::kFreeSwapAndCacheNoPin, true},
       {"v6.18.y", Knob::kFreeSwapAndCacheNoPin, false},
       {"mainline", Knob::kSkipSwapcacheUnpinned, true},  // mainline is v7.1.y here
+      // zram_writeback_endio() exists only with the batched writeback (v6.19+).
+      {"v6.18.y", Knob::kZramWbEndioUaf, true},
+      {"v6.9", Knob::kZramWbEndioUaf, true},
+      {"v7.1.y", Knob::kZramWbEndioUaf, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

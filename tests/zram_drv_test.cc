@@ -1,8 +1,10 @@
 // drivers/block/zram/zram_drv.c: how the zram table stores pages (ZRAM_SAME
 // for zero-filled pages, a compressed object otherwise), the "read without
-// previous write" warning, and zram_slot_free_notify()'s trylock, which loses
+// previous write" warning, zram_slot_free_notify()'s trylock, which loses
 // the free (miss_free) while a reader holds the slot lock between the two
-// halves of a read.
+// halves of a read, and 7.1.5's batched writeback (v7.1.y): its steps, the
+// data on the backing device, ZRAM_PP_SLOT, and wb_ctl's lifetime against
+// zram_writeback_endio() (bf62f69574b1, knob zram_wb_endio_uaf).
 
 #include "model/drivers/block/zram/zram_drv.h"
 
@@ -331,6 +333,360 @@ TEST(ZramDrvTest, FreeNotifyDuringAReadIsMissed) {
     EXPECT_EQ(k.zram.stored_pages, c.at_end == State::kStored ? 1 : 0);
     EXPECT_EQ(k.si.swap_map[1], 0);
     if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// --- the batched writeback of 7.1.5 (Features::zram_wb_batched) ---
+
+Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
+// zram_writeback: mode 0 "idle", 1 "huge".
+Op Writeback(uint8_t mode) { return Op{OpKind::kZramWriteback, 0, mode, 0}; }
+
+Schedule ZramSchedule(const std::string& profile, std::vector<std::vector<Op>> programs,
+                      std::vector<Segment> decisions = {}) {
+  Schedule s;
+  s.config.profile = profile;
+  s.config.backend = "zram";
+  s.config.page_cluster = 0;
+  for (std::vector<Op>& ops : programs) s.cpus.push_back(CpuProgram{0, std::move(ops)});
+  s.decisions = std::move(decisions);
+  return s;
+}
+
+struct Step {
+  int cpu;
+  StepId id;
+  Offset offset;
+  friend bool operator==(const Step&, const Step&) = default;
+};
+
+std::string StepsString(const std::vector<Step>& steps) {
+  std::string out;
+  for (const Step& st : steps) {
+    out += "  cpu " + std::to_string(st.cpu) + " " + std::string(StepName(st.id)) + " (offset " +
+           std::to_string(st.offset) + ")\n";
+  }
+  return out;
+}
+
+// The steps after "echo all > idle": the writeback's, and the interrupt's.
+std::vector<Step> StepsAfterIdle(const std::vector<TraceEvent>& t) {
+  std::vector<Step> out;
+  const long idle = First(t, StepId::kZramIdle);
+  for (size_t i = idle < 0 ? t.size() : static_cast<size_t>(idle) + 1; i < t.size(); ++i) {
+    out.push_back(Step{t[i].cpu, t[i].id, t[i].offset});
+  }
+  return out;
+}
+
+// Two idle slots written back, with nothing in the way, by the default
+// policy: v7.1.y scans both (ZRAM_PP_SLOT), submits both bios (the higher
+// index first: list_add() puts the slot placed last first in its bucket) and
+// sleeps on done_wait; the interrupt ends both (list_add, then wake_up, each a
+// step); the writer takes them off the done list (the last added first),
+// marks each ZRAM_WB and drops its ZRAM_PP_SLOT, and frees wb_ctl with
+// kfree_rcu(). v6.18.y keeps v5.16's one slot at a time.
+TEST(ZramDrvTest, WritebackStepsByRelease) {
+  using S = StepId;
+  struct Case {
+    std::string name;
+    std::string profile;
+    std::vector<Step> steps;
+  };
+  const std::vector<Case> cases = {
+      {"v7.1.y: batched, asynchronous bios",
+       "v7.1.y",
+       {{0, S::kZramWbInit, kNoOffset},
+        {0, S::kZramWbScan, 1},
+        {0, S::kZramWbScan, 2},
+        {0, S::kZramWbSubmit, 2},
+        {0, S::kZramWbSubmit, 1},
+        {kIrqCpu, S::kZramWbEndioAdd, 2},
+        {kIrqCpu, S::kZramWbEndioWake, kNoOffset},
+        {kIrqCpu, S::kZramWbEndioAdd, 1},
+        {kIrqCpu, S::kZramWbEndioWake, kNoOffset},
+        {0, S::kZramWbTakeDone, 1},
+        {0, S::kZramWbCompleteWb, 1},
+        {0, S::kZramWbReleasePp, 1},
+        {0, S::kZramWbTakeDone, 2},
+        {0, S::kZramWbCompleteWb, 2},
+        {0, S::kZramWbReleasePp, 2},
+        {0, S::kZramWbCtlKfreeRcu, kNoOffset}}},
+      {"v6.18.y: one slot at a time, submit_bio_wait()",
+       "v6.18.y",
+       {{0, S::kZramWbCheck, 1},
+        {0, S::kZramReadLock, 1},
+        {0, S::kZramReadCopy, 1},
+        {0, S::kZramWbWrite, 1},
+        {0, S::kZramWbCommit, 1},
+        {0, S::kZramWbCheck, 2},
+        {0, S::kZramReadLock, 2},
+        {0, S::kZramReadCopy, 2},
+        {0, S::kZramWbWrite, 2},
+        {0, S::kZramWbCommit, 2},
+        {0, S::kZramWbDone, kNoOffset}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Executor ex;
+    const ReplayOutput out = MustRun(
+        ex, ZramSchedule(c.profile, {{Write(0, 0x10), Write(1, 0x20), Reclaim(0), Reclaim(1),
+                                      Idle(), Writeback(0)}}));
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    const std::vector<Step> steps = StepsAfterIdle(out.trace);
+    EXPECT_EQ(steps, c.steps) << "got:\n" << StepsString(steps);
+    // Either way both slots end on the backing device, each with its block.
+    for (Offset off : {1, 2}) {
+      const ZramSlot& z = k.zram.table[off];
+      EXPECT_EQ(z.state, State::kWb) << off;
+      ASSERT_GE(z.block, 0);
+      EXPECT_TRUE(k.zram.bd[z.block].used);
+      EXPECT_EQ(k.zram.bd[z.block].data, z.data);
+      EXPECT_EQ(k.zram.bd[z.block].generation, z.generation);
+      EXPECT_FALSE(z.pp_slot);
+      EXPECT_FALSE(z.under_wb);
+    }
+    EXPECT_EQ(k.zram.wb_pages, 2);
+    EXPECT_EQ(k.zram.stored_pages, 0);
+    EXPECT_EQ(k.zram.wb.ctl, 0) << "wb_ctl freed";
+    EXPECT_EQ(k.zram.wb.dev_lock_owner, -1);
+    EXPECT_EQ(k.nbios, 0);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// v7.1.y: idle (or huge) slots go to the backing device, their blocks hold the
+// data, and the swap-ins read it back from there (read_from_bdev()); each
+// swap-in then frees its slot, and the block with it.
+TEST(ZramDrvTest, WrittenBackSlotsReadBackThroughTheBackingDevice) {
+  struct Case {
+    std::string name;
+    std::vector<Op> ops;
+    std::vector<Offset> written_back;
+    std::vector<Offset> kept;  // left in zsmalloc
+  };
+  const std::vector<Case> cases = {
+      {"idle writeback of two idle slots",
+       {Write(0, 0x22), Write(1, 0x24), Reclaim(0), Reclaim(1), Idle(), Writeback(0), Read(0),
+        Read(1)},
+       {1, 2},
+       {}},
+      {"huge writeback: only the incompressible (odd) page",
+       {Write(0, 0x31), Write(1, 0x32), Reclaim(0), Reclaim(1), Writeback(1), Read(0), Read(1)},
+       {1},
+       {2}},
+      {"idle writeback: a slot stored after the idle marking stays",
+       {Write(0, 0x42), Reclaim(0), Idle(), Write(1, 0x44), Reclaim(1), Writeback(0), Read(0),
+        Read(1)},
+       {1},
+       {2}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    const Schedule s = ZramSchedule("v7.1.y", {c.ops});
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t freed_ctl = d.SnapshotAfter(StepId::kZramWbCtlKfreeRcu, 0);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    EXPECT_FALSE(out.finding.has_value());
+    ASSERT_TRUE(d.AllFired());
+
+    const Kernel& w = *d.Snapshot(freed_ctl);
+    for (Offset off : c.written_back) {
+      const ZramSlot& z = w.zram.table[off];
+      EXPECT_EQ(z.state, State::kWb) << off;
+      ASSERT_GE(z.block, 0);
+      EXPECT_EQ(w.zram.bd[z.block].data, w.mms[0].logical[off - 1]) << off;
+      EXPECT_EQ(w.zram.bd[z.block].generation, w.si.generation[off]) << off;
+    }
+    for (Offset off : c.kept) EXPECT_EQ(w.zram.table[off].state, State::kStored) << off;
+    EXPECT_EQ(w.zram.wb_pages, static_cast<int>(c.written_back.size()));
+    EXPECT_EQ(Count(t, StepId::kZramWbCompleteWb), static_cast<int>(c.written_back.size()));
+
+    // Each written-back page came back from its block.
+    EXPECT_EQ(Count(t, StepId::kZramReadBdev), static_cast<int>(c.written_back.size()));
+    const Kernel& k = ex.kernel();
+    for (int va : {0, 1}) {
+      const Pte& pte = k.mms[0].pte[va];
+      ASSERT_EQ(pte.kind, Pte::Kind::kPresent) << va;
+      EXPECT_EQ(k.pages[pte.page].data, k.mms[0].logical[va]) << va;
+    }
+    EXPECT_EQ(k.zram.wb_pages, 0);
+    for (const ZramBdBlock& b : k.zram.bd) EXPECT_FALSE(b.used);
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// v7.1.y: a slot freed, rewritten or read while its bio is in flight loses
+// ZRAM_PP_SLOT (slot_free(), mark_slot_accessed()), so
+// zram_writeback_complete() gives the block back instead of marking it
+// ZRAM_WB; the slot keeps whatever it holds now. Changed between the scan and
+// the submission, the slot is skipped, and 7.1.5 keeps the block it had
+// reserved for it: zram_writeback_slots() releases no blk_idx after its loop
+// (zram_wb_leaks_reserved_block, set in v7.1.y). Each case runs as released
+// and with the knob cleared, the fix the model proposes.
+TEST(ZramDrvTest, ASlotChangedDuringWritebackIsNotMarkedWb) {
+  const StepId kSubmit = StepId::kZramWbSubmit;
+  const StepId kScan = StepId::kZramWbScan;
+  struct Case {
+    std::string name;
+    std::vector<Op> change;  // CPU 0, while CPU 1's writeback is at `window`
+    StepId window;
+    State at_end;
+    Token data_at_end;
+    int released;  // zram_writeback_complete() gave the block back
+    int skipped;   // zram_writeback_slots() found ZRAM_PP_SLOT clear
+  };
+  const std::vector<Case> cases = {
+      {"freed (munmap) while the bio is in flight", {Munmap(0)}, kSubmit, State::kEmpty, 0, 1,
+       0},
+      {"read (swap-in) while the bio is in flight", {Read(0)}, kSubmit, State::kEmpty, 0, 1, 0},
+      {"freed and rewritten while the bio is in flight",
+       {Munmap(0), Write(2, 0x30), Reclaim(2)}, kSubmit, State::kStored, 0x30, 1, 0},
+      {"freed between the scan and the submission: skipped", {Munmap(0)}, kScan, State::kEmpty,
+       0, 0, 1},
+      {"rewritten between the scan and the submission: skipped",
+       {Munmap(0), Write(2, 0x30), Reclaim(2)}, kScan, State::kStored, 0x30, 0, 1},
+  };
+  for (const Case& c : cases) {
+    for (const bool fixed : {false, true}) {
+      SCOPED_TRACE(c.name + (fixed ? ", zram_wb_leaks_reserved_block off" : ", as released"));
+      const int failures = FailureCount();
+      std::vector<Op> cpu0 = {Write(0, 0x10), Reclaim(0), Idle()};
+      cpu0.insert(cpu0.end(), c.change.begin(), c.change.end());
+      Schedule s = ZramSchedule(
+          "v7.1.y", {cpu0, {Writeback(0)}},
+          {Through(0, StepId::kZramIdle), Through(1, c.window), RunCpu(0), RunCpu(kIrqCpu),
+           RunCpu(1)});
+      if (fixed) s.config.knobs = {{"zram_wb_leaks_reserved_block", false}};
+      Executor ex;
+      ProbeDecider d(ex, s.decisions);
+      const size_t submitted = d.SnapshotAfter(StepId::kZramWbSubmit, 1);
+      const ReplayOutput out = MustRunProbed(ex, s, d);
+      const std::vector<TraceEvent>& t = out.trace;
+      const Kernel& k = ex.kernel();
+      // A skipped last slot leaks its reserved block as released.
+      const bool leaks = c.skipped > 0 && !fixed;
+      if (leaks) {
+        ASSERT_TRUE(out.finding.has_value());
+        EXPECT_EQ(out.finding->Signature(), "accounting:quiescence:block");
+      } else {
+        EXPECT_FALSE(out.finding.has_value());
+      }
+      EXPECT_EQ(Count(t, StepId::kZramWbCompleteRelease), c.released);
+      EXPECT_EQ(Count(t, StepId::kZramWbSkip), c.skipped);
+      EXPECT_EQ(Count(t, StepId::kZramWbCompleteWb), 0) << "never ZRAM_WB";
+      if (c.released > 0) {
+        ASSERT_TRUE(d.Snapshot(submitted).has_value());
+        EXPECT_TRUE(d.Snapshot(submitted)->zram.table[1].pp_slot) << "set by the scan";
+      }
+      const ZramSlot& z = k.zram.table[1];
+      EXPECT_EQ(z.state, c.at_end);
+      EXPECT_EQ(z.data, c.data_at_end);
+      EXPECT_FALSE(z.pp_slot);
+      EXPECT_EQ(k.zram.wb_pages, 0);
+      int used = 0;
+      for (const ZramBdBlock& b : k.zram.bd) used += b.used;
+      EXPECT_EQ(used, leaks ? 1 : 0);
+      EXPECT_EQ(k.zram.wb.ctl, 0);
+      if (FailureCount() != failures) std::cerr << Describe(out);
+    }
+  }
+}
+
+// bf62f69574b1's race (the fix's message, corpus/regressions/
+// zram_writeback_endio_uaf.json): the interrupt ends bio 1 and, for bio 2,
+// gets only as far as its list_add before the writer takes both requests,
+// sees num_inflight at 0 and frees wb_ctl. The completion's wake_up() then
+// touches wb_ctl: freed with zram_wb_endio_uaf (kfree()), still there without
+// it (kfree_rcu() waits for the completion's RCU read section, and frees it
+// at its rcu_read_unlock()). With the completion over before the free there
+// is nothing to find either way.
+TEST(ZramDrvTest, WbCtlUseAfterFreeOnlyWithTheKnob) {
+  const std::vector<Segment> race = {
+      RunCpu(0),
+      Through(kIrqCpu, StepId::kZramWbEndioWake),
+      Through(0, StepId::kZramWbTakeDone),
+      Through(kIrqCpu, StepId::kZramWbEndioAdd),
+      RunCpu(0),
+      RunCpu(kIrqCpu)};
+  struct Case {
+    std::string name;
+    bool knob;
+    std::vector<Segment> decisions;
+    StepId free_step;
+    std::string signature;
+    uint16_t deferred_at_free;  // ZramWb::rcu_deferred right after the free
+  };
+  const std::string kUaf = "use-after-free:zram_writeback_endio:zram-wb-ctl";
+  const std::vector<Case> cases = {
+      {"knob: kfree() while the completion has its wake_up() to do", true, race,
+       StepId::kZramWbCtlKfree, kUaf, 0},
+      {"fixed: kfree_rcu() waits for the completion's read section", false, race,
+       StepId::kZramWbCtlKfreeRcu, "", 1},
+      {"knob: the completions are over before the free", true, {}, StepId::kZramWbCtlKfree, "",
+       0},
+      {"fixed: the completions are over before the free", false, {},
+       StepId::kZramWbCtlKfreeRcu, "", 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Schedule s = ZramSchedule("v7.1.y", {{Write(0, 0x10), Write(1, 0x20), Reclaim(0), Reclaim(1),
+                                          Idle(), Writeback(0)}},
+                              c.decisions);
+    s.config.knobs = {{"zram_wb_endio_uaf", c.knob}};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t freed = d.SnapshotAfter(c.free_step, 0);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    EXPECT_EQ(FindingSignature(out), c.signature);
+    ASSERT_TRUE(d.AllFired());
+    EXPECT_EQ(Count(t, StepId::kZramWbCtlKfree), c.knob ? 1 : 0);
+    EXPECT_EQ(Count(t, StepId::kZramWbCtlKfreeRcu), c.knob ? 0 : 1);
+
+    const Kernel& at_free = *d.Snapshot(freed);
+    EXPECT_EQ(at_free.zram.wb.ctl, 0);
+    EXPECT_EQ(at_free.zram.wb.rcu_deferred, c.deferred_at_free);
+    EXPECT_EQ(at_free.zram.wb.num_inflight, 0);
+    if (c.signature.empty()) {
+      EXPECT_EQ(ex.kernel().zram.wb.rcu_deferred, 0) << "freed at the rcu_read_unlock()";
+      EXPECT_EQ(ex.kernel().zram.wb_pages, 2);
+    } else {
+      ASSERT_TRUE(out.finding.has_value());
+      EXPECT_EQ(out.finding->cpu, kIrqCpu);
+      EXPECT_EQ(t.back().id, StepId::kZramWbEndioWake) << "found at the wake_up()";
+      EXPECT_TRUE(InOrder(t, {StepId::kZramWbEndioAdd, StepId::kZramWbTakeDone,
+                              StepId::kZramWbCtlKfree, StepId::kZramWbEndioWake}));
+    }
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// The knob restores code only the batched writeback has: a release that
+// writes back one slot at a time refuses it.
+TEST(ZramDrvTest, EndioKnobNeedsTheBatchedWriteback) {
+  struct Case {
+    std::string profile;
+    bool accepted;
+  };
+  for (const Case& c : {Case{"v7.1.y", true}, Case{"v6.18.y", false}, Case{"v6.12.y", false},
+                        Case{"v5.16", false}}) {
+    SCOPED_TRACE(c.profile);
+    ScheduleConfig sc;
+    sc.profile = c.profile;
+    sc.knobs = {{"zram_wb_endio_uaf", true}};
+    const absl::StatusOr<RunConfig> config = Resolve(sc);
+    EXPECT_EQ(config.ok(), c.accepted) << config.status();
+    if (!c.accepted) {
+      EXPECT_NE(config.status().message().find("cannot be set under profile"), std::string::npos)
+          << config.status();
+    }
   }
 }
 

@@ -22,15 +22,6 @@ void read_endio(Kernel& k, PageId id) {
   unlock_page(k, id, Fn::kSwapReadpage);
 }
 
-void submit_bio(Kernel& k, const Bio& bio) {
-  if (k.nbios == kMaxBios) {
-    Report(k, Oracle::kLiveness, Fn::kSwapReadpage, ObjectKind::kBlock, true,
-           "more than %d bios in flight", kMaxBios);
-    return;
-  }
-  k.bios[(k.bio_head + k.nbios++) % kMaxBios] = bio;
-}
-
 // The stale-write oracle for a copy written back to slot `off`: it must be
 // exactly what swap-out last wrote for the slot's current owner.
 void CheckWrittenBack(Kernel& k, Offset off, Token data, uint32_t gen, Fn fn) {
@@ -43,6 +34,15 @@ void CheckWrittenBack(Kernel& k, Offset off, Token data, uint32_t gen, Fn fn) {
 }
 
 }  // namespace
+
+void submit_bio(Kernel& k, const Bio& bio) {
+  if (k.nbios == kMaxBios) {
+    Report(k, Oracle::kLiveness, Fn::kSwapReadpage, ObjectKind::kBlock, true,
+           "more than %d bios in flight", kMaxBios);
+    return;
+  }
+  k.bios[(k.bio_head + k.nbios++) % kMaxBios] = bio;
+}
 
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_swap_readpage(SWAPFUZZ_STATE_ENUMERATOR) };
@@ -223,9 +223,13 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult bio_endio(Kernel& k, Cpu& c) {
+  // An interrupt handler runs to its end: a zram writeback completion that
+  // has done its list_add() does its wake_up() before the next bio ends.
+  if (k.zram.wb.endio_ctl != 0) return zram_writeback_endio_wake(k, c);
   const Bio bio = k.bios[k.bio_head];
   k.bio_head = static_cast<uint8_t>((k.bio_head + 1) % kMaxBios);
   --k.nbios;
+  if (bio.zram_wb) return zram_writeback_endio(k, c, bio);
   Page& p = page_checked(k, bio.page, bio.write ? Fn::kEndSwapBioWrite : Fn::kEndSwapBioRead);
   DiskBlock& block = k.disk[bio.offset];
   if (bio.write) {

@@ -39,8 +39,14 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
 #define SWAPFUZZ_STATES_swap_writepage_bdev(X)  // one step
 StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f);
 
-// The completion interrupt: ends the oldest bio in flight (one step).
+// The completion interrupt: ends the oldest bio in flight (one step). A
+// write of zram's batched writeback is ended by zram_writeback_endio() in two
+// steps, and the interrupt finishes that completion before it takes the next
+// bio.
 StepResult bio_endio(Kernel& k, Cpu& c);
+
+// submit_bio(): queues `bio` for the completion interrupt.
+void submit_bio(Kernel& k, const Bio& bio);
 
 }  // namespace swapfuzz
 

@@ -49,8 +49,10 @@ from campaign import libfuzzer_options  # noqa: E402  (tools/ is not a package)
 # the zram target; the zswap, disk and swapoff bugs the zswap target (zswap
 # over a disk, whose op table has swapoff, zswap shrink and the pool knobs);
 # the bugs of the fault that skips the swap cache on zram, with swapoff or
-# zswap in play, the mainline_zram_zswap target. The rest comes from the
-# swapfuzz program and the regression file, never restated here (setups()):
+# zswap in play, and the bug of zram's batched writeback (v7.1.y, whose ops
+# zram_idle and zram_writeback that target has), the mainline_zram_zswap
+# target. The rest comes from the swapfuzz program and the regression file,
+# never restated here (setups()):
 # the hunted knob is the catalogue knob of the fix (`swapfuzz list-bugs
 # --json`), the target must be one `swapfuzz list-targets` names, and the bug
 # runs on a kernel that had it: the regression file's profile and knobs.
@@ -71,6 +73,8 @@ BUGS = {
     "ae38eb210590": ("mainline_zswap", "swapoff_unuse_stale_zswap_folio.json"),
     # No fix yet: the knob's name stands for it (bug_key()).
     "zeromap_keeps_stale_zswap_entry": ("mainline_zeromap", "zeromap_stale_zswap_entry.json"),
+    "bf62f69574b1": ("mainline_zram_zswap", "zram_writeback_endio_uaf.json"),
+    "zram_wb_leaks_reserved_block": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
 }
 
 

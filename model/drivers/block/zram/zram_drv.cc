@@ -1,5 +1,7 @@
 #include "model/drivers/block/zram/zram_drv.h"
 
+#include "model/mm/page_io.h"
+
 namespace swapfuzz {
 namespace {
 
@@ -21,6 +23,40 @@ int16_t alloc_block_bdev(Kernel& k) {
   return -1;
 }
 
+// The batched writeback of 7.1.5 (Features::zram_wb_batched).
+bool wb_batched(const Kernel& k) { return k.config.features.zram_wb_batched; }
+
+// A wb_ctl a path holds: the live one, or one whose kfree_rcu() still waits
+// for the end of an RCU read section (ids only grow, and each writeback frees
+// its own before the next one starts); any other has been freed.
+bool wb_ctl_live(Kernel& k, uint16_t id, Fn fn) {
+  const ZramWb& wb = k.zram.wb;
+  const bool deferred = wb.rcu_deferred != 0 && id >= wb.rcu_deferred && id <= wb.ctl_seq;
+  if (id != 0 && (id == wb.ctl || deferred)) return true;
+  Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kZramWbCtl, true,
+         "zram wb_ctl %d used after it was freed", id);
+  return false;
+}
+
+// The highest index of a pp_ctl bucket, kNoOffset for an empty one.
+Offset last_in_bucket(uint32_t bucket) {
+  return bucket == 0 ? kNoOffset : static_cast<Offset>(31 - __builtin_clz(bucket));
+}
+
+// select_pp_slot(): the highest bucket first (ZRAM_HUGE slots, PAGE_SIZE
+// objects), and in a bucket the slot placed last (place_pp_slot()'s
+// list_add() puts it first).
+Offset select_pp_slot(const ZramWb& wb) {
+  return last_in_bucket(wb.pp_huge != 0 ? wb.pp_huge : wb.pp_rest);
+}
+
+// list_del_init(&pps->entry)
+void pp_list_del(ZramWb& wb, Offset index) {
+  const uint32_t bit = 1u << index;
+  wb.pp_huge &= ~bit;
+  wb.pp_rest &= ~bit;
+}
+
 }  // namespace
 
 bool zram_slot_busy(const Kernel& k, const Cpu& c, Offset index) {
@@ -36,9 +72,12 @@ void zram_free_page(Kernel& k, Offset index) {
     --k.zram.wb_pages;
   }
   // Clears ZRAM_IDLE, ZRAM_HUGE, ZRAM_WB, ZRAM_SAME; never ZRAM_UNDER_WB
-  // ("Clearing ZRAM_UNDER_WB is duty of caller").
+  // ("Clearing ZRAM_UNDER_WB is duty of caller"). 7.1.5's slot_free() also
+  // clears ZRAM_PP_SLOT, which is how the batched writeback learns that the
+  // slot was freed or rewritten.
   s.state = ZramSlot::State::kEmpty;
   s.idle = false;
+  s.pp_slot = false;
   s.huge = false;
   s.block = -1;
   s.data = 0;
@@ -67,7 +106,8 @@ bool zram_read_begin(Kernel& k, Cpu& c, Offset index, PageId page) {
   }
   // zram_fill_page(): an empty slot reads as zeros.
   page_checked(k, page, Fn::kZramBvecRead).data = s.data;
-  s.idle = false;  // zram_accessed()
+  s.idle = false;  // zram_accessed(); 7.1.5's mark_slot_accessed() also clears
+  s.pp_slot = false;  // ZRAM_PP_SLOT
   return true;
 }
 
@@ -75,7 +115,8 @@ void zram_read_finish(Kernel& k, Cpu& c, Offset index, PageId page) {
   ZramSlot& s = k.zram.table[index];
   (void)c;
   page_checked(k, page, Fn::kZramBvecRead).data = s.data;
-  s.idle = false;  // zram_accessed()
+  s.idle = false;  // zram_accessed() / mark_slot_accessed()
+  s.pp_slot = false;
   s.lock_holder = -1;
 }
 
@@ -84,7 +125,8 @@ bool zram_read_wb_begin(Kernel& k, Offset index, int16_t* block, uint16_t* seq) 
   if (s.state != ZramSlot::State::kWb) return false;
   *block = s.block;
   *seq = k.zram.bd[s.block].seq;
-  s.idle = false;  // zram_accessed()
+  s.idle = false;  // zram_accessed() / mark_slot_accessed()
+  s.pp_slot = false;
   return true;
 }
 
@@ -112,13 +154,21 @@ void zram_write(Kernel& k, Offset index, PageId page) {
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f) {
   // mark_idle(): for each index, under its slot lock, "if (zram_allocated()
   // && !ZRAM_UNDER_WB) set ZRAM_IDLE". The per-index sections are one step.
+  // 7.1.5 holds dev_lock for read around it (guard(rwsem_read)), and skips
+  // slots that are not allocated, ZRAM_WB or ZRAM_SAME.
+  const bool batched = wb_batched(k);
+  if (batched && k.zram.wb.dev_lock_owner != -1) return Block(c, Wait::Kind::kZramDevLock, 0);
   for (Offset i = 1; i < kMaxSlots; ++i) {
     if (zram_slot_busy(k, c, i)) return Block(c, Wait::Kind::kZramSlot, i);
   }
   Emit(k, c, StepId::kZramIdle, kNoOffset, kNoPage);
   for (Offset i = 1; i < kMaxSlots; ++i) {
     ZramSlot& s = k.zram.table[i];
-    if (s.state != ZramSlot::State::kEmpty && !s.under_wb) s.idle = true;
+    if (batched) {
+      if (s.state == ZramSlot::State::kStored) s.idle = true;
+    } else if (s.state != ZramSlot::State::kEmpty && !s.under_wb) {
+      s.idle = true;
+    }
   }
   return Finish(c, 0);
 }
@@ -130,6 +180,10 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
   ZramSlot* s = f.offset > 0 ? &k.zram.table[f.offset] : nullptr;
   switch (f.pc) {
     case kStart:
+      if (wb_batched(k)) {
+        f.pc = kInit;
+        return StepResult::kContinue;
+      }
       f.page = alloc_page(k);  // page = alloc_page(GFP_KERNEL)
       l.index = 1;
       l.blk_idx = -1;
@@ -243,7 +297,261 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       if (l.blk_idx >= 0) free_block_bdev(k, l.blk_idx);
       put_page(k, f.page, Fn::kZramWritebackStore);
       return Finish(c, 0);
+
+    // --- the batched writeback (Features::zram_wb_batched), 7.1.5 ---
+
+    case kInit: {
+      // guard(rwsem_write)(&zram->dev_lock); init_pp_ctl(); init_wb_ctl():
+      // a new wb_ctl with wb_batch_size idle requests, each with a page.
+      ZramWb& wb = k.zram.wb;
+      if (wb.dev_lock_owner != -1) return Block(c, Wait::Kind::kZramDevLock, 0);
+      wb.dev_lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      wb.ctl = ++wb.ctl_seq;
+      wb.num_inflight = 0;
+      wb.ndone = 0;
+      wb.pp_huge = 0;
+      wb.pp_rest = 0;
+      Emit(k, c, StepId::kZramWbInit, kNoOffset, kNoPage, wb.ctl);
+      l.index = 1;
+      l.blk_idx = -1;
+      f.pc = kScan;
+      return StepResult::kStep;
+    }
+    case kScan: {
+      // scan_slots_for_writeback(): for each index, under its slot lock,
+      // skip a slot that is not allocated, ZRAM_WB or ZRAM_SAME, or lacks
+      // ZRAM_IDLE (idle mode) or ZRAM_HUGE (huge mode); else place_pp_slot()
+      // sets ZRAM_PP_SLOT. The sections of skipped slots change nothing and
+      // are folded into the next placed slot's step, but each still waits
+      // for its slot lock.
+      ZramWb& wb = k.zram.wb;
+      Offset idx = l.index;
+      for (; idx < k.si.nslots; ++idx) {
+        if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
+        const ZramSlot& t = k.zram.table[idx];
+        if (t.state != ZramSlot::State::kStored) continue;
+        if (l.mode == ZramWritebackMode::kIdle ? !t.idle : !t.huge) continue;
+        break;
+      }
+      if (idx >= k.si.nslots) {
+        f.pc = kSelect;
+        return StepResult::kContinue;
+      }
+      ZramSlot& t = k.zram.table[idx];
+      Emit(k, c, StepId::kZramWbScan, idx, kNoPage, t.data);
+      // The bucket is the object's size / 64: PAGE_SIZE for ZRAM_HUGE.
+      (t.huge ? wb.pp_huge : wb.pp_rest) |= 1u << idx;
+      t.pp_slot = true;
+      l.index = static_cast<Offset>(idx + 1);
+      return StepResult::kStep;
+    }
+    case kSelect: {
+      // zram_writeback_slots(): while ((pps = select_pp_slot(ctl))). No
+      // wb_limit; zram_select_idle_req() always finds a request.
+      ZramWb& wb = k.zram.wb;
+      const Offset idx = select_pp_slot(wb);
+      if (idx == kNoOffset) {
+        f.pc = kDrain;
+        return StepResult::kContinue;
+      }
+      if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
+      if (l.blk_idx < 0) {
+        l.blk_idx = alloc_block_bdev(k);  // zram_reserve_bdev_block()
+        if (l.blk_idx < 0) {              // -ENOSPC: break
+          f.pc = kDrain;
+          return StepResult::kContinue;
+        }
+      }
+      ZramSlot& t = k.zram.table[idx];
+      f.offset = idx;
+      if (!t.pp_slot) {
+        // Freed, rewritten or read since the scan: "goto next":
+        // slot_unlock(); release_pp_slot(), whose slot lock section clears
+        // the flag again. Nothing sets ZRAM_PP_SLOT while dev_lock is held,
+        // so the two sections are one step. blk_idx stays reserved for the
+        // next slot.
+        Emit(k, c, StepId::kZramWbSkip, idx, kNoPage, static_cast<Token>(l.blk_idx));
+        pp_list_del(wb, idx);
+        t.pp_slot = false;
+        if (select_pp_slot(wb) == kNoOffset &&
+            !k.knob(Knob::kZramWbLeaksReservedBlock)) {
+          // The last slot was skipped, and its block stays reserved: 7.1.5
+          // leaves the loop and never releases it (no
+          // zram_release_bdev_block() of blk_idx after the loop), a leak of
+          // a backing-device block that the quiescence check reports; the
+          // knob zram_wb_leaks_reserved_block keeps that code. Cleared, the
+          // fix the model proposes, as a downstream tree has it: "if (blk_idx
+          // != INVALID_BDEV_BLOCK) zram_release_bdev_block()" after the loop.
+          free_block_bdev(k, l.blk_idx);
+          l.blk_idx = -1;
+        }
+        return StepResult::kStep;
+      }
+      // read_from_zspool() into req->page (the model's compression is the
+      // identity); slot_unlock(); list_del_init(&pps->entry);
+      // zram_submit_wb_request(): num_inflight++, submit_bio().
+      Emit(k, c, StepId::kZramWbSubmit, idx, kNoPage, t.data);
+      pp_list_del(wb, idx);
+      ++wb.num_inflight;
+      Bio bio;
+      bio.write = true;
+      bio.offset = idx;
+      bio.data = t.data;
+      bio.generation = t.generation;
+      bio.zram_wb = true;
+      bio.block = l.blk_idx;
+      bio.wb_ctl = wb.ctl;
+      submit_bio(k, bio);
+      l.blk_idx = -1;
+      return StepResult::kStep;
+    }
+    case kDrain: {
+      // "if (req) release_wb_req(req)" has nothing to release here, and no
+      // block is left reserved (see kSelect). Then: while (num_inflight > 0) {
+      // wait_event(done_wait, !list_empty(&done_reqs));
+      // zram_complete_done_reqs(); }
+      ZramWb& wb = k.zram.wb;
+      if (wb.num_inflight == 0) {
+        f.pc = kReleasePpCtl;
+        return StepResult::kContinue;
+      }
+      if (wb.ndone == 0) {
+        return Block(c, Wait::Kind::kZramWbDone, static_cast<int16_t>(wb.wakeups));
+      }
+      f.pc = kTakeDone;
+      return StepResult::kContinue;
+    }
+    case kTakeDone: {
+      // zram_complete_done_reqs(): while (num_inflight > 0) { [done_lock]
+      // req = list_first_entry_or_null(&done_reqs); list_del(); unlock;
+      // if (!req) break; ... }. An empty list changes nothing: no step.
+      ZramWb& wb = k.zram.wb;
+      if (wb.num_inflight == 0 || wb.ndone == 0) {
+        f.pc = kDrain;
+        return StepResult::kContinue;
+      }
+      wb.req = wb.done[--wb.ndone];
+      Emit(k, c, StepId::kZramWbTakeDone, wb.req.index, kNoPage,
+           static_cast<Token>(wb.req.blk_idx));
+      wb_ctl_live(k, wb.ctl, Fn::kZramCompleteDoneReqs);
+      f.offset = wb.req.index;
+      f.pc = kComplete;
+      return StepResult::kStep;
+    }
+    case kComplete: {
+      // zram_writeback_complete() (bios do not fail in the model): under the
+      // slot lock, a slot that lost ZRAM_PP_SLOT (freed, rewritten or read
+      // since the scan) gives the block back; else its zsmalloc object is
+      // freed and the slot points at the block: handle = blk_idx, ZRAM_WB,
+      // ZRAM_IDLE cleared (ZRAM_HUGE stays). Then, after the unlock,
+      // zram_complete_done_reqs()'s atomic_dec(&num_inflight), which only
+      // this task reads.
+      ZramWb& wb = k.zram.wb;
+      const ZramWbReq req = wb.req;
+      if (zram_slot_busy(k, c, req.index)) return Block(c, Wait::Kind::kZramSlot, req.index);
+      ZramSlot& t = k.zram.table[req.index];
+      if (!t.pp_slot) {
+        Emit(k, c, StepId::kZramWbCompleteRelease, req.index, kNoPage,
+             static_cast<Token>(req.blk_idx));
+        free_block_bdev(k, req.blk_idx);
+      } else {
+        Emit(k, c, StepId::kZramWbCompleteWb, req.index, kNoPage,
+             static_cast<Token>(req.blk_idx));
+        // Oracle: the block must hold what the slot holds now.
+        const ZramBdBlock& b = k.zram.bd[req.blk_idx];
+        if (b.data != t.data || b.generation != t.generation) {
+          Report(k, Oracle::kStaleWrite, Fn::kZramWritebackComplete, ObjectKind::kZramSlot, true,
+                 "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
+                 req.index, t.generation, static_cast<unsigned long long>(t.data),
+                 static_cast<unsigned long long>(b.data), b.generation);
+        }
+        t.idle = false;
+        --k.zram.stored_pages;  // zs_free()
+        t.state = ZramSlot::State::kWb;
+        t.block = req.blk_idx;
+        ++k.zram.wb_pages;
+      }
+      --wb.num_inflight;
+      f.pc = kReleasePp;
+      return StepResult::kStep;
+    }
+    case kReleasePp: {
+      // release_pp_slot(req->pps): [slot lock] clear ZRAM_PP_SLOT; the
+      // request goes back on the idle list.
+      const Offset idx = k.zram.wb.req.index;
+      if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
+      Emit(k, c, StepId::kZramWbReleasePp, idx, kNoPage);
+      k.zram.table[idx].pp_slot = false;
+      f.pc = kTakeDone;
+      return StepResult::kStep;
+    }
+    case kReleasePpCtl: {
+      // release_pp_ctl(): release_pp_slot() of each pp slot -ENOSPC left,
+      // lowest bucket first.
+      ZramWb& wb = k.zram.wb;
+      const Offset idx = last_in_bucket(wb.pp_rest != 0 ? wb.pp_rest : wb.pp_huge);
+      if (idx == kNoOffset) {
+        f.pc = kReleaseWbCtl;
+        return StepResult::kContinue;
+      }
+      if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
+      Emit(k, c, StepId::kZramWbReleasePp, idx, kNoPage);
+      pp_list_del(wb, idx);
+      k.zram.table[idx].pp_slot = false;
+      return StepResult::kStep;
+    }
+    case kReleaseWbCtl: {
+      // release_wb_ctl(): nothing in flight or done is left (its two
+      // WARN_ON()s); the idle requests and their pages are freed, then
+      // wb_ctl; dev_lock is dropped as writeback_store() returns.
+      ZramWb& wb = k.zram.wb;
+      if (k.knob(Knob::kZramWbEndioUaf)) {
+        // Before bf62f69574b1: kfree(wb_ctl), whatever a completion still
+        // does with it.
+        Emit(k, c, StepId::kZramWbCtlKfree, kNoOffset, kNoPage, wb.ctl);
+      } else {
+        // "kfree_rcu(wb_ctl, rcu);": the memory goes after a grace period,
+        // which ends once every RCU read section begun before it has: the
+        // completion's rcu_read_lock() .. rcu_read_unlock() around its
+        // list_add() and wake_up(), when the interrupt is between the two.
+        Emit(k, c, StepId::kZramWbCtlKfreeRcu, kNoOffset, kNoPage, wb.ctl);
+        if (wb.endio_ctl != 0 && wb.rcu_deferred == 0) wb.rcu_deferred = wb.ctl;
+      }
+      wb.ctl = 0;
+      wb.dev_lock_owner = -1;
+      return Finish(c, 0);
+    }
   }
+  return StepResult::kStep;
+}
+
+StepResult zram_writeback_endio(Kernel& k, Cpu& c, const Bio& bio) {
+  // The write is on the backing device. Then [rcu_read_lock(), with the
+  // fix] spin_lock_irqsave(&wb_ctl->done_lock); list_add(&req->entry,
+  // &wb_ctl->done_reqs); spin_unlock_irqrestore().
+  Emit(k, c, StepId::kZramWbEndioAdd, bio.offset, kNoPage, bio.data);
+  ZramBdBlock& b = k.zram.bd[bio.block];
+  b.data = bio.data;
+  b.generation = bio.generation;
+  if (!wb_ctl_live(k, bio.wb_ctl, Fn::kZramWritebackEndio)) return StepResult::kStep;
+  ZramWb& wb = k.zram.wb;
+  wb.done[wb.ndone++] = ZramWbReq{bio.offset, bio.block, bio.generation, bio.data};
+  wb.endio_ctl = bio.wb_ctl;
+  return StepResult::kStep;
+}
+
+StepResult zram_writeback_endio_wake(Kernel& k, Cpu& c) {
+  // wake_up(&wb_ctl->done_wait) [; rcu_read_unlock(), with the fix]. The
+  // completion still holds bio->bi_private: the wb_ctl must not have been
+  // freed since its list_add().
+  ZramWb& wb = k.zram.wb;
+  const uint16_t ctl = wb.endio_ctl;
+  wb.endio_ctl = 0;
+  Emit(k, c, StepId::kZramWbEndioWake, kNoOffset, kNoPage, ctl);
+  if (!wb_ctl_live(k, ctl, Fn::kZramWritebackEndio)) return StepResult::kStep;
+  ++wb.wakeups;
+  // The read section is over: a kfree_rcu() that waited for it frees now.
+  wb.rcu_deferred = 0;
   return StepResult::kStep;
 }
 

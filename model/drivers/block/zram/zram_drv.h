@@ -1,6 +1,8 @@
 // drivers/block/zram/zram_drv.c: the zram table and its per-index slot lock.
 //
-// Modelled on v5.16, with CONFIG_ZRAM_WRITEBACK. Compression is the identity,
+// Modelled on v5.16, with CONFIG_ZRAM_WRITEBACK; the batched writeback of
+// writeback_store() and its completion on 7.1.5 (see writeback_store() below,
+// and model/sources.cc for what was read). Compression is the identity,
 // so a stored object is its page's data. Each function runs inside one step of
 // its caller; the slot lock is a bit spinlock, held across steps only between
 // the two halves of a read of a compressed object (lock + map, then
@@ -40,17 +42,55 @@ bool zram_read_wb_begin(Kernel& k, Offset index, int16_t* block, uint16_t* seq);
 void zram_read_from_bdev(Kernel& k, int16_t block, uint16_t seq, PageId page);
 
 // idle_store() ("echo all > idle"): marks every allocated slot ZRAM_IDLE,
-// except those under writeback. One step (op zram_idle).
+// except those under writeback. One step (op zram_idle). With the batched
+// writeback (Features::zram_wb_batched, 7.1.5's mark_idle()) it holds
+// dev_lock for read, so it waits for a writeback_store(), and marks only
+// slots with a zsmalloc object (not ZRAM_WB, not ZRAM_SAME).
 #define SWAPFUZZ_STATES_idle_store(X)  // one step
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 
 // writeback_store() ("echo idle > writeback", "echo huge > writeback"): moves
-// idle or huge slots (WritebackStoreLocals::mode) to the backing device, one slot at a
-// time: mark ZRAM_UNDER_WB, read, write the block, then commit under the slot
-// lock only if the slot was neither freed nor rewritten (ZRAM_IDLE still set).
-#define SWAPFUZZ_STATES_writeback_store(X) \
-  X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd)
+// idle or huge slots (WritebackStoreLocals::mode) to the backing device.
+//
+// One slot at a time (v5.16; kStart .. kEnd): mark ZRAM_UNDER_WB, read, write
+// the block, then commit under the slot lock only if the slot was neither
+// freed nor rewritten (ZRAM_IDLE still set).
+//
+// Batched (Features::zram_wb_batched, 7.1.5; kInit .. kReleaseWbCtl), under
+// dev_lock held for write throughout:
+//   kInit          down_write(dev_lock), init_pp_ctl(), init_wb_ctl()
+//   kScan          scan_slots_for_writeback(): per slot [slot lock]
+//                  place_pp_slot(), ZRAM_PP_SLOT (a step per slot placed)
+//   kSelect        zram_writeback_slots(): per pp slot, largest bucket first:
+//                  reserve a block; [slot lock] ZRAM_PP_SLOT still set:
+//                  read_from_zspool() into the request's page, unlock,
+//                  submit_bio() (num_inflight++); else release_pp_slot()
+//   kDrain         while num_inflight: wait_event(done_wait, done_reqs not empty)
+//   kTakeDone      zram_complete_done_reqs(): [done_lock] list_del(req)
+//   kComplete      zram_writeback_complete(): [slot lock] ZRAM_PP_SLOT still
+//                  set: free the object, handle = blk_idx, ZRAM_WB; else give
+//                  the block back; then num_inflight--
+//   kReleasePp     release_pp_slot(): [slot lock] clear ZRAM_PP_SLOT
+//   kReleasePpCtl  release_pp_ctl(): release_pp_slot() of pp slots left over
+//   kReleaseWbCtl  release_wb_ctl(): kfree_rcu(wb_ctl) (kfree() with the
+//                  zram_wb_endio_uaf knob); up_write(dev_lock)
+// 7.1.5 never gives back the block it reserved for a last slot that it then
+// skipped (a leak); the model gives it back (zram_drv.cc, kSelect).
+#define SWAPFUZZ_STATES_writeback_store(X)                                              \
+  X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) \
+      X(kSelect) X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl)       \
+          X(kReleaseWbCtl)
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);
+
+// zram_writeback_endio(), run by the completion interrupt for a bio of the
+// batched writeback, in two steps: the write is on the device, and under
+// done_lock the request goes on wb_ctl's done list; then
+// wake_up(&wb_ctl->done_wait) (zram_writeback_endio_wake(), which the
+// interrupt runs next). The fixed code holds rcu_read_lock() across both, so
+// a kfree_rcu() of wb_ctl in between frees it only after the wake_up; a
+// wb_ctl freed by then is a use-after-free.
+StepResult zram_writeback_endio(Kernel& k, Cpu& c, const Bio& bio);
+StepResult zram_writeback_endio_wake(Kernel& k, Cpu& c);
 
 }  // namespace swapfuzz
 
