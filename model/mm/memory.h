@@ -1,7 +1,9 @@
 // mm/memory.c: user access, page faults, unmapping and fork.
 //
 // Step machines (see model/step.h), modelled on v5.16 unless a knob restores
-// older code or the fixed code of a later release. Simplifications, each kept
+// older code or the fixed code of a later release; a profile's Features pick
+// later releases' shapes (model/sources.cc says which, file by file, up to
+// 7.1.5's swap table). Simplifications, each kept
 // because no swap-path race in the catalogue depends on it:
 //  - the hardware fault and handle_pte_fault()'s lockless orig_pte read are one
 //    step;

@@ -1,8 +1,10 @@
 // mm/swap_state.c: the swap cache and swap-in through it.
 //
 // Modelled on v5.16 (the research notes cite the stored v5.16-5.18
-// mm/swap_state.c). The swap cache is an xarray of offset -> page under the xa
-// lock; each insertion or deletion is one step.
+// mm/swap_state.c) and, for the swap table's releases, on 7.1.5
+// (swap_cache_alloc_folio()). Kernel::swap_cache maps offset -> page: the
+// xarray under the xa lock up to 6.17, the clusters' swap table under the
+// cluster lock from 6.18; each insertion or deletion is one step.
 
 #ifndef SWAPFUZZ_MODEL_MM_SWAP_STATE_H_
 #define SWAPFUZZ_MODEL_MM_SWAP_STATE_H_

@@ -201,13 +201,15 @@ Offset get_swap_pages(Kernel& k) {
 }
 
 bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
-  Page& p = page_checked(k, id, Fn::kTryToFreeSwap);
+  // folio_free_swap() in the swap table's releases.
+  const Fn fn = swap_table_pins(k) ? Fn::kFolioFreeSwap : Fn::kTryToFreeSwap;
+  Page& p = page_checked(k, id, fn);
   if (!p.locked) {
-    Report(k, Oracle::kPageState, Fn::kTryToFreeSwap, ObjectKind::kPage, true,
+    Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
            "VM_BUG_ON_PAGE(!PageLocked): page %d", id);
   }
   if (!p.swapcache || p.writeback) return false;
-  if (!swap_device_live(k, Fn::kTryToFreeSwap)) return false;
+  if (!swap_device_live(k, fn)) return false;
   if (swap_count(k.si.swap_map[p.private_offset]) != 0) return false;  // page_swapped()
   delete_from_swap_cache(k, c, id);
   p.dirty = true;
