@@ -109,6 +109,10 @@ TEST(ProfilesTest, KnobsWithoutTheirCodePathAreRefused) {
       {"v6.18.y", Knob::kZramWbEndioUaf, true},
       {"v6.9", Knob::kZramWbEndioUaf, true},
       {"v7.1.y", Knob::kZramWbEndioUaf, false},
+      {"v6.18.y", Knob::kZramWbLeaksReservedBlock, true},
+      {"v7.1.y", Knob::kZramWbLeaksReservedBlock, false},
+      {"v6.9", Knob::kZeromapStaleZswapEntry, true},
+      {"v6.12.y", Knob::kZeromapStaleZswapEntry, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

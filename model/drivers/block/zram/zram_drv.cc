@@ -406,8 +406,10 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kDrain: {
-      // "if (req) release_wb_req(req)" has nothing to release here, and no
-      // block is left reserved (see kSelect). Then: while (num_inflight > 0) {
+      // "if (req) release_wb_req(req)" has nothing to release here. A block
+      // still reserved for a skipped last slot stays reserved, as 7.1.5 has
+      // it (zram_wb_leaks_reserved_block; see kSelect). Then: while
+      // (num_inflight > 0) {
       // wait_event(done_wait, !list_empty(&done_reqs));
       // zram_complete_done_reqs(); }
       ZramWb& wb = k.zram.wb;

@@ -75,7 +75,8 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 //   kReleaseWbCtl  release_wb_ctl(): kfree_rcu(wb_ctl) (kfree() with the
 //                  zram_wb_endio_uaf knob); up_write(dev_lock)
 // 7.1.5 never gives back the block it reserved for a last slot that it then
-// skipped (a leak); the model gives it back (zram_drv.cc, kSelect).
+// skipped (a leak): the knob zram_wb_leaks_reserved_block, which v7.1.y sets;
+// cleared, the model gives the block back (zram_drv.cc, kSelect).
 #define SWAPFUZZ_STATES_writeback_store(X)                                              \
   X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) \
       X(kSelect) X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl)       \
