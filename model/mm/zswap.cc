@@ -502,7 +502,8 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
 
 // zswap_writeback_entry(entry, tree) of v6.5 .. v6.8, the part of v6.3's
 // zswap_writeback_entry(pool, handle) after the entry lookup, and v6.9's
-// zswap_writeback_entry(entry, swpentry).
+// zswap_writeback_entry(entry, swpentry), which 6.12 .. 7.1.5 keep in this
+// order (their allocation and device pin differ; model/mm/zswap.h).
 StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
   // Frame: offset = the entry's swap offset, page = the new swap cache folio.
   enum : uint8_t { SWAPFUZZ_STATES_zswap_writeback_entry(SWAPFUZZ_STATE_ENUMERATOR) };

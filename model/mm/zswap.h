@@ -74,6 +74,10 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f);
 //                                  allocates the swap cache folio before touching the tree,
 //                                  then [tree lock] recheck, get; decompress; [tree lock]
 //                                  invalidate, put; write. No tree lock after the write.
+//                                  From v6.15 (Features::callers_pin_swap_device) the
+//                                  allocation runs under the writeback's own
+//                                  get_swap_device(); in the swap table (v7.0+) it is
+//                                  swap_cache_alloc_folio() (CallSwapCacheRead()).
 //   kZpoolPinFirst  none           the zpool LRU of kZpoolLru with the writeback of kPinFirst
 //                                  (no skip_if_exists): a zpool profile with the knob
 //                                  cleared, as knob attribution runs it.
