@@ -47,6 +47,12 @@ struct DoSwapPageLocals {
 
 struct ZapPteRangeLocals {
   bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
+  // __try_to_reclaim_swap() with Features::try_to_reclaim_swap_retries: the
+  // entry it looks up (the frame's offset, or with the knob
+  // reclaim_retry_uses_folio_entry the swap entry of the folio it last
+  // locked; kNoOffset for none), and the folio it holds a reference on.
+  Offset reclaim_entry = kNoOffset;
+  PageId reclaim_folio = kNoPage;
 };
 
 struct CopyPteRangeLocals {

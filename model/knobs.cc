@@ -28,12 +28,14 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
                           /*swapin_maps_exclusive_writable=*/true,
-                          /*callers_pin_swap_device=*/true};
+                          /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/false,
+                          /*try_to_reclaim_swap_retries=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
                          /*swapin_maps_exclusive_writable=*/true,
-                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true};
+                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true,
+                         /*try_to_reclaim_swap_retries=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
@@ -154,6 +156,11 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       if (!f.zram_wb_batched) {
         return "its zram writes back one slot at a time with submit_bio_wait(): no wb_ctl and no "
                "zram_writeback_endio() (batched writeback came in v6.19)";
+      }
+      return "";
+    case Knob::kReclaimRetryUsesFolioEntry:
+      if (!f.try_to_reclaim_swap_retries) {
+        return "its __try_to_reclaim_swap() has no retry (fae8595505313 added it in v6.15)";
       }
       return "";
     default:

@@ -158,7 +158,22 @@ namespace swapfuzz {
     "reserved, and nothing after the loop releases it: the block stays set in "  \
     "zram->bitmap, unused, until the device is reset. Clearing the knob runs "   \
     "the fix the model proposes: zram_release_bdev_block() of a block still "    \
-    "reserved after the loop.")
+    "reserved after the loop.")                                                  \
+  X(kReclaimRetryUsesFolioEntry, "reclaim_retry_uses_folio_entry", "a733d8de7f1c", \
+    "mm, swap: fix swap cache index error when retrying reclaim",               \
+    "v6.15 .. v6.17 (introduced by fae8595505313 'mm, swap: avoid reclaiming "   \
+    "irrelevant swap cache', fixed in v6.18)",                                   \
+    "__try_to_reclaim_swap() looks the entry's folio up, and only then trylocks " \
+    "it; the folio can leave the swap cache in between, and be swapped out "    \
+    "again to another slot. The retry that fae8595505313 added when the locked " \
+    "folio no longer covers the offset looked up the folio's new entry instead " \
+    "of the one it was asked to reclaim: it finds the same folio at its new "   \
+    "slot, fails the same range check, and loops for as long as the folio "     \
+    "stays there (or, with the folio out of the cache, looks up the header "    \
+    "slot and gives up). The fix keeps the entry constant and tests the range " \
+    "against folio->swap (6.18.35 spells it folio_matches_swap_entry()). Its "  \
+    "message names the allocator's reclaim of cached slots; the zap's call of " \
+    "the same function is where the model reaches it.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -256,6 +271,12 @@ struct Features {
   // ZRAM_UNDER_WB, read, submit_bio_wait(), commit (v5.16's shape, which the
   // older profiles run).
   bool zram_wb_batched = false;
+  // __try_to_reclaim_swap() looks the folio up under RCU, trylocks it in a
+  // step of its own, and retries the lookup when the locked folio no longer
+  // holds the entry (fae8595505313, v6.15; the lookup's entry kept constant
+  // by a733d8de7f1c, v6.18). Older releases use the folio's own entry after
+  // the trylock, and the model runs their lookup and trylock as one step.
+  bool try_to_reclaim_swap_retries = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

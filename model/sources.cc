@@ -99,11 +99,15 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "swap_free_nr() and folio_free_swap() precede set_ptes() in one PTL section",
      kTree612},
     {"model/mm/memory.cc", "mm/memory.c", "v6.18.y",
-     "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock", kTree618},
+     "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock; zap's "
+     "__try_to_reclaim_swap() looks the folio up, then trylocks it, and retries the lookup when "
+     "it no longer matches",
+     kTree618},
     {"model/mm/memory.cc", "mm/memory.c", "v7.1.y",
      "7.1.5: no skip path; swapin_folio() through the swap cache on SWP_SYNCHRONOUS_IO, "
      "folio_put_swap() before set_ptes() and folio_free_swap() after it; "
-     "swap_put_entries_direct() in zap; swap_dup_entry_direct() in fork",
+     "swap_put_entries_direct() in zap, with __try_to_reclaim_swap()'s lookup, trylock and "
+     "retry as in 6.18.35; swap_dup_entry_direct() in fork",
      kTree71},
     {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.12.y",
      "6.12.94: v5.16's steps; unuse_pte() without the folio check; swap_range_free() clears the "

@@ -130,7 +130,8 @@ namespace swapfuzz {
     kShared)                                                                                       \
   X(kZramReleasePpSlot, "release_pp_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)     \
   X(kZramReleaseWbCtl, "release_wb_ctl", "drivers/block/zram/zram_drv.c", kInStep, kShared)       \
-  X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared)
+  X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared) \
+  X(kTryToReclaimSwap, "__try_to_reclaim_swap", "mm/swapfile.c", kInStep, kPerObject)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -261,7 +262,7 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kFolioAllocSwap, kFolioAllocSwap, "ci->lock: allocate slot, __swap_cache_add_folio") \
   X(kPteSameInstallPut, kDoSwapPage,                                        \
     "pte_same, install, folio_put_swap; folio_free_swap, folio_unlock")    \
-  X(kPutEntriesReclaim, kSwapPutEntriesDirect, "__try_to_reclaim_swap")     \
+  X(kPutEntriesReclaim, kSwapPutEntriesDirect, "__try_to_reclaim_swap") /* tombstone */ \
   X(kForkDupDirect, kCopyPteRange, "copy ptes, swap_dup_entry_direct")      \
   X(kUnusePtePut, kUnusePte, "pte_same_as_swp, install, folio_put_swap")    \
   X(kUnuseFolioFree, kTryToUnuse, "folio_free_swap, folio_unlock, folio_put") \
@@ -281,7 +282,10 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbCtlKfree, kZramReleaseWbCtl, "kfree(wb_ctl); up_write(dev_lock)") \
   X(kZramWbCtlKfreeRcu, kZramReleaseWbCtl, "kfree_rcu(wb_ctl); up_write(dev_lock)") \
   X(kZramWbEndioAdd, kZramWritebackEndio, "done_lock: list_add(req, done_reqs)") \
-  X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)")
+  X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)") \
+  X(kReclaimGetFolio, kTryToReclaimSwap, "again: swap_cache_get_folio")     \
+  X(kReclaimTrylock, kTryToReclaimSwap, "folio_trylock; matches: reclaim if only cached") \
+  X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -916,7 +916,7 @@ TEST(MemoryTest, SwapInOfAnExclusiveEntryMapsItWritableOnARead) {
 // zap_pte_range() under v7.1.y: swap_put_entries_direct(). A count of 1 on a
 // slot with no folio cached frees the slot in the zap step itself; a count of
 // 1 on a cached slot leaves it cached with count 0, and
-// __try_to_reclaim_swap() (kPutEntriesReclaim) then drops the folio and frees
+// __try_to_reclaim_swap() (kReclaimGetFolio, kReclaimTrylock) then drops the folio and frees
 // the slot if nothing maps the folio; a higher count only drops.
 TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
   struct Case {
@@ -974,13 +974,16 @@ TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
       EXPECT_EQ(mid.si.inuse_pages, 1);
       // The next step of the zap: __try_to_reclaim_swap() finds it unmapped.
       ASSERT_LT(static_cast<size_t>(zap + 1), t.size());
-      EXPECT_EQ(t[zap + 1].id, StepId::kPutEntriesReclaim);
+      ASSERT_LT(static_cast<size_t>(zap + 2), t.size());
+      EXPECT_EQ(t[zap + 1].id, StepId::kReclaimGetFolio);
       EXPECT_EQ(t[zap + 1].page, page);
+      EXPECT_EQ(t[zap + 2].id, StepId::kReclaimTrylock);
+      EXPECT_EQ(t[zap + 2].page, page);
       EXPECT_TRUE(k.pages[page].freed);
       EXPECT_EQ(k.swap_cache[1], kNoPage);
     } else {
       EXPECT_EQ(mid.swap_cache[1], kNoPage);
-      EXPECT_EQ(Count(t, StepId::kPutEntriesReclaim), 0);
+      EXPECT_EQ(Count(t, StepId::kReclaimGetFolio), 0);
       EXPECT_EQ(mid.si.table_used[1], !c.freed);
       if (c.freed) {
         // Freed in the zap step: zram's copy with it.
@@ -995,6 +998,65 @@ TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
     EXPECT_EQ(k.si.inuse_pages, c.freed ? 0 : 1);
     EXPECT_EQ(k.si.users, 0);
     if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// __try_to_reclaim_swap() of v6.15+ in the zap (v6.18.y, v7.1.y): a folio that
+// leaves the swap cache between the lookup and the trylock, and is swapped out
+// again to another slot, sends the zap back to "again". The fixed retry looks
+// the zapped entry up again and finds nothing; with
+// reclaim_retry_uses_folio_entry it looks up the folio's new slot, finds the
+// same folio, and spins there. The schedule is the one of
+// corpus/regressions/reclaim_retry_wrong_entry.json: the child zaps X while
+// the parent's folio is cached at X; the parent then moves it to Y.
+TEST(MemoryTest, TryToReclaimSwapRetriesTheZappedEntry) {
+  struct Case {
+    std::string name;
+    bool knob;
+    Offset second_lookup;  // the entry of the lookup after the retry
+    bool spins;
+  };
+  const std::vector<Case> cases = {
+      {"fixed: the retry looks the zapped slot up again and gives up", false, 1, false},
+      {"reclaim_retry_uses_folio_entry: the retry follows the folio to its new slot", true, 2,
+       true},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s;
+    s.config.profile = "v7.1.y";
+    s.config.nslots = 4;
+    s.config.page_cluster = 0;
+    if (c.knob) s.config.knobs = {KnobOverride{"reclaim_retry_uses_folio_entry", true}};
+    s.cpus = {CpuProgram{0, {Write(0, 0xf1), Reclaim(0), Fork(1), Read(0), Reclaim(0), Read(0),
+                             Write(1, 0xf2), Reclaim(1), Reclaim(0)}},
+              CpuProgram{1, {Munmap(0)}}};
+    s.decisions = {Through(0, StepId::kUserRead), Through(1, StepId::kReclaimGetFolio),
+                   RunCpu(0), RunCpu(1)};
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    const std::vector<TraceEvent>& t = out.trace;
+    const std::vector<size_t> lookups = Find(t, StepId::kReclaimGetFolio, 1);
+    ASSERT_GE(lookups.size(), 2u) << Describe(out);
+    const PageId folio = t[lookups[0]].page;
+    EXPECT_EQ(t[lookups[0]].offset, 1);
+    ASSERT_GE(folio, 0);
+    // The parent gave the folio slot 2 before the zap's trylock.
+    EXPECT_TRUE(InOrder(t, {StepId::kReclaimGetFolio, StepId::kFolioAllocSwap,
+                            StepId::kReclaimRetry}))
+        << Describe(out);
+    EXPECT_EQ(t[lookups[1]].offset, c.second_lookup);
+    if (c.spins) {
+      EXPECT_EQ(t[lookups[1]].page, folio);
+      ASSERT_TRUE(out.finding.has_value());
+      EXPECT_EQ(out.finding->Signature(), "liveness:executor:cpu");
+      EXPECT_GT(Count(t, StepId::kReclaimRetry, 1), 100);
+    } else {
+      EXPECT_EQ(t[lookups[1]].page, kNoPage);
+      EXPECT_EQ(lookups.size(), 2u);
+      EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+      EXPECT_EQ(Count(t, StepId::kReclaimRetry, 1), 1);
+    }
   }
 }
 

@@ -494,6 +494,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
         if (swap_free(k, c, f.offset, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
             SWAP_HAS_CACHE) {
+          l.reclaim_entry = f.offset;
           f.pc = kTryReclaim;
           return StepResult::kStep;
         }
@@ -509,13 +510,27 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       return finish();
     }
     case kTryReclaim: {
-      // swap_page_trans_huge_swapped() reads swap_map; then
+      if (k.config.features.try_to_reclaim_swap_retries) {
+        // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) of
+        // v6.15+: "again: folio = swap_cache_get_folio(entry)" under RCU,
+        // with a reference; the trylock is the next step.
+        const Offset entry = l.reclaim_entry;
+        const PageId cached = entry > 0 && entry < kMaxSlots ? k.swap_cache[entry] : kNoPage;
+        Emit(k, c, StepId::kReclaimGetFolio, entry, cached);
+        if (!swap_device_live(k, Fn::kTryToReclaimSwap) || cached == kNoPage) {
+          put_device(k, l.si_ref);
+          return finish();
+        }
+        get_page(k, cached, Fn::kTryToReclaimSwap);
+        l.reclaim_folio = cached;
+        f.pc = kReclaimTrylock;
+        return StepResult::kStep;
+      }
+      // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
       // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
-      // the offset up in the swap cache (v7.0+: from swap_put_entries_direct(),
-      // with folio_matches_swap_entry() after the trylock, which the lookup
-      // in this same step makes true).
-      Emit(k, c, swap_table_pins(k) ? StepId::kPutEntriesReclaim : StepId::kZapTryReclaim,
-           f.offset, k.swap_cache[f.offset]);
+      // the offset up in the swap cache and trylocks the folio, without a
+      // retry (one step here).
+      Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
       if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return finish();
       const PageId cached = k.swap_cache[f.offset];
       if (cached != kNoPage) {
@@ -526,6 +541,37 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         }
         put_page(k, cached, Fn::kFreeSwapAndCache);
       }
+      put_device(k, l.si_ref);
+      return finish();
+    }
+    case kReclaimTrylock: {
+      // "if (!folio_trylock(folio)) goto out;" The folio may have left the
+      // swap cache since the lookup, and been swapped out again to another
+      // slot: "if (!folio_matches_swap_entry(folio, entry)) { folio_unlock;
+      // folio_put; goto again; }" with the entry asked for. Before
+      // a733d8de7f1c the retry took "entry = folio->swap" and failed the same
+      // range check against the offset asked for at the folio's new slot.
+      const PageId folio = l.reclaim_folio;
+      l.reclaim_folio = kNoPage;
+      const Page& p = page_checked(k, folio, Fn::kTryToReclaimSwap);
+      const bool locked = trylock_page(k, c, folio);
+      if (locked && !(p.swapcache && p.private_offset == f.offset)) {
+        Emit(k, c, StepId::kReclaimRetry, f.offset, folio);
+        if (k.knob(Knob::kReclaimRetryUsesFolioEntry)) {
+          // folio->swap: entry 0 (the header slot) once it left the cache.
+          l.reclaim_entry = p.swapcache ? p.private_offset : 0;
+        }
+        unlock_page(k, folio, Fn::kTryToReclaimSwap);
+        put_page(k, folio, Fn::kTryToReclaimSwap);
+        f.pc = kTryReclaim;
+        return StepResult::kStep;
+      }
+      Emit(k, c, StepId::kReclaimTrylock, f.offset, folio);
+      if (locked) {
+        if (p.mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, folio);
+        unlock_page(k, folio, Fn::kTryToReclaimSwap);
+      }
+      put_page(k, folio, Fn::kTryToReclaimSwap);
       put_device(k, l.si_ref);
       return finish();
     }

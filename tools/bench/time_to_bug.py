@@ -75,6 +75,7 @@ BUGS = {
     "zeromap_keeps_stale_zswap_entry": ("mainline_zeromap", "zeromap_stale_zswap_entry.json"),
     "bf62f69574b1": ("mainline_zram_zswap", "zram_writeback_endio_uaf.json"),
     "zram_wb_leaks_reserved_block": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
+    "a733d8de7f1c": ("mainline", "reclaim_retry_wrong_entry.json"),
 }
 
 
