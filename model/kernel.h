@@ -170,7 +170,7 @@ struct ZramSlot {
   bool under_wb = false;    // ZRAM_UNDER_WB
   bool huge = false;        // ZRAM_HUGE: stored uncompressed (the model: odd tokens)
   // ZRAM_PP_SLOT: picked for post-processing by the batched writeback
-  // (Features::zram_wb_batched); slot_free() and a read clear it.
+  // (Features::ZramWriteback, v6.13+); slot_free() and a read clear it.
   bool pp_slot = false;
   int16_t block = -1;       // kWb: the backing device block
   Token data = 0;           // the element for kSame, the decompressed data for kStored
@@ -195,7 +195,9 @@ struct ZramWbReq {
   Token data = 0;
 };
 
-// The batched writeback (Features::zram_wb_batched): zram->dev_lock, and the
+// The post-processing writeback (Features::ZramWriteback, v6.13+):
+// zram->pp_in_progress, the pp_ctl buckets, and for the batched one
+// (kBatched) zram->dev_lock and the
 // pp_ctl and struct zram_wb_ctl of the writeback_store() holding it. A wb_ctl
 // is named by an id, as zswap trees are: each init_wb_ctl() takes a new one,
 // and a path holding an id that is neither `ctl` nor one kfree_rcu() still
@@ -203,6 +205,7 @@ struct ZramWbReq {
 // than the model has slots, so an idle request is always there, and requests
 // are kept with their bios, then on `done`.
 struct ZramWb {
+  bool pp_in_progress = false;  // zram->pp_in_progress (kPostProcess)
   int8_t dev_lock_owner = -1;  // the CPU holding dev_lock for write
   uint16_t ctl = 0;            // the live wb_ctl's id; 0: none
   uint16_t ctl_seq = 0;        // ids handed out

@@ -28,13 +28,15 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
                           /*swapin_maps_exclusive_writable=*/true,
-                          /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/false,
+                          /*callers_pin_swap_device=*/true,
+                          Features::ZramWriteback::kPostProcess,
                           /*try_to_reclaim_swap_retries=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
                          /*swapin_maps_exclusive_writable=*/true,
-                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true,
+                         /*callers_pin_swap_device=*/true,
+                         Features::ZramWriteback::kBatched,
                          /*try_to_reclaim_swap_retries=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
@@ -153,8 +155,8 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
     case Knob::kZramWbLeaksReservedBlock:
       // The batched writeback came with f405066a1f0d (v6.19); before, zram
       // waited for each write with submit_bio_wait() and had no wb_ctl.
-      if (!f.zram_wb_batched) {
-        return "its zram writes back one slot at a time with submit_bio_wait(): no wb_ctl and no "
+      if (f.zram_writeback != Features::ZramWriteback::kBatched) {
+        return "its zram writes back each slot with submit_bio_wait(): no wb_ctl and no "
                "zram_writeback_endio() (batched writeback came in v6.19)";
       }
       return "";

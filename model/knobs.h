@@ -263,14 +263,21 @@ struct Features {
   // swap device pinning", v6.15); before, __read_swap_cache_async() pinned
   // the device itself.
   bool callers_pin_swap_device = false;
-  // zram writeback batches its bios (f405066a1f0d, v6.19): writeback_store()
-  // holds dev_lock for write, marks the slots it picks ZRAM_PP_SLOT in one
-  // scan, submits a write bio per slot without waiting, and finishes each in
-  // zram_writeback_complete() once zram_writeback_endio(), in the completion
-  // interrupt, has put it on wb_ctl's done list. Before, one slot at a time:
-  // ZRAM_UNDER_WB, read, submit_bio_wait(), commit (v5.16's shape, which the
-  // older profiles run).
-  bool zram_wb_batched = false;
+  // How zram's writeback_store() moves slots to the backing device.
+  //   kOneSlot (.. v6.12): one slot at a time: ZRAM_UNDER_WB, read,
+  //     submit_bio_wait(), commit if the slot is still idle (v5.16's shape).
+  //   kPostProcess (v6.13 .. v6.18, "zram: optimal post-processing target
+  //     selection"): pp_in_progress turns a second writer away with -EAGAIN;
+  //     one scan marks the slots it picks ZRAM_PP_SLOT; then per slot: [slot
+  //     lock] read it if still ZRAM_PP_SLOT, submit_bio_wait(), [slot lock]
+  //     commit if still ZRAM_PP_SLOT. A slot freed, rewritten or read loses
+  //     the flag.
+  //   kBatched (f405066a1f0d, v6.19): dev_lock held for write, the same scan,
+  //     a write bio per slot without waiting, each finished in
+  //     zram_writeback_complete() once zram_writeback_endio(), in the
+  //     completion interrupt, has put it on wb_ctl's done list.
+  enum class ZramWriteback : uint8_t { kOneSlot, kPostProcess, kBatched };
+  ZramWriteback zram_writeback = ZramWriteback::kOneSlot;
   // __try_to_reclaim_swap() looks the folio up under RCU, trylocks it in a
   // step of its own, and retries the lookup when the locked folio no longer
   // holds the entry (fae8595505313, v6.15; the lookup's entry kept constant

@@ -173,8 +173,12 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "writeback_store() not compared step by step)",
      kTree612},
     {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v6.18.y",
-     "v5.16's steps (6.18.35's sleeping slot lock, its two-phase writeback with ZRAM_PP_SLOT "
-     "not modelled)",
+     "6.18.35: reads and writes in v5.16's steps (the slot lock sleeps now: a waiter blocks, as "
+     "the model's does, and zram_slot_free_notify() still only trylocks); writeback_store() "
+     "with pp_in_progress, scan_slots_for_writeback() setting ZRAM_PP_SLOT, and "
+     "zram_writeback_slots() reading under the slot lock, submit_bio_wait() and committing "
+     "under it if ZRAM_PP_SLOT is still set, then freeing a block still reserved; mark_idle() "
+     "skips ZRAM_WB and ZRAM_SAME slots",
      kTree618},
     {"model/drivers/block/zram/zram_drv.cc", "drivers/block/zram/zram_drv.c", "v7.1.y",
      "7.1.5's batched writeback (f405066a1f0d's shape, with bf62f69574b1's RCU, which the "

@@ -283,6 +283,16 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbCtlKfreeRcu, kZramReleaseWbCtl, "kfree_rcu(wb_ctl); up_write(dev_lock)") \
   X(kZramWbEndioAdd, kZramWritebackEndio, "done_lock: list_add(req, done_reqs)") \
   X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)") \
+  X(kZramWbPpInit, kZramWritebackStore, "pp_in_progress = 1, init_pp_ctl") \
+  X(kZramWbPpBusy, kZramWritebackStore, "pp_in_progress already set: -EAGAIN") \
+  X(kZramWbPpRead, kZramWritebackSlots,                                    \
+    "slot lock: ZRAM_PP_SLOT, zram_read_from_zspool; unlock")              \
+  X(kZramWbPpWrite, kZramWritebackSlots, "submit_bio_wait: write block")    \
+  X(kZramWbPpCommit, kZramWritebackSlots,                                  \
+    "slot lock: ZRAM_PP_SLOT: zram_free_page, ZRAM_WB, handle = blk_idx; release_pp_slot") \
+  X(kZramWbPpAbort, kZramWritebackSlots, "slot lock: !ZRAM_PP_SLOT; release_pp_slot") \
+  X(kZramWbPpDone, kZramWritebackStore,                                    \
+    "free_block_bdev, __free_page; pp_in_progress = 0")                    \
   X(kReclaimGetFolio, kTryToReclaimSwap, "again: swap_cache_get_folio")     \
   X(kReclaimTrylock, kTryToReclaimSwap, "folio_trylock; matches: reclaim if only cached") \
   X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again")

@@ -336,7 +336,7 @@ TEST(ZramDrvTest, FreeNotifyDuringAReadIsMissed) {
   }
 }
 
-// --- the batched writeback of 7.1.5 (Features::zram_wb_batched) ---
+// --- the post-processing writebacks of 6.18.35 and 7.1.5 (Features::ZramWriteback) ---
 
 Op Idle() { return Op{OpKind::kZramIdle, 0, 0, 0}; }
 // zram_writeback: mode 0 "idle", 1 "huge".
@@ -385,7 +385,9 @@ std::vector<Step> StepsAfterIdle(const std::vector<TraceEvent>& t) {
 // sleeps on done_wait; the interrupt ends both (list_add, then wake_up, each a
 // step); the writer takes them off the done list (the last added first),
 // marks each ZRAM_WB and drops its ZRAM_PP_SLOT, and frees wb_ctl with
-// kfree_rcu(). v6.18.y keeps v5.16's one slot at a time.
+// kfree_rcu(). v6.18.y scans the same way, then writes each slot back with
+// submit_bio_wait() between two slot lock sections; v6.12.y keeps v5.16's one
+// slot at a time.
 TEST(ZramDrvTest, WritebackStepsByRelease) {
   using S = StepId;
   struct Case {
@@ -412,8 +414,20 @@ TEST(ZramDrvTest, WritebackStepsByRelease) {
         {0, S::kZramWbCompleteWb, 2},
         {0, S::kZramWbReleasePp, 2},
         {0, S::kZramWbCtlKfreeRcu, kNoOffset}}},
-      {"v6.18.y: one slot at a time, submit_bio_wait()",
+      {"v6.18.y: one scan, then each slot with submit_bio_wait()",
        "v6.18.y",
+       {{0, S::kZramWbPpInit, kNoOffset},
+        {0, S::kZramWbScan, 1},
+        {0, S::kZramWbScan, 2},
+        {0, S::kZramWbPpRead, 2},
+        {0, S::kZramWbPpWrite, 2},
+        {0, S::kZramWbPpCommit, 2},
+        {0, S::kZramWbPpRead, 1},
+        {0, S::kZramWbPpWrite, 1},
+        {0, S::kZramWbPpCommit, 1},
+        {0, S::kZramWbPpDone, kNoOffset}}},
+      {"v6.12.y: one slot at a time, submit_bio_wait()",
+       "v6.12.y",
        {{0, S::kZramWbCheck, 1},
         {0, S::kZramReadLock, 1},
         {0, S::kZramReadCopy, 1},
@@ -452,7 +466,11 @@ TEST(ZramDrvTest, WritebackStepsByRelease) {
     EXPECT_EQ(k.zram.stored_pages, 0);
     EXPECT_EQ(k.zram.wb.ctl, 0) << "wb_ctl freed";
     EXPECT_EQ(k.zram.wb.dev_lock_owner, -1);
+    EXPECT_FALSE(k.zram.wb.pp_in_progress);
     EXPECT_EQ(k.nbios, 0);
+    int used = 0;
+    for (const ZramBdBlock& b : k.zram.bd) used += b.used;
+    EXPECT_EQ(used, 2) << "no block left reserved";
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
@@ -595,6 +613,65 @@ TEST(ZramDrvTest, ASlotChangedDuringWritebackIsNotMarkedWb) {
       EXPECT_EQ(k.zram.wb.ctl, 0);
       if (FailureCount() != failures) std::cerr << Describe(out);
     }
+  }
+}
+
+// v6.18.y: a slot freed, rewritten or read during the synchronous
+// post-processing writeback loses ZRAM_PP_SLOT. Changed after the scan, it is
+// skipped before its read; changed after its read, the commit finds the flag
+// clear and leaves the slot as it is now. Either way the block reserved for it
+// is kept for the next slot and freed after the loop (no leak, unlike 7.1.5),
+// and a second writeback meanwhile is turned away by pp_in_progress.
+TEST(ZramDrvTest, PostProcessWritebackSkipsChangedSlots) {
+  struct Case {
+    std::string name;
+    std::vector<Op> change;  // CPU 0, while CPU 1's writeback is at `window`
+    StepId window;
+    State at_end;
+    Token data_at_end;
+    int skipped;   // ZRAM_PP_SLOT clear before the read
+    int aborted;   // ZRAM_PP_SLOT clear at the commit
+    int busy;      // writebacks turned away with -EAGAIN
+  };
+  const std::vector<Case> cases = {
+      {"freed between the scan and the read", {Munmap(0)}, StepId::kZramWbScan, State::kEmpty, 0,
+       1, 0, 0},
+      {"freed while the bio is written", {Munmap(0)}, StepId::kZramWbPpRead, State::kEmpty, 0, 0,
+       1, 0},
+      {"read (swap-in) while the bio is written", {Read(0)}, StepId::kZramWbPpWrite,
+       State::kEmpty, 0, 0, 1, 0},
+      {"freed and rewritten while the bio is written", {Munmap(0), Write(2, 0x30), Reclaim(2)},
+       StepId::kZramWbPpRead, State::kStored, 0x30, 0, 1, 0},
+      {"a second writeback meanwhile", {Writeback(0)}, StepId::kZramWbPpRead, State::kWb, 0x10, 0,
+       0, 1},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    std::vector<Op> cpu0 = {Write(0, 0x10), Reclaim(0), Idle()};
+    cpu0.insert(cpu0.end(), c.change.begin(), c.change.end());
+    const Schedule s = ZramSchedule(
+        "v6.18.y", {cpu0, {Writeback(0)}},
+        {Through(0, StepId::kZramIdle), Through(1, c.window), RunCpu(0), RunCpu(1)});
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value());
+    EXPECT_EQ(Count(t, StepId::kZramWbSkip, 1), c.skipped);
+    EXPECT_EQ(Count(t, StepId::kZramWbPpAbort, 1), c.aborted);
+    EXPECT_EQ(Count(t, StepId::kZramWbPpBusy, 0), c.busy);
+    EXPECT_EQ(Count(t, StepId::kZramWbPpCommit, 1), c.at_end == State::kWb ? 1 : 0);
+    EXPECT_EQ(Count(t, StepId::kZramWbPpDone, 1), 1);
+    const ZramSlot& z = k.zram.table[1];
+    EXPECT_EQ(z.state, c.at_end);
+    EXPECT_EQ(z.data, c.data_at_end);
+    EXPECT_FALSE(z.pp_slot);
+    int used = 0;
+    for (const ZramBdBlock& b : k.zram.bd) used += b.used;
+    EXPECT_EQ(used, c.at_end == State::kWb ? 1 : 0) << "a block left reserved";
+    EXPECT_FALSE(k.zram.wb.pp_in_progress);
+    if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
 

@@ -23,8 +23,15 @@ int16_t alloc_block_bdev(Kernel& k) {
   return -1;
 }
 
-// The batched writeback of 7.1.5 (Features::zram_wb_batched).
-bool wb_batched(const Kernel& k) { return k.config.features.zram_wb_batched; }
+// The batched writeback of 7.1.5 (Features::ZramWriteback::kBatched).
+bool wb_batched(const Kernel& k) {
+  return k.config.features.zram_writeback == Features::ZramWriteback::kBatched;
+}
+// The writeback picks its slots in one scan that sets ZRAM_PP_SLOT (v6.13+:
+// kPostProcess and kBatched).
+bool wb_pp_slots(const Kernel& k) {
+  return k.config.features.zram_writeback != Features::ZramWriteback::kOneSlot;
+}
 
 // A wb_ctl a path holds: the live one, or one whose kfree_rcu() still waits
 // for the end of an RCU read section (ids only grow, and each writeback frees
@@ -154,17 +161,20 @@ void zram_write(Kernel& k, Offset index, PageId page) {
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f) {
   // mark_idle(): for each index, under its slot lock, "if (zram_allocated()
   // && !ZRAM_UNDER_WB) set ZRAM_IDLE". The per-index sections are one step.
-  // 7.1.5 holds dev_lock for read around it (guard(rwsem_read)), and skips
-  // slots that are not allocated, ZRAM_WB or ZRAM_SAME.
-  const bool batched = wb_batched(k);
-  if (batched && k.zram.wb.dev_lock_owner != -1) return Block(c, Wait::Kind::kZramDevLock, 0);
+  // From v6.13 ("zram: do not mark idle slots that cannot be idle") it skips
+  // slots that are not allocated, ZRAM_WB or ZRAM_SAME; 7.1.5 holds dev_lock
+  // for read around it (guard(rwsem_read)).
+  const bool pp = wb_pp_slots(k);
+  if (wb_batched(k) && k.zram.wb.dev_lock_owner != -1) {
+    return Block(c, Wait::Kind::kZramDevLock, 0);
+  }
   for (Offset i = 1; i < kMaxSlots; ++i) {
     if (zram_slot_busy(k, c, i)) return Block(c, Wait::Kind::kZramSlot, i);
   }
   Emit(k, c, StepId::kZramIdle, kNoOffset, kNoPage);
   for (Offset i = 1; i < kMaxSlots; ++i) {
     ZramSlot& s = k.zram.table[i];
-    if (batched) {
+    if (pp) {
       if (s.state == ZramSlot::State::kStored) s.idle = true;
     } else if (s.state != ZramSlot::State::kEmpty && !s.under_wb) {
       s.idle = true;
@@ -180,7 +190,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
   ZramSlot* s = f.offset > 0 ? &k.zram.table[f.offset] : nullptr;
   switch (f.pc) {
     case kStart:
-      if (wb_batched(k)) {
+      if (wb_pp_slots(k)) {
         f.pc = kInit;
         return StepResult::kContinue;
       }
@@ -301,9 +311,23 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
     // --- the batched writeback (Features::zram_wb_batched), 7.1.5 ---
 
     case kInit: {
+      ZramWb& wb = k.zram.wb;
+      if (!wb_batched(k)) {
+        // 6.18.35: "if (atomic_xchg(&zram->pp_in_progress, 1)) return
+        // -EAGAIN;" (one post-processing action at a time); init_pp_ctl().
+        Emit(k, c, wb.pp_in_progress ? StepId::kZramWbPpBusy : StepId::kZramWbPpInit, kNoOffset,
+             kNoPage);
+        if (wb.pp_in_progress) return Finish(c, -11);
+        wb.pp_in_progress = true;
+        wb.pp_huge = 0;
+        wb.pp_rest = 0;
+        l.index = 1;
+        l.blk_idx = -1;
+        f.pc = kScan;
+        return StepResult::kStep;
+      }
       // guard(rwsem_write)(&zram->dev_lock); init_pp_ctl(); init_wb_ctl():
       // a new wb_ctl with wb_batch_size idle requests, each with a page.
-      ZramWb& wb = k.zram.wb;
       if (wb.dev_lock_owner != -1) return Block(c, Wait::Kind::kZramDevLock, 0);
       wb.dev_lock_owner = static_cast<int8_t>(CpuIndex(k, c));
       wb.ctl = ++wb.ctl_seq;
@@ -335,6 +359,12 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       }
       if (idx >= k.si.nslots) {
         f.pc = kSelect;
+        if (!wb_batched(k)) {
+          // 6.18.35's zram_writeback_slots(): "page = alloc_page(GFP_KERNEL);
+          // if (!page) return -ENOMEM;"
+          f.page = alloc_page(k);
+          if (f.page == kNoPage) f.pc = kReleasePpCtl;
+        }
         return StepResult::kContinue;
       }
       ZramSlot& t = k.zram.table[idx];
@@ -349,16 +379,18 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       // zram_writeback_slots(): while ((pps = select_pp_slot(ctl))). No
       // wb_limit; zram_select_idle_req() always finds a request.
       ZramWb& wb = k.zram.wb;
+      const bool batched = wb_batched(k);
       const Offset idx = select_pp_slot(wb);
       if (idx == kNoOffset) {
-        f.pc = kDrain;
+        f.pc = batched ? kDrain : kReleasePpCtl;
         return StepResult::kContinue;
       }
       if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
       if (l.blk_idx < 0) {
-        l.blk_idx = alloc_block_bdev(k);  // zram_reserve_bdev_block()
-        if (l.blk_idx < 0) {              // -ENOSPC: break
-          f.pc = kDrain;
+        // zram_reserve_bdev_block(); 6.18.35: alloc_block_bdev().
+        l.blk_idx = alloc_block_bdev(k);
+        if (l.blk_idx < 0) {  // -ENOSPC: break
+          f.pc = batched ? kDrain : kReleasePpCtl;
           return StepResult::kContinue;
         }
       }
@@ -373,7 +405,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kZramWbSkip, idx, kNoPage, static_cast<Token>(l.blk_idx));
         pp_list_del(wb, idx);
         t.pp_slot = false;
-        if (select_pp_slot(wb) == kNoOffset &&
+        if (batched && select_pp_slot(wb) == kNoOffset &&
             !k.knob(Knob::kZramWbLeaksReservedBlock)) {
           // The last slot was skipped, and its block stays reserved: 7.1.5
           // leaves the loop and never releases it (no
@@ -385,6 +417,18 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
           free_block_bdev(k, l.blk_idx);
           l.blk_idx = -1;
         }
+        return StepResult::kStep;
+      }
+      if (!batched) {
+        // 6.18.35: zram_read_from_zspool() into the page under the slot
+        // lock; zram_slot_unlock(). submit_bio_wait() is the next step.
+        Emit(k, c, StepId::kZramWbPpRead, idx, f.page, t.data);
+        pp_list_del(wb, idx);
+        Page& page = page_checked(k, f.page, Fn::kZramWritebackSlots);
+        page.data = t.data;
+        l.generation = t.generation;
+        f.offset = idx;
+        f.pc = kPpWrite;
         return StepResult::kStep;
       }
       // read_from_zspool() into req->page (the model's compression is the
@@ -493,7 +537,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       ZramWb& wb = k.zram.wb;
       const Offset idx = last_in_bucket(wb.pp_rest != 0 ? wb.pp_rest : wb.pp_huge);
       if (idx == kNoOffset) {
-        f.pc = kReleaseWbCtl;
+        f.pc = wb_batched(k) ? kReleaseWbCtl : kPpDone;
         return StepResult::kContinue;
       }
       if (zram_slot_busy(k, c, idx)) return Block(c, Wait::Kind::kZramSlot, idx);
@@ -521,6 +565,65 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       }
       wb.ctl = 0;
       wb.dev_lock_owner = -1;
+      return Finish(c, 0);
+    }
+
+    // --- 6.18.35's synchronous post-processing writeback (kPostProcess) ---
+
+    case kPpWrite: {
+      // submit_bio_wait() of the page to blk_idx, slot lock dropped.
+      const Page& page = page_checked(k, f.page, Fn::kZramWritebackSlots);
+      Emit(k, c, StepId::kZramWbPpWrite, f.offset, f.page, page.data);
+      ZramBdBlock& b = k.zram.bd[l.blk_idx];
+      b.data = page.data;
+      b.generation = l.generation;
+      f.pc = kPpCommit;
+      return StepResult::kStep;
+    }
+    case kPpCommit: {
+      // [slot lock] "if (!zram_test_flag(zram, index, ZRAM_PP_SLOT)) goto
+      // next;" (freed, rewritten or read meanwhile: blk_idx stays reserved
+      // for the next slot); else zram_free_page(), ZRAM_WB, handle =
+      // blk_idx. Then next: zram_slot_unlock(); release_pp_slot(), whose own
+      // slot lock section clears ZRAM_PP_SLOT again; no one else sets it
+      // while pp_in_progress is held, so the two sections are one step.
+      if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
+      ZramSlot& t = k.zram.table[f.offset];
+      const bool changed = !t.pp_slot;
+      Emit(k, c, changed ? StepId::kZramWbPpAbort : StepId::kZramWbPpCommit, f.offset, kNoPage,
+           static_cast<Token>(l.blk_idx));
+      f.pc = kSelect;
+      if (changed) return StepResult::kStep;
+      // Oracle: the block must hold what the slot holds now.
+      const ZramBdBlock& b = k.zram.bd[l.blk_idx];
+      if (b.data != t.data || b.generation != t.generation) {
+        Report(k, Oracle::kStaleWrite, Fn::kZramWritebackSlots, ObjectKind::kZramSlot, true,
+               "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
+               f.offset, t.generation, static_cast<unsigned long long>(t.data),
+               static_cast<unsigned long long>(b.data), b.generation);
+      }
+      const Token data = t.data;
+      const uint32_t gen = t.generation;
+      zram_free_page(k, f.offset);
+      t.state = ZramSlot::State::kWb;
+      t.block = l.blk_idx;
+      t.data = data;
+      t.generation = gen;
+      ++k.zram.wb_pages;
+      l.blk_idx = -1;
+      return StepResult::kStep;
+    }
+    case kPpDone: {
+      // The end of zram_writeback_slots(): "if (blk_idx)
+      // free_block_bdev(zram, blk_idx); if (page) __free_page(page);"; then
+      // writeback_store(): release_pp_ctl() (kReleasePpCtl, before this) and
+      // atomic_set(&zram->pp_in_progress, 0).
+      Emit(k, c, StepId::kZramWbPpDone, kNoOffset, f.page, static_cast<Token>(l.blk_idx));
+      if (l.blk_idx >= 0) free_block_bdev(k, l.blk_idx);
+      l.blk_idx = -1;
+      if (f.page != kNoPage) put_page(k, f.page, Fn::kZramWritebackStore);
+      f.page = kNoPage;
+      k.zram.wb.pp_in_progress = false;
       return Finish(c, 0);
     }
   }

@@ -43,9 +43,9 @@ void zram_read_from_bdev(Kernel& k, int16_t block, uint16_t seq, PageId page);
 
 // idle_store() ("echo all > idle"): marks every allocated slot ZRAM_IDLE,
 // except those under writeback. One step (op zram_idle). With the batched
-// writeback (Features::zram_wb_batched, 7.1.5's mark_idle()) it holds
-// dev_lock for read, so it waits for a writeback_store(), and marks only
-// slots with a zsmalloc object (not ZRAM_WB, not ZRAM_SAME).
+// writeback (Features::ZramWriteback::kBatched, 7.1.5's mark_idle()) it holds
+// dev_lock for read, so it waits for a writeback_store(). From v6.13 it marks
+// only slots with a zsmalloc object (not ZRAM_WB, not ZRAM_SAME).
 #define SWAPFUZZ_STATES_idle_store(X)  // one step
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 
@@ -56,7 +56,7 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 // the block, then commit under the slot lock only if the slot was neither
 // freed nor rewritten (ZRAM_IDLE still set).
 //
-// Batched (Features::zram_wb_batched, 7.1.5; kInit .. kReleaseWbCtl), under
+// Batched (Features::ZramWriteback::kBatched, 7.1.5; kInit .. kReleaseWbCtl), under
 // dev_lock held for write throughout:
 //   kInit          down_write(dev_lock), init_pp_ctl(), init_wb_ctl()
 //   kScan          scan_slots_for_writeback(): per slot [slot lock]
@@ -77,10 +77,25 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 // 7.1.5 never gives back the block it reserved for a last slot that it then
 // skipped (a leak): the knob zram_wb_leaks_reserved_block, which v7.1.y sets;
 // cleared, the model gives the block back (zram_drv.cc, kSelect).
+//
+// Post-processing, synchronous (Features::ZramWriteback::kPostProcess,
+// 6.18.35; v6.13 .. v6.18):
+//   kInit          pp_in_progress already set: -EAGAIN; else set it,
+//                  init_pp_ctl()
+//   kScan          as batched
+//   kSelect        zram_writeback_slots(): per pp slot: reserve a block;
+//                  [slot lock] ZRAM_PP_SLOT still set: read it into the page,
+//                  unlock; else unlock and release_pp_slot()
+//   kPpWrite       submit_bio_wait()
+//   kPpCommit      [slot lock] ZRAM_PP_SLOT still set: zram_free_page(),
+//                  ZRAM_WB, handle = blk_idx; unlock; release_pp_slot()
+//   kReleasePpCtl  as batched, after the loop
+//   kPpDone        free_block_bdev() of a block still reserved, the page
+//                  freed, pp_in_progress cleared
 #define SWAPFUZZ_STATES_writeback_store(X)                                              \
   X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) \
       X(kSelect) X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl)       \
-          X(kReleaseWbCtl)
+          X(kReleaseWbCtl) X(kPpWrite) X(kPpCommit) X(kPpDone)
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);
 
 // zram_writeback_endio(), run by the completion interrupt for a bio of the
