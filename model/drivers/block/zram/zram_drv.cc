@@ -57,6 +57,33 @@ Offset select_pp_slot(const ZramWb& wb) {
   return last_in_bucket(wb.pp_huge != 0 ? wb.pp_huge : wb.pp_rest);
 }
 
+// The oracle at a writeback's commit: the block must hold what the slot
+// holds now.
+void check_written_back(Kernel& k, Offset index, int16_t block, Fn fn) {
+  const ZramSlot& t = k.zram.table[index];
+  const ZramBdBlock& b = k.zram.bd[block];
+  if (b.data == t.data && b.generation == t.generation) return;
+  Report(k, Oracle::kStaleWrite, fn, ObjectKind::kZramSlot, true,
+         "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u", index,
+         t.generation, static_cast<unsigned long long>(t.data),
+         static_cast<unsigned long long>(b.data), b.generation);
+}
+
+// "zram_free_page(zram, index); zram_set_flag(zram, index, ZRAM_WB);
+// zram_set_handle(zram, index, blk_idx);": the slot's data now lives in the
+// block (the model keeps the data and generation on the slot too).
+void commit_written_back(Kernel& k, Offset index, int16_t block) {
+  ZramSlot& t = k.zram.table[index];
+  const Token data = t.data;
+  const uint32_t gen = t.generation;
+  zram_free_page(k, index);
+  t.state = ZramSlot::State::kWb;
+  t.block = block;
+  t.data = data;
+  t.generation = gen;
+  ++k.zram.wb_pages;
+}
+
 // list_del_init(&pps->entry)
 void pp_list_del(ZramWb& wb, Offset index) {
   const uint32_t bit = 1u << index;
@@ -280,23 +307,9 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kCheck;
         return StepResult::kStep;
       }
-      // Oracle: the block must hold what the slot holds now.
-      const ZramBdBlock& b = k.zram.bd[l.blk_idx];
-      if (b.data != s->data || b.generation != s->generation) {
-        Report(k, Oracle::kStaleWrite, Fn::kZramWritebackStore, ObjectKind::kZramSlot, true,
-               "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
-               f.offset, s->generation, static_cast<unsigned long long>(s->data),
-               static_cast<unsigned long long>(b.data), b.generation);
-      }
-      const Token data = s->data;
-      const uint32_t gen = s->generation;
-      zram_free_page(k, f.offset);
+      check_written_back(k, f.offset, l.blk_idx, Fn::kZramWritebackStore);
+      commit_written_back(k, f.offset, l.blk_idx);
       s->under_wb = false;
-      s->state = ZramSlot::State::kWb;
-      s->block = l.blk_idx;
-      s->data = data;
-      s->generation = gen;
-      ++k.zram.wb_pages;
       l.blk_idx = -1;
       f.pc = kCheck;
       return StepResult::kStep;
@@ -503,14 +516,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       } else {
         Emit(k, c, StepId::kZramWbCompleteWb, req.index, kNoPage,
              static_cast<Token>(req.blk_idx));
-        // Oracle: the block must hold what the slot holds now.
-        const ZramBdBlock& b = k.zram.bd[req.blk_idx];
-        if (b.data != t.data || b.generation != t.generation) {
-          Report(k, Oracle::kStaleWrite, Fn::kZramWritebackComplete, ObjectKind::kZramSlot, true,
-                 "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
-                 req.index, t.generation, static_cast<unsigned long long>(t.data),
-                 static_cast<unsigned long long>(b.data), b.generation);
-        }
+        check_written_back(k, req.index, req.blk_idx, Fn::kZramWritebackComplete);
         t.idle = false;
         --k.zram.stored_pages;  // zs_free()
         t.state = ZramSlot::State::kWb;
@@ -588,28 +594,13 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       // slot lock section clears ZRAM_PP_SLOT again; no one else sets it
       // while pp_in_progress is held, so the two sections are one step.
       if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
-      ZramSlot& t = k.zram.table[f.offset];
-      const bool changed = !t.pp_slot;
+      const bool changed = !k.zram.table[f.offset].pp_slot;
       Emit(k, c, changed ? StepId::kZramWbPpAbort : StepId::kZramWbPpCommit, f.offset, kNoPage,
            static_cast<Token>(l.blk_idx));
       f.pc = kSelect;
       if (changed) return StepResult::kStep;
-      // Oracle: the block must hold what the slot holds now.
-      const ZramBdBlock& b = k.zram.bd[l.blk_idx];
-      if (b.data != t.data || b.generation != t.generation) {
-        Report(k, Oracle::kStaleWrite, Fn::kZramWritebackSlots, ObjectKind::kZramSlot, true,
-               "zram slot %d (generation %u, %#llx) written back as %#llx of generation %u",
-               f.offset, t.generation, static_cast<unsigned long long>(t.data),
-               static_cast<unsigned long long>(b.data), b.generation);
-      }
-      const Token data = t.data;
-      const uint32_t gen = t.generation;
-      zram_free_page(k, f.offset);
-      t.state = ZramSlot::State::kWb;
-      t.block = l.blk_idx;
-      t.data = data;
-      t.generation = gen;
-      ++k.zram.wb_pages;
+      check_written_back(k, f.offset, l.blk_idx, Fn::kZramWritebackSlots);
+      commit_written_back(k, f.offset, l.blk_idx);
       l.blk_idx = -1;
       return StepResult::kStep;
     }
