@@ -47,16 +47,21 @@ struct DoSwapPageLocals {
 
 struct ZapPteRangeLocals {
   bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
-  // __try_to_reclaim_swap() with Features::try_to_reclaim_swap_retries: the
-  // entry it looks up (the frame's offset, or with the knob
-  // reclaim_retry_uses_folio_entry the swap entry of the folio it last
-  // locked; kNoOffset for none), and the folio it holds a reference on.
-  Offset reclaim_entry = kNoOffset;
-  PageId reclaim_folio = kNoPage;
 };
 
 struct CopyPteRangeLocals {
   uint8_t dst_mm = 0;  // argument: the child mm (op fork's argument)
+};
+
+// --- mm/swapfile.c ---
+
+struct TryToReclaimSwapLocals {
+  bool anyway = false;  // argument: TTRS_ANYWAY; else TTRS_UNMAPPED | TTRS_FULL
+  // The entry looked up: the frame's offset (kNoOffset until the first
+  // lookup), or with the knob reclaim_retry_uses_folio_entry the entry of the
+  // folio last locked (0, the header slot, once it left the cache).
+  Offset entry = kNoOffset;
+  PageId folio = kNoPage;  // the folio looked up, with a reference
 };
 
 // --- mm/swap_state.c ---
@@ -168,6 +173,7 @@ struct WritebackStoreLocals {
   X(kDoSwapPage, DoSwapPageLocals, do_swap_page)                     \
   X(kZapPteRange, ZapPteRangeLocals, zap_pte_range)                  \
   X(kCopyPteRange, CopyPteRangeLocals, copy_pte_range)               \
+  X(kTryToReclaimSwap, TryToReclaimSwapLocals, try_to_reclaim_swap)  \
   X(kReadSwapCacheAsync, ReadSwapCacheAsyncLocals, read_swap_cache_async) \
   X(kSwapinReadahead, SwapinReadaheadLocals, swapin_readahead)       \
   X(kSwapCacheAllocFolio, SwapCacheAllocFolioLocals, swap_cache_alloc_folio) \

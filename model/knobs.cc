@@ -30,14 +30,16 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*swapin_maps_exclusive_writable=*/true,
                           /*callers_pin_swap_device=*/true,
                           Features::ZramWriteback::kPostProcess,
-                          /*try_to_reclaim_swap_retries=*/true};
+                          /*try_to_reclaim_swap_retries=*/true,
+                          /*allocator_reclaims_cached_slots=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
                          /*swapin_maps_exclusive_writable=*/true,
                          /*callers_pin_swap_device=*/true,
                          Features::ZramWriteback::kBatched,
-                         /*try_to_reclaim_swap_retries=*/true};
+                         /*try_to_reclaim_swap_retries=*/true,
+                         /*allocator_reclaims_cached_slots=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

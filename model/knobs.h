@@ -172,8 +172,8 @@ namespace swapfuzz {
     "stays there (or, with the folio out of the cache, looks up the header "    \
     "slot and gives up). The fix keeps the entry constant and tests the range " \
     "against folio->swap (6.18.35 spells it folio_matches_swap_entry()). Its "  \
-    "message names the allocator's reclaim of cached slots; the zap's call of " \
-    "the same function is where the model reaches it.")
+    "message names the allocator's reclaim of cached slots; the zap calls the " \
+    "same function.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -284,6 +284,13 @@ struct Features {
   // by a733d8de7f1c, v6.18). Older releases use the folio's own entry after
   // the trylock, and the model runs their lookup and trylock as one step.
   bool try_to_reclaim_swap_retries = false;
+  // The allocator, finding no free slot, reclaims one that only the swap
+  // cache holds (cluster_reclaim_range() and __try_to_reclaim_swap(...,
+  // TTRS_ANYWAY), when vm_swap_full()), and allocates it. Every release's
+  // allocator does this (scan_swap_map_slots() before the cluster
+  // allocator); the model runs it for v6.18.y and v7.1.y, and leaves the older
+  // profiles' allocator, and with it their recorded traces, as they were.
+  bool allocator_reclaims_cached_slots = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

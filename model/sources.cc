@@ -121,7 +121,8 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "7.1.5: counts in the swap table word, no SWAP_HAS_CACHE: folio_dup_swap() and "
      "folio_put_swap() under the folio lock, swap_put_entries_cluster(), "
      "__swap_cluster_free_entries(); try_to_unuse() with folio_put_swap() and folio_free_swap(); "
-     "allocator reclaim of cache-only slots (cluster_reclaim_range()) is not modelled",
+     "a full device's allocator reclaims a cache-only slot (cluster_reclaim_range(), "
+     "__try_to_reclaim_swap(TTRS_ANYWAY)) once per allocation",
      kTree71},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.12.y",
      "6.12.94 has mm/swap_slots.c, but check_cache_active() turns the caches on only above "

@@ -131,7 +131,9 @@ namespace swapfuzz {
   X(kZramReleasePpSlot, "release_pp_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)     \
   X(kZramReleaseWbCtl, "release_wb_ctl", "drivers/block/zram/zram_drv.c", kInStep, kShared)       \
   X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared) \
-  X(kTryToReclaimSwap, "__try_to_reclaim_swap", "mm/swapfile.c", kInStep, kPerObject)
+  X(kTryToReclaimSwap, "__try_to_reclaim_swap", "mm/swapfile.c", try_to_reclaim_swap,       \
+    kPerObject)                                                                                    \
+  X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -293,6 +295,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbPpAbort, kZramWritebackSlots, "slot lock: !ZRAM_PP_SLOT; release_pp_slot") \
   X(kZramWbPpDone, kZramWritebackStore,                                    \
     "free_block_bdev, __free_page; pp_in_progress = 0")                    \
+  X(kClusterReclaimRange, kClusterReclaimRange,                            \
+    "ci->lock: no free slot; drop it to reclaim a slot only the swap cache holds") \
   X(kReclaimGetFolio, kTryToReclaimSwap, "again: swap_cache_get_folio")     \
   X(kReclaimTrylock, kTryToReclaimSwap, "folio_trylock; matches: reclaim if only cached") \
   X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again")

@@ -385,5 +385,64 @@ TEST(VmscanTest, SwapAllocationPerRelease) {
   }
 }
 
+// A full device whose slot 1 only the swap cache holds: the parent's folio,
+// cached with count 0 after the forked child unmapped its copy of the entry.
+// v6.18.y and v7.1.y reclaim it from the allocator (cluster_reclaim_range(),
+// __try_to_reclaim_swap(TTRS_ANYWAY): the parent still maps the folio, which
+// TTRS_ANYWAY ignores) and give slot 1 to the page being swapped out; v6.12.y
+// runs the model's older allocator, which finds no slot and keeps the page.
+TEST(VmscanTest, AllocatorReclaimsASlotOnlyTheSwapCacheHolds) {
+  struct Case {
+    std::string profile;
+    bool reclaims;
+  };
+  const Case cases[] = {{"v7.1.y", true}, {"v6.18.y", true}, {"v6.12.y", false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = c.profile;
+    s.config.nslots = 4;
+    s.config.page_cluster = 0;
+    s.cpus = {CpuProgram{0, {Write(0, 0x61), Reclaim(0), Fork(1), Read(0)}},
+              CpuProgram{1, {Munmap(0)}},
+              CpuProgram{0, {Write(1, 0x62), Reclaim(1), Write(2, 0x63), Reclaim(2),
+                             Write(3, 0x64), Reclaim(3)}}};
+    s.decisions = {RunCpu(0), RunCpu(1), RunCpu(2)};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t full = d.SnapshotAfter(StepId::kUserWrite, 2, 3);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    const std::vector<TraceEvent>& t = out.trace;
+    const Kernel& k = ex.kernel();
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    ASSERT_TRUE(d.Snapshot(full).has_value()) << Describe(out);
+    // Before the last reclaim: every slot allocated, slot 1 only cached.
+    const Kernel& f = *d.Snapshot(full);
+    const PageId parent = f.mms[0].pte[0].page;
+    ASSERT_GE(parent, 0);
+    EXPECT_EQ(f.swap_cache[1], parent);
+    EXPECT_EQ(swap_count(f.si.swap_map[1]), 0);
+    EXPECT_EQ(f.si.inuse_pages, 3);
+
+    EXPECT_EQ(Count(t, StepId::kClusterReclaimRange), c.reclaims ? 1 : 0);
+    if (c.reclaims) {
+      EXPECT_TRUE(InOrder(t, {StepId::kClusterReclaimRange, StepId::kReclaimGetFolio,
+                              StepId::kReclaimTrylock}));
+      const long scan = First(t, StepId::kClusterReclaimRange);
+      EXPECT_EQ(t[scan].offset, 1);
+      EXPECT_EQ(t[scan].page, parent);
+      // The parent keeps its page, out of the swap cache; va 3 got slot 1.
+      EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
+      EXPECT_FALSE(k.pages[parent].swapcache);
+      ExpectSwappedOut(k, 0, 3, 1, 0x64);
+    } else {
+      EXPECT_EQ(k.swap_cache[1], parent);
+      EXPECT_EQ(k.mms[0].pte[3].kind, Pte::Kind::kPresent) << "no slot: the page is kept";
+    }
+    if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz

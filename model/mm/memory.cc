@@ -494,7 +494,6 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
         if (swap_free(k, c, f.offset, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
             SWAP_HAS_CACHE) {
-          l.reclaim_entry = f.offset;
           f.pc = kTryReclaim;
           return StepResult::kStep;
         }
@@ -511,20 +510,9 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     }
     case kTryReclaim: {
       if (k.config.features.try_to_reclaim_swap_retries) {
-        // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) of
-        // v6.15+: "again: folio = swap_cache_get_folio(entry)" under RCU,
-        // with a reference; the trylock is the next step.
-        const Offset entry = l.reclaim_entry;
-        const PageId cached = entry > 0 && entry < kMaxSlots ? k.swap_cache[entry] : kNoPage;
-        Emit(k, c, StepId::kReclaimGetFolio, entry, cached);
-        if (!swap_device_live(k, Fn::kTryToReclaimSwap) || cached == kNoPage) {
-          put_device(k, l.si_ref);
-          return finish();
-        }
-        get_page(k, cached, Fn::kTryToReclaimSwap);
-        l.reclaim_folio = cached;
-        f.pc = kReclaimTrylock;
-        return StepResult::kStep;
+        // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
+        // TTRS_FULL) looks the folio up and trylocks it in steps of its own.
+        return Call<Fn::kTryToReclaimSwap>(c, f, kReclaimed, f.offset, kNoPage);
       }
       // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
       // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
@@ -544,37 +532,10 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       put_device(k, l.si_ref);
       return finish();
     }
-    case kReclaimTrylock: {
-      // "if (!folio_trylock(folio)) goto out;" The folio may have left the
-      // swap cache since the lookup, and been swapped out again to another
-      // slot: "if (!folio_matches_swap_entry(folio, entry)) { folio_unlock;
-      // folio_put; goto again; }" with the entry asked for. Before
-      // a733d8de7f1c the retry took "entry = folio->swap" and failed the same
-      // range check against the offset asked for at the folio's new slot.
-      const PageId folio = l.reclaim_folio;
-      l.reclaim_folio = kNoPage;
-      const Page& p = page_checked(k, folio, Fn::kTryToReclaimSwap);
-      const bool locked = trylock_page(k, c, folio);
-      if (locked && !(p.swapcache && p.private_offset == f.offset)) {
-        Emit(k, c, StepId::kReclaimRetry, f.offset, folio);
-        if (k.knob(Knob::kReclaimRetryUsesFolioEntry)) {
-          // folio->swap: entry 0 (the header slot) once it left the cache.
-          l.reclaim_entry = p.swapcache ? p.private_offset : 0;
-        }
-        unlock_page(k, folio, Fn::kTryToReclaimSwap);
-        put_page(k, folio, Fn::kTryToReclaimSwap);
-        f.pc = kTryReclaim;
-        return StepResult::kStep;
-      }
-      Emit(k, c, StepId::kReclaimTrylock, f.offset, folio);
-      if (locked) {
-        if (p.mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, folio);
-        unlock_page(k, folio, Fn::kTryToReclaimSwap);
-      }
-      put_page(k, folio, Fn::kTryToReclaimSwap);
+    case kReclaimed:
+      // free_swap_and_cache_nr() / swap_put_entries_direct(): put_swap_device().
       put_device(k, l.si_ref);
       return finish();
-    }
     case kFreeSwapCache: {
       // tlb_finish_mmu() -> free_pages_and_swap_cache() -> free_swap_cache()
       Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, f.page);

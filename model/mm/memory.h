@@ -42,7 +42,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address: zap_pte_range() and the tlb-batched frees.
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
-  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimTrylock)
+  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 // UFFDIO_WRITEPROTECT of one address (op uffd_wp): toggles the uffd-wp bit of

@@ -200,6 +200,62 @@ Offset get_swap_pages(Kernel& k) {
   return kNoOffset;
 }
 
+StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_try_to_reclaim_swap(SWAPFUZZ_STATE_ENUMERATOR) };
+  TryToReclaimSwapLocals& l = Locals<Fn::kTryToReclaimSwap>(f);
+  switch (f.pc) {
+    case kLookup: {
+      if (l.entry == kNoOffset) l.entry = f.offset;
+      const PageId cached =
+          l.entry > 0 && l.entry < kMaxSlots ? k.swap_cache[l.entry] : kNoPage;
+      Emit(k, c, StepId::kReclaimGetFolio, l.entry, cached);
+      // The caller's own step goes on after a return: it ends this one.
+      if (!swap_device_live(k, Fn::kTryToReclaimSwap) || cached == kNoPage) return Return(c, 0);
+      get_page(k, cached, Fn::kTryToReclaimSwap);
+      l.folio = cached;
+      f.pc = kTrylock;
+      return StepResult::kStep;
+    }
+    case kTrylock: {
+      // "if (!folio_trylock(folio)) goto out;" The folio may have left the
+      // swap cache since the lookup, and been swapped out again to another
+      // slot: "if (!folio_matches_swap_entry(folio, entry)) { folio_unlock;
+      // folio_put; goto again; }" with the entry asked for. Before
+      // a733d8de7f1c the retry took "entry = folio->swap" and failed the same
+      // range check against the offset asked for at the folio's new slot.
+      const PageId folio = l.folio;
+      l.folio = kNoPage;
+      const Page& p = page_checked(k, folio, Fn::kTryToReclaimSwap);
+      const bool locked = trylock_page(k, c, folio);
+      if (locked && !(p.swapcache && p.private_offset == f.offset)) {
+        Emit(k, c, StepId::kReclaimRetry, f.offset, folio);
+        if (k.knob(Knob::kReclaimRetryUsesFolioEntry)) {
+          // folio->swap: entry 0 (the header slot) once it left the cache.
+          l.entry = p.swapcache ? p.private_offset : 0;
+        }
+        unlock_page(k, folio, Fn::kTryToReclaimSwap);
+        put_page(k, folio, Fn::kTryToReclaimSwap);
+        f.pc = kLookup;
+        return StepResult::kStep;
+      }
+      Emit(k, c, StepId::kReclaimTrylock, f.offset, folio);
+      bool reclaimed = false;
+      if (locked) {
+        // need_reclaim: TTRS_ANYWAY, or TTRS_UNMAPPED and unmapped, or
+        // TTRS_FULL and mem_cgroup_swap_full(); then folio_swapcache_freeable()
+        // and, [cluster lock], only the cache holds the slot.
+        if (l.anyway || p.mapcount == 0 || vm_swap_full(k)) {
+          reclaimed = try_to_free_swap(k, c, folio);
+        }
+        unlock_page(k, folio, Fn::kTryToReclaimSwap);
+      }
+      put_page(k, folio, Fn::kTryToReclaimSwap);
+      return Return(c, reclaimed ? 1 : -1);
+    }
+  }
+  return StepResult::kStep;
+}
+
 bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
   // folio_free_swap() in the swap table's releases.
   const Fn fn = swap_table_pins(k) ? Fn::kFolioFreeSwap : Fn::kTryToFreeSwap;

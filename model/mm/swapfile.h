@@ -13,6 +13,20 @@ namespace swapfuzz {
 // SWP_WRITEOK.
 Offset get_swap_pages(Kernel& k);
 
+// __try_to_reclaim_swap() of v6.15+ (Features::try_to_reclaim_swap_retries),
+// for the zap (TTRS_UNMAPPED | TTRS_FULL) and the allocator (TTRS_ANYWAY,
+// TryToReclaimSwapLocals::anyway). Frame: offset = the entry to reclaim.
+//   kLookup   "again: folio = swap_cache_get_folio(entry)", with a reference
+//   kTrylock  folio_trylock(); a folio that no longer matches the entry is
+//             unlocked and put, and the lookup runs again; one that does is
+//             dropped from the swap cache if the flags ask for it and only
+//             the cache holds its slot.
+// Returns 1 when it dropped the folio, -1 when it found one but did not, 0
+// when there was none (the kernel's nr_pages, -nr_pages and 0), within its
+// last step: the caller's resume state runs in that step and ends it.
+#define SWAPFUZZ_STATES_try_to_reclaim_swap(X) X(kLookup) X(kTrylock)
+StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f);
+
 // swapoff() of the device (op swapoff), modelled on v5.16..v6.9, whose steps
 // keep this order: clear SWP_WRITEOK; drain and disable the slots caches;
 // try_to_unuse(); percpu_ref_kill(&si->users) and wait for every

@@ -32,6 +32,24 @@ bool NextMapping(const Kernel& k, PageId page, int* mm_out, int* va_out) {
   return false;
 }
 
+// Features::allocator_reclaims_cached_slots: when no slot is free, the lowest
+// one that only the swap cache holds (count 0: SWAP_HAS_CACHE alone, or in the
+// swap table a folio and no count), which cluster_scan_range() marks
+// need_reclaim under vm_swap_full(); kNoOffset when a slot is free, or there is
+// none such.
+Offset CachedOnlySlot(const Kernel& k) {
+  if (!k.si.active || !k.si.writeok || !vm_swap_full(k)) return kNoOffset;
+  Offset victim = kNoOffset;
+  for (Offset off = 1; off < k.si.nslots; ++off) {
+    if (!slot_allocated(k, off)) return kNoOffset;
+    const bool cache_only = swap_table_pins(k)
+                                ? swap_count(k.si.swap_map[off]) == 0 && k.swap_cache[off] != kNoPage
+                                : k.si.swap_map[off] == SWAP_HAS_CACHE;
+    if (cache_only && victim == kNoOffset) victim = off;
+  }
+  return victim;
+}
+
 }  // namespace
 
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
@@ -65,7 +83,22 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       f.pc = p.swapcache ? kUnmap : kAddToSwap;
       return StepResult::kStep;
     }
-    case kAddToSwap: {
+    case kAddToSwap:
+    case kAllocAfterReclaim: {
+      // The allocator finds no free slot but one only the swap cache holds:
+      // [ci lock] the scan marks it need_reclaim and cluster_reclaim_range()
+      // drops the lock for __try_to_reclaim_swap(TTRS_ANYWAY); then [ci lock]
+      // the scan runs again (kAllocAfterReclaim). Once per allocation here;
+      // the kernel goes on to the next offset of the cluster.
+      if (f.pc == kAddToSwap && k.config.features.allocator_reclaims_cached_slots) {
+        const Offset victim = CachedOnlySlot(k);
+        if (victim != kNoOffset) {
+          Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
+          f.offset = victim;
+          f.pc = kReclaimSlot;
+          return StepResult::kStep;
+        }
+      }
       // add_to_swap() -> get_swap_page(): the slot comes reserved with
       // SWAP_HAS_CACHE, which makes us the one context that may insert it.
       // v7.0+: folio_alloc_swap() allocates the slot and adds the folio to
@@ -84,6 +117,14 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kInsert;
       return StepResult::kStep;
     }
+    case kReclaimSlot:
+      return Call<Fn::kTryToReclaimSwap>(c, f, kAfterReclaimSlot, f.offset, kNoPage,
+                                         {.anyway = true});
+    case kAfterReclaimSlot:
+      // Back from __try_to_reclaim_swap(), in its last step; the scan under
+      // the retaken cluster lock is the next.
+      f.pc = kAllocAfterReclaim;
+      return StepResult::kStep;
     case kInsert:
       Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
       add_to_swap_cache(k, f.page, f.offset);

@@ -15,7 +15,7 @@ namespace swapfuzz {
 // Frame: va.
 #define SWAPFUZZ_STATES_shrink_page_list(X) \
   X(kIsolate) X(kTrylock) X(kAddToSwap) X(kInsert) X(kUnmap) X(kPageout) X(kAfterWrite) \
-  X(kRelock) X(kRemove)
+  X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim)
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
