@@ -23,17 +23,21 @@ constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
 constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
-                          /*swapin_maps_exclusive_writable=*/true};
+                          /*swapin_maps_exclusive_writable=*/true,
+                          /*callers_pin_swap_device=*/false, /*zram_wb_batched=*/false,
+                          /*vma_readahead=*/true};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
                           /*swapin_maps_exclusive_writable=*/true,
-                          /*callers_pin_swap_device=*/true};
+                          /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/false,
+                          /*vma_readahead=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
                          /*swapin_maps_exclusive_writable=*/true,
-                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true};
+                         /*callers_pin_swap_device=*/true, /*zram_wb_batched=*/true,
+                         /*vma_readahead=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

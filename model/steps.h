@@ -130,7 +130,10 @@ namespace swapfuzz {
     kShared)                                                                                       \
   X(kZramReleasePpSlot, "release_pp_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)     \
   X(kZramReleaseWbCtl, "release_wb_ctl", "drivers/block/zram/zram_drv.c", kInStep, kShared)       \
-  X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared)
+  X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep,       \
+    kShared)                                                                                       \
+  X(kSwapVmaReadahead, "swap_vma_readahead", "mm/swap_state.c", swap_vma_readahead, kShared)      \
+  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -281,7 +284,10 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbCtlKfree, kZramReleaseWbCtl, "kfree(wb_ctl); up_write(dev_lock)") \
   X(kZramWbCtlKfreeRcu, kZramReleaseWbCtl, "kfree_rcu(wb_ctl); up_write(dev_lock)") \
   X(kZramWbEndioAdd, kZramWritebackEndio, "done_lock: list_add(req, done_reqs)") \
-  X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)")
+  X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)") \
+  X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
+  X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
+  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
