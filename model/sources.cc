@@ -137,8 +137,8 @@ constexpr std::array<SourceRow, 48> kSources = {{
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v6.18.y",
      "6.18.35: the swap cache is the cluster's swap table (RCU lookup, cluster lock for insert "
      "and delete); swapcache_prepare() then swap_cache_add_folio() as two sections; VMA "
-     "readahead as 6.12.94 (swap_update_readahead(), lines 360-402, 675-829; a neighbour of "
-     "another swap type is pinned, which the model's one device never has)",
+     "readahead as 6.12.94 (swap_update_readahead(), lines 360-402, 542-600, 675-829; a "
+     "neighbour of another swap type is pinned, which the model's one device never has)",
      kTree618},
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v7.1.y",
      "7.1.5: swap_cache_alloc_folio() and swapin_folio() over __swap_cache_prepare_and_add(); "
