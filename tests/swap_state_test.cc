@@ -874,6 +874,60 @@ TEST(SwapStateTest, VmaReadaheadWindowFollowsTheFaults) {
   }
 }
 
+// swap_readahead_info after a fault that reads ahead, a fault that hits the
+// folio read ahead (the hit is counted, PG_readahead cleared, the address
+// stored, the window kept), a miss after it (a new window, no hits), and a
+// fork (dup_mmap() copies the VMA and its info; a hit in the child counts in
+// the child's).
+TEST(SwapStateTest, VmaReadaheadInfoAfterHitsAndFork) {
+  struct Case {
+    std::string name;
+    std::vector<Op> tail;   // after the swap-out of va 5, 6 and 7, and a fault on va 7
+    std::vector<Op> child;  // run afterwards by a task of mm 1
+    int mm;                 // whose info to check
+    SwapRaInfo want;
+    int windows;            // swap_vma_ra_win() steps
+    bool va6_readahead;     // va 6's folio still has PG_readahead
+  };
+  const std::vector<Case> cases = {
+      {"the fault alone", {}, {}, 0, {7, 4, 0}, 1, true},
+      {"a hit on a folio read ahead", {Read(6)}, {}, 0, {6, 4, 1}, 1, false},
+      // va 5 is below va 6, and one hit gives 4 pages: [2, 6).
+      {"a miss after the hit", {Read(6), Read(5)}, {}, 0, {5, 4, 0}, 2, false},
+      {"a fork copies the info", {Fork(1)}, {}, 1, {7, 4, 0}, 1, true},
+      {"a hit in the child: the child's info", {Fork(1)}, {Read(6)}, 1, {6, 4, 1}, 1, false},
+      {"a hit in the child: the parent's info stays", {Fork(1)}, {Read(6)}, 0, {7, 4, 0}, 1,
+       false},
+  };
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(profile + ": " + c.name);
+      const int failures = FailureCount();
+      Schedule s;
+      s.config.profile = profile;
+      s.config.page_cluster = 2;
+      std::vector<Op> ops = SwappedOutOps({5, 6, 7});
+      ops.push_back(Read(7));
+      ops.insert(ops.end(), c.tail.begin(), c.tail.end());
+      s.cpus = {CpuProgram{0, ops}};
+      if (!c.child.empty()) {
+        s.cpus.push_back(CpuProgram{1, c.child});
+        s.decisions = {RunCpu(0), RunCpu(1)};
+      }
+      const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+      EXPECT_FALSE(r.out.finding.has_value());
+      EXPECT_EQ(r.k.mms[c.mm].swap_ra, c.want);
+      // The first window, [6, 8) around va 7, read va 6 ahead, not va 5.
+      EXPECT_EQ(Count(r.out.trace, StepId::kVmaRaWin), c.windows);
+      const PageId p6 = r.k.mms[0].pte[6].kind == Pte::Kind::kPresent ? r.k.mms[0].pte[6].page
+                                                                      : r.k.swap_cache[2];
+      ASSERT_GE(p6, 0);
+      EXPECT_EQ(r.k.pages[p6].readahead, c.va6_readahead);
+      if (FailureCount() != failures) std::cerr << r.Dump();
+    }
+  }
+}
+
 // swapoff's unuse_pte_range() calls swapin_readahead() with the VMA of the
 // mm it scans: on 7.1.5 zram (SWP_SYNCHRONOUS_IO; its faults never read
 // ahead) this is where VMA readahead runs. va 6 is the first swap PTE: the
