@@ -78,6 +78,15 @@ std::string FormatKernelState(const Kernel& k) {
     absl::StrAppend(&out, "  mm ", m, mm.mmap_writer ? " (mmap_lock held for write)" : "",
                     mm.mmap_readers ? absl::StrCat(" (", mm.mmap_readers, " readers)") : "",
                     ":\n");
+    if (k.config.features.vma_readahead) {
+      // vma->swap_readahead_info (VMA readahead's releases only).
+      const std::string addr = mm.swap_ra.addr == kRaNoAddr
+                                   ? std::string("none")
+                                   : absl::StrCat("va ", static_cast<int>(mm.swap_ra.addr));
+      absl::StrAppend(&out, "    swap_readahead_info: ", addr, ", window ",
+                      static_cast<int>(mm.swap_ra.win), ", hits ",
+                      static_cast<int>(mm.swap_ra.hits), "\n");
+    }
     for (int va = 0; va < kMaxVas; ++va) {
       if (mm.pte[va].kind == Pte::Kind::kNone && mm.logical[va] == 0) continue;
       absl::StrAppend(&out, absl::StrFormat("    va %d: %-24s last written %#x\n", va,
@@ -127,6 +136,7 @@ std::string FormatKernelState(const Kernel& k) {
                                           p.uptodate ? " uptodate" : "", p.dirty ? " dirty" : "",
                                           p.writeback ? " writeback" : "",
                                           p.swapcache ? " swapcache" : ""));
+    if (p.readahead) absl::StrAppend(&out, " readahead");
     if (p.locked) absl::StrAppend(&out, " (locked by cpu ", p.lock_owner, ")");
     if (p.private_offset != kNoOffset) absl::StrAppend(&out, " private ", p.private_offset);
     absl::StrAppend(&out, "\n");

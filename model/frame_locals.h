@@ -89,6 +89,16 @@ struct SwapinReadaheadLocals {
   // swap_cluster_readahead(): the window's cursor (the frame's offset is the
   // entry's, entry_offset).
   Offset offset = 0;
+  // argument: the mm of vmf->vma, whose PTEs swap_vma_readahead() reads (the
+  // faulting task's; swapoff's: the mm it is unusing).
+  uint8_t mm = 0;
+};
+
+struct SwapVmaReadaheadLocals {
+  uint8_t mm = 0;        // argument: the mm of vmf->vma (the frame's va is vmf->address)
+  int8_t addr = 0;       // the loop's address: the next PTE to read
+  int8_t end = 0;        // swap_vma_ra_win()'s *end (exclusive)
+  Offset entry = kNoOffset;  // the swap entry the PTE at addr held
 };
 
 // --- mm/page_io.c ---
@@ -176,6 +186,7 @@ struct WritebackStoreLocals {
   X(kTryToReclaimSwap, TryToReclaimSwapLocals, try_to_reclaim_swap)  \
   X(kReadSwapCacheAsync, ReadSwapCacheAsyncLocals, read_swap_cache_async) \
   X(kSwapinReadahead, SwapinReadaheadLocals, swapin_readahead)       \
+  X(kSwapVmaReadahead, SwapVmaReadaheadLocals, swap_vma_readahead)   \
   X(kSwapCacheAllocFolio, SwapCacheAllocFolioLocals, swap_cache_alloc_folio) \
   X(kSwapReadpage, SwapReadpageLocals, swap_readpage)                \
   X(kSwapWritepageBdev, SwapWritepageBdevLocals, swap_writepage_bdev) \

@@ -38,11 +38,29 @@ struct Page {
   bool swapbacked = false;  // PG_swapbacked
   bool lru = false;         // on an LRU list (not isolated)
   bool anon_exclusive = false;  // PG_anon_exclusive (Features::anon_exclusive)
+  // PG_readahead: swap_vma_readahead() read it for a neighbour of the fault
+  // (Features::vma_readahead); a fault that finds it in the swap cache clears
+  // it and counts a readahead hit.
+  bool readahead = false;
   int8_t lock_owner = -1;   // CPU that took PG_locked, for the trace and gdb
   Offset private_offset = kNoOffset;  // page_private(): the swap entry
   int16_t refcount = 0;
   int16_t mapcount = 0;
   Token data = 0;
+};
+
+// vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):
+// SWAP_RA_ADDR, SWAP_RA_WIN and SWAP_RA_HITS of the atomic_long_t word. The
+// VMA spans the addresses 0 .. kMaxVas-1 (vm_start is PMD-aligned, so they
+// share one PMD). A new VMA's word is 0, which GET_SWAP_RA_VAL() reads as 4
+// hits, no window and address 0, below the VMA and next to none of its
+// addresses: kRaNoAddr.
+inline constexpr int8_t kRaNoAddr = -128;
+struct SwapRaInfo {
+  int8_t addr = kRaNoAddr;  // the previous fault's address (a va)
+  uint8_t win = 0;          // the previous window, in pages
+  uint8_t hits = 4;         // readahead hits since, at most SWAP_RA_HITS_MAX
+  friend constexpr bool operator==(const SwapRaInfo&, const SwapRaInfo&) = default;
 };
 
 // mm_struct: one page table and the mmap_lock. CLONE_VM threads share one.
@@ -57,6 +75,8 @@ struct Mm {
   uint8_t swp_exclusive = 0;
   // Oracle state: the value the user last wrote at each address of this mm.
   std::array<Token, kMaxVas> logical{};
+  // The VMA's swap_readahead_info (Features::vma_readahead).
+  SwapRaInfo swap_ra{};
 };
 
 // swap_info_struct for the single swap device (type 0).

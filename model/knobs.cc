@@ -23,7 +23,10 @@ constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
 constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
-                          /*swapin_maps_exclusive_writable=*/true};
+                          /*swapin_maps_exclusive_writable=*/true,
+                          /*callers_pin_swap_device=*/false, Features::ZramWriteback::kOneSlot,
+                          /*try_to_reclaim_swap_retries=*/false,
+                          /*allocator_reclaims_cached_slots=*/false, /*vma_readahead=*/true};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
@@ -31,7 +34,8 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*callers_pin_swap_device=*/true,
                           Features::ZramWriteback::kPostProcess,
                           /*try_to_reclaim_swap_retries=*/true,
-                          /*allocator_reclaims_cached_slots=*/true};
+                          /*allocator_reclaims_cached_slots=*/true,
+                          /*vma_readahead=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -39,7 +43,8 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*callers_pin_swap_device=*/true,
                          Features::ZramWriteback::kBatched,
                          /*try_to_reclaim_swap_retries=*/true,
-                         /*allocator_reclaims_cached_slots=*/true};
+                         /*allocator_reclaims_cached_slots=*/true,
+                         /*vma_readahead=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

@@ -291,6 +291,18 @@ struct Features {
   // allocator); the model runs it for v6.18.y and v7.1.y, and leaves the older
   // profiles' allocator, and with it their recorded traces, as they were.
   bool allocator_reclaims_cached_slots = false;
+  // VMA-based swap readahead (mm/swap_state.c swap_vma_readahead(), in Linux
+  // since v4.14; modelled for 6.12.94, 6.18.35 and 7.1.5): swapin_readahead()
+  // takes it when swap_use_vma_readahead(), "enable_vma_readahead &&
+  // !nr_rotate_swap", holds, that is on a non-rotational device (zram; the
+  // model's disk backend is a rotational disk), and reads the swap PTEs around
+  // the fault address instead of the slots around its offset. The VMA keeps
+  // the previous fault address, window and readahead hits in
+  // swap_readahead_info, and a fault that finds a folio read ahead
+  // (PG_readahead) counts a hit. Off, swapin_readahead() is
+  // swap_cluster_readahead() always: the older profiles keep that
+  // simplification, and their runs as they were.
+  bool vma_readahead = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

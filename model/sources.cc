@@ -96,7 +96,8 @@ constexpr std::array<SourceRow, 48> kSources = {{
     // swap-table work); what the model leaves out is said per file.
     {"model/mm/memory.cc", "mm/memory.c", "v6.12.y",
      "6.12.94: v6.9's steps; the skip path's loser waits on swapcache_wq for a tick (a yield); "
-     "swap_free_nr() and folio_free_swap() precede set_ptes() in one PTL section",
+     "swap_free_nr() and folio_free_swap() precede set_ptes() in one PTL section; "
+     "swapin_readahead(entry, GFP_HIGHUSER_MOVABLE, vmf) when the skip test fails",
      kTree612},
     {"model/mm/memory.cc", "mm/memory.c", "v6.18.y",
      "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock; zap's "
@@ -133,17 +134,21 @@ constexpr std::array<SourceRow, 48> kSources = {{
      kTree618},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v7.1.y", "none (removed in v6.15)", kTree71},
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v6.12.y",
-     "6.12.94: __read_swap_cache_async()'s swapcache_prepare() and insert as v6.9; cluster "
-     "readahead only (VMA readahead, zram's default, is not modelled)",
+     "6.12.94: __read_swap_cache_async()'s swapcache_prepare() and insert as v6.9; "
+     "swapin_readahead() takes swap_vma_readahead() on zram, swap_cluster_readahead() on the "
+     "(rotational) disk; swap_vma_ra_win(), __swapin_nr_pages() and the hit counting at the end "
+     "of swap_cache_get_folio(entry, vma, addr) (lines 338-390, 577-615, 745-883)",
      kTree612},
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v6.18.y",
      "6.18.35: the swap cache is the cluster's swap table (RCU lookup, cluster lock for insert "
-     "and delete); swapcache_prepare() then swap_cache_add_folio() as two sections; cluster "
-     "readahead only",
+     "and delete); swapcache_prepare() then swap_cache_add_folio() as two sections; VMA "
+     "readahead as 6.12.94 (swap_update_readahead(), lines 360-402, 542-600, 675-829; a "
+     "neighbour of another swap type is pinned, which the model's one device never has)",
      kTree618},
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v7.1.y",
      "7.1.5: swap_cache_alloc_folio() and swapin_folio() over __swap_cache_prepare_and_add(); "
-     "swap_cache_del_folio() frees count-0 slots in its section; cluster readahead only",
+     "swap_cache_del_folio() frees count-0 slots in its section; VMA readahead as 6.18.35 "
+     "over swap_cache_alloc_folio() (lines 407-449, 619-905)",
      kTree71},
     {"model/mm/page_io.cc", "mm/page_io.c", "v6.12.y",
      "6.12.94: the zeromap before zswap in swap_writepage() and swap_read_folio()", kTree612},

@@ -133,7 +133,9 @@ namespace swapfuzz {
   X(kZramWritebackEndio, "zram_writeback_endio", "drivers/block/zram/zram_drv.c", kInStep, kShared) \
   X(kTryToReclaimSwap, "__try_to_reclaim_swap", "mm/swapfile.c", try_to_reclaim_swap,       \
     kPerObject)                                                                                    \
-  X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared)
+  X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared) \
+  X(kSwapVmaReadahead, "swap_vma_readahead", "mm/swap_state.c", swap_vma_readahead, kShared)      \
+  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -299,7 +301,10 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "ci->lock: no free slot; drop it to reclaim a slot only the swap cache holds") \
   X(kReclaimGetFolio, kTryToReclaimSwap, "again: swap_cache_get_folio")     \
   X(kReclaimTrylock, kTryToReclaimSwap, "folio_trylock; matches: reclaim if only cached") \
-  X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again")
+  X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again") \
+  X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
+  X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
+  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

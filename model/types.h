@@ -18,7 +18,9 @@ inline constexpr int kMaxVas = 8;          // virtual pages per address space
 inline constexpr int kMaxSlots = 32;       // swap offsets, including header slot 0
 inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
-inline constexpr int kMaxFrames = 6;       // depth of nested kernel calls
+// Depth of nested kernel calls: user_access, do_swap_page, swapin_readahead,
+// swap_vma_readahead, __read_swap_cache_async, swap_readpage, zswap_load.
+inline constexpr int kMaxFrames = 7;
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
 // Block I/O requests in flight: each is for a distinct page in the swap cache

@@ -1,7 +1,8 @@
 // mm/swap_state.c: the swap cache (add_to_swap_cache / delete_from_swap_cache),
 // __read_swap_cache_async()'s SWAP_HAS_CACHE handshake and its -EEXIST retry
 // loop, swapin_readahead()'s neighbour pages, and v7.0's swap table:
-// swap_cache_alloc_folio() (and swapin_folio(), its add without the lookup).
+// swap_cache_alloc_folio() (and swapin_folio(), its add without the lookup);
+// VMA readahead (swap_vma_readahead(), 6.12.94, 6.18.35, 7.1.5).
 
 #include <functional>
 #include <string>
@@ -566,6 +567,465 @@ TEST(SwapStateTest, TwoFaultsOnOneEntrySleepOnTheWinnersFolioLock) {
     EXPECT_EQ(Count(t, StepId::kZramReadLock), 1) << "one read";
     EXPECT_EQ(k.mms[0].pte[0].page, winner);
     if (FailureCount() != failures) std::cerr << Describe(out);
+  }
+}
+
+// --- VMA readahead: swap_vma_readahead() of 6.12.94, 6.18.35 and 7.1.5 ---
+
+Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
+
+// Writes 0x10 + va at each of `vas` of mm 0 and reclaims them in that order:
+// va vas[i] goes to offset i + 1 (the allocator takes the lowest free slot).
+std::vector<Op> SwappedOutOps(std::initializer_list<uint8_t> vas) {
+  std::vector<Op> ops;
+  for (uint8_t va : vas) ops.push_back(Write(va, 0x10u + va));
+  for (uint8_t va : vas) ops.push_back(Reclaim(va));
+  return ops;
+}
+
+// One event of a trace, as a test expects it: the step, its offset, and
+// (when not kAny) its detail.
+struct Ev {
+  static constexpr Token kAny = ~Token{0};
+  StepId id;
+  Offset offset;
+  Token detail = kAny;
+};
+
+// The events of CPU `cpu` from `from` on whose step is one of `ids`.
+std::vector<TraceEvent> Only(const std::vector<TraceEvent>& t, size_t from, int cpu,
+                             std::initializer_list<StepId> ids) {
+  std::vector<TraceEvent> out;
+  for (size_t i = from; i < t.size(); ++i) {
+    if (t[i].cpu != cpu) continue;
+    for (StepId id : ids) {
+      if (t[i].id == id) out.push_back(t[i]);
+    }
+  }
+  return out;
+}
+
+void ExpectEvents(const std::vector<TraceEvent>& got, const std::vector<Ev>& want) {
+  ASSERT_EQ(got.size(), want.size());
+  for (size_t i = 0; i < want.size(); ++i) {
+    SCOPED_TRACE("event " + std::to_string(i) + ": " + FormatEvent(got[i]));
+    EXPECT_EQ(got[i].id, want[i].id) << StepName(want[i].id);
+    EXPECT_EQ(got[i].offset, want[i].offset);
+    if (want[i].detail != Ev::kAny) EXPECT_EQ(got[i].detail, want[i].detail);
+  }
+}
+
+// A page read ahead for va `va` at offset `off`: in the swap cache, unmapped,
+// uptodate and unlocked, with only the cache's reference, PG_readahead as
+// `readahead`, and the PTE still the swap entry.
+void ExpectReadAhead(const Kernel& k, uint8_t va, Offset off, bool readahead = true) {
+  SCOPED_TRACE("read ahead: va " + std::to_string(va) + ", offset " + std::to_string(off));
+  const PageId n = k.swap_cache[off];
+  ASSERT_GE(n, 0);
+  const Page& p = k.pages[n];
+  EXPECT_TRUE(p.swapcache);
+  EXPECT_EQ(p.private_offset, off);
+  EXPECT_EQ(p.data, 0x10u + va);
+  EXPECT_TRUE(p.uptodate);
+  EXPECT_FALSE(p.locked);
+  EXPECT_EQ(p.mapcount, 0) << "read ahead, not mapped";
+  EXPECT_EQ(p.refcount, 1) << "only the swap cache's reference";
+  EXPECT_EQ(p.readahead, readahead);
+  EXPECT_EQ(k.mms[0].pte[va], (Pte{Pte::Kind::kSwap, false, kNoPage, off}));
+}
+
+// The order of a VMA readahead against the kernel's: swap_vma_ra_win() first,
+// then for each address of the window its lockless PTE read and, for a swap
+// entry, the swap cache allocation and read (6.12.94 and 6.18.35:
+// __read_swap_cache_async(); 7.1.5: swap_cache_alloc_folio()) and the put,
+// with PG_readahead on the neighbour only; the target's lookup last, a hit on
+// the folio the loop read. Pages at va 6 and 7 are at offsets 1 and 2; the
+// fault is on va 7, the VMA's first, so GET_SWAP_RA_VAL()'s 4 hits give a
+// window of 8 pages, max_win (4, page_cluster 2) at most: [6, 8) around va 7.
+TEST(SwapStateTest, VmaReadaheadStepsInTheKernelsOrder) {
+  struct Case {
+    std::string name;
+    std::string profile;
+    std::vector<Op> tail;  // after the swap-out of va 6 and 7
+    bool sync_io;          // SWP_SYNCHRONOUS_IO (zram's own)
+    // The lookups before swapin_readahead() (do_swap_page()'s or swapoff's).
+    std::vector<Ev> before;
+    bool table;            // 7.1.5's swap table
+    uint8_t target_va;
+  };
+  const std::vector<Case> cases = {
+      {"6.12.y, not SWP_SYNCHRONOUS_IO", "v6.12.y", {Read(7)}, false,
+       {{StepId::kLookupSwapCache, 2, 0}, {StepId::kSkipCheck, 2, 0}}, false, 7},
+      {"6.12.y, zram after fork (count 2)", "v6.12.y", {Fork(1), Read(7)}, true,
+       {{StepId::kLookupSwapCache, 2, 0}, {StepId::kSkipCheck, 2, 0}}, false, 7},
+      {"6.18.y, not SWP_SYNCHRONOUS_IO", "v6.18.y", {Read(7)}, false,
+       {{StepId::kLookupSwapCache, 2, 0}, {StepId::kSkipCheck, 2, 0}}, false, 7},
+      {"6.18.y, zram after fork (count 2)", "v6.18.y", {Fork(1), Read(7)}, true,
+       {{StepId::kLookupSwapCache, 2, 0}, {StepId::kSkipCheck, 2, 0}}, false, 7},
+      {"7.1.y, not SWP_SYNCHRONOUS_IO", "v7.1.y", {Read(7)}, false,
+       {{StepId::kCacheGetFolio, 2, 0}}, true, 7},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = c.profile;
+    s.config.page_cluster = 2;
+    std::vector<Op> ops = SwappedOutOps({6, 7});
+    ops.insert(ops.end(), c.tail.begin(), c.tail.end());
+    s.cpus = {CpuProgram{0, ops}};
+    const Outcome r = Exec(s, [&](Kernel& k) { k.si.sync_io = c.sync_io; });
+    const std::vector<TraceEvent>& t = r.out.trace;
+    EXPECT_FALSE(r.out.finding.has_value());
+    const long fault = Last(t, StepId::kFault, 0);
+    ASSERT_GE(fault, 0);
+    ASSERT_EQ(t[fault].offset, 2);
+    std::vector<Ev> want = c.before;
+    const StepId lookup = c.table ? StepId::kCacheGetFolio : StepId::kFindGetPage;
+    want.push_back({StepId::kVmaRaWin, 2, 4});
+    for (const Offset off : {1, 2}) {
+      want.push_back({StepId::kVmaRaPte, off, static_cast<Token>(off + 5)});
+      want.push_back({lookup, off});
+      if (!c.table) want.push_back({StepId::kPrepare, off});
+      want.push_back({c.table ? StepId::kCacheAddFolio : StepId::kAddToSwapCache, off});
+      want.push_back({StepId::kVmaRaPut, off, off == 1 ? 1u : 0u});
+    }
+    want.push_back({lookup, 2});  // the target: a hit
+    want.push_back({StepId::kLockPage, 2});
+    want.push_back({c.table ? StepId::kPteSameInstallPut : StepId::kPteSameInstall, 2});
+    ExpectEvents(Only(t, fault + 1, 0,
+                      {StepId::kLookupSwapCache, StepId::kSkipCheck, StepId::kVmaRaWin,
+                       StepId::kVmaRaPte, StepId::kFindGetPage, StepId::kPrepare,
+                       StepId::kAddToSwapCache, StepId::kCacheGetFolio, StepId::kCacheAddFolio,
+                       StepId::kVmaRaPut, StepId::kReadaheadPut, StepId::kLockPage,
+                       StepId::kPteSameInstall, StepId::kPteSameInstallPut}),
+                 want);
+    // The target's hit found the folio read in the loop, not a new one.
+    const long hit = Last(t, lookup, 0);
+    ASSERT_GE(hit, 0);
+    EXPECT_EQ(t[hit].page, r.k.mms[0].pte[7].page);
+    EXPECT_EQ(r.k.pages[r.k.mms[0].pte[7].page].data, 0x17u);
+    ExpectReadAhead(r.k, 6, 1);
+    EXPECT_EQ(r.k.mms[0].swap_ra, (SwapRaInfo{7, 4, 0}));
+    if (FailureCount() != failures) std::cerr << r.Dump();
+  }
+}
+
+// Where VMA readahead is not taken: the older profiles keep the model's
+// cluster readahead exactly, and 6.12+ take it on the disk backend, a
+// rotational disk (nr_rotate_swap). The fault reads offset 1's neighbour
+// offset 2's window either way, with swap_cluster_readahead()'s steps.
+TEST(SwapStateTest, ClusterReadaheadWhereVmaReadaheadIsNotTaken) {
+  struct Case {
+    std::string name;
+    std::string profile;
+    std::string backend;
+  };
+  const std::vector<Case> cases = {
+      {"v5.16", "v5.16", "zram"},       {"v6.9", "v6.9", "zram"},
+      {"v6.3 disk", "v6.3", "disk"},    {"v6.12.y disk", "v6.12.y", "disk"},
+      {"v6.18.y disk", "v6.18.y", "disk"}, {"v7.1.y disk", "v7.1.y", "disk"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = c.profile;
+    s.config.backend = c.backend;
+    s.config.page_cluster = 2;
+    std::vector<Op> ops = SwappedOutOps({6, 7});
+    if (c.backend == "disk") {
+      // The completion interrupt ends both writes, and reclaim frees the
+      // pages from the swap cache, so the fault misses it.
+      ops.push_back(Reclaim(6));
+      ops.push_back(Reclaim(7));
+    }
+    ops.push_back(Read(7));
+    s.cpus = {CpuProgram{0, ops}};
+    if (c.backend == "disk") {
+      s.decisions = {Through(0, StepId::kRelock), Through(0, StepId::kRelock), RunCpu(kIrqCpu),
+                     RunCpu(0)};
+    }
+    const Outcome r = Exec(s, [&](Kernel& k) { k.si.sync_io = false; });
+    EXPECT_FALSE(r.out.finding.has_value());
+    EXPECT_GE(r.Count(StepId::kReadaheadPut), 1);
+    for (const StepId id : {StepId::kVmaRaWin, StepId::kVmaRaPte, StepId::kVmaRaPut}) {
+      EXPECT_EQ(r.Count(id), 0) << StepLabel(id);
+    }
+    EXPECT_EQ(r.k.mms[0].swap_ra, SwapRaInfo{}) << "swap_readahead_info untouched";
+    EXPECT_EQ(r.k.pages[r.k.mms[0].pte[7].page].data, 0x17u);
+    if (FailureCount() != failures) std::cerr << r.Dump();
+  }
+}
+
+// swap_vma_ra_win(): one fault, with swap_readahead_info as a previous fault
+// left it, and every address of the VMA swapped out (va v at offset v + 1).
+// The window is __swapin_nr_pages() of the two fault addresses and the hits,
+// at most max_win and at least half the previous window; it starts at the
+// fault for a fault just above the previous one, ends at it for one just
+// below, and is centred otherwise, clamped to the VMA. Each address of the
+// window has its PTE read; the neighbours come in with PG_readahead.
+TEST(SwapStateTest, VmaReadaheadWindow) {
+  struct Case {
+    std::string name;
+    int page_cluster;
+    SwapRaInfo before;
+    uint8_t va;
+    int win;           // kVmaRaWin's detail; 0: no window step at all
+    int start, end;    // the PTEs read
+    SwapRaInfo after;
+  };
+  const SwapRaInfo fresh{};
+  const std::vector<Case> cases = {
+      {"the VMA's first fault: 4 hits give 8 pages", 3, fresh, 3, 8, 0, 7 + 1, {3, 8, 0}},
+      {"the first fault, page_cluster 1: max_win 2", 1, fresh, 3, 2, 3, 5, {3, 2, 0}},
+      {"page_cluster 0: the target alone, info untouched", 0, fresh, 3, 0, 0, 0, fresh},
+      {"a random fault, no hits: the target alone", 3, {6, 1, 0}, 3, 1, 0, 0, {3, 1, 0}},
+      {"a fault just above the last: 2 pages up", 3, {2, 1, 0}, 3, 2, 3, 5, {3, 2, 0}},
+      {"a fault just below the last: 2 pages down", 3, {4, 1, 0}, 3, 2, 2, 4, {3, 2, 0}},
+      {"one hit: 3 pages round up to 4", 3, {2, 2, 1}, 3, 4, 3, 7, {3, 4, 0}},
+      {"no hits: half the last window", 3, {6, 8, 0}, 3, 4, 2, 6, {3, 4, 0}},
+      {"clamped to the VMA's end", 3, fresh, 7, 8, 4, 8, {7, 8, 0}},
+      {"many hits: max_win", 2, {1, 4, 40}, 5, 4, 4, 8, {5, 4, 0}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = "v6.18.y";
+    s.config.page_cluster = static_cast<uint8_t>(c.page_cluster);
+    std::vector<Op> ops = SwappedOutOps({0, 1, 2, 3, 4, 5, 6, 7});
+    ops.push_back(Read(c.va));
+    s.cpus = {CpuProgram{0, ops}};
+    const Outcome r = Exec(s, [&](Kernel& k) {
+      k.si.sync_io = false;
+      k.mms[0].swap_ra = c.before;
+    });
+    const std::vector<TraceEvent>& t = r.out.trace;
+    EXPECT_FALSE(r.out.finding.has_value());
+    const std::vector<TraceEvent> wins = Only(t, 0, 0, {StepId::kVmaRaWin});
+    if (c.win == 0) {
+      EXPECT_TRUE(wins.empty());
+    } else {
+      ASSERT_EQ(wins.size(), 1u);
+      EXPECT_EQ(wins[0].detail, static_cast<Token>(c.win));
+    }
+    std::vector<Ev> want;
+    for (int va = c.start; va < c.end; ++va) {
+      want.push_back({StepId::kVmaRaPte, static_cast<Offset>(va + 1), static_cast<Token>(va)});
+      want.push_back({StepId::kVmaRaPut, static_cast<Offset>(va + 1), va == c.va ? 0u : 1u});
+    }
+    ExpectEvents(Only(t, 0, 0, {StepId::kVmaRaPte, StepId::kVmaRaPut}), want);
+    for (int va = c.start; va < c.end; ++va) {
+      if (va != c.va) ExpectReadAhead(r.k, static_cast<uint8_t>(va), static_cast<Offset>(va + 1));
+    }
+    EXPECT_EQ(r.k.mms[0].swap_ra, c.after);
+    EXPECT_EQ(r.k.pages[r.k.mms[0].pte[c.va].page].data, 0x10u + c.va);
+    if (FailureCount() != failures) std::cerr << r.Dump();
+  }
+}
+
+// Faults in a row on one VMA (page_cluster 2, every address swapped out): the
+// first reads the full window, random faults without hits halve it down to
+// the target alone, a fault next to the last grows it to two pages, and a
+// hit on a folio read ahead (do_swap_page()'s swap_update_readahead(), or
+// 6.12.94's swap_cache_get_folio()) clears PG_readahead and counts, so the
+// next window is four pages:
+//   va 7: 4 hits -> 8, max_win 4: [6, 8)      va 2: no hits -> 1, half of 4: [2, 4)
+//   va 5: 1, half of 2: va 5 alone           va 4: below va 5 -> 2: [3, 5)
+//   va 3: a hit on va 3's folio (from va 2's window): hits 1, no window
+//   va 1: hits 1 -> 3 -> 4: [0, 4); va 2 and 3 are mapped and skipped.
+TEST(SwapStateTest, VmaReadaheadWindowFollowsTheFaults) {
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    SCOPED_TRACE(profile);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = profile;
+    s.config.page_cluster = 2;
+    std::vector<Op> ops = SwappedOutOps({0, 1, 2, 3, 4, 5, 6, 7});
+    for (uint8_t va : {7, 2, 5, 4, 3, 1}) ops.push_back(Read(va));
+    s.cpus = {CpuProgram{0, ops}};
+    const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+    const std::vector<TraceEvent>& t = r.out.trace;
+    EXPECT_FALSE(r.out.finding.has_value());
+    std::vector<Token> wins;
+    for (const TraceEvent& e : Only(t, 0, 0, {StepId::kVmaRaWin})) wins.push_back(e.detail);
+    EXPECT_EQ(wins, (std::vector<Token>{4, 2, 1, 2, 4}));
+    // The PTEs each window read, in order (the detail is the address).
+    std::vector<Token> ptes;
+    for (const TraceEvent& e : Only(t, 0, 0, {StepId::kVmaRaPte})) ptes.push_back(e.detail);
+    EXPECT_EQ(ptes, (std::vector<Token>{6, 7, 2, 3, 3, 4, 0, 1, 2, 3}));
+    // va 4's window found va 3's folio in the swap cache: no new folio, no
+    // PG_readahead from it (the one from va 2's window stays, for va 3's hit).
+    std::vector<Token> puts;
+    for (const TraceEvent& e : Only(t, 0, 0, {StepId::kVmaRaPut})) puts.push_back(e.detail);
+    EXPECT_EQ(puts, (std::vector<Token>{1, 0, 0, 1, 0, 0, 1, 0}));
+    EXPECT_EQ(r.k.mms[0].swap_ra, (SwapRaInfo{1, 4, 0}));
+    // Every fault mapped its own data; va 0 and va 6 stay read ahead.
+    for (uint8_t va : {7, 2, 5, 4, 3, 1}) {
+      const Pte& pte = r.k.mms[0].pte[va];
+      ASSERT_EQ(pte.kind, Pte::Kind::kPresent) << int{va};
+      EXPECT_EQ(r.k.pages[pte.page].data, 0x10u + va);
+      EXPECT_FALSE(r.k.pages[pte.page].readahead) << "va " << int{va};
+    }
+    ExpectReadAhead(r.k, 0, 1);
+    ExpectReadAhead(r.k, 6, 7);
+    if (FailureCount() != failures) std::cerr << r.Dump();
+  }
+}
+
+// swap_readahead_info after a fault that reads ahead, a fault that hits the
+// folio read ahead (the hit is counted, PG_readahead cleared, the address
+// stored, the window kept), a miss after it (a new window, no hits), and a
+// fork (dup_mmap() copies the VMA and its info; a hit in the child counts in
+// the child's).
+TEST(SwapStateTest, VmaReadaheadInfoAfterHitsAndFork) {
+  struct Case {
+    std::string name;
+    std::vector<Op> tail;   // after the swap-out of va 5, 6 and 7, and a fault on va 7
+    std::vector<Op> child;  // run afterwards by a task of mm 1
+    int mm;                 // whose info to check
+    SwapRaInfo want;
+    int windows;            // swap_vma_ra_win() steps
+    bool va6_readahead;     // va 6's folio still has PG_readahead
+  };
+  const std::vector<Case> cases = {
+      {"the fault alone", {}, {}, 0, {7, 4, 0}, 1, true},
+      {"a hit on a folio read ahead", {Read(6)}, {}, 0, {6, 4, 1}, 1, false},
+      // va 5 is below va 6, and one hit gives 4 pages: [2, 6).
+      {"a miss after the hit", {Read(6), Read(5)}, {}, 0, {5, 4, 0}, 2, false},
+      {"a fork copies the info", {Fork(1)}, {}, 1, {7, 4, 0}, 1, true},
+      {"a hit in the child: the child's info", {Fork(1)}, {Read(6)}, 1, {6, 4, 1}, 1, false},
+      {"a hit in the child: the parent's info stays", {Fork(1)}, {Read(6)}, 0, {7, 4, 0}, 1,
+       false},
+  };
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(profile + ": " + c.name);
+      const int failures = FailureCount();
+      Schedule s;
+      s.config.profile = profile;
+      s.config.page_cluster = 2;
+      std::vector<Op> ops = SwappedOutOps({5, 6, 7});
+      ops.push_back(Read(7));
+      ops.insert(ops.end(), c.tail.begin(), c.tail.end());
+      s.cpus = {CpuProgram{0, ops}};
+      if (!c.child.empty()) {
+        s.cpus.push_back(CpuProgram{1, c.child});
+        s.decisions = {RunCpu(0), RunCpu(1)};
+      }
+      const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+      EXPECT_FALSE(r.out.finding.has_value());
+      EXPECT_EQ(r.k.mms[c.mm].swap_ra, c.want);
+      // The first window, [6, 8) around va 7, read va 6 ahead, not va 5.
+      EXPECT_EQ(Count(r.out.trace, StepId::kVmaRaWin), c.windows);
+      const PageId p6 = r.k.mms[0].pte[6].kind == Pte::Kind::kPresent ? r.k.mms[0].pte[6].page
+                                                                      : r.k.swap_cache[2];
+      ASSERT_GE(p6, 0);
+      EXPECT_EQ(r.k.pages[p6].readahead, c.va6_readahead);
+      if (FailureCount() != failures) std::cerr << r.Dump();
+    }
+  }
+}
+
+// swapoff's unuse_pte_range() calls swapin_readahead() with the VMA of the
+// mm it scans: on 7.1.5 zram (SWP_SYNCHRONOUS_IO; its faults never read
+// ahead) this is where VMA readahead runs. va 6 is the first swap PTE: the
+// VMA's first window, [5, 8), brings va 7 in with PG_readahead, and the scan
+// then finds it in the swap cache and maps it. That lookup counts no hit in
+// 6.18.35 and 7.1.5; 6.12.94's swap_cache_get_folio(entry, vma, addr) would
+// count one, which the model leaves out (model/mm/swapfile.cc).
+TEST(SwapStateTest, VmaReadaheadFromSwapoff) {
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    SCOPED_TRACE(profile);
+    const int failures = FailureCount();
+    Schedule s;
+    s.config.profile = profile;
+    s.config.page_cluster = 2;
+    std::vector<Op> ops = SwappedOutOps({6, 7});
+    ops.push_back(Swapoff());
+    s.cpus = {CpuProgram{0, ops}};
+    const Outcome r = Exec(s);
+    const std::vector<TraceEvent>& t = r.out.trace;
+    EXPECT_FALSE(r.out.finding.has_value());
+    std::vector<Ev> want = {{StepId::kVmaRaWin, 1, 4},
+                            {StepId::kVmaRaPte, kNoOffset, 5},
+                            {StepId::kVmaRaPte, 1, 6},
+                            {StepId::kVmaRaPut, 1, 0},
+                            {StepId::kVmaRaPte, 2, 7},
+                            {StepId::kVmaRaPut, 2, 1}};
+    ExpectEvents(Only(t, 0, 0, {StepId::kVmaRaWin, StepId::kVmaRaPte, StepId::kVmaRaPut}), want);
+    EXPECT_EQ(r.k.mms[0].swap_ra, (SwapRaInfo{6, 4, 0}));
+    for (uint8_t va : {6, 7}) {
+      const Pte& pte = r.k.mms[0].pte[va];
+      ASSERT_EQ(pte.kind, Pte::Kind::kPresent) << int{va};
+      EXPECT_EQ(r.k.pages[pte.page].data, 0x10u + va);
+    }
+    EXPECT_FALSE(r.k.si.active);
+    if (FailureCount() != failures) std::cerr << r.Dump();
+  }
+}
+
+// Races with the readahead's lockless PTE reads: a second thread of the mm
+// faults on, writes or reclaims the neighbour (va 6, offset 1) while the
+// first thread's fault on va 7 reads ahead, stopped right after the
+// neighbour's PTE read, after its swap cache insertion, or after the put.
+// Munmap waits for the fault's mmap_lock. Every run ends clean: the oracles
+// (data integrity, swap counts and cache pins, page state) stay silent, and
+// both addresses hold what was written.
+TEST(SwapStateTest, VmaReadaheadRacesStayClean) {
+  for (const std::string profile : {"v6.12.y", "v6.18.y", "v7.1.y"}) {
+    const StepId add =
+        profile == "v7.1.y" ? StepId::kCacheAddFolio : StepId::kAddToSwapCache;
+    std::vector<Op> ops = SwappedOutOps({6, 7});
+    ops.push_back(Read(7));
+    // The fault alone, to count how often CPU 0 takes each stop before and
+    // at the neighbour's (va 6's) readahead: reclaim inserts into the swap
+    // cache too.
+    Schedule solo;
+    solo.config.profile = profile;
+    solo.config.page_cluster = 2;
+    solo.cpus = {CpuProgram{0, ops}};
+    const Outcome alone = Exec(solo, [](Kernel& k) { k.si.sync_io = false; });
+    const long first_pte = alone.First(StepId::kVmaRaPte, 0);
+    ASSERT_GE(first_pte, 0);
+    for (const StepId stop : {StepId::kVmaRaPte, add, StepId::kVmaRaPut}) {
+      uint16_t nth = 0;
+      bool after = false;
+      for (size_t i = 0; i < alone.out.trace.size(); ++i) {
+        const TraceEvent& e = alone.out.trace[i];
+        if (e.cpu != 0 || e.id != stop) continue;
+        ++nth;
+        if (static_cast<long>(i) >= first_pte) {
+          after = true;
+          break;
+        }
+      }
+      ASSERT_TRUE(after) << StepName(stop);
+      for (const Op& other : {Read(6), Write(6, 0x66), Reclaim(6), Munmap(6), Read(7)}) {
+        SCOPED_TRACE(profile + ", stopped after " + std::string(StepName(stop)) + ", then " +
+                     std::string(OpName(other.kind)) + " va " + std::to_string(other.va));
+        const int failures = FailureCount();
+        Schedule s;
+        s.config.profile = profile;
+        s.config.page_cluster = 2;
+        s.cpus = {CpuProgram{0, ops}, CpuProgram{0, {other, Read(6)}}};
+        s.decisions = {Segment{0, nth, stop}, RunCpu(1), RunCpu(0), RunCpu(1)};
+        const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+        EXPECT_FALSE(r.out.finding.has_value()) << r.Signature();
+        EXPECT_EQ(r.out.result.diagnostics, 0);
+        EXPECT_GE(r.Count(StepId::kVmaRaPte, 0), 1);
+        const Mm& mm = r.k.mms[0];
+        ASSERT_EQ(mm.pte[7].kind, Pte::Kind::kPresent);
+        EXPECT_EQ(r.k.pages[mm.pte[7].page].data, 0x17u);
+        EXPECT_EQ(mm.pte[6].kind, Pte::Kind::kPresent);
+        if (mm.pte[6].kind == Pte::Kind::kPresent) {
+          const PageId p6 = mm.pte[6].page;  // the zero page after munmap
+          EXPECT_EQ(p6 == kZeroPage ? 0 : r.k.pages[p6].data, mm.logical[6]);
+        }
+        if (FailureCount() != failures) std::cerr << r.Dump();
+      }
+    }
   }
 }
 

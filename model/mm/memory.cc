@@ -1,5 +1,7 @@
 #include "model/mm/memory.h"
 
+#include "model/mm/swap_state.h"
+
 namespace swapfuzz {
 namespace {
 
@@ -232,6 +234,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, table ? StepId::kCacheGetFolio : StepId::kLookupSwapCache, f.offset, cached);
       if (cached != kNoPage) {
         get_page(k, cached, table ? Fn::kSwapCacheGetFolio : Fn::kLookupSwapCache);
+        // "if (folio) swap_update_readahead(folio, vma, vmf->address);"
+        // (6.18.35, 7.1.5; 6.12.94 does it inside swap_cache_get_folio()).
+        swap_update_readahead(k, mm, cached, f.va);
         f.page = l.swapcache = cached;
         f.pc = kLockPage;
       } else if (table) {
@@ -243,7 +248,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
                                          {.read = true, .lookup = false});
         } else {
-          Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage);
+          Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage, {.mm = c.mm});
         }
       } else {
         f.pc = kSkipCheck;
@@ -258,7 +263,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           k.si.sync_io && !dying && swap_count(k.si.swap_map[f.offset]) == 1;
       Emit(k, c, StepId::kSkipCheck, f.offset, kNoPage, skip);
       if (!skip) {
-        Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage);
+        Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage, {.mm = c.mm});
         return StepResult::kStep;
       }
       if (!k.knob(Knob::kSkipSwapcacheUnpinned)) {
@@ -568,6 +573,8 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
   }
   child = Mm{};
   child.alive = true;
+  // dup_mmap(): vm_area_dup() copies the VMA with its swap_readahead_info.
+  child.swap_ra = parent.swap_ra;
   for (int va = 0; va < kMaxVas; ++va) {
     Pte& src = parent.pte[va];
     child.logical[va] = parent.logical[va];

@@ -1,5 +1,7 @@
 #include "model/mm/swap_state.h"
 
+#include <algorithm>
+
 namespace swapfuzz {
 
 void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
@@ -226,6 +228,13 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
   const int window = 1 << k.config.page_cluster;
   switch (f.pc) {
     case kStart:
+      // "folio = swap_use_vma_readahead() ? swap_vma_readahead(entry, gfp_mask,
+      // mpol, ilx, vmf) : swap_cluster_readahead(entry, gfp_mask, mpol, ilx);"
+      // (6.12.94, 6.18.35 and 7.1.5 mm/swap_state.c swapin_readahead()).
+      if (swap_use_vma_readahead(k)) {
+        return Call<Fn::kSwapVmaReadahead>(c, f, kAfterTarget, f.offset, kNoPage,
+                                           {.mm = l.mm});
+      }
       // swap_cluster_readahead(): "if (!mask) goto skip;" - a one-page window
       // reads only the target.
       if (window == 1) {
@@ -254,6 +263,165 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
       put_page(k, c.ret_page, Fn::kSwapinReadahead);
       return StepResult::kStep;
     case kTarget:
+      return CallSwapCacheRead(k, c, f, kAfterTarget, f.offset, /*read=*/true,
+                               /*skip_if_exists=*/false);
+    case kAfterTarget:
+      return Return(c, 0, c.ret_page);
+  }
+  return StepResult::kStep;
+}
+
+bool swap_use_vma_readahead(const Kernel& k) {
+  return k.config.features.vma_readahead && !k.si.disk;
+}
+
+namespace {
+
+// SWAP_RA_ORDER_CEILING and SWAP_RA_HITS_MAX (SWAP_RA_HITS_MASK, 6 bits with
+// 4 KiB pages) of mm/swap_state.c.
+constexpr int kSwapRaOrderCeiling = 5;
+constexpr int kSwapRaHitsMax = 63;
+
+// __swapin_nr_pages(prev_offset, offset, hits, max_pages, prev_win), as
+// swap_vma_ra_win() calls it with the page numbers of the two fault addresses.
+int swapin_nr_pages(int prev_offset, int offset, int hits, int max_pages, int prev_win) {
+  // "please don't ask what the "+ 2" means, it just happens to work well"
+  int pages = hits + 2;
+  if (pages == 2) {
+    // No hits to judge by: a fault next to the previous one still reads two.
+    if (offset != prev_offset + 1 && offset != prev_offset - 1) pages = 1;
+  } else {
+    int roundup = 4;
+    while (roundup < pages) roundup <<= 1;
+    pages = roundup;
+  }
+  if (pages > max_pages) pages = max_pages;
+  // "Don't shrink readahead too fast"
+  const int last_ra = prev_win / 2;
+  if (pages < last_ra) pages = last_ra;
+  return pages;
+}
+
+}  // namespace
+
+void swap_update_readahead(Kernel& k, Mm& mm, PageId id, uint8_t va) {
+  if (!k.config.features.vma_readahead) return;
+  // "readahead = folio_test_clear_readahead(folio);"
+  Page& p = k.pages[id];
+  const bool readahead = p.readahead;
+  p.readahead = false;
+  if (!swap_use_vma_readahead(k)) {
+    // "if (!vma || !vma_ra) atomic_inc(&swapin_readahead_hits)": the
+    // model's cluster readahead reads its whole window and keeps no hits.
+    return;
+  }
+  // ra_val = GET_SWAP_RA_VAL(vma); "if (readahead) hits = min_t(int, hits + 1,
+  // SWAP_RA_HITS_MAX);" atomic_long_set(&vma->swap_readahead_info,
+  // SWAP_RA_VAL(addr, win, hits)): the address is stored hit or not.
+  SwapRaInfo& ra = mm.swap_ra;
+  int hits = ra.hits;
+  if (readahead) hits = std::min(hits + 1, kSwapRaHitsMax);
+  ra = SwapRaInfo{static_cast<int8_t>(va), ra.win, static_cast<uint8_t>(hits)};
+}
+
+StepResult swap_vma_readahead(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_swap_vma_readahead(SWAPFUZZ_STATE_ENUMERATOR) };
+  SwapVmaReadaheadLocals& l = Locals<Fn::kSwapVmaReadahead>(f);
+  Mm& mm = k.mms[l.mm];
+  switch (f.pc) {
+    case kWindow: {
+      // swap_vma_ra_win(): "max_win = 1 << min(READ_ONCE(page_cluster),
+      // SWAP_RA_ORDER_CEILING); if (max_win == 1) return 1;", and then
+      // "if (win == 1) goto skip;" in swap_vma_readahead().
+      const int max_win = 1 << std::min<int>(k.config.page_cluster, kSwapRaOrderCeiling);
+      if (max_win == 1) {
+        f.pc = kTarget;
+        return StepResult::kContinue;
+      }
+      // ra_val = GET_SWAP_RA_VAL(vma); win = __swapin_nr_pages(PFN_DOWN(
+      // prev_faddr), PFN_DOWN(faddr), hits, max_win, prev_win);
+      // atomic_long_set(&vma->swap_readahead_info, SWAP_RA_VAL(faddr, win,
+      // 0)). The read and the set are two lockless atomics, one step here: a
+      // hit another fault counts in between is lost either way.
+      const int faddr = f.va;
+      const SwapRaInfo prev = mm.swap_ra;
+      const int win = swapin_nr_pages(prev.addr, faddr, prev.hits, max_win, prev.win);
+      mm.swap_ra = SwapRaInfo{static_cast<int8_t>(faddr), static_cast<uint8_t>(win), 0};
+      Emit(k, c, StepId::kVmaRaWin, f.offset, kNoPage, static_cast<Token>(win));
+      if (win == 1) {
+        f.pc = kTarget;
+        return StepResult::kStep;
+      }
+      // "if (faddr == prev_faddr + PAGE_SIZE) left = faddr; else if
+      // (prev_faddr == faddr + PAGE_SIZE) left = faddr - (win << PAGE_SHIFT)
+      // + PAGE_SIZE; else left = faddr - (((win - 1) / 2) << PAGE_SHIFT);"
+      int left;
+      if (faddr == prev.addr + 1) {
+        left = faddr;
+      } else if (prev.addr == faddr + 1) {
+        left = faddr - win + 1;
+      } else {
+        left = faddr - (win - 1) / 2;
+      }
+      const int right = left + win;
+      // "*start = max3(left, vma->vm_start, faddr & PMD_MASK); *end =
+      // min3(right, vma->vm_end, (faddr & PMD_MASK) + PMD_SIZE);": the VMA
+      // is addresses 0 .. kMaxVas-1, inside one PMD.
+      l.addr = static_cast<int8_t>(std::max(left, 0));
+      l.end = static_cast<int8_t>(std::min(right, kMaxVas));
+      f.pc = kPte;
+      return StepResult::kStep;
+    }
+    case kPte: {
+      // "for (addr = start; addr < end; ilx++, addr += PAGE_SIZE)": the
+      // plug, and the unplug and lru_add_drain() after the loop, are not
+      // modelled (folios go on the LRU as they are added).
+      if (l.addr >= l.end) {
+        f.pc = kTarget;
+        return StepResult::kContinue;
+      }
+      // pte_offset_map(); "pentry = ptep_get_lockless(pte); if
+      // (!is_swap_pte(pentry)) continue;" (7.1.5: softleaf_from_pte(),
+      // softleaf_is_swap()). No PTL: the entry may be stale by the time it
+      // is read into the swap cache, which checks the slot's count.
+      const Pte pte = mm.pte[l.addr];
+      const bool swap = pte.kind == Pte::Kind::kSwap;
+      Emit(k, c, StepId::kVmaRaPte, swap ? pte.offset : kNoOffset,
+           pte.kind == Pte::Kind::kPresent ? pte.page : kNoPage, static_cast<Token>(l.addr));
+      if (!swap) {
+        ++l.addr;
+        return StepResult::kStep;
+      }
+      l.entry = pte.offset;
+      f.pc = kRead;
+      return StepResult::kStep;
+    }
+    case kRead:
+      // 6.18.35 and 7.1.5 first take get_swap_device() for an entry of
+      // another swap type than the target's (1c2a936edd71); the model has
+      // one device, whose pin the caller holds. Then
+      // "folio = __read_swap_cache_async(entry, gfp_mask, mpol, ilx,
+      // &page_allocated, false);" and "if (page_allocated)
+      // swap_read_folio(folio, &splug);" (7.1.5: swap_cache_alloc_folio()).
+      return CallSwapCacheRead(k, c, f, kAfterRead, l.entry, /*read=*/true,
+                               /*skip_if_exists=*/false);
+    case kAfterRead: {
+      const int addr = l.addr++;
+      f.pc = kPte;
+      if (c.ret_page == kNoPage) return StepResult::kContinue;  // "if (!folio) continue;"
+      // "if (addr != vmf->address) { folio_set_readahead(folio);
+      // count_vm_event(SWAP_RA); }" for a folio allocated here, then
+      // folio_put(folio): the swap cache keeps its own reference.
+      Page& p = page_checked(k, c.ret_page, Fn::kSwapVmaReadahead);
+      const bool readahead = c.ret == 1 && addr != f.va;
+      if (readahead) p.readahead = true;
+      Emit(k, c, StepId::kVmaRaPut, l.entry, c.ret_page, readahead);
+      put_page(k, c.ret_page, Fn::kSwapVmaReadahead);
+      return StepResult::kStep;
+    }
+    case kTarget:
+      // skip: "folio = __read_swap_cache_async(targ_entry, ...); if
+      // (unlikely(page_allocated)) swap_read_folio(folio, NULL);"
       return CallSwapCacheRead(k, c, f, kAfterTarget, f.offset, /*read=*/true,
                                /*skip_if_exists=*/false);
     case kAfterTarget:

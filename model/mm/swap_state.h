@@ -2,7 +2,8 @@
 //
 // Modelled on v5.16 (the research notes cite the stored v5.16-5.18
 // mm/swap_state.c) and, for the swap table's releases, on 7.1.5
-// (swap_cache_alloc_folio()). Kernel::swap_cache maps offset -> page: the
+// (swap_cache_alloc_folio()); VMA readahead on 6.12.94, 6.18.35 and 7.1.5
+// (swap_vma_readahead()). Kernel::swap_cache maps offset -> page: the
 // xarray under the xa lock up to 6.17, the clusters' swap table under the
 // cluster lock from 6.18; each insertion or deletion is one step.
 
@@ -49,14 +50,47 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f);
 StepResult CallSwapCacheRead(Kernel& k, Cpu& c, Frame& caller, uint8_t resume_pc, Offset off,
                              bool read, bool skip_if_exists);
 
-// swapin_readahead(), as swap_cluster_readahead(): reads the 2^page_cluster
-// aligned window around the entry into the swap cache, then returns the
-// entry's page like read_swap_cache_async(). (VMA readahead, which 5.16 uses
-// for non-rotational devices, picks neighbours by address instead; both leave
-// unmapped neighbour pages in the swap cache.)
+// swapin_readahead(): swap_vma_readahead() when swap_use_vma_readahead()
+// (Features::vma_readahead on a non-rotational device), else
+// swap_cluster_readahead(), which reads the 2^page_cluster aligned window
+// around the entry into the swap cache, then returns the entry's page like
+// read_swap_cache_async(). Frame: offset = the entry, va = the fault address;
+// SwapinReadaheadLocals::mm the VMA's mm. The model's cluster readahead always
+// reads the whole window (it leaves out swapin_nr_pages()'s hit heuristic);
+// both leave unmapped neighbour pages in the swap cache.
 #define SWAPFUZZ_STATES_swapin_readahead(X) \
   X(kStart) X(kNext) X(kAfterRead) X(kTarget) X(kAfterTarget)
 StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f);
+
+// swap_use_vma_readahead(): "READ_ONCE(enable_vma_readahead) &&
+// !atomic_read(&nr_rotate_swap)". swapon() counts a device in nr_rotate_swap
+// unless "si->bdev && bdev_nonrot(si->bdev)": zram is non-rotational, and the
+// model's disk backend stands for a rotational disk. enable_vma_readahead is
+// its default, true.
+bool swap_use_vma_readahead(const Kernel& k);
+
+// swap_vma_readahead() of 6.12.94, 6.18.35 and 7.1.5 (Features::vma_readahead).
+// [kWindow] swap_vma_ra_win(): the window from the VMA's swap_readahead_info
+// (the previous fault address, window and hits; __swapin_nr_pages()), written
+// back with this fault's address, the window and no hits, one step (two
+// lockless atomics); a window of 1 reads only the target. Then for each
+// address of the window, the target's included: [kPte] ptep_get_lockless()
+// without the PTL, one step; a swap entry is read into the swap cache with
+// CallSwapCacheRead() (__read_swap_cache_async() with swap_read_folio(), or
+// 7.1.5's swap_cache_alloc_folio()); [kAfterRead] a folio allocated here for an
+// address other than the fault's gets PG_readahead, and the reference is put.
+// Last, [kTarget] the target entry as read_swap_cache_async() would: normally a
+// hit on the folio the loop read. Returns it like swapin_readahead().
+#define SWAPFUZZ_STATES_swap_vma_readahead(X) \
+  X(kWindow) X(kPte) X(kRead) X(kAfterRead) X(kTarget) X(kAfterTarget)
+StepResult swap_vma_readahead(Kernel& k, Cpu& c, Frame& f);
+
+// swap_update_readahead() of 6.18.35 and 7.1.5, which do_swap_page() calls on a
+// swap cache hit (6.12.94: the end of swap_cache_get_folio(entry, vma, addr)):
+// clears the folio's PG_readahead and, with VMA readahead, stores the fault's
+// address in the VMA's swap_readahead_info and counts the hit. Runs inside the
+// lookup's step; nothing without Features::vma_readahead.
+void swap_update_readahead(Kernel& k, Mm& mm, PageId id, uint8_t va);
 
 }  // namespace swapfuzz
 

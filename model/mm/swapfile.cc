@@ -312,13 +312,18 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
           const PageId cached = k.swap_cache[f.offset];
           Emit(k, c, swap_table_pins(k) ? StepId::kUnuseScanTable : StepId::kUnuseScan, f.offset,
                cached, static_cast<Token>(l.mm));
+          // 6.12.94 passes the VMA to swap_cache_get_folio(), so a hit here
+          // also counts as swap_update_readahead() does; 6.18.35 and 7.1.5
+          // look up without it. The model counts no hit here, as they do
+          // (in 6.12.94 only the readahead window of later faults differs).
           if (cached != kNoPage) {
             get_page(k, cached, Fn::kTryToUnuse);
             f.page = cached;
             f.pc = kLock;
             return StepResult::kStep;
           }
-          Call<Fn::kSwapinReadahead>(c, f, kAfterRead, f.offset, kNoPage);
+          Call<Fn::kSwapinReadahead>(c, f, kAfterRead, f.offset, kNoPage,
+                                     {.mm = static_cast<uint8_t>(l.mm)});
           return StepResult::kStep;
         }
       }

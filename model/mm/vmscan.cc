@@ -168,6 +168,11 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // is_page_cache_freeable(): only our isolation ref and the cache's.
       if (p.refcount != 2) return Keep(k, c, f, true);
       p.dirty = false;  // clear_page_dirty_for_io()
+      // pageout() (7.1.5: writeout()): folio_set_reclaim() before the write,
+      // folio_clear_reclaim() after it, or when its writeback ends.
+      // PG_reclaim is PG_readahead, so a flag left from VMA readahead ends
+      // here (the model leaves out the flag's life during the write).
+      p.readahead = false;
       Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
       return StepResult::kStep;
     }
