@@ -57,6 +57,10 @@ struct CopyPteRangeLocals {
 
 struct TryToReclaimSwapLocals {
   bool anyway = false;  // argument: TTRS_ANYWAY; else TTRS_UNMAPPED | TTRS_FULL
+  // argument: the caller reads the slot locklessly first and calls only if
+  // the swap cache alone holds it (READ_ONCE(si->swap_map[offset]), or the
+  // swap table word after cluster_reclaim_range() dropped the lock).
+  bool only_if_cached = false;
   // The entry looked up: the frame's offset (kNoOffset until the first
   // lookup), or with the knob reclaim_retry_uses_folio_entry the entry of the
   // folio last locked (0, the header slot, once it left the cache).

@@ -265,7 +265,9 @@ struct Features {
   bool callers_pin_swap_device = false;
   // How zram's writeback_store() moves slots to the backing device.
   //   kOneSlot (.. v6.12): one slot at a time: ZRAM_UNDER_WB, read,
-  //     submit_bio_wait(), commit if the slot is still idle (v5.16's shape).
+  //     submit_bio_wait(), commit if the slot is still idle (v5.16's shape;
+  //     6.12.94 also has pp_in_progress and mark_idle()'s skip of ZRAM_WB and
+  //     ZRAM_SAME slots, which the model leaves to kPostProcess).
   //   kPostProcess (v6.13 .. v6.18, "zram: optimal post-processing target
   //     selection"): pp_in_progress turns a second writer away with -EAGAIN;
   //     one scan marks the slots it picks ZRAM_PP_SLOT; then per slot: [slot
@@ -284,12 +286,16 @@ struct Features {
   // by a733d8de7f1c, v6.18). Older releases use the folio's own entry after
   // the trylock, and the model runs their lookup and trylock as one step.
   bool try_to_reclaim_swap_retries = false;
-  // The allocator, finding no free slot, reclaims one that only the swap
-  // cache holds (cluster_reclaim_range() and __try_to_reclaim_swap(...,
-  // TTRS_ANYWAY), when vm_swap_full()), and allocates it. Every release's
-  // allocator does this (scan_swap_map_slots() before the cluster
-  // allocator); the model runs it for v6.18.y and v7.1.y, and leaves the older
-  // profiles' allocator, and with it their recorded traces, as they were.
+  // The allocator reclaims a slot that only the swap cache holds
+  // (cluster_scan_range() marks it need_reclaim once vm_swap_full();
+  // cluster_reclaim_range() drops ci->lock and calls
+  // __try_to_reclaim_swap(..., TTRS_ANYWAY)), and allocates it. The kernel's
+  // scan meets such a slot wherever its cursor is; the model, whose
+  // allocator takes the lowest free slot, reclaims one only when no slot is
+  // free, once per allocation. Every release's allocator reclaims
+  // (scan_swap_map_slots() before the cluster allocator); the model runs it
+  // for v6.18.y and v7.1.y, and leaves the older profiles' allocator, and
+  // with it their recorded traces, as they were.
   bool allocator_reclaims_cached_slots = false;
   // VMA-based swap readahead (mm/swap_state.c swap_vma_readahead(), in Linux
   // since v4.14; modelled for 6.12.94, 6.18.35 and 7.1.5): swapin_readahead()

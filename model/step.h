@@ -116,6 +116,12 @@ inline bool slot_cache_pinned(const Kernel& k, Offset off) {
   return swap_table_pins(k) ? k.swap_cache[off] != kNoPage
                             : (k.si.swap_map[off] & SWAP_HAS_CACHE) != 0;
 }
+// Whether only the swap cache holds the slot: "swap_map[offset] ==
+// SWAP_HAS_CACHE", or in the swap table a folio and no count.
+inline bool slot_only_cached(const Kernel& k, Offset off) {
+  return swap_table_pins(k) ? swap_count(k.si.swap_map[off]) == 0 && k.swap_cache[off] != kNoPage
+                            : k.si.swap_map[off] == SWAP_HAS_CACHE;
+}
 // __swap_duplicate(): 0, or -ENOENT (free slot), -EEXIST (cache already owned).
 // v7.0's folio_dup_swap() and swap_dup_entry_direct() are this count arithmetic
 // in the swap table; `fn` names the caller's function for reports.

@@ -289,8 +289,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbEndioWake, kZramWritebackEndio, "wake_up(&wb_ctl->done_wait)") \
   X(kZramWbPpInit, kZramWritebackStore, "pp_in_progress = 1, init_pp_ctl") \
   X(kZramWbPpBusy, kZramWritebackStore, "pp_in_progress already set: -EAGAIN") \
-  X(kZramWbPpRead, kZramWritebackSlots,                                    \
-    "slot lock: ZRAM_PP_SLOT, zram_read_from_zspool; unlock")              \
+  X(kZramWbPpRead, kZramWritebackSlots, "slot lock: ZRAM_PP_SLOT, zram_read_from_zspool") \
+  X(kZramWbPpReadUnlock, kZramWritebackSlots, "decompress into the page, zram_slot_unlock") \
   X(kZramWbPpWrite, kZramWritebackSlots, "submit_bio_wait: write block")    \
   X(kZramWbPpCommit, kZramWritebackSlots,                                  \
     "slot lock: ZRAM_PP_SLOT: zram_free_page, ZRAM_WB, handle = blk_idx; release_pp_slot") \
@@ -302,6 +302,7 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kReclaimGetFolio, kTryToReclaimSwap, "again: swap_cache_get_folio")     \
   X(kReclaimTrylock, kTryToReclaimSwap, "folio_trylock; matches: reclaim if only cached") \
   X(kReclaimRetry, kTryToReclaimSwap, "folio no longer the entry's: unlock, put, again") \
+  X(kReclaimSkipped, kTryToReclaimSwap, "the caller's lockless read: not only cached, no call") \
   X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
   X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
   X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")

@@ -388,8 +388,9 @@ TEST(VmscanTest, SwapAllocationPerRelease) {
 // A full device whose slot 1 only the swap cache holds: the parent's folio,
 // cached with count 0 after the forked child unmapped its copy of the entry.
 // v6.18.y and v7.1.y reclaim it from the allocator (cluster_reclaim_range(),
-// __try_to_reclaim_swap(TTRS_ANYWAY): the parent still maps the folio, which
-// TTRS_ANYWAY ignores) and give slot 1 to the page being swapped out; v6.12.y
+// __try_to_reclaim_swap(TTRS_ANYWAY), though the parent still maps the folio;
+// the device is full, so TTRS_FULL would too) and give slot 1 to the page
+// being swapped out; v6.12.y
 // runs the model's older allocator, which finds no slot and keeps the page.
 TEST(VmscanTest, AllocatorReclaimsASlotOnlyTheSwapCacheHolds) {
   struct Case {

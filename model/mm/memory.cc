@@ -517,7 +517,11 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       if (k.config.features.try_to_reclaim_swap_retries) {
         // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
         // TTRS_FULL) looks the folio up and trylocks it in steps of its own.
-        return Call<Fn::kTryToReclaimSwap>(c, f, kReclaimed, f.offset, kNoPage);
+        // free_swap_and_cache_nr() calls it only if "READ_ONCE(
+        // si->swap_map[offset]) == SWAP_HAS_CACHE" still; v7.0's
+        // swap_put_entries_direct() decided under the cluster lock.
+        return Call<Fn::kTryToReclaimSwap>(c, f, kReclaimed, f.offset, kNoPage,
+                                           {.only_if_cached = !swap_table_pins(k)});
       }
       // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
       // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks

@@ -205,7 +205,13 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
   TryToReclaimSwapLocals& l = Locals<Fn::kTryToReclaimSwap>(f);
   switch (f.pc) {
     case kLookup: {
-      if (l.entry == kNoOffset) l.entry = f.offset;
+      if (l.entry == kNoOffset) {
+        l.entry = f.offset;
+        if (l.only_if_cached && !slot_only_cached(k, f.offset)) {
+          Emit(k, c, StepId::kReclaimSkipped, f.offset, kNoPage);
+          return Return(c, 0);
+        }
+      }
       const PageId cached =
           l.entry > 0 && l.entry < kMaxSlots ? k.swap_cache[l.entry] : kNoPage;
       Emit(k, c, StepId::kReclaimGetFolio, l.entry, cached);

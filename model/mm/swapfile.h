@@ -16,7 +16,10 @@ Offset get_swap_pages(Kernel& k);
 // __try_to_reclaim_swap() of v6.15+ (Features::try_to_reclaim_swap_retries),
 // for the zap (TTRS_UNMAPPED | TTRS_FULL) and the allocator (TTRS_ANYWAY,
 // TryToReclaimSwapLocals::anyway). Frame: offset = the entry to reclaim.
-//   kLookup   "again: folio = swap_cache_get_folio(entry)", with a reference
+//   kLookup   "again: folio = swap_cache_get_folio(entry)", with a reference;
+//             with TryToReclaimSwapLocals::only_if_cached, first the caller's
+//             lockless read of the slot, which calls only when the swap
+//             cache alone holds it
 //   kTrylock  folio_trylock(); a folio that no longer matches the entry is
 //             unlocked and put, and the lookup runs again; one that does is
 //             dropped from the swap cache if the flags ask for it and only

@@ -42,10 +42,7 @@ Offset CachedOnlySlot(const Kernel& k) {
   Offset victim = kNoOffset;
   for (Offset off = 1; off < k.si.nslots; ++off) {
     if (!slot_allocated(k, off)) return kNoOffset;
-    const bool cache_only = swap_table_pins(k)
-                                ? swap_count(k.si.swap_map[off]) == 0 && k.swap_cache[off] != kNoPage
-                                : k.si.swap_map[off] == SWAP_HAS_CACHE;
-    if (cache_only && victim == kNoOffset) victim = off;
+    if (slot_only_cached(k, off) && victim == kNoOffset) victim = off;
   }
   return victim;
 }
@@ -118,8 +115,11 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kReclaimSlot:
+      // cluster_reclaim_range(): with ci->lock dropped, the slot is read
+      // again (6.18.35: "switch (READ_ONCE(map[offset]))"; 7.1.5: a count
+      // stops it, a folio is reclaimed).
       return Call<Fn::kTryToReclaimSwap>(c, f, kAfterReclaimSlot, f.offset, kNoPage,
-                                         {.anyway = true});
+                                         {.anyway = true, .only_if_cached = true});
     case kAfterReclaimSlot:
       // Back from __try_to_reclaim_swap(), in its last step; the scan under
       // the retaken cluster lock is the next.

@@ -106,9 +106,9 @@ void zram_free_page(Kernel& k, Offset index) {
     --k.zram.wb_pages;
   }
   // Clears ZRAM_IDLE, ZRAM_HUGE, ZRAM_WB, ZRAM_SAME; never ZRAM_UNDER_WB
-  // ("Clearing ZRAM_UNDER_WB is duty of caller"). 7.1.5's slot_free() also
-  // clears ZRAM_PP_SLOT, which is how the batched writeback learns that the
-  // slot was freed or rewritten.
+  // ("Clearing ZRAM_UNDER_WB is duty of caller"). 6.18.35's zram_free_page()
+  // and 7.1.5's slot_free() also clear ZRAM_PP_SLOT, which is how the
+  // post-processing writeback learns that the slot was freed or rewritten.
   s.state = ZramSlot::State::kEmpty;
   s.idle = false;
   s.pp_slot = false;
@@ -188,9 +188,10 @@ void zram_write(Kernel& k, Offset index, PageId page) {
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f) {
   // mark_idle(): for each index, under its slot lock, "if (zram_allocated()
   // && !ZRAM_UNDER_WB) set ZRAM_IDLE". The per-index sections are one step.
-  // From v6.13 ("zram: do not mark idle slots that cannot be idle") it skips
-  // slots that are not allocated, ZRAM_WB or ZRAM_SAME; 7.1.5 holds dev_lock
-  // for read around it (guard(rwsem_read)).
+  // 6.12.94 and 6.18.35 skip slots that are not allocated, ZRAM_WB or
+  // ZRAM_SAME ("zram: do not mark idle slots that cannot be idle"; the model
+  // does so from kPostProcess on); 7.1.5 holds dev_lock for read around it
+  // (guard(rwsem_read)).
   const bool pp = wb_pp_slots(k);
   if (wb_batched(k) && k.zram.wb.dev_lock_owner != -1) {
     return Block(c, Wait::Kind::kZramDevLock, 0);
@@ -321,7 +322,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       put_page(k, f.page, Fn::kZramWritebackStore);
       return Finish(c, 0);
 
-    // --- the batched writeback (Features::zram_wb_batched), 7.1.5 ---
+    // --- the batched writeback (Features::ZramWriteback::kBatched), 7.1.5 ---
 
     case kInit: {
       ZramWb& wb = k.zram.wb;
@@ -412,9 +413,9 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       if (!t.pp_slot) {
         // Freed, rewritten or read since the scan: "goto next":
         // slot_unlock(); release_pp_slot(), whose slot lock section clears
-        // the flag again. Nothing sets ZRAM_PP_SLOT while dev_lock is held,
-        // so the two sections are one step. blk_idx stays reserved for the
-        // next slot.
+        // the flag again. Nothing sets ZRAM_PP_SLOT while dev_lock (7.1.5)
+        // or pp_in_progress (6.18.35) is held, so the two sections are one
+        // step. blk_idx stays reserved for the next slot.
         Emit(k, c, StepId::kZramWbSkip, idx, kNoPage, static_cast<Token>(l.blk_idx));
         pp_list_del(wb, idx);
         t.pp_slot = false;
@@ -433,15 +434,14 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       if (!batched) {
-        // 6.18.35: zram_read_from_zspool() into the page under the slot
-        // lock; zram_slot_unlock(). submit_bio_wait() is the next step.
+        // 6.18.35: zram_read_from_zspool() into the page, holding the slot
+        // lock (it sleeps now) across the decompression, as a read does:
+        // a zram_slot_free_notify() meanwhile fails its trylock.
         Emit(k, c, StepId::kZramWbPpRead, idx, f.page, t.data);
         pp_list_del(wb, idx);
-        Page& page = page_checked(k, f.page, Fn::kZramWritebackSlots);
-        page.data = t.data;
-        l.generation = t.generation;
+        t.lock_holder = static_cast<int8_t>(CpuIndex(k, c));
         f.offset = idx;
-        f.pc = kPpWrite;
+        f.pc = kPpReadUnlock;
         return StepResult::kStep;
       }
       // read_from_zspool() into req->page (the model's compression is the
@@ -576,6 +576,16 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
 
     // --- 6.18.35's synchronous post-processing writeback (kPostProcess) ---
 
+    case kPpReadUnlock: {
+      // The object decompressed into the page; zram_slot_unlock().
+      ZramSlot& t = k.zram.table[f.offset];
+      Emit(k, c, StepId::kZramWbPpReadUnlock, f.offset, f.page, t.data);
+      page_checked(k, f.page, Fn::kZramWritebackSlots).data = t.data;
+      l.generation = t.generation;
+      t.lock_holder = -1;
+      f.pc = kPpWrite;
+      return StepResult::kStep;
+    }
     case kPpWrite: {
       // submit_bio_wait() of the page to blk_idx, slot lock dropped.
       const Page& page = page_checked(k, f.page, Fn::kZramWritebackSlots);

@@ -44,8 +44,10 @@ void zram_read_from_bdev(Kernel& k, int16_t block, uint16_t seq, PageId page);
 // idle_store() ("echo all > idle"): marks every allocated slot ZRAM_IDLE,
 // except those under writeback. One step (op zram_idle). With the batched
 // writeback (Features::ZramWriteback::kBatched, 7.1.5's mark_idle()) it holds
-// dev_lock for read, so it waits for a writeback_store(). From v6.13 it marks
-// only slots with a zsmalloc object (not ZRAM_WB, not ZRAM_SAME).
+// dev_lock for read, so it waits for a writeback_store(). With the
+// post-processing writebacks (6.18.35, 7.1.5; 6.12.94 already, which the model
+// leaves out) it marks only slots with a zsmalloc object (not ZRAM_WB, not
+// ZRAM_SAME).
 #define SWAPFUZZ_STATES_idle_store(X)  // one step
 StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 
@@ -84,8 +86,9 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 //                  init_pp_ctl()
 //   kScan          as batched
 //   kSelect        zram_writeback_slots(): per pp slot: reserve a block;
-//                  [slot lock] ZRAM_PP_SLOT still set: read it into the page,
-//                  unlock; else unlock and release_pp_slot()
+//                  [slot lock] ZRAM_PP_SLOT still set: read it
+//                  (kPpReadUnlock: decompressed into the page, unlock); else
+//                  unlock and release_pp_slot()
 //   kPpWrite       submit_bio_wait()
 //   kPpCommit      [slot lock] ZRAM_PP_SLOT still set: zram_free_page(),
 //                  ZRAM_WB, handle = blk_idx; unlock; release_pp_slot()
@@ -95,7 +98,7 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 #define SWAPFUZZ_STATES_writeback_store(X)                                              \
   X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) \
       X(kSelect) X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl)       \
-          X(kReleaseWbCtl) X(kPpWrite) X(kPpCommit) X(kPpDone)
+          X(kReleaseWbCtl) X(kPpWrite) X(kPpCommit) X(kPpDone) X(kPpReadUnlock)
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);
 
 // zram_writeback_endio(), run by the completion interrupt for a bio of the
