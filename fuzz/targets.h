@@ -27,6 +27,10 @@
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.12 LTS branch has it") \
   X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, kZramZswapOps,                          \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.18 LTS branch has it") \
+  X(lts612_zeromap, "v6.12.y", "disk", true, 20, kZeromapOps,                               \
+    "zswap over a disk with writes of zeros, as the 6.12 LTS branch has it")                \
+  X(lts618_zeromap, "v6.18.y", "disk", true, 20, kZeromapOps,                               \
+    "zswap over a disk with writes of zeros, as the 6.18 LTS branch has it")                \
   X(mainline, "mainline", "zram", false, 50, kZramOps,                                       \
     "zram swap as the newest modelled release (mainline) has it")                \
   X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \
