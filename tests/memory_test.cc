@@ -1060,5 +1060,45 @@ TEST(MemoryTest, TryToReclaimSwapRetriesTheZappedEntry) {
   }
 }
 
+// free_swap_and_cache_nr() of 6.18.35 calls __try_to_reclaim_swap() only if
+// "READ_ONCE(si->swap_map[offset]) == SWAP_HAS_CACHE" still holds when it
+// gets there; v7.1.5's swap_put_entries_direct() decided under the cluster
+// lock. The child's zap leaves the parent's folio cached with count 0; before
+// the zap reaches the reclaim, the parent's reclaim unmaps the folio, and the
+// slot has a count again.
+TEST(MemoryTest, ZapReclaimRereadsTheSlotFirst) {
+  struct Case {
+    std::string profile;
+    bool rereads;
+  };
+  const Case cases[] = {{"v6.18.y", true}, {"v7.1.y", false}};
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile);
+    Schedule s;
+    s.config.profile = c.profile;
+    s.config.nslots = 4;
+    s.config.page_cluster = 0;
+    s.cpus = {CpuProgram{0, {Write(0, 0xf1), Reclaim(0), Fork(1), Read(0), Reclaim(0)}},
+              CpuProgram{1, {Munmap(0)}}};
+    s.decisions = {Through(0, StepId::kUserRead), Through(1, StepId::kZapOne),
+                   Through(0, StepId::kUnmap), RunCpu(1), RunCpu(0)};
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    const std::vector<TraceEvent>& t = out.trace;
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    ASSERT_TRUE(InOrder(t, {StepId::kZapOne, StepId::kUnmap})) << Describe(out);
+    const long zap = Last(t, StepId::kZapOne, 1);
+    ASSERT_GE(zap, 0);
+    if (c.rereads) {
+      EXPECT_EQ(Count(t, StepId::kReclaimSkipped, 1), 1) << Describe(out);
+      EXPECT_EQ(Count(t, StepId::kReclaimGetFolio, 1), 0);
+    } else {
+      EXPECT_EQ(Count(t, StepId::kReclaimSkipped, 1), 0) << Describe(out);
+      EXPECT_EQ(Count(t, StepId::kReclaimGetFolio, 1), 1);
+      EXPECT_EQ(Count(t, StepId::kReclaimTrylock, 1), 1);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace swapfuzz
