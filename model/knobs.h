@@ -147,18 +147,18 @@ namespace swapfuzz {
     "release_wb_ctl(): the completion's wake_up() then uses the freed wait "      \
     "queue (seen as a NULL dereference in wake_up). The fix holds "              \
     "rcu_read_lock() across the completion and frees wb_ctl with kfree_rcu().") \
-  X(kZramWbLeaksReservedBlock, "zram_wb_leaks_reserved_block", "",              \
-    "none yet: zram_writeback_slots() keeps the block it reserved for a skipped slot", \
-    "v6.19 .. v7.1.5 at least (the batched writeback of f405066a1f0d); no fix "  \
-    "known; found by swapfuzz",                                                  \
+  X(kZramWbLeaksReservedBlock, "zram_wb_leaks_reserved_block", "3e8d8eb8d7f5", \
+    "zram: do not leak blk idx at the end of writeback",                        \
+    "v6.19 .. v7.1.y (introduced by f405066a1f0d 'zram: introduce writeback "    \
+    "bio batching', fixed in v7.2-rc1); found by swapfuzz on 7.1.5 before the "  \
+    "fix was known here",                                                        \
     "zram_writeback_slots() reserves a backing-device block before it looks at " \
     "the next picked slot, and passes it on to the slot after when that one "    \
     "lost ZRAM_PP_SLOT (freed, rewritten or read since the scan). When the "     \
     "last picked slots are all skipped, the loop ends with the block still "     \
     "reserved, and nothing after the loop releases it: the block stays set in "  \
-    "zram->bitmap, unused, until the device is reset. Clearing the knob runs "   \
-    "the fix the model proposes: zram_release_bdev_block() of a block still "    \
-    "reserved after the loop.")                                                  \
+    "zram->bitmap, unused, until the device is reset. Cleared, the model "       \
+    "releases a block still reserved after the loop, as the fix does.")          \
   X(kReclaimRetryUsesFolioEntry, "reclaim_retry_uses_folio_entry", "a733d8de7f1c", \
     "mm, swap: fix swap cache index error when retrying reclaim",               \
     "v6.15 .. v6.17 (introduced by fae8595505313 'mm, swap: avoid reclaiming "   \

@@ -195,7 +195,7 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "as slot-lock sections; release_wb_ctl()'s kfree_rcu(); mark_idle() under dev_lock for "
      "read; mark_slot_accessed() and slot_free() clear ZRAM_PP_SLOT; a block reserved for a "
      "last slot that was then skipped is never released (the knob "
-     "zram_wb_leaks_reserved_block, the code as released). Reads and writes otherwise keep v5.16's steps. Not modelled: wb_limit, bio errors, compressed_wb, writeback by page index or of "
+     "zram_wb_leaks_reserved_block, the code as released; fixed in v7.2-rc1 by 3e8d8eb8d7f5). Reads and writes otherwise keep v5.16's steps. Not modelled: wb_limit, bio errors, compressed_wb, writeback by page index or of "
      "incompressible slots, the wait for an idle request (wb_batch_size 32 exceeds the model's "
      "slots), compressed sizes (every slot but ZRAM_HUGE ones shares one pp bucket), the "
      "asynchronous read from the backing device",

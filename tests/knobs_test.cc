@@ -49,6 +49,8 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v6.9", Knob::kSkipSwapcacheUnpinned, false},
       {"v6.9", Knob::kUnusePteNoFolioCheck, true},  // fixed in v6.18
       {"v7.1.y", Knob::kZramWbEndioUaf, false},     // fixed in v7.1-rc
+      {"v7.1.y", Knob::kZramWbLeaksReservedBlock, true},  // fixed in v7.2-rc1
+      {"v6.18.y", Knob::kZramWbLeaksReservedBlock, false},  // before its culprit
       {"v6.12.y", Knob::kUnusePteNoFolioCheck, true},
       {"v6.18.y", Knob::kUnusePteNoFolioCheck, false},
       // Findings with no fix yet: set wherever the release has the code.
@@ -56,8 +58,6 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v6.18.y", Knob::kZeromapStaleZswapEntry, true},
       {"v7.1.y", Knob::kZeromapStaleZswapEntry, true},
       {"v6.9", Knob::kZeromapStaleZswapEntry, false},
-      {"v7.1.y", Knob::kZramWbLeaksReservedBlock, true},
-      {"v6.18.y", Knob::kZramWbLeaksReservedBlock, false},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

@@ -74,7 +74,7 @@ BUGS = {
     # No fix yet: the knob's name stands for it (bug_key()).
     "zeromap_keeps_stale_zswap_entry": ("mainline_zeromap", "zeromap_stale_zswap_entry.json"),
     "bf62f69574b1": ("mainline_zram_zswap", "zram_writeback_endio_uaf.json"),
-    "zram_wb_leaks_reserved_block": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
+    "3e8d8eb8d7f5": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
     "a733d8de7f1c": ("mainline", "reclaim_retry_wrong_entry.json"),
 }
 

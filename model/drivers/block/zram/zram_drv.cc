@@ -426,8 +426,8 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
           // zram_release_bdev_block() of blk_idx after the loop), a leak of
           // a backing-device block that the quiescence check reports; the
           // knob zram_wb_leaks_reserved_block keeps that code. Cleared, the
-          // fix the model proposes, as a downstream tree has it: "if (blk_idx
-          // != INVALID_BDEV_BLOCK) zram_release_bdev_block()" after the loop.
+          // block is released after the loop, as 3e8d8eb8d7f5 (v7.2-rc1)
+          // does; the model releases it here, where the loop is seen to end.
           free_block_bdev(k, l.blk_idx);
           l.blk_idx = -1;
         }

@@ -77,8 +77,9 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 //   kReleaseWbCtl  release_wb_ctl(): kfree_rcu(wb_ctl) (kfree() with the
 //                  zram_wb_endio_uaf knob); up_write(dev_lock)
 // 7.1.5 never gives back the block it reserved for a last slot that it then
-// skipped (a leak): the knob zram_wb_leaks_reserved_block, which v7.1.y sets;
-// cleared, the model gives the block back (zram_drv.cc, kSelect).
+// skipped (a leak, fixed in v7.2-rc1 by 3e8d8eb8d7f5): the knob
+// zram_wb_leaks_reserved_block, which v7.1.y sets; cleared, the model gives
+// the block back (zram_drv.cc, kSelect).
 //
 // Post-processing, synchronous (Features::ZramWriteback::kPostProcess,
 // 6.18.35; v6.13 .. v6.18):
