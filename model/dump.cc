@@ -35,6 +35,8 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kYield: return ", in a retry loop (yielded)";
     case Wait::Kind::kZramDevLock: return ", waits for zram->dev_lock";
     case Wait::Kind::kZramWbDone: return ", waits on wb_ctl->done_wait";
+    case Wait::Kind::kAcompMutex:
+      return absl::StrCat(", waits for the acomp_ctx mutex of cpu ", w.id);
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }

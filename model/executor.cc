@@ -71,6 +71,14 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.slots_cache_disabled = false;
   k.zram = Zram{};
   zswap_reset(k);
+  k.cpu_online = static_cast<uint8_t>((1u << kMaxCpus) - 1);
+  k.cpu_hotplug = false;
+  for (const CpuProgram& prog : programs) {
+    for (const Op& op : prog.ops) {
+      k.cpu_hotplug |= op.kind == OpKind::kCpuOffline || op.kind == OpKind::kCpuOnline ||
+                       op.kind == OpKind::kMigrate;
+    }
+  }
   k.disk = {};
   k.bio_head = 0;
   k.nbios = 0;
@@ -90,6 +98,9 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
     c.op_index = 0;
     c.write_seq = 0;
     c.tid = static_cast<int16_t>(i + 1);
+    c.on_cpu = static_cast<int8_t>(i);
+    c.acomp_ctx = -1;
+    c.acomp_locked = false;
     if (i >= static_cast<int>(programs.size())) {
       c.n_ops = 0;
       c.done = true;
@@ -119,6 +130,7 @@ bool Executor::IsRunnable(const Cpu& c) const {
     case Wait::Kind::kSwapUsers: return k.si.users == 0;
     case Wait::Kind::kZramDevLock: return k.zram.wb.dev_lock_owner == -1;
     case Wait::Kind::kZramWbDone: return k.zram.wb.wakeups != static_cast<uint16_t>(c.wait.id);
+    case Wait::Kind::kAcompMutex: return k.zswap.acomp[c.wait.id].mutex_owner == -1;
   }
   return false;
 }

@@ -43,6 +43,7 @@ enum class ObjectKind : uint8_t {
   kSwapDevice,  // swap_map, the swap cache address space, the swap extents
   kBlock,       // a block of the disk or of zram's backing device
   kZramWbCtl,   // struct zram_wb_ctl: zram's batched writeback and its completions
+  kAcompCtx,    // a CPU's zswap compression context (struct crypto_acomp_ctx)
   kCount
 };
 

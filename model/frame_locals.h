@@ -180,6 +180,18 @@ struct WritebackStoreLocals {
   uint32_t generation = 0;   // the generation of the data read into the bounce page
 };
 
+// cpu_down() and cpu_up() (ops cpu_offline, cpu_online): the CPU.
+struct CpuHotplugLocals {
+  uint8_t cpu = 0;
+};
+
+// sched_setaffinity() (op migrate): the task (a program's column) and the
+// CPU it moves to.
+struct SchedSetaffinityLocals {
+  uint8_t task = 0;
+  uint8_t cpu = 0;
+};
+
 // X(Fn, locals struct, FrameLocals member): the functions with locals.
 #define SWAPFUZZ_FRAME_LOCALS(X)                                     \
   X(kUserAccess, UserAccessLocals, user_access)                      \
@@ -201,7 +213,10 @@ struct WritebackStoreLocals {
   X(kZswapReclaimEntry, ZswapReclaimEntryLocals, zswap_reclaim_entry) \
   X(kZswapWritebackEntry, ZswapWritebackEntryLocals, zswap_writeback_entry) \
   X(kZswapParamSet, ZswapParamSetLocals, zswap_param_set)            \
-  X(kZramWritebackStore, WritebackStoreLocals, writeback_store)
+  X(kZramWritebackStore, WritebackStoreLocals, writeback_store)      \
+  X(kCpuDown, CpuHotplugLocals, cpu_down)                            \
+  X(kCpuUp, CpuHotplugLocals, cpu_up)                                \
+  X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity)
 
 union FrameLocals {
   NoLocals none{};

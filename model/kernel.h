@@ -130,6 +130,15 @@ struct ZswapEntry {
 };
 
 // zswap: the per-type tree, the pool and its LRU, the module parameters.
+// One CPU's crypto_acomp_ctx: its mutex, and whether its request, transform
+// and buffer exist. zswap_cpu_comp_dead() frees them when the CPU goes down
+// (v5.11 .. v6.18; from 6.19/7.x they live as long as the pool), and
+// zswap_cpu_comp_prepare() allocates them when it comes up.
+struct AcompCtx {
+  bool allocated = false;   // acomp_ctx->req != NULL
+  int8_t mutex_owner = -1;  // the task (Cpu index) holding acomp_ctx->mutex
+};
+
 struct Zswap {
   bool initialized = false;  // zswap_setup() ran: loads and stores consult zswap
   bool enabled = false;      // /sys/module/zswap/parameters/enabled
@@ -147,6 +156,11 @@ struct Zswap {
   int16_t lru_n = 0;
   std::array<EntryId, kMaxSlots> tree{};          // the rbtree: offset -> entry
   std::array<EntryId, kMaxZswapEntries> lru{};    // oldest first
+  // The pool's per-CPU compression contexts (struct crypto_acomp_ctx), by
+  // CPU. They are looked at only when the programs hotplug or migrate
+  // (Kernel::cpu_hotplug); otherwise compression is one step and never
+  // contends.
+  std::array<AcompCtx, kMaxCpus> acomp{};
 };
 
 // A block of the disk backend, by swap offset.
@@ -269,6 +283,7 @@ struct Wait {
     kSwapUsers,  // swapoff: wait_for_completion(&si->comp), si->users at zero
     kZramDevLock,   // down_write/down_read(&zram->dev_lock): no writer holds it
     kZramWbDone,    // wait_event(wb_ctl->done_wait): a wake_up() since (id: ZramWb::wakeups)
+    kAcompMutex,    // mutex_lock(&acomp_ctx->mutex) of zswap's context of CPU `id`
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
@@ -336,6 +351,14 @@ struct Cpu {
   PageId ret_page = kNoPage;  // page returned by the last finished callee
   uint32_t write_seq = 0;
   Wait wait{};
+  // The CPU the task runs on, whose per-CPU zswap context raw_cpu_ptr()
+  // returns: the column's own number until a CPU goes down or the task is
+  // migrated (Kernel::cpu_hotplug). The slots cache stays with the column.
+  int8_t on_cpu = 0;
+  // The context raw_cpu_ptr() returned in acomp_ctx_get_cpu_lock(), kept
+  // while the task waits for its mutex and while it holds it (-1: none).
+  int8_t acomp_ctx = -1;
+  bool acomp_locked = false;
   SlotsCache slots_cache{};
   std::array<Op, kMaxOpsPerCpu> program{};
   std::array<Frame, kMaxFrames> frames{};
@@ -364,6 +387,13 @@ struct Kernel {
   bool slots_cache_disabled = false;  // swapoff: disable_swap_slots_cache_lock()
   Zram zram{};
   Zswap zswap{};
+  // CPU hotplug (kernel/cpu.c): bit i set while CPU i is online.
+  uint8_t cpu_online = 0;
+  // The programs hold a cpu_offline, cpu_online or migrate op. Only then does
+  // zswap take its per-CPU context's mutex in a step of its own
+  // (acomp_ctx_get_cpu_lock()); without them no task changes CPU, nothing
+  // frees a context, and the runs and traces are those of before.
+  bool cpu_hotplug = false;
   std::array<ZswapEntry, kMaxZswapEntries> zswap_entries{};  // reset when allocated
   std::array<DiskBlock, kMaxSlots> disk{};
   // Bios in flight, in submission order; the interrupt completes the oldest.

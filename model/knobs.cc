@@ -44,7 +44,7 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          Features::ZramWriteback::kBatched,
                          /*try_to_reclaim_swap_retries=*/true,
                          /*allocator_reclaims_cached_slots=*/true,
-                         /*vma_readahead=*/true};
+                         /*vma_readahead=*/true, Features::ZswapAcompCtx::kPoolLifetime};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
@@ -53,25 +53,29 @@ constexpr std::array<Profile, 8> kProfiles = {{
      "the 5.15 LTS branch as distributions ship it: v5.16's code, with e914d8f00391 (5.15.35) "
      "and 82b1c07a0af6 (5.15.154) backported",
      KnobSet{Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck, Knob::kZswapLruWbBeforePin,
-             Knob::kUnusePteNoFolioCheck},
+             Knob::kUnusePteNoFolioCheck, Knob::kZswapAcompUnsyncedCpuDead},
      kV5_16, "v5.16"},
     {"v5.16", "Linux 5.16", "Linux 5.16, the kernel seed 000 ran on",
      KnobSet{Knob::kFreeNotifyOnRead, Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck,
-             Knob::kZswapLruWbBeforePin, Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck},
+             Knob::kZswapLruWbBeforePin, Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck,
+             Knob::kZswapAcompUnsyncedCpuDead},
      kV5_16, "v5.16"},
     {"v6.1.y", "Linux 6.1.166",
      "the 6.1 LTS branch as distributions ship it: v6.3's code, with 04fc7816089c (6.1.30), "
      "13ddaf26be32 and e3b63e966cac (6.1.80) and 82b1c07a0af6 (6.1.84) backported; zswap "
      "writes back only with zbud or z3fold",
-     KnobSet{Knob::kZswapLruWbBeforePin, Knob::kUnusePteNoFolioCheck}, kV6_3, "v6.3"},
+     KnobSet{Knob::kZswapLruWbBeforePin, Knob::kUnusePteNoFolioCheck,
+             Knob::kZswapAcompUnsyncedCpuDead},
+     kV6_3, "v6.3"},
     {"v6.3", "Linux 6.3", "Linux 6.3, the kernel seed 002 ran on",
      KnobSet{Knob::kSkipSwapcacheUnpinned, Knob::kZswapWbNoRecheck, Knob::kZswapLruWbBeforePin,
-             Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck},
+             Knob::kFreeSwapAndCacheNoPin, Knob::kUnusePteNoFolioCheck,
+             Knob::kZswapAcompUnsyncedCpuDead},
      kV6_3, "v6.3"},
     {"v6.9", "Linux 6.9",
      "Linux 6.9: every catalogued fix up to v6.9 applied (the profile called mainline before "
      "releases were named)",
-     KnobSet{Knob::kUnusePteNoFolioCheck}, kV6_9, "v6.9"},
+     KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZswapAcompUnsyncedCpuDead}, kV6_9, "v6.9"},
     {"v6.12.y", "Linux 6.12.94",
      "the 6.12 LTS branch: v6.9's paths with the swap zeromap; every catalogued fix but the "
      "v6.18 unuse_pte() check",
@@ -165,6 +169,11 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       if (f.zram_writeback != Features::ZramWriteback::kBatched) {
         return "its zram writes back each slot with submit_bio_wait(): no wb_ctl and no "
                "zram_writeback_endio() (batched writeback came in v6.19)";
+      }
+      return "";
+    case Knob::kZswapAcompUnsyncedCpuDead:
+      if (f.zswap_acomp_ctx == Features::ZswapAcompCtx::kPoolLifetime) {
+        return "its zswap contexts live as long as the pool: no zswap_cpu_comp_dead()";
       }
       return "";
     case Knob::kReclaimRetryUsesFolioEntry:

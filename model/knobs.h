@@ -173,7 +173,20 @@ namespace swapfuzz {
     "slot and gives up). The fix keeps the entry constant and tests the range " \
     "against folio->swap (6.18.35 spells it folio_matches_swap_entry()). Its "  \
     "message names the allocator's reclaim of cached slots; the zap calls the " \
-    "same function.")
+    "same function.")                                                            \
+  X(kZswapAcompUnsyncedCpuDead, "zswap_acomp_unsynced_cpu_dead", "12dcb0ef5406",  \
+    "mm: zswap: properly synchronize freeing resources during CPU hotunplug",    \
+    "v5.11 .. v6.12 (introduced by 1ec3b5fe6eec 'mm/zswap: move to use "        \
+    "crypto_acomp API for hardware acceleration', fixed in v6.13 and 6.12.y; "   \
+    "5.15.215 and 6.1.166 still have it; CVE-2025-21693)",                        \
+    "zswap_compress() and zswap_decompress() take the current CPU's acomp_ctx "  \
+    "with raw_cpu_ptr() and lock its mutex, but neither preemption nor "         \
+    "migration is disabled, so the task can run on another CPU while it uses "  \
+    "the context. If the first CPU goes down meanwhile, zswap_cpu_comp_dead() "  \
+    "frees the context's request, transform and buffer without taking the "     \
+    "mutex, and the compression uses freed memory. The fix takes the mutex in "  \
+    "zswap_cpu_comp_dead() and sets req to NULL, and acomp_ctx_get_cpu_lock() "   \
+    "retries on the CPU the task is on when it finds req NULL.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -309,6 +322,18 @@ struct Features {
   // swap_cluster_readahead() always: the older profiles keep that
   // simplification, and their runs as they were.
   bool vma_readahead = false;
+  // How long zswap's per-CPU compression contexts live.
+  //   kFreedOnCpuDead (v5.11 .. v6.18): zswap_cpu_comp_dead() frees a CPU's
+  //     request, transform and buffer when the CPU goes down, and
+  //     zswap_cpu_comp_prepare() allocates them when it comes up (under the
+  //     context's mutex since 12dcb0ef5406; the knob
+  //     zswap_acomp_unsynced_cpu_dead restores the code before it).
+  //   kPoolLifetime (after 6.18; 7.1.5 has it: "mm: zswap: tie per-CPU
+  //     acomp_ctx lifetime to the pool"): the contexts live as long as the
+  //     pool. No teardown callback is registered, and compression takes the
+  //     mutex of the context raw_cpu_ptr() returns with no recheck.
+  enum class ZswapAcompCtx : uint8_t { kFreedOnCpuDead, kPoolLifetime };
+  ZswapAcompCtx zswap_acomp_ctx = ZswapAcompCtx::kFreedOnCpuDead;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -4,6 +4,8 @@
 #include <string>
 
 #include "model/drivers/block/zram/zram_drv.h"
+#include "model/kernel/cpu.h"
+#include "model/kernel/sched/core.h"
 #include "model/mm/memory.h"
 #include "model/mm/page_io.h"
 #include "model/mm/swap_state.h"

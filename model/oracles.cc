@@ -17,6 +17,7 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kSwapUsers: return "si->users";
     case Wait::Kind::kZramDevLock: return "zram->dev_lock";
     case Wait::Kind::kZramWbDone: return "wb_ctl->done_wait";
+    case Wait::Kind::kAcompMutex: return "acomp_ctx->mutex";
   }
   return "?";
 }
@@ -231,6 +232,12 @@ void CheckQuiescent(Kernel& k) {
     if (p.mapcount != mappings[id] || p.refcount != mappings[id] + (p.swapcache ? 1 : 0)) {
       Accounting(k, ObjectKind::kPage, "page %d: refcount %d, mapcount %d, does not match its "
                  "mappings and the swap cache", id, p.refcount, p.mapcount);
+    }
+  }
+  for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
+    if (k.zswap.acomp[cpu].mutex_owner != -1) {
+      Accounting(k, ObjectKind::kAcompCtx, "the acomp_ctx mutex of cpu %d left held (by cpu %d)",
+                 cpu, k.zswap.acomp[cpu].mutex_owner);
     }
   }
   if (k.findings.fatal) return;

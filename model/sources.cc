@@ -52,7 +52,16 @@ constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
 
-constexpr std::array<SourceRow, 48> kSources = {{
+constexpr std::string_view kHotplugFix =
+    "12dcb0ef5406's patch mail (mm-commits, 2025-01-13: the message and the whole diff) and "
+    "mm/zswap.c of 5.15.215 (unifreq/linux-5.15.y @5c88653f6c) and 6.1.166 (unifreq/linux-6.1.y "
+    "@525d1212a6), neither of which has the fix";
+constexpr std::string_view kHotplugCore =
+    "kernel/cpu.c and kernel/sched/core.c not read line by line: _cpu_down()'s takedown_cpu() "
+    "moves the dying CPU's tasks (migrate_tasks()) before the PREPARE-stage teardown callbacks "
+    "run on the control CPU, as include/linux/cpuhotplug.h orders the states";
+
+constexpr std::array<SourceRow, 60> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -200,6 +209,42 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "slots), compressed sizes (every slot but ZRAM_HUGE ones shares one pp bucket), the "
      "asynchronous read from the backing device",
      kZram71},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v5.16",
+     "v5.16 .. v6.12 before 12dcb0ef5406: zswap_cpu_comp_dead() frees the context without its mutex, and compression locks the raw_cpu_ptr() context with no recheck (knob zswap_acomp_unsynced_cpu_dead, set)",
+     kHotplugFix},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v6.3",
+     "as v5.16 (6.1.166 has no fix)",
+     kHotplugFix},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v6.9",
+     "as v5.16 (the fix came in v6.13)",
+     kHotplugFix},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v6.12.y",
+     "6.12.94 zswap.c 875-931: zswap_cpu_comp_dead() under the mutex, req set to NULL, the freeing after the unlock (one step in the model); acomp_ctx_get_cpu_lock() retries on req NULL; zswap_cpu_comp_prepare() allocates, then publishes under the mutex",
+     kTree612},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v6.18.y",
+     "6.18.35 zswap.c 796-852: as 6.12.94",
+     kTree618},
+    {"model/kernel/cpu.cc", "kernel/cpu.c", "v7.1.y",
+     "7.1.5 zswap.c: no teardown callback (the contexts live as long as the pool); zswap_compress() and zswap_decompress() lock the raw_cpu_ptr() context with no recheck",
+     kTree71},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v5.16",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v6.3",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v6.9",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v6.12.y",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v6.18.y",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
+    {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v7.1.y",
+     "sched_setaffinity() to one online CPU moves the task between its steps",
+     kHotplugCore},
 }};
 
 }  // namespace

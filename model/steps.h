@@ -135,7 +135,13 @@ namespace swapfuzz {
     kPerObject)                                                                                    \
   X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared) \
   X(kSwapVmaReadahead, "swap_vma_readahead", "mm/swap_state.c", swap_vma_readahead, kShared)      \
-  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)
+  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)                       \
+  X(kAcompCtxGetCpuLock, "acomp_ctx_get_cpu_lock", "mm/zswap.c", kInStep, kShared)               \
+  X(kCpuDown, "cpu_down", "kernel/cpu.c", cpu_down, kShared)                                       \
+  X(kCpuUp, "cpu_up", "kernel/cpu.c", cpu_up, kShared)                                             \
+  X(kZswapCpuCompDead, "zswap_cpu_comp_dead", "mm/zswap.c", kInStep, kShared)                     \
+  X(kZswapCpuCompPrepare, "zswap_cpu_comp_prepare", "mm/zswap.c", kInStep, kShared)               \
+  X(kSchedSetaffinity, "sched_setaffinity", "kernel/sched/core.c", sched_setaffinity, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -305,7 +311,22 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kReclaimSkipped, kTryToReclaimSwap, "the caller's lockless read: not only cached, no call") \
   X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
   X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
-  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")
+  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")        \
+  X(kAcompCtxLock, kAcompCtxGetCpuLock,                                     \
+    "raw_cpu_ptr(pool->acomp_ctx), mutex_lock(&acomp_ctx->mutex)")          \
+  X(kAcompCtxRetry, kAcompCtxGetCpuLock,                                    \
+    "acomp_ctx->req is NULL (its CPU went down): mutex_unlock, try again")  \
+  X(kCpuDownTakedown, kCpuDown,                                             \
+    "takedown_cpu: set_cpu_online(false), its tasks migrate to an online CPU") \
+  X(kZswapCpuCompDeadSynced, kZswapCpuCompDead,                             \
+    "mutex_lock; req, acomp, buffer = NULL; mutex_unlock; free them")        \
+  X(kZswapCpuCompDeadUnsynced, kZswapCpuCompDead,                           \
+    "free req, acomp, buffer without the mutex")                            \
+  X(kZswapCpuCompPrepare, kZswapCpuCompPrepare,                             \
+    "allocate buffer, acomp, req; mutex_lock; publish them; mutex_unlock")  \
+  X(kCpuUpOnline, kCpuUp, "bringup_cpu: set_cpu_online(true)")              \
+  X(kSchedSetaffinity, kSchedSetaffinity,                                   \
+    "__set_cpus_allowed_ptr: the task moves to the CPU")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -337,7 +358,12 @@ enum class StepId : uint8_t {
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
   X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})                                     \
-  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true}))
+  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true})) \
+  X(kCpuOffline, "cpu_offline", false, kMaxCpus, kCpuDown, CpuHotplugLocals{.cpu = op.arg})        \
+  X(kCpuOnline, "cpu_online", false, kMaxCpus, kCpuUp, CpuHotplugLocals{.cpu = op.arg})            \
+  X(kMigrate, "migrate", false, kMaxCpus * kMaxCpus, kSchedSetaffinity,                            \
+    (SchedSetaffinityLocals{.task = static_cast<uint8_t>(op.arg / kMaxCpus),                     \
+                            .cpu = static_cast<uint8_t>(op.arg % kMaxCpus)}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -50,6 +50,11 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v6.9", Knob::kUnusePteNoFolioCheck, true},  // fixed in v6.18
       {"v7.1.y", Knob::kZramWbEndioUaf, false},     // fixed in v7.1-rc
       {"v7.1.y", Knob::kZramWbLeaksReservedBlock, true},  // fixed in v7.2-rc1
+      {"v5.15.y", Knob::kZswapAcompUnsyncedCpuDead, true},  // never backported to 5.15.y
+      {"v6.1.y", Knob::kZswapAcompUnsyncedCpuDead, true},   // nor to 6.1.y (6.1.166)
+      {"v6.9", Knob::kZswapAcompUnsyncedCpuDead, true},     // fixed in v6.13
+      {"v6.12.y", Knob::kZswapAcompUnsyncedCpuDead, false},
+      {"v7.1.y", Knob::kZswapAcompUnsyncedCpuDead, false},  // no zswap_cpu_comp_dead()
       {"v6.18.y", Knob::kZramWbLeaksReservedBlock, false},  // before its culprit
       {"v6.12.y", Knob::kUnusePteNoFolioCheck, true},
       {"v6.18.y", Knob::kUnusePteNoFolioCheck, false},
@@ -65,7 +70,8 @@ TEST(KnobsTest, ProfilesMatchReleases) {
     ASSERT_NE(p, nullptr);
     EXPECT_EQ(p->knobs.Has(c.knob), c.set);
   }
-  EXPECT_EQ(ProfileByName("v6.9")->knobs, KnobSet{Knob::kUnusePteNoFolioCheck});
+  EXPECT_EQ(ProfileByName("v6.9")->knobs,
+            (KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZswapAcompUnsyncedCpuDead}));
   EXPECT_EQ(ProfileByName("v9.99"), nullptr);
 }
 

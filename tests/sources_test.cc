@@ -33,14 +33,14 @@ TEST(SourcesTest, EveryModelFileHasARowForEveryCodeShape) {
   }
 }
 
-// The rows name exactly the model's kernel files: every .cc under model/mm/
-// and model/drivers/ has rows, and every row names a file that exists, so
+// The rows name exactly the model's kernel files: every .cc under model/mm/,
+// model/drivers/ and model/kernel/ has rows, and every row names a file that exists, so
 // neither a new model file nor a renamed one goes without its sources.
 TEST(SourcesTest, RowsNameEveryKernelFileOfTheModel) {
   namespace fs = std::filesystem;
   const fs::path root(SWAPFUZZ_SOURCE_DIR);
   std::set<std::string> on_disk;
-  for (const char* dir : {"model/mm", "model/drivers"}) {
+  for (const char* dir : {"model/mm", "model/drivers", "model/kernel"}) {
     for (const fs::directory_entry& e : fs::recursive_directory_iterator(root / dir)) {
       if (e.path().extension() == ".cc") {
         on_disk.insert(fs::relative(e.path(), root).generic_string());

@@ -109,7 +109,7 @@ TEST_F(SwapfuzzCliTest, ListProfilesNamesEveryProfile) {
   const Result r = Run({"list-profiles"});
   EXPECT_EQ(r.status, 0) << r.err;
   for (const Profile& p : AllProfiles()) EXPECT_THAT(r.out, HasSubstr(std::string(p.name)));
-  EXPECT_THAT(r.out, HasSubstr("knobs: unuse_pte_no_folio_check\n"));  // v6.9
+  EXPECT_THAT(r.out, HasSubstr("knobs: unuse_pte_no_folio_check, zswap_acomp_unsynced_cpu_dead\n"));  // v6.9
 }
 
 TEST_F(SwapfuzzCliTest, CleanRunExitsZero) {

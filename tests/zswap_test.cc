@@ -577,7 +577,8 @@ TEST(ZswapCatalogueTest, KnobsAndProfiles) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));
     EXPECT_EQ(ProfileByName(c.profile)->knobs.Has(c.knob), c.set);
   }
-  EXPECT_EQ(ProfileByName("v6.9")->knobs, KnobSet{Knob::kUnusePteNoFolioCheck});
+  EXPECT_EQ(ProfileByName("v6.9")->knobs,
+            (KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZswapAcompUnsyncedCpuDead}));
   const Features& v516 = ProfileByName("v5.16")->features;
   const Features& v63 = ProfileByName("v6.3")->features;
   const Features& main = ProfileByName("v6.9")->features;

@@ -7,6 +7,8 @@
 
 #include "model/mm/zswap.h"
 
+#include <optional>
+
 #include "model/mm/swap_state.h"
 
 namespace swapfuzz {
@@ -49,6 +51,52 @@ void lru_del(Kernel& k, EntryId id) {
   }
   z.lru_n = static_cast<int16_t>(n);
   k.zswap_entries[id].on_lru = false;
+}
+
+// acomp_ctx_get_cpu_lock() (6.12.94 zswap.c:908; before 12dcb0ef5406 and in
+// 7.1.5 the bare "raw_cpu_ptr(pool->acomp_ctx); mutex_lock(&acomp_ctx->mutex)"),
+// at the top of the state that compresses or decompresses. Without hotplug
+// ops in the programs (Kernel::cpu_hotplug) the context is never contended
+// or freed, so the state runs as one step as before: nullopt, carry on.
+// Otherwise taking the mutex is a step of its own: this returns the step's
+// result, and the state runs again, past this call, once the task holds the
+// mutex. The context is the one raw_cpu_ptr() returned before the task
+// slept on the mutex, even if it has moved to another CPU since.
+std::optional<StepResult> acomp_ctx_get_cpu_lock(Kernel& k, Cpu& c, Offset off, PageId page) {
+  if (!k.cpu_hotplug || c.acomp_locked) return std::nullopt;
+  if (c.acomp_ctx < 0) c.acomp_ctx = c.on_cpu;  // raw_cpu_ptr(pool->acomp_ctx)
+  AcompCtx& ctx = k.zswap.acomp[c.acomp_ctx];
+  if (ctx.mutex_owner != -1) return Block(c, Wait::Kind::kAcompMutex, c.acomp_ctx);
+  // 12dcb0ef5406: "if (likely(acomp_ctx->req)) return acomp_ctx;" else the
+  // CPU went down since raw_cpu_ptr(): unlock and look again where the task
+  // runs now. Before it, and where contexts live as long as the pool, no
+  // check.
+  if (!ctx.allocated && !k.knob(Knob::kZswapAcompUnsyncedCpuDead) &&
+      k.config.features.zswap_acomp_ctx == Features::ZswapAcompCtx::kFreedOnCpuDead) {
+    Emit(k, c, StepId::kAcompCtxRetry, off, page, static_cast<Token>(c.acomp_ctx));
+    c.acomp_ctx = -1;
+    return StepResult::kStep;
+  }
+  ctx.mutex_owner = static_cast<int8_t>(CpuIndex(k, c));
+  c.acomp_locked = true;
+  Emit(k, c, StepId::kAcompCtxLock, off, page, static_cast<Token>(c.acomp_ctx));
+  return StepResult::kStep;
+}
+
+// The compression or decompression itself, then acomp_ctx_put_unlock(): the
+// request and buffer must still be there.
+void acomp_ctx_use_and_unlock(Kernel& k, Cpu& c, Fn fn) {
+  if (!c.acomp_locked) return;
+  AcompCtx& ctx = k.zswap.acomp[c.acomp_ctx];
+  if (!ctx.allocated) {
+    Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kAcompCtx, true,
+           "the acomp_ctx of cpu %d (request, transform, buffer) used after "
+           "zswap_cpu_comp_dead() freed them; the task runs on cpu %d",
+           c.acomp_ctx, c.on_cpu);
+  }
+  ctx.mutex_owner = -1;
+  c.acomp_locked = false;
+  c.acomp_ctx = -1;
 }
 
 // list_add() at the young end; the shrinker takes the old end.
@@ -142,6 +190,9 @@ bool zswap_can_accept(const Kernel& k) {
 void zswap_reset(Kernel& k) {
   Zswap& z = k.zswap;
   z = Zswap{};
+  // zswap_setup() -> zswap_pool_create(): cpuhp_state_add_instance() runs
+  // zswap_cpu_comp_prepare() for every online CPU.
+  for (AcompCtx& ctx : z.acomp) ctx.allocated = k.config.zswap;
   z.tree.fill(kNoEntry);
   z.max_pool_percent = k.config.zswap_max_pool_percent;
   if (k.config.zswap) {
@@ -149,6 +200,33 @@ void zswap_reset(Kernel& k) {
     z.enabled = true;
     z.tree_id = z.tree_seq = 1;
   }
+}
+
+bool zswap_has_cpu_dead_callback(const Kernel& k) {
+  return k.zswap.initialized &&
+         k.config.features.zswap_acomp_ctx == Features::ZswapAcompCtx::kFreedOnCpuDead;
+}
+
+std::optional<StepResult> zswap_cpu_comp_dead(Kernel& k, Cpu& c, int cpu) {
+  AcompCtx& ctx = k.zswap.acomp[cpu];
+  if (k.knob(Knob::kZswapAcompUnsyncedCpuDead)) {
+    Emit(k, c, StepId::kZswapCpuCompDeadUnsynced, kNoOffset, kNoPage, static_cast<Token>(cpu));
+  } else {
+    if (ctx.mutex_owner != -1) return Block(c, Wait::Kind::kAcompMutex, static_cast<int16_t>(cpu));
+    Emit(k, c, StepId::kZswapCpuCompDeadSynced, kNoOffset, kNoPage, static_cast<Token>(cpu));
+  }
+  ctx.allocated = false;
+  return std::nullopt;
+}
+
+std::optional<StepResult> zswap_cpu_comp_prepare(Kernel& k, Cpu& c, int cpu) {
+  AcompCtx& ctx = k.zswap.acomp[cpu];
+  if (!k.knob(Knob::kZswapAcompUnsyncedCpuDead) && ctx.mutex_owner != -1) {
+    return Block(c, Wait::Kind::kAcompMutex, static_cast<int16_t>(cpu));
+  }
+  Emit(k, c, StepId::kZswapCpuCompPrepare, kNoOffset, kNoPage, static_cast<Token>(cpu));
+  ctx.allocated = true;
+  return std::nullopt;
 }
 
 void zswap_swapon(Kernel& k) {
@@ -241,6 +319,8 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, 0);
         return Finish(c, -1);
       }
+      if (auto r = acomp_ctx_get_cpu_lock(k, c, f.offset, f.page)) return *r;
+      acomp_ctx_use_and_unlock(k, c, Fn::kZswapStore);
       const EntryId id = z.next_entry++;
       ZswapEntry& e = k.zswap_entries[id];
       e = ZswapEntry{};
@@ -303,6 +383,8 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
     }
     case kDecompress: {
       // The entry is referenced, not locked: map the handle, decompress.
+      if (auto r = acomp_ctx_get_cpu_lock(k, c, f.offset, f.page)) return *r;
+      acomp_ctx_use_and_unlock(k, c, Fn::kZswapLoad);
       const ZswapEntry& e = entry_checked(k, l.entry, Fn::kZswapLoad);
       page_checked(k, f.page, Fn::kZswapLoad).data = e.data;
       Emit(k, c, StepId::kZswapLoadDecompress, f.offset, f.page, e.data);
@@ -571,6 +653,8 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kDecompress: {
+      if (auto r = acomp_ctx_get_cpu_lock(k, c, f.offset, f.page)) return *r;
+      acomp_ctx_use_and_unlock(k, c, Fn::kZswapWritebackEntry);
       const ZswapEntry& e = entry_checked(k, l.entry, Fn::kZswapWritebackEntry);
       Page& w = page_checked(k, f.page, Fn::kZswapWritebackEntry);
       w.data = e.data;

@@ -26,6 +26,8 @@
 #ifndef SWAPFUZZ_MODEL_MM_ZSWAP_H_
 #define SWAPFUZZ_MODEL_MM_ZSWAP_H_
 
+#include <optional>
+
 #include "model/step.h"
 
 namespace swapfuzz {
@@ -121,6 +123,23 @@ void zswap_swapon(Kernel& k);
 // zswap_swapoff() / zswap_frontswap_invalidate_area(): frees every entry in
 // the tree and the tree, inside swapoff's step.
 void zswap_swapoff(Kernel& k);
+
+// --- CPU hotplug (CPUHP_MM_ZSWP_POOL_PREPARE) ---
+//
+// Whether the pool registered a teardown callback: zswap is set up and the
+// release frees a context when its CPU goes down
+// (Features::ZswapAcompCtx::kFreedOnCpuDead).
+bool zswap_has_cpu_dead_callback(const Kernel& k);
+// zswap_cpu_comp_dead(), in cpu_down()'s teardown step: 6.12.94 takes the
+// context's mutex, sets req, acomp and buffer to NULL, drops it and frees
+// them; with zswap_acomp_unsynced_cpu_dead (before 12dcb0ef5406) it frees them
+// without the mutex. Returns the step's result while it waits for the mutex,
+// nullopt once it has run (the caller finishes in the same step).
+std::optional<StepResult> zswap_cpu_comp_dead(Kernel& k, Cpu& c, int cpu);
+// zswap_cpu_comp_prepare() in cpu_up(): allocates the context's request,
+// transform and buffer, and publishes them under its mutex (6.12.94;
+// before 12dcb0ef5406, without it). The same contract as above.
+std::optional<StepResult> zswap_cpu_comp_prepare(Kernel& k, Cpu& c, int cpu);
 
 // zswap_is_full() and zswap_can_accept().
 bool zswap_is_full(const Kernel& k);

@@ -1,0 +1,35 @@
+// kernel/cpu.c: taking a CPU down and bringing it up (ops cpu_offline and
+// cpu_online), with the hotplug callbacks of the subsystems the model has.
+//
+// The only per-CPU state the model's hotplug touches is zswap's compression
+// context (mm/zswap.c, CPUHP_MM_ZSWP_POOL_PREPARE); the per-CPU swap slots
+// cache stays with the program's column, and its own callback is not
+// modelled. A task's CPU is Cpu::on_cpu, which is its column until a CPU goes
+// down under it or sched_setaffinity() moves it.
+
+#ifndef SWAPFUZZ_MODEL_KERNEL_CPU_H_
+#define SWAPFUZZ_MODEL_KERNEL_CPU_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+// cpu_device_down() -> _cpu_down(). Frame locals: the CPU.
+//   kTakedown  takedown_cpu(): the CPU leaves cpu_online_mask, and the tasks
+//              on it move to the lowest online CPU (migrate_tasks()). Refused
+//              (-EBUSY) for the last online CPU, and a no-op for one that is
+//              already down.
+//   kTeardown  the PREPARE-stage teardown callbacks, on the control CPU after
+//              the CPU is dead: zswap_cpu_comp_dead() (model/mm/zswap.h).
+#define SWAPFUZZ_STATES_cpu_down(X) X(kTakedown) X(kTeardown)
+StepResult cpu_down(Kernel& k, Cpu& c, Frame& f);
+
+// cpu_device_up() -> _cpu_up(). Frame locals: the CPU.
+//   kPrepare   the PREPARE-stage startup callbacks: zswap_cpu_comp_prepare().
+//   kOnline    bringup_cpu(): the CPU joins cpu_online_mask.
+#define SWAPFUZZ_STATES_cpu_up(X) X(kPrepare) X(kOnline)
+StepResult cpu_up(Kernel& k, Cpu& c, Frame& f);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_KERNEL_CPU_H_
