@@ -135,7 +135,14 @@ namespace swapfuzz {
     kPerObject)                                                                                    \
   X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared) \
   X(kSwapVmaReadahead, "swap_vma_readahead", "mm/swap_state.c", swap_vma_readahead, kShared)      \
-  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)
+  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)                       \
+  X(kMadvisePageout, "madvise_pageout", "mm/madvise.c", madvise_pageout, kShared)                  \
+  X(kMadviseColdOrPageoutPteRange, "madvise_cold_or_pageout_pte_range", "mm/madvise.c", kInStep,   \
+    kShared)                                                                                       \
+  X(kMadviseWillneed, "madvise_willneed", "mm/madvise.c", madvise_willneed, kShared)               \
+  X(kSwapinWalkPmdEntry, "swapin_walk_pmd_entry", "mm/madvise.c", kInStep, kShared)               \
+  X(kDoMincore, "do_mincore", "mm/mincore.c", do_mincore, kShared)                                 \
+  X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -305,7 +312,23 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kReclaimSkipped, kTryToReclaimSwap, "the caller's lockless read: not only cached, no call") \
   X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
   X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
-  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")
+  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")         \
+  X(kPageoutIsolate, kMadviseColdOrPageoutPteRange,                        \
+    "mmap_read_lock; [PTL] present, on the LRU, mapped once: folio_isolate_lru") \
+  X(kPageoutSkip, kMadviseColdOrPageoutPteRange,                           \
+    "mmap_read_lock; [PTL] no LRU folio mapped once: skip; mmap_read_unlock") \
+  X(kWillneedSwapPte, kSwapinWalkPmdEntry,                                 \
+    "mmap_read_lock; [PTL] ptep_get: swap entry; pte_unmap_unlock")        \
+  X(kWillneedSkip, kSwapinWalkPmdEntry,                                    \
+    "mmap_read_lock; [PTL] ptep_get: not a swap entry; mmap_read_unlock")  \
+  X(kWillneedNoDevice, kSwapinWalkPmdEntry,                                \
+    "read_swap_cache_async: get_swap_device failed; mmap_read_unlock")     \
+  X(kWillneedPut, kSwapinWalkPmdEntry,                                     \
+    "put_swap_device, folio_put; lru_add_drain, mmap_read_unlock")         \
+  X(kMincorePte, kMincorePteRange,                                         \
+    "mmap_read_lock; [PTL] pte_none 0, pte_present 1; mmap_read_unlock")   \
+  X(kMincoreSwap, kMincorePteRange,                                        \
+    "mmap_read_lock; [PTL] swap pte: swap cache lookup, folio_test_uptodate; mmap_read_unlock")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -322,7 +345,7 @@ enum class StepId : uint8_t {
 #define SWAPFUZZ_OPS(X)                                                                            \
   X(kRead, "read", true, 0, kUserAccess, UserAccessLocals{.write = false})                         \
   X(kWrite, "write", true, 0, kUserAccess, UserAccessLocals{.write = true})                        \
-  X(kReclaim, "reclaim", true, 0, kShrinkPageList, NoLocals{})                                     \
+  X(kReclaim, "reclaim", true, 0, kShrinkPageList, ShrinkPageListLocals{})                         \
   X(kMunmap, "munmap", true, 0, kZapPteRange, ZapPteRangeLocals{})                                 \
   X(kFork, "fork", false, kMaxMms, kCopyPteRange, CopyPteRangeLocals{.dst_mm = op.arg})            \
   X(kDrainSlots, "drain_slots", false, 0, kDrainSlotsCache, NoLocals{})                            \
@@ -337,7 +360,10 @@ enum class StepId : uint8_t {
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
   X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})                                     \
-  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true}))
+  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true})) \
+  X(kMadvisePageout, "madvise_pageout", true, 0, kMadvisePageout, NoLocals{})                      \
+  X(kMadviseWillneed, "madvise_willneed", true, 0, kMadviseWillneed, MadviseWillneedLocals{})      \
+  X(kMincore, "mincore", true, 0, kDoMincore, NoLocals{})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
