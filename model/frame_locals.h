@@ -192,6 +192,24 @@ struct SchedSetaffinityLocals {
   uint8_t cpu = 0;
 };
 
+// --- mm/vmscan.c ---
+
+struct ShrinkPageListLocals {
+  // argument: reclaim_pages() -> reclaim_folio_list() -> shrink_folio_list()
+  // of a folio its caller (madvise_pageout()) already took off the LRU with
+  // folio_isolate_lru(): the frame's page, and the isolation's reference is
+  // held. false: the op `reclaim`, which picks and isolates the page at va.
+  bool isolated = false;
+};
+
+// --- mm/madvise.c ---
+
+struct MadviseWillneedLocals {
+  // read_swap_cache_async()'s get_swap_device() reference, held across the
+  // swap cache read of the frame's offset (the entry the PTE held).
+  bool si_ref = false;
+};
+
 // X(Fn, locals struct, FrameLocals member): the functions with locals.
 #define SWAPFUZZ_FRAME_LOCALS(X)                                     \
   X(kUserAccess, UserAccessLocals, user_access)                      \
@@ -216,7 +234,9 @@ struct SchedSetaffinityLocals {
   X(kZramWritebackStore, WritebackStoreLocals, writeback_store)      \
   X(kCpuDown, CpuHotplugLocals, cpu_down)                            \
   X(kCpuUp, CpuHotplugLocals, cpu_up)                                \
-  X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity)
+  X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity) \
+  X(kShrinkPageList, ShrinkPageListLocals, shrink_page_list)         \
+  X(kMadviseWillneed, MadviseWillneedLocals, madvise_willneed)
 
 union FrameLocals {
   NoLocals none{};

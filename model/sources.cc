@@ -48,6 +48,16 @@ constexpr std::string_view kZram71 =
     "7.1.3's), writeback_store() to zram_writeback_endio() and the slot-flag helpers; "
     "bf62f69574b1's message and diff from its 7.0-stable review mail "
     "<20260607095733.312280161@linuxfoundation.org>";
+// mm/madvise.c and mm/mincore.c were read in the LTS and 7.1.5 trees above
+// (the blobs named), and before v6.12 from quoted text only.
+constexpr std::string_view kMadviseOld =
+    "not read whole for this release: 6.12.94's steps, which a stored v5.1-v5.18 "
+    "swapin_walk_pmd_entry() shares (pte_offset_map_lock(), the PTE read, pte_unmap_unlock() per "
+    "entry, then read_swap_cache_async(entry, GFP_HIGHUSER_MOVABLE, vma, index, false) and "
+    "put_page()); MADV_WILLNEED and MADV_PAGEOUT under mmap_read_lock as in 6.12.94";
+constexpr std::string_view kMincoreOld =
+    "not read for this release: the step of 6.12.94 (mincore_page(swap_address_space(entry), ...) "
+    "under the PTL)";
 constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
@@ -61,7 +71,7 @@ constexpr std::string_view kHotplugCore =
     "moves the dying CPU's tasks (migrate_tasks()) before the PREPARE-stage teardown callbacks "
     "run on the control CPU, as include/linux/cpuhotplug.h orders the states";
 
-constexpr std::array<SourceRow, 60> kSources = {{
+constexpr std::array<SourceRow, 72> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -245,6 +255,40 @@ constexpr std::array<SourceRow, 60> kSources = {{
     {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v7.1.y",
      "sched_setaffinity() to one online CPU moves the task between its steps",
      kHotplugCore},
+    // MADV_PAGEOUT, MADV_WILLNEED and mincore() of one address of an anonymous VMA.
+    {"model/mm/madvise.cc", "mm/madvise.c", "v5.16", "6.12.94's steps", kMadviseOld},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.3", "6.12.94's steps", kMadviseOld},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.9", "6.12.94's steps", kMadviseOld},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.12.y",
+     "6.12.94 (mm/madvise.c blob of the tree): madvise_need_mmap_write() 0 for MADV_WILLNEED and "
+     "MADV_PAGEOUT; swapin_walk_pmd_entry() drops the PTL before read_swap_cache_async() (whose "
+     "__read_swap_cache_async() takes get_swap_device()); madvise_cold_or_pageout_pte_range() "
+     "skips !pte_present(), isolates an order-0 folio on the LRU with folio_mapcount() 1, then "
+     "reclaim_pages() under mmap_read_lock",
+     kTree612},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.18.y",
+     "6.18.35: get_lock_mode() MADVISE_MMAP_READ_LOCK for both advices; otherwise as 6.12.94, "
+     "with read_swap_cache_async() taking get_swap_device() itself",
+     kTree618},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v7.1.y",
+     "7.1.5 (blob 5665785e5ac3): as 6.18.35, softleaf_from_pte() for the swap test, and "
+     "read_swap_cache_async() over swap_cache_alloc_folio(); reclaim_pages() -> "
+     "reclaim_folio_list() -> shrink_folio_list(ignore_references) as mm/vmscan.c",
+     kTree71},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v5.16", "6.12.94's step", kMincoreOld},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v6.3", "6.12.94's step", kMincoreOld},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v6.9", "6.12.94's step", kMincoreOld},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v6.12.y",
+     "6.12.94: mincore_pte_range() under the PTL; a swap PTE asks mincore_page("
+     "swap_address_space(entry), swap_cache_index(entry)) -> filemap_get_incore_folio() -> "
+     "filemap_get_entry(), no get_swap_device() (only shmem's value entries take it)",
+     kTree612},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v6.18.y",
+     "6.18.35: mincore_swap(entry, false): swap_cache_get_folio() under the PTL, without "
+     "get_swap_device() (taken for shmem only), folio_test_uptodate(), folio_put()",
+     kTree618},
+    {"model/mm/mincore.cc", "mm/mincore.c", "v7.1.y",
+     "7.1.5 (blob c8757c5085bf): as 6.18.35 (softleaf_is_swap())", kTree71},
 }};
 
 }  // namespace

@@ -141,7 +141,14 @@ namespace swapfuzz {
   X(kCpuUp, "cpu_up", "kernel/cpu.c", cpu_up, kShared)                                             \
   X(kZswapCpuCompDead, "zswap_cpu_comp_dead", "mm/zswap.c", kInStep, kShared)                     \
   X(kZswapCpuCompPrepare, "zswap_cpu_comp_prepare", "mm/zswap.c", kInStep, kShared)               \
-  X(kSchedSetaffinity, "sched_setaffinity", "kernel/sched/core.c", sched_setaffinity, kShared)
+  X(kSchedSetaffinity, "sched_setaffinity", "kernel/sched/core.c", sched_setaffinity, kShared) \
+  X(kMadvisePageout, "madvise_pageout", "mm/madvise.c", madvise_pageout, kShared)                  \
+  X(kMadviseColdOrPageoutPteRange, "madvise_cold_or_pageout_pte_range", "mm/madvise.c", kInStep,   \
+    kShared)                                                                                       \
+  X(kMadviseWillneed, "madvise_willneed", "mm/madvise.c", madvise_willneed, kShared)               \
+  X(kSwapinWalkPmdEntry, "swapin_walk_pmd_entry", "mm/madvise.c", kInStep, kShared)               \
+  X(kDoMincore, "do_mincore", "mm/mincore.c", do_mincore, kShared)                                 \
+  X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -326,7 +333,23 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "allocate buffer, acomp, req; mutex_lock; publish them; mutex_unlock")  \
   X(kCpuUpOnline, kCpuUp, "bringup_cpu: set_cpu_online(true)")              \
   X(kSchedSetaffinity, kSchedSetaffinity,                                   \
-    "__set_cpus_allowed_ptr: the task moves to the CPU")
+    "__set_cpus_allowed_ptr: the task moves to the CPU") \
+  X(kPageoutIsolate, kMadviseColdOrPageoutPteRange,                        \
+    "mmap_read_lock; [PTL] present, on the LRU, mapped once: folio_isolate_lru") \
+  X(kPageoutSkip, kMadviseColdOrPageoutPteRange,                           \
+    "mmap_read_lock; [PTL] no LRU folio mapped once: skip; mmap_read_unlock") \
+  X(kWillneedSwapPte, kSwapinWalkPmdEntry,                                 \
+    "mmap_read_lock; [PTL] ptep_get: swap entry; pte_unmap_unlock")        \
+  X(kWillneedSkip, kSwapinWalkPmdEntry,                                    \
+    "mmap_read_lock; [PTL] ptep_get: not a swap entry; mmap_read_unlock")  \
+  X(kWillneedNoDevice, kSwapinWalkPmdEntry,                                \
+    "read_swap_cache_async: get_swap_device failed; mmap_read_unlock")     \
+  X(kWillneedPut, kSwapinWalkPmdEntry,                                     \
+    "put_swap_device, folio_put; lru_add_drain, mmap_read_unlock")         \
+  X(kMincorePte, kMincorePteRange,                                         \
+    "mmap_read_lock; [PTL] pte_none 0, pte_present 1; mmap_read_unlock")   \
+  X(kMincoreSwap, kMincorePteRange,                                        \
+    "mmap_read_lock; [PTL] swap pte: swap cache lookup, folio_test_uptodate; mmap_read_unlock")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -343,7 +366,7 @@ enum class StepId : uint8_t {
 #define SWAPFUZZ_OPS(X)                                                                            \
   X(kRead, "read", true, 0, kUserAccess, UserAccessLocals{.write = false})                         \
   X(kWrite, "write", true, 0, kUserAccess, UserAccessLocals{.write = true})                        \
-  X(kReclaim, "reclaim", true, 0, kShrinkPageList, NoLocals{})                                     \
+  X(kReclaim, "reclaim", true, 0, kShrinkPageList, ShrinkPageListLocals{})                         \
   X(kMunmap, "munmap", true, 0, kZapPteRange, ZapPteRangeLocals{})                                 \
   X(kFork, "fork", false, kMaxMms, kCopyPteRange, CopyPteRangeLocals{.dst_mm = op.arg})            \
   X(kDrainSlots, "drain_slots", false, 0, kDrainSlotsCache, NoLocals{})                            \
@@ -363,7 +386,10 @@ enum class StepId : uint8_t {
   X(kCpuOnline, "cpu_online", false, kMaxCpus, kCpuUp, CpuHotplugLocals{.cpu = op.arg})            \
   X(kMigrate, "migrate", false, kMaxCpus * kMaxCpus, kSchedSetaffinity,                            \
     (SchedSetaffinityLocals{.task = static_cast<uint8_t>(op.arg / kMaxCpus),                     \
-                            .cpu = static_cast<uint8_t>(op.arg % kMaxCpus)}))
+                            .cpu = static_cast<uint8_t>(op.arg % kMaxCpus)})) \
+  X(kMadvisePageout, "madvise_pageout", true, 0, kMadvisePageout, NoLocals{})                      \
+  X(kMadviseWillneed, "madvise_willneed", true, 0, kMadviseWillneed, MadviseWillneedLocals{})      \
+  X(kMincore, "mincore", true, 0, kDoMincore, NoLocals{})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

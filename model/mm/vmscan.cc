@@ -53,6 +53,14 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shrink_page_list(SWAPFUZZ_STATE_ENUMERATOR) };
   switch (f.pc) {
     case kIsolate: {
+      // reclaim_pages() (madvise_pageout()): the caller isolated the folio
+      // under its PTL and holds the isolation's reference;
+      // shrink_folio_list() starts at folio_trylock(). reclaim_pages()'s
+      // folio_clear_active() and list_move() change nothing the model has.
+      if (Locals<Fn::kShrinkPageList>(f).isolated) {
+        f.pc = kTrylock;
+        return StepResult::kContinue;
+      }
       // The page backing va: the mapped page, or for a swap PTE the page
       // still in the swap cache (unmapped, on the LRU for kswapd to find).
       const Pte pte = k.mms[c.mm].pte[f.va];

@@ -12,7 +12,10 @@
 
 namespace swapfuzz {
 
-// Frame: va.
+// Frame: va; with ShrinkPageListLocals::isolated (reclaim_pages() from
+// madvise_pageout()), page = the folio the caller isolated, and the machine
+// starts at folio_trylock(). A folio it does not reclaim goes back on the LRU
+// (keep: putback_lru_page(), as reclaim_folio_list()'s folio_putback_lru()).
 #define SWAPFUZZ_STATES_shrink_page_list(X) \
   X(kIsolate) X(kTrylock) X(kAddToSwap) X(kInsert) X(kUnmap) X(kPageout) X(kAfterWrite) \
   X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim)

@@ -1,0 +1,123 @@
+#include "model/mm/madvise.h"
+
+#include "model/mm/swap_state.h"
+
+namespace swapfuzz {
+
+StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_madvise_pageout(SWAPFUZZ_STATE_ENUMERATOR) };
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kWalk: {
+      // madvise_lock(): mmap_read_lock() (7.1.5 get_lock_mode():
+      // MADVISE_MMAP_READ_LOCK for MADV_PAGEOUT).
+      if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+      // madvise_cold_or_pageout_pte_range(): pte_offset_map_lock(), then for
+      // the PTE: "if (pte_none(ptent)) continue; if (!pte_present(ptent))
+      // continue;" (swap PTEs are not paged out again); "folio =
+      // vm_normal_folio(vma, addr, ptent); if (!folio ...) continue;" (the
+      // zero page has none); "if (!folio_test_lru(folio) ||
+      // folio_mapcount(folio) != folio_nr_pages(folio)) continue;".
+      const Pte pte = mm.pte[f.va];
+      const bool normal = pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage;
+      if (!normal || !k.pages[pte.page].lru || k.pages[pte.page].mapcount != 1) {
+        Emit(k, c, StepId::kPageoutSkip, pte.kind == Pte::Kind::kSwap ? pte.offset : kNoOffset,
+             normal ? pte.page : kNoPage);
+        if (normal) page_checked(k, pte.page, Fn::kMadviseColdOrPageoutPteRange);
+        // An empty folio_list: reclaim_pages() returns at once; then
+        // tlb_finish_mmu() and madvise_unlock().
+        return Finish(c, 0);
+      }
+      Page& p = k.pages[pte.page];
+      Emit(k, c, StepId::kPageoutIsolate, p.swapcache ? p.private_offset : kNoOffset, pte.page);
+      page_checked(k, pte.page, Fn::kMadviseColdOrPageoutPteRange);
+      // folio_clear_referenced() and folio_test_clear_young() (the model has
+      // no reference bits); "if (folio_isolate_lru(folio))": off the LRU,
+      // with a reference; the folio is evictable, so it goes on folio_list.
+      p.lru = false;
+      ++p.refcount;
+      // pte_unmap_unlock(); the mmap_lock stays held for read across
+      // reclaim_pages(), which runs inside the walk.
+      ++mm.mmap_readers;
+      // reclaim_pages() after the PTL is dropped: shrink_folio_list()'s
+      // folio_trylock() is the next step.
+      Call<Fn::kShrinkPageList>(c, f, kAfterReclaim, kNoOffset, pte.page, {.isolated = true});
+      return StepResult::kStep;
+    }
+    case kAfterReclaim:
+      // reclaim_folio_list() put a folio it kept back on the LRU
+      // (folio_putback_lru(), the machine's keep); then cond_resched(),
+      // tlb_finish_mmu() and madvise_unlock(): mmap_read_unlock().
+      --mm.mmap_readers;
+      return Return(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult madvise_willneed(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_madvise_willneed(SWAPFUZZ_STATE_ENUMERATOR) };
+  MadviseWillneedLocals& l = Locals<Fn::kMadviseWillneed>(f);
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kWalk: {
+      // madvise_lock(): mmap_read_lock() (MADVISE_MMAP_READ_LOCK for
+      // MADV_WILLNEED in 6.18.35 and 7.1.5; madvise_need_mmap_write() 0 in
+      // 6.12.94). "if (!file) { walk_page_range_vma(vma, start, end,
+      // &swapin_walk_ops, vma); lru_add_drain(); return 0; }"
+      if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+      // swapin_walk_pmd_entry(): "ptep = pte_offset_map_lock(...); pte =
+      // ptep_get(ptep); entry = softleaf_from_pte(pte); if
+      // (unlikely(!softleaf_is_swap(entry))) continue;" (6.12.94 and 6.18.35:
+      // is_swap_pte() and non_swap_entry()).
+      const Pte pte = mm.pte[f.va];
+      if (pte.kind != Pte::Kind::kSwap) {
+        // The walk ends: pte_unmap_unlock(), swap_read_unplug() of no plug,
+        // lru_add_drain(), madvise_unlock().
+        Emit(k, c, StepId::kWillneedSkip, kNoOffset,
+             pte.kind == Pte::Kind::kPresent ? pte.page : kNoPage);
+        return Finish(c, 0);
+      }
+      // "pte_unmap_unlock(ptep, ptl); ptep = NULL;": the PTL is dropped
+      // before the read, so the entry may be swapped in, zapped or freed by
+      // the time read_swap_cache_async() looks at it.
+      f.offset = pte.offset;
+      ++mm.mmap_readers;
+      Emit(k, c, StepId::kWillneedSwapPte, f.offset, kNoPage);
+      f.pc = kRead;
+      return StepResult::kStep;
+    }
+    case kRead:
+      // read_swap_cache_async(): "si = get_swap_device(entry); if (!si)
+      // return NULL;" (6.18.35, 7.1.5; 6.12.94 takes it inside
+      // __read_swap_cache_async(), across the lookup and the insertion,
+      // where the locked folio then holds swapoff off the read).
+      if (!get_swap_device(k)) {
+        Emit(k, c, StepId::kWillneedNoDevice, f.offset, kNoPage);
+        --mm.mmap_readers;
+        return Finish(c, 0);
+      }
+      l.si_ref = true;
+      // "folio = swap_cache_alloc_folio(entry, gfp_mask, mpol, ilx,
+      // &page_allocated); ... if (page_allocated) swap_read_folio(folio,
+      // plug);" (7.1.5; before: __read_swap_cache_async()).
+      return CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true,
+                               /*skip_if_exists=*/false);
+    case kAfterRead: {
+      // put_swap_device(); "if (folio) folio_put(folio);" - the swap cache
+      // keeps its own reference - then, the walk over, swap_read_unplug(),
+      // lru_add_drain() and madvise_unlock(): mmap_read_unlock().
+      const PageId folio = c.ret_page;
+      Emit(k, c, StepId::kWillneedPut, f.offset, folio, folio != kNoPage && c.ret == 1);
+      if (l.si_ref) {
+        l.si_ref = false;
+        put_swap_device(k);
+      }
+      if (folio != kNoPage) put_page(k, folio, Fn::kSwapinWalkPmdEntry);
+      --mm.mmap_readers;
+      return Finish(c, 0);
+    }
+  }
+  return StepResult::kStep;
+}
+
+}  // namespace swapfuzz

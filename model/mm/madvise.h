@@ -1,0 +1,51 @@
+// mm/madvise.c: MADV_PAGEOUT and MADV_WILLNEED on one address of an anonymous
+// VMA (ops madvise_pageout and madvise_willneed).
+//
+// Modelled on 7.1.5 (danayer/linux-7.1.5 @9d1745cf8134), whose steps 6.18.35
+// and 6.12.94 share (model/sources.cc). Both advices run under
+// mmap_read_lock(): get_lock_mode() returns MADVISE_MMAP_READ_LOCK for
+// MADV_WILLNEED and MADV_PAGEOUT in 6.18.35 and 7.1.5 (the per-VMA lock is for
+// MADV_DONTNEED and MADV_FREE only), as madvise_need_mmap_write() did in
+// 6.12.94. The model's VMA is anonymous, so madvise_willneed() never drops the
+// lock (it does so for file VMAs only, around vfs_fadvise()).
+//
+// Taking mmap_read_lock() is folded into the first PTL section, as the fault's
+// first step folds it: a writer blocks before either, and nothing the model
+// has lies between them (lru_add_drain(), the VMA lookup, tlb_gather_mmu()).
+
+#ifndef SWAPFUZZ_MODEL_MM_MADVISE_H_
+#define SWAPFUZZ_MODEL_MM_MADVISE_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+// madvise(va, PAGE_SIZE, MADV_PAGEOUT): madvise_pageout() ->
+// madvise_cold_or_pageout_pte_range(). [kWalk] mmap_read_lock; under the PTL,
+// a present PTE whose folio (vm_normal_folio(): not the zero page) is on the
+// LRU and mapped once ("folio_mapcount(folio) != folio_nr_pages(folio)":
+// order 0) is isolated with folio_isolate_lru(), which takes a reference;
+// anything else (none, a swap PTE, a shared or isolated folio) is skipped and
+// the lock dropped. Then, still under mmap_read_lock, reclaim_pages() ->
+// reclaim_folio_list() -> shrink_folio_list() on the isolated folio: the
+// shrink_page_list machine from its trylock ([kAfterReclaim] mmap_read_unlock
+// after it, no step of its own). Frame: va.
+#define SWAPFUZZ_STATES_madvise_pageout(X) X(kWalk) X(kAfterReclaim)
+StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f);
+
+// madvise(va, PAGE_SIZE, MADV_WILLNEED) on an anonymous VMA: madvise_willneed()
+// -> walk_page_range_vma() -> swapin_walk_pmd_entry(). [kWalk] mmap_read_lock;
+// pte_offset_map_lock(), ptep_get(); a swap entry drops the PTL
+// (pte_unmap_unlock()) before the read, anything else ends the walk. [kRead]
+// read_swap_cache_async(): get_swap_device(), then the release's swap cache
+// read (CallSwapCacheRead(): __read_swap_cache_async() and swap_read_folio(),
+// or 7.1.5's swap_cache_alloc_folio()), in the same slot as its first step.
+// [kAfterRead] put_swap_device(), folio_put() of the folio it returned;
+// swap_read_unplug(), lru_add_drain(), mmap_read_unlock(). The entry is left in
+// the swap cache, unmapped. Frame: va; offset = the entry.
+#define SWAPFUZZ_STATES_madvise_willneed(X) X(kWalk) X(kRead) X(kAfterRead)
+StepResult madvise_willneed(Kernel& k, Cpu& c, Frame& f);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_MM_MADVISE_H_
