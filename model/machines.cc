@@ -4,6 +4,7 @@
 #include <string>
 
 #include "model/drivers/block/zram/zram_drv.h"
+#include "model/mm/madvise.h"
 #include "model/mm/memory.h"
 #include "model/mm/page_io.h"
 #include "model/mm/swap_state.h"

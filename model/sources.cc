@@ -52,7 +52,28 @@ constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
 
-constexpr std::array<SourceRow, 48> kSources = {{
+// mm/madvise.c with the MADV_FREE parts of mm/swap.c (folio_mark_lazyfree()),
+// mm/rmap.c (try_to_unmap_one()'s MADV_FREE page check) and mm/vmscan.c (the
+// lazyfree freeze), read in the same trees.
+constexpr std::string_view kMadvise515 =
+    "unifreq/linux-5.15.y @5c88653f6cce (Makefile 5.15.215): madvise_need_mmap_write(), "
+    "madvise_free_pte_range(), mark_page_lazyfree(), try_to_unmap_one(), shrink_page_list()";
+constexpr std::string_view kMadvise61 =
+    "unifreq/linux-6.1.y @525d1212a677 (Makefile 6.1.166): as 5.15.215, folio-converted";
+constexpr std::string_view kMadvise612 =
+    "RBCSFQ/linux-6.12.y @f98186d5cccb (Makefile 6.12.94): madvise_need_mmap_write(), "
+    "madvise_dontneed_single_vma(), madvise_free_pte_range(), folio_mark_lazyfree(), "
+    "try_to_unmap_one(), shrink_folio_list()";
+constexpr std::string_view kMadvise618 =
+    "leftymods/linux-6.18.y @40a9e9f43d44 (Makefile 6.18.35): get_lock_mode(), madvise_lock(), "
+    "try_vma_read_lock(), madvise_dontneed_single_vma(), madvise_free_pte_range(), "
+    "folio_mark_lazyfree(), try_to_unmap_one(), shrink_folio_list()";
+constexpr std::string_view kMadvise71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5): mm/madvise.c lines 652-866 and "
+    "1629-1810, mm/swap.c folio_mark_lazyfree() and lru_lazyfree(), mm/rmap.c "
+    "try_to_unmap_one() lines 2168-2270, mm/vmscan.c shrink_folio_list() lines 1256-1505";
+
+constexpr std::array<SourceRow, 54> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -200,6 +221,33 @@ constexpr std::array<SourceRow, 48> kSources = {{
      "slots), compressed sizes (every slot but ZRAM_HUGE ones shares one pp bucket), the "
      "asynchronous read from the backing device",
      kZram71},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v5.16",
+     "5.15.215's (Linux 5.16 not read): mmap_read_lock(); madvise_free_pte_range() frees a "
+     "swap PTE's entry with free_swap_and_cache() and makes a clean order-0 folio lazyfree; "
+     "the MADV_FREE page check with 6c8e2a256915's reference count, which Linux 5.16 itself "
+     "lacks (it discards a referenced clean folio)",
+     kMadvise515},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.3",
+     "6.1.166's: as 5.15.215 (the MADV_FREE page check keeps a referenced folio and makes it "
+     "swap-backed)",
+     kMadvise61},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.9",
+     "6.1.166's and 6.12.94's shape (mmap_read_lock(), free_swap_and_cache_nr())", kMadvise612},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.12.y",
+     "6.12.94: mmap_read_lock(); madvise_dontneed_single_vma() -> zap_page_range_single(); "
+     "madvise_free_pte_range() with free_swap_and_cache_nr(); a kept referenced lazyfree folio "
+     "is made swap-backed",
+     kMadvise612},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.18.y",
+     "6.18.35: the per-VMA read lock (MADVISE_VMA_READ_LOCK); zap_page_range_single_batched(); "
+     "free_swap_and_cache_nr(); the MADV_FREE page check sets swapbacked only for a redirtied "
+     "folio",
+     kMadvise618},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v7.1.y",
+     "7.1.5: the per-VMA read lock; zap_vma_range_batched(); swap_put_entries_direct() for a "
+     "swap PTE; folio_mark_lazyfree() through the lru_lazyfree batch, drained at once in the "
+     "model; the MADV_FREE page check as 6.18.35",
+     kMadvise71},
 }};
 
 }  // namespace

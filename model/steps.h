@@ -135,7 +135,10 @@ namespace swapfuzz {
     kPerObject)                                                                                    \
   X(kClusterReclaimRange, "cluster_reclaim_range", "mm/swapfile.c", kInStep, kShared) \
   X(kSwapVmaReadahead, "swap_vma_readahead", "mm/swap_state.c", swap_vma_readahead, kShared)      \
-  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)
+  X(kSwapVmaRaWin, "swap_vma_ra_win", "mm/swap_state.c", kInStep, kShared)                     \
+  X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kPerObject)                            \
+  X(kMadviseFreePteRange, "madvise_free_pte_range", "mm/madvise.c", madvise_free_pte_range,      \
+    kPerObject)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -305,7 +308,20 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kReclaimSkipped, kTryToReclaimSwap, "the caller's lockless read: not only cached, no call") \
   X(kVmaRaWin, kSwapVmaRaWin, "swap_readahead_info: window, atomic_long_set") \
   X(kVmaRaPte, kSwapVmaReadahead, "ptep_get_lockless")                      \
-  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")
+  X(kVmaRaPut, kSwapVmaReadahead, "folio_set_readahead, folio_put")          \
+  X(kMadviseLockVma, kDoMadvise, "madvise_lock: lock_vma_under_rcu (MADVISE_VMA_READ_LOCK)") \
+  X(kMadviseMmapReadLock, kDoMadvise, "madvise_lock: mmap_read_lock")         \
+  X(kMadvFreeSwapPte, kMadviseFreePteRange, "swap pte: free the entry, clear the pte") \
+  X(kMadvFreeLazyfree, kMadviseFreePteRange,                                \
+    "present: folio_clear_dirty, clear pte dirty/young, folio_mark_lazyfree") \
+  X(kMadvFreeSkipFolio, kMadviseFreePteRange,                               \
+    "present: folio_trylock, folio_mapcount or folio_free_swap failed: skip") \
+  X(kMadvFreeNothing, kMadviseFreePteRange, "pte none or no normal folio: nothing to do") \
+  X(kUnmapLazyfreeDiscard, kShrinkPageList,                                 \
+    "try_to_unmap_one: MADV_FREE folio clean and unreferenced: discard the pte") \
+  X(kUnmapLazyfreeRemap, kShrinkPageList,                                   \
+    "try_to_unmap_one: MADV_FREE folio redirtied or referenced: set_pte_at, walk_abort") \
+  X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -337,7 +353,11 @@ enum class StepId : uint8_t {
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
   X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})                                     \
-  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true}))
+  X(kWriteZero, "write_zero", true, 0, kUserAccess, (UserAccessLocals{.write = true, .zero = true})) \
+  X(kMadviseDontneed, "madvise_dontneed", true, 0, kDoMadvise,                                     \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed}))                                     \
+  X(kMadviseFree, "madvise_free", true, 0, kDoMadvise,                                             \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kFree}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
