@@ -45,12 +45,40 @@ struct DoSwapPageLocals {
   bool si_ref = false;         // holds a get_swap_device() reference (si != NULL)
 };
 
+// The lock on the mm that a zap or a madvise() page walk runs under, and that
+// its last step drops. A per-VMA read lock is counted with mmap_lock's readers
+// (Mm::mmap_readers): the model's mm has one VMA, and the only writers are
+// munmap and fork, which take mmap_lock for write and then write-lock the VMA
+// (vma_start_write()), so both kinds of reader keep them out and let faults in.
+enum class MmLock : uint8_t {
+  kMmapWrite,  // munmap: mmap_write_lock()
+  kMmapRead,   // madvise() up to v6.15: mmap_read_lock()
+  kVmaRead,    // madvise(MADV_DONTNEED/MADV_FREE) from v6.16: lock_vma_under_rcu()
+};
+
 struct ZapPteRangeLocals {
   bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
+  // argument: the lock the zap runs under. munmap (the default) takes mmap_lock
+  // for write in the zap's first step; MADV_DONTNEED's do_madvise() holds a
+  // read lock already.
+  MmLock lock = MmLock::kMmapWrite;
 };
 
 struct CopyPteRangeLocals {
   uint8_t dst_mm = 0;  // argument: the child mm (op fork's argument)
+};
+
+// --- mm/madvise.c ---
+
+enum class MadviseBehavior : uint8_t { kDontneed, kFree };
+
+struct DoMadviseLocals {
+  MadviseBehavior behavior = MadviseBehavior::kDontneed;  // argument: MADV_DONTNEED or MADV_FREE
+};
+
+struct MadviseFreePteRangeLocals {
+  bool si_ref = false;               // free_swap_and_cache_nr(): a get_swap_device() reference
+  MmLock lock = MmLock::kMmapRead;   // argument: the lock do_madvise() holds
 };
 
 // --- mm/swapfile.c ---
@@ -236,7 +264,9 @@ struct MadviseWillneedLocals {
   X(kCpuUp, CpuHotplugLocals, cpu_up)                                \
   X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity) \
   X(kShrinkPageList, ShrinkPageListLocals, shrink_page_list)         \
-  X(kMadviseWillneed, MadviseWillneedLocals, madvise_willneed)
+  X(kMadviseWillneed, MadviseWillneedLocals, madvise_willneed) \
+  X(kDoMadvise, DoMadviseLocals, do_madvise)                         \
+  X(kMadviseFreePteRange, MadviseFreePteRangeLocals, madvise_free_pte_range)
 
 union FrameLocals {
   NoLocals none{};

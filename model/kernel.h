@@ -75,9 +75,33 @@ struct Mm {
   uint8_t swp_exclusive = 0;
   // Oracle state: the value the user last wrote at each address of this mm.
   std::array<Token, kMaxVas> logical{};
+  // Oracle state, a bit per address: since madvise(MADV_FREE) the address may
+  // read zero instead of `logical` (the kernel may discard the data), until
+  // the next write. Once it is seen holding zero, it holds zero (logical
+  // becomes 0 and the bit clears).
+  uint8_t may_read_zero = 0;
   // The VMA's swap_readahead_info (Features::vma_readahead).
   SwapRaInfo swap_ra{};
 };
+
+// Whether address `va` of `mm` may hold `value` (data integrity): what the user
+// last wrote there, or zero while MADV_FREE may have discarded it.
+inline bool MayHold(const Mm& mm, int va, Token value) {
+  return value == mm.logical[va] || (value == 0 && ((mm.may_read_zero >> va) & 1u));
+}
+// The address was seen holding `value` (mapped or read): once a MADV_FREE'd
+// address reads zero, its data is gone, and only zero or a new write may follow.
+inline void SawValue(Mm& mm, int va, Token value) {
+  if (value == 0 && ((mm.may_read_zero >> va) & 1u)) {
+    mm.logical[va] = 0;
+    mm.may_read_zero &= static_cast<uint8_t>(~(1u << va));
+  }
+}
+// The address's data is replaced: a write of `value`, or zero after a zap.
+inline void SetLogical(Mm& mm, int va, Token value) {
+  mm.logical[va] = value;
+  mm.may_read_zero &= static_cast<uint8_t>(~(1u << va));
+}
 
 // swap_info_struct for the single swap device (type 0).
 //

@@ -35,7 +35,8 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           Features::ZramWriteback::kPostProcess,
                           /*try_to_reclaim_swap_retries=*/true,
                           /*allocator_reclaims_cached_slots=*/true,
-                          /*vma_readahead=*/true};
+                          /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
+                          /*lazyfree_referenced_stays_lazy=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -44,7 +45,9 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          Features::ZramWriteback::kBatched,
                          /*try_to_reclaim_swap_retries=*/true,
                          /*allocator_reclaims_cached_slots=*/true,
-                         /*vma_readahead=*/true, Features::ZswapAcompCtx::kPoolLifetime};
+                         /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
+                         /*lazyfree_referenced_stays_lazy=*/true,
+                         Features::ZswapAcompCtx::kPoolLifetime};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

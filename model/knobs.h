@@ -322,6 +322,21 @@ struct Features {
   // swap_cluster_readahead() always: the older profiles keep that
   // simplification, and their runs as they were.
   bool vma_readahead = false;
+  // madvise(MADV_DONTNEED) and madvise(MADV_FREE) run under the per-VMA read
+  // lock (madvise_lock() leaves MADVISE_VMA_READ_LOCK to madvise_walk_vmas(),
+  // whose try_vma_read_lock() takes lock_vma_under_rcu(); v6.16, read in
+  // 6.18.35 and 7.1.5). Off: mmap_read_lock() (madvise_need_mmap_write() is 0
+  // for both; read in 5.15.215, 6.1.166 and 6.12.94). Either way the walk runs
+  // beside faults of the same mm and excludes munmap and fork
+  // (MmLock, model/frame_locals.h); only the lock step differs.
+  bool madvise_vma_lock = false;
+  // try_to_unmap_one()'s "MADV_FREE page check" puts a clean folio that holds
+  // a reference beyond the isolation's and its mappings back in the page
+  // table without folio_set_swapbacked(): it stays lazyfree, and a later
+  // reclaim may still discard it (6.18.35 and 7.1.5). Off (5.15.215 ..
+  // 6.12.94): any folio the check keeps, redirtied or referenced, is made
+  // swap-backed again.
+  bool lazyfree_referenced_stays_lazy = false;
   // How long zswap's per-CPU compression contexts live.
   //   kFreedOnCpuDead (v5.11 .. v6.18): zswap_cpu_comp_dead() frees a CPU's
   //     request, transform and buffer when the CPU goes down, and

@@ -257,7 +257,7 @@ void CheckQuiescent(Kernel& k) {
         return;
       }
       const Token have = Holds(k, pte);
-      if (have != mm.logical[va]) {
+      if (!MayHold(mm, va, have)) {
         Report(k, Oracle::kDataIntegrity, Fn::kQuiescence, ObjectKind::kMm, true,
                "mm %d va %d holds %#llx, the user last wrote %#llx", m, va,
                static_cast<unsigned long long>(have),

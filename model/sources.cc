@@ -50,11 +50,6 @@ constexpr std::string_view kZram71 =
     "<20260607095733.312280161@linuxfoundation.org>";
 // mm/madvise.c and mm/mincore.c were read in the LTS and 7.1.5 trees above
 // (the blobs named), and before v6.12 from quoted text only.
-constexpr std::string_view kMadviseOld =
-    "not read whole for this release: 6.12.94's steps, which a stored v5.1-v5.18 "
-    "swapin_walk_pmd_entry() shares (pte_offset_map_lock(), the PTE read, pte_unmap_unlock() per "
-    "entry, then read_swap_cache_async(entry, GFP_HIGHUSER_MOVABLE, vma, index, false) and "
-    "put_page()); MADV_WILLNEED and MADV_PAGEOUT under mmap_read_lock as in 6.12.94";
 constexpr std::string_view kMincoreOld =
     "not read for this release: the step of 6.12.94 (mincore_page(swap_address_space(entry), ...) "
     "under the PTL)";
@@ -70,6 +65,27 @@ constexpr std::string_view kHotplugCore =
     "kernel/cpu.c and kernel/sched/core.c not read line by line: _cpu_down()'s takedown_cpu() "
     "moves the dying CPU's tasks (migrate_tasks()) before the PREPARE-stage teardown callbacks "
     "run on the control CPU, as include/linux/cpuhotplug.h orders the states";
+
+// mm/madvise.c with the MADV_FREE parts of mm/swap.c (folio_mark_lazyfree()),
+// mm/rmap.c (try_to_unmap_one()'s MADV_FREE page check) and mm/vmscan.c (the
+// lazyfree freeze), read in the same trees.
+constexpr std::string_view kMadvise515 =
+    "unifreq/linux-5.15.y @5c88653f6cce (Makefile 5.15.215): madvise_need_mmap_write(), "
+    "madvise_free_pte_range(), mark_page_lazyfree(), try_to_unmap_one(), shrink_page_list()";
+constexpr std::string_view kMadvise61 =
+    "unifreq/linux-6.1.y @525d1212a677 (Makefile 6.1.166): as 5.15.215, folio-converted";
+constexpr std::string_view kMadvise612 =
+    "RBCSFQ/linux-6.12.y @f98186d5cccb (Makefile 6.12.94): madvise_need_mmap_write(), "
+    "madvise_dontneed_single_vma(), madvise_free_pte_range(), folio_mark_lazyfree(), "
+    "try_to_unmap_one(), shrink_folio_list()";
+constexpr std::string_view kMadvise618 =
+    "leftymods/linux-6.18.y @40a9e9f43d44 (Makefile 6.18.35): get_lock_mode(), madvise_lock(), "
+    "try_vma_read_lock(), madvise_dontneed_single_vma(), madvise_free_pte_range(), "
+    "folio_mark_lazyfree(), try_to_unmap_one(), shrink_folio_list()";
+constexpr std::string_view kMadvise71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5): mm/madvise.c lines 652-866 and "
+    "1629-1810, mm/swap.c folio_mark_lazyfree() and lru_lazyfree(), mm/rmap.c "
+    "try_to_unmap_one() lines 2168-2270, mm/vmscan.c shrink_folio_list() lines 1256-1505";
 
 constexpr std::array<SourceRow, 72> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
@@ -255,26 +271,7 @@ constexpr std::array<SourceRow, 72> kSources = {{
     {"model/kernel/sched/core.cc", "kernel/sched/core.c", "v7.1.y",
      "sched_setaffinity() to one online CPU moves the task between its steps",
      kHotplugCore},
-    // MADV_PAGEOUT, MADV_WILLNEED and mincore() of one address of an anonymous VMA.
-    {"model/mm/madvise.cc", "mm/madvise.c", "v5.16", "6.12.94's steps", kMadviseOld},
-    {"model/mm/madvise.cc", "mm/madvise.c", "v6.3", "6.12.94's steps", kMadviseOld},
-    {"model/mm/madvise.cc", "mm/madvise.c", "v6.9", "6.12.94's steps", kMadviseOld},
-    {"model/mm/madvise.cc", "mm/madvise.c", "v6.12.y",
-     "6.12.94 (mm/madvise.c blob of the tree): madvise_need_mmap_write() 0 for MADV_WILLNEED and "
-     "MADV_PAGEOUT; swapin_walk_pmd_entry() drops the PTL before read_swap_cache_async() (whose "
-     "__read_swap_cache_async() takes get_swap_device()); madvise_cold_or_pageout_pte_range() "
-     "skips !pte_present(), isolates an order-0 folio on the LRU with folio_mapcount() 1, then "
-     "reclaim_pages() under mmap_read_lock",
-     kTree612},
-    {"model/mm/madvise.cc", "mm/madvise.c", "v6.18.y",
-     "6.18.35: get_lock_mode() MADVISE_MMAP_READ_LOCK for both advices; otherwise as 6.12.94, "
-     "with read_swap_cache_async() taking get_swap_device() itself",
-     kTree618},
-    {"model/mm/madvise.cc", "mm/madvise.c", "v7.1.y",
-     "7.1.5 (blob 5665785e5ac3): as 6.18.35, softleaf_from_pte() for the swap test, and "
-     "read_swap_cache_async() over swap_cache_alloc_folio(); reclaim_pages() -> "
-     "reclaim_folio_list() -> shrink_folio_list(ignore_references) as mm/vmscan.c",
-     kTree71},
+    // mincore() of one address of the anonymous VMA.
     {"model/mm/mincore.cc", "mm/mincore.c", "v5.16", "6.12.94's step", kMincoreOld},
     {"model/mm/mincore.cc", "mm/mincore.c", "v6.3", "6.12.94's step", kMincoreOld},
     {"model/mm/mincore.cc", "mm/mincore.c", "v6.9", "6.12.94's step", kMincoreOld},
@@ -289,6 +286,52 @@ constexpr std::array<SourceRow, 72> kSources = {{
      kTree618},
     {"model/mm/mincore.cc", "mm/mincore.c", "v7.1.y",
      "7.1.5 (blob c8757c5085bf): as 6.18.35 (softleaf_is_swap())", kTree71},
+    // MADV_DONTNEED, MADV_FREE, MADV_PAGEOUT and MADV_WILLNEED of one address.
+    {"model/mm/madvise.cc", "mm/madvise.c", "v5.16",
+     "MADV_DONTNEED and MADV_FREE: 5.15.215's (Linux 5.16 not read): mmap_read_lock(); "
+     "madvise_free_pte_range() frees a swap PTE's entry with free_swap_and_cache() and makes "
+     "a clean order-0 folio lazyfree; the MADV_FREE page check with 6c8e2a256915's reference "
+     "count, which Linux 5.16 itself lacks (it discards a referenced clean folio). "
+     "MADV_PAGEOUT and MADV_WILLNEED: 6.12.94's steps, not read for this release; a stored v5.1-v5.18 "
+     "swapin_walk_pmd_entry() has the same shape",
+     kMadvise515},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.3",
+     "MADV_DONTNEED and MADV_FREE: 6.1.166's: as 5.15.215 (the MADV_FREE page check keeps a "
+     "referenced folio and makes it swap-backed). MADV_PAGEOUT and MADV_WILLNEED: 6.12.94's "
+     "steps, not read for this release; a stored v5.1-v5.18 "
+     "swapin_walk_pmd_entry() has the same shape",
+     kMadvise61},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.9",
+     "MADV_DONTNEED and MADV_FREE: 6.1.166's and 6.12.94's shape (mmap_read_lock(), "
+     "free_swap_and_cache_nr()). MADV_PAGEOUT and MADV_WILLNEED: 6.12.94's steps, not read for this release; a stored v5.1-v5.18 "
+     "swapin_walk_pmd_entry() has the same shape",
+     kMadvise612},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.12.y",
+     "MADV_DONTNEED and MADV_FREE: 6.12.94: mmap_read_lock(); madvise_dontneed_single_vma() "
+     "-> zap_page_range_single(); madvise_free_pte_range() with free_swap_and_cache_nr(); a "
+     "kept referenced lazyfree folio is made swap-backed. MADV_PAGEOUT and MADV_WILLNEED: "
+     "6.12.94 (mm/madvise.c blob of the tree): madvise_need_mmap_write() 0 for MADV_WILLNEED "
+     "and MADV_PAGEOUT; swapin_walk_pmd_entry() drops the PTL before read_swap_cache_async() "
+     "(whose __read_swap_cache_async() takes get_swap_device()); "
+     "madvise_cold_or_pageout_pte_range() skips !pte_present(), isolates an order-0 folio on "
+     "the LRU with folio_mapcount() 1, then reclaim_pages() under mmap_read_lock",
+     kMadvise612},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v6.18.y",
+     "MADV_DONTNEED and MADV_FREE: 6.18.35: the per-VMA read lock (MADVISE_VMA_READ_LOCK); "
+     "zap_page_range_single_batched(); free_swap_and_cache_nr(); the MADV_FREE page check "
+     "sets swapbacked only for a redirtied folio. MADV_PAGEOUT and MADV_WILLNEED: 6.18.35: "
+     "get_lock_mode() MADVISE_MMAP_READ_LOCK for both advices; otherwise as 6.12.94, with "
+     "read_swap_cache_async() taking get_swap_device() itself",
+     kMadvise618},
+    {"model/mm/madvise.cc", "mm/madvise.c", "v7.1.y",
+     "MADV_DONTNEED and MADV_FREE: 7.1.5: the per-VMA read lock; zap_vma_range_batched(); "
+     "swap_put_entries_direct() for a swap PTE; folio_mark_lazyfree() through the "
+     "lru_lazyfree batch, drained at once in the model; the MADV_FREE page check as 6.18.35. "
+     "MADV_PAGEOUT and MADV_WILLNEED: 7.1.5 (blob 5665785e5ac3): as 6.18.35, "
+     "softleaf_from_pte() for the swap test, and read_swap_cache_async() over "
+     "swap_cache_alloc_folio(); reclaim_pages() -> reclaim_folio_list() -> "
+     "shrink_folio_list(ignore_references) as mm/vmscan.c",
+     kMadvise71},
 }};
 
 }  // namespace

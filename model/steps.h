@@ -148,7 +148,10 @@ namespace swapfuzz {
   X(kMadviseWillneed, "madvise_willneed", "mm/madvise.c", madvise_willneed, kShared)               \
   X(kSwapinWalkPmdEntry, "swapin_walk_pmd_entry", "mm/madvise.c", kInStep, kShared)               \
   X(kDoMincore, "do_mincore", "mm/mincore.c", do_mincore, kShared)                                 \
-  X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared)
+  X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared) \
+  X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kPerObject)                            \
+  X(kMadviseFreePteRange, "madvise_free_pte_range", "mm/madvise.c", madvise_free_pte_range,      \
+    kPerObject)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -349,7 +352,20 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kMincorePte, kMincorePteRange,                                         \
     "mmap_read_lock; [PTL] pte_none 0, pte_present 1; mmap_read_unlock")   \
   X(kMincoreSwap, kMincorePteRange,                                        \
-    "mmap_read_lock; [PTL] swap pte: swap cache lookup, folio_test_uptodate; mmap_read_unlock")
+    "mmap_read_lock; [PTL] swap pte: swap cache lookup, folio_test_uptodate; mmap_read_unlock") \
+  X(kMadviseLockVma, kDoMadvise, "madvise_lock: lock_vma_under_rcu (MADVISE_VMA_READ_LOCK)") \
+  X(kMadviseMmapReadLock, kDoMadvise, "madvise_lock: mmap_read_lock")         \
+  X(kMadvFreeSwapPte, kMadviseFreePteRange, "swap pte: free the entry, clear the pte") \
+  X(kMadvFreeLazyfree, kMadviseFreePteRange,                                \
+    "present: folio_clear_dirty, clear pte dirty/young, folio_mark_lazyfree") \
+  X(kMadvFreeSkipFolio, kMadviseFreePteRange,                               \
+    "present: folio_trylock, folio_mapcount or folio_free_swap failed: skip") \
+  X(kMadvFreeNothing, kMadviseFreePteRange, "pte none or no normal folio: nothing to do") \
+  X(kUnmapLazyfreeDiscard, kShrinkPageList,                                 \
+    "try_to_unmap_one: MADV_FREE folio clean and unreferenced: discard the pte") \
+  X(kUnmapLazyfreeRemap, kShrinkPageList,                                   \
+    "try_to_unmap_one: MADV_FREE folio redirtied or referenced: set_pte_at, walk_abort") \
+  X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -389,7 +405,11 @@ enum class StepId : uint8_t {
                             .cpu = static_cast<uint8_t>(op.arg % kMaxCpus)})) \
   X(kMadvisePageout, "madvise_pageout", true, 0, kMadvisePageout, NoLocals{})                      \
   X(kMadviseWillneed, "madvise_willneed", true, 0, kMadviseWillneed, MadviseWillneedLocals{})      \
-  X(kMincore, "mincore", true, 0, kDoMincore, NoLocals{})
+  X(kMincore, "mincore", true, 0, kDoMincore, NoLocals{}) \
+  X(kMadviseDontneed, "madvise_dontneed", true, 0, kDoMadvise,                                     \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed}))                                     \
+  X(kMadviseFree, "madvise_free", true, 0, kDoMadvise,                                             \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kFree}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -1,8 +1,140 @@
 #include "model/mm/madvise.h"
 
+#include "model/mm/memory.h"
 #include "model/mm/swap_state.h"
 
 namespace swapfuzz {
+namespace {
+
+// folio_mark_lazyfree() (mm/swap.c): an anonymous, swap-backed folio on the
+// LRU and not in the swap cache becomes lazyfree, PG_swapbacked cleared.
+//
+// The kernel takes a reference and adds the folio to the CPU's lru_lazyfree
+// batch; lru_lazyfree() clears PG_swapbacked when the batch is drained (full,
+// lru_add_drain() in reclaim or the next madvise, or lru_cache_disabled()),
+// skipping a folio that reclaim isolated meanwhile (folio_test_clear_lru()
+// fails). The model drains at once, in this step: a folio the batch would
+// still hold when reclaim isolates it is reclaimed as swap-backed, which is
+// the run where reclaim comes before MADV_FREE, so that order is still
+// explored; the batch's reference is taken and dropped within the step.
+void folio_mark_lazyfree(Page& p) {
+  if (!p.swapbacked || !p.lru || p.swapcache) return;
+  p.swapbacked = false;
+}
+
+}  // namespace
+
+StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_do_madvise(SWAPFUZZ_STATE_ENUMERATOR) };
+  const DoMadviseLocals l = Locals<Fn::kDoMadvise>(f);
+  Mm& mm = k.mms[c.mm];
+  switch (f.pc) {
+    case kLock: {
+      // madvise_lock(): MADV_DONTNEED and MADV_FREE take no mmap_lock there
+      // from v6.16 (MADVISE_VMA_READ_LOCK); madvise_walk_vmas()'s
+      // try_vma_read_lock() takes lock_vma_under_rcu(), and falls back to
+      // mmap_read_lock() while munmap or fork holds the VMA for write. Up to
+      // v6.15: mmap_read_lock(). Either waits for a writer of the mm.
+      if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+      ++mm.mmap_readers;
+      const bool vma_lock = k.config.features.madvise_vma_lock;
+      Emit(k, c, vma_lock ? StepId::kMadviseLockVma : StepId::kMadviseMmapReadLock, kNoOffset,
+           kNoPage);
+      const MmLock lock = vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead;
+      if (l.behavior == MadviseBehavior::kDontneed) {
+        // madvise_dontneed_single_vma() -> zap_page_range_single()
+        // (7.1.5: zap_vma_range_batched()) -> zap_pte_range().
+        Call<Fn::kZapPteRange>(c, f, kAfterWalk, kNoOffset, kNoPage, {.lock = lock});
+      } else {
+        // madvise_free_single_vma() -> walk_page_range_vma().
+        Call<Fn::kMadviseFreePteRange>(c, f, kAfterWalk, kNoOffset, kNoPage, {.lock = lock});
+      }
+      return StepResult::kStep;
+    }
+    case kAfterWalk:
+      // madvise_unlock() / vma_end_read() ran in the walk's last step.
+      return Return(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_madvise_free_pte_range(SWAPFUZZ_STATE_ENUMERATOR) };
+  MadviseFreePteRangeLocals& l = Locals<Fn::kMadviseFreePteRange>(f);
+  Mm& mm = k.mms[c.mm];
+  auto finish = [&] {
+    mm_lock_release(mm, l.lock);  // do_madvise()'s madvise_unlock() / vma_end_read()
+    return Finish(c, 0);
+  };
+  switch (f.pc) {
+    case kPte: {
+      // pte_offset_map_lock(): everything below for this PTE is one PTL
+      // section (the folio trylock, folio_free_swap() and the LRU move all
+      // nest inside it).
+      const Pte pte = mm.pte[f.va];
+      if (pte.kind == Pte::Kind::kSwap) {
+        // "just clear page table to prevent swap-in": 6.12.94 and 6.18.35
+        // free_swap_and_cache_nr(), 7.1.5 swap_put_entries_direct(), then
+        // pte_clear_not_present_full() / clear_not_present_full_ptes(). The
+        // address reads zero from here, as after a zap.
+        Emit(k, c, StepId::kMadvFreeSwapPte, pte.offset, kNoPage);
+        ZapPte(mm, f.va);
+        f.offset = pte.offset;
+        switch (PutSwapEntry(k, c, f.offset, l.si_ref)) {
+          case SwapEntryPut::kBadEntry:
+            return finish();
+          case SwapEntryPut::kReclaim:
+            f.pc = kTryReclaim;
+            return StepResult::kStep;
+          case SwapEntryPut::kDone:
+            return finish();
+        }
+      }
+      // pte_none(), or vm_normal_folio() is NULL (the shared zero page).
+      if (pte.kind != Pte::Kind::kPresent || pte.page == kZeroPage) {
+        Emit(k, c, StepId::kMadvFreeNothing, kNoOffset, pte.page);
+        return finish();
+      }
+      f.page = pte.page;
+      Page& p = page_checked(k, f.page, Fn::kMadviseFreePteRange);
+      const Offset cached_at = p.swapcache ? p.private_offset : kNoOffset;
+      // "if (folio_test_swapcache(folio) || folio_test_dirty(folio))": lock
+      // it without sleeping, give up on a folio mapped more than once, drop
+      // its swap cache (folio_free_swap(), which fails while the slot has a
+      // count or the folio is under writeback), clean it. Any failure skips
+      // the folio: it stays as it is. The model's folio dirty flag also
+      // stands for its PTEs' dirty bits (a store sets it at once), so a
+      // folio written since it was last cleaned always takes this branch.
+      bool skip = false;
+      if (p.swapcache || p.dirty) {
+        if (!trylock_page(k, c, f.page)) {
+          skip = true;
+        } else {
+          if (p.mapcount != 1 || (p.swapcache && !try_to_free_swap(k, c, f.page))) {
+            skip = true;
+          } else {
+            p.dirty = false;  // folio_clear_dirty(); clear_young_dirty_ptes()
+          }
+          unlock_page(k, f.page, Fn::kMadviseFreePteRange);
+        }
+      }
+      Emit(k, c, skip ? StepId::kMadvFreeSkipFolio : StepId::kMadvFreeLazyfree, cached_at,
+           f.page);
+      // Oracle: from here until the next write the address may read zero.
+      mm.may_read_zero |= static_cast<uint8_t>(1u << f.va);
+      if (!skip) folio_mark_lazyfree(p);
+      return finish();
+    }
+    case kTryReclaim:
+      if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
+      return finish();
+    case kReclaimed:
+      put_device(k, l.si_ref);
+      return finish();
+  }
+  return StepResult::kStep;
+}
+
 
 StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_madvise_pageout(SWAPFUZZ_STATE_ENUMERATOR) };

@@ -6,25 +6,98 @@ namespace swapfuzz {
 namespace {
 
 void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn) {
-  const Token want = k.mms[c.mm].logical[va];
+  Mm& mm = k.mms[c.mm];
+  const Token want = mm.logical[va];
   const Token got = page == kZeroPage ? 0 : k.pages[page].data;
-  if (got != want) {
+  if (!MayHold(mm, va, got)) {
     Report(k, Oracle::kDataIntegrity, fn, ObjectKind::kPage, true,
            "mm %d va %d: mapped page %d holds %#llx, the user last wrote %#llx", c.mm, va, page,
            static_cast<unsigned long long>(got), static_cast<unsigned long long>(want));
   }
+  SawValue(mm, va, got);
 }
 
 void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
-// put_swap_device(), if the frame holds the reference.
+}  // namespace
+
 void put_device(Kernel& k, bool& si_ref) {
   if (!si_ref) return;
   si_ref = false;
   put_swap_device(k);
 }
 
-}  // namespace
+void mm_lock_release(Mm& mm, MmLock lock) {
+  if (lock == MmLock::kMmapWrite) {
+    mm.mmap_writer = false;  // mmap_write_unlock()
+  } else {
+    --mm.mmap_readers;  // madvise_unlock() / vma_end_read()
+  }
+}
+
+void ZapPte(Mm& mm, uint8_t va) {
+  mm.pte[va] = Pte{};
+  mm.swp_exclusive &= static_cast<uint8_t>(~(1u << va));
+  SetLogical(mm, va, 0);  // the next access faults in a zero page
+}
+
+SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref) {
+  // free_swap_and_cache(): __swap_entry_free() under the PTL; if only
+  // the cache is left, try to reclaim it in a later step. Since
+  // 82b1c07a0af6 it holds the device with get_swap_device() until it
+  // is done; before, _swap_info_get() held nothing.
+  // v7.0+: swap_put_entries_direct(): get_swap_device()
+  // ("WARN_ON_ONCE(!si)"), then [cluster lock] a count of 1 on a slot
+  // without a cached folio frees it at once; any other count drops by
+  // one, and a cached slot left at zero is reclaimed next.
+  const bool table = swap_table_pins(k);
+  const Fn put_fn = table ? Fn::kSwapPutEntriesDirect : Fn::kFreeSwapAndCache;
+  if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k)) si_ref = true;
+  if (!slot_allocated(k, off)) {
+    Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
+           "%s of an unused swap offset entry %d", FnName(put_fn).data(), off);
+    return SwapEntryPut::kBadEntry;
+  }
+  // "if (count == SWAP_HAS_CACHE ...)": the usage __swap_entry_free()
+  // returned, not the map byte, which a slots cache keeps at
+  // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
+  if (swap_free(k, c, off, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
+      SWAP_HAS_CACHE) {
+    return SwapEntryPut::kReclaim;
+  }
+  put_device(k, si_ref);
+  return SwapEntryPut::kDone;
+}
+
+bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& si_ref) {
+  if (k.config.features.try_to_reclaim_swap_retries) {
+    // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
+    // TTRS_FULL) looks the folio up and trylocks it in steps of its own.
+    // free_swap_and_cache_nr() calls it only if "READ_ONCE(
+    // si->swap_map[offset]) == SWAP_HAS_CACHE" still; v7.0's
+    // swap_put_entries_direct() decided under the cluster lock.
+    Call<Fn::kTryToReclaimSwap>(c, f, resume_pc, f.offset, kNoPage,
+                                {.only_if_cached = !swap_table_pins(k)});
+    return true;
+  }
+  // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
+  // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
+  // the offset up in the swap cache and trylocks the folio, without a
+  // retry (one step here).
+  Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
+  if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return false;
+  const PageId cached = k.swap_cache[f.offset];
+  if (cached != kNoPage) {
+    get_page(k, cached, Fn::kFreeSwapAndCache);
+    if (trylock_page(k, c, cached)) {
+      if (k.pages[cached].mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
+      unlock_page(k, cached, Fn::kFreeSwapAndCache);
+    }
+    put_page(k, cached, Fn::kFreeSwapAndCache);
+  }
+  put_device(k, si_ref);
+  return false;
+}
 
 StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_user_access(SWAPFUZZ_STATE_ENUMERATOR) };
@@ -46,7 +119,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
           Emit(k, c, StepId::kUserWrite, kNoOffset, pte.page, value);
           p.data = value;
           p.dirty = true;
-          mm.logical[f.va] = value;
+          SetLogical(mm, f.va, value);
         } else {
           Emit(k, c, StepId::kUserRead, kNoOffset, pte.page,
                pte.page == kZeroPage ? 0 : k.pages[pte.page].data);
@@ -457,12 +530,22 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_zap_pte_range(SWAPFUZZ_STATE_ENUMERATOR) };
   ZapPteRangeLocals& l = Locals<Fn::kZapPteRange>(f);
   Mm& mm = k.mms[c.mm];
+  // The zap's last step drops the lock it ran under: munmap's
+  // mmap_write_unlock(), or for MADV_DONTNEED do_madvise()'s
+  // madvise_unlock() / vma_end_read(), which nothing that other CPUs see
+  // separates from the end of the zap.
   auto finish = [&] {
-    mm.mmap_writer = false;  // mmap_write_unlock()
+    mm_lock_release(mm, l.lock);
     return Finish(c, 0);
   };
   switch (f.pc) {
     case kLock:
+      if (l.lock != MmLock::kMmapWrite) {
+        // madvise_dontneed_single_vma() -> zap_page_range_single(): the
+        // caller already holds its read lock.
+        f.pc = kZap;
+        return StepResult::kContinue;
+      }
       if (mm.mmap_writer || mm.mmap_readers > 0) return Block(c, Wait::Kind::kMmapWrite, c.mm);
       mm.mmap_writer = true;
       Emit(k, c, StepId::kMmapWriteLock, kNoOffset, kNoPage);
@@ -471,39 +554,20 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     case kZap: {
       const Pte pte = mm.pte[f.va];
       Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
-      mm.pte[f.va] = Pte{};
-      mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
-      mm.logical[f.va] = 0;  // the address is mapped again, fresh
+      // munmap: the address is at once mapped again, fresh; MADV_DONTNEED:
+      // it stays mapped. Either way the next access faults in a zero page.
+      ZapPte(mm, f.va);
       if (pte.kind == Pte::Kind::kSwap) {
-        // free_swap_and_cache(): __swap_entry_free() under the PTL; if only
-        // the cache is left, try to reclaim it in a later step. Since
-        // 82b1c07a0af6 it holds the device with get_swap_device() until it
-        // is done; before, _swap_info_get() held nothing.
-        // v7.0+: swap_put_entries_direct(): get_swap_device()
-        // ("WARN_ON_ONCE(!si)"), then [cluster lock] a count of 1 on a slot
-        // without a cached folio frees it at once; any other count drops by
-        // one, and a cached slot left at zero is reclaimed next.
         f.offset = pte.offset;
-        const bool table = swap_table_pins(k);
-        const Fn put_fn = table ? Fn::kSwapPutEntriesDirect : Fn::kFreeSwapAndCache;
-        if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k)) {
-          l.si_ref = true;
+        switch (PutSwapEntry(k, c, f.offset, l.si_ref)) {
+          case SwapEntryPut::kBadEntry:
+            return finish();
+          case SwapEntryPut::kReclaim:
+            f.pc = kTryReclaim;
+            return StepResult::kStep;
+          case SwapEntryPut::kDone:
+            return finish();
         }
-        if (!slot_allocated(k, f.offset)) {
-          Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
-                 "%s of an unused swap offset entry %d", FnName(put_fn).data(), f.offset);
-          return finish();
-        }
-        // "if (count == SWAP_HAS_CACHE ...)": the usage __swap_entry_free()
-        // returned, not the map byte, which a slots cache keeps at
-        // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
-        if (swap_free(k, c, f.offset, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
-            SWAP_HAS_CACHE) {
-          f.pc = kTryReclaim;
-          return StepResult::kStep;
-        }
-        put_device(k, l.si_ref);
-        return finish();
       }
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         --page_checked(k, pte.page, Fn::kZapPteRange).mapcount;  // page_remove_rmap()
@@ -513,34 +577,9 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       }
       return finish();
     }
-    case kTryReclaim: {
-      if (k.config.features.try_to_reclaim_swap_retries) {
-        // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
-        // TTRS_FULL) looks the folio up and trylocks it in steps of its own.
-        // free_swap_and_cache_nr() calls it only if "READ_ONCE(
-        // si->swap_map[offset]) == SWAP_HAS_CACHE" still; v7.0's
-        // swap_put_entries_direct() decided under the cluster lock.
-        return Call<Fn::kTryToReclaimSwap>(c, f, kReclaimed, f.offset, kNoPage,
-                                           {.only_if_cached = !swap_table_pins(k)});
-      }
-      // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
-      // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
-      // the offset up in the swap cache and trylocks the folio, without a
-      // retry (one step here).
-      Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
-      if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return finish();
-      const PageId cached = k.swap_cache[f.offset];
-      if (cached != kNoPage) {
-        get_page(k, cached, Fn::kFreeSwapAndCache);
-        if (trylock_page(k, c, cached)) {
-          if (k.pages[cached].mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
-          unlock_page(k, cached, Fn::kFreeSwapAndCache);
-        }
-        put_page(k, cached, Fn::kFreeSwapAndCache);
-      }
-      put_device(k, l.si_ref);
+    case kTryReclaim:
+      if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
       return finish();
-    }
     case kReclaimed:
       // free_swap_and_cache_nr() / swap_put_entries_direct(): put_swap_device().
       put_device(k, l.si_ref);
@@ -579,6 +618,8 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
   child.alive = true;
   // dup_mmap(): vm_area_dup() copies the VMA with its swap_readahead_info.
   child.swap_ra = parent.swap_ra;
+  // A MADV_FREE'd folio the child shares may be discarded for both.
+  child.may_read_zero = parent.may_read_zero;
   for (int va = 0; va < kMaxVas; ++va) {
     Pte& src = parent.pte[va];
     child.logical[va] = parent.logical[va];

@@ -40,10 +40,36 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
   X(kInstallPte) X(kClear) X(kSkipRead)
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
-// munmap() of one address: zap_pte_range() and the tlb-batched frees.
+// munmap() of one address (under mmap_lock for write, which its first step
+// takes), or MADV_DONTNEED's zap_page_range_single() (under do_madvise()'s read
+// lock: ZapPteRangeLocals::lock): zap_pte_range() and the tlb-batched frees.
+// The last step drops the lock.
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
   X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
+
+// --- shared by zap_pte_range() and madvise_free_pte_range() (mm/madvise.c) ---
+
+// put_swap_device(), if the frame holds the reference.
+void put_device(Kernel& k, bool& si_ref);
+// Drops the lock a zap or a madvise() walk ran under, in its last step.
+void mm_lock_release(Mm& mm, MmLock lock);
+// Clears the PTE at va under the PTL (zap, or MADV_FREE of a swap PTE): the
+// next access faults in a zero page, so the address now holds zero.
+void ZapPte(Mm& mm, uint8_t va);
+// The swap entry of a PTE being cleared, in the caller's PTL step:
+// free_swap_and_cache_nr() up to 6.18.35, swap_put_entries_direct() in 7.1.5
+// (get_swap_device(), then the put). kReclaim: a swap cache folio is all that
+// holds the slot, and __try_to_reclaim_swap() follows (ReclaimPutSwapEntry(),
+// holding si_ref); kDone: finished, si_ref dropped; kBadEntry: a fatal
+// finding was reported.
+enum class SwapEntryPut : uint8_t { kDone, kReclaim, kBadEntry };
+SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref);
+// __try_to_reclaim_swap() of the frame's offset after PutSwapEntry() said
+// kReclaim. True: it pushed the v6.15+ machine's frame, and the caller resumes
+// at resume_pc (where it drops si_ref); false: it ran the older lookup and
+// trylock as this step (si_ref dropped), and the caller ends its walk.
+bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& si_ref);
 
 // UFFDIO_WRITEPROTECT of one address (op uffd_wp): toggles the uffd-wp bit of
 // a swap PTE, which makes a concurrent fault's pte_same() fail. Frame: va.

@@ -408,12 +408,13 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         if ((mm.swp_exclusive >> f.va) & 1u) p.anon_exclusive = true;
         mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
         const Token want = mm.logical[f.va];
-        if (p.data != want) {
+        if (!MayHold(mm, f.va, p.data)) {
           Report(k, Oracle::kDataIntegrity, Fn::kUnusePte, ObjectKind::kPage, true,
                  "mm %d va %d: swapoff mapped page %d holding %#llx, the user last wrote %#llx",
                  l.mm, f.va, f.page, static_cast<unsigned long long>(p.data),
                  static_cast<unsigned long long>(want));
         }
+        SawValue(mm, f.va, p.data);
         swap_free(k, c, f.offset, table ? Fn::kFolioPutSwap : Fn::kSwapFree);
       }
       f.pc = kFree;

@@ -47,6 +47,34 @@ Offset CachedOnlySlot(const Kernel& k) {
   return victim;
 }
 
+// try_to_unmap_one() of a lazyfree folio's PTE at (mm, va), under the PTL:
+// the PTE is cleared ("if (pte_dirty(pteval)) folio_mark_dirty(folio)": the
+// model's store set the folio dirty already), then the "MADV_FREE page
+// check". A redirtied folio goes back into the page table and is swap-backed
+// again; so, in 5.15.215 .. 6.12.94, is a clean one that someone else holds a
+// reference to (GUP, or a fault copying it), while 6.18.35 and 7.1.5 leave
+// that one lazyfree (Features::lazyfree_referenced_stays_lazy). Either way
+// walk_abort: try_to_unmap() fails and the folio is kept. A clean folio with
+// only the isolation's and its mappings' references is discarded from this
+// PTE: the next access faults in a zero page.
+StepResult UnmapLazyfree(Kernel& k, Cpu& c, Frame& f, int mm, int va) {
+  Page& p = k.pages[f.page];
+  const bool referenced = p.refcount != 1 + p.mapcount;
+  const Token where = static_cast<Token>(mm * kMaxVas + va);
+  if (p.dirty || referenced) {
+    Emit(k, c, StepId::kUnmapLazyfreeRemap, kNoOffset, f.page, where);
+    if (p.dirty || !k.config.features.lazyfree_referenced_stays_lazy) {
+      p.swapbacked = true;  // folio_set_swapbacked()
+    }
+    return Keep(k, c, f, true);  // activate_locked
+  }
+  Emit(k, c, StepId::kUnmapLazyfreeDiscard, kNoOffset, f.page, where);
+  k.mms[mm].pte[va] = Pte{};
+  --p.mapcount;                             // discard: folio_remove_rmap_pte()
+  put_page(k, f.page, Fn::kShrinkPageList);  // the mapping's reference
+  return StepResult::kStep;
+}
+
 }  // namespace
 
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
@@ -85,7 +113,9 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       if (!trylock_page(k, c, f.page)) return Keep(k, c, f, false);
       const Page& p = k.pages[f.page];
       if (p.writeback) return Keep(k, c, f, true);
-      f.pc = p.swapcache ? kUnmap : kAddToSwap;
+      // "Lazyfree folio could be freed directly": add_to_swap() /
+      // folio_alloc_swap() only for a swap-backed folio not yet cached.
+      f.pc = p.swapcache || !p.swapbacked ? kUnmap : kAddToSwap;
       return StepResult::kStep;
     }
     case kAddToSwap:
@@ -147,6 +177,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kContinue;
       }
       Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
+      if (!p.swapbacked) return UnmapLazyfree(k, c, f, mm, va);
       const Offset off = p.private_offset;
       Emit(k, c, StepId::kUnmap, off, f.page, static_cast<Token>(mm * kMaxVas + va));
       // v7.0+: folio_dup_swap(), with the folio locked in the cache.
@@ -167,6 +198,10 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
     }
     case kPageout: {
       Page& p = page_checked(k, f.page, Fn::kPageout);
+      if (!p.swapbacked) {  // unmapped lazyfree: clean, no swap cache, no write
+        f.pc = kFreeLazy;
+        return StepResult::kContinue;
+      }
       f.offset = p.private_offset;
       if (!p.dirty) {  // PAGE_CLEAN: the device already holds this data
         f.pc = kRemove;
@@ -209,6 +244,20 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       unlock_page(k, f.page, Fn::kShrinkPageList);
       p.refcount = 1;  // the frozen references: the cache's is gone, ours goes now
       put_page(k, f.page, Fn::kShrinkPageList);
+      return Finish(c, 0);
+    }
+    case kFreeLazy: {
+      // "if (folio_test_lazyfree(folio))": "follow __remove_mapping for
+      // reference", folio_ref_freeze(folio, 1): only the isolation's
+      // reference may be left; else keep_locked. The flag is not checked
+      // again (5.15.215 to 7.1.5): nothing maps the folio now. The model
+      // keeps a dirty one all the same (the kernel's pageout() would keep
+      // a dirty anonymous folio that has no swap cache).
+      Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
+      Emit(k, c, StepId::kLazyfreeFreeze, kNoOffset, f.page);
+      if (p.refcount != 1 || p.dirty) return Keep(k, c, f, true);
+      unlock_page(k, f.page, Fn::kShrinkPageList);
+      put_page(k, f.page, Fn::kShrinkPageList);  // free_it: the frozen reference
       return Finish(c, 0);
     }
   }

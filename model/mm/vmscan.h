@@ -3,7 +3,9 @@
 // The op `reclaim va` models kswapd or direct reclaim picking the page mapped
 // at va off the LRU: isolate, trylock, add_to_swap, try_to_unmap one PTE per
 // step, pageout() -> swap_writepage(), then __remove_mapping() for a
-// synchronous write. Modelled on v5.16.
+// synchronous write. Modelled on v5.16. A lazyfree folio (MADV_FREE,
+// model/mm/madvise.h) skips add_to_swap, meets try_to_unmap_one()'s
+// "MADV_FREE page check" at each PTE, and is freed without a write.
 
 #ifndef SWAPFUZZ_MODEL_MM_VMSCAN_H_
 #define SWAPFUZZ_MODEL_MM_VMSCAN_H_
@@ -18,7 +20,7 @@ namespace swapfuzz {
 // (keep: putback_lru_page(), as reclaim_folio_list()'s folio_putback_lru()).
 #define SWAPFUZZ_STATES_shrink_page_list(X) \
   X(kIsolate) X(kTrylock) X(kAddToSwap) X(kInsert) X(kUnmap) X(kPageout) X(kAfterWrite) \
-  X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim)
+  X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim) X(kFreeLazy)
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
