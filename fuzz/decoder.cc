@@ -13,7 +13,10 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  S = OpKind::kZswapShrink, P = OpKind::kZswapMaxPool, N = OpKind::kZswapEnable,
                  O = OpKind::kSwapoff, On = OpKind::kSwapon, K = OpKind::kUffdWp,
                  I = OpKind::kZramIdle, B = OpKind::kZramWriteback, Z = OpKind::kWriteZero,
-                 E = OpKind::kCount;
+                 Dn = OpKind::kMadviseDontneed, Fr = OpKind::kMadviseFree,
+                 Po = OpKind::kMadvisePageout, Wn = OpKind::kMadviseWillneed,
+                 Mi = OpKind::kMincore, Cd = OpKind::kCpuOffline, Cu = OpKind::kCpuOnline,
+                 Mg = OpKind::kMigrate, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -36,6 +39,20 @@ static_assert(IsOpTable(kZramZswapOps));
 // one address meet zswap's stored copies, its writeback and the zeromap.
 constexpr OpTable kZeromapOps = {R, R, W, W, Z, Z, C, C, C, U, F, S, S, N, O, E};
 static_assert(IsOpTable(kZeromapOps));
+
+// The madvise entry points and mincore in the same mm as faults: zaps under
+// the read lock (MADV_DONTNEED, MADV_FREE) racing swap-in, lazyfree folios
+// redirtied before reclaim, MADV_PAGEOUT beside reclaim, MADV_WILLNEED
+// reading ahead of a fault, mincore looking at the swap cache; fork shares
+// entries and swapoff pulls them back.
+constexpr OpTable kMadviseOps = {R, R, W, W, C, C, Dn, Fr, Po, Wn, Mi, U, F, O, Z, E};
+static_assert(IsOpTable(kMadviseOps));
+
+// CPU hotplug under zswap's per-CPU compression: stores, loads and shrinker
+// writeback compress and decompress while CPUs go down and come up and tasks
+// move between CPUs.
+constexpr OpTable kZswapHotplugOps = {R, R, W, W, C, C, S, Cd, Cd, Cu, Mg, Mg, U, F, O, E};
+static_assert(IsOpTable(kZswapHotplugOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;

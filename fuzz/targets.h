@@ -38,6 +38,10 @@
   X(mainline_zram_zswap, "mainline", "zram", true, 20, kZramZswapOps,                       \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it") \
   X(mainline_zeromap, "mainline", "disk", true, 20, kZeromapOps,                            \
-    "zswap over a disk with writes of zeros: the zeromap against zswap's copies and writeback, as the newest modelled release (mainline) has it")
+    "zswap over a disk with writes of zeros: the zeromap against zswap's copies and writeback, as the newest modelled release (mainline) has it") \
+  X(mainline_madvise, "mainline", "disk", false, 50, kMadviseOps,                            \
+    "madvise (DONTNEED, FREE, PAGEOUT, WILLNEED) and mincore beside faults, reclaim, fork and swapoff in one mm, as the newest modelled release (mainline) has them") \
+  X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, kZswapHotplugOps,                    \
+    "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

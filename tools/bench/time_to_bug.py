@@ -76,6 +76,7 @@ BUGS = {
     "bf62f69574b1": ("mainline_zram_zswap", "zram_writeback_endio_uaf.json"),
     "3e8d8eb8d7f5": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
     "a733d8de7f1c": ("mainline", "reclaim_retry_wrong_entry.json"),
+    "12dcb0ef5406": ("lts618_zswap_hotplug", "zswap_acomp_cpu_dead_uaf.json"),
 }
 
 
