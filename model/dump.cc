@@ -37,6 +37,7 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kZramWbDone: return ", waits on wb_ctl->done_wait";
     case Wait::Kind::kAcompMutex:
       return absl::StrCat(", waits for the acomp_ctx mutex of cpu ", w.id);
+    case Wait::Kind::kCpuHotplug: return ", waits for cpu_hotplug_lock";
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }

@@ -72,6 +72,7 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.zram = Zram{};
   zswap_reset(k);
   k.cpu_online = static_cast<uint8_t>((1u << kMaxCpus) - 1);
+  k.cpu_hotplug_owner = -1;
   k.cpu_hotplug = false;
   for (const CpuProgram& prog : programs) {
     for (const Op& op : prog.ops) {
@@ -131,6 +132,7 @@ bool Executor::IsRunnable(const Cpu& c) const {
     case Wait::Kind::kZramDevLock: return k.zram.wb.dev_lock_owner == -1;
     case Wait::Kind::kZramWbDone: return k.zram.wb.wakeups != static_cast<uint16_t>(c.wait.id);
     case Wait::Kind::kAcompMutex: return k.zswap.acomp[c.wait.id].mutex_owner == -1;
+    case Wait::Kind::kCpuHotplug: return k.cpu_hotplug_owner == -1;
   }
   return false;
 }

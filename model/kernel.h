@@ -308,6 +308,7 @@ struct Wait {
     kZramDevLock,   // down_write/down_read(&zram->dev_lock): no writer holds it
     kZramWbDone,    // wait_event(wb_ctl->done_wait): a wake_up() since (id: ZramWb::wakeups)
     kAcompMutex,    // mutex_lock(&acomp_ctx->mutex) of zswap's context of CPU `id`
+    kCpuHotplug,    // cpus_write_lock(): no other hotplug operation in progress
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
@@ -413,6 +414,9 @@ struct Kernel {
   Zswap zswap{};
   // CPU hotplug (kernel/cpu.c): bit i set while CPU i is online.
   uint8_t cpu_online = 0;
+  // The task holding cpu_hotplug_lock for write (cpus_write_lock()) across a
+  // cpu_down() or cpu_up(), callbacks included; -1: none.
+  int8_t cpu_hotplug_owner = -1;
   // The programs hold a cpu_offline, cpu_online or migrate op. Only then does
   // zswap take its per-CPU context's mutex in a step of its own
   // (acomp_ctx_get_cpu_lock()); without them no task changes CPU, nothing

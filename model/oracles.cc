@@ -18,6 +18,7 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kZramDevLock: return "zram->dev_lock";
     case Wait::Kind::kZramWbDone: return "wb_ctl->done_wait";
     case Wait::Kind::kAcompMutex: return "acomp_ctx->mutex";
+    case Wait::Kind::kCpuHotplug: return "cpu_hotplug_lock";
   }
   return "?";
 }

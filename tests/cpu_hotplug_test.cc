@@ -165,5 +165,37 @@ TEST(CpuHotplugTest, SleeperOnAFreedContextRetriesOnlyWithTheFix) {
   }
 }
 
+// cpu_hotplug_lock: a cpu_up() of the CPU going down waits until that
+// cpu_down()'s teardown has run, here while the teardown itself waits for a
+// compression to let go of the context. Without the lock the context would be
+// allocated again and then freed under an online CPU, and every compression
+// there would retry forever.
+TEST(CpuHotplugTest, CpuUpWaitsForTheTeardownOfACpuGoingDown) {
+  Schedule s = Make({{Write(0, 0x81), Reclaim(0), Reclaim(0)}, {CpuOffline(0)}, {CpuOnline(0)}},
+                    "v6.18.y");
+  s.decisions = {
+      Through(0, StepId::kAcompCtxLock),
+      Through(1, StepId::kCpuDownTakedown),
+      RunCpu(1),  // the teardown sleeps on the mutex, holding cpu_hotplug_lock
+      RunCpu(2),  // cpu_up() sleeps on cpu_hotplug_lock
+      RunCpu(0, 1),
+      RunCpu(2),
+      RunCpu(1),
+      RunCpu(2),
+      RunCpu(0),
+  };
+  Executor ex;
+  const ReplayOutput out = MustRun(ex, s);
+  EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+  EXPECT_TRUE(InOrder(out.trace, {StepId::kCpuDownTakedown, StepId::kZswapStoreCompress,
+                                  StepId::kZswapCpuCompDeadSynced, StepId::kZswapCpuCompPrepare,
+                                  StepId::kCpuUpOnline}))
+      << Describe(out);
+  const Kernel& k = ex.kernel();
+  EXPECT_EQ(k.cpu_online, 0b1111);
+  EXPECT_TRUE(k.zswap.acomp[0].allocated);
+  EXPECT_EQ(k.cpu_hotplug_owner, -1);
+}
+
 }  // namespace
 }  // namespace swapfuzz

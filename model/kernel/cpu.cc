@@ -1,8 +1,7 @@
 // kernel/cpu.c as 6.12.94 and 7.1.5 run it for the model's one subsystem with
-// a hotplug state (zswap). The hotplug lock (cpus_write_lock()) serialises
-// hotplug against hotplug; the ops run one at a time per task, and two tasks
-// racing to take the same CPU down is not modelled beyond the second finding
-// it already down.
+// a hotplug state (zswap). cpu_hotplug_lock, taken for write by
+// cpus_write_lock() for the whole operation, serialises hotplug against
+// hotplug; the model takes it in the first step and drops it in the last.
 
 #include "model/kernel/cpu.h"
 
@@ -17,6 +16,20 @@ constexpr int16_t kEbusy = -16;
 
 bool online(const Kernel& k, int cpu) { return (k.cpu_online >> cpu) & 1u; }
 
+// cpus_write_lock() ... cpus_write_unlock() around the whole operation: a
+// cpu_up() never runs between a cpu_down()'s takedown and its teardown
+// callbacks, nor two operations at once.
+bool take_hotplug_lock(Kernel& k, Cpu& c) {
+  if (k.cpu_hotplug_owner != -1) return false;
+  k.cpu_hotplug_owner = static_cast<int8_t>(CpuIndex(k, c));
+  return true;
+}
+
+StepResult finish_hotplug(Kernel& k, Cpu& c, int16_t ret) {
+  k.cpu_hotplug_owner = -1;  // cpus_write_unlock()
+  return Finish(c, ret);
+}
+
 }  // namespace
 
 StepResult cpu_down(Kernel& k, Cpu& c, Frame& f) {
@@ -24,24 +37,25 @@ StepResult cpu_down(Kernel& k, Cpu& c, Frame& f) {
   const int cpu = Locals<Fn::kCpuDown>(f).cpu;
   switch (f.pc) {
     case kTakedown: {
+      if (!take_hotplug_lock(k, c)) return Block(c, Wait::Kind::kCpuHotplug, 0);
       const uint8_t others = static_cast<uint8_t>(k.cpu_online & ~(1u << cpu));
       const bool down = online(k, cpu) && others != 0;
       Emit(k, c, StepId::kCpuDownTakedown, kNoOffset, kNoPage,
            down ? static_cast<Token>(cpu) : ~Token{0});
-      if (!online(k, cpu)) return Finish(c, 0);
-      if (!down) return Finish(c, kEbusy);
+      if (!online(k, cpu)) return finish_hotplug(k, c, 0);
+      if (!down) return finish_hotplug(k, c, kEbusy);
       k.cpu_online = others;
       const int8_t target = static_cast<int8_t>(std::countr_zero(others));
       for (int i = 0; i < k.ncpus; ++i) {
         if (k.cpus[i].on_cpu == cpu) k.cpus[i].on_cpu = target;
       }
-      if (!zswap_has_cpu_dead_callback(k)) return Finish(c, 0);
+      if (!zswap_has_cpu_dead_callback(k)) return finish_hotplug(k, c, 0);
       f.pc = kTeardown;
       return StepResult::kStep;
     }
     case kTeardown:
       if (auto r = zswap_cpu_comp_dead(k, c, cpu)) return *r;
-      return Finish(c, 0);
+      return finish_hotplug(k, c, 0);
   }
   return StepResult::kStep;
 }
@@ -51,9 +65,12 @@ StepResult cpu_up(Kernel& k, Cpu& c, Frame& f) {
   const int cpu = Locals<Fn::kCpuUp>(f).cpu;
   switch (f.pc) {
     case kPrepare:
+      if (k.cpu_hotplug_owner != CpuIndex(k, c) && !take_hotplug_lock(k, c)) {
+        return Block(c, Wait::Kind::kCpuHotplug, 0);
+      }
       if (online(k, cpu)) {
         Emit(k, c, StepId::kCpuUpOnline, kNoOffset, kNoPage, ~Token{0});
-        return Finish(c, 0);  // already up
+        return finish_hotplug(k, c, 0);  // already up
       }
       f.pc = kOnline;
       if (!zswap_has_cpu_dead_callback(k)) return StepResult::kContinue;
@@ -65,7 +82,7 @@ StepResult cpu_up(Kernel& k, Cpu& c, Frame& f) {
     case kOnline:
       k.cpu_online = static_cast<uint8_t>(k.cpu_online | (1u << cpu));
       Emit(k, c, StepId::kCpuUpOnline, kNoOffset, kNoPage, static_cast<Token>(cpu));
-      return Finish(c, 0);
+      return finish_hotplug(k, c, 0);
   }
   return StepResult::kStep;
 }

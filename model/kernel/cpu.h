@@ -15,7 +15,8 @@
 namespace swapfuzz {
 
 // cpu_device_down() -> _cpu_down(). Frame locals: the CPU.
-//   kTakedown  takedown_cpu(): the CPU leaves cpu_online_mask, and the tasks
+//   kTakedown  cpus_write_lock() (cpu_hotplug_lock, held to the end), then
+//              takedown_cpu(): the CPU leaves cpu_online_mask, and the tasks
 //              on it move to the lowest online CPU (migrate_tasks()). Refused
 //              (-EBUSY) for the last online CPU, and a no-op for one that is
 //              already down.
@@ -25,8 +26,9 @@ namespace swapfuzz {
 StepResult cpu_down(Kernel& k, Cpu& c, Frame& f);
 
 // cpu_device_up() -> _cpu_up(). Frame locals: the CPU.
-//   kPrepare   the PREPARE-stage startup callbacks: zswap_cpu_comp_prepare().
-//   kOnline    bringup_cpu(): the CPU joins cpu_online_mask.
+//   kPrepare   cpus_write_lock(), then the PREPARE-stage startup callbacks:
+//              zswap_cpu_comp_prepare().
+//   kOnline    bringup_cpu(): the CPU joins cpu_online_mask; cpus_write_unlock().
 #define SWAPFUZZ_STATES_cpu_up(X) X(kPrepare) X(kOnline)
 StepResult cpu_up(Kernel& k, Cpu& c, Frame& f);
 
