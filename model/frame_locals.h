@@ -81,6 +81,12 @@ struct MadviseFreePteRangeLocals {
   MmLock lock = MmLock::kMmapRead;   // argument: the lock do_madvise() holds
 };
 
+struct MadviseWillneedLocals {
+  // read_swap_cache_async()'s get_swap_device() reference, held across the
+  // swap cache read of the frame's offset (the entry the PTE held).
+  bool si_ref = false;
+};
+
 // --- mm/swapfile.c ---
 
 struct TryToReclaimSwapLocals {
@@ -228,14 +234,6 @@ struct ShrinkPageListLocals {
   // folio_isolate_lru(): the frame's page, and the isolation's reference is
   // held. false: the op `reclaim`, which picks and isolates the page at va.
   bool isolated = false;
-};
-
-// --- mm/madvise.c ---
-
-struct MadviseWillneedLocals {
-  // read_swap_cache_async()'s get_swap_device() reference, held across the
-  // swap cache read of the frame's offset (the entry the PTE held).
-  bool si_ref = false;
 };
 
 // X(Fn, locals struct, FrameLocals member): the functions with locals.

@@ -41,6 +41,10 @@ namespace swapfuzz {
 //   kShared: state shared by all offsets and pages, so its steps depend on
 //     every other step;
 //   kPerObject: only the swap offsets and pages its trace events name.
+//   A step that changes a PTE touches the PTE as well, which no event names,
+//   so a new function whose steps write PTEs or take a lock of the mm is
+//   kShared. (zap_pte_range and the fault's functions predate this rule; a zap
+//   of the zero page names no object, a hole in DFS's pruning left open.)
 // A row without both columns does not compile.
 #define SWAPFUZZ_FUNCTIONS(X)                                                                      \
   X(kNone, "-", "-", kInStep, kShared)                                                             \
@@ -149,9 +153,9 @@ namespace swapfuzz {
   X(kSwapinWalkPmdEntry, "swapin_walk_pmd_entry", "mm/madvise.c", kInStep, kShared)               \
   X(kDoMincore, "do_mincore", "mm/mincore.c", do_mincore, kShared)                                 \
   X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared) \
-  X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kPerObject)                            \
+  X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kShared)                               \
   X(kMadviseFreePteRange, "madvise_free_pte_range", "mm/madvise.c", madvise_free_pte_range,      \
-    kPerObject)
+    kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -365,7 +369,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "try_to_unmap_one: MADV_FREE folio clean and unreferenced: discard the pte") \
   X(kUnmapLazyfreeRemap, kShrinkPageList,                                   \
     "try_to_unmap_one: MADV_FREE folio redirtied or referenced: set_pte_at, walk_abort") \
-  X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free")
+  X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free") \
+  X(kAcompCtxSleep, kAcompCtxGetCpuLock,                                    \
+    "raw_cpu_ptr(pool->acomp_ctx); mutex_lock sleeps: another task holds it")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -65,20 +65,21 @@ StepResult cpu_up(Kernel& k, Cpu& c, Frame& f) {
   const int cpu = Locals<Fn::kCpuUp>(f).cpu;
   switch (f.pc) {
     case kPrepare:
-      if (k.cpu_hotplug_owner != CpuIndex(k, c) && !take_hotplug_lock(k, c)) {
-        return Block(c, Wait::Kind::kCpuHotplug, 0);
+      if (k.cpu_hotplug_owner != -1) return Block(c, Wait::Kind::kCpuHotplug, 0);
+      // The prepare callback's mutex is free here once cpu_down()'s teardown
+      // has run (later lockers of a context with req NULL drop it in their
+      // step), so waiting for it before cpus_write_lock() rather than after
+      // loses no interleaving; it keeps a blocked pick from changing state.
+      if (!online(k, cpu) && zswap_has_cpu_dead_callback(k)) {
+        if (auto r = zswap_cpu_comp_prepare(k, c, cpu)) return *r;
       }
+      take_hotplug_lock(k, c);
       if (online(k, cpu)) {
         Emit(k, c, StepId::kCpuUpOnline, kNoOffset, kNoPage, ~Token{0});
         return finish_hotplug(k, c, 0);  // already up
       }
       f.pc = kOnline;
-      if (!zswap_has_cpu_dead_callback(k)) return StepResult::kContinue;
-      if (auto r = zswap_cpu_comp_prepare(k, c, cpu)) {
-        f.pc = kPrepare;
-        return *r;
-      }
-      return StepResult::kStep;
+      return zswap_has_cpu_dead_callback(k) ? StepResult::kStep : StepResult::kContinue;
     case kOnline:
       k.cpu_online = static_cast<uint8_t>(k.cpu_online | (1u << cpu));
       Emit(k, c, StepId::kCpuUpOnline, kNoOffset, kNoPage, static_cast<Token>(cpu));

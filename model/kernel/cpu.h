@@ -26,8 +26,9 @@ namespace swapfuzz {
 StepResult cpu_down(Kernel& k, Cpu& c, Frame& f);
 
 // cpu_device_up() -> _cpu_up(). Frame locals: the CPU.
-//   kPrepare   cpus_write_lock(), then the PREPARE-stage startup callbacks:
-//              zswap_cpu_comp_prepare().
+//   kPrepare   cpus_write_lock() and the PREPARE-stage startup callbacks:
+//              zswap_cpu_comp_prepare(), whose mutex the model waits for
+//              before the hotplug lock (model/kernel/cpu.cc says why).
 //   kOnline    bringup_cpu(): the CPU joins cpu_online_mask; cpus_write_unlock().
 #define SWAPFUZZ_STATES_cpu_up(X) X(kPrepare) X(kOnline)
 StepResult cpu_up(Kernel& k, Cpu& c, Frame& f);

@@ -120,9 +120,13 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
       }
       Emit(k, c, skip ? StepId::kMadvFreeSkipFolio : StepId::kMadvFreeLazyfree, cached_at,
            f.page);
-      // Oracle: from here until the next write the address may read zero.
-      mm.may_read_zero |= static_cast<uint8_t>(1u << f.va);
-      if (!skip) folio_mark_lazyfree(p);
+      if (!skip) {
+        folio_mark_lazyfree(p);
+        // Oracle: a lazyfree folio may be discarded, so from here until the
+        // next write the address may read zero. A folio left swap-backed is
+        // never discarded: a zero there is lost data.
+        if (!p.swapbacked) mm.may_read_zero |= static_cast<uint8_t>(1u << f.va);
+      }
       return finish();
     }
     case kTryReclaim:

@@ -64,7 +64,17 @@ void lru_del(Kernel& k, EntryId id) {
 // slept on the mutex, even if it has moved to another CPU since.
 std::optional<StepResult> acomp_ctx_get_cpu_lock(Kernel& k, Cpu& c, Offset off, PageId page) {
   if (!k.cpu_hotplug || c.acomp_locked) return std::nullopt;
-  if (c.acomp_ctx < 0) c.acomp_ctx = c.on_cpu;  // raw_cpu_ptr(pool->acomp_ctx)
+  if (c.acomp_ctx < 0) {
+    c.acomp_ctx = c.on_cpu;  // raw_cpu_ptr(pool->acomp_ctx)
+    if (k.zswap.acomp[c.acomp_ctx].mutex_owner != -1) {
+      // mutex_lock() sleeps holding the pointer: a step, since it changed
+      // what the task holds; it runs again once the mutex is free.
+      Emit(k, c, StepId::kAcompCtxSleep, off, page, static_cast<Token>(c.acomp_ctx));
+      c.wait.kind = Wait::Kind::kAcompMutex;
+      c.wait.id = c.acomp_ctx;
+      return StepResult::kStep;
+    }
+  }
   AcompCtx& ctx = k.zswap.acomp[c.acomp_ctx];
   if (ctx.mutex_owner != -1) return Block(c, Wait::Kind::kAcompMutex, c.acomp_ctx);
   // 12dcb0ef5406: "if (likely(acomp_ctx->req)) return acomp_ctx;" else the
@@ -75,6 +85,13 @@ std::optional<StepResult> acomp_ctx_get_cpu_lock(Kernel& k, Cpu& c, Offset off, 
       k.config.features.zswap_acomp_ctx == Features::ZswapAcompCtx::kFreedOnCpuDead) {
     Emit(k, c, StepId::kAcompCtxRetry, off, page, static_cast<Token>(c.acomp_ctx));
     c.acomp_ctx = -1;
+    // The loop ends once the task runs on a CPU whose context is there; one
+    // that never does (every online CPU without one) is a livelock.
+    if (++c.retries > k.config.max_retries) {
+      Report(k, Oracle::kLiveness, Fn::kAcompCtxGetCpuLock, ObjectKind::kAcompCtx, true,
+             "acomp_ctx_get_cpu_lock() found req NULL %d times; the task is on cpu %d",
+             c.retries - 1, c.on_cpu);
+    }
     return StepResult::kStep;
   }
   ctx.mutex_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -83,20 +100,25 @@ std::optional<StepResult> acomp_ctx_get_cpu_lock(Kernel& k, Cpu& c, Offset off, 
   return StepResult::kStep;
 }
 
+// acomp_ctx_put_unlock(): mutex_unlock() of the context the task holds.
+void acomp_ctx_put_unlock(Kernel& k, Cpu& c) {
+  if (!c.acomp_locked) return;
+  k.zswap.acomp[c.acomp_ctx].mutex_owner = -1;
+  c.acomp_locked = false;
+  c.acomp_ctx = -1;
+}
+
 // The compression or decompression itself, then acomp_ctx_put_unlock(): the
 // request and buffer must still be there.
 void acomp_ctx_use_and_unlock(Kernel& k, Cpu& c, Fn fn) {
   if (!c.acomp_locked) return;
-  AcompCtx& ctx = k.zswap.acomp[c.acomp_ctx];
-  if (!ctx.allocated) {
+  if (!k.zswap.acomp[c.acomp_ctx].allocated) {
     Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kAcompCtx, true,
            "the acomp_ctx of cpu %d (request, transform, buffer) used after "
            "zswap_cpu_comp_dead() freed them; the task runs on cpu %d",
            c.acomp_ctx, c.on_cpu);
   }
-  ctx.mutex_owner = -1;
-  c.acomp_locked = false;
-  c.acomp_ctx = -1;
+  acomp_ctx_put_unlock(k, c);
 }
 
 // list_add() at the young end; the shrinker takes the old end.
@@ -316,6 +338,9 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
       // compress under the per-CPU acomp mutex, zpool_malloc(), copy.
       Page& p = page_checked(k, f.page, Fn::kZswapStore);
       if (z.next_entry == kMaxZswapEntries) {  // zswap_reject_kmemcache_fail
+        // The kernel allocates the entry before it takes the context; the
+        // model's entries may run out between its two steps.
+        acomp_ctx_put_unlock(k, c);
         Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, 0);
         return Finish(c, -1);
       }
