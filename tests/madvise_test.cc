@@ -391,6 +391,29 @@ TEST(MadviseTest, ReferencedLazyfreeFolioIsKept) {
   }
 }
 
+// MADV_FREE cleans the PTE even when it cannot make the folio lazyfree (here
+// reclaim has it isolated, then fails for want of a swap device). A fork
+// copies that clean PTE, and a later MADV_FREE of the parent's mapping makes
+// the shared folio lazyfree: reclaim discards it from both mms (both PTEs
+// clean, refcount = isolation + mappings), and the child reads zero. The
+// child inherited an address MADV_FREE'd and not written since, so zero is
+// one of the two values it may read; the oracle must allow it.
+TEST(MadviseTest, ForkInheritsAnAddressThatMayReadZero) {
+  Schedule s;
+  s.config.profile = "v7.1.y";
+  s.cpus = {CpuProgram{0, {Write(0, 0xa1), Reclaim(0), Fork(1), MadviseFree(0), Reclaim(0)}},
+            CpuProgram{0, {MadviseFree(0)}},
+            CpuProgram{0, {Op{OpKind::kSwapoff, 0, 0, 0}}}};
+  s.decisions = {Through(0, StepId::kIsolate), RunCpu(1), RunCpu(2), RunCpu(0)};
+  Executor ex;
+  const ReplayOutput out = MustRun(ex, s);
+  EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+  EXPECT_EQ(Count(out.trace, StepId::kUnmapLazyfreeDiscard), 2) << Describe(out);
+  const Kernel& k = ex.kernel();
+  EXPECT_EQ(k.mms[1].pte[0].kind, Pte::Kind::kNone) << "the child's copy was discarded";
+  EXPECT_TRUE((k.mms[1].may_read_zero >> 0) & 1u) << "inherited from the parent's MADV_FREE";
+}
+
 // The data-integrity oracle after MADV_FREE: a discarded address reads zero,
 // which it allows; a write after MADV_FREE must survive. Losing it (here the
 // machine forgets the redirtying store, as a model that discarded a

@@ -121,11 +121,13 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, skip ? StepId::kMadvFreeSkipFolio : StepId::kMadvFreeLazyfree, cached_at,
            f.page);
       if (!skip) {
+        // Oracle: the PTE is clean now, so from here until the next write
+        // the address may read zero: the folio may be discarded, now if
+        // folio_mark_lazyfree() takes it, or after a later MADV_FREE of it
+        // from another mm that shares it (fork copies the clean PTE). A
+        // skipped folio keeps its dirty PTE, and a zero there is lost data.
+        mm.may_read_zero |= static_cast<uint8_t>(1u << f.va);
         folio_mark_lazyfree(p);
-        // Oracle: a lazyfree folio may be discarded, so from here until the
-        // next write the address may read zero. A folio left swap-backed is
-        // never discarded: a zero there is lost data.
-        if (!p.swapbacked) mm.may_read_zero |= static_cast<uint8_t>(1u << f.va);
       }
       return finish();
     }
