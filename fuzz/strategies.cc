@@ -131,7 +131,10 @@ Footprint FootprintOf(const std::vector<TraceEvent>& trace, size_t begin, size_t
   f.global = false;
   for (size_t i = begin; i < end; ++i) {
     const TraceEvent& e = trace[i];
-    if ((e.offset == kNoOffset && e.page == kNoPage) || FnTouchesSharedState(StepFn(e.id)) ||
+    // The shared zero page names no object of its own: a step that maps or
+    // unmaps it works on a PTE no event names, so it depends on everything.
+    if ((e.offset == kNoOffset && (e.page == kNoPage || e.page == kZeroPage)) ||
+        FnTouchesSharedState(StepFn(e.id)) ||
         f.count == f.offsets.size()) {
       f.global = true;
       return f;

@@ -43,8 +43,9 @@ namespace swapfuzz {
 //   kPerObject: only the swap offsets and pages its trace events name.
 //   A step that changes a PTE touches the PTE as well, which no event names,
 //   so a new function whose steps write PTEs or take a lock of the mm is
-//   kShared. (zap_pte_range and the fault's functions predate this rule; a zap
-//   of the zero page names no object, a hole in DFS's pruning left open.)
+//   kShared. (zap_pte_range and the fault's functions predate this rule: their
+//   steps name the page or offset the PTE held or gets, and DFS treats a step
+//   that names only the zero page, or nothing, as touching everything.)
 // A row without both columns does not compile.
 #define SWAPFUZZ_FUNCTIONS(X)                                                                      \
   X(kNone, "-", "-", kInStep, kShared)                                                             \
