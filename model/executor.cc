@@ -280,9 +280,11 @@ RunResult Executor::Run(Decider& decider, const RunOptions& options) {
 
 void Executor::Quiesce() {
   Kernel& k = kernel_;
-  for (int i = 0; i < k.ncpus; ++i) {
-    k.current_cpu = static_cast<int8_t>(i);
-    drain_slots_cache_cpu(k, k.cpus[i]);
+  // Every CPU's cache: a task that migrated may have filled one whose
+  // column runs no program.
+  for (int cpu = 0; cpu < kMaxCpus; ++cpu) {
+    k.current_cpu = static_cast<int8_t>(cpu);
+    drain_slots_cache_cpu(k, cpu);
   }
   k.current_cpu = -1;
   CheckQuiescent(k);

@@ -376,14 +376,15 @@ struct Cpu {
   PageId ret_page = kNoPage;  // page returned by the last finished callee
   uint32_t write_seq = 0;
   Wait wait{};
-  // The CPU the task runs on, whose per-CPU zswap context raw_cpu_ptr()
-  // returns: the column's own number until a CPU goes down or the task is
-  // migrated (Kernel::cpu_hotplug). The slots cache stays with the column.
+  // The CPU the task runs on, whose per-CPU data (zswap's context, the swap
+  // slots cache) raw_cpu_ptr() returns: the column's own number until a CPU
+  // goes down or the task is migrated (Kernel::cpu_hotplug).
   int8_t on_cpu = 0;
   // The context raw_cpu_ptr() returned in acomp_ctx_get_cpu_lock(), kept
   // while the task waits for its mutex and while it holds it (-1: none).
   int8_t acomp_ctx = -1;
   bool acomp_locked = false;
+  // CPU i's swap slots cache lives in cpus[i], whichever task uses it.
   SlotsCache slots_cache{};
   std::array<Op, kMaxOpsPerCpu> program{};
   std::array<Frame, kMaxFrames> frames{};

@@ -22,7 +22,7 @@ namespace {
 #define SWAPFUZZ_STATES_DrainSlotsOp(X)  // one step
 StepResult DrainSlotsOp(Kernel& k, Cpu& c, Frame&) {
   Emit(k, c, StepId::kDrain, kNoOffset, kNoPage);
-  drain_slots_cache_cpu(k, c);
+  drain_slots_cache_cpu(k, c.on_cpu);
   return Finish(c, 0);
 }
 

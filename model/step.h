@@ -146,9 +146,12 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id);
 void swapcache_free_entries(Kernel& k, const Offset* offsets, int n);
 
 // --- mm/swap_slots.c ---
+// get_swap_page() and free_swap_slot() use the cache of the CPU the task `c`
+// runs on (raw_cpu_ptr(&swp_slots)); drain_slots_cache_cpu() drains CPU
+// `cpu`'s.
 Offset get_swap_page(Kernel& k, Cpu& c);
 void free_swap_slot(Kernel& k, Cpu& c, Offset off);
-void drain_slots_cache_cpu(Kernel& k, Cpu& c);
+void drain_slots_cache_cpu(Kernel& k, int cpu);
 
 // --- swap cache (mm/swap_state.c) ---
 // add_to_swap_cache(): the caller must own SWAP_HAS_CACHE for `off`.

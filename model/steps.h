@@ -332,7 +332,7 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kAcompCtxRetry, kAcompCtxGetCpuLock,                                    \
     "acomp_ctx->req is NULL (its CPU went down): mutex_unlock, try again")  \
   X(kCpuDownTakedown, kCpuDown,                                             \
-    "takedown_cpu: set_cpu_online(false), its tasks migrate to an online CPU") \
+    "free_slot_cache; takedown_cpu: set_cpu_online(false), its tasks migrate to an online CPU") \
   X(kZswapCpuCompDeadSynced, kZswapCpuCompDead,                             \
     "mutex_lock; req, acomp, buffer = NULL; mutex_unlock; free them")        \
   X(kZswapCpuCompDeadUnsynced, kZswapCpuCompDead,                           \

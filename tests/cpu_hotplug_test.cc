@@ -22,6 +22,8 @@ using ::swapfuzz::testing::Count;
 using ::swapfuzz::testing::Describe;
 using ::swapfuzz::testing::InOrder;
 using ::swapfuzz::testing::MustRun;
+using ::swapfuzz::testing::MustRunProbed;
+using ::swapfuzz::testing::ProbeDecider;
 using ::swapfuzz::testing::Reclaim;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
@@ -195,6 +197,42 @@ TEST(CpuHotplugTest, CpuUpWaitsForTheTeardownOfACpuGoingDown) {
   EXPECT_EQ(k.cpu_online, 0b1111);
   EXPECT_TRUE(k.zswap.acomp[0].allocated);
   EXPECT_EQ(k.cpu_hotplug_owner, -1);
+}
+
+// The swap slots cache (v6.9 here) is per CPU: a task moved to cpu 0 takes
+// the spare slot cpu 0's cache reserved for task 0, and taking cpu 0 down
+// drains that cache (free_slot_cache()), giving its spare back.
+TEST(CpuHotplugTest, SlotsCacheIsTheCpusAndCpuDownDrainsIt) {
+  {
+    SCOPED_TRACE("migrated task uses the cache of the CPU it runs on");
+    Schedule s = Make({{Write(0, 0x91), Reclaim(0)}, {Migrate(1, 0), Write(1, 0x92), Reclaim(1)}},
+                      "v6.9");
+    s.config.slots_cache_size = 2;
+    s.decisions = {RunCpu(0), RunCpu(1)};
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    const Kernel& k = ex.kernel();
+    EXPECT_EQ(k.mms[0].pte[0].offset, 1);
+    EXPECT_EQ(k.mms[0].pte[1].offset, 2) << "cpu 0's spare, not a refill of cpu 1's cache";
+  }
+  {
+    SCOPED_TRACE("cpu_down drains the dying CPU's cache");
+    Schedule s = Make({{Write(0, 0x93), Reclaim(0)}, {CpuOffline(0)}}, "v6.9");
+    s.config.slots_cache_size = 2;
+    s.decisions = {RunCpu(0), RunCpu(1)};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t before = d.SnapshotAfter(StepId::kZswapStoreInsert, 0);
+    const size_t after = d.SnapshotAfter(StepId::kCpuDownTakedown, 1);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    ASSERT_TRUE(d.AllFired()) << Describe(out);
+    EXPECT_EQ(d.Snapshot(before)->cpus[0].slots_cache.nr, 1);
+    EXPECT_EQ(d.Snapshot(before)->si.swap_map[2], SWAP_HAS_CACHE) << "the spare, reserved";
+    EXPECT_EQ(d.Snapshot(after)->cpus[0].slots_cache.nr, 0);
+    EXPECT_EQ(d.Snapshot(after)->si.swap_map[2], 0) << "given back";
+  }
 }
 
 }  // namespace

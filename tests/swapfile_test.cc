@@ -113,7 +113,7 @@ TEST(SwapfileTest, SwapFreeReleasesTheSlot) {
       // The parked slot cannot be handed out again.
       EXPECT_NE(get_swap_pages(k), 1);
       // Draining the cache frees it for good.
-      drain_slots_cache_cpu(k, cpu);
+      drain_slots_cache_cpu(k, cpu.on_cpu);
       EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
       EXPECT_EQ(cpu.slots_cache.n_ret, 0);
       EXPECT_EQ(k.si.swap_map[1], 0);
@@ -188,7 +188,7 @@ TEST(SwapfileTest, SlotsCacheBatchesFrees) {
                 freed ? ZramSlot::State::kEmpty : ZramSlot::State::kStored);
     }
     EXPECT_EQ(k.si.inuse_pages, c.frees - c.freed);
-    drain_slots_cache_cpu(k, cpu);
+    drain_slots_cache_cpu(k, cpu.on_cpu);
     EXPECT_EQ(k.si.inuse_pages, 0);
     for (Offset off = 1; off <= c.frees; ++off) EXPECT_EQ(k.si.swap_map[off], 0);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
@@ -217,7 +217,7 @@ TEST(SwapfileTest, SlotsCacheRefillsAndDrainsReservations) {
     EXPECT_EQ(k.si.inuse_pages, reserved);
     EXPECT_EQ(cpu.slots_cache.nr, reserved - c.allocations);
     // Draining returns the unused reservations only.
-    drain_slots_cache_cpu(k, cpu);
+    drain_slots_cache_cpu(k, cpu.on_cpu);
     EXPECT_EQ(cpu.slots_cache.nr, 0);
     EXPECT_EQ(k.si.inuse_pages, c.allocations);
     for (Offset off = 1; off <= c.allocations; ++off) EXPECT_EQ(k.si.swap_map[off], HC);

@@ -44,6 +44,10 @@ StepResult cpu_down(Kernel& k, Cpu& c, Frame& f) {
            down ? static_cast<Token>(cpu) : ~Token{0});
       if (!online(k, cpu)) return finish_hotplug(k, c, 0);
       if (!down) return finish_hotplug(k, c, kEbusy);
+      // CPUHP_AP_ONLINE_DYN's teardown runs first, on the dying CPU:
+      // free_slot_cache() drains its swap slots cache (v4.13 .. v6.14; an
+      // empty cache where the release has none).
+      drain_slots_cache_cpu(k, cpu);
       k.cpu_online = others;
       const int8_t target = static_cast<int8_t>(std::countr_zero(others));
       for (int i = 0; i < k.ncpus; ++i) {

@@ -1,11 +1,11 @@
 // kernel/cpu.c: taking a CPU down and bringing it up (ops cpu_offline and
 // cpu_online), with the hotplug callbacks of the subsystems the model has.
 //
-// The only per-CPU state the model's hotplug touches is zswap's compression
-// context (mm/zswap.c, CPUHP_MM_ZSWP_POOL_PREPARE); the per-CPU swap slots
-// cache stays with the program's column, and its own callback is not
-// modelled. A task's CPU is Cpu::on_cpu, which is its column until a CPU goes
-// down under it or sched_setaffinity() moves it.
+// The per-CPU state the model's hotplug touches: the swap slots cache
+// (mm/swap_slots.c, CPUHP_AP_ONLINE_DYN: free_slot_cache() drains it) and
+// zswap's compression context (mm/zswap.c, CPUHP_MM_ZSWP_POOL_PREPARE). A
+// task's CPU is Cpu::on_cpu, which is its column until a CPU goes down under
+// it or sched_setaffinity() moves it.
 
 #ifndef SWAPFUZZ_MODEL_KERNEL_CPU_H_
 #define SWAPFUZZ_MODEL_KERNEL_CPU_H_
@@ -15,7 +15,8 @@
 namespace swapfuzz {
 
 // cpu_device_down() -> _cpu_down(). Frame locals: the CPU.
-//   kTakedown  cpus_write_lock() (cpu_hotplug_lock, held to the end), then
+//   kTakedown  cpus_write_lock() (cpu_hotplug_lock, held to the end); the
+//              AP teardown callbacks (free_slot_cache()); then
 //              takedown_cpu(): the CPU leaves cpu_online_mask, and the tasks
 //              on it move to the lowest online CPU (migrate_tasks()). Refused
 //              (-EBUSY) for the last online CPU, and a no-op for one that is

@@ -24,7 +24,7 @@ int SlotsCacheSize(const Kernel& k) {
 Offset get_swap_page(Kernel& k, Cpu& c) {
   const int size = SlotsCacheSize(k);
   if (size == 0) return get_swap_pages(k);
-  SlotsCache& cache = c.slots_cache;
+  SlotsCache& cache = k.cpus[c.on_cpu].slots_cache;
   if (cache.nr == 0) {  // refill_swap_slots_cache()
     while (cache.nr < size) {
       const Offset off = get_swap_pages(k);
@@ -45,7 +45,7 @@ void free_swap_slot(Kernel& k, Cpu& c, Offset off) {
     swapcache_free_entries(k, &off, 1);
     return;
   }
-  SlotsCache& cache = c.slots_cache;
+  SlotsCache& cache = k.cpus[c.on_cpu].slots_cache;
   if (cache.n_ret >= size) {
     swapcache_free_entries(k, cache.slots_ret.data(), cache.n_ret);
     cache.n_ret = 0;
@@ -53,8 +53,8 @@ void free_swap_slot(Kernel& k, Cpu& c, Offset off) {
   cache.slots_ret[cache.n_ret++] = off;
 }
 
-void drain_slots_cache_cpu(Kernel& k, Cpu& c) {
-  SlotsCache& cache = c.slots_cache;
+void drain_slots_cache_cpu(Kernel& k, int cpu) {
+  SlotsCache& cache = k.cpus[cpu].slots_cache;
   // Unused reservations go back exactly as freed slots do.
   swapcache_free_entries(k, cache.slots.data(), cache.nr);
   cache.nr = 0;

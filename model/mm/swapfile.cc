@@ -480,7 +480,7 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       // straight to swapcache_free_entries() until the caches come back.
       Emit(k, c, StepId::kSwapoffDrain, kNoOffset, kNoPage);
       k.slots_cache_disabled = true;
-      for (int i = 0; i < k.ncpus; ++i) drain_slots_cache_cpu(k, k.cpus[i]);
+      for (int cpu = 0; cpu < kMaxCpus; ++cpu) drain_slots_cache_cpu(k, cpu);
       f.pc = kUnuse;
       return StepResult::kStep;
     case kUnuse:
