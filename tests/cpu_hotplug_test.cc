@@ -24,6 +24,7 @@ using ::swapfuzz::testing::InOrder;
 using ::swapfuzz::testing::MustRun;
 using ::swapfuzz::testing::MustRunProbed;
 using ::swapfuzz::testing::ProbeDecider;
+using ::swapfuzz::testing::Read;
 using ::swapfuzz::testing::Reclaim;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
@@ -232,6 +233,34 @@ TEST(CpuHotplugTest, SlotsCacheIsTheCpusAndCpuDownDrainsIt) {
     EXPECT_EQ(d.Snapshot(before)->si.swap_map[2], SWAP_HAS_CACHE) << "the spare, reserved";
     EXPECT_EQ(d.Snapshot(after)->cpus[0].slots_cache.nr, 0);
     EXPECT_EQ(d.Snapshot(after)->si.swap_map[2], 0) << "given back";
+  }
+}
+
+// A swap-in fault of the same mm: do_swap_page() -> zswap_load() takes cpu 0's
+// context and sleeps in the decompression while cpu 0 goes down. With the
+// fix the teardown waits for the mutex and the fault reads its data; before
+// it the decompression runs on the freed context.
+TEST(CpuHotplugTest, FaultDecompressingWhileItsCpuGoesDown) {
+  for (const bool knob : {false, true}) {
+    SCOPED_TRACE(knob ? "zswap_acomp_unsynced_cpu_dead" : "fixed");
+    Schedule s = Make({{Write(0, 0xb1), Reclaim(0), Read(0)}, {CpuOffline(0)}}, "v6.12.y");
+    if (knob) s.config.knobs = {{"zswap_acomp_unsynced_cpu_dead", true}};
+    s.decisions = {Through(0, StepId::kAcompCtxLock), Through(0, StepId::kAcompCtxLock), RunCpu(1),
+                   RunCpu(0), RunCpu(1)};
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    if (knob) {
+      ASSERT_TRUE(out.finding.has_value()) << Describe(out);
+      EXPECT_EQ(out.finding->Signature(), "use-after-free:zswap_load:acomp-ctx");
+      continue;
+    }
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    EXPECT_TRUE(InOrder(out.trace, {StepId::kCpuDownTakedown, StepId::kZswapLoadDecompress,
+                                    StepId::kZswapCpuCompDeadSynced}))
+        << Describe(out);
+    const long read = ::swapfuzz::testing::Last(out.trace, StepId::kUserRead, 0);
+    ASSERT_GE(read, 0);
+    EXPECT_EQ(out.trace[read].detail, 0xb1u);
   }
 }
 
