@@ -102,6 +102,7 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
     c.on_cpu = static_cast<int8_t>(i);
     c.acomp_ctx = -1;
     c.acomp_locked = false;
+    c.acomp_generation = 0;
     if (i >= static_cast<int>(programs.size())) {
       c.n_ops = 0;
       c.done = true;

@@ -161,6 +161,10 @@ struct ZswapEntry {
 struct AcompCtx {
   bool allocated = false;   // acomp_ctx->req != NULL
   int8_t mutex_owner = -1;  // the task (Cpu index) holding acomp_ctx->mutex
+  // Bumped by each zswap_cpu_comp_dead(): a task that locked the context
+  // before a teardown holds the request and buffer freed then, even if the
+  // CPU came back up and zswap_cpu_comp_prepare() allocated new ones.
+  uint8_t generation = 0;
 };
 
 struct Zswap {
@@ -384,6 +388,7 @@ struct Cpu {
   // while the task waits for its mutex and while it holds it (-1: none).
   int8_t acomp_ctx = -1;
   bool acomp_locked = false;
+  uint8_t acomp_generation = 0;  // the context's generation when it was locked
   // CPU i's swap slots cache lives in cpus[i], whichever task uses it.
   SlotsCache slots_cache{};
   std::array<Op, kMaxOpsPerCpu> program{};

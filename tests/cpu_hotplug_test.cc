@@ -264,5 +264,20 @@ TEST(CpuHotplugTest, FaultDecompressingWhileItsCpuGoesDown) {
   }
 }
 
+// Before 12dcb0ef5406 the teardown does not wait for the mutex: a compression
+// that locked cpu 0's context holds the request and buffer cpu 0's teardown
+// frees, even once cpu 0 is back up with new ones from the prepare callback.
+TEST(CpuHotplugTest, ContextFreedAndReallocatedUnderTheLockIsStillAUseAfterFree) {
+  Schedule s = Make({{Write(0, 0xc1), Reclaim(0)}, {CpuOffline(0)}, {CpuOnline(0)}}, "v6.9");
+  s.decisions = {Through(0, StepId::kAcompCtxLock), RunCpu(1), RunCpu(2), RunCpu(0)};
+  Executor ex;
+  const ReplayOutput out = MustRun(ex, s);
+  ASSERT_TRUE(out.finding.has_value()) << Describe(out);
+  EXPECT_EQ(out.finding->Signature(), "use-after-free:zswap_store:acomp-ctx");
+  EXPECT_TRUE(InOrder(out.trace, {StepId::kAcompCtxLock, StepId::kZswapCpuCompDeadUnsynced,
+                                  StepId::kZswapCpuCompPrepare, StepId::kZswapStoreCompress}))
+      << Describe(out);
+}
+
 }  // namespace
 }  // namespace swapfuzz

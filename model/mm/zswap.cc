@@ -96,6 +96,9 @@ std::optional<StepResult> acomp_ctx_get_cpu_lock(Kernel& k, Cpu& c, Offset off, 
   }
   ctx.mutex_owner = static_cast<int8_t>(CpuIndex(k, c));
   c.acomp_locked = true;
+  // "dst = acomp_ctx->buffer; ... acomp_ctx->req": the request and buffer
+  // this lock hands out.
+  c.acomp_generation = ctx.generation;
   Emit(k, c, StepId::kAcompCtxLock, off, page, static_cast<Token>(c.acomp_ctx));
   return StepResult::kStep;
 }
@@ -112,7 +115,8 @@ void acomp_ctx_put_unlock(Kernel& k, Cpu& c) {
 // request and buffer must still be there.
 void acomp_ctx_use_and_unlock(Kernel& k, Cpu& c, Fn fn) {
   if (!c.acomp_locked) return;
-  if (!k.zswap.acomp[c.acomp_ctx].allocated) {
+  const AcompCtx& ctx = k.zswap.acomp[c.acomp_ctx];
+  if (!ctx.allocated || ctx.generation != c.acomp_generation) {
     Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kAcompCtx, true,
            "the acomp_ctx of cpu %d (request, transform, buffer) used after "
            "zswap_cpu_comp_dead() freed them; the task runs on cpu %d",
@@ -238,6 +242,7 @@ std::optional<StepResult> zswap_cpu_comp_dead(Kernel& k, Cpu& c, int cpu) {
     Emit(k, c, StepId::kZswapCpuCompDeadSynced, kNoOffset, kNoPage, static_cast<Token>(cpu));
   }
   ctx.allocated = false;
+  ++ctx.generation;
   return std::nullopt;
 }
 
