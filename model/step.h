@@ -137,7 +137,8 @@ uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn = Fn::kSwapFree);
 void put_swap_page(Kernel& k, Cpu& c, Offset off);
 // swapcache_clear() (6.8+): drop the skip-swapcache pin.
 void swapcache_clear(Kernel& k, Cpu& c, Offset off);
-// vm_swap_full(): more than half the device in use.
+// vm_swap_full(): more than half the swap space in use; while swapoff runs,
+// anything in use (its device has left the counters).
 bool vm_swap_full(const Kernel& k);
 // try_to_free_swap(): page locked; drops the swap cache copy if no PTE
 // references the slot any more. Returns true if it did.

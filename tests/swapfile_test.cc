@@ -275,6 +275,34 @@ TEST(SwapfileTest, VmSwapFullThreshold) {
   }
 }
 
+// swapoff's first section subtracts the device from nr_swap_pages and
+// total_swap_pages, so from then on vm_swap_full() holds while any slot is in
+// use, however large the device; with no device it never holds.
+TEST(SwapfileTest, VmSwapFullWhileSwapoffRuns) {
+  struct Case {
+    const char* state;
+    int inuse;
+    bool writeok;
+    bool active;
+    bool full;
+  };
+  const Case cases[] = {
+      {"swapoff running, one slot in use", 1, false, true, true},
+      {"swapoff running, nothing in use", 0, false, true, false},
+      {"device on, one slot in use", 1, true, true, false},
+      {"no device", 0, false, false, false},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.state);
+    Executor ex;
+    Kernel& k = FreshKernel(ex, RunConfig{.nslots = 16});
+    for (int i = 0; i < c.inuse; ++i) ASSERT_NE(get_swap_pages(k), kNoOffset);
+    k.si.writeok = c.writeok;
+    k.si.active = c.active;
+    EXPECT_EQ(vm_swap_full(k), c.full);
+  }
+}
+
 TEST(SwapfileTest, GetSwapPagesTakesTheLowestFreeOffset) {
   struct Case {
     std::string name;

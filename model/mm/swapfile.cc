@@ -153,7 +153,14 @@ void swapcache_clear(Kernel& k, Cpu& c, Offset off) {
 }
 
 bool vm_swap_full(const Kernel& k) {
-  const int total = k.si.nslots - 1;
+  // swapoff's first section takes the device out of both counters
+  // ("atomic_long_sub(p->pages, &nr_swap_pages); total_swap_pages -=
+  // p->pages;", every release read), and reinsert_swap_info() puts it back.
+  // In between nr_swap_pages is minus the slots in use, so the test is true
+  // while anything is: pages faulted in during try_to_unuse() give up their
+  // slots at once.
+  if (!k.si.active) return false;
+  const int total = k.si.writeok ? k.si.nslots - 1 : 0;
   const int nr_swap_pages = total - k.si.inuse_pages;
   return nr_swap_pages * 2 < total;
 }
