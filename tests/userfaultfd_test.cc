@@ -28,14 +28,14 @@ constexpr int16_t kEINVAL = -22, kENOENT = -2, kEBUSY = -16, kEEXIST = -17;
 Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }
 
 // The value the `n`-th read (from 1) of `cpu` returned.
-Token ReadValue(const std::vector<TraceEvent> &t, int cpu, int n) {
+Token ReadValue(const std::vector<TraceEvent>& t, int cpu, int n) {
   const std::vector<size_t> reads = Find(t, StepId::kUserRead, cpu);
   EXPECT_GE(static_cast<int>(reads.size()), n) << "too few reads";
   return static_cast<int>(reads.size()) >= n ? t[reads[n - 1]].detail : ~Token{0};
 }
 
 // The steps of `cpu` from the first `from` on.
-std::vector<StepId> StepsFrom(const std::vector<TraceEvent> &t, int cpu, StepId from) {
+std::vector<StepId> StepsFrom(const std::vector<TraceEvent>& t, int cpu, StepId from) {
   std::vector<StepId> out;
   const long start = First(t, from, cpu);
   for (size_t i = start < 0 ? t.size() : static_cast<size_t>(start); i < t.size(); ++i) {
@@ -58,7 +58,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
     std::vector<StepId> steps;  // from the lock step on
     int16_t ret;
     Token dst_reads, src_reads;
-    std::function<void(const Kernel &)> check;  // the machine after the move
+    std::function<void(const Kernel&)> check;  // the machine after the move
   };
   const std::vector<Case> cases = {
       {"present exclusive folio: moved, its index follows",
@@ -69,12 +69,12 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kPageSize,
        0x11,
        0,
-       [](const Kernel &k) {
-         const Pte &dst = k.mms[0].pte[1];
+       [](const Kernel& k) {
+         const Pte& dst = k.mms[0].pte[1];
          ASSERT_EQ(dst.kind, Pte::Kind::kPresent);
          EXPECT_TRUE(dst.writable) << "pte_mkwrite()";
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
-         const Page &p = k.pages[dst.page];
+         const Page& p = k.pages[dst.page];
          EXPECT_EQ(p.index, 1) << "folio_move_anon_rmap(), src_folio->index";
          EXPECT_FALSE(p.locked);
          EXPECT_EQ(p.refcount, 1) << "the pin is dropped";
@@ -89,7 +89,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kPageSize,
        0,
        0,
-       [](const Kernel &k) {
+       [](const Kernel& k) {
          EXPECT_EQ(k.mms[0].pte[1].page, kZeroPage);
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
        }},
@@ -100,7 +100,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kENOENT,
        0,
        0,
-       [](const Kernel &k) { EXPECT_EQ(k.mms[0].pte[1], Pte{}); }},
+       [](const Kernel& k) { EXPECT_EQ(k.mms[0].pte[1], Pte{}); }},
       {"destination not none: -EEXIST, nothing moves",
        "zram",
        {Write(0, 0x12), Write(1, 0x13)},
@@ -108,7 +108,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kEEXIST,
        0x13,
        0x12,
-       [](const Kernel &k) { EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent); }},
+       [](const Kernel& k) { EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent); }},
       {"swap PTE, no swap cache folio: move_swap_pte() moves the entry",
        "zram",
        {Write(0, 0x14), Reclaim(0)},
@@ -117,8 +117,8 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kPageSize,
        0x14,
        0,
-       [](const Kernel &k) {
-         const Pte &dst = k.mms[0].pte[1];
+       [](const Kernel& k) {
+         const Pte& dst = k.mms[0].pte[1];
          ASSERT_EQ(dst.kind, Pte::Kind::kSwap);
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
          EXPECT_EQ(k.mms[0].swp_exclusive, 1u << 1) << "the exclusive bit moves with the entry";
@@ -134,8 +134,8 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
        kPageSize,
        0x15,
        0,
-       [](const Kernel &k) {
-         const Pte &dst = k.mms[0].pte[1];
+       [](const Kernel& k) {
+         const Pte& dst = k.mms[0].pte[1];
          ASSERT_EQ(dst.kind, Pte::Kind::kSwap);
          const PageId folio = k.swap_cache[dst.offset];
          ASSERT_NE(folio, kNoPage) << "the disk's write leaves the folio cached";
@@ -144,8 +144,8 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
          EXPECT_EQ(k.pages[folio].refcount, 1) << "only the swap cache's reference is left";
        }},
   };
-  for (const std::string &release : kMoveReleases) {
-    for (const Case &c : cases) {
+  for (const std::string& release : kMoveReleases) {
+    for (const Case& c : cases) {
       SCOPED_TRACE(release + ": " + c.name);
       const int failures = FailureCount();
       Schedule s;
@@ -162,7 +162,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
       EXPECT_FALSE(out.finding.has_value()) << Describe(out);
       ASSERT_TRUE(d.AllFired()) << Describe(out);
       EXPECT_EQ(StepsFrom(out.trace, 0, StepId::kUffdMoveLock), c.steps);
-      const Kernel &mid = *d.Snapshot(done);
+      const Kernel& mid = *d.Snapshot(done);
       EXPECT_EQ(mid.cpus[0].ret, c.ret);
       EXPECT_EQ(mid.mms[0].mmap_readers, 0) << "uffd_move_unlock() in the last step";
       c.check(mid);
@@ -191,8 +191,8 @@ TEST(UserfaultfdTest, RefusesAFolioForkShares) {
        {Write(0, 0x21), Reclaim(0), Fork(1)},
        {StepId::kUffdMoveLock, StepId::kUffdMoveReadDst, StepId::kUffdMoveReadSrc}},
   };
-  for (const std::string &release : kMoveReleases) {
-    for (const Case &c : cases) {
+  for (const std::string& release : kMoveReleases) {
+    for (const Case& c : cases) {
       SCOPED_TRACE(release + ": " + c.name);
       const int failures = FailureCount();
       Schedule s;
@@ -208,7 +208,7 @@ TEST(UserfaultfdTest, RefusesAFolioForkShares) {
       EXPECT_FALSE(out.finding.has_value()) << Describe(out);
       ASSERT_TRUE(d.AllFired()) << Describe(out);
       EXPECT_EQ(StepsFrom(out.trace, 0, StepId::kUffdMoveLock), c.steps);
-      const Kernel &mid = *d.Snapshot(done);
+      const Kernel& mid = *d.Snapshot(done);
       EXPECT_EQ(mid.cpus[0].ret, kEBUSY);
       EXPECT_EQ(mid.mms[0].pte[1], Pte{});
       EXPECT_NE(mid.mms[0].pte[0].kind, Pte::Kind::kNone);
@@ -260,7 +260,7 @@ TEST(UserfaultfdTest, RetryAfterTheSourceChanged) {
     StepId last;     // the move's last step
     int occurrence;  // its occurrence
   };
-  for (const Case &c : {Case{"v6.12.y", kPageSize, StepId::kUffdMovePresent, 1},
+  for (const Case& c : {Case{"v6.12.y", kPageSize, StepId::kUffdMovePresent, 1},
                         Case{"v6.18.y", kEEXIST, StepId::kUffdMoveReadDst, 3},
                         Case{"v7.1.y", kEEXIST, StepId::kUffdMoveReadDst, 3}}) {
     SCOPED_TRACE(c.profile);
@@ -274,7 +274,7 @@ TEST(UserfaultfdTest, RetryAfterTheSourceChanged) {
     ProbeDecider d(ex, s.decisions);
     const size_t done = d.SnapshotAfter(c.last, 0, c.occurrence);
     const ReplayOutput out = MustRunProbed(ex, s, d);
-    const std::vector<TraceEvent> &t = out.trace;
+    const std::vector<TraceEvent>& t = out.trace;
     EXPECT_FALSE(out.finding.has_value()) << Describe(out);
     ASSERT_TRUE(d.AllFired()) << Describe(out);
     EXPECT_TRUE(
@@ -310,10 +310,10 @@ TEST(UserfaultfdTest, MoveBetweenAFaultsSnapshotAndItsPteSame) {
     ProbeDecider d(ex, s.decisions);
     const size_t moved = d.SnapshotAfter(StepId::kUffdMoveSwap, 1);
     const ReplayOutput out = MustRunProbed(ex, s, d);
-    const std::vector<TraceEvent> &t = out.trace;
+    const std::vector<TraceEvent>& t = out.trace;
     EXPECT_FALSE(out.finding.has_value()) << Describe(out);
     ASSERT_TRUE(d.AllFired()) << Describe(out);
-    const Kernel &mid = *d.Snapshot(moved);
+    const Kernel& mid = *d.Snapshot(moved);
     EXPECT_EQ(mid.cpus[1].ret, kPageSize);
     EXPECT_EQ(mid.mms[0].mmap_readers, 1) << "the fault's read lock, beside the move's";
     const long fault = Last(t, StepId::kFault, 0);
@@ -353,7 +353,7 @@ TEST(UserfaultfdTest, MoveWaitsForTheFaultsFolioLock) {
                  RunCpu(0)};
   Executor ex;
   const ReplayOutput out = MustRun(ex, s);
-  const std::vector<TraceEvent> &t = out.trace;
+  const std::vector<TraceEvent>& t = out.trace;
   EXPECT_FALSE(out.finding.has_value()) << Describe(out);
   EXPECT_TRUE(
       InOrder(t, {StepId::kLockPage, StepId::kUffdMoveSwapLookup, StepId::kPteSameInstallPut,
@@ -389,15 +389,15 @@ TEST(UserfaultfdTest, MoveAgainstReclaimOfTheFolio) {
     ProbeDecider d(ex, s.decisions);
     const size_t moved = d.SnapshotAfter(StepId::kUffdMoveSwap, 0);
     const ReplayOutput out = MustRunProbed(ex, s, d);
-    const std::vector<TraceEvent> &t = out.trace;
+    const std::vector<TraceEvent>& t = out.trace;
     EXPECT_FALSE(out.finding.has_value()) << Describe(out);
     ASSERT_TRUE(d.AllFired()) << Describe(out);
     EXPECT_TRUE(InOrder(
         t, {StepId::kTrylock, StepId::kUffdMovePinFolio, StepId::kUnmap, StepId::kUffdMoveFolioLock,
             StepId::kUffdMoveReadSrc, StepId::kUffdMoveSwapLookup, StepId::kUffdMoveSwap}))
         << Describe(out);
-    const Kernel &mid = *d.Snapshot(moved);
-    const Pte &dst = mid.mms[0].pte[1];
+    const Kernel& mid = *d.Snapshot(moved);
+    const Pte& dst = mid.mms[0].pte[1];
     ASSERT_EQ(dst.kind, Pte::Kind::kSwap);
     const PageId folio = mid.swap_cache[dst.offset];
     ASSERT_NE(folio, kNoPage) << "reclaim kept the folio the move held";
@@ -419,7 +419,7 @@ TEST(UserfaultfdTest, RmapOracleCatchesAWrongIndex) {
     std::string backend;
     std::vector<Op> ops;
     StepId after;  // where the index is made wrong
-    std::function<PageId(const Kernel &)> folio;
+    std::function<PageId(const Kernel&)> folio;
     std::string signature;
   };
   const std::vector<Case> cases = {
@@ -427,22 +427,22 @@ TEST(UserfaultfdTest, RmapOracleCatchesAWrongIndex) {
        "zram",
        {Write(0, 0x81)},
        StepId::kUserWrite,
-       [](const Kernel &k) { return k.mms[0].pte[0].page; },
+       [](const Kernel& k) { return k.mms[0].pte[0].page; },
        "rmap:quiescence:page"},
       {"a swap cache folio of a swap PTE",
        "disk",
        {Write(0, 0x82), Reclaim(0)},
        StepId::kBioSubmitWrite,
-       [](const Kernel &k) { return k.swap_cache[k.mms[0].pte[0].offset]; },
+       [](const Kernel& k) { return k.swap_cache[k.mms[0].pte[0].offset]; },
        "rmap:quiescence:page"},
       {"the swap-in that maps it",
        "disk",
        {Write(0, 0x83), Reclaim(0), Read(0)},
        StepId::kBioSubmitWrite,
-       [](const Kernel &k) { return k.swap_cache[k.mms[0].pte[0].offset]; },
+       [](const Kernel& k) { return k.swap_cache[k.mms[0].pte[0].offset]; },
        "rmap:do_swap_page:page"},
   };
-  for (const Case &c : cases) {
+  for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
     const int failures = FailureCount();
     Schedule s;
@@ -451,7 +451,7 @@ TEST(UserfaultfdTest, RmapOracleCatchesAWrongIndex) {
     s.cpus = {CpuProgram{0, c.ops}};
     Executor ex;
     ProbeDecider d(ex, s.decisions);
-    d.After(c.after, 0, [&](Kernel &k) {
+    d.After(c.after, 0, [&](Kernel& k) {
       const PageId id = c.folio(k);
       ASSERT_GE(id, 0);
       ASSERT_EQ(k.pages[id].index, 0);

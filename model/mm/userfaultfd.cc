@@ -14,14 +14,14 @@ constexpr int16_t kEEXIST = -17;
 
 // is_pte_pages_stable() under double_pt_lock(): the src PTE is still the one
 // read, and the dst PTE still none (pmd_same() always holds: no THP).
-bool PtesStable(const Mm &mm, const Frame &f, const MovePagesLocals &l) {
+bool PtesStable(const Mm& mm, const Frame& f, const MovePagesLocals& l) {
   return mm.pte[f.va] == l.orig_src_pte && mm.pte[l.dst].kind == Pte::Kind::kNone;
 }
 
 // The end of one move_pages_ptes() call, in the step that decided `ret`, and
 // move_pages()'s loop after it.
-StepResult PtesDone(Kernel &k, Cpu &c, Frame &f, int16_t ret) {
-  MovePagesLocals &l = Locals<Fn::kMovePages>(f);
+StepResult PtesDone(Kernel& k, Cpu& c, Frame& f, int16_t ret) {
+  MovePagesLocals& l = Locals<Fn::kMovePages>(f);
   // move_pages_ptes()'s "out:": folio_unlock(), folio_put() of src_folio,
   // pte_unmap() of both, put_swap_device().
   if (f.page != kNoPage) {
@@ -50,9 +50,9 @@ StepResult PtesDone(Kernel &k, Cpu &c, Frame &f, int16_t ret) {
 
 }  // namespace
 
-StepResult move_pages(Kernel &k, Cpu &c, Frame &f) {
-  MovePagesLocals &l = Locals<Fn::kMovePages>(f);
-  Mm &mm = k.mms[c.mm];
+StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
+  MovePagesLocals& l = Locals<Fn::kMovePages>(f);
+  Mm& mm = k.mms[c.mm];
   switch (f.pc) {
     case kLock:
       if (!k.config.features.uffd_move) {
@@ -116,7 +116,7 @@ StepResult move_pages(Kernel &k, Cpu &c, Frame &f) {
       // refused. Then folio_trylock(), folio_get(), spin_unlock(src_ptl).
       const Pte src = mm.pte[f.va];
       const bool same = src == l.orig_src_pte;
-      Page *p = same ? &page_checked(k, src.page, Fn::kMovePagesPtes) : nullptr;
+      Page* p = same ? &page_checked(k, src.page, Fn::kMovePagesPtes) : nullptr;
       const bool exclusive = p != nullptr && p->anon_exclusive;
       const bool locked = exclusive && trylock_page(k, c, src.page);
       Emit(k, c, StepId::kUffdMovePinFolio, kNoOffset, same ? src.page : kNoPage,
@@ -144,7 +144,7 @@ StepResult move_pages(Kernel &k, Cpu &c, Frame &f) {
       // "if (!is_pte_pages_stable(...)) { err = -EAGAIN; goto out; } if
       // (folio_test_large(src_folio) || folio_maybe_dma_pinned(src_folio) ||
       // !PageAnonExclusive(&src_folio->page)) { err = -EBUSY; goto out; }"
-      Page &p = page_checked(k, f.page, Fn::kMovePresentPtes);
+      Page& p = page_checked(k, f.page, Fn::kMovePresentPtes);
       const bool stable = PtesStable(mm, f, l);
       Emit(k, c, StepId::kUffdMovePresent, kNoOffset, f.page,
            (stable ? 1u : 0u) | (p.anon_exclusive ? 2u : 0u));
@@ -211,7 +211,7 @@ StepResult move_pages(Kernel &k, Cpu &c, Frame &f) {
       const PageId folio = f.page;
       bool moved_ok = true;
       if (folio != kNoPage) {
-        const Page &p = page_checked(k, folio, Fn::kMoveSwapPte);
+        const Page& p = page_checked(k, folio, Fn::kMoveSwapPte);
         moved_ok = p.swapcache && p.private_offset == f.offset;
       }
       moved_ok = moved_ok && PtesStable(mm, f, l);

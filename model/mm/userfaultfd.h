@@ -54,7 +54,7 @@ namespace swapfuzz {
   X(kLock)                            \
   X(kReadDst)                         \
   X(kReadSrc) X(kPinFolio) X(kLockFolio) X(kMovePresent) X(kZeropage) X(kSwapLookup) X(kMoveSwap)
-StepResult move_pages(Kernel &k, Cpu &c, Frame &f);
+StepResult move_pages(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
 
