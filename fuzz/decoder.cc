@@ -16,7 +16,7 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Dn = OpKind::kMadviseDontneed, Fr = OpKind::kMadviseFree,
                  Po = OpKind::kMadvisePageout, Wn = OpKind::kMadviseWillneed,
                  Mi = OpKind::kMincore, Cd = OpKind::kCpuOffline, Cu = OpKind::kCpuOnline,
-                 Mg = OpKind::kMigrate, E = OpKind::kCount;
+                 Mg = OpKind::kMigrate, Mv = OpKind::kUffdMove, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -53,6 +53,13 @@ static_assert(IsOpTable(kMadviseOps));
 // move between CPUs.
 constexpr OpTable kZswapHotplugOps = {R, R, W, W, C, C, S, Cd, Cd, Cu, Mg, Mg, U, F, O, E};
 static_assert(IsOpTable(kZswapHotplugOps));
+
+// UFFDIO_MOVE within the mm beside faults: a move of a present, zero-page or
+// swap PTE racing a fault at either address, reclaim of the folio it moves
+// (the folio lock, the swap cache folio's index), fork sharing the folio or
+// the entry (-EBUSY), munmap and swapoff.
+constexpr OpTable kUffdOps = {R, R, R, W, W, W, C, C, C, Mv, Mv, Mv, U, F, O, E};
+static_assert(IsOpTable(kUffdOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;
@@ -106,6 +113,8 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
       const int limit = OpArgLimit(kind);
       if (kind == OpKind::kFork) {
         op.arg = static_cast<uint8_t>(1 + (operand >> 4) % (kMaxMms - 1));  // a new mm
+      } else if (kind == OpKind::kUffdMove) {
+        op.arg = static_cast<uint8_t>((operand >> 4) % nvas);  // dst among the addresses used
       } else if (limit > 0) {
         op.arg = static_cast<uint8_t>((operand >> 4) % limit);
       }

@@ -42,6 +42,8 @@
   X(mainline_madvise, "mainline", "disk", false, 50, kMadviseOps,                            \
     "madvise (DONTNEED, FREE, PAGEOUT, WILLNEED) and mincore beside faults, reclaim, fork and swapoff in one mm, as the newest modelled release (mainline) has them") \
   X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, kZswapHotplugOps,                    \
-    "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them")
+    "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them") \
+  X(mainline_uffd, "mainline", "disk", false, 50, kUffdOps,                                 \
+    "ioctl(UFFDIO_MOVE) within one mm beside faults, reclaim, fork, munmap and swapoff, as the newest modelled release (mainline) has it")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -28,6 +28,7 @@ enum class Oracle : uint8_t {
   kLiveness,       // a retry loop or the run exceeded its budget
   kStaleWrite,     // a backing store got data older than its slot's content
   kRefcount,       // a zswap entry's refcount below zero, or freed while in the tree
+  kRmap,           // a mapped anonymous folio's index is not the address it is mapped at
   kCount
 };
 

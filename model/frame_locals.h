@@ -87,6 +87,20 @@ struct MadviseWillneedLocals {
   bool si_ref = false;
 };
 
+// --- mm/userfaultfd.c ---
+
+struct MovePagesLocals {
+  uint8_t dst = 0;  // argument: dst_start (the frame's va is src_start); len is one page
+  // move_pages()'s err across the loop: move_pages_ptes()'s error, kept over
+  // a later success by 6.18.35's and 7.1.5's loop (Features::uffd_move_batched).
+  int16_t err = 0;
+  bool si_ref = false;  // move_pages_ptes()'s si: a get_swap_device() reference
+  // orig_src_pte; while the frame holds src_folio (its page) it is also
+  // src_folio_pte, the PTE the folio was pinned under: a retry that reads
+  // another one gives up with -EAGAIN before either is needed again.
+  Pte orig_src_pte{};
+};
+
 // --- mm/swapfile.c ---
 
 struct TryToReclaimSwapLocals {
@@ -264,7 +278,8 @@ struct ShrinkPageListLocals {
   X(kShrinkPageList, ShrinkPageListLocals, shrink_page_list)         \
   X(kMadviseWillneed, MadviseWillneedLocals, madvise_willneed) \
   X(kDoMadvise, DoMadviseLocals, do_madvise)                         \
-  X(kMadviseFreePteRange, MadviseFreePteRangeLocals, madvise_free_pte_range)
+  X(kMadviseFreePteRange, MadviseFreePteRangeLocals, madvise_free_pte_range) \
+  X(kMovePages, MovePagesLocals, move_pages)
 
 union FrameLocals {
   NoLocals none{};

@@ -26,6 +26,8 @@
 
 namespace swapfuzz {
 
+inline constexpr int8_t kNoIndex = -1;
+
 // struct page, reduced to what the swap path tests.
 struct Page {
   bool allocated = false;
@@ -44,6 +46,12 @@ struct Page {
   bool readahead = false;
   int8_t lock_owner = -1;   // CPU that took PG_locked, for the trace and gdb
   Offset private_offset = kNoOffset;  // page_private(): the swap entry
+  // folio->index of an anonymous folio: the address (va) the rmap finds it
+  // at, vma_address(folio->index) in rmap_walk_anon(). Set by
+  // folio_add_new_anon_rmap() when the folio is first mapped, and by
+  // UFFDIO_MOVE's folio_move_anon_rmap(); kNoIndex while !folio_test_anon()
+  // (a new folio, or one read into the swap cache and never mapped).
+  int8_t index = kNoIndex;
   int16_t refcount = 0;
   int16_t mapcount = 0;
   Token data = 0;
@@ -101,6 +109,15 @@ inline void SawValue(Mm& mm, int va, Token value) {
 inline void SetLogical(Mm& mm, int va, Token value) {
   mm.logical[va] = value;
   mm.may_read_zero &= static_cast<uint8_t>(~(1u << va));
+}
+
+// UFFDIO_MOVE moved the PTE at `from` to `to`: `to` may now hold whatever
+// `from` could, and `from` reads zero, as after a zap.
+inline void MoveLogical(Mm& mm, int from, int to) {
+  mm.logical[to] = mm.logical[from];
+  const uint8_t zero = (mm.may_read_zero >> from) & 1u;
+  mm.may_read_zero = static_cast<uint8_t>((mm.may_read_zero & ~(1u << to)) | (zero << to));
+  SetLogical(mm, from, 0);
 }
 
 // swap_info_struct for the single swap device (type 0).

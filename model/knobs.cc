@@ -16,8 +16,10 @@ constexpr Features kV5_16{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/
                           /*anon_exclusive=*/false};
 constexpr Features kV6_3{Features::ZswapLru::kZpool, /*zswap_exclusive_loads=*/false,
                          /*anon_exclusive=*/true};
-constexpr Features kV6_9{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
-                             /*anon_exclusive=*/true};
+constexpr Features kV6_9{.zswap_lru = Features::ZswapLru::kZswap,
+                        .zswap_exclusive_loads = true,
+                        .anon_exclusive = true,
+                        .uffd_move = true};
 // 6.12 has mm/swap_slots.c, but its caches switch on only above ncpus * 320
 // free slots (check_cache_active()), far beyond the model's device.
 constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
@@ -26,7 +28,9 @@ constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*swapin_maps_exclusive_writable=*/true,
                           /*callers_pin_swap_device=*/false, Features::ZramWriteback::kOneSlot,
                           /*try_to_reclaim_swap_retries=*/false,
-                          /*allocator_reclaims_cached_slots=*/false, /*vma_readahead=*/true};
+                          /*allocator_reclaims_cached_slots=*/false, /*vma_readahead=*/true,
+                          /*madvise_vma_lock=*/false, /*lazyfree_referenced_stays_lazy=*/false,
+                          Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
@@ -36,7 +40,9 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*try_to_reclaim_swap_retries=*/true,
                           /*allocator_reclaims_cached_slots=*/true,
                           /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
-                          /*lazyfree_referenced_stays_lazy=*/true};
+                          /*lazyfree_referenced_stays_lazy=*/true,
+                          Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
+                          /*uffd_move_batched=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -47,7 +53,8 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*allocator_reclaims_cached_slots=*/true,
                          /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
                          /*lazyfree_referenced_stays_lazy=*/true,
-                         Features::ZswapAcompCtx::kPoolLifetime};
+                         Features::ZswapAcompCtx::kPoolLifetime, /*uffd_move=*/true,
+                         /*uffd_move_batched=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

@@ -349,6 +349,16 @@ struct Features {
   //     mutex of the context raw_cpu_ptr() returns with no recheck.
   enum class ZswapAcompCtx : uint8_t { kFreedOnCpuDead, kPoolLifetime };
   ZswapAcompCtx zswap_acomp_ctx = ZswapAcompCtx::kFreedOnCpuDead;
+  // ioctl(UFFDIO_MOVE) (adef440691ba, "userfaultfd: UFFDIO_MOVE uABI", v6.8):
+  // move_pages() in mm/userfaultfd.c. Off (before v6.8), userfaultfd_ioctl()
+  // does not know the command and returns -EINVAL.
+  bool uffd_move = false;
+  // move_pages_ptes() moves a batch of present PTEs and returns the bytes it
+  // moved (6.18.35 and 7.1.5; "userfaultfd: opportunistic TLB-flush batching
+  // for present pages in MOVE"), and move_pages() sets err only from an error:
+  // an -EAGAIN stays in err across the retry that then succeeds. Off
+  // (6.8 .. 6.12.94): move_pages_pte() returns 0 or an error into err.
+  bool uffd_move_batched = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

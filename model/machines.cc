@@ -12,6 +12,7 @@
 #include "model/mm/page_io.h"
 #include "model/mm/swap_state.h"
 #include "model/mm/swapfile.h"
+#include "model/mm/userfaultfd.h"
 #include "model/mm/vmscan.h"
 #include "model/mm/zswap.h"
 

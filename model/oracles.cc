@@ -139,6 +139,36 @@ void CheckZramBdQuiescent(Kernel& k) {
   }
 }
 
+// The rmap finds every mapping: rmap_walk_anon() looks for an anonymous
+// folio at vma_address(folio->index) in each VMA of its anon_vma, so each PTE
+// that maps it sits at its index (fork keeps the address in both mms). A folio
+// in the swap cache that has an index has the address of the swap PTEs of its
+// entry, where the next swap-in maps it (folio_add_anon_rmap() checks that).
+void CheckRmapQuiescent(Kernel& k) {
+  for (int m = 0; m < kMaxMms; ++m) {
+    const Mm& mm = k.mms[m];
+    if (!mm.alive) continue;
+    for (int va = 0; va < kMaxVas; ++va) {
+      const Pte& pte = mm.pte[va];
+      PageId id = kNoPage;
+      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
+        id = pte.page;
+      } else if (pte.kind == Pte::Kind::kSwap && !k.si.map_freed &&
+                 k.swap_cache[pte.offset] != kNoPage &&
+                 k.pages[k.swap_cache[pte.offset]].index != kNoIndex) {
+        id = k.swap_cache[pte.offset];
+      }
+      if (id != kNoPage && k.pages[id].index != va) {
+        Report(k, Oracle::kRmap, Fn::kQuiescence, ObjectKind::kPage, true,
+               "mm %d va %d %s folio %d, whose index is %d", m, va,
+               pte.kind == Pte::Kind::kPresent ? "maps" : "holds the swap entry of", id,
+               k.pages[id].index);
+        return;
+      }
+    }
+  }
+}
+
 }  // namespace
 
 void CheckAfterStep(Kernel& k) {
@@ -245,6 +275,8 @@ void CheckQuiescent(Kernel& k) {
   CheckZswapQuiescent(k);
   if (k.findings.fatal) return;
   CheckZramBdQuiescent(k);
+  if (k.findings.fatal) return;
+  CheckRmapQuiescent(k);
   if (k.findings.fatal) return;
   // Every address holds what was last written to it.
   for (int m = 0; m < kMaxMms; ++m) {

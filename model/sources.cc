@@ -66,6 +66,25 @@ constexpr std::string_view kHotplugCore =
     "moves the dying CPU's tasks (migrate_tasks()) before the PREPARE-stage teardown callbacks "
     "run on the control CPU, as include/linux/cpuhotplug.h orders the states";
 
+// mm/userfaultfd.c (move_pages() and what it calls) and fs/userfaultfd.c
+// (userfaultfd_ioctl()), read in the trees above.
+constexpr std::string_view kUffdBefore68 =
+    "fs/userfaultfd.c userfaultfd_ioctl() of 5.15.215 (unifreq/linux-5.15.y @5c88653f6cce) and "
+    "6.1.166 (unifreq/linux-6.1.y @525d1212a677): \"int ret = -EINVAL;\", no UFFDIO_MOVE case";
+constexpr std::string_view kUffd612 =
+    "RBCSFQ/linux-6.12.y @f98186d5cccb (Makefile 6.12.94) mm/userfaultfd.c: move_pages(), "
+    "uffd_move_lock(), move_pages_pte(), move_present_pte(), move_swap_pte(), "
+    "move_zeropage_pte(), double_pt_lock(); vivo50kff/linux-6.8 mm/userfaultfd.c for v6.8's "
+    "mmap_read_lock() and its swap PTE move without the swap cache folio";
+constexpr std::string_view kUffd618 =
+    "leftymods/linux-6.18.y @40a9e9f43d44 (Makefile 6.18.35) mm/userfaultfd.c: move_pages(), "
+    "uffd_move_lock(), move_pages_ptes(), move_present_ptes(), "
+    "check_ptes_for_batched_move(), move_swap_pte(), move_zeropage_pte()";
+constexpr std::string_view kUffd71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5) mm/userfaultfd.c (blob 80cc8be5725f) "
+    "lines 1152-2110, and mm/rmap.c folio_move_anon_rmap(), __folio_add_anon_rmap(), "
+    "__page_check_anon_rmap()";
+
 // mm/madvise.c with the MADV_FREE parts of mm/swap.c (folio_mark_lazyfree()),
 // mm/rmap.c (try_to_unmap_one()'s MADV_FREE page check) and mm/vmscan.c (the
 // lazyfree freeze), read in the same trees.
@@ -87,7 +106,7 @@ constexpr std::string_view kMadvise71 =
     "1629-1810, mm/swap.c folio_mark_lazyfree() and lru_lazyfree(), mm/rmap.c "
     "try_to_unmap_one() lines 2168-2270, mm/vmscan.c shrink_folio_list() lines 1256-1505";
 
-constexpr std::array<SourceRow, 72> kSources = {{
+constexpr std::array<SourceRow, 78> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -332,6 +351,33 @@ constexpr std::array<SourceRow, 72> kSources = {{
      "swap_cache_alloc_folio(); reclaim_pages() -> reclaim_folio_list() -> "
      "shrink_folio_list(ignore_references) as mm/vmscan.c",
      kMadvise71},
+    // ioctl(UFFDIO_MOVE) of one page within the task's mm.
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v5.16",
+     "no UFFDIO_MOVE (v6.8 added it): userfaultfd_ioctl() returns -EINVAL for the command",
+     kUffdBefore68},
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v6.3",
+     "no UFFDIO_MOVE (v6.8 added it): userfaultfd_ioctl() returns -EINVAL for the command",
+     kUffdBefore68},
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v6.9",
+     "6.12.94's steps (not read for this release): move_pages_pte() returns 0 or an error; "
+     "v6.8 and v6.9 take mmap_read_lock() where uffd_lock_vma() came in v6.10 (one step, the "
+     "same exclusion in the model), and move a swap PTE without looking up its swap cache "
+     "folio (the lookup and the SWAP_HAS_CACHE recheck came in v6.15 with backports to 6.12.y; "
+     "the model keeps them here)",
+     kUffd612},
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v6.12.y",
+     "6.12.94: per-VMA read lock; move_pages_pte() one page, returning 0 or an error into err; "
+     "src_anon_vma write-locked before move_present_pte() (left out: the folio lock excludes "
+     "the model's rmap walk); swap PTE: filemap_get_folio() of the entry, its index moved, else "
+     "the SWAP_HAS_CACHE recheck under the PTL",
+     kUffd612},
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v6.18.y",
+     "6.18.35: as 6.12.94, with move_pages_ptes() returning bytes moved and move_pages() "
+     "keeping an -EAGAIN in err; swap_cache_get_folio() for the lookup",
+     kUffd618},
+    {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v7.1.y",
+     "7.1.5: as 6.18.35 without the src_anon_vma lock; swap_cache_has_folio() for the recheck",
+     kUffd71},
 }};
 
 }  // namespace

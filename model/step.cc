@@ -126,6 +126,17 @@ bool trylock_page(Kernel& k, Cpu& c, PageId id) {
   return true;
 }
 
+void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn) {
+  Page& p = k.pages[id];
+  if (p.index == kNoIndex) {
+    p.index = static_cast<int8_t>(va);
+  } else if (p.index != va) {
+    Report(k, Oracle::kRmap, fn, ObjectKind::kPage, true,
+           "folio %d mapped at va %d has index %d: the rmap walk looks for it there", id, va,
+           p.index);
+  }
+}
+
 void unlock_page(Kernel& k, PageId id, Fn fn) {
   Page& p = page_checked(k, id, fn);
   if (!p.locked) {

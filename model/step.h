@@ -84,6 +84,12 @@ void get_page(Kernel& k, PageId id, Fn fn);
 void put_page(Kernel& k, PageId id, Fn fn);
 bool trylock_page(Kernel& k, Cpu& c, PageId id);
 void unlock_page(Kernel& k, PageId id, Fn fn);
+// The rmap of a folio being mapped at `va` (mm/rmap.c): a folio that is not
+// anonymous yet gets `va` as its index (folio_add_new_anon_rmap() ->
+// __folio_set_anon()); an anonymous one must have it already
+// (folio_add_anon_rmap_ptes() -> __page_check_anon_rmap(), 7.1.5's
+// VM_BUG_ON_PAGE(page_pgoff(folio, page) != linear_page_index(vma, address))).
+void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn);
 
 // --- the swap device (mm/swapfile.c) ---
 

@@ -156,7 +156,13 @@ namespace swapfuzz {
   X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared) \
   X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kShared)                               \
   X(kMadviseFreePteRange, "madvise_free_pte_range", "mm/madvise.c", madvise_free_pte_range,      \
-    kShared)
+    kShared)                                                                                       \
+  X(kUserfaultfdIoctl, "userfaultfd_ioctl", "fs/userfaultfd.c", kInStep, kShared)                 \
+  X(kMovePages, "move_pages", "mm/userfaultfd.c", move_pages, kShared)                             \
+  X(kMovePagesPtes, "move_pages_ptes", "mm/userfaultfd.c", kInStep, kShared)                       \
+  X(kMovePresentPtes, "move_present_ptes", "mm/userfaultfd.c", kInStep, kShared)                   \
+  X(kMoveSwapPte, "move_swap_pte", "mm/userfaultfd.c", kInStep, kShared)                           \
+  X(kMoveZeropagePte, "move_zeropage_pte", "mm/userfaultfd.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -372,7 +378,23 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "try_to_unmap_one: MADV_FREE folio redirtied or referenced: set_pte_at, walk_abort") \
   X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free") \
   X(kAcompCtxSleep, kAcompCtxGetCpuLock,                                    \
-    "raw_cpu_ptr(pool->acomp_ctx); mutex_lock sleeps: another task holds it")
+    "raw_cpu_ptr(pool->acomp_ctx); mutex_lock sleeps: another task holds it") \
+  X(kUffdIoctlUnknown, kUserfaultfdIoctl, "UFFDIO_MOVE: unknown cmd before v6.8: -EINVAL") \
+  X(kUffdMoveLock, kMovePages,                                              \
+    "uffd_move_lock: vma read lock; down_read(map_changing_lock), validate_move_areas") \
+  X(kUffdMoveReadDst, kMovePagesPtes, "spin_lock(dst_ptl): orig_dst_pte = ptep_get(dst_pte)") \
+  X(kUffdMoveReadSrc, kMovePagesPtes, "spin_lock(src_ptl): orig_src_pte = ptep_get(src_pte)") \
+  X(kUffdMovePinFolio, kMovePagesPtes,                                      \
+    "spin_lock(src_ptl): pte_same, vm_normal_folio, PageAnonExclusive, folio_trylock, folio_get") \
+  X(kUffdMoveFolioLock, kMovePagesPtes, "folio_lock after a failed trylock; goto retry") \
+  X(kUffdMoveSwapLookup, kMovePagesPtes,                                    \
+    "pte_swp_exclusive, get_swap_device, swap_cache_get_folio, folio_trylock") \
+  X(kUffdMovePresent, kMovePresentPtes,                                     \
+    "double_pt_lock: is_pte_pages_stable, PageAnonExclusive; move pte, folio_move_anon_rmap, index") \
+  X(kUffdMoveSwap, kMoveSwapPte,                                            \
+    "double_pt_lock: is_pte_pages_stable; folio index or swap cache recheck; move swap pte") \
+  X(kUffdMoveZeropage, kMoveZeropagePte,                                    \
+    "double_pt_lock: is_pte_pages_stable; ptep_clear_flush(src), zero pte at dst")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -416,7 +438,8 @@ enum class StepId : uint8_t {
   X(kMadviseDontneed, "madvise_dontneed", true, 0, kDoMadvise,                                     \
     (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed}))                                     \
   X(kMadviseFree, "madvise_free", true, 0, kDoMadvise,                                             \
-    (DoMadviseLocals{.behavior = MadviseBehavior::kFree}))
+    (DoMadviseLocals{.behavior = MadviseBehavior::kFree}))                                         \
+  X(kUffdMove, "uffd_move", true, kMaxVas, kMovePages, MovePagesLocals{.dst = op.arg})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -169,6 +169,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
             p.lru = true;
             p.mapcount = 1;
             p.anon_exclusive = true;  // page_add_new_anon_rmap()
+            p.index = static_cast<int8_t>(f.va);
             mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, id, kNoOffset};
           } else {
             put_page(k, id, Fn::kDoAnonymousPage);
@@ -255,6 +256,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
         n.lru = true;
         n.dirty = true;
         n.anon_exclusive = true;
+        n.index = static_cast<int8_t>(f.va);  // folio_add_new_anon_rmap()
         mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, l.new_page, kNoOffset};
         if (f.page != kZeroPage) {
           --page_checked(k, f.page, Fn::kDoWpPage).mapcount;  // page_remove_rmap()
@@ -451,6 +453,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
             p.anon_exclusive = true;
           }
           ++p.mapcount;  // the lookup's reference maps it
+          folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset, Fn::kFolioPutSwap);
           if (p.swapcache &&
@@ -474,6 +477,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
           pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
           ++p.mapcount;  // the lookup's reference maps it
+          folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
           if (l.swapcache == kNoPage) p.lru = true;
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset);
@@ -503,6 +507,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           }
           pte = Pte{Pte::Kind::kPresent, writable, f.page, kNoOffset};
           ++p.mapcount;  // page_add_anon_rmap(): the lookup's reference maps it
+          folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
           if (l.swapcache == kNoPage) p.lru = true;
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset);

@@ -410,6 +410,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         }
         get_page(k, f.page, Fn::kUnusePte);
         ++p.mapcount;
+        folio_add_anon_rmap(k, f.page, f.va, Fn::kUnusePte);
         pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
         // v6.x: "if (pte_swp_exclusive(old_pte)) rmap_flags |= RMAP_EXCLUSIVE"
         if ((mm.swp_exclusive >> f.va) & 1u) p.anon_exclusive = true;
