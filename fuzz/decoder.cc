@@ -16,7 +16,10 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Dn = OpKind::kMadviseDontneed, Fr = OpKind::kMadviseFree,
                  Po = OpKind::kMadvisePageout, Wn = OpKind::kMadviseWillneed,
                  Mi = OpKind::kMincore, Cd = OpKind::kCpuOffline, Cu = OpKind::kCpuOnline,
-                 Mg = OpKind::kMigrate, E = OpKind::kCount;
+                 Mg = OpKind::kMigrate, Br = OpKind::kZramBdevRead,
+                 Bw = OpKind::kZramBdevWrite, Bd = OpKind::kZramBdevDiscard,
+                 Bi = OpKind::kZramBdevIdle, Bb = OpKind::kZramBdevWriteback,
+                 Rs = OpKind::kZramReset, Ds = OpKind::kZramDisksize, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -53,6 +56,13 @@ static_assert(IsOpTable(kMadviseOps));
 // move between CPUs.
 constexpr OpTable kZswapHotplugOps = {R, R, W, W, C, C, S, Cd, Cd, Cu, Mg, Mg, U, F, O, E};
 static_assert(IsOpTable(kZswapHotplugOps));
+
+// zram1, a zram device with no swap on it: direct reads, writes and discards
+// of its pages from several CPUs, against its idle marking, its writeback to
+// the backing device, and its reset and disksize; beside them swap on zram0,
+// whose reset swap's claim refuses.
+constexpr OpTable kZramBdevOps = {Br, Br, Br, Bw, Bw, Bw, Bd, Bi, Bb, Bb, Rs, Ds, R, W, C, E};
+static_assert(IsOpTable(kZramBdevOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;
