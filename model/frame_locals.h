@@ -242,6 +242,14 @@ struct ZramResetStoreLocals {
   uint8_t cpu = 0;
 };
 
+enum class ZramRecompressMode : uint8_t { kIdle, kHuge };
+
+// recompress_store() (op zram_bdev_recompress) on the plain device.
+struct RecompressStoreLocals {
+  ZramRecompressMode mode = ZramRecompressMode::kIdle;  // argument: "type=idle" or "type=huge"
+  Offset index = 0;  // scan_slots_for_recompress(): the next index to look at
+};
+
 // disksize_store() (op zram_disksize) on the plain device.
 struct DisksizeStoreLocals {
   int16_t pages = 0;  // argument: the size written, in pages
@@ -295,6 +303,7 @@ struct ShrinkPageListLocals {
   X(kZramSubmitBio, ZramSubmitBioLocals, zram_submit_bio)            \
   X(kZramResetStore, ZramResetStoreLocals, zram_reset_store)         \
   X(kZramDisksizeStore, DisksizeStoreLocals, disksize_store)         \
+  X(kZramRecompressStore, RecompressStoreLocals, recompress_store)   \
   X(kCpuDown, CpuHotplugLocals, cpu_down)                            \
   X(kCpuUp, CpuHotplugLocals, cpu_up)                                \
   X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity) \

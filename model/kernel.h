@@ -236,6 +236,10 @@ struct ZramSlot {
   // (Features::ZramWriteback, v6.13+); slot_free() and a read clear it.
   bool pp_slot = false;
   int16_t block = -1;       // kWb: the backing device block
+  // ZRAM_INCOMPRESSIBLE, and the comp priority bits: recompress_store()'s
+  // marks (no algorithm made it smaller; recompressed with comps[1]).
+  bool incompressible = false;
+  uint8_t comp_priority = 0;
   Token data = 0;           // the element for kSame, the decompressed data for kStored
   uint32_t generation = 0;  // the swap slot generation the data was written for
 };

@@ -240,7 +240,8 @@ constexpr std::array<SourceRow, 72> kSources = {{
      "per-CPU stream's mutex); reset_store() (open_mutex, disk_openers, claim), "
      "zram_reset_device(), zram_meta_free(), zram_destroy_comps() -> zcomp_destroy() -> "
      "zcomp_cpu_dead(); disksize_store(), zram_meta_alloc(), zcomp_create(); zram_open(); "
-     "block/blk-core.c bio_check_eod(). Not modelled: recompress_store(), "
+     "block/blk-core.c bio_check_eod(); recompress_store(), scan_slots_for_recompress(), "
+     "recompress_slot() (priority 1, no threshold or max_pages). Not modelled: "
      "backing_dev_store(), partial I/O, the streams' CPU hotplug callbacks",
      kZram71},
     {"model/kernel/cpu.cc", "kernel/cpu.c", "v5.16",

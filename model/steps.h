@@ -169,7 +169,12 @@ namespace swapfuzz {
   X(kZcompCpuDead, "zcomp_cpu_dead", "drivers/block/zram/zcomp.c", kInStep, kShared)               \
   X(kZramDisksizeStore, "disksize_store", "drivers/block/zram/zram_drv.c", disksize_store,        \
     kShared)                                                                                       \
-  X(kZcompCreate, "zcomp_create", "drivers/block/zram/zcomp.c", kInStep, kShared)
+  X(kZcompCreate, "zcomp_create", "drivers/block/zram/zcomp.c", kInStep, kShared)                 \
+  X(kZramRecompressStore, "recompress_store", "drivers/block/zram/zram_drv.c", recompress_store,  \
+    kShared)                                                                                       \
+  X(kZramScanSlotsForRecompress, "scan_slots_for_recompress", "drivers/block/zram/zram_drv.c",    \
+    kInStep, kShared)                                                                              \
+  X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -415,7 +420,19 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramDisksizeDone, kZramDisksizeStore,                                  \
     "disksize = ..., set_capacity_and_notify, up_write(dev_lock)")          \
   X(kZramIdleInval, kZramIdleStore, "down_read(dev_lock): !init_done: -EINVAL") \
-  X(kZramWbInval, kZramWritebackStore, "!init_done: -EINVAL, or !backing_dev: -ENODEV")
+  X(kZramWbInval, kZramWritebackStore, "!init_done: -EINVAL, or !backing_dev: -ENODEV") \
+  X(kZramRecompInit, kZramRecompressStore,                                   \
+    "down_write(dev_lock), alloc_page, init_pp_ctl")                        \
+  X(kZramRecompInval, kZramRecompressStore, "down_write(dev_lock): !init_done: -EINVAL") \
+  X(kZramRecompScan, kZramScanSlotsForRecompress, "slot_lock: place_pp_slot, set ZRAM_PP_SLOT") \
+  X(kZramRecompSlot, kZramRecompressSlot,                                   \
+    "slot_lock: ZRAM_PP_SLOT: read_from_zspool, compress with comps[1], slot_free, new handle; " \
+    "slot_unlock; release_pp_slot")                                         \
+  X(kZramRecompNotSmaller, kZramRecompressSlot,                             \
+    "slot_lock: ZRAM_PP_SLOT: read_from_zspool, compress with comps[1]: not smaller, " \
+    "ZRAM_INCOMPRESSIBLE; slot_unlock; release_pp_slot")                    \
+  X(kZramRecompSkip, kZramRecompressStore, "slot_lock: !ZRAM_PP_SLOT; slot_unlock; release_pp_slot") \
+  X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -474,7 +491,9 @@ enum class StepId : uint8_t {
   X(kZramBdevIdle, "zram_bdev_idle", false, 0, kZramIdleStore, IdleStoreLocals{.dev = 1})          \
   X(kZramBdevWriteback, "zram_bdev_writeback", false, 2, kZramWritebackStore,                      \
     (WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle,   \
-                          .dev = 1}))
+                          .dev = 1}))                                                      \
+  X(kZramBdevRecompress, "zram_bdev_recompress", false, 2, kZramRecompressStore,                  \
+    (RecompressStoreLocals{.mode = op.arg ? ZramRecompressMode::kHuge : ZramRecompressMode::kIdle}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -5,12 +5,12 @@
 // of its table and its compression streams. The swap device's reset is
 // refused while swap holds it.
 
+#include <gtest/gtest.h>
+
 #include <functional>
 #include <iostream>
 #include <string>
 #include <vector>
-
-#include <gtest/gtest.h>
 
 #include "model/executor.h"
 #include "model/schedule.h"
@@ -32,6 +32,7 @@ Op Reset(uint8_t dev) { return Op{OpKind::kZramReset, 0, dev, 0}; }
 Op Disksize(bool half = false) { return Op{OpKind::kZramDisksize, 0, half, 0}; }
 Op BdevIdle() { return Op{OpKind::kZramBdevIdle, 0, 0, 0}; }
 Op BdevWriteback(bool huge = false) { return Op{OpKind::kZramBdevWriteback, 0, huge, 0}; }
+Op BdevRecompress(bool huge = false) { return Op{OpKind::kZramBdevRecompress, 0, huge, 0}; }
 
 Schedule Programs(std::vector<std::vector<Op>> programs, std::vector<Segment> decisions = {},
                   const std::string& profile = "v7.1.y") {
@@ -95,45 +96,82 @@ TEST(ZramBdevTest, StepsInKernelOrder) {
     int ret;
   };
   const std::vector<Case> cases = {
-      {"read of a page never written: zeros, no stream", {}, BdevRead(1),
-       {S::kZramBdevOpen, S::kZramBdevReadLock, S::kZramBdevAccessed, S::kZramBdevRelease}, 0},
-      {"write of a ZRAM_HUGE page (odd token): stream, store, accessed", {}, BdevWrite(1),
+      {"read of a page never written: zeros, no stream",
+       {},
+       BdevRead(1),
+       {S::kZramBdevOpen, S::kZramBdevReadLock, S::kZramBdevAccessed, S::kZramBdevRelease},
+       0},
+      {"write of a ZRAM_HUGE page (odd token): stream, store, accessed",
+       {},
+       BdevWrite(1),
        {S::kZramBdevOpen, S::kZramBdevStreamGet, S::kZramBdevCompress, S::kZramBdevWriteStore,
         S::kZramBdevAccessed, S::kZramBdevRelease},
        0},
-      {"write of zeros: write_same_filled_page, no stream", {}, BdevWriteZero(1),
-       {S::kZramBdevOpen, S::kZramBdevWriteSame, S::kZramBdevAccessed, S::kZramBdevRelease}, 0},
+      {"write of zeros: write_same_filled_page, no stream",
+       {},
+       BdevWriteZero(1),
+       {S::kZramBdevOpen, S::kZramBdevWriteSame, S::kZramBdevAccessed, S::kZramBdevRelease},
+       0},
       {"read of a compressed page: the stream under the slot lock",
        {BdevWrite(2), BdevWrite(1)},
        BdevRead(1),
        {S::kZramBdevOpen, S::kZramBdevReadLock, S::kZramBdevStreamGet, S::kZramBdevDecompress,
         S::kZramBdevAccessed, S::kZramBdevRelease},
        0},
-      {"read of a ZRAM_HUGE page: copied under the slot lock", {BdevWrite(1)}, BdevRead(1),
-       {S::kZramBdevOpen, S::kZramBdevReadLock, S::kZramBdevAccessed, S::kZramBdevRelease}, 0},
+      {"read of a ZRAM_HUGE page: copied under the slot lock",
+       {BdevWrite(1)},
+       BdevRead(1),
+       {S::kZramBdevOpen, S::kZramBdevReadLock, S::kZramBdevAccessed, S::kZramBdevRelease},
+       0},
       {"read of a written-back page: unlock, then read_from_bdev",
        {BdevWrite(1), BdevWriteback(/*huge=*/true)},
        BdevRead(1),
        {S::kZramBdevOpen, S::kZramBdevReadWb, S::kZramBdevReadBdev, S::kZramBdevAccessed,
         S::kZramBdevRelease},
        0},
-      {"discard: slot_free under the slot lock, no mark_slot_accessed", {BdevWrite(1)},
-       BdevDiscard(1), {S::kZramBdevOpen, S::kZramBdevDiscard, S::kZramBdevRelease}, 0},
-      {"reset of zram1: claim, meta free, a stream per CPU, done, unclaim", {}, Reset(1),
-       {S::kZramResetClaim, S::kZramResetMetaFree, S::kZramResetStreamFree,
-        S::kZramResetStreamFree, S::kZramResetStreamFree, S::kZramResetStreamFree,
-        S::kZramResetDone, S::kZramResetUnclaim},
+      {"discard: slot_free under the slot lock, no mark_slot_accessed",
+       {BdevWrite(1)},
+       BdevDiscard(1),
+       {S::kZramBdevOpen, S::kZramBdevDiscard, S::kZramBdevRelease},
+       0},
+      {"reset of zram1: claim, meta free, a stream per CPU, done, unclaim",
+       {},
+       Reset(1),
+       {S::kZramResetClaim, S::kZramResetMetaFree, S::kZramResetStreamFree, S::kZramResetStreamFree,
+        S::kZramResetStreamFree, S::kZramResetStreamFree, S::kZramResetDone, S::kZramResetUnclaim},
        0},
       {"reset of the swap device: swap holds it open", {}, Reset(0), {S::kZramResetBusy}, -16},
       {"disksize of a device set up: -EBUSY", {}, Disksize(), {S::kZramDisksizeBusy}, -16},
-      {"disksize after a reset: meta, comp, capacity", {Reset(1)}, Disksize(),
-       {S::kZramDisksizeMetaAlloc, S::kZramDisksizeComp, S::kZramDisksizeDone}, 0},
-      {"read after a reset: beyond the capacity, -EIO", {Reset(1)}, BdevRead(0),
-       {S::kZramBdevOpen, S::kZramBdevEod, S::kZramBdevRelease}, -5},
-      {"read beyond a half disksize: -EIO", {Reset(1), Disksize(/*half=*/true)},
-       BdevRead(kZramBdevPages / 2), {S::kZramBdevOpen, S::kZramBdevEod, S::kZramBdevRelease},
+      {"disksize after a reset: meta, comp, capacity",
+       {Reset(1)},
+       Disksize(),
+       {S::kZramDisksizeMetaAlloc, S::kZramDisksizeComp, S::kZramDisksizeDone},
+       0},
+      {"read after a reset: beyond the capacity, -EIO",
+       {Reset(1)},
+       BdevRead(0),
+       {S::kZramBdevOpen, S::kZramBdevEod, S::kZramBdevRelease},
+       -5},
+      {"read beyond a half disksize: -EIO",
+       {Reset(1), Disksize(/*half=*/true)},
+       BdevRead(kZramBdevPages / 2),
+       {S::kZramBdevOpen, S::kZramBdevEod, S::kZramBdevRelease},
        -5},
       {"idle after a reset: -EINVAL", {Reset(1)}, BdevIdle(), {S::kZramIdleInval}, -22},
+      {"recompress of idle slots: the huge bucket first, the last placed first; a token with "
+       "bit 1 set recompresses smaller",
+       {BdevWrite(1), BdevWrite(2), BdevWrite(3), BdevWrite(4), BdevIdle()},
+       BdevRecompress(),
+       {S::kZramRecompInit, S::kZramRecompScan, S::kZramRecompScan, S::kZramRecompScan,
+        S::kZramRecompScan, S::kZramRecompSlot /* page 3, ..03 */,
+        S::kZramRecompNotSmaller /* page 1, ..01 */, S::kZramRecompNotSmaller /* page 4, ..04 */,
+        S::kZramRecompSlot /* page 2, ..02 */, S::kZramRecompDone},
+       0},
+      {"recompress after a reset: -EINVAL",
+       {Reset(1)},
+       BdevRecompress(),
+       {S::kZramRecompInval},
+       -22},
       {"writeback after a reset and disksize: no backing device, -ENODEV",
        {Reset(1), Disksize()},
        BdevWriteback(),
@@ -175,8 +213,7 @@ TEST(ZramBdevTest, ReadReturnsTheLastWrite) {
   }
   {
     SCOPED_TRACE("write, reset, disksize, read: zeros on a new table and comp");
-    const Outcome r =
-        Exec(Programs({{BdevWrite(3), Reset(1), Disksize(), BdevRead(3)}}));
+    const Outcome r = Exec(Programs({{BdevWrite(3), Reset(1), Disksize(), BdevRead(3)}}));
     EXPECT_FALSE(r.out.finding.has_value()) << r.Dump();
     EXPECT_EQ(LastReadValue(r.out.trace, 0), 0u);
     EXPECT_EQ(r.k.zram_bdev.disksize, kZramBdevPages);
@@ -184,6 +221,17 @@ TEST(ZramBdevTest, ReadReturnsTheLastWrite) {
     EXPECT_EQ(r.k.zram_bdev.comp_id, 4);
     EXPECT_FALSE(r.k.zram_bdev.backing_dev) << "reset_bdev() closed it";
     EXPECT_EQ(r.k.zram_bdev.stored_pages, 0);
+  }
+  {
+    SCOPED_TRACE("recompression keeps the data, and marks the slot");
+    const Outcome r = Exec(Programs(
+        {{BdevWrite(1), BdevWrite(2), BdevIdle(), BdevRecompress(), BdevRead(2), BdevRead(1)}}));
+    EXPECT_FALSE(r.out.finding.has_value()) << r.Dump();
+    EXPECT_EQ(LastReadValue(r.out.trace, 0), TokenOf(0, 1));
+    EXPECT_TRUE(r.k.zram_bdev.table[1].incompressible);
+    EXPECT_EQ(r.k.zram_bdev.table[2].comp_priority, 1);
+    EXPECT_EQ(r.k.zram_bdev.table[2].data, TokenOf(0, 2));
+    EXPECT_EQ(r.k.zram_bdev.stored_pages, 2);
   }
   {
     SCOPED_TRACE("a written-back page freed by the reset gives its block back");
@@ -306,6 +354,10 @@ TEST(ZramBdevTest, ConcurrentIoOnOnePageKeepsItsData) {
        {{BdevWrite(2), BdevRead(2), BdevWrite(2), BdevRead(2)},
         {BdevWriteback(true), BdevWriteback(true), BdevRead(2)},
         {BdevDiscard(2), BdevWrite(2), BdevRead(2)}}},
+      {"writes and reads against recompression",
+       {{BdevWrite(2), BdevWrite(2), BdevRead(2), BdevWrite(2)},
+        {BdevIdle(), BdevRecompress(), BdevRecompress(true), BdevRead(2)},
+        {BdevRead(2), BdevDiscard(2), BdevWrite(2), BdevRead(2)}}},
       {"reset and disksize beside I/O",
        {{BdevWrite(2), BdevRead(2), BdevWrite(2), BdevRead(2)},
         {Reset(1), Disksize(), Reset(1), Disksize(true)},
@@ -323,9 +375,9 @@ TEST(ZramBdevTest, ConcurrentIoOnOnePageKeepsItsData) {
 TEST(ZramBdevTest, WriteAgainstWritebackAndReads) {
   {
     SCOPED_TRACE("read between a write's store and its bio_endio()");
-    const Outcome r = Exec(Programs({{BdevWrite(4)}, {BdevRead(4)}},
-                                    {Through(0, StepId::kZramBdevWriteStore), RunCpu(1),
-                                     RunCpu(0)}));
+    const Outcome r =
+        Exec(Programs({{BdevWrite(4)}, {BdevRead(4)}},
+                      {Through(0, StepId::kZramBdevWriteStore), RunCpu(1), RunCpu(0)}));
     EXPECT_FALSE(r.out.finding.has_value()) << r.Dump();
     EXPECT_EQ(LastReadValue(r.out.trace, 1), TokenOf(0, 1));
   }
@@ -346,7 +398,8 @@ TEST(ZramBdevTest, WriteAgainstWritebackAndReads) {
                                     {Through(0, StepId::kZramWbInit), RunCpu(1), RunCpu(0),
                                      RunCpu(kIrqCpu), RunCpu(0), RunCpu(1)}));
     EXPECT_FALSE(r.out.finding.has_value()) << r.Dump();
-    EXPECT_LT(Last(r.out.trace, StepId::kZramWbCtlKfreeRcu), r.First(StepId::kZramIdle)) << r.Dump();
+    EXPECT_LT(Last(r.out.trace, StepId::kZramWbCtlKfreeRcu), r.First(StepId::kZramIdle))
+        << r.Dump();
   }
 }
 

@@ -119,6 +119,8 @@ void slot_free(Zram& z, Offset index) {
   s.idle = false;
   s.pp_slot = false;
   s.huge = false;
+  s.incompressible = false;  // 7.1.5's slot_free(): and the comp priority
+  s.comp_priority = 0;
   s.block = -1;
   s.data = 0;
   s.generation = 0;
@@ -141,12 +143,11 @@ bool zram_read_begin(Kernel& k, Cpu& c, Offset index, PageId page) {
   if (s.state == ZramSlot::State::kEmpty) {
     // The WARN_ON of the seed's detector patch: !handle && !ZRAM_SAME.
     Report(k, Oracle::kZramEmptyRead, Fn::kZramBvecRead, ObjectKind::kZramSlot,
-           k.config.zram_empty_read_fatal, "Page %d read from zram without previous write",
-           index);
+           k.config.zram_empty_read_fatal, "Page %d read from zram without previous write", index);
   }
   // zram_fill_page(): an empty slot reads as zeros.
   page_checked(k, page, Fn::kZramBvecRead).data = s.data;
-  s.idle = false;  // zram_accessed(); 7.1.5's mark_slot_accessed() also clears
+  s.idle = false;     // zram_accessed(); 7.1.5's mark_slot_accessed() also clears
   s.pp_slot = false;  // ZRAM_PP_SLOT
   return true;
 }
@@ -351,7 +352,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       --z.dev_lock_readers;  // up_read(&zram->init_lock)
       return Finish(c, 0);
 
-    // --- the batched writeback (Features::ZramWriteback::kBatched), 7.1.5 ---
+      // --- the batched writeback (Features::ZramWriteback::kBatched), 7.1.5 ---
 
     case kInit: {
       ZramWb& wb = z.wb;
@@ -548,15 +549,15 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       // this task reads.
       ZramWb& wb = z.wb;
       const ZramWbReq req = wb.req;
-      if (slot_busy(k, z, c, req.index)) return BlockZram(c, Wait::Kind::kZramSlot, l.dev, req.index);
+      if (slot_busy(k, z, c, req.index))
+        return BlockZram(c, Wait::Kind::kZramSlot, l.dev, req.index);
       ZramSlot& t = z.table[req.index];
       if (!t.pp_slot) {
         Emit(k, c, StepId::kZramWbCompleteRelease, req.index, kNoPage,
              static_cast<Token>(req.blk_idx));
         free_block_bdev(z, req.blk_idx);
       } else {
-        Emit(k, c, StepId::kZramWbCompleteWb, req.index, kNoPage,
-             static_cast<Token>(req.blk_idx));
+        Emit(k, c, StepId::kZramWbCompleteWb, req.index, kNoPage, static_cast<Token>(req.blk_idx));
         check_written_back(k, z, req.index, req.blk_idx, Fn::kZramWritebackComplete);
         t.idle = false;
         --z.stored_pages;  // zs_free()
@@ -615,7 +616,7 @@ StepResult writeback_store(Kernel& k, Cpu& c, Frame& f) {
       return Finish(c, 0);
     }
 
-    // --- 6.18.35's synchronous post-processing writeback (kPostProcess) ---
+      // --- 6.18.35's synchronous post-processing writeback (kPostProcess) ---
 
     case kPpReadUnlock: {
       // The object decompressed into the page; zram_slot_unlock().
@@ -746,8 +747,7 @@ void bdev_check_read(Kernel& k, Offset index, Token value, Fn fn) {
   Report(k, Oracle::kDataIntegrity, fn, ObjectKind::kZramSlot, true,
          "zram1 page %d read %#llx; the last completed write or discard left %#llx, and no "
          "write in flight stores it",
-         index, static_cast<unsigned long long>(value),
-         static_cast<unsigned long long>(s.last[0]));
+         index, static_cast<unsigned long long>(value), static_cast<unsigned long long>(s.last[0]));
 }
 
 // bio_endio() of task `task`'s write or discard: the page may now hold its
@@ -830,9 +830,15 @@ StepResult zram_submit_bio(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       switch (l.op) {
-        case ZramBioOp::kRead: f.pc = kReadLock; break;
-        case ZramBioOp::kWrite: f.pc = io.value == 0 ? kWriteSame : kStreamGet; break;
-        case ZramBioOp::kDiscard: f.pc = kDiscard; break;
+        case ZramBioOp::kRead:
+          f.pc = kReadLock;
+          break;
+        case ZramBioOp::kWrite:
+          f.pc = io.value == 0 ? kWriteSame : kStreamGet;
+          break;
+        case ZramBioOp::kDiscard:
+          f.pc = kDiscard;
+          break;
       }
       return StepResult::kContinue;
     case kReadLock: {
@@ -927,8 +933,8 @@ StepResult zram_submit_bio(Kernel& k, Cpu& c, Frame& f) {
     case kWriteSame: {
       if (slot_busy(k, z, c, f.offset)) return BlockZram(c, Wait::Kind::kZramSlot, kBdev, f.offset);
       const bool same = f.pc == kWriteSame;
-      Emit(k, c, same ? StepId::kZramBdevWriteSame : StepId::kZramBdevWriteStore, f.offset,
-           kNoPage, io.value);
+      Emit(k, c, same ? StepId::kZramBdevWriteSame : StepId::kZramBdevWriteStore, f.offset, kNoPage,
+           io.value);
       if (!bdev_table(k, z, l, Fn::kZramBioWrite)) return StepResult::kStep;
       slot_free(z, f.offset);
       ZramSlot& s = z.table[f.offset];
@@ -1075,6 +1081,111 @@ StepResult disksize_store(Kernel& k, Cpu& c, Frame& f) {
       z.capacity = l.pages;
       z.wb.dev_lock_owner = -1;
       Emit(k, c, StepId::kZramDisksizeDone, kNoOffset, kNoPage, l.pages);
+      return Finish(c, 0);
+  }
+  return StepResult::kStep;
+}
+
+StepResult recompress_store(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_recompress_store(SWAPFUZZ_STATE_ENUMERATOR) };
+  RecompressStoreLocals& l = Locals<Fn::kZramRecompressStore>(f);
+  Zram& z = k.zram_bdev;
+  ZramWb& pp = z.wb;  // pp_ctl: dev_lock keeps a writeback's out
+  const int task = CpuIndex(k, c);
+  switch (f.pc) {
+    case kInit:
+      if (pp.dev_lock_owner != -1 || z.dev_lock_readers != 0) {
+        return BlockZram(c, Wait::Kind::kZramDevLock, kBdev, kZramDevLockWrite);
+      }
+      if (z.disksize == 0) {
+        Emit(k, c, StepId::kZramRecompInval, kNoOffset, kNoPage);
+        return Finish(c, -22);
+      }
+      f.page = alloc_page(k);
+      if (f.page == kNoPage) {  // -ENOMEM: release_pp_ctl(NULL) has nothing to do
+        Emit(k, c, StepId::kZramRecompInval, kNoOffset, kNoPage);
+        return Finish(c, -12);
+      }
+      pp.dev_lock_owner = static_cast<int8_t>(task);
+      pp.pp_huge = 0;
+      pp.pp_rest = 0;
+      Emit(k, c, StepId::kZramRecompInit, kNoOffset, f.page);
+      l.index = 0;
+      f.pc = kScan;
+      return StepResult::kStep;
+    case kScan: {
+      // The sections of slots that are skipped change nothing and are folded
+      // into the next placed slot's step, each still waiting for its lock.
+      Offset idx = l.index;
+      for (; idx < z.disksize; ++idx) {
+        if (slot_busy(k, z, c, idx)) return BlockZram(c, Wait::Kind::kZramSlot, kBdev, idx);
+        const ZramSlot& t = z.table[idx];
+        if (t.state != ZramSlot::State::kStored || t.incompressible || t.comp_priority >= 1) {
+          continue;
+        }
+        if (l.mode == ZramRecompressMode::kIdle ? !t.idle : !t.huge) continue;
+        break;
+      }
+      if (idx >= z.disksize) {
+        f.pc = kSelect;
+        return StepResult::kContinue;
+      }
+      ZramSlot& t = z.table[idx];
+      Emit(k, c, StepId::kZramRecompScan, idx, kNoPage, t.data);
+      (t.huge ? pp.pp_huge : pp.pp_rest) |= 1u << idx;
+      t.pp_slot = true;
+      l.index = static_cast<Offset>(idx + 1);
+      return StepResult::kStep;
+    }
+    case kSelect: {
+      const Offset idx = select_pp_slot(pp);
+      if (idx == kNoOffset) {
+        f.pc = kDone;
+        return StepResult::kContinue;
+      }
+      if (slot_busy(k, z, c, idx)) return BlockZram(c, Wait::Kind::kZramSlot, kBdev, idx);
+      const int cpu = c.on_cpu;
+      if (z.strm[cpu].mutex_owner != -1 && z.strm[cpu].mutex_owner != task) {
+        return BlockZram(c, Wait::Kind::kZcompStrm, kBdev, static_cast<int16_t>(cpu));
+      }
+      ZramSlot& t = z.table[idx];
+      pp_list_del(pp, idx);
+      if (!t.pp_slot) {  // freed, rewritten or read since the scan: "goto next"
+        Emit(k, c, StepId::kZramRecompSkip, idx, kNoPage, t.data);
+        return StepResult::kStep;
+      }
+      // read_from_zspool() into the page, then comps[1]'s stream.
+      const Token data = t.data;
+      page_checked(k, f.page, Fn::kZramRecompressSlot).data = data;
+      const bool smaller = (data & 2) != 0;
+      Emit(k, c, smaller ? StepId::kZramRecompSlot : StepId::kZramRecompNotSmaller, idx, f.page,
+           data);
+      if (z.comp_id == 0 || !z.strm[cpu].allocated) {
+        Report(k, Oracle::kUseAfterFree, Fn::kZramRecompressSlot, ObjectKind::kZcompStrm, true,
+               "zram1 stream of cpu %d used after it was freed", cpu);
+        return StepResult::kStep;
+      }
+      t.idle = false;
+      t.pp_slot = false;  // release_pp_slot()
+      if (!smaller) {
+        t.incompressible = true;
+        return StepResult::kStep;
+      }
+      const Token copied = page_checked(k, f.page, Fn::kZramRecompressSlot).data;
+      slot_free(z, idx);
+      t.state = ZramSlot::State::kStored;
+      ++z.stored_pages;
+      t.data = copied;
+      t.comp_priority = 1;
+      return StepResult::kStep;
+    }
+    case kDone:
+      // release_pp_ctl(): no pp slot is left (the loop has no break: no
+      // max_pages limit, recompress_slot() does not fail in the model).
+      Emit(k, c, StepId::kZramRecompDone, kNoOffset, f.page);
+      put_page(k, f.page, Fn::kZramRecompressStore);
+      f.page = kNoPage;
+      pp.dev_lock_owner = -1;
       return Finish(c, 0);
   }
   return StepResult::kStep;

@@ -127,10 +127,11 @@ StepResult idle_store(Kernel& k, Cpu& c, Frame& f);
 //   kReleasePpCtl  as batched, after the loop
 //   kPpDone        free_block_bdev() of a block still reserved, the page
 //                  freed, pp_in_progress cleared
-#define SWAPFUZZ_STATES_writeback_store(X)                                              \
-  X(kStart) X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) \
-      X(kSelect) X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl)       \
-          X(kReleaseWbCtl) X(kPpWrite) X(kPpCommit) X(kPpDone) X(kPpReadUnlock)
+#define SWAPFUZZ_STATES_writeback_store(X)                                                  \
+  X(kStart)                                                                                 \
+  X(kCheck) X(kRead) X(kReadCopy) X(kWrite) X(kCommit) X(kEnd) X(kInit) X(kScan) X(kSelect) \
+      X(kDrain) X(kTakeDone) X(kComplete) X(kReleasePp) X(kReleasePpCtl) X(kReleaseWbCtl)   \
+          X(kPpWrite) X(kPpCommit) X(kPpDone) X(kPpReadUnlock)
 StepResult writeback_store(Kernel& k, Cpu& c, Frame& f);
 
 // zram_writeback_endio(), run by the completion interrupt for a bio of the
@@ -180,9 +181,10 @@ StepResult zram_writeback_endio_wake(Kernel& k, Cpu& c, uint8_t dev);
 // completed write or discard of the page (a discard reads zeros), or a write
 // still in flight to it. A section on a table other than the one the bio
 // began on, or on streams zcomp_destroy() freed, is a use-after-free.
-#define SWAPFUZZ_STATES_zram_submit_bio(X)                                                  \
-  X(kOpen) X(kSubmit) X(kReadLock) X(kStreamGet) X(kDecompress) X(kReadBdev) X(kCompress) \
-      X(kWriteStore) X(kWriteSame) X(kAccessed) X(kDiscard) X(kRelease)
+#define SWAPFUZZ_STATES_zram_submit_bio(X)                                                      \
+  X(kOpen)                                                                                      \
+  X(kSubmit) X(kReadLock) X(kStreamGet) X(kDecompress) X(kReadBdev) X(kCompress) X(kWriteStore) \
+      X(kWriteSame) X(kAccessed) X(kDiscard) X(kRelease)
 StepResult zram_submit_bio(Kernel& k, Cpu& c, Frame& f);
 
 // reset_store() (op zram_reset; its argument is the device):
@@ -211,6 +213,29 @@ StepResult zram_reset_store(Kernel& k, Cpu& c, Frame& f);
 //   kSet        disksize, set_capacity_and_notify(); up_write(dev_lock)
 #define SWAPFUZZ_STATES_disksize_store(X) X(kMetaAlloc) X(kComp) X(kSet)
 StepResult disksize_store(Kernel& k, Cpu& c, Frame& f);
+
+// recompress_store() (op zram_bdev_recompress, "type=idle" or "type=huge")
+// on the plain device, with a secondary algorithm (comps[1],
+// CONFIG_ZRAM_MULTI_COMP; the model's comps share one id and one stream per
+// CPU), under dev_lock held for write:
+//   kInit     down_write(dev_lock); !init_done: -EINVAL; alloc_page(),
+//             init_pp_ctl()
+//   kScan     scan_slots_for_recompress(): per slot [slot lock] an allocated
+//             slot, ZRAM_IDLE (idle) or ZRAM_HUGE (huge), not ZRAM_WB,
+//             ZRAM_SAME or ZRAM_INCOMPRESSIBLE, priority below 1:
+//             place_pp_slot() (a step per slot placed)
+//   kSelect   per pp slot: [slot lock] ZRAM_PP_SLOT gone: skip; else
+//             recompress_slot(): read_from_zspool() (stream of comps[prio]
+//             for a compressed slot), clear ZRAM_IDLE, zcomp_stream_get()
+//             of comps[1], compress, put; smaller (the model: bit 1 of the
+//             token set): zs_malloc(), slot_free(), the new handle, priority
+//             1; else ZRAM_INCOMPRESSIBLE (comps[1] is the last algorithm).
+//             slot_unlock(); release_pp_slot(). One step: the slot lock is
+//             held throughout.
+//   kDone     __free_page(), release_pp_ctl(); up_write(dev_lock)
+// The data is what the read copied: the model's compression is the identity.
+#define SWAPFUZZ_STATES_recompress_store(X) X(kInit) X(kScan) X(kSelect) X(kDone)
+StepResult recompress_store(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
 
