@@ -426,11 +426,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramRecompInval, kZramRecompressStore, "down_write(dev_lock): !init_done: -EINVAL") \
   X(kZramRecompScan, kZramScanSlotsForRecompress, "slot_lock: place_pp_slot, set ZRAM_PP_SLOT") \
   X(kZramRecompSlot, kZramRecompressSlot,                                   \
-    "slot_lock: ZRAM_PP_SLOT: read_from_zspool, compress with comps[1], slot_free, new handle; " \
-    "slot_unlock; release_pp_slot")                                         \
+    "slot_lock: ZRAM_PP_SLOT: smaller: slot_free, new handle; slot_unlock, release_pp_slot") \
   X(kZramRecompNotSmaller, kZramRecompressSlot,                             \
-    "slot_lock: ZRAM_PP_SLOT: read_from_zspool, compress with comps[1]: not smaller, " \
-    "ZRAM_INCOMPRESSIBLE; slot_unlock; release_pp_slot")                    \
+    "slot_lock: ZRAM_PP_SLOT: not smaller: ZRAM_INCOMPRESSIBLE; slot_unlock, release_pp_slot") \
   X(kZramRecompSkip, kZramRecompressStore, "slot_lock: !ZRAM_PP_SLOT; slot_unlock; release_pp_slot") \
   X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")
 
