@@ -161,8 +161,7 @@ uint32_t Executor::RunnableMask() const {
   }
   // The completion interrupt can fire whenever a bio is in flight, and runs
   // on while it is inside a completion of zram's writeback.
-  if (kernel_.nbios != 0 || kernel_.zram.wb.endio_ctl != 0 ||
-      kernel_.zram_bdev.wb.endio_ctl != 0) {
+  if (kernel_.nbios != 0 || kernel_.zram.wb.endio_ctl != 0 || kernel_.zram_bdev.wb.endio_ctl != 0) {
     mask |= 1u << kIrqCpu;
   }
   // Only yielders and none of them released: they spin, and their retry

@@ -207,7 +207,7 @@ enum class ZramWritebackMode : uint8_t { kIdle, kHuge };
 
 struct WritebackStoreLocals {
   ZramWritebackMode mode = ZramWritebackMode::kIdle;  // argument: "idle" or "huge"
-  uint8_t dev = 0;           // argument: the zram device (ZramDev())
+  uint8_t dev = 0;                                    // argument: the zram device (ZramDev())
   Offset index = 1;          // the next index to look at (batched: to scan)
   // alloc_block_bdev()'s block (batched: zram_writeback_slots()'s blk_idx,
   // zram_reserve_bdev_block()'s), -1 for none
@@ -227,9 +227,9 @@ struct ZramSubmitBioLocals {
   ZramBioOp op = ZramBioOp::kRead;  // argument
   uint8_t index = 0;                // argument: the page
   bool zero = false;                // argument: a write of zeros (same-filled)
-  uint8_t strm = 0;    // the CPU whose stream zcomp_stream_get() locked
-  uint16_t table = 0;  // the zram->table its first slot-lock section found (Zram::table_id)
-  uint16_t comp = 0;   // the zcomp whose stream it locked (Zram::comp_id)
+  uint8_t strm = 0;                 // the CPU whose stream zcomp_stream_get() locked
+  uint16_t table = 0;    // the zram->table its first slot-lock section found (Zram::table_id)
+  uint16_t comp = 0;     // the zcomp whose stream it locked (Zram::comp_id)
   int16_t blk_idx = -1;  // a ZRAM_WB slot's block, for read_from_bdev()
   uint16_t blk_seq = 0;  // the block's allocation count then
   int8_t ret = 0;        // the bio's status: 0, or -EIO beyond the capacity
