@@ -16,7 +16,11 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Dn = OpKind::kMadviseDontneed, Fr = OpKind::kMadviseFree,
                  Po = OpKind::kMadvisePageout, Wn = OpKind::kMadviseWillneed,
                  Mi = OpKind::kMincore, Cd = OpKind::kCpuOffline, Cu = OpKind::kCpuOnline,
-                 Mg = OpKind::kMigrate, Mv = OpKind::kUffdMove, E = OpKind::kCount;
+                 Mg = OpKind::kMigrate, Mv = OpKind::kUffdMove, Br = OpKind::kZramBdevRead,
+                 Bw = OpKind::kZramBdevWrite, Bd = OpKind::kZramBdevDiscard,
+                 Bi = OpKind::kZramBdevIdle, Bb = OpKind::kZramBdevWriteback,
+                 Rs = OpKind::kZramReset, Ds = OpKind::kZramDisksize,
+                 Rc = OpKind::kZramBdevRecompress, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -60,6 +64,13 @@ static_assert(IsOpTable(kZswapHotplugOps));
 // the entry (-EBUSY), munmap and swapoff.
 constexpr OpTable kUffdOps = {R, R, R, W, W, W, C, C, C, Mv, Mv, Mv, U, F, O, E};
 static_assert(IsOpTable(kUffdOps));
+
+// zram1, a zram device with no swap on it: direct reads, writes and discards
+// of its pages from several CPUs, against its idle marking, its writeback to
+// the backing device, its recompression, and its reset and disksize; beside
+// them swap on zram0, whose reset swap's claim refuses.
+constexpr OpTable kZramBdevOps = {Br, Br, Br, Bw, Bw, Bw, Bd, Bi, Bb, Rc, Rs, Ds, R, W, C, E};
+static_assert(IsOpTable(kZramBdevOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
   ScheduleConfig c;

@@ -44,6 +44,8 @@
   X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, kZswapHotplugOps,                    \
     "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them") \
   X(mainline_uffd, "mainline", "disk", false, 50, kUffdOps,                                 \
-    "ioctl(UFFDIO_MOVE) within one mm beside faults, reclaim, fork, munmap and swapoff, as the newest modelled release (mainline) has it")
+    "ioctl(UFFDIO_MOVE) within one mm beside faults, reclaim, fork, munmap and swapoff, as the newest modelled release (mainline) has it") \
+  X(mainline_zram_bdev, "mainline", "zram", false, 50, kZramBdevOps,                          \
+    "a zram device used as a plain block device (direct reads, writes, discards) against its writeback, idle marking, reset and disksize, beside swap on zram, as the newest modelled release (mainline) has it")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

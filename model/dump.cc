@@ -38,6 +38,8 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kAcompMutex:
       return absl::StrCat(", waits for the acomp_ctx mutex of cpu ", w.id);
     case Wait::Kind::kCpuHotplug: return ", waits for cpu_hotplug_lock";
+    case Wait::Kind::kZcompStrm:
+      return absl::StrCat(", waits for the zram", w.dev, " stream mutex of cpu ", w.id);
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }

@@ -2,6 +2,7 @@
 
 #include <iterator>
 
+#include "model/drivers/block/zram/zram_drv.h"
 #include "model/machines.h"
 #include "model/mm/page_io.h"
 #include "model/mm/zswap.h"
@@ -69,7 +70,7 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.si.sync_io = !k.si.disk;
   k.swap_cache.fill(kNoPage);
   k.slots_cache_disabled = false;
-  k.zram = Zram{};
+  zram_boot(k);
   zswap_reset(k);
   k.cpu_online = static_cast<uint8_t>((1u << kMaxCpus) - 1);
   k.cpu_hotplug_owner = -1;
@@ -123,15 +124,23 @@ bool Executor::IsRunnable(const Cpu& c) const {
   switch (c.wait.kind) {
     case Wait::Kind::kNone: return true;
     case Wait::Kind::kPageLock: return !k.pages[c.wait.id].locked;
-    case Wait::Kind::kZramSlot: return k.zram.table[c.wait.id].lock_holder == -1;
+    case Wait::Kind::kZramSlot:
+      return ZramDev(k, c.wait.dev).table[c.wait.id].lock_holder == -1;
     case Wait::Kind::kMmapRead: return !k.mms[c.wait.id].mmap_writer;
     case Wait::Kind::kMmapWrite:
       return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
     case Wait::Kind::kYield: return true;  // RunnableMask() decides
     case Wait::Kind::kWriteback: return !k.pages[c.wait.id].writeback;
     case Wait::Kind::kSwapUsers: return k.si.users == 0;
-    case Wait::Kind::kZramDevLock: return k.zram.wb.dev_lock_owner == -1;
-    case Wait::Kind::kZramWbDone: return k.zram.wb.wakeups != static_cast<uint16_t>(c.wait.id);
+    case Wait::Kind::kZramDevLock: {
+      const Zram& z = ZramDev(k, c.wait.dev);
+      return z.wb.dev_lock_owner == -1 &&
+             (c.wait.id != kZramDevLockWrite || z.dev_lock_readers == 0);
+    }
+    case Wait::Kind::kZramWbDone:
+      return ZramDev(k, c.wait.dev).wb.wakeups != static_cast<uint16_t>(c.wait.id);
+    case Wait::Kind::kZcompStrm:
+      return ZramDev(k, c.wait.dev).strm[c.wait.id].mutex_owner == -1;
     case Wait::Kind::kAcompMutex: return k.zswap.acomp[c.wait.id].mutex_owner == -1;
     case Wait::Kind::kCpuHotplug: return k.cpu_hotplug_owner == -1;
   }
@@ -152,7 +161,9 @@ uint32_t Executor::RunnableMask() const {
   }
   // The completion interrupt can fire whenever a bio is in flight, and runs
   // on while it is inside a completion of zram's writeback.
-  if (kernel_.nbios != 0 || kernel_.zram.wb.endio_ctl != 0) mask |= 1u << kIrqCpu;
+  if (kernel_.nbios != 0 || kernel_.zram.wb.endio_ctl != 0 || kernel_.zram_bdev.wb.endio_ctl != 0) {
+    mask |= 1u << kIrqCpu;
+  }
   // Only yielders and none of them released: they spin, and their retry
   // budgets tell a livelock from a wait.
   return mask != 0 ? mask : yielders;

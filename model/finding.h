@@ -45,6 +45,8 @@ enum class ObjectKind : uint8_t {
   kBlock,       // a block of the disk or of zram's backing device
   kZramWbCtl,   // struct zram_wb_ctl: zram's batched writeback and its completions
   kAcompCtx,    // a CPU's zswap compression context (struct crypto_acomp_ctx)
+  kZramTable,   // zram->table: the slots of a zram device, freed by a reset
+  kZcompStrm,   // zram->comps[] and their per-CPU streams (struct zcomp_strm)
   kCount
 };
 

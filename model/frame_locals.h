@@ -221,11 +221,52 @@ enum class ZramWritebackMode : uint8_t { kIdle, kHuge };
 
 struct WritebackStoreLocals {
   ZramWritebackMode mode = ZramWritebackMode::kIdle;  // argument: "idle" or "huge"
+  uint8_t dev = 0;                                    // argument: the zram device (ZramDev())
   Offset index = 1;          // the next index to look at (batched: to scan)
   // alloc_block_bdev()'s block (batched: zram_writeback_slots()'s blk_idx,
   // zram_reserve_bdev_block()'s), -1 for none
   int16_t blk_idx = -1;
   uint32_t generation = 0;   // the generation of the data read into the bounce page
+};
+
+// idle_store(): the device.
+struct IdleStoreLocals {
+  uint8_t dev = 0;  // argument: the zram device (ZramDev())
+};
+
+// A direct read, write or discard of one page of the plain zram device
+// (zram1), from open to close: the frame's offset is the page (index).
+enum class ZramBioOp : uint8_t { kRead, kWrite, kDiscard };
+struct ZramSubmitBioLocals {
+  ZramBioOp op = ZramBioOp::kRead;  // argument
+  uint8_t index = 0;                // argument: the page
+  bool zero = false;                // argument: a write of zeros (same-filled)
+  uint8_t strm = 0;                 // the CPU whose stream zcomp_stream_get() locked
+  uint16_t table = 0;    // the zram->table its first slot-lock section found (Zram::table_id)
+  uint16_t comp = 0;     // the zcomp whose stream it locked (Zram::comp_id)
+  int16_t blk_idx = -1;  // a ZRAM_WB slot's block, for read_from_bdev()
+  uint16_t blk_seq = 0;  // the block's allocation count then
+  int8_t ret = 0;        // the bio's status: 0, or -EIO beyond the capacity
+};
+
+// reset_store() (op zram_reset): the device, and the CPU whose stream
+// zram_destroy_comps()'s zcomp_cpu_dead() frees next.
+struct ZramResetStoreLocals {
+  uint8_t dev = 0;  // argument
+  uint8_t cpu = 0;
+};
+
+enum class ZramRecompressMode : uint8_t { kIdle, kHuge };
+
+// recompress_store() (op zram_bdev_recompress) on the plain device.
+struct RecompressStoreLocals {
+  ZramRecompressMode mode = ZramRecompressMode::kIdle;  // argument: "type=idle" or "type=huge"
+  Offset index = 0;  // scan_slots_for_recompress(): the next index to look at
+};
+
+// disksize_store() (op zram_disksize) on the plain device.
+struct DisksizeStoreLocals {
+  int16_t pages = 0;  // argument: the size written, in pages
 };
 
 // cpu_down() and cpu_up() (ops cpu_offline, cpu_online): the CPU.
@@ -272,6 +313,11 @@ struct ShrinkPageListLocals {
   X(kZswapWritebackEntry, ZswapWritebackEntryLocals, zswap_writeback_entry) \
   X(kZswapParamSet, ZswapParamSetLocals, zswap_param_set)            \
   X(kZramWritebackStore, WritebackStoreLocals, writeback_store)      \
+  X(kZramIdleStore, IdleStoreLocals, idle_store)                     \
+  X(kZramSubmitBio, ZramSubmitBioLocals, zram_submit_bio)            \
+  X(kZramResetStore, ZramResetStoreLocals, zram_reset_store)         \
+  X(kZramDisksizeStore, DisksizeStoreLocals, disksize_store)         \
+  X(kZramRecompressStore, RecompressStoreLocals, recompress_store)   \
   X(kCpuDown, CpuHotplugLocals, cpu_down)                            \
   X(kCpuUp, CpuHotplugLocals, cpu_up)                                \
   X(kSchedSetaffinity, SchedSetaffinityLocals, sched_setaffinity) \

@@ -228,6 +228,7 @@ struct Bio {
   bool zram_wb = false;
   int16_t block = -1;
   uint16_t wb_ctl = 0;
+  uint8_t zram_dev = 0;  // zram_wb: the zram device written back (ZramDev())
 };
 
 // Per-CPU struct swap_slots_cache (mm/swap_slots.c). Active only when the
@@ -252,6 +253,10 @@ struct ZramSlot {
   // (Features::ZramWriteback, v6.13+); slot_free() and a read clear it.
   bool pp_slot = false;
   int16_t block = -1;       // kWb: the backing device block
+  // ZRAM_INCOMPRESSIBLE, and the comp priority bits: recompress_store()'s
+  // marks (no algorithm made it smaller; recompressed with comps[1]).
+  bool incompressible = false;
+  uint8_t comp_priority = 0;
   Token data = 0;           // the element for kSame, the decompressed data for kStored
   uint32_t generation = 0;  // the swap slot generation the data was written for
 };
@@ -306,6 +311,13 @@ struct ZramWb {
   ZramWbReq req{};             // the request zram_complete_done_reqs() took
 };
 
+// One CPU's compression stream of a zram device (struct zcomp_strm): its
+// mutex, and whether zcomp_cpu_up_prepare() allocated its buffers.
+struct ZcompStrm {
+  bool allocated = false;   // zstrm->buffer != NULL
+  int8_t mutex_owner = -1;  // the task (Cpu index) holding zstrm->lock
+};
+
 struct Zram {
   std::array<ZramSlot, kMaxSlots> table{};
   std::array<ZramBdBlock, kMaxSlots> bd{};
@@ -313,6 +325,47 @@ struct Zram {
   int32_t stored_pages = 0;
   int32_t wb_pages = 0;     // slots written back to the backing device
   ZramWb wb{};
+  // The device's lifecycle (disksize_store(), reset_store()). The swap device
+  // is set up once, when the run starts, and swap holds it open throughout.
+  int16_t disksize = 0;     // zram->disksize, in pages; 0: not set up (!init_done())
+  int16_t capacity = 0;     // get_capacity(disk), in pages: what bio_check_eod() allows
+  uint8_t openers = 0;      // disk_openers(disk)
+  bool claim = false;       // zram->claim: reset_store() owns the device; open fails
+  bool backing_dev = false;  // zram->backing_dev: writeback has somewhere to write
+  // Holders of dev_lock (init_lock before 7.1) for read across steps: a
+  // writeback_store() before 7.1.5. The writer is ZramWb::dev_lock_owner.
+  uint8_t dev_lock_readers = 0;
+  // zram->table and zram->comps[] (the primary and, for recompression, the
+  // secondary algorithm), named by ids as zswap trees are: zram_meta_alloc()
+  // and zcomp_create() take new ones, zram_meta_free() and zcomp_destroy() set
+  // them to 0. A path holding an id that is not the current one holds freed
+  // memory.
+  uint16_t table_id = 0;
+  uint16_t comp_id = 0;
+  uint16_t id_seq = 0;
+  std::array<ZcompStrm, kMaxCpus> strm{};  // comps[]'s per-CPU streams, by CPU
+};
+
+// Oracle state of a page of the plain zram device: the values a read may
+// return besides those of writes in flight. A write or discard that completes
+// leaves its own value and those of the writes that completed while it was in
+// flight (either may have stored last).
+struct ZramBdevSector {
+  std::array<Token, kMaxCpus + 1> last{};  // starts as {0}: the device reads zeros
+  uint8_t nlast = 1;
+};
+
+// A task's direct I/O on the plain zram device (oracle state): the page, the
+// value a write or discard (0) stores, and, by task, the value of the last
+// write or discard to the same page that completed while it was in flight (an
+// earlier one of the same task stored before that one, so cannot be last).
+struct ZramBdevIo {
+  bool active = false;
+  bool write = false;  // a write or a discard
+  Offset index = kNoOffset;
+  Token value = 0;
+  uint8_t during_tasks = 0;  // a bit per task with a value in `during`
+  std::array<Token, kMaxCpus> during{};
 };
 
 // What a blocked CPU waits for. Cleared when the CPU runs again.
@@ -330,9 +383,11 @@ struct Wait {
     kZramWbDone,    // wait_event(wb_ctl->done_wait): a wake_up() since (id: ZramWb::wakeups)
     kAcompMutex,    // mutex_lock(&acomp_ctx->mutex) of zswap's context of CPU `id`
     kCpuHotplug,    // cpus_write_lock(): no other hotplug operation in progress
+    kZcompStrm,     // mutex_lock(&zstrm->lock) of zram `dev`'s stream of CPU `id`
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
+  uint8_t dev = 0;  // the zram device of a kZram* or kZcompStrm wait (ZramDev())
   // kYield: the CPUs that could run when this one yielded and have not taken a
   // step since. Real CPUs run in parallel, so a CPU sleeping a tick in a retry
   // loop cannot starve the others: it runs again only after each of them has
@@ -433,7 +488,12 @@ struct Kernel {
   SwapInfo si{};
   std::array<PageId, kMaxSlots> swap_cache{};  // the xarray: offset -> page
   bool slots_cache_disabled = false;  // swapoff: disable_swap_slots_cache_lock()
-  Zram zram{};
+  Zram zram{};       // zram0, the swap device (Backend::kZram)
+  Zram zram_bdev{};  // zram1: a plain block device, no swap on it
+  // Oracle state of zram1's data, by page: what a read may return.
+  std::array<ZramBdevSector, kZramBdevPages> zram_bdev_sector{};
+  // The direct I/O each task has in flight on zram1.
+  std::array<ZramBdevIo, kMaxCpus> zram_bdev_io{};
   Zswap zswap{};
   // CPU hotplug (kernel/cpu.c): bit i set while CPU i is online.
   uint8_t cpu_online = 0;
@@ -461,6 +521,13 @@ struct Kernel {
   bool knob(Knob k) const { return config.knobs.Has(k); }
 };
 static_assert(std::is_trivially_copyable_v<Kernel>, "copying a Kernel is a snapshot");
+
+// zram device `dev`: 0 is zram0, the swap device; 1 is zram1, the plain block
+// device.
+inline Zram& ZramDev(Kernel& k, uint8_t dev) { return dev == 0 ? k.zram : k.zram_bdev; }
+inline const Zram& ZramDev(const Kernel& k, uint8_t dev) {
+  return dev == 0 ? k.zram : k.zram_bdev;
+}
 
 }  // namespace swapfuzz
 

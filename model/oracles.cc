@@ -19,6 +19,7 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kZramWbDone: return "wb_ctl->done_wait";
     case Wait::Kind::kAcompMutex: return "acomp_ctx->mutex";
     case Wait::Kind::kCpuHotplug: return "cpu_hotplug_lock";
+    case Wait::Kind::kZcompStrm: return "zstrm->lock";
   }
   return "?";
 }
@@ -97,12 +98,13 @@ void CheckZswapQuiescent(Kernel& k) {
   }
 }
 
-// zram's backing device at quiescence: each written-back slot owns its block.
-void CheckZramBdQuiescent(Kernel& k) {
+// A zram device's backing device at quiescence: each written-back slot owns
+// its block.
+void CheckZramBdQuiescent(Kernel& k, const Zram& dev) {
   std::array<bool, kMaxSlots> owned{};
   int wb = 0;
   for (Offset off = 0; off < kMaxSlots; ++off) {
-    const ZramSlot& z = k.zram.table[off];
+    const ZramSlot& z = dev.table[off];
     if (z.under_wb || z.pp_slot) {
       Accounting(k, ObjectKind::kZramSlot, "zram slot %d left %s", off,
                  z.under_wb ? "ZRAM_UNDER_WB" : "ZRAM_PP_SLOT");
@@ -110,7 +112,7 @@ void CheckZramBdQuiescent(Kernel& k) {
     }
     if (z.state != ZramSlot::State::kWb) continue;
     ++wb;
-    if (z.block < 0 || !k.zram.bd[z.block].used || owned[z.block]) {
+    if (z.block < 0 || !dev.bd[z.block].used || owned[z.block]) {
       Accounting(k, ObjectKind::kBlock, "zram slot %d is written back to block %d, which is "
                  "not its own", off, z.block);
       return;
@@ -118,19 +120,19 @@ void CheckZramBdQuiescent(Kernel& k) {
     owned[z.block] = true;
   }
   for (int b = 0; b < kMaxSlots; ++b) {
-    if (k.zram.bd[b].used && !owned[b]) {
+    if (dev.bd[b].used && !owned[b]) {
       Accounting(k, ObjectKind::kBlock, "zram backing block %d is allocated but unused", b);
       return;
     }
   }
-  if (wb != k.zram.wb_pages) {
+  if (wb != dev.wb_pages) {
     Accounting(k, ObjectKind::kZramSlot, "zram counts %d written-back pages, the table %d",
-               k.zram.wb_pages, wb);
+               dev.wb_pages, wb);
     return;
   }
   // Every batched writeback ended: dev_lock dropped, its wb_ctl freed (a
   // kfree_rcu() included), nothing in flight or on the done list.
-  const ZramWb& w = k.zram.wb;
+  const ZramWb& w = dev.wb;
   if (w.dev_lock_owner != -1 || w.ctl != 0 || w.rcu_deferred != 0 || w.endio_ctl != 0 ||
       w.num_inflight != 0 || w.ndone != 0) {
     Accounting(k, ObjectKind::kZramWbCtl, "zram writeback not over: dev_lock cpu %d, wb_ctl %d "
@@ -165,6 +167,34 @@ void CheckRmapQuiescent(Kernel& k) {
                k.pages[id].index);
         return;
       }
+    }
+  }
+}
+
+// The plain zram device at quiescence: nobody has it open, claimed or locked,
+// and each page holds what its last write or discard left (all are complete).
+void CheckZramBdevQuiescent(Kernel& k) {
+  const Zram& z = k.zram_bdev;
+  bool streams_held = false;
+  for (const ZcompStrm& st : z.strm) streams_held |= st.mutex_owner != -1;
+  if (z.openers != 0 || z.claim || z.dev_lock_readers != 0 || streams_held) {
+    Accounting(k, ObjectKind::kZramTable, "zram1 left open by %d, claimed %d, dev_lock readers "
+               "%d, a stream mutex held %d", z.openers, z.claim, z.dev_lock_readers,
+               streams_held);
+    return;
+  }
+  for (Offset i = 0; i < z.disksize; ++i) {
+    const ZramSlot& s = z.table[i];
+    const Token have = s.state == ZramSlot::State::kWb ? z.bd[s.block].data : s.data;
+    const ZramBdevSector& sector = k.zram_bdev_sector[i];
+    bool ok = false;
+    for (int j = 0; j < sector.nlast; ++j) ok |= sector.last[j] == have;
+    if (!ok) {
+      Report(k, Oracle::kDataIntegrity, Fn::kQuiescence, ObjectKind::kZramSlot, true,
+             "zram1 page %d holds %#llx; its last write or discard left %#llx", i,
+             static_cast<unsigned long long>(have),
+             static_cast<unsigned long long>(sector.last[0]));
+      return;
     }
   }
 }
@@ -274,7 +304,11 @@ void CheckQuiescent(Kernel& k) {
   if (k.findings.fatal) return;
   CheckZswapQuiescent(k);
   if (k.findings.fatal) return;
-  CheckZramBdQuiescent(k);
+  CheckZramBdQuiescent(k, k.zram);
+  if (k.findings.fatal) return;
+  CheckZramBdQuiescent(k, k.zram_bdev);
+  if (k.findings.fatal) return;
+  CheckZramBdevQuiescent(k);
   if (k.findings.fatal) return;
   CheckRmapQuiescent(k);
   if (k.findings.fatal) return;

@@ -252,7 +252,16 @@ constexpr std::array<SourceRow, 78> kSources = {{
      "zram_wb_leaks_reserved_block, the code as released; fixed in v7.2-rc1 by 3e8d8eb8d7f5). Reads and writes otherwise keep v5.16's steps. Not modelled: wb_limit, bio errors, compressed_wb, writeback by page index or of "
      "incompressible slots, the wait for an idle request (wb_batch_size 32 exceeds the model's "
      "slots), compressed sizes (every slot but ZRAM_HUGE ones shares one pp bucket), the "
-     "asynchronous read from the backing device",
+     "asynchronous read from the backing device. zram1, a device used as a block device: "
+     "zram_submit_bio(), zram_bio_read()/zram_bio_write()/zram_bio_discard(), "
+     "zram_read_page(), zram_write_page(), write_same_filled_page(), read_compressed_page(), "
+     "mark_slot_accessed(); zcomp_stream_get()/put() (zcomp.c, blob 974c4691887e: the "
+     "per-CPU stream's mutex); reset_store() (open_mutex, disk_openers, claim), "
+     "zram_reset_device(), zram_meta_free(), zram_destroy_comps() -> zcomp_destroy() -> "
+     "zcomp_cpu_dead(); disksize_store(), zram_meta_alloc(), zcomp_create(); zram_open(); "
+     "block/blk-core.c bio_check_eod(); recompress_store(), scan_slots_for_recompress(), "
+     "recompress_slot() (priority 1, no threshold or max_pages). Not modelled: "
+     "backing_dev_store(), partial I/O, the streams' CPU hotplug callbacks",
      kZram71},
     {"model/kernel/cpu.cc", "kernel/cpu.c", "v5.16",
      "v5.16 .. v6.12 before 12dcb0ef5406: zswap_cpu_comp_dead() frees the context without its mutex, and compression locks the raw_cpu_ptr() context with no recheck (knob zswap_acomp_unsynced_cpu_dead, set)",

@@ -162,7 +162,25 @@ namespace swapfuzz {
   X(kMovePagesPtes, "move_pages_ptes", "mm/userfaultfd.c", kInStep, kShared)                       \
   X(kMovePresentPtes, "move_present_ptes", "mm/userfaultfd.c", kInStep, kShared)                   \
   X(kMoveSwapPte, "move_swap_pte", "mm/userfaultfd.c", kInStep, kShared)                           \
-  X(kMoveZeropagePte, "move_zeropage_pte", "mm/userfaultfd.c", kInStep, kShared)
+  X(kMoveZeropagePte, "move_zeropage_pte", "mm/userfaultfd.c", kInStep, kShared)                    \
+  X(kZramSubmitBio, "zram_submit_bio", "drivers/block/zram/zram_drv.c", zram_submit_bio, kShared) \
+  X(kZramOpen, "zram_open", "drivers/block/zram/zram_drv.c", kInStep, kShared)                     \
+  X(kZramBioRead, "zram_bio_read", "drivers/block/zram/zram_drv.c", kInStep, kShared)              \
+  X(kZramBioWrite, "zram_bio_write", "drivers/block/zram/zram_drv.c", kInStep, kShared)            \
+  X(kZramBioDiscard, "zram_bio_discard", "drivers/block/zram/zram_drv.c", kInStep, kShared)        \
+  X(kZcompStreamGet, "zcomp_stream_get", "drivers/block/zram/zcomp.c", kInStep, kShared)           \
+  X(kBdevRelease, "bdev_release", "block/bdev.c", kInStep, kShared)                                \
+  X(kZramResetStore, "reset_store", "drivers/block/zram/zram_drv.c", zram_reset_store, kShared)   \
+  X(kZramResetDevice, "zram_reset_device", "drivers/block/zram/zram_drv.c", kInStep, kShared)      \
+  X(kZcompCpuDead, "zcomp_cpu_dead", "drivers/block/zram/zcomp.c", kInStep, kShared)               \
+  X(kZramDisksizeStore, "disksize_store", "drivers/block/zram/zram_drv.c", disksize_store,        \
+    kShared)                                                                                       \
+  X(kZcompCreate, "zcomp_create", "drivers/block/zram/zcomp.c", kInStep, kShared)                 \
+  X(kZramRecompressStore, "recompress_store", "drivers/block/zram/zram_drv.c", recompress_store,  \
+    kShared)                                                                                       \
+  X(kZramScanSlotsForRecompress, "scan_slots_for_recompress", "drivers/block/zram/zram_drv.c",    \
+    kInStep, kShared)                                                                              \
+  X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -394,7 +412,47 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kUffdMoveSwap, kMoveSwapPte,                                            \
     "double_pt_lock: is_pte_pages_stable; folio index or swap cache recheck; move swap pte") \
   X(kUffdMoveZeropage, kMoveZeropagePte,                                    \
-    "double_pt_lock: is_pte_pages_stable; ptep_clear_flush(src), zero pte at dst")
+    "double_pt_lock: is_pte_pages_stable; ptep_clear_flush(src), zero pte at dst")                  \
+  X(kZramBdevOpen, kZramOpen, "open_mutex: !zram->claim, disk_openers++")  \
+  X(kZramBdevOpenBusy, kZramOpen, "open_mutex: zram->claim: -EBUSY")        \
+  X(kZramBdevEod, kZramSubmitBio, "submit_bio_noacct: bio_check_eod: beyond the capacity, -EIO") \
+  X(kZramBdevReadLock, kZramBioRead,                                        \
+    "zram_read_page: slot_lock, read meta; same or huge: copy, slot_unlock") \
+  X(kZramBdevReadWb, kZramBioRead, "zram_read_page: slot_lock: ZRAM_WB: blk_idx, slot_unlock") \
+  X(kZramBdevStreamGet, kZcompStreamGet, "raw_cpu_ptr(comp->stream), mutex_lock(&zstrm->lock)") \
+  X(kZramBdevDecompress, kZramBioRead, "decompress, zcomp_stream_put, slot_unlock") \
+  X(kZramBdevReadBdev, kZramBioRead, "read_from_bdev: read block")          \
+  X(kZramBdevCompress, kZramBioWrite, "compress, zs_malloc, zs_obj_write, zcomp_stream_put") \
+  X(kZramBdevWriteStore, kZramBioWrite, "slot_lock, slot_free, set handle, slot_unlock") \
+  X(kZramBdevWriteSame, kZramBioWrite,                                      \
+    "write_same_filled_page: slot_lock, slot_free, ZRAM_SAME, slot_unlock") \
+  X(kZramBdevAccessed, kZramSubmitBio, "slot_lock, mark_slot_accessed, slot_unlock; bio_endio") \
+  X(kZramBdevDiscard, kZramBioDiscard, "slot_lock, slot_free, slot_unlock; bio_endio") \
+  X(kZramBdevRelease, kBdevRelease, "open_mutex: disk_openers--")           \
+  X(kZramResetBusy, kZramResetStore, "open_mutex: disk_openers || zram->claim: -EBUSY") \
+  X(kZramResetClaim, kZramResetStore, "open_mutex: zram->claim = true")     \
+  X(kZramResetMetaFree, kZramResetDevice,                                   \
+    "down_write(dev_lock), set_capacity 0, zram_meta_free, disksize = 0")   \
+  X(kZramResetStreamFree, kZcompCpuDead, "mutex_lock(&zstrm->lock), zcomp_strm_free, mutex_unlock") \
+  X(kZramResetDone, kZramResetDevice, "free_percpu, kfree(comp), reset_bdev, up_write(dev_lock)") \
+  X(kZramResetUnclaim, kZramResetStore, "open_mutex: zram->claim = false")  \
+  X(kZramDisksizeBusy, kZramDisksizeStore, "down_write(dev_lock): init_done: -EBUSY") \
+  X(kZramDisksizeMetaAlloc, kZramDisksizeStore, "down_write(dev_lock), zram_meta_alloc") \
+  X(kZramDisksizeComp, kZcompCreate, "alloc_percpu, zcomp_cpu_up_prepare of each CPU") \
+  X(kZramDisksizeDone, kZramDisksizeStore,                                  \
+    "disksize = ..., set_capacity_and_notify, up_write(dev_lock)")          \
+  X(kZramIdleInval, kZramIdleStore, "down_read(dev_lock): !init_done: -EINVAL") \
+  X(kZramWbInval, kZramWritebackStore, "!init_done: -EINVAL, or !backing_dev: -ENODEV") \
+  X(kZramRecompInit, kZramRecompressStore,                                   \
+    "down_write(dev_lock), alloc_page, init_pp_ctl")                        \
+  X(kZramRecompInval, kZramRecompressStore, "down_write(dev_lock): !init_done: -EINVAL") \
+  X(kZramRecompScan, kZramScanSlotsForRecompress, "slot_lock: place_pp_slot, set ZRAM_PP_SLOT") \
+  X(kZramRecompSlot, kZramRecompressSlot,                                   \
+    "slot_lock: ZRAM_PP_SLOT: smaller: slot_free, new handle; slot_unlock, release_pp_slot") \
+  X(kZramRecompNotSmaller, kZramRecompressSlot,                             \
+    "slot_lock: ZRAM_PP_SLOT: not smaller: ZRAM_INCOMPRESSIBLE; slot_unlock, release_pp_slot") \
+  X(kZramRecompSkip, kZramRecompressStore, "slot_lock: !ZRAM_PP_SLOT; slot_unlock; release_pp_slot") \
+  X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -422,7 +480,7 @@ enum class StepId : uint8_t {
     (ZswapParamSetLocals{.param = ZswapParam::kMaxPoolPercent, .value = op.arg}))                  \
   X(kSwapoff, "swapoff", false, 0, kSwapoff, NoLocals{})                                           \
   X(kSwapon, "swapon", false, 0, kSwapon, NoLocals{})                                              \
-  X(kZramIdle, "zram_idle", false, 0, kZramIdleStore, NoLocals{})                                  \
+  X(kZramIdle, "zram_idle", false, 0, kZramIdleStore, IdleStoreLocals{})                                  \
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
   X(kUffdWp, "uffd_wp", true, 0, kChangePteRange, NoLocals{})                                     \
@@ -439,7 +497,24 @@ enum class StepId : uint8_t {
     (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed}))                                     \
   X(kMadviseFree, "madvise_free", true, 0, kDoMadvise,                                             \
     (DoMadviseLocals{.behavior = MadviseBehavior::kFree}))                                         \
-  X(kUffdMove, "uffd_move", true, kMaxVas, kMovePages, MovePagesLocals{.dst = op.arg})
+  X(kUffdMove, "uffd_move", true, kMaxVas, kMovePages, MovePagesLocals{.dst = op.arg})              \
+  X(kZramBdevRead, "zram_bdev_read", false, kZramBdevPages, kZramSubmitBio,                        \
+    (ZramSubmitBioLocals{.op = ZramBioOp::kRead, .index = op.arg}))                               \
+  X(kZramBdevWrite, "zram_bdev_write", false, 2 * kZramBdevPages, kZramSubmitBio,                  \
+    (ZramSubmitBioLocals{.op = ZramBioOp::kWrite,                                                 \
+                         .index = static_cast<uint8_t>(op.arg % kZramBdevPages),                  \
+                         .zero = op.arg >= kZramBdevPages}))                                      \
+  X(kZramBdevDiscard, "zram_bdev_discard", false, kZramBdevPages, kZramSubmitBio,                  \
+    (ZramSubmitBioLocals{.op = ZramBioOp::kDiscard, .index = op.arg}))                            \
+  X(kZramReset, "zram_reset", false, 2, kZramResetStore, ZramResetStoreLocals{.dev = op.arg})      \
+  X(kZramDisksize, "zram_disksize", false, 2, kZramDisksizeStore,                                  \
+    (DisksizeStoreLocals{.pages = static_cast<int16_t>(op.arg ? kZramBdevPages / 2 : kZramBdevPages)})) \
+  X(kZramBdevIdle, "zram_bdev_idle", false, 0, kZramIdleStore, IdleStoreLocals{.dev = 1})          \
+  X(kZramBdevWriteback, "zram_bdev_writeback", false, 2, kZramWritebackStore,                      \
+    (WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle,   \
+                          .dev = 1}))                                                      \
+  X(kZramBdevRecompress, "zram_bdev_recompress", false, 2, kZramRecompressStore,                  \
+    (RecompressStoreLocals{.mode = op.arg ? ZramRecompressMode::kHuge : ZramRecompressMode::kIdle}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

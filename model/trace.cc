@@ -20,12 +20,15 @@ void TraceHash::Add(const TraceEvent& e) {
 }
 
 std::string FormatEvent(const TraceEvent& e) {
-  char buf[200];
+  char buf[400];
   const std::string_view fn = FnName(StepFn(e.id));
   const std::string_view label = StepLabel(e.id);
   int n = snprintf(buf, sizeof(buf), "%5llu  %-24.*s %-40.*s",
                    static_cast<unsigned long long>(e.step), static_cast<int>(fn.size()),
                    fn.data(), static_cast<int>(label.size()), label.data());
+  // However long the label, the fields below fit (snprintf() returns the
+  // length it wanted).
+  n = std::min(n, static_cast<int>(sizeof(buf)) - 100);
   if (e.offset != kNoOffset) n += snprintf(buf + n, sizeof(buf) - n, " offset = %d", e.offset);
   if (e.page == kZeroPage) {
     n += snprintf(buf + n, sizeof(buf) - n, " page = zero");

@@ -30,6 +30,9 @@ inline constexpr int kMaxBios = kMaxSlots;
 // runs end_swap_bio_read()/end_swap_bio_write() for bios in flight. Schedules
 // name it as CPU kIrqCpu; it has no program.
 inline constexpr int kIrqCpu = kMaxCpus;
+// The pages of the plain zram block device (zram1, no swap on it): its ops'
+// argument picks one, and zram_disksize sets up this many or half as many.
+inline constexpr int kZramBdevPages = 8;
 
 using PageId = int16_t;
 using Offset = int16_t;  // swap offset in the (single) swap device, 0 is the header

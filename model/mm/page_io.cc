@@ -225,7 +225,8 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
 StepResult bio_endio(Kernel& k, Cpu& c) {
   // An interrupt handler runs to its end: a zram writeback completion that
   // has done its list_add() does its wake_up() before the next bio ends.
-  if (k.zram.wb.endio_ctl != 0) return zram_writeback_endio_wake(k, c);
+  if (k.zram.wb.endio_ctl != 0) return zram_writeback_endio_wake(k, c, 0);
+  if (k.zram_bdev.wb.endio_ctl != 0) return zram_writeback_endio_wake(k, c, 1);
   const Bio bio = k.bios[k.bio_head];
   k.bio_head = static_cast<uint8_t>((k.bio_head + 1) % kMaxBios);
   --k.nbios;
