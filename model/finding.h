@@ -28,6 +28,7 @@ enum class Oracle : uint8_t {
   kLiveness,       // a retry loop or the run exceeded its budget
   kStaleWrite,     // a backing store got data older than its slot's content
   kRefcount,       // a zswap entry's refcount below zero, or freed while in the tree
+  kMemcg,          // a memcg counter or charge record breaks the charging rules
   kCount
 };
 
@@ -44,6 +45,7 @@ enum class ObjectKind : uint8_t {
   kBlock,       // a block of the disk or of zram's backing device
   kZramWbCtl,   // struct zram_wb_ctl: zram's batched writeback and its completions
   kAcompCtx,    // a CPU's zswap compression context (struct crypto_acomp_ctx)
+  kMemcg,       // a memory cgroup's counters and the charges recorded for it
   kCount
 };
 

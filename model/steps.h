@@ -156,7 +156,9 @@ namespace swapfuzz {
   X(kMincorePteRange, "mincore_pte_range", "mm/mincore.c", kInStep, kShared) \
   X(kDoMadvise, "do_madvise", "mm/madvise.c", do_madvise, kShared)                               \
   X(kMadviseFreePteRange, "madvise_free_pte_range", "mm/madvise.c", madvise_free_pte_range,      \
-    kShared)
+    kShared)                                                                                       \
+  X(kTryChargeMemcg, "try_charge_memcg", "mm/memcontrol.c", try_charge_memcg, kShared)             \
+  X(kMemCgroupUncharge, "mem_cgroup_uncharge", "mm/memcontrol.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -372,7 +374,14 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "try_to_unmap_one: MADV_FREE folio redirtied or referenced: set_pte_at, walk_abort") \
   X(kLazyfreeFreeze, kShrinkPageList, "lazyfree: folio_ref_freeze(folio, 1), free") \
   X(kAcompCtxSleep, kAcompCtxGetCpuLock,                                    \
-    "raw_cpu_ptr(pool->acomp_ctx); mutex_lock sleeps: another task holds it")
+    "raw_cpu_ptr(pool->acomp_ctx); mutex_lock sleeps: another task holds it") \
+  X(kMemcgCharged, kTryChargeMemcg, "page_counter_try_charge, commit_charge") \
+  X(kMemcgReclaim, kTryChargeMemcg,                                         \
+    "over memory.max: try_to_free_mem_cgroup_pages: isolate the memcg's oldest folio") \
+  X(kMemcgChargeFail, kTryChargeMemcg,                                     \
+    "over memory.max, nothing reclaimed in MAX_RECLAIM_RETRIES rounds or nothing to reclaim: -ENOMEM") \
+  X(kAnonChargeOom, kDoAnonymousPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM") \
+  X(kWpChargeOom, kDoWpPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
