@@ -48,51 +48,48 @@ namespace swapfuzz {
 // MAX_RECLAIM_RETRIES (mm/internal.h).
 inline constexpr int kMaxReclaimRetries = 16;
 
-inline bool mem_cgroup_disabled(const Kernel &k) { return !k.config.memcg; }
+inline bool mem_cgroup_disabled(const Kernel& k) { return !k.config.memcg; }
 
 // The memcg a task of mm `mm` is in: memcg 2 for the mms of
 // RunConfig::memcg_mms, memcg 1 for the others (attached when created).
-uint8_t memcg_of_new_mm(const Kernel &k, int mm);
+uint8_t memcg_of_new_mm(const Kernel& k, int mm);
 
 // get_mem_cgroup_from_mm().
-inline uint8_t get_mem_cgroup_from_mm(const Kernel &k, int mm) {
-  return k.mms[mm].memcg;
-}
+inline uint8_t get_mem_cgroup_from_mm(const Kernel& k, int mm) { return k.mms[mm].memcg; }
 
 // The memcg mem_cgroup_swapin_charge_folio() charges for `entry`: the id
 // lookup_swap_cgroup_id() returns, else mm's.
-uint8_t swapin_charge_memcg(const Kernel &k, Offset entry, int mm);
+uint8_t swapin_charge_memcg(const Kernel& k, Offset entry, int mm);
 
 // charge_memcg() without reclaim, inside the caller's step: true if
 // page_counter_try_charge() stays within memory.max, and then commit_charge()
 // has set folio->memcg_data. False: the caller calls try_charge_memcg()
 // (Call<Fn::kTryChargeMemcg>), which reclaims and charges in steps of its own.
 // A disabled controller charges nothing and returns true.
-bool charge_memcg(Kernel &k, PageId page, uint8_t memcg);
+bool charge_memcg(Kernel& k, PageId page, uint8_t memcg);
 
 // mem_cgroup_swapin_charge_folio() of `page` for `entry`, on behalf of mm
 // `mm`, inside the caller's step. The model does not reclaim from the swap-in
 // paths: a charge there goes past memory.max (the kernel's try_charge_memcg()
-// would reclaim first). Returns the memcg charged.
-uint8_t mem_cgroup_swapin_charge_folio(Kernel &k, PageId page, int mm,
-                                       Offset entry);
+// would reclaim first).
+void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry);
 
 // mem_cgroup_uncharge() from the folio's free (__folio_put()).
-void mem_cgroup_uncharge(Kernel &k, PageId page);
+void mem_cgroup_uncharge(Kernel& k, PageId page);
 
 // __mem_cgroup_try_charge_swap() for the folio that gets slot `entry`.
-void mem_cgroup_try_charge_swap(Kernel &k, PageId page, Offset entry);
+void mem_cgroup_try_charge_swap(Kernel& k, PageId page, Offset entry);
 
 // __mem_cgroup_uncharge_swap() of a slot being freed.
-void mem_cgroup_uncharge_swap(Kernel &k, Offset entry);
+void mem_cgroup_uncharge_swap(Kernel& k, Offset entry);
 
 // try_charge_memcg() over memory.max. Frame: page = the folio to charge;
 // TryChargeMemcgLocals::memcg. Each round isolates the memcg's oldest folio
 // and reclaims it with shrink_page_list() (try_to_free_mem_cgroup_pages()),
 // then tries the charge again. Returns 0 charged, -12 (-ENOMEM) not.
 #define SWAPFUZZ_STATES_try_charge_memcg(X) X(kTryCharge) X(kAfterReclaim)
-StepResult try_charge_memcg(Kernel &k, Cpu &c, Frame &f);
+StepResult try_charge_memcg(Kernel& k, Cpu& c, Frame& f);
 
-} // namespace swapfuzz
+}  // namespace swapfuzz
 
-#endif // SWAPFUZZ_MODEL_MM_MEMCONTROL_H_
+#endif  // SWAPFUZZ_MODEL_MM_MEMCONTROL_H_
