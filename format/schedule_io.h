@@ -6,7 +6,7 @@
 //
 //   {
 //     "format": "swapfuzz-schedule",
-//     "version": 1,
+//     "version": 2,
 //     "description": "free text",
 //     "config": {"profile": "v5.16", "knobs": {"free_notify_on_read": true}},
 //     "cpus": [{"mm": 0, "ops": ["write 0", "reclaim 0", "read 0"]},
@@ -45,7 +45,8 @@ namespace swapfuzz {
 // The format version this build writes, and the newest it reads. Files of an
 // older version are still read; a version that changes the meaning of a field
 // must bump this and keep a loader for every older version.
-inline constexpr int kScheduleFormatVersion = 1;
+// Version 2 added the config fields memcg, memcg_mms and memcg_max.
+inline constexpr int kScheduleFormatVersion = 2;
 
 // The largest document ParseScheduleJson() accepts, in bytes.
 inline constexpr size_t kMaxScheduleBytes = 1 << 20;

@@ -72,17 +72,26 @@ static_assert(IsOpTable(kUffdOps));
 constexpr OpTable kZramBdevOps = {Br, Br, Br, Bw, Bw, Bw, Bd, Bi, Bb, Rc, Rs, Ds, R, W, C, E};
 static_assert(IsOpTable(kZramBdevOps));
 
-ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages) {
+// Faults, COW and reclaim of mms in two memcgs (RunConfig::memcg_mms), under a
+// memory.max (RunConfig::memcg_max) that makes a fault's charge reclaim: fork
+// shares folios and swap entries across memcgs, swap-in charges the memcg a
+// slot records, munmap and MADV_DONTNEED uncharge.
+constexpr OpTable kMemcgOps = {R, R, W, W, W, C, C, C, U, F, F, Dn, Wn, O, On, E};
+static_assert(IsOpTable(kMemcgOps));
+
+ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
+                            bool memcg) {
   ScheduleConfig c;
   c.profile = std::string(ProfileByName(profile)->name);  // the release, never the alias
   c.backend = backend;
   c.zswap = zswap;
   c.ram_pages = ram_pages;
+  c.memcg = memcg;
   return c;
 }
 
-#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, ops, description) \
-  {#name, description, TargetConfig(profile, backend, zswap, ram_pages), ops},
+#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, ops, description) \
+  {#name, description, TargetConfig(profile, backend, zswap, ram_pages, memcg), ops},
 const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
 #undef SWAPFUZZ_TARGET_ROW
 
@@ -108,6 +117,9 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   out.config.page_cluster = b1 & 1;
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
   out.config.nslots = 8 + 4 * ((b1 >> 2) & 3);
+  // Read by every target, used only where the memory controller is on.
+  out.config.memcg_mms = b2 >> 4;
+  out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;
   out.cpus.resize(ncpus);
   for (int cpu = 0; cpu < ncpus; ++cpu) {
     CpuProgram& prog = out.cpus[cpu];

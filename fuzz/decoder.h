@@ -8,8 +8,10 @@
 // (fuzz/input_layout.h names every offset and magic number below.)
 //   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3)
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
-//            swap offsets: 8 + 4 * (b >> 2 & 3)
-//   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it)
+//            swap offsets: 8 + 4 * (b >> 2 & 3); memcg_max: 1 + (b >> 4 & 7)
+//            if b & 0x80, else 0 (no limit)
+//   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it);
+//            memcg_mms: b >> 4
 //   [3]      the scheduler past the last decision byte: 0, the default
 //            policy (DefaultPick: no more preemptions); otherwise a PCT
 //            schedule (fuzz/pct.h) seeded by the byte, of depth 2 + (b >> 7),

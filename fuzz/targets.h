@@ -18,34 +18,37 @@
 #ifndef SWAPFUZZ_FUZZ_TARGETS_H_
 #define SWAPFUZZ_FUZZ_TARGETS_H_
 
-// X(name, profile, backend, zswap, ram_pages, op table, description)
+// X(name, profile, backend, zswap, ram_pages, memcg, op table, description)
+// memcg: the cgroup v2 memory controller is on (RunConfig::memcg).
 #define SWAPFUZZ_FUZZ_TARGETS(X)                                                            \
-  X(zram, "v5.16", "zram", false, 50, kZramOps,                                              \
+  X(zram, "v5.16", "zram", false, 50, false, kZramOps,                                              \
     "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it")                                  \
-  X(zswap, "v6.3", "disk", true, 20, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
-  X(lts612_zram_zswap, "v6.12.y", "zram", true, 20, kZramZswapOps,                          \
+  X(zswap, "v6.3", "disk", true, 20, false, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
+  X(lts612_zram_zswap, "v6.12.y", "zram", true, 20, false, kZramZswapOps,                          \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.12 LTS branch has it") \
-  X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, kZramZswapOps,                          \
+  X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, false, kZramZswapOps,                          \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.18 LTS branch has it") \
-  X(lts612_zeromap, "v6.12.y", "disk", true, 20, kZeromapOps,                               \
+  X(lts612_zeromap, "v6.12.y", "disk", true, 20, false, kZeromapOps,                               \
     "zswap over a disk with writes of zeros, as the 6.12 LTS branch has it")                \
-  X(lts618_zeromap, "v6.18.y", "disk", true, 20, kZeromapOps,                               \
+  X(lts618_zeromap, "v6.18.y", "disk", true, 20, false, kZeromapOps,                               \
     "zswap over a disk with writes of zeros, as the 6.18 LTS branch has it")                \
-  X(mainline, "mainline", "zram", false, 50, kZramOps,                                       \
+  X(mainline, "mainline", "zram", false, 50, false, kZramOps,                                       \
     "zram swap as the newest modelled release (mainline) has it")                \
-  X(mainline_zswap, "mainline", "disk", true, 20, kZswapOps,                                \
+  X(mainline_zswap, "mainline", "disk", true, 20, false, kZswapOps,                                \
     "zswap over a disk as the newest modelled release (mainline) has it")                             \
-  X(mainline_zram_zswap, "mainline", "zram", true, 20, kZramZswapOps,                       \
+  X(mainline_zram_zswap, "mainline", "zram", true, 20, false, kZramZswapOps,                       \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it") \
-  X(mainline_zeromap, "mainline", "disk", true, 20, kZeromapOps,                            \
+  X(mainline_zeromap, "mainline", "disk", true, 20, false, kZeromapOps,                            \
     "zswap over a disk with writes of zeros: the zeromap against zswap's copies and writeback, as the newest modelled release (mainline) has it") \
-  X(mainline_madvise, "mainline", "disk", false, 50, kMadviseOps,                            \
+  X(mainline_madvise, "mainline", "disk", false, 50, false, kMadviseOps,                            \
     "madvise (DONTNEED, FREE, PAGEOUT, WILLNEED) and mincore beside faults, reclaim, fork and swapoff in one mm, as the newest modelled release (mainline) has them") \
-  X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, kZswapHotplugOps,                    \
+  X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, false, kZswapHotplugOps,                    \
     "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them") \
-  X(mainline_uffd, "mainline", "disk", false, 50, kUffdOps,                                 \
+  X(mainline_uffd, "mainline", "disk", false, 50, false, kUffdOps,                          \
     "ioctl(UFFDIO_MOVE) within one mm beside faults, reclaim, fork, munmap and swapoff, as the newest modelled release (mainline) has it") \
-  X(mainline_zram_bdev, "mainline", "zram", false, 50, kZramBdevOps,                          \
-    "a zram device used as a plain block device (direct reads, writes, discards) against its writeback, idle marking, reset and disksize, beside swap on zram, as the newest modelled release (mainline) has it")
+  X(mainline_zram_bdev, "mainline", "zram", false, 50, false, kZramBdevOps,                   \
+    "a zram device used as a plain block device (direct reads, writes, discards) against its writeback, idle marking, reset and disksize, beside swap on zram, as the newest modelled release (mainline) has it") \
+  X(mainline_memcg, "mainline", "disk", false, 50, true, kMemcgOps,                         \
+    "cgroup v2 memory charging of folios and swap slots, mms in two memcgs under a memory.max that makes faults reclaim, as the newest modelled release (mainline) has it")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -181,7 +181,20 @@ struct Simpler {
   X(zswap_max_pool_percent, IntRange(0, 100), uint8_t, 20, 6, kPerTarget, Simpler())  \
   /* totalram_pages(): what max_pool_percent is a percentage of. Every zswap entry */ \
   /* that is not same-filled takes one pool page.                                  */ \
-  X(ram_pages, IntRange(1, 10000), int16_t, 50, 7, kPerTarget, Simpler())
+  X(ram_pages, IntRange(1, 10000), int16_t, 50, 7, kPerTarget, Simpler())              \
+  /* The cgroup v2 memory controller is on: each mm is charged to a memory cgroup, */ \
+  /* folios to the memcg in folio->memcg_data, swap slots to the one swap_cgroup   */ \
+  /* records. Off: mem_cgroup_disabled(), and no charge is made.                   */ \
+  X(memcg, Boolean(), bool, false, 8, kPerTarget, Simpler())                          \
+  /* The mms whose task is attached to memcg 2, a bit per mm; the others are in    */ \
+  /* memcg 1. mm 0 starts there; a forked child is forked into its parent's memcg  */ \
+  /* and attached before it runs (cgroup.procs), so it charges nothing elsewhere.  */ \
+  X(memcg_mms, IntRange(0, (1 << kMaxMms) - 1), uint8_t, 0, 9, kPerInput,             \
+    Simpler("every mm in memcg 1", 0))                                                \
+  /* memory.max of each memcg, in pages; 0 is "max" (no limit). A charge that would */ \
+  /* pass it reclaims the memcg's folios first (try_to_free_mem_cgroup_pages()).   */ \
+  X(memcg_max, IntRange(0, kMaxPages), int16_t, 0, 10, kPerInput,                     \
+    Simpler("no memory.max", 0))
 
 // Declares a row's member of ScheduleConfig; used inside that struct only.
 #define SWAPFUZZ_SCHEDULE_CONFIG_MEMBER(name, domain, run_type, default_value, ...) \

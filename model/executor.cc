@@ -4,6 +4,7 @@
 
 #include "model/drivers/block/zram/zram_drv.h"
 #include "model/machines.h"
+#include "model/mm/memcontrol.h"
 #include "model/mm/page_io.h"
 #include "model/mm/zswap.h"
 #include "model/oracles.h"
@@ -64,6 +65,8 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.trace = nullptr;
   for (Mm& mm : k.mms) mm = Mm{};
   k.mms[0].alive = true;
+  k.memcgs = {};
+  k.mms[0].memcg = memcg_of_new_mm(k, 0);
   k.si = SwapInfo{};
   k.si.nslots = config.nslots;
   k.si.disk = config.backend == Backend::kDisk;

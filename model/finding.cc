@@ -8,13 +8,13 @@ namespace {
 constexpr std::array<std::string_view, static_cast<size_t>(Oracle::kCount)> kOracles = {
     "data-integrity", "zram-empty-read", "swap-count", "swap-cache", "use-after-free",
     "page-state",     "accounting",      "deadlock",   "liveness",       "stale-write",
-    "refcount",       "rmap",
+    "refcount",       "rmap",           "memcg",
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(ObjectKind::kCount)> kObjects = {
     "page",       "swap-slot", "zram-slot",   "mm",    "cpu", "zswap-entry",
     "zswap-tree", "zswap-pool", "swap-device", "block", "zram-wb-ctl",
-    "acomp-ctx",  "zram-table", "zcomp-strm",
+    "acomp-ctx",  "zram-table", "zcomp-strm", "memcg",
 };
 
 }  // namespace

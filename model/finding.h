@@ -29,6 +29,7 @@ enum class Oracle : uint8_t {
   kStaleWrite,     // a backing store got data older than its slot's content
   kRefcount,       // a zswap entry's refcount below zero, or freed while in the tree
   kRmap,           // a mapped anonymous folio's index is not the address it is mapped at
+  kMemcg,          // a memcg counter or charge record breaks the charging rules
   kCount
 };
 
@@ -47,6 +48,7 @@ enum class ObjectKind : uint8_t {
   kAcompCtx,    // a CPU's zswap compression context (struct crypto_acomp_ctx)
   kZramTable,   // zram->table: the slots of a zram device, freed by a reset
   kZcompStrm,   // zram->comps[] and their per-CPU streams (struct zcomp_strm)
+  kMemcg,       // a memory cgroup's counters and the charges recorded for it
   kCount
 };
 

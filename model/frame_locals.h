@@ -35,6 +35,7 @@ struct DoWpPageLocals {
   Pte orig_pte{};             // argument: vmf->orig_pte
   PageId new_page = kNoPage;  // wp_page_copy(): the copy
   bool page_copied = false;   // wp_page_copy(): the copy was mapped
+  bool charged = false;       // try_charge_memcg() charged the copy
 };
 
 struct DoSwapPageLocals {
@@ -291,6 +292,11 @@ struct ShrinkPageListLocals {
   bool isolated = false;
 };
 
+struct TryChargeMemcgLocals {
+  uint8_t memcg = 0;    // argument: the memcg mem_cgroup_charge() charges
+  uint8_t retries = 0;  // reclaim rounds taken (MAX_RECLAIM_RETRIES)
+};
+
 // X(Fn, locals struct, FrameLocals member): the functions with locals.
 #define SWAPFUZZ_FRAME_LOCALS(X)                                     \
   X(kUserAccess, UserAccessLocals, user_access)                      \
@@ -325,7 +331,8 @@ struct ShrinkPageListLocals {
   X(kMadviseWillneed, MadviseWillneedLocals, madvise_willneed) \
   X(kDoMadvise, DoMadviseLocals, do_madvise)                         \
   X(kMadviseFreePteRange, MadviseFreePteRangeLocals, madvise_free_pte_range) \
-  X(kMovePages, MovePagesLocals, move_pages)
+  X(kMovePages, MovePagesLocals, move_pages) \
+  X(kTryChargeMemcg, TryChargeMemcgLocals, try_charge_memcg)
 
 union FrameLocals {
   NoLocals none{};

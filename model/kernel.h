@@ -55,6 +55,8 @@ struct Page {
   int16_t refcount = 0;
   int16_t mapcount = 0;
   Token data = 0;
+  // folio->memcg_data: the memcg the folio is charged to (0: none).
+  uint8_t memcg = 0;
 };
 
 // vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):
@@ -90,6 +92,8 @@ struct Mm {
   uint8_t may_read_zero = 0;
   // The VMA's swap_readahead_info (Features::vma_readahead).
   SwapRaInfo swap_ra{};
+  // get_mem_cgroup_from_mm(): the memcg of mm->owner (0: the controller is off).
+  uint8_t memcg = 0;
 };
 
 // Whether address `va` of `mm` may hold `value` (data integrity): what the user
@@ -155,6 +159,17 @@ struct SwapInfo {
   // must be exactly this content.
   std::array<uint32_t, kMaxSlots> auth_generation{};
   std::array<Token, kMaxSlots> auth_data{};
+  // The swap_cgroup map (mm/swap_cgroup.c): the memcg id each slot's swap is
+  // charged to, recorded by __mem_cgroup_try_charge_swap() and cleared by
+  // __mem_cgroup_uncharge_swap(); 0: none.
+  std::array<uint8_t, kMaxSlots> swap_cgroup{};
+};
+
+// A cgroup v2 memory cgroup's page counters (struct mem_cgroup): memory and
+// swap, in pages. memory.max is RunConfig::memcg_max.
+struct MemCgroup {
+  int16_t memory = 0;
+  int16_t swap = 0;
 };
 
 // One zswap entry (struct zswap_entry). Entries are never reused within a run,
@@ -495,6 +510,8 @@ struct Kernel {
   // The direct I/O each task has in flight on zram1.
   std::array<ZramBdevIo, kMaxCpus> zram_bdev_io{};
   Zswap zswap{};
+  // By memcg id; [0] (no memcg) is unused.
+  std::array<MemCgroup, kMaxMemcgs + 1> memcgs{};
   // CPU hotplug (kernel/cpu.c): bit i set while CPU i is online.
   uint8_t cpu_online = 0;
   // The task holding cpu_hotplug_lock for write (cpus_write_lock()) across a

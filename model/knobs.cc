@@ -98,7 +98,9 @@ constexpr std::array<Profile, 8> kProfiles = {{
      "the 7.1 stable branch, swap table phases II and III: no SWAP_HAS_CACHE and no "
      "skip-swapcache path, the folio in the swap table pins the slot; zram writes back "
      "with batched asynchronous bios",
-     KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kZramWbLeaksReservedBlock}, kV7_1, "v7.1.y"},
+     KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kZramWbLeaksReservedBlock,
+             Knob::kMemcgSwapinChargeBeforePin},
+     kV7_1, "v7.1.y"},
 }};
 
 }  // namespace
@@ -155,6 +157,14 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kZeromapStaleZswapEntry:
       if (!f.zeromap) return "its swap-out has no zeromap (v6.12 added it)";
+      return "";
+    case Knob::kMemcgSwapinChargeBeforePin:
+      // Before the swap table, __read_swap_cache_async() charges after
+      // swapcache_prepare() has pinned the entry.
+      if (f.swap_cache_pin != Features::SwapCachePin::kTableFolio) {
+        return "its swap-in charges the folio after swapcache_prepare() pins the entry "
+               "(swap_cache_alloc_folio() is v7.0's)";
+      }
       return "";
     case Knob::kZswapExclusiveLoadPrivate:
       if (!f.zswap_exclusive_loads) return "its zswap_load() never frees the entry (no exclusive loads)";

@@ -186,7 +186,20 @@ namespace swapfuzz {
     "frees the context's request, transform and buffer without taking the "     \
     "mutex, and the compression uses freed memory. The fix takes the mutex in "  \
     "zswap_cpu_comp_dead() and sets req to NULL, and acomp_ctx_get_cpu_lock() "   \
-    "retries on the CPU the task is on when it finds req NULL.")
+    "retries on the CPU the task is on when it finds req NULL.")                 \
+  X(kMemcgSwapinChargeBeforePin, "memcg_swapin_charge_before_pin", "",           \
+    "none yet: mm, swap: fix potential race of charging into the wrong memcg "   \
+    "(Kairui Song, RFC of 2026-04-07, not merged)",                              \
+    "7.1.5 at least (the order of 9acbe135588e 'mm/swap: fix swap cache memcg "  \
+    "accounting'); no fix known in any release",                                 \
+    "__swap_cache_prepare_and_add() charges a new swap-in folio with "           \
+    "mem_cgroup_swapin_charge_folio(), which reads the memcg swap_cgroup "       \
+    "records for the entry, before swap_cache_add_folio() pins the slot. The "   \
+    "slot can be freed meanwhile and allocated to another memcg's folio, which " \
+    "is swapped out and leaves the swap cache; the insertion then succeeds, and " \
+    "a folio charged to the old memcg caches a slot charged to the new one, "    \
+    "which the next fault on the slot maps. Cleared, the model charges after "   \
+    "the insertion, as the RFC does.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,

@@ -7,6 +7,7 @@
 #include "model/kernel/cpu.h"
 #include "model/kernel/sched/core.h"
 #include "model/mm/madvise.h"
+#include "model/mm/memcontrol.h"
 #include "model/mm/memory.h"
 #include "model/mm/mincore.h"
 #include "model/mm/page_io.h"

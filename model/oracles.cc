@@ -194,6 +194,44 @@ void CheckZramBdevQuiescent(Kernel& k) {
              "zram1 page %d holds %#llx; its last write or discard left %#llx", i,
              static_cast<unsigned long long>(have),
              static_cast<unsigned long long>(sector.last[0]));
+    }
+  }
+}
+
+// cgroup v2 charges a swap slot, from its allocation to its free, to the
+// memcg of the folio it was allocated for (__mem_cgroup_try_charge_swap()
+// records it in swap_cgroup), and a folio read in for the slot to the memcg
+// recorded for it (mem_cgroup_swapin_charge_folio()). The slot cannot be
+// freed while a folio is in its swap cache, and a cgroup v2 folio never
+// changes memcg, so a folio in the swap cache is charged to the memcg the
+// slot's record names, whenever there is a record. A folio mapped into mms of
+// other memcgs (fork, COW) stays charged to its own: the rule is about the
+// folio and its slot, not about who maps it.
+void CheckSwapCacheCharge(Kernel& k, Offset off, PageId id) {
+  const uint8_t recorded = k.si.swap_cgroup[off];
+  if (recorded == 0 || k.pages[id].memcg == recorded) return;
+  Report(k, Oracle::kMemcg, StepFn(k.last_step), ObjectKind::kMemcg, true,
+         "swap cache offset %d: page %d is charged to memcg %d, swap_cgroup records memcg %d",
+         off, id, k.pages[id].memcg, recorded);
+}
+
+// Each memcg's counters are the charges recorded for it: its memory counter
+// the live folios whose memcg_data names it, its swap counter the slots whose
+// swap_cgroup record names it.
+void CheckMemcgQuiescent(Kernel& k) {
+  std::array<int, kMaxMemcgs + 1> memory{}, swap{};
+  for (PageId id = 0; id < k.next_page; ++id) {
+    const Page& p = k.pages[id];
+    if (!p.freed) ++memory[p.memcg];
+  }
+  for (Offset off = 0; off < kMaxSlots; ++off) ++swap[k.si.swap_cgroup[off]];
+  for (int m = 1; m <= kMaxMemcgs; ++m) {
+    const MemCgroup& mc = k.memcgs[m];
+    if (mc.memory != memory[m] || mc.swap != swap[m]) {
+      Report(k, Oracle::kMemcg, Fn::kQuiescence, ObjectKind::kMemcg, true,
+             "memcg %d: memory counter %d for %d charged folios, swap counter %d for %d "
+             "recorded slots",
+             m, mc.memory, memory[m], mc.swap, swap[m]);
       return;
     }
   }
@@ -228,7 +266,9 @@ void CheckAfterStep(Kernel& k) {
            "allocated %d)",
            off, id, p.freed, p.swapcache, p.private_offset, k.si.swap_map[off],
            slot_allocated(k, off));
+    return;
   }
+  CheckSwapCacheCharge(k, off, id);
 }
 
 void ReportDeadlock(Kernel& k) {
@@ -301,6 +341,8 @@ void CheckQuiescent(Kernel& k) {
                  cpu, k.zswap.acomp[cpu].mutex_owner);
     }
   }
+  if (k.findings.fatal) return;
+  CheckMemcgQuiescent(k);
   if (k.findings.fatal) return;
   CheckZswapQuiescent(k);
   if (k.findings.fatal) return;

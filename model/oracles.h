@@ -14,7 +14,8 @@ namespace swapfuzz {
 
 // Swap-cache consistency for the offset the last step touched:
 // swap_cache[X] == P implies P is live, has PG_swapcache, page_private(P) == X,
-// and swap_map[X] has SWAP_HAS_CACHE.
+// and swap_map[X] has SWAP_HAS_CACHE; and P is charged to the memcg X's
+// swap_cgroup record names, if it names one.
 void CheckAfterStep(Kernel& k);
 
 // Every unfinished CPU is blocked: names what each waits for.
@@ -29,7 +30,9 @@ void ReportDeadlock(Kernel& k);
 //  - no page is left locked, and every live page's references are its mappings
 //    plus the swap cache's;
 //  - every address holds the value last written to it, wherever it now lives:
-//    a mapped page, the swap cache, or the device.
+//    a mapped page, the swap cache, or the device;
+//  - each memcg's memory counter counts the live folios charged to it, its
+//    swap counter the slots swap_cgroup records for it.
 void CheckQuiescent(Kernel& k);
 
 }  // namespace swapfuzz

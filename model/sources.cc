@@ -106,7 +106,22 @@ constexpr std::string_view kMadvise71 =
     "1629-1810, mm/swap.c folio_mark_lazyfree() and lru_lazyfree(), mm/rmap.c "
     "try_to_unmap_one() lines 2168-2270, mm/vmscan.c shrink_folio_list() lines 1256-1505";
 
-constexpr std::array<SourceRow, 78> kSources = {{
+// mm/memcontrol.c and mm/swap_cgroup.c: the cgroup v2 charge points.
+constexpr std::string_view kMemcg71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5): mm/memcontrol.c "
+    "mem_cgroup_swapin_charge_folio() (lines 5082-5112), __mem_cgroup_try_charge_swap() and "
+    "__mem_cgroup_uncharge_swap() (5475-5545), charge_memcg() and try_charge_memcg(); "
+    "mm/swapfile.c folio_alloc_swap() (1734) and swap_range_free() (1890); mm/swap_state.c "
+    "__swap_cache_prepare_and_add() (465-510); mm/memory.c __alloc_swap_folio() and "
+    "alloc_anon_folio()";
+constexpr std::string_view kMemcgCallers =
+    "the call sites only: mm/swap_slots.c get_swap_page() (mem_cgroup_try_charge_swap()), "
+    "mm/swapfile.c swap_range_free() / swap_entry_range_free() (mem_cgroup_uncharge_swap()), "
+    "mm/swap_state.c __read_swap_cache_async() and mm/memory.c do_swap_page() "
+    "(mem_cgroup_swapin_charge_folio()) of 5.15.215, 6.1.166, 6.12.94 and 6.18.35 (local "
+    "copies); their mm/memcontrol.c was not read: the cgroup v2 rules are taken as 7.1.5's";
+
+constexpr std::array<SourceRow, 84> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -387,6 +402,25 @@ constexpr std::array<SourceRow, 78> kSources = {{
     {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v7.1.y",
      "7.1.5: as 6.18.35 without the src_anon_vma lock; swap_cache_has_folio() for the recheck",
      kUffd71},
+    // cgroup v2 charging (RunConfig::memcg): the same rules at the same call
+    // sites since 0add0c77a9bd (v5.13) moved the swap-in charge before the
+    // swap cache insertion.
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v5.16",
+     "7.1.5's rules at v5.16's call sites (get_swap_page(), __read_swap_cache_async() after "
+     "swapcache_prepare(), the skip path's page)",
+     kMemcgCallers},
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.3", "as v5.16", kMemcgCallers},
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.9", "as v5.16", kMemcgCallers},
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.12.y",
+     "7.1.5's rules; alloc_swap_folio() charges the skip path's folio, "
+     "__read_swap_cache_async() charges after swapcache_prepare()",
+     kMemcgCallers},
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.18.y", "as v6.12.y", kMemcgCallers},
+    {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v7.1.y",
+     "7.1.5: __swap_cache_prepare_and_add() charges before swap_cache_add_folio() (the slot "
+     "is not pinned yet); alloc_swap_folio() before swapin_folio(); swap charged per slot "
+     "from folio_alloc_swap() to swap_range_free()",
+     kMemcg71},
 }};
 
 }  // namespace

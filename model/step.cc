@@ -2,6 +2,8 @@
 
 #include <cstdio>
 
+#include "model/mm/memcontrol.h"
+
 namespace swapfuzz {
 
 void Emit(Kernel& k, const Cpu& c, StepId step, Offset offset, PageId page, Token detail) {
@@ -114,6 +116,8 @@ void put_page(Kernel& k, PageId id, Fn fn) {
            "page %d freed while %s", id,
            p.locked ? "locked" : p.swapcache ? "in the swap cache" : "mapped");
   }
+  // __folio_put() -> mem_cgroup_uncharge()
+  mem_cgroup_uncharge(k, id);
   p.freed = true;
   p.lru = false;
 }

@@ -180,7 +180,9 @@ namespace swapfuzz {
     kShared)                                                                                       \
   X(kZramScanSlotsForRecompress, "scan_slots_for_recompress", "drivers/block/zram/zram_drv.c",    \
     kInStep, kShared)                                                                              \
-  X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)
+  X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)      \
+  X(kTryChargeMemcg, "try_charge_memcg", "mm/memcontrol.c", try_charge_memcg, kShared)             \
+  X(kMemCgroupUncharge, "mem_cgroup_uncharge", "mm/memcontrol.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -452,7 +454,14 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramRecompNotSmaller, kZramRecompressSlot,                             \
     "slot_lock: ZRAM_PP_SLOT: not smaller: ZRAM_INCOMPRESSIBLE; slot_unlock, release_pp_slot") \
   X(kZramRecompSkip, kZramRecompressStore, "slot_lock: !ZRAM_PP_SLOT; slot_unlock; release_pp_slot") \
-  X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")
+  X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")       \
+  X(kMemcgCharged, kTryChargeMemcg, "page_counter_try_charge, commit_charge") \
+  X(kMemcgReclaim, kTryChargeMemcg,                                         \
+    "over memory.max: try_to_free_mem_cgroup_pages: isolate the memcg's oldest folio") \
+  X(kMemcgChargeFail, kTryChargeMemcg,                                     \
+    "over memory.max, nothing reclaimed in MAX_RECLAIM_RETRIES rounds or nothing to reclaim: -ENOMEM") \
+  X(kAnonChargeOom, kDoAnonymousPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM") \
+  X(kWpChargeOom, kDoWpPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

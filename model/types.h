@@ -23,6 +23,10 @@ inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
 inline constexpr int kMaxFrames = 7;
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
+// Memory cgroups (cgroup v2) the mms are charged to, by id 1..kMaxMemcgs; id 0
+// is none (the memory controller is off, or the root cgroup, which has no
+// counters).
+inline constexpr int kMaxMemcgs = 2;
 // Block I/O requests in flight: each is for a distinct page in the swap cache
 // (under writeback or locked for a read), so at most one per offset.
 inline constexpr int kMaxBios = kMaxSlots;

@@ -63,6 +63,8 @@ TEST(KnobsTest, ProfilesMatchReleases) {
       {"v6.18.y", Knob::kZeromapStaleZswapEntry, true},
       {"v7.1.y", Knob::kZeromapStaleZswapEntry, true},
       {"v6.9", Knob::kZeromapStaleZswapEntry, false},
+      {"v7.1.y", Knob::kMemcgSwapinChargeBeforePin, true},
+      {"v6.18.y", Knob::kMemcgSwapinChargeBeforePin, false},  // charges after the pin
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + " " + std::string(InfoFor(c.knob).name));

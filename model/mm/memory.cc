@@ -1,5 +1,6 @@
 #include "model/mm/memory.h"
 
+#include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
 
 namespace swapfuzz {
@@ -103,6 +104,24 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_user_access(SWAPFUZZ_STATE_ENUMERATOR) };
   const UserAccessLocals& l = Locals<Fn::kUserAccess>(f);
   Mm& mm = k.mms[c.mm];
+  // do_anonymous_page()'s write: under the PTL, the new folio is mapped if
+  // the PTE is still none.
+  auto install_anon = [&](PageId id) {
+    Emit(k, c, StepId::kAnonInstall, kNoOffset, id);
+    if (id == kNoPage) return;
+    if (mm.pte[f.va].kind == Pte::Kind::kNone) {
+      Page& p = k.pages[id];
+      p.swapbacked = true;
+      p.uptodate = true;
+      p.lru = true;
+      p.mapcount = 1;
+      p.anon_exclusive = true;  // page_add_new_anon_rmap()
+      p.index = static_cast<int8_t>(f.va);
+      mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, id, kNoOffset};
+    } else {
+      put_page(k, id, Fn::kDoAnonymousPage);
+    }
+  };
   switch (f.pc) {
     case kAccess: {
       const Pte pte = mm.pte[f.va];
@@ -160,28 +179,36 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
         }
       } else {
         const PageId id = alloc_page(k);
-        Emit(k, c, StepId::kAnonInstall, kNoOffset, id);
-        if (id != kNoPage) {
-          if (mm.pte[f.va].kind == Pte::Kind::kNone) {
-            Page& p = k.pages[id];
-            p.swapbacked = true;
-            p.uptodate = true;
-            p.lru = true;
-            p.mapcount = 1;
-            p.anon_exclusive = true;  // page_add_new_anon_rmap()
-            p.index = static_cast<int8_t>(f.va);
-            mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, id, kNoOffset};
-          } else {
-            put_page(k, id, Fn::kDoAnonymousPage);
-          }
+        // alloc_anon_folio(): mem_cgroup_charge(folio, vma->vm_mm, gfp); over
+        // memory.max, try_charge_memcg() reclaims in steps of its own.
+        const uint8_t memcg = get_mem_cgroup_from_mm(k, c.mm);
+        if (id != kNoPage && !charge_memcg(k, id, memcg)) {
+          f.page = id;
+          return Call<Fn::kTryChargeMemcg>(c, f, kAnonCharged, kNoOffset, id, {.memcg = memcg});
         }
+        install_anon(id);
       }
       mmap_read_unlock(k, c);
       f.pc = kAccess;
       return StepResult::kStep;
     }
+    case kAnonCharged:
+      if (c.ret != 0) {
+        // "if (mem_cgroup_charge(folio, vma->vm_mm, gfp)) { folio_put(folio);
+        // ... }": VM_FAULT_OOM. The memcg OOM killer would kill a task of
+        // the memcg; the model has none, and gives the access up instead.
+        Emit(k, c, StepId::kAnonChargeOom, kNoOffset, f.page, l.write);
+        put_page(k, f.page, Fn::kDoAnonymousPage);
+        mmap_read_unlock(k, c);
+        return Finish(c, 0);
+      }
+      install_anon(f.page);
+      mmap_read_unlock(k, c);
+      f.pc = kAccess;
+      return StepResult::kStep;
     case kAfterFault:
       mmap_read_unlock(k, c);
+      if (c.ret == kVmFaultOom) return Return(c, 0);  // as kAnonCharged gives it up
       f.pc = kAccess;
       return StepResult::kContinue;
   }
@@ -230,7 +257,16 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
     }
     case kCopyData: {
       // wp_page_copy(): allocate and copy without the PTL.
-      l.new_page = alloc_page(k);
+      if (!l.charged) {
+        l.new_page = alloc_page(k);
+        // "if (mem_cgroup_charge(new_folio, mm, GFP_KERNEL)) goto
+        // oom_free_new;" - over memory.max, try_charge_memcg() reclaims first.
+        const uint8_t memcg = get_mem_cgroup_from_mm(k, c.mm);
+        if (l.new_page != kNoPage && !charge_memcg(k, l.new_page, memcg)) {
+          return Call<Fn::kTryChargeMemcg>(c, f, kCopyCharged, kNoOffset, l.new_page,
+                                           {.memcg = memcg});
+        }
+      }
       Emit(k, c, StepId::kWpCopyData, kNoOffset, l.new_page);
       if (l.new_page != kNoPage) {
         Page& n = k.pages[l.new_page];
@@ -267,6 +303,18 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kFreeOld;
       return StepResult::kStep;
     }
+    case kCopyCharged:
+      if (c.ret != 0) {
+        // oom_free_new: folio_put(new_folio); oom: folio_put(old_folio);
+        // VM_FAULT_OOM.
+        Emit(k, c, StepId::kWpChargeOom, kNoOffset, l.new_page);
+        put_page(k, l.new_page, Fn::kDoWpPage);
+        if (f.page != kZeroPage) put_page(k, f.page, Fn::kDoWpPage);
+        return Finish(c, kVmFaultOom);
+      }
+      f.pc = kCopyData;
+      l.charged = true;
+      return StepResult::kContinue;
     case kFreeOld: {
       if (f.page == kZeroPage) return Return(c, 0);
       Emit(k, c, StepId::kWpFreeOld, kNoOffset, f.page);
@@ -371,6 +419,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kAfterReadahead;
         return StepResult::kStep;
       }
+      // alloc_swap_folio(): mem_cgroup_swapin_charge_folio(folio,
+      // vma->vm_mm, GFP_KERNEL, entry).
+      mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
       Page& p = k.pages[f.page];
       p.locked = true;  // __SetPageLocked()
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -621,6 +672,10 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
   }
   child = Mm{};
   child.alive = true;
+  // The child is forked into its parent's memcg and, for the mms of
+  // RunConfig::memcg_mms, attached to memcg 2 before it runs (it has charged
+  // nothing in between: fork shares the folios and swap entries).
+  child.memcg = memcg_of_new_mm(k, child_id);
   // dup_mmap(): vm_area_dup() copies the VMA with its swap_readahead_info.
   child.swap_ra = parent.swap_ra;
   // A MADV_FREE'd folio the child shares may be discarded for both.

@@ -21,16 +21,22 @@
 
 namespace swapfuzz {
 
+// A fault's VM_FAULT_OOM, as do_wp_page() returns it when its copy cannot be
+// charged (model/mm/memcontrol.h): the access is given up.
+inline constexpr int16_t kVmFaultOom = 1;
+
 // A user read or write of one address (op read / write). Frame: va;
-// UserAccessLocals::write.
+// UserAccessLocals::write. With the memory controller on, a write fault's new
+// folio is charged to the mm's memcg; over memory.max the charge reclaims
+// (try_charge_memcg()) and, failing, ends the fault with VM_FAULT_OOM.
 #define SWAPFUZZ_STATES_user_access(X) \
-  X(kAccess) X(kAnonymous) X(kAfterFault)
+  X(kAccess) X(kAnonymous) X(kAfterFault) X(kAnonCharged)
 StepResult user_access(Kernel& k, Cpu& c, Frame& f);
 
 // do_wp_page(): write fault on a present read-only PTE. Frame: va, page;
 // DoWpPageLocals::orig_pte.
 #define SWAPFUZZ_STATES_do_wp_page(X) \
-  X(kReuseOrCopy) X(kCopyData) X(kInstall) X(kFreeOld)
+  X(kReuseOrCopy) X(kCopyData) X(kInstall) X(kFreeOld) X(kCopyCharged)
 StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 
 // do_swap_page(): fault on a swap PTE. Frame: va, offset;

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "model/mm/memcontrol.h"
+
 namespace swapfuzz {
 
 void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
@@ -97,7 +99,13 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
         f.page = alloc_page(k);
         if (f.page == kNoPage) return give_up(kNoPage);
         // __swap_cache_prepare_and_add(): __folio_set_locked(),
-        // __folio_set_swapbacked() on a folio only this task sees.
+        // __folio_set_swapbacked() on a folio only this task sees, then, as
+        // released, mem_cgroup_swapin_charge_folio(folio, NULL, gfp, entry)
+        // before swap_cache_add_folio() pins the slot (NULL: the current
+        // task's memcg when the entry has no record).
+        if (k.knob(Knob::kMemcgSwapinChargeBeforePin)) {
+          mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+        }
         Page& p = k.pages[f.page];
         p.locked = true;
         p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -113,6 +121,10 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
         // swapin_folio(): do_swap_page() allocated the folio (alloc_swap_folio()).
         f.page = alloc_page(k);
         if (f.page == kNoPage) return Finish(c, 0, kNoPage);
+        // alloc_swap_folio(): mem_cgroup_swapin_charge_folio(folio,
+        // vma->vm_mm, GFP_KERNEL, entry), in do_swap_page() before
+        // swapin_folio() (the model folds the two into this step).
+        mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
         Page& p = k.pages[f.page];
         p.locked = true;
         p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -130,6 +142,11 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
       }
       Emit(k, c, StepId::kCacheAddFolio, f.offset, f.page);
       add_to_swap_cache(k, f.page, f.offset);
+      // The RFC's order (memcg_swapin_charge_before_pin cleared): charge
+      // once the folio in the swap cache pins the slot and its record.
+      if (!k.knob(Knob::kMemcgSwapinChargeBeforePin) && k.pages[f.page].memcg == 0) {
+        mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+      }
       k.pages[f.page].lru = true;  // folio_add_lru()
       if (!l.read) return Finish(c, 1, f.page);
       // "Caller will initiate read into locked folio": swapin_folio() and
@@ -206,6 +223,9 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
       p.locked = true;  // __SetPageLocked() on a page no one else sees yet
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
       p.swapbacked = true;
+      // "if (mem_cgroup_swapin_charge_folio(folio, NULL, gfp_mask, entry))",
+      // with the entry pinned by swapcache_prepare().
+      mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
       Emit(k, c, StepId::kAddToSwapCache, f.offset, f.page);
       add_to_swap_cache(k, f.page, f.offset);
       p.lru = true;  // lru_cache_add()

@@ -10,6 +10,7 @@
 #include "model/mm/swapfile.h"
 
 #include "model/drivers/block/zram/zram_drv.h"
+#include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
 #include "model/mm/zswap.h"
 #include "model/step.h"
@@ -57,6 +58,9 @@ uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
 // zswap_invalidate() (v6.6+), then the disk's swap_slot_free_notify (zram's
 // only).
 void swap_range_free(Kernel& k, Offset off) {
+  // 7.1.5 swap_range_free(): "mem_cgroup_uncharge_swap(swp_entry(si->type,
+  // offset), nr_pages)"; 6.12.94 and 6.18.35 call it from the batch free.
+  mem_cgroup_uncharge_swap(k, off);
   k.si.table_used[off] = false;
   k.si.zeromap[off] = false;
   --k.si.inuse_pages;
@@ -556,6 +560,7 @@ StepResult swapon(Kernel& k, Cpu& c, Frame& f) {
   si.swap_map.fill(0);
   si.table_used.fill(false);
   si.zeromap.fill(false);
+  si.swap_cgroup.fill(0);  // swap_cgroup_swapon(): a zeroed map
   si.inuse_pages = 0;
   si.users = 0;
   si.users_dead = false;

@@ -1,5 +1,7 @@
 #include "model/mm/vmscan.h"
 
+#include "model/mm/memcontrol.h"
+
 namespace swapfuzz {
 namespace {
 
@@ -139,6 +141,10 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // v7.0+: folio_alloc_swap() allocates the slot and adds the folio to
       // the swap cache in one cluster lock section (270f095179ff).
       f.offset = get_swap_page(k, c);
+      // folio_alloc_swap(): "mem_cgroup_try_charge_swap(folio, folio->swap)"
+      // (7.1.5 after the allocation; 6.12.94 get_swap_page(), 6.18.35
+      // folio_alloc_swap() alike).
+      if (f.offset != kNoOffset) mem_cgroup_try_charge_swap(k, f.page, f.offset);
       if (swap_table_pins(k)) {
         Emit(k, c, StepId::kFolioAllocSwap, f.offset, f.page);
         if (f.offset == kNoOffset) return Keep(k, c, f, true);
