@@ -347,6 +347,10 @@ struct Zram {
   uint8_t openers = 0;      // disk_openers(disk)
   bool claim = false;       // zram->claim: reset_store() owns the device; open fails
   bool backing_dev = false;  // zram->backing_dev: writeback has somewhere to write
+  // zram->comp_algs[1]: a secondary algorithm for recompression, configured
+  // at boot (recomp_algorithm_store()); a reset forgets it, and the model has
+  // no op to set it again.
+  bool recomp_alg = false;
   // Holders of dev_lock (init_lock before 7.1) for read across steps: a
   // writeback_store() before 7.1.5. The writer is ZramWb::dev_lock_owner.
   uint8_t dev_lock_readers = 0;

@@ -224,7 +224,19 @@ void CheckMemcgQuiescent(Kernel& k) {
     const Page& p = k.pages[id];
     if (!p.freed) ++memory[p.memcg];
   }
-  for (Offset off = 0; off < kMaxSlots; ++off) ++swap[k.si.swap_cgroup[off]];
+  for (Offset off = 0; off < kMaxSlots; ++off) {
+    const uint8_t recorded = k.si.swap_cgroup[off];
+    ++swap[recorded];
+    // The record lives from the slot's allocation to its free
+    // (__mem_cgroup_uncharge_swap() clears it as the slot is freed), and
+    // swapoff frees every slot: a record on a free slot is a swap charge
+    // nobody will uncharge, even when the counter agrees with the records.
+    if (recorded != 0 && (!k.si.active || !slot_allocated(k, off))) {
+      Report(k, Oracle::kMemcg, Fn::kQuiescence, ObjectKind::kMemcg, true,
+             "offset %d is free but swap_cgroup still charges it to memcg %d", off, recorded);
+      return;
+    }
+  }
   for (int m = 1; m <= kMaxMemcgs; ++m) {
     const MemCgroup& mc = k.memcgs[m];
     if (mc.memory != memory[m] || mc.swap != swap[m]) {

@@ -447,7 +447,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramWbInval, kZramWritebackStore, "!init_done: -EINVAL, or !backing_dev: -ENODEV") \
   X(kZramRecompInit, kZramRecompressStore,                                   \
     "down_write(dev_lock), alloc_page, init_pp_ctl")                        \
-  X(kZramRecompInval, kZramRecompressStore, "down_write(dev_lock): !init_done: -EINVAL") \
+  X(kZramRecompInval, kZramRecompressStore,                                 \
+    "down_write(dev_lock): !init_done, or prio >= num_active_comps: -EINVAL") \
   X(kZramRecompScan, kZramScanSlotsForRecompress, "slot_lock: place_pp_slot, set ZRAM_PP_SLOT") \
   X(kZramRecompSlot, kZramRecompressSlot,                                   \
     "slot_lock: ZRAM_PP_SLOT: smaller: slot_free, new handle; slot_unlock, release_pp_slot") \

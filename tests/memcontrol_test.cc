@@ -309,6 +309,12 @@ TEST(MemcontrolTest, OracleCatchesCorruptedChargesAndRecords) {
        Fn::kFolioAllocSwap},
       {"a swap counter that would go negative", StepId::kFolioAllocSwap,
        [](Kernel& k) { k.memcgs[1].swap = 0; }, Fn::kMemCgroupUncharge},
+      {"a record and its counter left on a slot munmap freed", StepId::kZapOne,
+       [](Kernel& k) {
+         k.si.swap_cgroup[5] = 1;
+         ++k.memcgs[1].swap;
+       },
+       Fn::kQuiescence},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -716,6 +716,7 @@ void zram_boot(Kernel& k) {
     z.capacity = z.disksize;
     z.openers = dev == 0 ? 1 : 0;  // swapon's claim of the bdev
     z.backing_dev = true;
+    z.recomp_alg = true;
     z.table_id = ++z.id_seq;
     z.comp_id = ++z.id_seq;
     for (ZcompStrm& st : z.strm) st.allocated = true;
@@ -1037,6 +1038,9 @@ StepResult zram_reset_store(Kernel& k, Cpu& c, Frame& f) {
       z.stored_pages = 0;
       z.wb_pages = 0;
       z.backing_dev = false;
+      // zram_destroy_comps(): "zram->comp_algs[prio] = NULL" for every
+      // priority; zram_reset_device() sets only the primary one again.
+      z.recomp_alg = false;
       z.wb.dev_lock_owner = -1;
       f.pc = kUnclaim;
       return StepResult::kStep;
@@ -1097,7 +1101,10 @@ StepResult recompress_store(Kernel& k, Cpu& c, Frame& f) {
       if (pp.dev_lock_owner != -1 || z.dev_lock_readers != 0) {
         return BlockZram(c, Wait::Kind::kZramDevLock, kBdev, kZramDevLockWrite);
       }
-      if (z.disksize == 0) {
+      // "if (!init_done(zram))" and, with no secondary algorithm since a
+      // reset, "prio_max = min(prio_max, (u32)zram->num_active_comps); if
+      // (prio >= prio_max)": -EINVAL either way.
+      if (z.disksize == 0 || !z.recomp_alg) {
         Emit(k, c, StepId::kZramRecompInval, kNoOffset, kNoPage);
         return Finish(c, -22);
       }
