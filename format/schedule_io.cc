@@ -592,8 +592,9 @@ absl::StatusOr<Schedule> ParseScheduleJson(std::string_view input) {
   absl::Status status =
       WithLoader(text, [&](Loader& loader) { return loader.LoadHeader(version); });
   if (!status.ok()) return status;
-  // One loader per format version; version 1 is the only one so far. A later
-  // version adds its loader here and keeps this one for older files.
+  // Version 2 only added fields (memcg, memcg_mms, memcg_max) with defaults,
+  // so one loader reads both; a version that changes a field's meaning adds
+  // its own loader here and keeps this one for older files.
   Schedule schedule;
   status = WithLoader(text, [&](Loader& loader) { return loader.LoadV1(schedule); });
   if (!status.ok()) return status;

@@ -16,7 +16,8 @@
 //    slot for a folio (folio_alloc_swap()), the slot's swap is charged to the
 //    folio's memcg and swap_cgroup records it.
 //  - __mem_cgroup_uncharge_swap(entry): when the slot is freed
-//    (swap_range_free()), swap_cgroup's record is cleared and that memcg's
+//    (7.1.5: __swap_cluster_free_entries(), just before swap_range_free()),
+//    swap_cgroup's record is cleared and that memcg's
 //    swap uncharged. cgroup v2 charges swap per slot, from allocation to
 //    free; a swap-in does not move it (memcg1_swapin() is cgroup v1's).
 //  - mem_cgroup_uncharge(folio): when a charged folio is freed.

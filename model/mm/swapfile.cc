@@ -58,8 +58,9 @@ uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
 // zswap_invalidate() (v6.6+), then the disk's swap_slot_free_notify (zram's
 // only).
 void swap_range_free(Kernel& k, Offset off) {
-  // 7.1.5 swap_range_free(): "mem_cgroup_uncharge_swap(swp_entry(si->type,
-  // offset), nr_pages)"; 6.12.94 and 6.18.35 call it from the batch free.
+  // 7.1.5 __swap_cluster_free_entries() calls "mem_cgroup_uncharge_swap()"
+  // just before swap_range_free() (swapfile.c 1890), in the same cluster-lock
+  // section; 6.12.94 and 6.18.35 call it from the batch free.
   mem_cgroup_uncharge_swap(k, off);
   k.si.table_used[off] = false;
   k.si.zeromap[off] = false;

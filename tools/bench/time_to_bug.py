@@ -77,6 +77,7 @@ BUGS = {
     "3e8d8eb8d7f5": ("mainline_zram_zswap", "zram_wb_leaked_block.json"),
     "a733d8de7f1c": ("mainline", "reclaim_retry_wrong_entry.json"),
     "12dcb0ef5406": ("lts618_zswap_hotplug", "zswap_acomp_cpu_dead_uaf.json"),
+    "memcg_swapin_charge_before_pin": ("mainline_memcg", "memcg_swapin_charge_before_pin.json"),
 }
 
 
