@@ -192,7 +192,8 @@ namespace swapfuzz {
     "(Kairui Song, RFC of 2026-04-07, not merged)",                              \
     "7.1.5 at least (the order of 9acbe135588e 'mm/swap: fix swap cache memcg "  \
     "accounting'); no fix known in any release",                                 \
-    "__swap_cache_prepare_and_add() charges a new swap-in folio with "           \
+    "__swap_cache_prepare_and_add() (and, for SWP_SYNCHRONOUS_IO devices, "     \
+    "do_swap_page()'s __alloc_swap_folio()) charges a new swap-in folio with "  \
     "mem_cgroup_swapin_charge_folio(), which reads the memcg swap_cgroup "       \
     "records for the entry, before swap_cache_add_folio() pins the slot. The "   \
     "slot can be freed meanwhile and allocated to another memcg's folio, which " \

@@ -462,7 +462,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kMemcgChargeFail, kTryChargeMemcg,                                     \
     "over memory.max, nothing reclaimed in MAX_RECLAIM_RETRIES rounds or nothing to reclaim: -ENOMEM") \
   X(kAnonChargeOom, kDoAnonymousPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM") \
-  X(kWpChargeOom, kDoWpPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM")
+  X(kWpChargeOom, kDoWpPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM")          \
+  X(kSwapinFolioCharged, kSwapCacheAllocFolio,                              \
+    "alloc_swap_folio: mem_cgroup_swapin_charge_folio, before swapin_folio adds it")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -287,6 +287,38 @@ TEST(MemcontrolTest, LimitWithNothingToReclaimFailsTheFault) {
   }
 }
 
+// 7.1.5's swap-in on a SWP_SYNCHRONOUS_IO device (zram): __alloc_swap_folio()
+// charges the folio before swapin_folio() adds it, a step of its own in which
+// nothing pins the slot; with memcg_swapin_charge_before_pin cleared the
+// charge follows the add. Either way the folio ends charged to the memcg the
+// slot records (memcg 2, that of the mm that swapped it out).
+TEST(MemcontrolTest, SyncIoSwapinChargesBeforeOrAfterTheAdd) {
+  for (const bool before_pin : {true, false}) {
+    SCOPED_TRACE(before_pin ? "as released" : "knob cleared");
+    Schedule s = Memcg("v7.1.y", {CpuProgram{0, {Write(0, 0x41), Reclaim(0), Read(0)}}},
+                       /*memcg_mms=*/1);
+    s.config.knobs = {KnobOverride{"memcg_swapin_charge_before_pin", before_pin}};
+    Executor ex;
+    const ReplayOutput out = MustRun(ex, s);
+    const std::vector<TraceEvent>& t = out.trace;
+    EXPECT_FALSE(out.finding.has_value()) << Describe(out);
+    const long charged = First(t, StepId::kSwapinFolioCharged, 0);
+    const long added = Last(t, StepId::kCacheAddFolio);
+    ASSERT_GE(added, 0) << Describe(out);
+    if (before_pin) {
+      ASSERT_GE(charged, 0) << Describe(out);
+      EXPECT_LT(charged, added);
+      EXPECT_EQ(t[charged].detail, 2u) << "charged to the memcg the slot records";
+    } else {
+      EXPECT_LT(charged, 0) << Describe(out);
+    }
+    EXPECT_EQ(LastReadOf(t), 0x41u);
+    // The mapped folio stays charged; the slot, freed after the synchronous
+    // read (should_try_to_free_swap()), took its swap charge with it.
+    EXPECT_EQ(CountersOf(ex.kernel()), (Charges{0, 1, 0, 0})) << ToString(CountersOf(ex.kernel()));
+  }
+}
+
 // The oracle: a counter or a record that breaks the charging rules is caught,
 // at the step (a swap cache folio charged elsewhere than its slot's record, a
 // counter underflow) or at quiescence (a counter that is not its charges).

@@ -121,14 +121,20 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
         // swapin_folio(): do_swap_page() allocated the folio (alloc_swap_folio()).
         f.page = alloc_page(k);
         if (f.page == kNoPage) return Finish(c, 0, kNoPage);
-        // alloc_swap_folio(): mem_cgroup_swapin_charge_folio(folio,
-        // vma->vm_mm, GFP_KERNEL, entry), in do_swap_page() before
-        // swapin_folio() (the model folds the two into this step).
-        mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
         Page& p = k.pages[f.page];
         p.locked = true;
         p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
         p.swapbacked = true;
+        // As released, __alloc_swap_folio() charges it with
+        // mem_cgroup_swapin_charge_folio(folio, vma->vm_mm, GFP_KERNEL, entry)
+        // before swapin_folio() takes the cluster lock to add it: a step of
+        // its own, in which nothing pins the slot or its record. Cleared,
+        // the charge follows the add below, as the RFC's second patch has it.
+        if (k.knob(Knob::kMemcgSwapinChargeBeforePin) && !mem_cgroup_disabled(k)) {
+          mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+          Emit(k, c, StepId::kSwapinFolioCharged, f.offset, f.page, k.pages[f.page].memcg);
+          return StepResult::kStep;
+        }
       }
       if (!swap_device_live(k, Fn::kSwapCacheAllocFolio)) return give_up(kNoPage);
       const bool exists = k.swap_cache[f.offset] != kNoPage;
