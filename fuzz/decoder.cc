@@ -117,12 +117,9 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   out.config.page_cluster = b1 & 1;
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
   out.config.nslots = 8 + 4 * ((b1 >> 2) & 3);
-  // Only where the memory controller is on, so that a reproducer of another
-  // target carries no memcg settings it ignores.
-  if (target.base.memcg) {
-    out.config.memcg_mms = b2 >> 4;
-    out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;
-  }
+  // Read by every target, used only where the memory controller is on.
+  out.config.memcg_mms = b2 >> 4;
+  out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;
   out.cpus.resize(ncpus);
   for (int cpu = 0; cpu < ncpus; ++cpu) {
     CpuProgram& prog = out.cpus[cpu];
