@@ -136,8 +136,9 @@ int ListProfiles(const Invocation& inv) {
 int ListTargets(const Invocation& inv) {
   auto json = [](const FuzzTarget& t) {
     return absl::StrFormat(
-        R"({"name": %s, "profile": %s, "backend": %s, "zswap": %s, "ram_pages": %d, "ops": %s, "description": %s})",
+        R"({"name": %s, "profile": %s, "backend": %s, "swap_devices": %d, "backend1": %s, "zswap": %s, "ram_pages": %d, "ops": %s, "description": %s})",
         JsonQuote(t.name), JsonQuote(t.base.profile), JsonQuote(t.base.backend),
+        t.base.swap_devices, JsonQuote(t.base.swap_devices > 1 ? t.base.backend1 : ""),
         t.base.zswap ? "true" : "false", t.base.ram_pages, JsonStrings(OpsOf(t)),
         JsonQuote(t.description));
   };
@@ -148,8 +149,11 @@ int ListTargets(const Invocation& inv) {
     for (const FuzzTarget& t : AllTargets()) {
       absl::PrintF("%s", Wrap(t.description,
                               absl::StrFormat("%-*s  ", static_cast<int>(width), t.name), indent));
-      absl::PrintF("%s", Wrap(absl::StrFormat("profile %s, backend %s, zswap %s", t.base.profile,
-                                              t.base.backend, t.base.zswap ? "on" : "off"),
+      const std::string second =
+          t.base.swap_devices > 1 ? absl::StrCat(" + ", t.base.backend1) : std::string();
+      absl::PrintF("%s", Wrap(absl::StrFormat("profile %s, backend %s%s, zswap %s", t.base.profile,
+                                              t.base.backend, second,
+                                              t.base.zswap ? "on" : "off"),
                               indent, indent));
       absl::PrintF("%s", Wrap(absl::StrJoin(OpsOf(t), ", "), absl::StrCat(indent, "ops: "),
                               absl::StrCat(indent, "     ")));

@@ -592,9 +592,10 @@ absl::StatusOr<Schedule> ParseScheduleJson(std::string_view input) {
   absl::Status status =
       WithLoader(text, [&](Loader& loader) { return loader.LoadHeader(version); });
   if (!status.ok()) return status;
-  // Version 2 only added fields (memcg, memcg_mms, memcg_max) with defaults,
-  // so one loader reads both; a version that changes a field's meaning adds
-  // its own loader here and keeps this one for older files.
+  // Versions 2 and 3 only added fields with defaults (2: memcg, memcg_mms,
+  // memcg_max; 3: swap_devices, nslots1, backend1, prio0, prio1), so one
+  // loader reads all three; a version that changes a field's meaning adds its
+  // own loader here and keeps this one for older files.
   Schedule schedule;
   status = WithLoader(text, [&](Loader& loader) { return loader.LoadV1(schedule); });
   if (!status.ok()) return status;

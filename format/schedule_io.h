@@ -45,8 +45,9 @@ namespace swapfuzz {
 // The format version this build writes, and the newest it reads. Files of an
 // older version are still read; a version that changes the meaning of a field
 // must bump this and keep a loader for every older version.
-// Version 2 added the config fields memcg, memcg_mms and memcg_max.
-inline constexpr int kScheduleFormatVersion = 2;
+// Version 2 added the config fields memcg, memcg_mms and memcg_max; version 3
+// swap_devices, nslots1, backend1, prio0 and prio1.
+inline constexpr int kScheduleFormatVersion = 3;
 
 // The largest document ParseScheduleJson() accepts, in bytes.
 inline constexpr size_t kMaxScheduleBytes = 1 << 20;

@@ -20,7 +20,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Bw = OpKind::kZramBdevWrite, Bd = OpKind::kZramBdevDiscard,
                  Bi = OpKind::kZramBdevIdle, Bb = OpKind::kZramBdevWriteback,
                  Rs = OpKind::kZramReset, Ds = OpKind::kZramDisksize,
-                 Rc = OpKind::kZramBdevRecompress, E = OpKind::kCount;
+                 Rc = OpKind::kZramBdevRecompress, Sd = OpKind::kSwapoffDev,
+                 Sn = OpKind::kSwaponDev, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -79,19 +80,33 @@ static_assert(IsOpTable(kZramBdevOps));
 constexpr OpTable kMemcgOps = {R, R, W, W, W, C, C, C, U, F, F, Dn, Wn, O, On, E};
 static_assert(IsOpTable(kMemcgOps));
 
+// Several swap devices: reclaim fills the small first device and spills to
+// the second; faults, munmap and MADV_DONTNEED empty them; swapoff and swapon
+// of either device run beside faults served by the other; fork shares entries
+// of both; MADV_PAGEOUT reclaims from another path.
+constexpr OpTable kMultiDevOps = {R, R, R, W, W, W, C, C, C, C, U, F, Po, Sd, Sn, E};
+static_assert(IsOpTable(kMultiDevOps));
+
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
-                            bool memcg) {
+                            bool memcg, const char* backend1, int prio0) {
   ScheduleConfig c;
   c.profile = std::string(ProfileByName(profile)->name);  // the release, never the alias
   c.backend = backend;
   c.zswap = zswap;
   c.ram_pages = ram_pages;
   c.memcg = memcg;
+  if (*backend1 != '\0') {
+    c.swap_devices = 2;
+    c.nslots1 = kSecondDeviceSlots;
+    c.backend1 = backend1;
+  }
+  c.prio0 = prio0;
   return c;
 }
 
-#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, ops, description) \
-  {#name, description, TargetConfig(profile, backend, zswap, ram_pages, memcg), ops},
+#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0, ops, \
+                            description)                                                           \
+  {#name, description, TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0), ops},
 const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
 #undef SWAPFUZZ_TARGET_ROW
 
@@ -116,7 +131,9 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   out.config = target.base;
   out.config.page_cluster = b1 & 1;
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
-  out.config.nslots = 8 + 4 * ((b1 >> 2) & 3);
+  // Two devices share kMaxSlots offsets, and a small first device fills up
+  // and empties out, which is what the avail list's transitions need.
+  out.config.nslots = target.base.swap_devices > 1 ? 3 + 2 * ((b1 >> 2) & 3) : 8 + 4 * ((b1 >> 2) & 3);
   // Read by every target, used only where the memory controller is on.
   out.config.memcg_mms = b2 >> 4;
   out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;

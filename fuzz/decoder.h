@@ -8,7 +8,8 @@
 // (fuzz/input_layout.h names every offset and magic number below.)
 //   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3)
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
-//            swap offsets: 8 + 4 * (b >> 2 & 3); memcg_max: 1 + (b >> 4 & 7)
+//            swap offsets: 8 + 4 * (b >> 2 & 3), or with two swap devices
+//            3 + 2 * (b >> 2 & 3) on the first; memcg_max: 1 + (b >> 4 & 7)
 //            if b & 0x80, else 0 (no limit)
 //   [2]      the mm of CPU i: bit i (mm 1 exists once some CPU forks it);
 //            memcg_mms: b >> 4
@@ -42,6 +43,10 @@
 namespace swapfuzz {
 
 inline constexpr uint64_t kPctTailSteps = 128;
+
+// The offsets of a target's second swap device (fuzz/targets.h), its header
+// included: with the first device's at most 9, the two fit in kMaxSlots.
+inline constexpr int kSecondDeviceSlots = 6;
 
 // The number of CPUs an input whose byte 0 is `b0` runs.
 constexpr int DecodedCpus(uint8_t b0) { return 2 + (b0 & 3) % 3; }

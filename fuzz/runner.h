@@ -60,6 +60,8 @@ class FuzzRunner {
   // Every pick of the last run, as RunOptions::picks records them.
   const std::vector<uint8_t>& last_picks() const { return picks_; }
   const FuzzTarget& target() const { return target_; }
+  // The machine as the last run left it.
+  const Kernel& kernel() const { return executor_.kernel(); }
   // The decoded schedule of the last input (no decisions); strategies may
   // fill it directly before RunWith().
   Schedule& schedule() { return schedule_; }

@@ -193,13 +193,13 @@ class Dfs final : public Strategy, public Decider {
     return this;
   }
 
-  void Done(const FuzzRunner&) override {
-    if (!pruned_) CloseStep();
+  void Done(const FuzzRunner& runner) override {
+    if (!pruned_) CloseStep(runner.kernel());
     ++executions_;
   }
 
-  int Pick(uint32_t runnable, int current, const Kernel&) override {
-    CloseStep();
+  int Pick(uint32_t runnable, int current, const Kernel& k) override {
+    CloseStep(k);
     if (pruned_) return DefaultPick(runnable, current);
     if (depth_ < stack_.size()) return stack_[depth_++].chosen.cpu;
     Node node;
@@ -251,11 +251,18 @@ class Dfs final : public Strategy, public Decider {
     return node.current >= 0 && cpu != node.current && ((node.runnable >> node.current) & 1u);
   }
   // The step since the last pick belongs to the node picked last.
-  void CloseStep() {
+  // `k` is the machine after the step.
+  void CloseStep(const Kernel& k) {
     if (!pruned_ && depth_ > 0 && depth_ <= stack_.size()) {
-      stack_[depth_ - 1].chosen.footprint = FootprintOf(trace_, mark_, trace_.size());
+      Footprint& f = stack_[depth_ - 1].chosen.footprint;
+      f = FootprintOf(trace_, mark_, trace_.size());
+      // With several swap devices, a step that changed the avail list (a
+      // free that put a full device back) depends on every other such step:
+      // their order is the list's order. One device has no order to change.
+      if (k.swap_multi && k.avail_seq != mark_avail_seq_) f.global = true;
     }
     mark_ = trace_.size();
+    mark_avail_seq_ = k.avail_seq;
   }
   // Moves to the next untried choice of the deepest node that has one.
   bool Backtrack() {
@@ -277,6 +284,7 @@ class Dfs final : public Strategy, public Decider {
   std::vector<TraceEvent> trace_;
   size_t depth_ = 0;
   size_t mark_ = 0;
+  uint16_t mark_avail_seq_ = 0;
   bool pruned_ = false;
   bool started_ = false;
   uint64_t executions_ = 0, states_ = 0, sleep_blocked_ = 0;

@@ -91,10 +91,14 @@ struct RunConfig;       // model/config.h
 // The swap device's backing store.
 enum class Backend : uint8_t {
   kZram,  // zram: SWP_SYNCHRONOUS_IO, I/O completes inside bdev_read/write_page()
-  kDisk,  // a block device: bio submission, completion in the interrupt context
+  kDisk,  // a rotational block device: bio submission, completion in the interrupt context
+  // A swap file on an SSD: the disk's bio I/O, but SWP_SOLIDSTATE (it keeps
+  // VMA readahead on, and the allocator's per-CPU device may name it), and no
+  // swap_slot_free_notify.
+  kFile,
 };
 // The backends' names in files, indexed by Backend.
-inline constexpr std::string_view kBackendNames[] = {"zram", "disk"};
+inline constexpr std::string_view kBackendNames[] = {"zram", "disk", "file"};
 
 // Whether the fuzz decoder sets a field from each input (see "fuzz" above).
 // Rows name the enumerator alone.
@@ -194,7 +198,20 @@ struct Simpler {
   /* memory.max of each memcg, in pages; 0 is "max" (no limit). A charge that would */ \
   /* pass it reclaims the memcg's folios first (try_to_free_mem_cgroup_pages()).   */ \
   X(memcg_max, IntRange(0, kMaxPages), int16_t, 0, 10, kPerInput,                     \
-    Simpler("no memory.max", 0))
+    Simpler("no memory.max", 0))                                                      \
+  /* Swap devices swapped on at boot, types 0 .. swap_devices-1. Type 0 is the     */ \
+  /* one above (nslots, backend); type 1 is nslots1 and backend1. Their offsets    */ \
+  /* follow each other (kMaxSwapDevices). Several need the newest release.         */ \
+  X(swap_devices, IntRange(1, kMaxSwapDevices), uint8_t, 1, 11, kPerTarget, Simpler()) \
+  /* Swap offsets on type 1, its header included.                                  */ \
+  X(nslots1, IntRange(2, kMaxSlots), int16_t, 8, 12, kPerTarget, Simpler())           \
+  /* Type 1's backing store; zram is type 0's only.                                */ \
+  X(backend1, OneOf(kBackendNames), Backend, "disk", 13, kPerTarget, Simpler())        \
+  /* swapon's priority of each type: 0 is swapon without SWAP_FLAG_PREFER, which  */ \
+  /* 7.1.5 gives DEF_SWAP_PRIO (-1), shared by every such device; n > 0 is         */ \
+  /* `swapon -p n`. The avail list takes higher priorities first.                  */ \
+  X(prio0, IntRange(0, 32767), int16_t, 0, 14, kPerTarget, Simpler())                  \
+  X(prio1, IntRange(0, 32767), int16_t, 0, 15, kPerTarget, Simpler())
 
 // Declares a row's member of ScheduleConfig; used inside that struct only.
 #define SWAPFUZZ_SCHEDULE_CONFIG_MEMBER(name, domain, run_type, default_value, ...) \

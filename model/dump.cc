@@ -98,39 +98,53 @@ std::string FormatKernelState(const Kernel& k) {
                                             PteString(mm.pte[va]), mm.logical[va]));
     }
   }
-  absl::StrAppend(&out, "swap device: ", k.si.nslots - 1, " slots, inuse_pages ",
-                  k.si.inuse_pages, "\n");
-  for (Offset off = 1; off < k.si.nslots; ++off) {
-    const uint8_t map = k.si.swap_map[off];
-    const PageId cached = k.swap_cache[off];
-    const ZramSlot& z = k.zram.table[off];
-    const EntryId e = k.zswap.tree[off];
-    if (map == 0 && cached == kNoPage && z.state == ZramSlot::State::kEmpty && e == kNoEntry &&
-        !k.disk[off].written) {
-      continue;
+  for (int type = 0; type < kMaxSwapDevices; ++type) {
+    const SwapDevice& si = k.swap_info[type];
+    if (si.nslots == 0) continue;
+    if (k.swap_multi) {
+      absl::StrAppend(&out, absl::StrFormat("swap device %d: offsets %d..%d, prio %d, %s%s%s%s\n",
+                                            type, si.base + 1, si.base + si.nslots - 1, si.prio,
+                                            si.active ? "used" : "unused",
+                                            si.writeok ? ", writeok" : "",
+                                            si.users_dead ? ", users dead" : "",
+                                            si.on_avail ? ", on the avail list" : ""));
     }
-    absl::StrAppend(&out, absl::StrFormat("  offset %2d: swap_map count %d%s gen %d", off,
-                                          swap_count(map), (map & SWAP_HAS_CACHE) ? "|HC" : "",
-                                          k.si.generation[off]));
-    if (cached != kNoPage) absl::StrAppend(&out, ", swap cache page ", cached);
-    if (z.state == ZramSlot::State::kStored) {
-      absl::StrAppend(&out, absl::StrFormat(", zram %#x", z.data));
-    } else if (z.state == ZramSlot::State::kSame) {
-      absl::StrAppend(&out, absl::StrFormat(", zram same %#x", z.data));
-    } else if (z.state == ZramSlot::State::kWb) {
-      absl::StrAppend(&out, absl::StrFormat(", zram %#x on backing block %d", z.data, z.block));
-    } else if (!k.si.disk && map != 0) {
-      absl::StrAppend(&out, ", zram empty");
+    absl::StrAppend(&out, "swap device: ", si.nslots - 1, " slots, inuse_pages ",
+                    si.inuse_pages, "\n");
+    for (Offset off = si.base + 1; off < si.base + si.nslots; ++off) {
+      const uint8_t map = k.si.swap_map[off];
+      const PageId cached = k.swap_cache[off];
+      const ZramSlot& z = k.zram.table[off];
+      const EntryId e = k.zswap.tree[off];
+      if (map == 0 && cached == kNoPage && z.state == ZramSlot::State::kEmpty && e == kNoEntry &&
+          !k.disk[off].written) {
+        continue;
+      }
+      absl::StrAppend(&out, absl::StrFormat("  offset %2d: swap_map count %d%s gen %d", off,
+                                            swap_count(map), (map & SWAP_HAS_CACHE) ? "|HC" : "",
+                                            k.si.generation[off]));
+      if (cached != kNoPage) absl::StrAppend(&out, ", swap cache page ", cached);
+      if (z.state == ZramSlot::State::kStored) {
+        absl::StrAppend(&out, absl::StrFormat(", zram %#x", z.data));
+      } else if (z.state == ZramSlot::State::kSame) {
+        absl::StrAppend(&out, absl::StrFormat(", zram same %#x", z.data));
+      } else if (z.state == ZramSlot::State::kWb) {
+        absl::StrAppend(&out, absl::StrFormat(", zram %#x on backing block %d", z.data, z.block));
+      } else if (!si.disk && map != 0) {
+        absl::StrAppend(&out, ", zram empty");
+      }
+      if (z.lock_holder >= 0) absl::StrAppend(&out, " (slot lock: cpu ", z.lock_holder, ")");
+      if (z.pp_slot) absl::StrAppend(&out, " (ZRAM_PP_SLOT)");
+      if (e != kNoEntry) {
+        const ZswapEntry& ze = k.zswap_entries[e];
+        absl::StrAppend(&out, absl::StrFormat(", zswap entry %d %#x ref %d", e, ze.data,
+                                              ze.refcount));
+      }
+      if (k.disk[off].written) {
+        absl::StrAppend(&out, absl::StrFormat(", disk %#x", k.disk[off].data));
+      }
+      absl::StrAppend(&out, "\n");
     }
-    if (z.lock_holder >= 0) absl::StrAppend(&out, " (slot lock: cpu ", z.lock_holder, ")");
-    if (z.pp_slot) absl::StrAppend(&out, " (ZRAM_PP_SLOT)");
-    if (e != kNoEntry) {
-      const ZswapEntry& ze = k.zswap_entries[e];
-      absl::StrAppend(&out, absl::StrFormat(", zswap entry %d %#x ref %d", e, ze.data,
-                                            ze.refcount));
-    }
-    if (k.disk[off].written) absl::StrAppend(&out, absl::StrFormat(", disk %#x", k.disk[off].data));
-    absl::StrAppend(&out, "\n");
   }
   absl::StrAppend(&out, "pages:\n");
   for (PageId id = 0; id < k.next_page; ++id) {

@@ -6,6 +6,7 @@
 #include "model/machines.h"
 #include "model/mm/memcontrol.h"
 #include "model/mm/page_io.h"
+#include "model/mm/swapfile.h"
 #include "model/mm/zswap.h"
 #include "model/oracles.h"
 #include "model/step.h"
@@ -67,10 +68,36 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.mms[0].alive = true;
   k.memcgs = {};
   k.mms[0].memcg = memcg_of_new_mm(k, 0);
-  k.si = SwapInfo{};
-  k.si.nslots = config.nslots;
-  k.si.disk = config.backend == Backend::kDisk;
-  k.si.sync_io = !k.si.disk;
+  // The devices, swapped on in type order at boot: their offsets follow each
+  // other, and each goes on the avail list by its priority.
+  k.si = SwapSlots{};
+  k.swap_multi = config.swap_devices > 1;
+  k.navail = 0;
+  k.avail_seq = 0;
+  k.nr_rotate_swap = 0;
+  Offset base = 0;
+  for (int type = 0; type < kMaxSwapDevices; ++type) {
+    SwapDevice& si = k.swap_info[type];
+    si = SwapDevice{};
+    if (type >= config.swap_devices) {
+      si.active = si.writeok = false;
+      continue;
+    }
+    const Backend backend = type == 0 ? config.backend : config.backend1;
+    si.base = base;
+    si.nslots = type == 0 ? config.nslots : config.nslots1;
+    si.disk = backend != Backend::kZram;
+    si.sync_io = backend == Backend::kZram;
+    si.rotational = backend == Backend::kDisk;
+    // swapon(): "if (swap_flags & SWAP_FLAG_PREFER) prio = swap_flags &
+    // SWAP_FLAG_PRIO_MASK;", else DEF_SWAP_PRIO.
+    const int16_t prio = type == 0 ? config.prio0 : config.prio1;
+    si.prio = prio > 0 ? prio : -1;
+    k.nr_rotate_swap += si.rotational;
+    si.writeok = false;
+    add_to_avail_list(k, type, true);
+    base = static_cast<Offset>(base + si.nslots);
+  }
   k.swap_cache.fill(kNoPage);
   k.slots_cache_disabled = false;
   zram_boot(k);
@@ -98,6 +125,8 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   for (int i = 0; i < kMaxCpus; ++i) {
     Cpu& c = k.cpus[i];
     c.slots_cache = SlotsCache{};
+    c.pcp_si = -1;
+    c.pcp_offset = false;
     c.wait = Wait{};
     c.depth = 0;
     c.op_index = 0;
@@ -134,7 +163,7 @@ bool Executor::IsRunnable(const Cpu& c) const {
       return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
     case Wait::Kind::kYield: return true;  // RunnableMask() decides
     case Wait::Kind::kWriteback: return !k.pages[c.wait.id].writeback;
-    case Wait::Kind::kSwapUsers: return k.si.users == 0;
+    case Wait::Kind::kSwapUsers: return k.swap_info[c.wait.id].users == 0;
     case Wait::Kind::kZramDevLock: {
       const Zram& z = ZramDev(k, c.wait.dev);
       return z.wb.dev_lock_owner == -1 &&

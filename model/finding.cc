@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<std::string_view, static_cast<size_t>(Oracle::kCount)> kOracles = {
     "data-integrity", "zram-empty-read", "swap-count", "swap-cache", "use-after-free",
     "page-state",     "accounting",      "deadlock",   "liveness",       "stale-write",
-    "refcount",       "rmap",           "memcg",
+    "refcount",       "rmap",           "memcg",      "swap-avail",
 };
 
 constexpr std::array<std::string_view, static_cast<size_t>(ObjectKind::kCount)> kObjects = {

@@ -30,6 +30,10 @@ enum class Oracle : uint8_t {
   kRefcount,       // a zswap entry's refcount below zero, or freed while in the tree
   kRmap,           // a mapped anonymous folio's index is not the address it is mapped at
   kMemcg,          // a memcg counter or charge record breaks the charging rules
+  // The swap devices' lists: a device on the avail list that cannot be
+  // allocated from, a writable one with free slots missing from it, or an
+  // allocation from a device past the point where its swapoff closed it.
+  kSwapAvail,
   kCount
 };
 

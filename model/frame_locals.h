@@ -152,6 +152,9 @@ struct SwapVmaReadaheadLocals {
   int8_t addr = 0;       // the loop's address: the next PTE to read
   int8_t end = 0;        // swap_vma_ra_win()'s *end (exclusive)
   Offset entry = kNoOffset;  // the swap entry the PTE at addr held
+  // An entry of another type than the target's: the folio
+  // swap_cache_alloc_folio() allocated, read once the pin is dropped.
+  PageId foreign_folio = kNoPage;
 };
 
 // --- mm/page_io.c ---
@@ -175,6 +178,7 @@ struct SwapWritepageBdevLocals {
 // --- mm/swapfile.c ---
 
 struct TryToUnuseLocals {
+  uint8_t type = 0;    // argument: the swap type being emptied
   int16_t mm = 0;      // unuse_mm(): the mm being scanned
   int16_t addr = 0;    // unuse_pte_range(): its next address (kMaxVas: done)
   bool sweep = false;  // the swap cache sweep (find_next_to_unuse()) after the scan
@@ -292,6 +296,26 @@ struct ShrinkPageListLocals {
   bool isolated = false;
 };
 
+// --- mm/swapfile.c: several devices ---
+
+// swapoff() and swapon() of one swap type: the op's argument (`swapoff` and
+// `swapon` mean type 0).
+struct SwapoffLocals {
+  uint8_t type = 0;
+};
+struct SwaponLocals {
+  uint8_t type = 0;
+};
+
+// folio_alloc_swap() with several devices: swap_alloc_slow()'s cursor over
+// swap_avail_head.
+struct FolioAllocSwapLocals {
+  int8_t si = -1;      // the device being tried
+  int8_t next = -1;    // plist_for_each_entry_safe()'s next (-1: the list's end)
+  uint8_t restarts = 0;  // "goto start_over" taken
+  bool pinned = false;   // get_swap_device_info(si) held across a reclaim
+};
+
 struct TryChargeMemcgLocals {
   uint8_t memcg = 0;    // argument: the memcg mem_cgroup_charge() charges
   uint8_t retries = 0;  // reclaim rounds taken (MAX_RECLAIM_RETRIES)
@@ -332,7 +356,10 @@ struct TryChargeMemcgLocals {
   X(kDoMadvise, DoMadviseLocals, do_madvise)                         \
   X(kMadviseFreePteRange, MadviseFreePteRangeLocals, madvise_free_pte_range) \
   X(kMovePages, MovePagesLocals, move_pages) \
-  X(kTryChargeMemcg, TryChargeMemcgLocals, try_charge_memcg)
+  X(kTryChargeMemcg, TryChargeMemcgLocals, try_charge_memcg) \
+  X(kSwapoff, SwapoffLocals, swapoff) \
+  X(kSwapon, SwaponLocals, swapon) \
+  X(kFolioAllocSwap, FolioAllocSwapLocals, folio_alloc_swap)
 
 union FrameLocals {
   NoLocals none{};

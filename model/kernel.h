@@ -124,22 +124,38 @@ inline void MoveLogical(Mm& mm, int from, int to) {
   SetLogical(mm, from, 0);
 }
 
-// swap_info_struct for the single swap device (type 0).
+// swap_info_struct of one swap type: its flags, its priority and lists, and
+// its counters. Its slots are the offsets [base, base + nslots) of SwapSlots;
+// offset `base` is the header and is never allocated. With one device, base is
+// 0 and every offset is the device's own.
 //
 // swapoff frees swap_map, the swap cache's address space and the swap extents
 // that bdev I/O maps offsets through; `map_freed` marks them freed until the
 // next swapon allocates new ones, so any later use is a use-after-free. The
 // struct itself, like the kernel's swap_info[] entries, is never freed.
-struct SwapInfo {
+struct SwapDevice {
   bool sync_io = true;   // SWP_SYNCHRONOUS_IO (zram sets it)
-  bool disk = false;     // the backing store is a disk: bio I/O (see Backend)
+  bool disk = false;     // the backing store is a block device or file: bio I/O (see Backend)
+  bool rotational = false;  // !SWP_SOLIDSTATE: counted in nr_rotate_swap
   bool active = true;    // SWP_USED: swapon has set the device up
-  bool writeok = true;   // SWP_WRITEOK: get_swap_pages() may allocate here
+  bool writeok = true;   // SWP_WRITEOK: the allocator may allocate here
   bool map_freed = false;   // swap_map, address space and extents freed by swapoff
   bool users_dead = false;  // percpu_ref_kill(&si->users): get_swap_device() fails
-  int16_t nslots = 0;    // offsets 1..nslots-1 are usable; 0 is the header
+  // On swap_avail_head: SWAP_USAGE_OFFLIST_BIT of inuse_pages is clear (7.1.5).
+  bool on_avail = false;
+  // Oracle state: swapoff has passed the point after which its release never
+  // allocates from the device (wait_for_allocation() in 7.1.5); swapon and
+  // reinsert_swap_info() clear it.
+  bool alloc_closed = false;
+  int16_t prio = -1;     // si->prio; the plists order by -prio
+  Offset base = 0;       // the device's first (header) offset
+  int16_t nslots = 0;    // si->max: offsets base+1 .. base+nslots-1 are usable
   int16_t inuse_pages = 0;
   int16_t users = 0;     // si->users percpu_ref, as get_swap_device() counts it
+};
+
+// The per-slot arrays of every swap device, indexed by the flat offset.
+struct SwapSlots {
   // The count of each slot; up to v6.18 with SWAP_HAS_CACHE, from v7.0
   // (Features::SwapCachePin::kTableFolio) the count alone.
   std::array<uint8_t, kMaxSlots> swap_map{};
@@ -208,9 +224,9 @@ struct Zswap {
   uint8_t accept_thr_percent = 90;
   int16_t pool_pages = 0;    // zswap_pool_total_size, in pages
   int16_t stored_pages = 0;  // zswap_stored_pages
-  // zswap_trees[0]: each swapon allocates a tree with a new id, swapoff frees
+  // zswap_trees[type]: each swapon allocates a tree with a new id, swapoff frees
   // it; 0 when there is none. A path holding an older id holds freed memory.
-  uint16_t tree_id = 0;
+  std::array<uint16_t, kMaxSwapDevices> tree_id{};
   uint16_t tree_seq = 0;
   int16_t next_entry = 0;
   int16_t lru_n = 0;
@@ -482,6 +498,11 @@ struct Cpu {
   uint8_t acomp_generation = 0;  // the context's generation when it was locked
   // CPU i's swap slots cache lives in cpus[i], whichever task uses it.
   SlotsCache slots_cache{};
+  // CPU i's percpu_swap_cluster (order 0), in cpus[i] too: the device the
+  // fast path allocates from (-1: NULL), and whether its offset is not 0 (the
+  // cluster had a free slot after this CPU's last allocation there).
+  int8_t pcp_si = -1;
+  bool pcp_offset = false;
   std::array<Op, kMaxOpsPerCpu> program{};
   std::array<Frame, kMaxFrames> frames{};
   Frame& top() { return frames[depth - 1]; }
@@ -504,7 +525,27 @@ struct Kernel {
   // alloc_page() found all kMaxPages frames used: a limit of the model, not
   // of the kernel (ids are never reused), so the run stops without a verdict.
   bool out_of_frames = false;
-  SwapInfo si{};
+  // swap_info[]: the devices by type; type t is swapped on at boot when t <
+  // RunConfig::swap_devices.
+  std::array<SwapDevice, kMaxSwapDevices> swap_info{};
+  SwapSlots si{};
+  // swap_avail_head: the types the allocator may take a slot from, in plist
+  // order (highest priority first; swap_alloc_slow()'s plist_requeue() moves
+  // one behind its equal-priority siblings).
+  std::array<int8_t, kMaxSwapDevices> avail{};
+  uint8_t navail = 0;
+  // Bumped by every change to the avail list's members or order. A free is a
+  // step about its slot alone, except when it puts a full device back on the
+  // list, which another device's free may do too, in the other order: the
+  // DFS treats a step that moved this as touching shared state.
+  uint16_t avail_seq = 0;
+  // RunConfig::swap_devices > 1: the allocator, swapon and swapoff run as the
+  // newest release cuts them into steps. With one device they keep the steps
+  // they had, and every trace is as before.
+  bool swap_multi = false;
+  // nr_rotate_swap: swapped-on devices without SWP_SOLIDSTATE. One turns VMA
+  // readahead off for every device (swap_use_vma_readahead()).
+  int8_t nr_rotate_swap = 0;
   std::array<PageId, kMaxSlots> swap_cache{};  // the xarray: offset -> page
   bool slots_cache_disabled = false;  // swapoff: disable_swap_slots_cache_lock()
   Zram zram{};       // zram0, the swap device (Backend::kZram)
@@ -542,6 +583,23 @@ struct Kernel {
   bool knob(Knob k) const { return config.knobs.Has(k); }
 };
 static_assert(std::is_trivially_copyable_v<Kernel>, "copying a Kernel is a snapshot");
+
+// swp_type(): the type whose offsets hold `off`. An offset past every device
+// (none is swapped on there) counts as type 0's.
+inline int swp_type(const Kernel& k, Offset off) {
+  for (int t = 1; t < kMaxSwapDevices; ++t) {
+    const SwapDevice& si = k.swap_info[t];
+    if (si.nslots != 0 && off >= si.base && off < si.base + si.nslots) return t;
+  }
+  return 0;
+}
+// swap_entry_to_info(): the swap_info_struct of the entry's type.
+inline SwapDevice& swap_entry_to_info(Kernel& k, Offset off) {
+  return k.swap_info[swp_type(k, off)];
+}
+inline const SwapDevice& swap_entry_to_info(const Kernel& k, Offset off) {
+  return k.swap_info[swp_type(k, off)];
+}
 
 // zram device `dev`: 0 is zram0, the swap device; 1 is zram1, the plain block
 // device.

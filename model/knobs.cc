@@ -54,7 +54,7 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
                          /*lazyfree_referenced_stays_lazy=*/true,
                          Features::ZswapAcompCtx::kPoolLifetime, /*uffd_move=*/true,
-                         /*uffd_move_batched=*/true};
+                         /*uffd_move_batched=*/true, /*several_swap_devices=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

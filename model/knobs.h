@@ -373,6 +373,14 @@ struct Features {
   // an -EAGAIN stays in err across the retry that then succeeds. Off
   // (6.8 .. 6.12.94): move_pages_pte() returns 0 or an error into err.
   bool uffd_move_batched = false;
+  // Several swap devices (RunConfig::swap_devices > 1) as 7.1.5 has them: one
+  // swap_avail_head in priority order, DEF_SWAP_PRIO (-1) shared by every
+  // device swapped on without a priority, folio_alloc_swap()'s per-CPU fast
+  // path and its walk of the avail list, swapoff's wait_for_allocation(), and
+  // the readahead pin of another type's device (1c2a936edd71). Off, a
+  // configuration with several devices is refused: the model has not read
+  // the older releases' allocator in enough detail (docs/multi-device-plan.md).
+  bool several_swap_devices = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -40,10 +40,10 @@ Token Holds(const Kernel& k, const Pte& pte) {
   const Offset off = pte.offset;
   if (k.swap_cache[off] != kNoPage) return k.pages[k.swap_cache[off]].data;
   if (k.si.zeromap[off]) return 0;
-  if (k.zswap.tree_id != 0 && k.zswap.tree[off] != kNoEntry) {
+  if (k.zswap.tree_id[swp_type(k, off)] != 0 && k.zswap.tree[off] != kNoEntry) {
     return k.zswap_entries[k.zswap.tree[off]].data;
   }
-  if (k.si.disk) return k.disk[off].data;
+  if (swap_entry_to_info(k, off).disk) return k.disk[off].data;
   const ZramSlot& z = k.zram.table[off];
   if (z.state == ZramSlot::State::kWb) return k.zram.bd[z.block].data;
   return z.data;
@@ -60,7 +60,7 @@ void CheckZswapQuiescent(Kernel& k) {
     ++live;
     pooled += !e.same_filled;
     on_lru += e.on_lru;
-    if (!e.in_tree || z.tree_id == 0 || z.tree[e.offset] != id) {
+    if (!e.in_tree || z.tree_id[swp_type(k, e.offset)] == 0 || z.tree[e.offset] != id) {
       Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d (offset %d) is live but not in the "
                  "tree", id, e.offset);
       return;
@@ -75,14 +75,15 @@ void CheckZswapQuiescent(Kernel& k) {
                  "same-filled %d", id, e.offset, e.on_lru, e.same_filled);
       return;
     }
-    if (k.si.map_freed || !slot_allocated(k, e.offset)) {
+    if (swap_entry_to_info(k, e.offset).map_freed || !slot_allocated(k, e.offset)) {
       Accounting(k, ObjectKind::kZswapEntry, "zswap entry %d holds offset %d, which is free", id,
                  e.offset);
       return;
     }
   }
-  if (z.tree_id != 0) {
-    for (Offset off = 0; off < kMaxSlots; ++off) {
+  for (Offset off = 0; off < kMaxSlots; ++off) {
+    if (z.tree_id[swp_type(k, off)] == 0) continue;
+    {
       const EntryId id = z.tree[off];
       if (id != kNoEntry && (k.zswap_entries[id].freed || k.zswap_entries[id].offset != off)) {
         Accounting(k, ObjectKind::kZswapTree, "the tree maps offset %d to entry %d (freed %d)",
@@ -155,7 +156,7 @@ void CheckRmapQuiescent(Kernel& k) {
       PageId id = kNoPage;
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         id = pte.page;
-      } else if (pte.kind == Pte::Kind::kSwap && !k.si.map_freed &&
+      } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed &&
                  k.swap_cache[pte.offset] != kNoPage &&
                  k.pages[k.swap_cache[pte.offset]].index != kNoIndex) {
         id = k.swap_cache[pte.offset];
@@ -231,7 +232,7 @@ void CheckMemcgQuiescent(Kernel& k) {
     // (__mem_cgroup_uncharge_swap() clears it as the slot is freed), and
     // swapoff frees every slot: a record on a free slot is a swap charge
     // nobody will uncharge, even when the counter agrees with the records.
-    if (recorded != 0 && (!k.si.active || !slot_allocated(k, off))) {
+    if (recorded != 0 && (!swap_entry_to_info(k, off).active || !slot_allocated(k, off))) {
       Report(k, Oracle::kMemcg, Fn::kQuiescence, ObjectKind::kMemcg, true,
              "offset %d is free but swap_cgroup still charges it to memcg %d", off, recorded);
       return;
@@ -249,6 +250,41 @@ void CheckMemcgQuiescent(Kernel& k) {
   }
 }
 
+// The avail list (swap_avail_head) at a step boundary, where every change to
+// it (swapon, swapoff, the allocation that fills a device, the free that
+// empties a full one) has completed under swap_avail_lock: the devices on it
+// are exactly the swapped-on, writable, live ones with a free slot, in
+// priority order, each once.
+void CheckSwapAvail(Kernel& k) {
+  auto bad = [&](int type, const char* what) {
+    const SwapDevice& si = k.swap_info[type];
+    Report(k, Oracle::kSwapAvail, StepFn(k.last_step), ObjectKind::kSwapDevice, true,
+           "type %d %s (used %d, writeok %d, users dead %d, %d of %d slots in use)", type, what,
+           si.active, si.writeok, si.users_dead, si.inuse_pages, si.nslots - 1);
+  };
+  uint8_t listed = 0;
+  for (int i = 0; i < k.navail; ++i) {
+    const int type = k.avail[i];
+    const SwapDevice& si = k.swap_info[type];
+    if ((listed >> type) & 1u) return bad(type, "is on the avail list twice");
+    listed |= static_cast<uint8_t>(1u << type);
+    if (!si.active || !si.writeok || si.users_dead || si.inuse_pages >= si.nslots - 1) {
+      return bad(type, "is on the avail list but cannot be allocated from");
+    }
+    if (i > 0 && k.swap_info[k.avail[i - 1]].prio < si.prio) {
+      return bad(type, "is on the avail list behind a device of lower priority");
+    }
+  }
+  for (int type = 0; type < kMaxSwapDevices; ++type) {
+    const SwapDevice& si = k.swap_info[type];
+    const bool on = (listed >> type) & 1u;
+    if (on != si.on_avail) return bad(type, "has its off-list bit wrong");
+    if (!on && si.active && si.writeok && !si.users_dead && si.inuse_pages < si.nslots - 1) {
+      return bad(type, "is writable with free slots but not on the avail list");
+    }
+  }
+}
+
 }  // namespace
 
 void CheckAfterStep(Kernel& k) {
@@ -256,14 +292,17 @@ void CheckAfterStep(Kernel& k) {
     Report(k, Oracle::kAccounting, StepFn(k.last_step), ObjectKind::kZswapPool, true,
            "zswap pool pages %d, stored pages %d", k.zswap.pool_pages, k.zswap.stored_pages);
   }
+  CheckSwapAvail(k);
   const Offset off = k.last_offset;
-  if (off <= 0 || off >= k.si.nslots) return;
+  if (off <= 0 || off >= kMaxSlots) return;
+  const SwapDevice& si = swap_entry_to_info(k, off);
+  if (off <= si.base || off >= si.base + si.nslots) return;
   const PageId id = k.swap_cache[off];
   if (id == kNoPage) {
     // A slot whose count is zero holds nothing or a folio: once its last
     // count is gone it is either freed, or pinned by its swap cache
     // (SWAP_HAS_CACHE, or the folio in the swap table's word).
-    if (slot_allocated(k, off) && !k.si.map_freed && swap_count(k.si.swap_map[off]) == 0 &&
+    if (slot_allocated(k, off) && !si.map_freed && swap_count(k.si.swap_map[off]) == 0 &&
         !slot_cache_pinned(k, off)) {
       Report(k, Oracle::kSwapCount, StepFn(k.last_step), ObjectKind::kSwapSlot, true,
              "offset %d is allocated with swap count 0 and nothing caches it", off);
@@ -306,32 +345,35 @@ void CheckQuiescent(Kernel& k) {
       if (pte.kind == Pte::Kind::kPresent && pte.page >= 0) ++mappings[pte.page];
     }
   }
-  int used = 0;
-  const bool device = k.si.active && !k.si.map_freed;
-  for (Offset off = 1; off < k.si.nslots && device; ++off) {
-    const uint8_t map = k.si.swap_map[off];
-    const bool cached = k.swap_cache[off] != kNoPage;
-    used += slot_allocated(k, off);
-    if (swap_count(map) != swap_ptes[off]) {
-      Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
-                 swap_count(map), swap_ptes[off]);
+  for (int type = 0; type < kMaxSwapDevices; ++type) {
+    const SwapDevice& si = k.swap_info[type];
+    int used = 0;
+    const bool device = si.active && !si.map_freed;
+    for (Offset off = si.base + 1; off < si.base + si.nslots && device; ++off) {
+      const uint8_t map = k.si.swap_map[off];
+      const bool cached = k.swap_cache[off] != kNoPage;
+      used += slot_allocated(k, off);
+      if (swap_count(map) != swap_ptes[off]) {
+        Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
+                   swap_count(map), swap_ptes[off]);
+      }
+      if (slot_cache_pinned(k, off) != cached) {
+        Accounting(k, ObjectKind::kSwapSlot, "offset %d: SWAP_HAS_CACHE is %d, cached page %d",
+                   off, (map & SWAP_HAS_CACHE) != 0, k.swap_cache[off]);
+      }
+      if (slot_allocated(k, off) && swap_count(map) == 0 && !slot_cache_pinned(k, off)) {
+        Accounting(k, ObjectKind::kSwapSlot, "offset %d is allocated with swap count 0 and "
+                   "nothing caches it", off);
+      }
+      if (!slot_allocated(k, off) && k.zram.miss_free == 0 &&
+          k.zram.table[off].state != ZramSlot::State::kEmpty) {
+        Accounting(k, ObjectKind::kZramSlot, "offset %d is free but zram still holds it", off);
+      }
     }
-    if (slot_cache_pinned(k, off) != cached) {
-      Accounting(k, ObjectKind::kSwapSlot, "offset %d: SWAP_HAS_CACHE is %d, cached page %d",
-                 off, (map & SWAP_HAS_CACHE) != 0, k.swap_cache[off]);
+    if (device && used != si.inuse_pages) {
+      Accounting(k, ObjectKind::kSwapSlot, "type %d: inuse_pages %d but %d offsets in use", type,
+                 si.inuse_pages, used);
     }
-    if (slot_allocated(k, off) && swap_count(map) == 0 && !slot_cache_pinned(k, off)) {
-      Accounting(k, ObjectKind::kSwapSlot, "offset %d is allocated with swap count 0 and "
-                 "nothing caches it", off);
-    }
-    if (!slot_allocated(k, off) && k.zram.miss_free == 0 &&
-        k.zram.table[off].state != ZramSlot::State::kEmpty) {
-      Accounting(k, ObjectKind::kZramSlot, "offset %d is free but zram still holds it", off);
-    }
-  }
-  if (device && used != k.si.inuse_pages) {
-    Accounting(k, ObjectKind::kSwapSlot, "inuse_pages %d but %d offsets in use",
-               k.si.inuse_pages, used);
   }
   for (PageId id = 0; id < k.next_page; ++id) {
     const Page& p = k.pages[id];
@@ -372,7 +414,8 @@ void CheckQuiescent(Kernel& k) {
     if (!mm.alive) continue;
     for (int va = 0; va < kMaxVas; ++va) {
       const Pte& pte = mm.pte[va];
-      if (pte.kind == Pte::Kind::kSwap && !device) {
+      if (pte.kind == Pte::Kind::kSwap && (!swap_entry_to_info(k, pte.offset).active ||
+                                           swap_entry_to_info(k, pte.offset).map_freed)) {
         Accounting(k, ObjectKind::kMm, "mm %d va %d holds swap entry %d of a device swapoff "
                    "removed", m, va, pte.offset);
         return;

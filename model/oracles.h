@@ -12,9 +12,11 @@
 
 namespace swapfuzz {
 
-// Swap-cache consistency for the offset the last step touched:
-// swap_cache[X] == P implies P is live, has PG_swapcache, page_private(P) == X,
-// and swap_map[X] has SWAP_HAS_CACHE; and P is charged to the memcg X's
+// After every step. The swap avail list holds exactly the swapped-on,
+// writable, live devices with a free slot, once each, in priority order. And
+// swap-cache consistency for the offset the last step touched: swap_cache[X]
+// == P implies P is live, has PG_swapcache, page_private(P) == X, and
+// swap_map[X] has SWAP_HAS_CACHE; and P is charged to the memcg X's
 // swap_cgroup record names, if it names one.
 void CheckAfterStep(Kernel& k);
 

@@ -29,6 +29,12 @@ absl::Status Validate(const Schedule& s) {
       if (op.arg >= std::max(OpArgLimit(op.kind), 1)) {
         return absl::InvalidArgumentError(at + ".arg out of range");
       }
+      if ((op.kind == OpKind::kSwapoffDev || op.kind == OpKind::kSwaponDev) &&
+          op.arg >= s.config.swap_devices) {
+        return absl::InvalidArgumentError(absl::StrCat(at, ": swap type ", op.arg,
+                                                       " is not among config.swap_devices (",
+                                                       s.config.swap_devices, ")"));
+      }
     }
   }
   if (absl::Status st = ValidateConfigFields(s.config); !st.ok()) return st;
@@ -85,6 +91,20 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
     }
   }
   ResolveConfigFields(config, out);
+  if (out.swap_devices > 1) {
+    if (!out.features.several_swap_devices) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config.swap_devices: several devices need the allocator of 7.1.5, not profile ",
+          std::string(profile->name), " (", std::string(profile->release), ")"));
+    }
+    if (out.nslots + out.nslots1 > kMaxSlots) {
+      return absl::InvalidArgumentError(absl::StrCat("config.nslots1: nslots + nslots1 is at most ",
+                                                     kMaxSlots));
+    }
+    if (out.backend1 == Backend::kZram) {
+      return absl::InvalidArgumentError("config.backend1: zram is type 0's backend only");
+    }
+  }
   return out;
 }
 

@@ -192,7 +192,12 @@ constexpr std::array<SourceRow, 84> kSources = {{
      "folio_put_swap() under the folio lock, swap_put_entries_cluster(), "
      "__swap_cluster_free_entries(); try_to_unuse() with folio_put_swap() and folio_free_swap(); "
      "a full device's allocator reclaims a cache-only slot (cluster_reclaim_range(), "
-     "__try_to_reclaim_swap(TTRS_ANYWAY)) once per allocation",
+     "__try_to_reclaim_swap(TTRS_ANYWAY)) once per allocation; with several devices, "
+     "swap_avail_head and DEF_SWAP_PRIO, folio_alloc_swap()'s swap_alloc_fast() and "
+     "swap_alloc_slow() (1349-1413, 1696-1741), add/del_from_avail_list() and "
+     "swap_usage_add/sub() (1172-1279), swapoff() with wait_for_allocation() and "
+     "reinsert_swap_info() (2834-3037), swapon()'s alloc_swap_info() and enable_swap_info() "
+     "(3174-3230, 2807-2832, 3433-3678)",
      kTree71},
     {"model/mm/swap_slots.cc", "mm/swap_slots.c", "v6.12.y",
      "6.12.94 has mm/swap_slots.c, but check_cache_active() turns the caches on only above "
@@ -217,7 +222,8 @@ constexpr std::array<SourceRow, 84> kSources = {{
     {"model/mm/swap_state.cc", "mm/swap_state.c", "v7.1.y",
      "7.1.5: swap_cache_alloc_folio() and swapin_folio() over __swap_cache_prepare_and_add(); "
      "swap_cache_del_folio() frees count-0 slots in its section; VMA readahead as 6.18.35 "
-     "over swap_cache_alloc_folio() (lines 407-449, 619-905)",
+     "over swap_cache_alloc_folio() (lines 407-449, 619-905), with get_swap_device() of an "
+     "entry of another type (841-853)",
      kTree71},
     {"model/mm/page_io.cc", "mm/page_io.c", "v6.12.y",
      "6.12.94: the zeromap before zswap in swap_writepage() and swap_read_folio()", kTree612},

@@ -93,14 +93,17 @@ void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn);
 
 // --- the swap device (mm/swapfile.c) ---
 
-// get_swap_device(): an si->users reference, unless swapoff has killed it
-// (percpu_ref_kill) or the device is not set up. put_swap_device() drops it.
-bool get_swap_device(Kernel& k);
-void put_swap_device(Kernel& k);
-// Whether swap_map, the swap cache's address space and the swap extents are
-// live; once swapoff has freed them, a path about to use them reports a
-// use-after-free (attributed to `fn`) and gets false.
-bool swap_device_live(Kernel& k, Fn fn);
+// get_swap_device(entry): a users reference on the entry's device, unless
+// swapoff has killed it (percpu_ref_kill) or the device is not set up.
+// put_swap_device() drops it.
+bool get_swap_device(Kernel& k, Offset off);
+void put_swap_device(Kernel& k, Offset off);
+// get_swap_device_info(si): the same reference on device `type`.
+bool get_swap_device_info(Kernel& k, int type);
+// Whether the entry's device has its swap_map, the swap cache's address space
+// and the swap extents live; once swapoff has freed them, a path about to use
+// them reports a use-after-free (attributed to `fn`) and gets false.
+bool swap_device_live(Kernel& k, Offset off, Fn fn);
 
 // --- swap_map primitives (mm/swapfile.c); each is called inside a step ---
 

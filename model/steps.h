@@ -117,7 +117,7 @@ namespace swapfuzz {
   X(kSwapCacheGetFolio, "swap_cache_get_folio", "mm/swap_state.c", kInStep, kPerObject)            \
   X(kSwapCacheAllocFolio, "swap_cache_alloc_folio", "mm/swap_state.c", swap_cache_alloc_folio,     \
     kPerObject)                                                                                    \
-  X(kFolioAllocSwap, "folio_alloc_swap", "mm/swapfile.c", kInStep, kShared)                        \
+  X(kFolioAllocSwap, "folio_alloc_swap", "mm/swapfile.c", folio_alloc_swap, kShared)                        \
   X(kFolioDupSwap, "folio_dup_swap", "mm/swapfile.c", kInStep, kPerObject)                         \
   X(kFolioPutSwap, "folio_put_swap", "mm/swapfile.c", kInStep, kPerObject)                         \
   X(kSwapPutEntriesDirect, "swap_put_entries_direct", "mm/swapfile.c", kInStep, kPerObject)        \
@@ -464,7 +464,26 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kAnonChargeOom, kDoAnonymousPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM") \
   X(kWpChargeOom, kDoWpPage, "mem_cgroup_charge failed: folio_put, VM_FAULT_OOM")          \
   X(kSwapinFolioCharged, kSwapCacheAllocFolio,                              \
-    "alloc_swap_folio: mem_cgroup_swapin_charge_folio, before swapin_folio adds it")
+    "alloc_swap_folio: mem_cgroup_swapin_charge_folio, before swapin_folio adds it") \
+  X(kSwapAllocFast, kFolioAllocSwap,                                        \
+    "swap_alloc_fast: percpu si, get_swap_device_info, ci->lock: allocate, add folio") \
+  X(kSwapAllocSlowPick, kFolioAllocSwap, "swap_alloc_slow: swap_avail_lock: first si, plist_requeue") \
+  X(kSwapAllocSlowAlloc, kFolioAllocSwap,                                   \
+    "swap_alloc_slow: get_swap_device_info, ci->lock: cluster_alloc_swap_entry, add folio; put") \
+  X(kSwapAllocSlowNext, kFolioAllocSwap,                                    \
+    "swap_alloc_slow: swap_avail_lock: next still listed: plist_requeue(next)") \
+  X(kSwapAllocSlowRestart, kFolioAllocSwap,                                 \
+    "swap_alloc_slow: swap_avail_lock: next left the list: start_over")    \
+  X(kSwapAllocSlowEnd, kFolioAllocSwap, "swap_alloc_slow: swap_avail_lock: end of the list, no slot") \
+  X(kSwapoffWaitForAllocation, kSwapoff, "wait_for_allocation: lock and unlock every ci->lock") \
+  X(kSwapoffReinsert, kSwapoff,                                             \
+    "reinsert_swap_info: swap_lock, si->lock: active list, add_to_avail_list, SWP_WRITEOK") \
+  X(kSwapoffClearUsed, kSwapoff, "swap_lock: p->flags = 0")               \
+  X(kSwaponAllocInfo, kSwapon, "alloc_swap_info: swap_lock: SWP_USED, users dead, off the avail list") \
+  X(kSwaponSetup, kSwapon, "swap_map, cluster_info, zeromap, nr_rotate_swap, zswap_swapon, prio") \
+  X(kSwaponEnable, kSwapon,                                                 \
+    "percpu_ref_resurrect; swap_lock, si->lock: _enable_swap_info, add_to_avail_list") \
+  X(kVmaRaNoDevice, kSwapVmaReadahead, "get_swap_device(entry of another type) failed: skip")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -490,8 +509,8 @@ enum class StepId : uint8_t {
     (ZswapParamSetLocals{.param = ZswapParam::kEnabled, .value = op.arg}))                         \
   X(kZswapMaxPool, "zswap_max_pool", false, 101, kZswapParamSet,                                   \
     (ZswapParamSetLocals{.param = ZswapParam::kMaxPoolPercent, .value = op.arg}))                  \
-  X(kSwapoff, "swapoff", false, 0, kSwapoff, NoLocals{})                                           \
-  X(kSwapon, "swapon", false, 0, kSwapon, NoLocals{})                                              \
+  X(kSwapoff, "swapoff", false, 0, kSwapoff, SwapoffLocals{})                                      \
+  X(kSwapon, "swapon", false, 0, kSwapon, SwaponLocals{})                                          \
   X(kZramIdle, "zram_idle", false, 0, kZramIdleStore, IdleStoreLocals{})                                  \
   X(kZramWriteback, "zram_writeback", false, 2, kZramWritebackStore,                               \
     WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle})    \
@@ -526,7 +545,9 @@ enum class StepId : uint8_t {
     (WritebackStoreLocals{.mode = op.arg ? ZramWritebackMode::kHuge : ZramWritebackMode::kIdle,   \
                           .dev = 1}))                                                      \
   X(kZramBdevRecompress, "zram_bdev_recompress", false, 2, kZramRecompressStore,                  \
-    (RecompressStoreLocals{.mode = op.arg ? ZramRecompressMode::kHuge : ZramRecompressMode::kIdle}))
+    (RecompressStoreLocals{.mode = op.arg ? ZramRecompressMode::kHuge : ZramRecompressMode::kIdle})) \
+  X(kSwapoffDev, "swapoff_dev", false, kMaxSwapDevices, kSwapoff, SwapoffLocals{.type = op.arg})   \
+  X(kSwaponDev, "swapon_dev", false, kMaxSwapDevices, kSwapon, SwaponLocals{.type = op.arg})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

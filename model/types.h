@@ -16,6 +16,10 @@ inline constexpr int kMaxCpus = 4;         // CPU contexts, one task each
 inline constexpr int kMaxMms = 4;          // address spaces (fork creates more)
 inline constexpr int kMaxVas = 8;          // virtual pages per address space
 inline constexpr int kMaxSlots = 32;       // swap offsets, including header slot 0
+// Swap devices (types) that can be swapped on at once. Their slots share the
+// kMaxSlots offsets: type t owns [base_t, base_t + nslots_t), its header slot
+// first.
+inline constexpr int kMaxSwapDevices = 2;
 inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
 // Depth of nested kernel calls: user_access, do_swap_page, swapin_readahead,
@@ -39,7 +43,7 @@ inline constexpr int kIrqCpu = kMaxCpus;
 inline constexpr int kZramBdevPages = 8;
 
 using PageId = int16_t;
-using Offset = int16_t;  // swap offset in the (single) swap device, 0 is the header
+using Offset = int16_t;  // swap offset, flat over the swap devices (see kMaxSwapDevices)
 using Token = uint64_t;  // page contents: 0 is a zero-filled page
 using EntryId = int16_t;  // a zswap entry (kernel: struct zswap_entry *)
 

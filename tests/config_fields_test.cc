@@ -90,7 +90,7 @@ TEST(ConfigFieldsTest, ValidateAndResolveRejectJustOutsideEachRange) {
       {"nslots", "config.nslots: 2 to 32"},
       {"page_cluster", "config.page_cluster: 0 to 3"},
       {"slots_cache_size", "config.slots_cache_size: 0 to 8"},
-      {"backend", "config.backend: \"zram\" or \"disk\""},
+      {"backend", "config.backend: \"zram\" or \"disk\" or \"file\""},
       {"zswap_max_pool_percent", "config.zswap_max_pool_percent: 0 to 100"},
       {"ram_pages", "config.ram_pages: 1 to 10000"},
   };
@@ -147,7 +147,9 @@ TEST(ConfigFieldsTest, ResolveCopiesEveryFieldAndThePerInputCopyOnlyItsOwn) {
   for (const ConfigField& f : ConfigFields()) {
     SCOPED_TRACE(f.name);
     EXPECT_EQ(run_ordinal(defaults, f.name), DefaultOrdinal(f));
+    // The newest release: several swap devices need its allocator.
     ScheduleConfig config;
+    config.profile = std::string(NewestProfile());
     f.SetOrdinal(config, NonDefault(f));
     absl::StatusOr<RunConfig> run = Resolve(config);
     ASSERT_TRUE(run.ok()) << run.status();

@@ -217,7 +217,7 @@ TEST(MadviseWillneedTest, ReadsASwapEntryIntoTheSwapCacheInKernelOrder) {
     EXPECT_EQ(p.refcount, 1) << "only the swap cache's";
     EXPECT_EQ(p.mapcount, 0);
     EXPECT_EQ(at.mms[0].mmap_readers, 0);
-    EXPECT_EQ(at.si.users, 0) << "put_swap_device()";
+    EXPECT_EQ(at.swap_info[0].users, 0) << "put_swap_device()";
 
     // The fault: a swap cache hit on that folio, no read of its own.
     const StepId lookup = table ? StepId::kCacheGetFolio : StepId::kLookupSwapCache;

@@ -90,7 +90,7 @@ TEST(MadviseTest, StepsInKernelOrder) {
        {Write(0, 0x51), Reclaim(0)}, MadviseDontneed(0), {StepId::kZapOne}, 0,
        [](const Kernel& k) {
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
-         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
          EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
        }},
       {"MADV_DONTNEED of a present page: clear it, free the page",
@@ -103,7 +103,7 @@ TEST(MadviseTest, StepsInKernelOrder) {
        {Write(0, 0x53), Reclaim(0)}, MadviseFree(0), {StepId::kMadvFreeSwapPte}, 0,
        [](const Kernel& k) {
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
-         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
          EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
        }},
       {"MADV_FREE of a present page: clean it and make it lazyfree; it stays mapped",
@@ -207,10 +207,10 @@ TEST(MadviseTest, FreeOfASwapCacheFolio) {
     if (c.folio_locked) {
       EXPECT_TRUE(p.swapcache);
       EXPECT_TRUE(p.swapbacked);
-      EXPECT_EQ(mid.si.inuse_pages, 1);
+      EXPECT_EQ(mid.swap_info[0].inuse_pages, 1);
     } else {
       EXPECT_FALSE(p.swapcache) << "folio_free_swap()";
-      EXPECT_EQ(mid.si.inuse_pages, 0);
+      EXPECT_EQ(mid.swap_info[0].inuse_pages, 0);
       EXPECT_FALSE(p.dirty) << "folio_clear_dirty() after folio_free_swap()'s folio_set_dirty()";
       EXPECT_FALSE(p.swapbacked);
       EXPECT_FALSE(p.locked);
@@ -287,7 +287,7 @@ TEST(MadviseTest, DontneedRunsBesideAFaultOfTheSameMm) {
     const Kernel& k = ex.kernel();
     EXPECT_EQ(k.mms[0].mmap_readers, 0);
     EXPECT_FALSE(k.mms[0].mmap_writer);
-    EXPECT_EQ(k.si.inuse_pages, 0) << "the slot is freed either way";
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0) << "the slot is freed either way";
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
@@ -341,7 +341,7 @@ TEST(MadviseTest, ReclaimOfALazyfreeFolio) {
       const Kernel& k = ex.kernel();
       if (c.read == 0 && c.ops[2].kind == OpKind::kReclaim) {
         EXPECT_TRUE(k.pages[0].freed) << "the discarded folio was freed";
-        EXPECT_EQ(k.si.inuse_pages, 0);
+        EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
         EXPECT_EQ(k.mms[0].logical[0], 0u) << "the read saw the zero: the data is gone";
         EXPECT_EQ(k.mms[0].may_read_zero, 0u);
       } else {

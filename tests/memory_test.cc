@@ -277,9 +277,9 @@ TEST(MemoryTest, SwapInSkipsSwapCacheForAnUnsharedEntry) {
     EXPECT_EQ(p.mapcount, 1);
     EXPECT_FALSE(p.locked);
     EXPECT_EQ(k.si.swap_map[1], 0);
-    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
     EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
-    EXPECT_EQ(k.si.users, 0) << "get_swap_device/put_swap_device unbalanced";
+    EXPECT_EQ(k.swap_info[0].users, 0) << "get_swap_device/put_swap_device unbalanced";
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
@@ -332,7 +332,7 @@ TEST(MemoryTest, SwapInThroughSwapCacheForASharedEntry) {
     EXPECT_FALSE(p.locked);
     // The other PTE still needs the device copy.
     EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kStored);
-    EXPECT_EQ(k.si.users, 0);
+    EXPECT_EQ(k.swap_info[0].users, 0);
     if (!c.child_reads) {
       EXPECT_EQ(k.si.swap_map[1], 1 | SWAP_HAS_CACHE);
       EXPECT_EQ(p.mapcount, 1);
@@ -372,7 +372,7 @@ TEST(MemoryTest, WriteFaultOnSwapCachePage) {
        true},
       {"no SWP_SYNCHRONOUS_IO: swap cache path with a count of 1",
        OneCpu({Write(0, 0xf1), Reclaim(0), Write(0, 0xf2)}),
-       [](Kernel& k) { k.si.sync_io = false; }, true},
+       [](Kernel& k) { k.swap_info[0].sync_io = false; }, true},
       {"the child still holds the entry: mapped read-only, then copied",
        OneCpu({Write(0, 0xf1), Reclaim(0), Fork(1), Write(0, 0xf2)}), {}, false},
   };
@@ -413,7 +413,7 @@ TEST(MemoryTest, WriteFaultOnSwapCachePage) {
       EXPECT_EQ(k.pages[cached].mapcount, 1);
       EXPECT_EQ(k.swap_cache[1], kNoPage);
       EXPECT_EQ(k.si.swap_map[1], 0) << "the slot is freed";
-      EXPECT_EQ(k.si.inuse_pages, 0);
+      EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
       EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
       EXPECT_EQ(Count(t, StepId::kWpCopyStart, 0, fault), 0);
       EXPECT_EQ(Count(t, StepId::kFault, 0, fault), 1) << "one fault for the write";
@@ -450,7 +450,7 @@ TEST(MemoryTest, SwapInDropsSwapCacheWhenSwapIsFull) {
     s.config.nslots = c.nslots;
     Executor ex;
     ProbeDecider d(ex, s.decisions);
-    const ReplayOutput out = MustRunProbed(ex, s, d, [](Kernel& k) { k.si.sync_io = false; });
+    const ReplayOutput out = MustRunProbed(ex, s, d, [](Kernel& k) { k.swap_info[0].sync_io = false; });
     const Kernel& k = ex.kernel();
     EXPECT_FALSE(out.finding.has_value()) << Describe(out);
     const PageId page = k.mms[0].pte[0].page;
@@ -500,7 +500,7 @@ TEST(MemoryTest, MunmapReleasesSwap) {
          EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kEmpty);
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
          EXPECT_EQ(k.si.swap_map[1], 0);
-         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
          EXPECT_EQ(k.zram.stored_pages, 0);
        }},
       {"a swap PTE with a slots cache: parked reserved until the drain", slots_cache,
@@ -512,7 +512,7 @@ TEST(MemoryTest, MunmapReleasesSwap) {
          EXPECT_EQ(mid.cpus[0].slots_cache.slots_ret[0], 1);
          EXPECT_EQ(k.si.swap_map[1], 0);
          EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
-         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
        }},
       {"a shared swap PTE: only the count drops",
        OneCpu({Write(0, 0x82), Reclaim(0), Fork(1), Munmap(0)}), StepId::kZapOne, 0,
@@ -553,7 +553,7 @@ TEST(MemoryTest, MunmapReleasesSwap) {
          EXPECT_EQ(k.swap_cache[1], kNoPage);
          EXPECT_EQ(k.si.swap_map[1], 0);
          EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
-         EXPECT_EQ(k.si.inuse_pages, 0);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
        }},
   };
   for (const Case& c : cases) {
@@ -722,7 +722,7 @@ TEST(MemoryTest, PinnedSwapInDropsPinWhenAllocationFails) {
     const Kernel& k = ex.kernel();
     EXPECT_EQ(k.mms[0].pte[0].kind, Pte::Kind::kPresent);
     EXPECT_EQ(k.si.swap_map[1], 0);
-    EXPECT_EQ(k.si.users, 0);
+    EXPECT_EQ(k.swap_info[0].users, 0);
   }
 }
 
@@ -827,7 +827,7 @@ TEST(MemoryTest, SwapTableSwapInThroughTheCacheFreesTheSlotAfterMapping) {
       EXPECT_EQ(after.swap_cache[1], kNoPage);
       EXPECT_EQ(after.si.swap_map[1], 0);
       EXPECT_FALSE(after.si.table_used[1]);
-      EXPECT_EQ(after.si.inuse_pages, 0);
+      EXPECT_EQ(after.swap_info[0].inuse_pages, 0);
       EXPECT_EQ(after.zram.table[1].state, ZramSlot::State::kEmpty);
     } else {
       EXPECT_TRUE(p.swapcache);
@@ -835,7 +835,7 @@ TEST(MemoryTest, SwapTableSwapInThroughTheCacheFreesTheSlotAfterMapping) {
       EXPECT_EQ(p.refcount, 2) << "the mapping's and the swap cache's";
       EXPECT_EQ(after.si.swap_map[1], c.count);
       EXPECT_TRUE(after.si.table_used[1]);
-      EXPECT_EQ(after.si.inuse_pages, 1);
+      EXPECT_EQ(after.swap_info[0].inuse_pages, 1);
       if (zram) EXPECT_EQ(after.zram.table[1].state, ZramSlot::State::kStored);
       if (!zram) EXPECT_EQ(after.disk[1].data, 0xe1u);
     }
@@ -846,7 +846,7 @@ TEST(MemoryTest, SwapTableSwapInThroughTheCacheFreesTheSlotAfterMapping) {
       EXPECT_EQ(Count(t, StepId::kFork), 0);
     }
     EXPECT_EQ(k.mms[0].logical[0], c.data);
-    EXPECT_EQ(k.si.users, 0) << "get_swap_device/put_swap_device unbalanced";
+    EXPECT_EQ(k.swap_info[0].users, 0) << "get_swap_device/put_swap_device unbalanced";
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
@@ -971,7 +971,7 @@ TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
       ASSERT_GE(page, 0);
       EXPECT_EQ(mid.pages[page].mapcount, 0);
       EXPECT_TRUE(mid.si.table_used[1]) << "a cached slot is not freed by the put";
-      EXPECT_EQ(mid.si.inuse_pages, 1);
+      EXPECT_EQ(mid.swap_info[0].inuse_pages, 1);
       // The next step of the zap: __try_to_reclaim_swap() finds it unmapped.
       ASSERT_LT(static_cast<size_t>(zap + 1), t.size());
       ASSERT_LT(static_cast<size_t>(zap + 2), t.size());
@@ -987,7 +987,7 @@ TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
       EXPECT_EQ(mid.si.table_used[1], !c.freed);
       if (c.freed) {
         // Freed in the zap step: zram's copy with it.
-        EXPECT_EQ(mid.si.inuse_pages, 0);
+        EXPECT_EQ(mid.swap_info[0].inuse_pages, 0);
         EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kEmpty);
       } else {
         EXPECT_EQ(mid.zram.table[1].state, ZramSlot::State::kStored);
@@ -995,8 +995,8 @@ TEST(MemoryTest, SwapTableZapPutsEntriesDirect) {
       }
     }
     EXPECT_EQ(k.si.table_used[1], !c.freed);
-    EXPECT_EQ(k.si.inuse_pages, c.freed ? 0 : 1);
-    EXPECT_EQ(k.si.users, 0);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.freed ? 0 : 1);
+    EXPECT_EQ(k.swap_info[0].users, 0);
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }

@@ -228,7 +228,7 @@ inline int FailureCount() {
 inline void StoredInZram(Kernel& k, Offset off, uint8_t map, Token data) {
   k.si.swap_map[off] = map;
   ++k.si.generation[off];
-  ++k.si.inuse_pages;
+  ++k.swap_info[0].inuse_pages;
   k.zram.table[off].state = ZramSlot::State::kStored;
   k.zram.table[off].data = data;
   k.zram.table[off].generation = k.si.generation[off];

@@ -132,7 +132,7 @@ TEST(OraclesTest, EachOracleFires) {
       {"swap count without a swap PTE", "v6.9", {MakeOp(OpKind::kRead)},
        [](Kernel& k) {
          k.si.swap_map[3] = 1;
-         ++k.si.inuse_pages;
+         ++k.swap_info[0].inuse_pages;
        },
        "accounting:quiescence:swap-slot"},
       {"lock_page on a page nobody will unlock", "v6.9", {MakeOp(OpKind::kRead)},
@@ -333,7 +333,7 @@ TEST(OraclesTest, SwapTableOraclesFireOnBuiltStates) {
     Kernel& k = FreshKernel(ex, *Resolve(ScheduleConfig{.profile = "v7.1.y"}));
     constexpr Offset kOff = 5;
     k.si.table_used[kOff] = true;
-    ++k.si.inuse_pages;
+    ++k.swap_info[0].inuse_pages;
     CacheAnotherPage(k, kOff);
     Offset off = kOff;
     swapcache_free_entries(k, &off, 1);
@@ -349,12 +349,12 @@ TEST(OraclesTest, SwapTableOraclesFireOnBuiltStates) {
     Executor ex;
     Kernel& k = FreshKernel(ex, *Resolve(ScheduleConfig{.profile = "v7.1.y"}));
     k.si.table_used[5] = true;
-    ++k.si.inuse_pages;
+    ++k.swap_info[0].inuse_pages;
     Offset off = 5;
     swapcache_free_entries(k, &off, 1);
     EXPECT_EQ(k.findings.First(), nullptr);
     EXPECT_FALSE(k.si.table_used[5]);
-    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
   }
   struct Case {
     std::string name;
@@ -367,14 +367,14 @@ TEST(OraclesTest, SwapTableOraclesFireOnBuiltStates) {
       {"v7.1.y: an allocated word with no count and no folio", "v7.1.y",
        [](Kernel& k) {
          k.si.table_used[3] = true;
-         ++k.si.inuse_pages;
+         ++k.swap_info[0].inuse_pages;
        },
        "accounting:quiescence:swap-slot",
        "offset 3 is allocated with swap count 0 and nothing caches it"},
       {"v6.9: a SWAP_HAS_CACHE reservation with no page", "v6.9",
        [](Kernel& k) {
          k.si.swap_map[3] = SWAP_HAS_CACHE;
-         ++k.si.inuse_pages;
+         ++k.swap_info[0].inuse_pages;
        },
        "accounting:quiescence:swap-slot", "offset 3: SWAP_HAS_CACHE is 1, cached page -1"},
   };

@@ -353,7 +353,7 @@ TEST(ZeromapTest, ZeroFilledPagesLiveInTheZeromap) {
       EXPECT_EQ(after.si.zeromap[1], c.zeromap && backend == "disk");
       // munmap frees it in every case.
       EXPECT_FALSE(k.si.zeromap[1]);
-      EXPECT_EQ(k.si.inuse_pages, 0);
+      EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
       if (FailureCount() != failures) std::cerr << Describe(out);
     }
   }

@@ -78,7 +78,7 @@ TEST(SwapStateTest, ReadaheadBringsInUsedNeighbours) {
     Executor ex;
     ProbeDecider d(ex, s.decisions);
     const ReplayOutput out = MustRunProbed(ex, s, d, [&](Kernel& k) {
-      if (c.no_sync_io) k.si.sync_io = false;
+      if (c.no_sync_io) k.swap_info[0].sync_io = false;
     });
     const std::vector<TraceEvent>& t = out.trace;
     const Kernel& k = ex.kernel();
@@ -674,7 +674,7 @@ TEST(SwapStateTest, VmaReadaheadStepsInTheKernelsOrder) {
     std::vector<Op> ops = SwappedOutOps({6, 7});
     ops.insert(ops.end(), c.tail.begin(), c.tail.end());
     s.cpus = {CpuProgram{0, ops}};
-    const Outcome r = Exec(s, [&](Kernel& k) { k.si.sync_io = c.sync_io; });
+    const Outcome r = Exec(s, [&](Kernel& k) { k.swap_info[0].sync_io = c.sync_io; });
     const std::vector<TraceEvent>& t = r.out.trace;
     EXPECT_FALSE(r.out.finding.has_value());
     const long fault = Last(t, StepId::kFault, 0);
@@ -746,7 +746,7 @@ TEST(SwapStateTest, ClusterReadaheadWhereVmaReadaheadIsNotTaken) {
       s.decisions = {Through(0, StepId::kRelock), Through(0, StepId::kRelock), RunCpu(kIrqCpu),
                      RunCpu(0)};
     }
-    const Outcome r = Exec(s, [&](Kernel& k) { k.si.sync_io = false; });
+    const Outcome r = Exec(s, [&](Kernel& k) { k.swap_info[0].sync_io = false; });
     EXPECT_FALSE(r.out.finding.has_value());
     EXPECT_GE(r.Count(StepId::kReadaheadPut), 1);
     for (const StepId id : {StepId::kVmaRaWin, StepId::kVmaRaPte, StepId::kVmaRaPut}) {
@@ -798,7 +798,7 @@ TEST(SwapStateTest, VmaReadaheadWindow) {
     ops.push_back(Read(c.va));
     s.cpus = {CpuProgram{0, ops}};
     const Outcome r = Exec(s, [&](Kernel& k) {
-      k.si.sync_io = false;
+      k.swap_info[0].sync_io = false;
       k.mms[0].swap_ra = c.before;
     });
     const std::vector<TraceEvent>& t = r.out.trace;
@@ -845,7 +845,7 @@ TEST(SwapStateTest, VmaReadaheadWindowFollowsTheFaults) {
     std::vector<Op> ops = SwappedOutOps({0, 1, 2, 3, 4, 5, 6, 7});
     for (uint8_t va : {7, 2, 5, 4, 3, 1}) ops.push_back(Read(va));
     s.cpus = {CpuProgram{0, ops}};
-    const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+    const Outcome r = Exec(s, [](Kernel& k) { k.swap_info[0].sync_io = false; });
     const std::vector<TraceEvent>& t = r.out.trace;
     EXPECT_FALSE(r.out.finding.has_value());
     std::vector<Token> wins;
@@ -914,7 +914,7 @@ TEST(SwapStateTest, VmaReadaheadInfoAfterHitsAndFork) {
         s.cpus.push_back(CpuProgram{1, c.child});
         s.decisions = {RunCpu(0), RunCpu(1)};
       }
-      const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+      const Outcome r = Exec(s, [](Kernel& k) { k.swap_info[0].sync_io = false; });
       EXPECT_FALSE(r.out.finding.has_value());
       EXPECT_EQ(r.k.mms[c.mm].swap_ra, c.want);
       // The first window, [6, 8) around va 7, read va 6 ahead, not va 5.
@@ -961,7 +961,7 @@ TEST(SwapStateTest, VmaReadaheadFromSwapoff) {
       ASSERT_EQ(pte.kind, Pte::Kind::kPresent) << int{va};
       EXPECT_EQ(r.k.pages[pte.page].data, 0x10u + va);
     }
-    EXPECT_FALSE(r.k.si.active);
+    EXPECT_FALSE(r.k.swap_info[0].active);
     if (FailureCount() != failures) std::cerr << r.Dump();
   }
 }
@@ -986,7 +986,7 @@ TEST(SwapStateTest, VmaReadaheadRacesStayClean) {
     solo.config.profile = profile;
     solo.config.page_cluster = 2;
     solo.cpus = {CpuProgram{0, ops}};
-    const Outcome alone = Exec(solo, [](Kernel& k) { k.si.sync_io = false; });
+    const Outcome alone = Exec(solo, [](Kernel& k) { k.swap_info[0].sync_io = false; });
     const long first_pte = alone.First(StepId::kVmaRaPte, 0);
     ASSERT_GE(first_pte, 0);
     for (const StepId stop : {StepId::kVmaRaPte, add, StepId::kVmaRaPut}) {
@@ -1011,7 +1011,7 @@ TEST(SwapStateTest, VmaReadaheadRacesStayClean) {
         s.config.page_cluster = 2;
         s.cpus = {CpuProgram{0, ops}, CpuProgram{0, {other, Read(6)}}};
         s.decisions = {Segment{0, nth, stop}, RunCpu(1), RunCpu(0), RunCpu(1)};
-        const Outcome r = Exec(s, [](Kernel& k) { k.si.sync_io = false; });
+        const Outcome r = Exec(s, [](Kernel& k) { k.swap_info[0].sync_io = false; });
         EXPECT_FALSE(r.out.finding.has_value()) << r.Signature();
         EXPECT_EQ(r.out.result.diagnostics, 0);
         EXPECT_GE(r.Count(StepId::kVmaRaPte, 0), 1);

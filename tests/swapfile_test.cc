@@ -103,7 +103,7 @@ TEST(SwapfileTest, SwapFreeReleasesTheSlot) {
     swap_free(k, cpu, 1);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
     EXPECT_EQ(k.si.swap_map[1], c.map_after);
-    EXPECT_EQ(k.si.inuse_pages, c.freed ? 0 : 1);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.freed ? 0 : 1);
     EXPECT_EQ(k.zram.table[1].state,
               c.freed ? ZramSlot::State::kEmpty : ZramSlot::State::kStored);
     EXPECT_EQ(k.zram.stored_pages, c.freed ? 0 : 1);
@@ -148,7 +148,7 @@ TEST(SwapfileTest, PutSwapPageAndSwapcacheClearDropTheCacheFlag) {
     c.drop(k, k.cpus[0], 2);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
     EXPECT_EQ(k.si.swap_map[2], c.map_after);
-    EXPECT_EQ(k.si.inuse_pages, c.freed ? 0 : 1);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.freed ? 0 : 1);
     EXPECT_EQ(k.zram.table[2].state,
               c.freed ? ZramSlot::State::kEmpty : ZramSlot::State::kStored);
   }
@@ -187,9 +187,9 @@ TEST(SwapfileTest, SlotsCacheBatchesFrees) {
       EXPECT_EQ(k.zram.table[off].state,
                 freed ? ZramSlot::State::kEmpty : ZramSlot::State::kStored);
     }
-    EXPECT_EQ(k.si.inuse_pages, c.frees - c.freed);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.frees - c.freed);
     drain_slots_cache_cpu(k, cpu.on_cpu);
-    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
     for (Offset off = 1; off <= c.frees; ++off) EXPECT_EQ(k.si.swap_map[off], 0);
     EXPECT_FALSE(k.findings.fatal) << FirstSignature(k);
   }
@@ -214,12 +214,12 @@ TEST(SwapfileTest, SlotsCacheRefillsAndDrainsReservations) {
     // Reservations are whole refills of `size`.
     const int refills = c.size == 0 ? 0 : (c.allocations + c.size - 1) / c.size;
     const int reserved = c.size == 0 ? c.allocations : refills * c.size;
-    EXPECT_EQ(k.si.inuse_pages, reserved);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, reserved);
     EXPECT_EQ(cpu.slots_cache.nr, reserved - c.allocations);
     // Draining returns the unused reservations only.
     drain_slots_cache_cpu(k, cpu.on_cpu);
     EXPECT_EQ(cpu.slots_cache.nr, 0);
-    EXPECT_EQ(k.si.inuse_pages, c.allocations);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.allocations);
     for (Offset off = 1; off <= c.allocations; ++off) EXPECT_EQ(k.si.swap_map[off], HC);
     for (Offset off = c.allocations + 1; off <= reserved; ++off) {
       EXPECT_EQ(k.si.swap_map[off], 0);
@@ -270,7 +270,7 @@ TEST(SwapfileTest, VmSwapFullThreshold) {
     Executor ex;
     Kernel& k = FreshKernel(ex, RunConfig{.nslots = static_cast<int16_t>(c.nslots)});
     for (int i = 0; i < c.inuse; ++i) ASSERT_NE(get_swap_pages(k), kNoOffset);
-    EXPECT_EQ(k.si.inuse_pages, c.inuse);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.inuse);
     EXPECT_EQ(vm_swap_full(k), c.full);
   }
 }
@@ -297,8 +297,8 @@ TEST(SwapfileTest, VmSwapFullWhileSwapoffRuns) {
     Executor ex;
     Kernel& k = FreshKernel(ex, RunConfig{.nslots = 16});
     for (int i = 0; i < c.inuse; ++i) ASSERT_NE(get_swap_pages(k), kNoOffset);
-    k.si.writeok = c.writeok;
-    k.si.active = c.active;
+    k.swap_info[0].writeok = c.writeok;
+    k.swap_info[0].active = c.active;
     EXPECT_EQ(vm_swap_full(k), c.full);
   }
 }
@@ -323,14 +323,14 @@ TEST(SwapfileTest, GetSwapPagesTakesTheLowestFreeOffset) {
     for (size_t i = 0; i < c.maps.size(); ++i) {
       if (c.maps[i] != 0) StoredInZram(k, static_cast<Offset>(i + 1), c.maps[i], 0x5a);
     }
-    const int inuse = k.si.inuse_pages;
+    const int inuse = k.swap_info[0].inuse_pages;
     EXPECT_EQ(get_swap_pages(k), c.expect);
     if (c.expect != kNoOffset) {
       EXPECT_EQ(k.si.swap_map[c.expect], HC);
       EXPECT_EQ(k.si.generation[c.expect], 1u);
-      EXPECT_EQ(k.si.inuse_pages, inuse + 1);
+      EXPECT_EQ(k.swap_info[0].inuse_pages, inuse + 1);
     } else {
-      EXPECT_EQ(k.si.inuse_pages, inuse);
+      EXPECT_EQ(k.swap_info[0].inuse_pages, inuse);
     }
   }
 }
@@ -457,7 +457,7 @@ TEST(SwapfileTest, SlotsCacheOnlyWhereTheReleaseHasIt) {
     // After the swap-out: one slot for the page, and (v6.9) one spare.
     const Kernel& r = *d.Snapshot(reclaimed);
     EXPECT_EQ(r.cpus[0].slots_cache.nr, c.cache ? 1 : 0);
-    EXPECT_EQ(r.si.inuse_pages, c.cache ? 2 : 1);
+    EXPECT_EQ(r.swap_info[0].inuse_pages, c.cache ? 2 : 1);
     EXPECT_EQ(r.si.swap_map[2], c.cache ? HC : 0);
     EXPECT_EQ(swap_count(r.si.swap_map[1]), 1);
 
@@ -468,11 +468,11 @@ TEST(SwapfileTest, SlotsCacheOnlyWhereTheReleaseHasIt) {
     EXPECT_FALSE(z.si.table_used[1]);
     EXPECT_EQ(z.zram.table[1].state,
               c.cache ? ZramSlot::State::kStored : ZramSlot::State::kEmpty);
-    EXPECT_EQ(z.si.inuse_pages, c.cache ? 2 : 0);
+    EXPECT_EQ(z.swap_info[0].inuse_pages, c.cache ? 2 : 0);
     EXPECT_EQ(z.cpus[0].slots_cache.nr + z.cpus[0].slots_cache.n_ret, c.cache ? 2 : 0);
     // Drained at the end either way.
     EXPECT_EQ(k.si.swap_map[1], 0);
-    EXPECT_EQ(k.si.inuse_pages, 0);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
     EXPECT_EQ(k.zram.table[1].state, ZramSlot::State::kEmpty);
     if (FailureCount() != failures) std::cerr << Describe(out);
   }

@@ -65,10 +65,10 @@ TEST(SwapoffTest, BringsEveryPageBack) {
       }
     }
     EXPECT_EQ(r.Count(StepId::kUnusePte), 4) << "two mms share the two swapped entries";
-    EXPECT_FALSE(r.k.si.active);
-    EXPECT_TRUE(r.k.si.map_freed);
-    EXPECT_EQ(r.k.si.inuse_pages, 0);
-    EXPECT_EQ(r.k.zswap.tree_id, 0);
+    EXPECT_FALSE(r.k.swap_info[0].active);
+    EXPECT_TRUE(r.k.swap_info[0].map_freed);
+    EXPECT_EQ(r.k.swap_info[0].inuse_pages, 0);
+    EXPECT_EQ(r.k.zswap.tree_id[0], 0);
     EXPECT_EQ(r.Count(StepId::kSwapoffTeardown), 1);
   }
 }
@@ -81,8 +81,8 @@ TEST(SwapoffTest, ReclaimFindsNoSwapAfterwardsAndSwaponRestoresIt) {
   // The first reclaim: add_to_swap() fails; the second stores in zswap.
   EXPECT_EQ(r.Count(StepId::kAddToSwap), 2);
   EXPECT_EQ(r.Count(StepId::kZswapStoreInsert), 1);
-  EXPECT_TRUE(r.k.si.active);
-  EXPECT_EQ(r.k.zswap.tree_id, 2) << "swapon gave the device a new tree";
+  EXPECT_TRUE(r.k.swap_info[0].active);
+  EXPECT_EQ(r.k.zswap.tree_id[0], 2) << "swapon gave the device a new tree";
 }
 
 TEST(SwapoffTest, SwapoffAndSwaponOfTheWrongState) {
@@ -112,7 +112,7 @@ TEST(SwapoffTest, WaitsForSwapDeviceReferences) {
   ASSERT_GE(wait, 0);
   ASSERT_GE(fault_done, 0) << "the skip-path fault lost to unuse_pte and retried";
   EXPECT_LT(fault_done, wait);
-  EXPECT_EQ(r.k.si.users, 0);
+  EXPECT_EQ(r.k.swap_info[0].users, 0);
 }
 
 // try_to_unuse() retries while inuse_pages is not zero: a swap-out that had
@@ -127,7 +127,7 @@ TEST(SwapoffTest, RetriesWhileSlotsAreStillInUse) {
   EXPECT_FALSE(r.out.finding) << r.Dump();
   EXPECT_GE(r.Count(StepId::kUnuseRetry), 1) << r.Dump();
   EXPECT_EQ(r.k.mms[0].pte[1].kind, Pte::Kind::kPresent);
-  EXPECT_FALSE(r.k.si.active);
+  EXPECT_FALSE(r.k.swap_info[0].active);
 }
 
 // try_to_unuse() waits for a page's writeback before unuse_pte().
@@ -200,8 +200,8 @@ TEST(SwapoffTest, UseOfTheFreedDeviceIsReported) {
   ex.Reset(RunConfig{}, {});
   Kernel& k = ex.mutable_kernel();
   k.current_cpu = 0;
-  EXPECT_TRUE(swap_device_live(k, Fn::kSwapFree));
-  k.si.map_freed = true;
+  EXPECT_TRUE(swap_device_live(k, 1, Fn::kSwapFree));
+  k.swap_info[0].map_freed = true;
   swap_free(k, k.cpus[0], 1);
   ASSERT_NE(k.findings.First(), nullptr);
   EXPECT_EQ(k.findings.First()->Signature(), "use-after-free:swap_free:swap-device");
@@ -212,14 +212,14 @@ TEST(SwapoffTest, GetSwapDeviceFailsOnceKilled) {
   ex.Reset(RunConfig{}, {});
   Kernel& k = ex.mutable_kernel();
   k.current_cpu = 0;
-  ASSERT_TRUE(get_swap_device(k));
-  EXPECT_EQ(k.si.users, 1);
-  put_swap_device(k);
-  k.si.users_dead = true;
-  EXPECT_FALSE(get_swap_device(k));
-  EXPECT_EQ(k.si.users, 0);
+  ASSERT_TRUE(get_swap_device(k, 1));
+  EXPECT_EQ(k.swap_info[0].users, 1);
+  put_swap_device(k, 1);
+  k.swap_info[0].users_dead = true;
+  EXPECT_FALSE(get_swap_device(k, 1));
+  EXPECT_EQ(k.swap_info[0].users, 0);
   EXPECT_EQ(swapcache_prepare(k, 1), -2) << "__swap_duplicate() cannot pin the device";
-  put_swap_device(k);
+  put_swap_device(k, 1);
   ASSERT_NE(k.findings.First(), nullptr);
   EXPECT_EQ(k.findings.First()->Signature(), "swap-count:get_swap_device:swap-device");
 }
@@ -227,8 +227,11 @@ TEST(SwapoffTest, GetSwapDeviceFailsOnceKilled) {
 TEST(SwapoffTest, SwapEntryOfARemovedDeviceIsAnAccountingFinding) {
   const Outcome r = Exec(Make({CpuProgram{0, {Read(1)}}}), [](Kernel& k) {
     k.mms[0].pte[0] = Pte{Pte::Kind::kSwap, false, kNoPage, 1};
-    k.si.active = false;
-    k.si.map_freed = true;
+    k.swap_info[0].active = false;
+    k.swap_info[0].writeok = false;
+    k.swap_info[0].on_avail = false;
+    k.navail = 0;
+    k.swap_info[0].map_freed = true;
   });
   EXPECT_EQ(r.Signature(), "accounting:quiescence:mm") << r.Dump();
 }

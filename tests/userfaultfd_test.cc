@@ -123,7 +123,7 @@ TEST(UserfaultfdTest, StepsInKernelOrder) {
          EXPECT_EQ(k.mms[0].pte[0], Pte{});
          EXPECT_EQ(k.mms[0].swp_exclusive, 1u << 1) << "the exclusive bit moves with the entry";
          EXPECT_EQ(k.si.swap_map[dst.offset], 1) << "one swap PTE holds the entry still";
-         EXPECT_EQ(k.si.users, 0) << "put_swap_device()";
+         EXPECT_EQ(k.swap_info[0].users, 0) << "put_swap_device()";
        }},
       {"swap PTE with a swap cache folio: locked, its index moved to the "
        "destination",

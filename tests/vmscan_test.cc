@@ -49,7 +49,7 @@ TEST(VmscanTest, ReclaimSwapsOutAPage) {
                                  StepId::kRemoveMapping}));
          ExpectSwappedOut(k, 0, 0, 1, 0x11);
          EXPECT_EQ(k.si.swap_map[1], 1);
-         EXPECT_EQ(k.si.inuse_pages, 1);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 1);
          EXPECT_EQ(k.si.generation[1], 1u);
          EXPECT_EQ(k.zram.stored_pages, 1);
          EXPECT_TRUE(k.pages[0].freed);
@@ -74,7 +74,7 @@ TEST(VmscanTest, ReclaimSwapsOutAPage) {
          ExpectSwappedOut(k, 0, 1, 2, 0x14);
          EXPECT_EQ(k.si.swap_map[1], 1);
          EXPECT_EQ(k.si.swap_map[2], 1);
-         EXPECT_EQ(k.si.inuse_pages, 2);
+         EXPECT_EQ(k.swap_info[0].inuse_pages, 2);
          EXPECT_EQ(k.zram.stored_pages, 2);
        }},
       {"a page swapped in again is reclaimed again",
@@ -114,7 +114,7 @@ TEST(VmscanTest, ReclaimOfNothingIsANoOp) {
     EXPECT_EQ(t[isolate].page, kNoPage) << "nothing to isolate";
     EXPECT_EQ(static_cast<size_t>(isolate), t.size() - 1) << "the reclaim must stop there";
     EXPECT_EQ(k.mms[0].pte[c.ops.back().va], c.pte);
-    EXPECT_EQ(k.si.inuse_pages, c.inuse);
+    EXPECT_EQ(k.swap_info[0].inuse_pages, c.inuse);
     if (FailureCount() != failures) std::cerr << Describe(out);
   }
 }
@@ -340,7 +340,7 @@ TEST(VmscanTest, SwapAllocationPerRelease) {
         const Kernel& a = *d.Snapshot(allocated);
         EXPECT_EQ(a.si.swap_map[1], 0);
         EXPECT_TRUE(a.si.table_used[1]);
-        EXPECT_EQ(a.si.inuse_pages, 1);
+        EXPECT_EQ(a.swap_info[0].inuse_pages, 1);
         EXPECT_EQ(a.si.generation[1], 1u);
         EXPECT_EQ(a.swap_cache[1], 0);
         EXPECT_TRUE(a.pages[0].swapcache);
@@ -377,7 +377,7 @@ TEST(VmscanTest, SwapAllocationPerRelease) {
       EXPECT_EQ(r.swap_cache[1], kNoPage);
       EXPECT_TRUE(r.pages[0].freed);
       EXPECT_EQ(r.si.table_used[1], c.table) << "a shadow of the count stays in the word";
-      EXPECT_EQ(r.si.inuse_pages, 1);
+      EXPECT_EQ(r.swap_info[0].inuse_pages, 1);
       ExpectSwappedOut(k, 0, 0, 1, 0x61);
       if (shared) ExpectSwappedOut(k, 1, 0, 1, 0x61);
       if (FailureCount() != failures) std::cerr << Describe(out);
@@ -424,7 +424,7 @@ TEST(VmscanTest, AllocatorReclaimsASlotOnlyTheSwapCacheHolds) {
     ASSERT_GE(parent, 0);
     EXPECT_EQ(f.swap_cache[1], parent);
     EXPECT_EQ(swap_count(f.si.swap_map[1]), 0);
-    EXPECT_EQ(f.si.inuse_pages, 3);
+    EXPECT_EQ(f.swap_info[0].inuse_pages, 3);
 
     EXPECT_EQ(Count(t, StepId::kClusterReclaimRange), c.reclaims ? 1 : 0);
     if (c.reclaims) {

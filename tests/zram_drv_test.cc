@@ -201,7 +201,7 @@ void SwappedOutZero(Kernel& k, State state) {
   k.mms[0].pte[0] = Pte{Pte::Kind::kSwap, false, kNoPage, 1};
   k.si.swap_map[1] = 1;
   ++k.si.generation[1];
-  k.si.inuse_pages = 1;
+  k.swap_info[0].inuse_pages = 1;
   k.zram.table[1].state = state;
   k.zram.table[1].generation = k.si.generation[1];
 }

@@ -46,7 +46,7 @@ Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile 
 }
 
 const ZswapEntry* TreeEntry(const Kernel& k, Offset off) {
-  if (k.zswap.tree_id == 0 || k.zswap.tree[off] == kNoEntry) return nullptr;
+  if (k.zswap.tree_id[0] == 0 || k.zswap.tree[off] == kNoEntry) return nullptr;
   return &k.zswap_entries[k.zswap.tree[off]];
 }
 
@@ -437,7 +437,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
     k.mms[0].pte[0] = Pte{Pte::Kind::kSwap, false, kNoPage, 1};
     k.mms[0].logical[0] = data;
     k.si.swap_map[1] = 1;
-    k.si.inuse_pages = 1;
+    k.swap_info[0].inuse_pages = 1;
     k.si.generation[1] = 1;
     k.si.auth_generation[1] = 1;
     k.si.auth_data[1] = data;
@@ -502,7 +502,7 @@ TEST(ZswapOracleTest, EachZswapOracleFires) {
          k.mms[0].pte[0] = Pte{};
          k.mms[0].logical[0] = 0;
          k.si.swap_map[1] = 0;
-         k.si.inuse_pages = 0;
+         k.swap_info[0].inuse_pages = 0;
        },
        "accounting:quiescence:zswap-entry"},
       {"an extra reference left", {Read(1)},

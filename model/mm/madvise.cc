@@ -135,7 +135,7 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
       if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
       return finish();
     case kReclaimed:
-      put_device(k, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return finish();
   }
   return StepResult::kStep;
@@ -229,7 +229,7 @@ StepResult madvise_willneed(Kernel& k, Cpu& c, Frame& f) {
       // return NULL;" (6.18.35, 7.1.5; 6.12.94 takes it inside
       // __read_swap_cache_async(), across the lookup and the insertion,
       // where the locked folio then holds swapoff off the read).
-      if (!get_swap_device(k)) {
+      if (!get_swap_device(k, f.offset)) {
         Emit(k, c, StepId::kWillneedNoDevice, f.offset, kNoPage);
         --mm.mmap_readers;
         return Finish(c, 0);
@@ -248,7 +248,7 @@ StepResult madvise_willneed(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kWillneedPut, f.offset, folio, folio != kNoPage && c.ret == 1);
       if (l.si_ref) {
         l.si_ref = false;
-        put_swap_device(k);
+        put_swap_device(k, f.offset);
       }
       if (folio != kNoPage) put_page(k, folio, Fn::kSwapinWalkPmdEntry);
       --mm.mmap_readers;

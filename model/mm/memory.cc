@@ -22,10 +22,10 @@ void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
 }  // namespace
 
-void put_device(Kernel& k, bool& si_ref) {
+void put_device(Kernel& k, Offset off, bool& si_ref) {
   if (!si_ref) return;
   si_ref = false;
-  put_swap_device(k);
+  put_swap_device(k, off);
 }
 
 void mm_lock_release(Mm& mm, MmLock lock) {
@@ -53,7 +53,7 @@ SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref) {
   // one, and a cached slot left at zero is reclaimed next.
   const bool table = swap_table_pins(k);
   const Fn put_fn = table ? Fn::kSwapPutEntriesDirect : Fn::kFreeSwapAndCache;
-  if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k)) si_ref = true;
+  if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k, off)) si_ref = true;
   if (!slot_allocated(k, off)) {
     Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
            "%s of an unused swap offset entry %d", FnName(put_fn).data(), off);
@@ -66,7 +66,7 @@ SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref) {
       SWAP_HAS_CACHE) {
     return SwapEntryPut::kReclaim;
   }
-  put_device(k, si_ref);
+  put_device(k, off, si_ref);
   return SwapEntryPut::kDone;
 }
 
@@ -86,7 +86,7 @@ bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& s
   // the offset up in the swap cache and trylocks the folio, without a
   // retry (one step here).
   Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
-  if (!swap_device_live(k, Fn::kFreeSwapAndCache)) return false;
+  if (!swap_device_live(k, f.offset, Fn::kFreeSwapAndCache)) return false;
   const PageId cached = k.swap_cache[f.offset];
   if (cached != kNoPage) {
     get_page(k, cached, Fn::kFreeSwapAndCache);
@@ -96,7 +96,7 @@ bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& s
     }
     put_page(k, cached, Fn::kFreeSwapAndCache);
   }
-  put_device(k, si_ref);
+  put_device(k, f.offset, si_ref);
   return false;
 }
 
@@ -344,14 +344,14 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // one step. Before 2799e77529c2 the fault holds no reference; the
       // lookup pins the device only while it looks.
       if (!k.knob(Knob::kDoSwapPageNoPin)) {
-        if (!get_swap_device(k)) {
+        if (!get_swap_device(k, f.offset)) {
           Emit(k, c, StepId::kGetSwapDeviceFail, f.offset, kNoPage);
           return Finish(c, 0);
         }
         l.si_ref = true;
       }
-      const PageId cached =
-          k.si.active && !k.si.users_dead ? k.swap_cache[f.offset] : kNoPage;
+      const SwapDevice& si = swap_entry_to_info(k, f.offset);
+      const PageId cached = si.active && !si.users_dead ? k.swap_cache[f.offset] : kNoPage;
       // v7.0+: swap_cache_get_folio(), an RCU lookup of the swap table.
       const bool table = swap_table_pins(k);
       Emit(k, c, table ? StepId::kCacheGetFolio : StepId::kLookupSwapCache, f.offset, cached);
@@ -367,7 +367,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         // cache too. alloc_swap_folio(), then swapin_folio() adds the folio
         // and reads it (swap_cache_alloc_folio()'s add, without its lookup);
         // other devices go through swapin_readahead().
-        if (k.si.sync_io) {
+        if (si.sync_io) {
           Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
                                          {.read = true, .lookup = false});
         } else {
@@ -381,9 +381,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
     case kSkipCheck: {
       // data_race(si->flags & SWP_SYNCHRONOUS_IO) && __swap_count(entry) == 1
       // (__swap_count() of v5.13 pins the device itself: 0 once it is dying).
-      const bool dying = !k.si.active || k.si.users_dead;
-      const bool skip =
-          k.si.sync_io && !dying && swap_count(k.si.swap_map[f.offset]) == 1;
+      const SwapDevice& si = swap_entry_to_info(k, f.offset);
+      const bool dying = !si.active || si.users_dead;
+      const bool skip = si.sync_io && !dying && swap_count(k.si.swap_map[f.offset]) == 1;
       Emit(k, c, StepId::kSkipCheck, f.offset, kNoPage, skip);
       if (!skip) {
         Call<Fn::kSwapinReadahead>(c, f, kAfterReadahead, f.offset, kNoPage, {.mm = c.mm});
@@ -400,7 +400,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
       if (swapcache_prepare(k, f.offset) != 0) {
         Emit(k, c, StepId::kSkipPinBusy, f.offset, kNoPage);
-        put_device(k, l.si_ref);
+        put_device(k, f.offset, l.si_ref);
         Return(c, 0);
         return Yield(k, c);  // schedule_timeout_uninterruptible(1); retry the fault
       }
@@ -444,7 +444,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // -> VM_FAULT_OOM; out: "if (need_clear_cache) swapcache_clear()".
       Emit(k, c, StepId::kDoSwapPageOom, f.offset, kNoPage);
       if (l.need_clear_cache) swapcache_clear(k, c, f.offset);
-      put_device(k, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
     case kLockPage: {
       // lock_page(): sleeps while another context holds it.
@@ -459,7 +459,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         if (swap_table_pins(k) && p.swapcache) try_to_free_swap(k, c, f.page);
         unlock_page(k, f.page, Fn::kDoSwapPage);
         put_page(k, f.page, Fn::kDoSwapPage);
-        put_device(k, l.si_ref);
+        put_device(k, f.offset, l.si_ref);
         return Finish(c, 0);
       }
       f.pc = kInstallPte;
@@ -492,7 +492,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           // and the cache's references; folio_free_swap() frees the slot if
           // no count is left. All under the PTL and the folio lock.
           bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
-          if (exclusive && p.writeback && k.si.sync_io) exclusive = false;
+          if (exclusive && p.writeback && swap_entry_to_info(k, f.offset).sync_io) exclusive = false;
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
           pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
           // A write fault mapped writable here is done: "vmf->flags &=
@@ -508,7 +508,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset, Fn::kFolioPutSwap);
           if (p.swapcache &&
-              (k.si.sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
+              (swap_entry_to_info(k, f.offset).sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
             try_to_free_swap(k, c, f.page);
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
@@ -522,7 +522,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
           if (l.swapcache == kNoPage) {
             exclusive = true;
-          } else if (exclusive && p.writeback && k.si.sync_io) {
+          } else if (exclusive && p.writeback && swap_entry_to_info(k, f.offset).sync_io) {
             exclusive = false;
           }
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
@@ -570,13 +570,13 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kClear;
         return StepResult::kStep;
       }
-      put_device(k, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
     }
     case kClear:
       Emit(k, c, StepId::kSwapcacheClear, f.offset, kNoPage);
       swapcache_clear(k, c, f.offset);
-      put_device(k, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
   }
   return StepResult::kStep;
@@ -638,7 +638,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       return finish();
     case kReclaimed:
       // free_swap_and_cache_nr() / swap_put_entries_direct(): put_swap_device().
-      put_device(k, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return finish();
     case kFreeSwapCache: {
       // tlb_finish_mmu() -> free_pages_and_swap_cache() -> free_swap_cache()

@@ -57,7 +57,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 // --- shared by zap_pte_range() and madvise_free_pte_range() (mm/madvise.c) ---
 
 // put_swap_device(), if the frame holds the reference.
-void put_device(Kernel& k, bool& si_ref);
+void put_device(Kernel& k, Offset off, bool& si_ref);
 // Drops the lock a zap or a madvise() walk ran under, in its last step.
 void mm_lock_release(Mm& mm, MmLock lock);
 // Clears the PTE at va under the PTL (zap, or MADV_FREE of a swap PTE): the

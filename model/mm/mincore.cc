@@ -23,11 +23,11 @@ StepResult do_mincore(Kernel& k, Cpu& c, Frame& f) {
   // folio_put(folio);". 6.12.94: mincore_page(swap_address_space(entry),
   // swap_cache_index(entry)) -> filemap_get_incore_folio() ->
   // filemap_get_entry(), the same lookup in the xarray.
-  const PageId folio = k.si.map_freed ? kNoPage : k.swap_cache[pte.offset];
+  const PageId folio = swap_entry_to_info(k, pte.offset).map_freed ? kNoPage : k.swap_cache[pte.offset];
   const bool uptodate = folio != kNoPage && k.pages[folio].uptodate;
   Emit(k, c, StepId::kMincoreSwap, pte.offset, folio, uptodate);
   // A swap PTE under the PTL keeps swapoff from freeing the cache.
-  if (!swap_device_live(k, Fn::kMincorePteRange)) return Finish(c, 0);
+  if (!swap_device_live(k, pte.offset, Fn::kMincorePteRange)) return Finish(c, 0);
   if (folio != kNoPage) {
     get_page(k, folio, Fn::kMincorePteRange);  // folio_try_get()
     put_page(k, folio, Fn::kMincorePteRange);  // folio_put()

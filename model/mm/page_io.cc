@@ -63,17 +63,17 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
       if (k.zswap.initialized) {
         return Call<Fn::kZswapLoad>(c, f, kAfterZswap, f.offset, f.page);
       }
-      f.pc = k.si.disk ? kBio : kRead;
+      f.pc = swap_entry_to_info(k, f.offset).disk ? kBio : kRead;
       return StepResult::kContinue;
     case kAfterZswap:
       if (c.ret == 0) return Return(c, 0);  // SetPageUptodate, unlock_page; done
-      f.pc = k.si.disk ? kBio : kRead;
+      f.pc = swap_entry_to_info(k, f.offset).disk ? kBio : kRead;
       return StepResult::kContinue;
     case kRead: {  // bdev_read_page() -> zram_rw_page() -> __zram_bvec_read()
       if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
       Emit(k, c, StepId::kZramReadLock, f.offset, f.page, k.zram.table[f.offset].data);
       // swap_page_sector() maps the offset through the swap extents.
-      if (!swap_device_live(k, Fn::kSwapReadpage)) return StepResult::kStep;
+      if (!swap_device_live(k, f.offset, Fn::kSwapReadpage)) return StepResult::kStep;
       if (zram_read_wb_begin(k, f.offset, &l.blk_idx, &l.blk_seq)) {
         f.pc = kFromBdev;
         return StepResult::kStep;
@@ -111,7 +111,7 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
       // end_swap_bio_read(). (Only the skip-swapcache path reads
       // synchronously, and it never runs on a disk.)
       Emit(k, c, StepId::kBioSubmitRead, f.offset, f.page);
-      if (!swap_device_live(k, Fn::kSwapReadpage)) return StepResult::kStep;
+      if (!swap_device_live(k, f.offset, Fn::kSwapReadpage)) return StepResult::kStep;
       Bio bio;
       bio.offset = f.offset;
       bio.page = f.page;
@@ -149,7 +149,7 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
         Page& p = page_checked(k, f.page, Fn::kSwapZeromapFolioSet);
         if (p.data == 0) {
           Emit(k, c, StepId::kZeromapWrite, f.offset, f.page);
-          if (!swap_device_live(k, Fn::kSwapZeromapFolioSet)) return StepResult::kStep;
+          if (!swap_device_live(k, f.offset, Fn::kSwapZeromapFolioSet)) return StepResult::kStep;
           k.si.zeromap[f.offset] = true;
           k.si.auth_generation[f.offset] = k.si.generation[f.offset];
           k.si.auth_data[f.offset] = 0;
@@ -188,7 +188,7 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
   Page& p = page_checked(k, f.page, Fn::kSwapWritepageBdev);
   const Offset off = f.offset;
   const uint32_t gen = l.zswap_writeback ? l.generation : k.si.generation[off];
-  if (!k.si.disk) {
+  if (!swap_entry_to_info(k, off).disk) {
     // bdev_write_page() -> zram: set_page_writeback, zram write, page_endio()
     // ends writeback, then unlock_page.
     if (zram_slot_busy(k, c, off)) return Block(c, Wait::Kind::kZramSlot, off);
@@ -196,7 +196,7 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
   } else {
     Emit(k, c, StepId::kBioSubmitWrite, off, f.page, p.data);
   }
-  if (!swap_device_live(k, Fn::kSwapWritepageBdev)) return StepResult::kStep;
+  if (!swap_device_live(k, off, Fn::kSwapWritepageBdev)) return StepResult::kStep;
   if (l.zswap_writeback) {
     // A slot whose zeromap bit is set is read from the bit, never from the
     // device, so what a write-back puts there is not read back.
@@ -205,7 +205,7 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
     k.si.auth_generation[off] = gen;
     k.si.auth_data[off] = p.data;
   }
-  if (!k.si.disk) {
+  if (!swap_entry_to_info(k, off).disk) {
     zram_write(k, off, f.page);
   } else {
     // set_page_writeback(); submit_bio(); the bio carries the data.

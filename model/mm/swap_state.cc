@@ -89,7 +89,7 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
       // lock section, folded into this step) and allocates a folio.
       const PageId cached = k.swap_cache[f.offset];
       Emit(k, c, StepId::kCacheGetFolio, f.offset, cached);
-      if (!swap_device_live(k, Fn::kSwapCacheGetFolio)) return give_up(kNoPage);
+      if (!swap_device_live(k, f.offset, Fn::kSwapCacheGetFolio)) return give_up(kNoPage);
       if (cached != kNoPage) {
         get_page(k, cached, Fn::kSwapCacheGetFolio);
         return give_up(cached);
@@ -136,7 +136,7 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
           return StepResult::kStep;
         }
       }
-      if (!swap_device_live(k, Fn::kSwapCacheAllocFolio)) return give_up(kNoPage);
+      if (!swap_device_live(k, f.offset, Fn::kSwapCacheAllocFolio)) return give_up(kNoPage);
       const bool exists = k.swap_cache[f.offset] != kNoPage;
       if (exists || swap_count(k.si.swap_map[f.offset]) == 0) {
         Emit(k, c, StepId::kCacheAddRaced, f.offset, f.page, exists ? 17 : 2);
@@ -173,7 +173,7 @@ StepResult read_swap_cache_async(Kernel& k, Cpu& c, Frame& f) {
     case kFind: {
       // get_swap_device(); find_get_page(); put_swap_device(). A device that
       // swapoff has killed gives no page.
-      if (!k.si.active || k.si.users_dead) {
+      if (const SwapDevice& si = swap_entry_to_info(k, f.offset); !si.active || si.users_dead) {
         Emit(k, c, StepId::kFindGetPage, f.offset, kNoPage);
         return Finish(c, 0, kNoPage);
       }
@@ -267,14 +267,19 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kTarget;
         return StepResult::kContinue;
       }
-      // The aligned window, skipping the header.
-      l.offset = static_cast<Offset>(f.offset & ~(window - 1));
-      if (l.offset == 0) l.offset = 1;
+      // The aligned window of the device's own offsets, skipping its header.
+      {
+        const SwapDevice& si = swap_entry_to_info(k, f.offset);
+        l.offset = static_cast<Offset>(si.base + ((f.offset - si.base) & ~(window - 1)));
+        if (l.offset == si.base) ++l.offset;
+      }
       f.pc = kNext;
       return StepResult::kContinue;
     case kNext: {
-      const int end = (f.offset | (window - 1));
-      if (l.offset > end || l.offset >= k.si.nslots) {
+      // "if (end_offset >= si->max) end_offset = si->max - 1;"
+      const SwapDevice& si = swap_entry_to_info(k, f.offset);
+      const int end = si.base + ((f.offset - si.base) | (window - 1));
+      if (l.offset > end || l.offset >= si.base + si.nslots) {
         f.pc = kTarget;
         return StepResult::kContinue;
       }
@@ -298,7 +303,7 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
 }
 
 bool swap_use_vma_readahead(const Kernel& k) {
-  return k.config.features.vma_readahead && !k.si.disk;
+  return k.config.features.vma_readahead && k.nr_rotate_swap == 0;
 }
 
 namespace {
@@ -423,14 +428,42 @@ StepResult swap_vma_readahead(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kRead:
-      // 6.18.35 and 7.1.5 first take get_swap_device() for an entry of
-      // another swap type than the target's (1c2a936edd71); the model has
-      // one device, whose pin the caller holds. Then
       // "folio = __read_swap_cache_async(entry, gfp_mask, mpol, ilx,
       // &page_allocated, false);" and "if (page_allocated)
-      // swap_read_folio(folio, &splug);" (7.1.5: swap_cache_alloc_folio()).
-      return CallSwapCacheRead(k, c, f, kAfterRead, l.entry, /*read=*/true,
+      // swap_read_folio(folio, &splug);" (7.1.5: swap_cache_alloc_folio()),
+      // under the caller's pin of the target's device.
+      if (swp_type(k, l.entry) == swp_type(k, f.offset)) {
+        return CallSwapCacheRead(k, c, f, kAfterRead, l.entry, /*read=*/true,
+                                 /*skip_if_exists=*/false);
+      }
+      // "Readahead entry may come from a device that we are not holding a
+      // reference to, try to grab a reference, or skip." (6.18.35 and 7.1.5,
+      // 1c2a936edd71.) Only a run with several devices gets here.
+      if (!get_swap_device(k, l.entry)) {
+        Emit(k, c, StepId::kVmaRaNoDevice, l.entry, kNoPage, static_cast<Token>(l.addr));
+        ++l.addr;
+        f.pc = kPte;
+        return StepResult::kStep;
+      }
+      return CallSwapCacheRead(k, c, f, kAfterAlloc, l.entry, /*read=*/false,
                                /*skip_if_exists=*/false);
+    case kAfterAlloc:
+      // "if (si) put_swap_device(si);" - the locked folio in the swap cache
+      // holds swapoff off the read that follows.
+      put_swap_device(k, l.entry);
+      if (c.ret_page == kNoPage || c.ret != 1) {
+        f.pc = kAfterRead;
+        return StepResult::kContinue;
+      }
+      l.foreign_folio = c.ret_page;
+      return Call<Fn::kSwapReadpage>(c, f, kAfterForeignRead, l.entry, c.ret_page);
+    case kAfterForeignRead:
+      // As if CallSwapCacheRead() had read it: a new folio, returned.
+      c.ret = 1;
+      c.ret_page = l.foreign_folio;
+      l.foreign_folio = kNoPage;
+      f.pc = kAfterRead;
+      return StepResult::kContinue;
     case kAfterRead: {
       const int addr = l.addr++;
       f.pc = kPte;

@@ -81,8 +81,13 @@ bool swap_use_vma_readahead(const Kernel& k);
 // address other than the fault's gets PG_readahead, and the reference is put.
 // Last, [kTarget] the target entry as read_swap_cache_async() would: normally a
 // hit on the folio the loop read. Returns it like swapin_readahead().
+// An entry of another swap type than the target's (several devices) is
+// pinned first with get_swap_device(), and skipped if that fails; the pin is
+// put after swap_cache_alloc_folio() [kAfterAlloc], before the read
+// [kAfterForeignRead] (7.1.5 mm/swap_state.c 841-862; 1c2a936edd71).
 #define SWAPFUZZ_STATES_swap_vma_readahead(X) \
-  X(kWindow) X(kPte) X(kRead) X(kAfterRead) X(kTarget) X(kAfterTarget)
+  X(kWindow) X(kPte) X(kRead) X(kAfterRead) X(kTarget) X(kAfterTarget) X(kAfterAlloc) \
+  X(kAfterForeignRead)
 StepResult swap_vma_readahead(Kernel& k, Cpu& c, Frame& f);
 
 // swap_update_readahead() of 6.18.35 and 7.1.5, which do_swap_page() calls on a

@@ -64,9 +64,14 @@ void swap_range_free(Kernel& k, Offset off) {
   mem_cgroup_uncharge_swap(k, off);
   k.si.table_used[off] = false;
   k.si.zeromap[off] = false;
-  --k.si.inuse_pages;
+  SwapDevice& si = swap_entry_to_info(k, off);
+  // swap_usage_sub(): "if (unlikely(val & SWAP_USAGE_OFFLIST_BIT))
+  // add_to_avail_list(si, false);" - a device that was full comes back.
+  --si.inuse_pages;
+  if (!si.on_avail) add_to_avail_list(k, swp_type(k, off), false);
   zswap_invalidate(k, off);
-  if (!k.si.disk) zram_slot_free_notify(k, off);
+  // Only a block device (zram) has swap_slot_free_notify.
+  if (!si.disk) zram_slot_free_notify(k, off);
 }
 
 // The batch free's name in the release: swapcache_free_entries() with
@@ -77,22 +82,26 @@ Fn FreeEntriesFn(const Kernel& k) {
 
 }  // namespace
 
-bool get_swap_device(Kernel& k) {
+bool get_swap_device_info(Kernel& k, int type) {
   // percpu_ref_tryget_live(&si->users)
-  if (!k.si.active || k.si.users_dead) return false;
-  ++k.si.users;
+  SwapDevice& si = k.swap_info[type];
+  if (!si.active || si.users_dead) return false;
+  ++si.users;
   return true;
 }
 
-void put_swap_device(Kernel& k) {
-  if (--k.si.users < 0) {
+bool get_swap_device(Kernel& k, Offset off) { return get_swap_device_info(k, swp_type(k, off)); }
+
+void put_swap_device(Kernel& k, Offset off) {
+  SwapDevice& si = swap_entry_to_info(k, off);
+  if (--si.users < 0) {
     Report(k, Oracle::kSwapCount, Fn::kGetSwapDevice, ObjectKind::kSwapDevice, true,
-           "put_swap_device without a reference (si->users %d)", k.si.users);
+           "put_swap_device without a reference (si->users %d)", si.users);
   }
 }
 
-bool swap_device_live(Kernel& k, Fn fn) {
-  if (!k.si.map_freed) return true;
+bool swap_device_live(Kernel& k, Offset off, Fn fn) {
+  if (!swap_entry_to_info(k, off).map_freed) return true;
   Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kSwapDevice, true,
          "swap device used after swapoff freed swap_map and its swap cache");
   return false;
@@ -102,7 +111,9 @@ int swap_duplicate(Kernel& k, Offset off, Fn fn) {
   // __swap_duplicate() pins the device itself (get_swap_device()); v7.0's
   // folio_dup_swap() runs with the folio locked in the cache and
   // swap_dup_entry_direct() on a count the caller's PTE holds.
-  if (!k.si.active || k.si.users_dead) return -2;  // -ENOENT
+  if (const SwapDevice& si = swap_entry_to_info(k, off); !si.active || si.users_dead) {
+    return -2;  // -ENOENT
+  }
   uint8_t& map = k.si.swap_map[off];
   // "Must be either cached or have a count already".
   if (swap_count(map) == 0 && !slot_cache_pinned(k, off)) return -2;  // -ENOENT
@@ -126,7 +137,9 @@ int swap_duplicate(Kernel& k, Offset off, Fn fn) {
 }
 
 int swapcache_prepare(Kernel& k, Offset off) {
-  if (!k.si.active || k.si.users_dead) return -2;  // __swap_duplicate(): no device
+  if (const SwapDevice& si = swap_entry_to_info(k, off); !si.active || si.users_dead) {
+    return -2;  // __swap_duplicate(): no device
+  }
   uint8_t& map = k.si.swap_map[off];
   if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
   if (map & SWAP_HAS_CACHE) return -17;                              // -EEXIST
@@ -135,7 +148,7 @@ int swapcache_prepare(Kernel& k, Offset off) {
 }
 
 uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn) {
-  if (!swap_device_live(k, fn)) return 0;
+  if (!swap_device_live(k, off, fn)) return 0;
   // _swap_info_get(): "Unused swap offset entry" for a free slot.
   if (!slot_allocated(k, off)) {
     Bad(k, fn, off, "swap_free of an unused swap offset entry");
@@ -148,31 +161,36 @@ uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn) {
 
 void put_swap_page(Kernel& k, Cpu& c, Offset off) {
   const Fn fn = swap_table_pins(k) ? Fn::kSwapCacheDelFolio : Fn::kPutSwapPage;
-  if (!swap_device_live(k, fn)) return;
+  if (!swap_device_live(k, off, fn)) return;
   if (swap_entry_free_locked(k, fn, off, true) == 0) free_swap_slot(k, c, off);
 }
 
 void swapcache_clear(Kernel& k, Cpu& c, Offset off) {
-  if (!swap_device_live(k, Fn::kSwapcacheClear)) return;
+  if (!swap_device_live(k, off, Fn::kSwapcacheClear)) return;
   if (swap_entry_free_locked(k, Fn::kSwapcacheClear, off, true) == 0) free_swap_slot(k, c, off);
 }
 
 bool vm_swap_full(const Kernel& k) {
-  // swapoff's first section takes the device out of both counters
+  // "atomic_long_read(&nr_swap_pages) * 2 < total_swap_pages", summed over the
+  // devices. swapoff's first section takes its device out of both counters
   // ("atomic_long_sub(p->pages, &nr_swap_pages); total_swap_pages -=
   // p->pages;", every release read), and reinsert_swap_info() puts it back.
-  // In between nr_swap_pages is minus the slots in use, so the test is true
-  // while anything is: pages faulted in during try_to_unuse() give up their
-  // slots at once.
-  if (!k.si.active) return false;
-  const int total = k.si.writeok ? k.si.nslots - 1 : 0;
-  const int nr_swap_pages = total - k.si.inuse_pages;
+  // In between the device adds minus its slots in use to nr_swap_pages, so
+  // with one device the test is true while anything is: pages faulted in
+  // during try_to_unuse() give up their slots at once.
+  int total = 0, nr_swap_pages = 0;
+  for (const SwapDevice& si : k.swap_info) {
+    if (!si.active) continue;
+    const int pages = si.writeok ? si.nslots - 1 : 0;
+    total += pages;
+    nr_swap_pages += pages - si.inuse_pages;
+  }
   return nr_swap_pages * 2 < total;
 }
 
 void swapcache_free_entries(Kernel& k, const Offset* offsets, int n) {
   const Fn fn = FreeEntriesFn(k);
-  if (n > 0 && !swap_device_live(k, fn)) return;
+  if (n > 0 && !swap_device_live(k, offsets[0], fn)) return;
   for (int i = 0; i < n; ++i) {
     const Offset off = offsets[i];
     uint8_t& map = k.si.swap_map[off];
@@ -193,23 +211,219 @@ void swapcache_free_entries(Kernel& k, const Offset* offsets, int n) {
   }
 }
 
-Offset get_swap_pages(Kernel& k) {
+Offset swap_alloc_on(Kernel& k, int type) {
   // scan_swap_map_slots(), simplified to lowest-free-first. The kernel's cluster
   // allocator also reuses freed offsets soon; this makes reuse the rule, which
   // is what the ABA windows need.
-  // scan_swap_map_slots() allocates only from a device with SWP_WRITEOK.
-  if (!k.si.active || !k.si.writeok) return kNoOffset;
-  for (Offset off = 1; off < k.si.nslots; ++off) {
+  // scan_swap_map_slots() and 7.1.5's __swap_cluster_alloc_entries() allocate
+  // only from a device with SWP_WRITEOK.
+  SwapDevice& si = k.swap_info[type];
+  if (!si.active || !si.writeok) return kNoOffset;
+  for (Offset off = si.base + 1; off < si.base + si.nslots; ++off) {
     if (slot_allocated(k, off)) continue;
+    if (si.alloc_closed) {
+      Report(k, Oracle::kSwapAvail, Fn::kFolioAllocSwap, ObjectKind::kSwapDevice, true,
+             "type %d: offset %d allocated after swapoff's allocation barrier", type, off);
+    }
     // SWAP_HAS_CACHE reserves the slot for the caller; in the swap table the
     // caller's folio goes into the slot's word in the same section.
     k.si.swap_map[off] = swap_table_pins(k) ? 0 : SWAP_HAS_CACHE;
     k.si.table_used[off] = swap_table_pins(k);
     ++k.si.generation[off];
-    ++k.si.inuse_pages;
+    // swap_usage_add(): "if (val == si->pages) del_from_avail_list(si,
+    // false);"
+    if (++si.inuse_pages == si.nslots - 1) del_from_avail_list(k, type, false);
     return off;
   }
   return kNoOffset;
+}
+
+Offset get_swap_pages(Kernel& k) { return swap_alloc_on(k, 0); }
+
+Offset swap_reclaim_candidate(const Kernel& k, int type) {
+  const SwapDevice& si = k.swap_info[type];
+  if (!si.active || !si.writeok || !vm_swap_full(k)) return kNoOffset;
+  Offset victim = kNoOffset;
+  for (Offset off = si.base + 1; off < si.base + si.nslots; ++off) {
+    if (!slot_allocated(k, off)) return kNoOffset;
+    if (slot_only_cached(k, off) && victim == kNoOffset) victim = off;
+  }
+  return victim;
+}
+
+void add_to_avail_list(Kernel& k, int type, bool swapon) {
+  SwapDevice& si = k.swap_info[type];
+  if (swapon) {
+    si.writeok = true;
+  } else if (!si.writeok) {
+    return;  // a free during swapoff does not put the device back
+  }
+  // "if (!(atomic_long_read(&si->inuse_pages) & SWAP_USAGE_OFFLIST_BIT))
+  // goto skip;" then clear the bit; a full device sets it again and stays
+  // off, since its del_from_avail_list() would find nothing to delete.
+  if (si.on_avail || si.inuse_pages == si.nslots - 1) return;
+  si.on_avail = true;
+  // plist_add(): behind every device of the same or a higher priority.
+  int at = k.navail;
+  for (int i = 0; i < k.navail; ++i) {
+    if (k.swap_info[k.avail[i]].prio < si.prio) {
+      at = i;
+      break;
+    }
+  }
+  for (int i = k.navail; i > at; --i) k.avail[i] = k.avail[i - 1];
+  k.avail[at] = static_cast<int8_t>(type);
+  ++k.navail;
+  ++k.avail_seq;
+}
+
+void del_from_avail_list(Kernel& k, int type, bool swapoff) {
+  SwapDevice& si = k.swap_info[type];
+  if (swapoff) si.writeok = false;
+  if (!si.on_avail) return;
+  si.on_avail = false;
+  int i = 0;
+  while (k.avail[i] != type) ++i;
+  for (; i + 1 < k.navail; ++i) k.avail[i] = k.avail[i + 1];
+  --k.navail;
+  ++k.avail_seq;
+}
+
+void avail_requeue(Kernel& k, int type) {
+  int i = 0;
+  while (k.avail[i] != type) ++i;
+  const int16_t prio = k.swap_info[type].prio;
+  for (; i + 1 < k.navail && k.swap_info[k.avail[i + 1]].prio == prio; ++i) {
+    k.avail[i] = k.avail[i + 1];
+  }
+  k.avail[i] = static_cast<int8_t>(type);
+  ++k.avail_seq;
+}
+
+int avail_next(const Kernel& k, int type) {
+  for (int i = 0; i + 1 < k.navail; ++i) {
+    if (k.avail[i] == type) return k.avail[i + 1];
+  }
+  return -1;
+}
+
+StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_folio_alloc_swap(SWAPFUZZ_STATE_ENUMERATOR) };
+  FolioAllocSwapLocals& l = Locals<Fn::kFolioAllocSwap>(f);
+  Cpu& pcp = k.cpus[c.on_cpu];  // this_cpu_ptr(&percpu_swap_cluster)
+  // [ci->lock] the allocation and, in the same section, the folio's
+  // insertion into the swap cache; alloc_swap_scan_cluster() makes a
+  // SWP_SOLIDSTATE device the CPU's, with the next offset (0 once full).
+  auto alloc = [&](int type) {
+    const Offset off = swap_alloc_on(k, type);
+    if (off == kNoOffset) return off;
+    add_to_swap_cache(k, f.page, off);
+    const SwapDevice& si = k.swap_info[type];
+    if (!si.rotational) {
+      pcp.pcp_si = static_cast<int8_t>(type);
+      pcp.pcp_offset = si.inuse_pages < si.nslots - 1;
+    }
+    return off;
+  };
+  // [swap_avail_lock] start_over: the first device, then plist_requeue().
+  auto start_over = [&](StepId step) {
+    Emit(k, c, step, kNoOffset, f.page, static_cast<Token>(k.navail ? k.avail[0] : -1));
+    if (k.navail == 0) return Return(c, -1);
+    l.si = k.avail[0];
+    l.next = static_cast<int8_t>(avail_next(k, l.si));
+    avail_requeue(k, l.si);
+    f.pc = kSlowAlloc;
+    return StepResult::kStep;
+  };
+  switch (f.pc) {
+    case kFast: {
+      if (!k.swap_multi) {
+        // One device: the allocation and the insertion, one step.
+        const Offset off = get_swap_page(k, c);
+        Emit(k, c, StepId::kFolioAllocSwap, off, f.page);
+        if (off == kNoOffset) return Return(c, -1);
+        add_to_swap_cache(k, f.page, off);
+        return Return(c, off);
+      }
+      // "if (!si || !offset || !get_swap_device_info(si)) return false;":
+      // per-CPU reads and a tryget, no lock, so no step of their own.
+      f.pc = kSlowPick;
+      if (pcp.pcp_si < 0 || !pcp.pcp_offset || !get_swap_device_info(k, pcp.pcp_si)) {
+        return StepResult::kContinue;
+      }
+      const int type = pcp.pcp_si;
+      // A full cluster fails cluster_is_usable() and is only unlocked: the
+      // CPU keeps its offset. A usable one goes to alloc_swap_scan_cluster(),
+      // which writes the next offset, 0 if it allocated nothing (no
+      // SWP_WRITEOK).
+      const SwapDevice& si = k.swap_info[type];
+      const bool usable = si.inuse_pages < si.nslots - 1;
+      const Offset off = alloc(type);
+      if (usable && off == kNoOffset) pcp.pcp_offset = false;
+      Emit(k, c, StepId::kSwapAllocFast, off, f.page, static_cast<Token>(type));
+      put_swap_device(k, k.swap_info[type].base);
+      if (off != kNoOffset) return Return(c, off);
+      return StepResult::kStep;
+    }
+    case kSlowPick:
+      return start_over(StepId::kSwapAllocSlowPick);
+    case kSlowAlloc:
+    case kSlowAllocRetry: {
+      Offset off = kNoOffset;
+      const bool pinned = l.pinned || get_swap_device_info(k, l.si);
+      l.pinned = false;
+      if (pinned && f.pc == kSlowAlloc && k.config.features.allocator_reclaims_cached_slots) {
+        const Offset victim = swap_reclaim_candidate(k, l.si);
+        if (victim != kNoOffset) {
+          Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
+          l.pinned = true;
+          f.offset = victim;
+          f.pc = kReclaim;
+          return StepResult::kStep;
+        }
+      }
+      if (pinned) off = alloc(l.si);
+      Emit(k, c, StepId::kSwapAllocSlowAlloc, off, f.page,
+           static_cast<Token>(l.si) | (pinned ? 0x10u : 0u));
+      if (pinned) put_swap_device(k, k.swap_info[l.si].base);
+      if (off != kNoOffset) return Return(c, off);
+      f.pc = kSlowNext;
+      return StepResult::kStep;
+    }
+    case kReclaim:
+      // cluster_reclaim_range(): with ci->lock dropped, the slot is read
+      // again and its folio reclaimed.
+      return Call<Fn::kTryToReclaimSwap>(c, f, kAfterReclaim, f.offset, kNoPage,
+                                         {.anyway = true, .only_if_cached = true});
+    case kAfterReclaim:
+      // Back from __try_to_reclaim_swap(), in its last step; the scan under
+      // the retaken cluster lock is the next.
+      f.offset = kNoOffset;
+      f.pc = kSlowAllocRetry;
+      return StepResult::kStep;
+    case kSlowNext: {
+      // [swap_avail_lock] "if (plist_node_empty(&next->avail_list)) goto
+      // start_over;" - the loop's end is the list head, always listed.
+      if (l.next < 0) {
+        Emit(k, c, StepId::kSwapAllocSlowEnd, kNoOffset, f.page);
+        return Return(c, -1);
+      }
+      if (!k.swap_info[l.next].on_avail) {
+        if (++l.restarts > k.config.max_retries) {
+          Report(k, Oracle::kLiveness, Fn::kFolioAllocSwap, ObjectKind::kSwapDevice, true,
+                 "swap_alloc_slow: started over %d times without a slot", l.restarts - 1);
+        }
+        return start_over(StepId::kSwapAllocSlowRestart);
+      }
+      l.si = l.next;
+      l.next = static_cast<int8_t>(avail_next(k, l.si));
+      Emit(k, c, StepId::kSwapAllocSlowNext, kNoOffset, f.page, static_cast<Token>(l.si));
+      avail_requeue(k, l.si);
+      f.pc = kSlowAlloc;
+      return StepResult::kStep;
+    }
+  }
+  return StepResult::kStep;
 }
 
 StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
@@ -228,7 +442,9 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
           l.entry > 0 && l.entry < kMaxSlots ? k.swap_cache[l.entry] : kNoPage;
       Emit(k, c, StepId::kReclaimGetFolio, l.entry, cached);
       // The caller's own step goes on after a return: it ends this one.
-      if (!swap_device_live(k, Fn::kTryToReclaimSwap) || cached == kNoPage) return Return(c, 0);
+      if (!swap_device_live(k, l.entry, Fn::kTryToReclaimSwap) || cached == kNoPage) {
+        return Return(c, 0);
+      }
       get_page(k, cached, Fn::kTryToReclaimSwap);
       l.folio = cached;
       f.pc = kTrylock;
@@ -283,7 +499,7 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
            "VM_BUG_ON_PAGE(!PageLocked): page %d", id);
   }
   if (!p.swapcache || p.writeback) return false;
-  if (!swap_device_live(k, fn)) return false;
+  if (!swap_device_live(k, p.private_offset, fn)) return false;
   if (swap_count(k.si.swap_map[p.private_offset]) != 0) return false;  // page_swapped()
   delete_from_swap_cache(k, c, id);
   p.dirty = true;
@@ -297,6 +513,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
   // page = its page, va = the address the scan found it at.
   enum : uint8_t { SWAPFUZZ_STATES_try_to_unuse(SWAPFUZZ_STATE_ENUMERATOR) };
   TryToUnuseLocals& l = Locals<Fn::kTryToUnuse>(f);
+  SwapDevice& si = k.swap_info[l.type];
   // try_to_free_swap(page); unlock_page(page); put_page(page), then the next
   // PTE, or the next offset of the swap cache sweep. The caller emitted the step.
   auto release_folio = [&] {
@@ -323,7 +540,9 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         if (!mm.alive) continue;
         for (; l.addr < kMaxVas; ++l.addr) {
           const Pte& pte = mm.pte[l.addr];
-          if (pte.kind != Pte::Kind::kSwap) continue;
+          // "if (!is_swap_pte(ptent)) continue; entry = pte_to_swp_entry(ptent);
+          // if (swp_type(entry) != type) continue;"
+          if (pte.kind != Pte::Kind::kSwap || swp_type(k, pte.offset) != l.type) continue;
           f.offset = pte.offset;
           f.va = static_cast<uint8_t>(l.addr);
           ++l.addr;
@@ -346,7 +565,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         }
       }
       l.sweep = true;
-      f.offset = 1;
+      f.offset = static_cast<Offset>(si.base + 1);
       f.pc = kSweep;
       return StepResult::kContinue;
     }
@@ -441,7 +660,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       // find_next_to_unuse(): offsets still in use (lockless swap_map reads),
       // and the page each has in the swap cache; the pages are freed once
       // nothing maps the slot any more.
-      for (; f.offset < k.si.nslots; ++f.offset) {
+      for (; f.offset < si.base + si.nslots; ++f.offset) {
         if (!slot_allocated(k, f.offset)) continue;
         const PageId cached = k.swap_cache[f.offset];
         if (cached == kNoPage) continue;
@@ -458,14 +677,14 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       // "if (READ_ONCE(si->inuse_pages)) goto retry": swap entries can come
       // back into page tables after the scan passed them. The read is
       // lockless; when it is zero it is folded into swapoff's next step.
-      if (k.si.inuse_pages == 0) return Return(c, 0);
-      Emit(k, c, StepId::kUnuseRetry, kNoOffset, kNoPage, static_cast<Token>(k.si.inuse_pages));
+      if (si.inuse_pages == 0) return Return(c, 0);
+      Emit(k, c, StepId::kUnuseRetry, kNoOffset, kNoPage, static_cast<Token>(si.inuse_pages));
       if (++c.retries > k.config.max_retries) {
         Report(k, Oracle::kLiveness, Fn::kTryToUnuse, ObjectKind::kSwapDevice, true,
-               "try_to_unuse: %d slots still in use after %d passes", k.si.inuse_pages,
+               "try_to_unuse: %d slots still in use after %d passes", si.inuse_pages,
                c.retries - 1);
       }
-      l = TryToUnuseLocals{};
+      l = TryToUnuseLocals{.type = l.type};
       f.pc = kScan;
       return Yield(k, c);
   }
@@ -474,19 +693,35 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_swapoff(SWAPFUZZ_STATE_ENUMERATOR) };
-  SwapInfo& si = k.si;
+  const int type = Locals<Fn::kSwapoff>(f).type;
+  SwapDevice& si = k.swap_info[type];
   switch (f.pc) {
     case kStart:
-      // [swap_lock] find the device; [si->lock] del_from_avail_list(),
-      // clear SWP_WRITEOK: nothing allocates from it any more.
+      // [swap_lock] find the device; [si->lock] del_from_avail_list(p,
+      // true) clears SWP_WRITEOK, and the device leaves the active list and
+      // the counters: nothing allocates from it any more.
       if (!si.active || !si.writeok) {
         Emit(k, c, StepId::kSwapoffInval, kNoOffset, kNoPage);
         return Finish(c, -22);
       }
       Emit(k, c, StepId::kSwapoffStart, kNoOffset, kNoPage);
-      si.writeok = false;
+      del_from_avail_list(k, type, true);
+      // One device: the model's allocation is one step that checks
+      // SWP_WRITEOK, so none is in flight past this one.
+      if (!k.swap_multi) si.alloc_closed = true;
       // Only releases with mm/swap_slots.c drain the slots caches.
-      f.pc = k.config.features.slots_cache ? kDrain : kUnuse;
+      f.pc = k.config.features.slots_cache ? kDrain
+             : k.swap_multi                 ? kWaitForAllocation
+                                            : kUnuse;
+      return StepResult::kStep;
+    case kWaitForAllocation:
+      // wait_for_allocation(): "for (offset = 0; offset < end; offset +=
+      // SWAPFILE_CLUSTER) { ci = swap_cluster_lock(si, offset);
+      // swap_cluster_unlock(ci); }" - an allocation that saw SWP_WRITEOK
+      // has finished.
+      Emit(k, c, StepId::kSwapoffWaitForAllocation, kNoOffset, kNoPage, static_cast<Token>(type));
+      si.alloc_closed = true;
+      f.pc = kUnuse;
       return StepResult::kStep;
     case kDrain:
       // disable_swap_slots_cache_lock(): drains every CPU's cache; frees go
@@ -497,17 +732,32 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kUnuse;
       return StepResult::kStep;
     case kUnuse:
-      return Call<Fn::kTryToUnuse>(c, f, kAfterUnuse, kNoOffset, kNoPage);
+      return Call<Fn::kTryToUnuse>(c, f, kAfterUnuse, kNoOffset, kNoPage,
+                                   {.type = static_cast<uint8_t>(type)});
     case kAfterUnuse:
       // reenable_swap_slots_cache_unlock()
       k.slots_cache_disabled = false;
       if (c.ret != 0) {
+        // try_to_unuse() ended its last step with its error; this step is
+        // reinsert_swap_info()'s.
+        if (k.swap_multi) {
+          f.pc = kReinsert;
+          return StepResult::kContinue;
+        }
         // reinsert_swap_info(): the device goes back on the avail list.
-        si.writeok = true;
+        add_to_avail_list(k, type, true);
+        si.alloc_closed = false;
         return Finish(c, c.ret);
       }
       f.pc = kKill;
       return StepResult::kContinue;
+    case kReinsert:
+      // reinsert_swap_info(): [swap_lock, si->lock] setup_swap_info()'s
+      // active list and counters, add_to_avail_list(si, true).
+      Emit(k, c, StepId::kSwapoffReinsert, kNoOffset, kNoPage, static_cast<Token>(type));
+      add_to_avail_list(k, type, true);
+      si.alloc_closed = false;
+      return Finish(c, c.ret);
     case kKill:
       // percpu_ref_kill(&p->users); synchronize_rcu(): get_swap_device()
       // fails from now on.
@@ -517,19 +767,26 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     case kWait:
       // wait_for_completion(&p->comp): every get_swap_device() reference gone.
-      if (si.users != 0) return Block(c, Wait::Kind::kSwapUsers, 0);
+      if (si.users != 0) return Block(c, Wait::Kind::kSwapUsers, static_cast<int16_t>(type));
       Emit(k, c, StepId::kSwapoffWait, kNoOffset, kNoPage);
+      // flush_percpu_swap_cluster(p): "cmpxchg(&pcp_si[i], si, NULL)" on
+      // every CPU, lockless.
+      for (Cpu& cpu : k.cpus) {
+        if (cpu.pcp_si == type) cpu.pcp_si = -1;
+      }
       f.pc = kTeardown;
       return StepResult::kStep;
     case kTeardown: {
-      // destroy_swap_extents(); [swap_lock, si->lock] p->swap_map = NULL,
-      // p->max = 0; later vfree(swap_map) and exit_swap_address_space().
+      // destroy_swap_extents(); "if (!(p->flags & SWP_SOLIDSTATE))
+      // atomic_dec(&nr_rotate_swap);" [swap_lock, si->lock] p->swap_map =
+      // NULL, p->max = 0; later vfree(swap_map) and exit_swap_address_space().
       Emit(k, c, StepId::kSwapoffTeardown, kNoOffset, kNoPage);
-      for (Offset off = 1; off < si.nslots; ++off) {
+      if (si.rotational) --k.nr_rotate_swap;
+      for (Offset off = si.base + 1; off < si.base + si.nslots; ++off) {
         if (slot_allocated(k, off) || k.swap_cache[off] != kNoPage) {
           Report(k, Oracle::kAccounting, Fn::kSwapoff, ObjectKind::kSwapSlot, true,
                  "swapoff frees swap_map with offset %d still in use (map 0x%02x, page %d)", off,
-                 si.swap_map[off], k.swap_cache[off]);
+                 k.si.swap_map[off], k.swap_cache[off]);
           break;
         }
       }
@@ -538,39 +795,97 @@ StepResult swapoff(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kZswapSwapoff:
-      // frontswap_invalidate_area() / zswap_swapoff(); p->flags = 0.
-      Emit(k, c, StepId::kZswapSwapoff, kNoOffset, kNoPage, k.zswap.tree_id);
-      zswap_swapoff(k);
+      // frontswap_invalidate_area() / zswap_swapoff(type); with one device,
+      // p->flags = 0 too.
+      Emit(k, c, StepId::kZswapSwapoff, kNoOffset, kNoPage, k.zswap.tree_id[type]);
+      zswap_swapoff(k, type);
+      if (k.swap_multi) {
+        f.pc = kClearUsed;
+        return StepResult::kStep;
+      }
+      si.active = false;
+      return Finish(c, 0);
+    case kClearUsed:
+      // [swap_lock] "p->flags = 0;": the type may be swapped on again.
+      Emit(k, c, StepId::kSwapoffClearUsed, kNoOffset, kNoPage, static_cast<Token>(type));
       si.active = false;
       return Finish(c, 0);
   }
   return StepResult::kStep;
 }
 
-StepResult swapon(Kernel& k, Cpu& c, Frame& f) {
-  SwapInfo& si = k.si;
-  if (si.active) {
-    Emit(k, c, StepId::kSwaponBusy, kNoOffset, kNoPage);
-    return Finish(c, -16);
+namespace {
+
+// A new swap_map (and swap cache and extents) for the device's offsets,
+// swap_cgroup_swapon()'s zeroed map, nr_rotate_swap, and zswap_swapon().
+// The backing store keeps what it held (mkswap does not clear it).
+void swapon_setup(Kernel& k, int type) {
+  SwapDevice& si = k.swap_info[type];
+  for (Offset off = si.base; off < si.base + si.nslots; ++off) {
+    k.si.swap_map[off] = 0;
+    k.si.table_used[off] = false;
+    k.si.zeromap[off] = false;
+    k.si.swap_cgroup[off] = 0;
+    k.swap_cache[off] = kNoPage;
   }
-  // A new swap_map (and swap cache and extents), percpu_ref_resurrect(),
-  // zswap_swapon() / frontswap_init(), then enable_swap_info() puts the
-  // device on the avail list with SWP_WRITEOK. The backing store keeps what
-  // it held (mkswap does not clear it).
-  Emit(k, c, StepId::kSwaponStart, kNoOffset, kNoPage);
-  si.swap_map.fill(0);
-  si.table_used.fill(false);
-  si.zeromap.fill(false);
-  si.swap_cgroup.fill(0);  // swap_cgroup_swapon(): a zeroed map
   si.inuse_pages = 0;
   si.users = 0;
-  si.users_dead = false;
   si.map_freed = false;
-  si.active = true;
-  si.writeok = true;
-  k.swap_cache.fill(kNoPage);
-  zswap_swapon(k);
-  return Finish(c, 0);
+  if (si.rotational) ++k.nr_rotate_swap;
+  zswap_swapon(k, type);
+}
+
+}  // namespace
+
+StepResult swapon(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_swapon(SWAPFUZZ_STATE_ENUMERATOR) };
+  const int type = Locals<Fn::kSwapon>(f).type;
+  SwapDevice& si = k.swap_info[type];
+  switch (f.pc) {
+    case kAllocInfo:
+      if (si.active) {
+        Emit(k, c, StepId::kSwaponBusy, kNoOffset, kNoPage);
+        return Finish(c, -16);
+      }
+      if (!k.swap_multi) {
+        // One step: the setup, percpu_ref_resurrect(), zswap_swapon() /
+        // frontswap_init(), then enable_swap_info() puts the device on the
+        // avail list with SWP_WRITEOK.
+        Emit(k, c, StepId::kSwaponStart, kNoOffset, kNoPage);
+        swapon_setup(k, type);
+        si.users_dead = false;
+        si.active = true;
+        si.alloc_closed = false;
+        add_to_avail_list(k, type, true);
+        return Finish(c, 0);
+      }
+      // alloc_swap_info(): [swap_lock] "p->flags = SWP_USED;", the users
+      // percpu_ref starts dead (PERCPU_REF_INIT_DEAD), and inuse_pages
+      // carries SWAP_USAGE_OFFLIST_BIT.
+      Emit(k, c, StepId::kSwaponAllocInfo, kNoOffset, kNoPage, static_cast<Token>(type));
+      si.active = true;
+      si.users_dead = true;
+      f.pc = kSetup;
+      return StepResult::kStep;
+    case kSetup:
+      // claim_swapfile() .. setup_clusters(), the SWP_SOLIDSTATE or
+      // nr_rotate_swap decision, zswap_swapon(type), then [swapon_mutex] the
+      // priority (the configured one: the model's devices keep theirs).
+      Emit(k, c, StepId::kSwaponSetup, kNoOffset, kNoPage, static_cast<Token>(type));
+      swapon_setup(k, type);
+      f.pc = kEnable;
+      return StepResult::kStep;
+    case kEnable:
+      // enable_swap_info(): percpu_ref_resurrect(&si->users); [swap_lock,
+      // si->lock] _enable_swap_info(): the active list, the counters, and
+      // add_to_avail_list(si, true), which sets SWP_WRITEOK.
+      Emit(k, c, StepId::kSwaponEnable, kNoOffset, kNoPage, static_cast<Token>(type));
+      si.users_dead = false;
+      si.alloc_closed = false;
+      add_to_avail_list(k, type, true);
+      return Finish(c, 0);
+  }
+  return StepResult::kStep;
 }
 
 }  // namespace swapfuzz

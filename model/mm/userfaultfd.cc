@@ -31,7 +31,7 @@ StepResult PtesDone(Kernel& k, Cpu& c, Frame& f, int16_t ret) {
   }
   if (l.si_ref) {
     l.si_ref = false;
-    put_swap_device(k);
+    put_swap_device(k, f.offset);
   }
   // 6.18.35 and 7.1.5: "if (ret < 0) err = ret; else step_size = ret;" - an
   // -EAGAIN of an earlier pass is still err after this one moved the page, so
@@ -183,7 +183,7 @@ StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
       // (6.12.94: filemap_get_folio(swap_address_space(entry), ...)), a
       // lockless lookup with folio_try_get(); then folio_trylock(), or
       // "put_swap_device(si); si = NULL; folio_lock(src_folio); goto retry;".
-      const bool device = get_swap_device(k);
+      const bool device = get_swap_device(k, f.offset);
       const PageId cached = device && f.page == kNoPage ? k.swap_cache[f.offset] : kNoPage;
       const bool locked = cached != kNoPage && trylock_page(k, c, cached);
       Emit(k, c, StepId::kUffdMoveSwapLookup, f.offset, f.page != kNoPage ? f.page : cached,
@@ -195,7 +195,7 @@ StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
         f.page = cached;  // src_folio_pte = orig_src_pte
         if (!locked) {
           l.si_ref = false;
-          put_swap_device(k);
+          put_swap_device(k, f.offset);
           f.pc = kLockFolio;
           return StepResult::kStep;
         }

@@ -1,6 +1,7 @@
 #include "model/mm/vmscan.h"
 
 #include "model/mm/memcontrol.h"
+#include "model/mm/swapfile.h"
 
 namespace swapfuzz {
 namespace {
@@ -32,21 +33,6 @@ bool NextMapping(const Kernel& k, PageId page, int* mm_out, int* va_out) {
     }
   }
   return false;
-}
-
-// Features::allocator_reclaims_cached_slots: when no slot is free, the lowest
-// one that only the swap cache holds (count 0: SWAP_HAS_CACHE alone, or in the
-// swap table a folio and no count), which cluster_scan_range() marks
-// need_reclaim under vm_swap_full(); kNoOffset when a slot is free, or there is
-// none such.
-Offset CachedOnlySlot(const Kernel& k) {
-  if (!k.si.active || !k.si.writeok || !vm_swap_full(k)) return kNoOffset;
-  Offset victim = kNoOffset;
-  for (Offset off = 1; off < k.si.nslots; ++off) {
-    if (!slot_allocated(k, off)) return kNoOffset;
-    if (slot_only_cached(k, off) && victim == kNoOffset) victim = off;
-  }
-  return victim;
 }
 
 // try_to_unmap_one() of a lazyfree folio's PTE at (mm, va), under the PTL:
@@ -97,7 +83,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       PageId target = kNoPage;
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         target = pte.page;
-      } else if (pte.kind == Pte::Kind::kSwap && !k.si.map_freed) {
+      } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed) {
         target = k.swap_cache[pte.offset];
       }
       const bool candidate = target != kNoPage && k.pages[target].lru;
@@ -127,8 +113,11 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // drops the lock for __try_to_reclaim_swap(TTRS_ANYWAY); then [ci lock]
       // the scan runs again (kAllocAfterReclaim). Once per allocation here;
       // the kernel goes on to the next offset of the cluster.
-      if (f.pc == kAddToSwap && k.config.features.allocator_reclaims_cached_slots) {
-        const Offset victim = CachedOnlySlot(k);
+      // With several devices folio_alloc_swap() reclaims on the device it
+      // tries.
+      if (f.pc == kAddToSwap && !k.swap_multi &&
+          k.config.features.allocator_reclaims_cached_slots) {
+        const Offset victim = swap_reclaim_candidate(k, 0);
         if (victim != kNoOffset) {
           Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
           f.offset = victim;
@@ -136,28 +125,34 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
           return StepResult::kStep;
         }
       }
+      // v7.0+: folio_alloc_swap() allocates the slot and adds the folio to
+      // the swap cache in one cluster lock section (270f095179ff); with
+      // several devices it walks them in steps of its own.
+      if (swap_table_pins(k)) {
+        return Call<Fn::kFolioAllocSwap>(c, f, kAfterAlloc, kNoOffset, f.page);
+      }
       // add_to_swap() -> get_swap_page(): the slot comes reserved with
       // SWAP_HAS_CACHE, which makes us the one context that may insert it.
-      // v7.0+: folio_alloc_swap() allocates the slot and adds the folio to
-      // the swap cache in one cluster lock section (270f095179ff).
       f.offset = get_swap_page(k, c);
-      // folio_alloc_swap(): "mem_cgroup_try_charge_swap(folio, folio->swap)"
-      // (7.1.5 after the allocation; 6.12.94 get_swap_page(), 6.18.35
-      // folio_alloc_swap() alike).
+      // "mem_cgroup_try_charge_swap(folio, folio->swap)" (6.12.94
+      // get_swap_page(), 6.18.35 folio_alloc_swap()).
       if (f.offset != kNoOffset) mem_cgroup_try_charge_swap(k, f.page, f.offset);
-      if (swap_table_pins(k)) {
-        Emit(k, c, StepId::kFolioAllocSwap, f.offset, f.page);
-        if (f.offset == kNoOffset) return Keep(k, c, f, true);
-        add_to_swap_cache(k, f.page, f.offset);
-        k.pages[f.page].dirty = true;  // folio_mark_dirty()
-        f.pc = kUnmap;
-        return StepResult::kStep;
-      }
       Emit(k, c, StepId::kAddToSwap, f.offset, f.page);
       if (f.offset == kNoOffset) return Keep(k, c, f, true);
       f.pc = kInsert;
       return StepResult::kStep;
     }
+    case kAfterAlloc:
+      // Back from folio_alloc_swap(), in its last step, which allocated the
+      // slot and added the folio: "if (unlikely(mem_cgroup_try_charge_swap(
+      // folio, folio->swap))) swap_cache_del_folio(folio);" (7.1.5, after
+      // the allocation; the model's charge never fails).
+      f.offset = c.ret < 0 ? kNoOffset : static_cast<Offset>(c.ret);
+      if (f.offset == kNoOffset) return Keep(k, c, f, true);
+      mem_cgroup_try_charge_swap(k, f.page, f.offset);
+      k.pages[f.page].dirty = true;  // folio_mark_dirty()
+      f.pc = kUnmap;
+      return StepResult::kStep;
     case kReclaimSlot:
       // cluster_reclaim_range(): with ci->lock dropped, the slot is read
       // again (6.18.35: "switch (READ_ONCE(map[offset]))"; 7.1.5: a count

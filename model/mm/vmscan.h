@@ -20,7 +20,8 @@ namespace swapfuzz {
 // (keep: putback_lru_page(), as reclaim_folio_list()'s folio_putback_lru()).
 #define SWAPFUZZ_STATES_shrink_page_list(X) \
   X(kIsolate) X(kTrylock) X(kAddToSwap) X(kInsert) X(kUnmap) X(kPageout) X(kAfterWrite) \
-  X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim) X(kFreeLazy)
+  X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim) X(kFreeLazy) \
+  X(kAfterAlloc)
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

@@ -26,9 +26,13 @@ bool ZpoolLru(const Kernel& k) {
   return k.config.features.zswap_lru == Features::ZswapLru::kZpool;
 }
 
-// A tree pointer a path holds: the live tree, or a use-after-free.
-bool tree_live(Kernel& k, uint16_t id, Fn fn) {
-  if (id != 0 && id == k.zswap.tree_id) return true;
+// zswap_trees[swp_type(entry)]'s id: 0 when the type has no tree.
+uint16_t tree_of(const Kernel& k, Offset off) { return k.zswap.tree_id[swp_type(k, off)]; }
+
+// A tree pointer a path holds for `off`: its type's live tree, or a
+// use-after-free.
+bool tree_live(Kernel& k, uint16_t id, Offset off, Fn fn) {
+  if (id != 0 && id == tree_of(k, off)) return true;
   Report(k, Oracle::kUseAfterFree, fn, ObjectKind::kZswapTree, true,
          "zswap tree %d used after zswap_swapoff() freed it", id);
   return false;
@@ -224,7 +228,8 @@ void zswap_reset(Kernel& k) {
   if (k.config.zswap) {
     z.initialized = true;
     z.enabled = true;
-    z.tree_id = z.tree_seq = 1;
+    // Every device swapped on at boot gets its tree, in type order.
+    for (int t = 0; t < k.config.swap_devices; ++t) z.tree_id[t] = ++z.tree_seq;
   }
 }
 
@@ -256,31 +261,33 @@ std::optional<StepResult> zswap_cpu_comp_prepare(Kernel& k, Cpu& c, int cpu) {
   return std::nullopt;
 }
 
-void zswap_swapon(Kernel& k) {
+void zswap_swapon(Kernel& k, int type) {
   Zswap& z = k.zswap;
   if (!z.initialized) return;
-  z.tree_id = ++z.tree_seq;
-  z.tree.fill(kNoEntry);
+  z.tree_id[type] = ++z.tree_seq;
+  const SwapDevice& si = k.swap_info[type];
+  for (Offset off = si.base; off < si.base + si.nslots; ++off) z.tree[off] = kNoEntry;
 }
 
-void zswap_swapoff(Kernel& k) {
+void zswap_swapoff(Kernel& k, int type) {
   Zswap& z = k.zswap;
-  if (z.tree_id == 0) return;
+  if (z.tree_id[type] == 0) return;
   // rbtree_postorder_for_each_entry_safe(): zswap_free_entry() on each,
   // whatever its refcount; then kfree(tree).
-  for (Offset off = 0; off < kMaxSlots; ++off) {
+  const SwapDevice& si = k.swap_info[type];
+  for (Offset off = si.base; off < si.base + si.nslots; ++off) {
     const EntryId id = z.tree[off];
     if (id == kNoEntry) continue;
     k.zswap_entries[id].in_tree = false;
     zswap_free_entry(k, id, Fn::kZswapSwapoff);
     z.tree[off] = kNoEntry;
   }
-  z.tree_id = 0;
+  z.tree_id[type] = 0;
 }
 
 void zswap_invalidate(Kernel& k, Offset off) {
   Zswap& z = k.zswap;
-  if (z.tree_id == 0) return;  // no zswap_trees[type]
+  if (tree_of(k, off) == 0) return;  // no zswap_trees[type]
   const EntryId id = z.tree[off];
   if (id == kNoEntry) return;  // "entry was written back"
   zswap_invalidate_entry(k, id, Fn::kZswapInvalidate);
@@ -303,7 +310,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
       // (ca56489c2f1d) zswap_store() does it first thing, under the tree lock.
       // Before the tree lock, __frontswap_test() is a lockless bitmap test, so
       // an offset without an entry costs no step.
-      if (!k.knob(Knob::kZswapDupStoreKeepsOld) && z.tree_id != 0 &&
+      if (!k.knob(Knob::kZswapDupStoreKeepsOld) && tree_of(k, f.offset) != 0 &&
           z.tree[f.offset] != kNoEntry) {
         const EntryId dup = z.tree[f.offset];
         Emit(k, c, StepId::kZswapStoreDup, f.offset, f.page, static_cast<Token>(dup));
@@ -319,7 +326,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
       // a full pool, or one that has not drained below the accept threshold
       // since it was full, queues the shrink work and rejects the page.
       bool accept = true;
-      if (!z.enabled || z.tree_id == 0) {
+      if (!z.enabled || tree_of(k, f.offset) == 0) {
         accept = false;
       } else if (zswap_is_full(k)) {
         z.pool_reached_full = true;
@@ -369,7 +376,7 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
       // [tree lock] zswap_rb_insert(); on -EEXIST erase the duplicate and drop
       // its initial reference (v6.6+ also WARN_ON(1): the duplicate should
       // have been invalidated already); [lru_lock] list_add().
-      if (!tree_live(k, z.tree_id, Fn::kZswapStore)) {
+      if (!tree_live(k, tree_of(k, f.offset), f.offset, Fn::kZswapStore)) {
         Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, 0);
         return Finish(c, -1);
       }
@@ -402,12 +409,12 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kFind: {
       // tree = zswap_trees[type]; [tree lock] zswap_entry_find_get()
-      const EntryId id = z.tree_id != 0 ? z.tree[f.offset] : kNoEntry;
+      const EntryId id = tree_of(k, f.offset) != 0 ? z.tree[f.offset] : kNoEntry;
       Emit(k, c, StepId::kZswapLoadFind, f.offset, f.page, static_cast<Token>(id + 1));
       if (id == kNoEntry) return Finish(c, -1);
       zswap_entry_get(k, id, Fn::kZswapLoad);
       l.entry = id;
-      l.tree = z.tree_id;
+      l.tree = tree_of(k, f.offset);
       f.pc = kDecompress;
       return StepResult::kStep;
     }
@@ -429,7 +436,7 @@ StepResult zswap_load(Kernel& k, Cpu& c, Frame& f) {
       const bool exclusive = k.config.features.zswap_exclusive_loads &&
                              (p.swapcache || k.knob(Knob::kZswapExclusiveLoadPrivate));
       Emit(k, c, StepId::kZswapLoadPut, f.offset, f.page, exclusive);
-      if (tree_live(k, l.tree, Fn::kZswapLoad)) {
+      if (tree_live(k, l.tree, f.offset, Fn::kZswapLoad)) {
         if (exclusive) {
           zswap_invalidate_entry(k, l.entry, Fn::kZswapLoad);
           p.dirty = true;  // folio_mark_dirty()
@@ -494,7 +501,7 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
       const EntryId id = z.lru[0];
       l.entry = l.lru_entry = id;
       f.offset = k.zswap_entries[id].offset;
-      l.tree = z.tree_id;
+      l.tree = tree_of(k, f.offset);
       switch (era) {
         case Era::kZpoolLru:
         case Era::kZpoolPinFirst:
@@ -522,7 +529,7 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
     case kTreeGet: {
       // kZpoolLru and kZswapLru: [tree lock] on the tree read at isolation.
       Emit(k, c, StepId::kZswapReclaimTreeGet, f.offset, kNoPage, static_cast<Token>(l.lru_entry));
-      if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+      if (!tree_live(k, l.tree, f.offset, Fn::kZswapReclaimEntry)) return StepResult::kStep;
       const EntryId cur = z.tree[f.offset];
       if (era == Era::kZpoolLru) {
         // v6.3 zswap_writeback_entry(): entry = zswap_entry_find_get(offset);
@@ -560,13 +567,13 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
           // v6.3 zswap_writeback_entry(): drop the local reference; if the
           // entry is still the one in the tree, drop the initial one too
           // (this erases and frees it).
-          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!tree_live(k, l.tree, f.offset, Fn::kZswapReclaimEntry)) return StepResult::kStep;
           zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
           if (z.tree[f.offset] == l.entry) zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
           break;
         case Era::kZswapLru:
           // Invalidate unless invalidate already took it out; put.
-          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!tree_live(k, l.tree, f.offset, Fn::kZswapReclaimEntry)) return StepResult::kStep;
           zswap_invalidate_entry(k, l.entry, Fn::kZswapReclaimEntry);
           zswap_entry_put(k, l.entry, Fn::kZswapReclaimEntry);
           break;
@@ -589,13 +596,13 @@ StepResult zswap_reclaim_entry(Kernel& k, Cpu& c, Frame& f) {
       switch (era) {
         case Era::kZpoolLru:
           // v6.3 zswap_writeback_entry() fail: drop the local reference.
-          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!tree_live(k, l.tree, f.offset, Fn::kZswapReclaimEntry)) return StepResult::kStep;
           zswap_entry_put(k, l.entry, Fn::kZswapReclaimEntry);
           break;
         case Era::kZswapLru:
           // list_move() the entry back to the LRU, unless it was freed or is
           // on it again; put the local reference.
-          if (!tree_live(k, l.tree, Fn::kZswapReclaimEntry)) return StepResult::kStep;
+          if (!tree_live(k, l.tree, f.offset, Fn::kZswapReclaimEntry)) return StepResult::kStep;
           if (!k.zswap_entries[l.entry].freed && !k.zswap_entries[l.entry].on_lru) {
             lru_add(k, l.entry);
           }
@@ -629,7 +636,7 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
       // needs the caller's pin: "si = get_swap_device(swpentry); if (!si)
       // return -EEXIST;", dropped once the locked folio pins the slot.
       if (k.config.features.callers_pin_swap_device) {
-        if (!get_swap_device(k)) return Return(c, kEexist);
+        if (!get_swap_device(k, f.offset)) return Return(c, kEexist);
         l.si_ref = true;
       }
       const bool skip_if_exists = era == Era::kZswapLru || era == Era::kPinFirst;
@@ -638,7 +645,7 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
     case kAfterAlloc:
       if (l.si_ref) {
         l.si_ref = false;
-        put_swap_device(k);
+        put_swap_device(k, f.offset);
       }
       if (c.ret_page == kNoPage) {  // ZSWAP_SWAPCACHE_FAIL: no memory, or the slot is free
         return Return(c, kEnomem);
@@ -658,16 +665,16 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
       uint16_t tree = 0;
       bool check = true;
       if (PinsFirst(era)) {
-        tree = z.tree_id;
+        tree = tree_of(k, f.offset);
         check = !k.knob(Knob::kZswapWbNoRecheck);
       } else {
         tree = l.tree;
       }
-      const bool live = tree != 0 && tree == z.tree_id;
+      const bool live = tree != 0 && tree == tree_of(k, f.offset);
       const bool stale = live && check && z.tree[f.offset] != l.entry;
       Emit(k, c, stale ? StepId::kZswapWbStale : StepId::kZswapWbRecheck, f.offset, f.page,
            static_cast<Token>(l.entry));
-      if (!tree_live(k, tree, Fn::kZswapWritebackEntry)) return StepResult::kStep;
+      if (!tree_live(k, tree, f.offset, Fn::kZswapWritebackEntry)) return StepResult::kStep;
       if (stale) {
         delete_from_swap_cache(k, c, f.page);
         // e3b63e966cac: the folio came back locked and referenced.
@@ -698,7 +705,9 @@ StepResult zswap_writeback_entry(Kernel& k, Cpu& c, Frame& f) {
       // Since 5878303c5353: [tree lock] zswap_invalidate_entry();
       // zswap_entry_put(), before the write: the folio is now the only copy.
       Emit(k, c, StepId::kZswapWbInvalidate, f.offset, f.page, static_cast<Token>(l.entry));
-      if (!tree_live(k, z.tree_id, Fn::kZswapWritebackEntry)) return StepResult::kStep;
+      if (!tree_live(k, tree_of(k, f.offset), f.offset, Fn::kZswapWritebackEntry)) {
+        return StepResult::kStep;
+      }
       zswap_invalidate_entry(k, l.entry, Fn::kZswapWritebackEntry);
       zswap_entry_put(k, l.entry, Fn::kZswapWritebackEntry);
       f.pc = kWrite;
@@ -722,9 +731,8 @@ StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f) {
     // registers the hooks and gives the active swap device its tree.
     if (!z.initialized && l.value != 0) {
       z.initialized = true;
-      if (k.si.active) {
-        z.tree_id = ++z.tree_seq;
-        z.tree.fill(kNoEntry);
+      for (int t = 0; t < kMaxSwapDevices; ++t) {
+        if (k.swap_info[t].active) zswap_swapon(k, t);
       }
     }
     z.enabled = l.value != 0;

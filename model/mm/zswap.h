@@ -118,11 +118,11 @@ StepResult zswap_param_set(Kernel& k, Cpu& c, Frame& f);
 
 // Sets zswap up as the run's configuration asks (Executor::Reset).
 void zswap_reset(Kernel& k);
-// zswap_swapon() / frontswap_init(): a new tree for the device.
-void zswap_swapon(Kernel& k);
-// zswap_swapoff() / zswap_frontswap_invalidate_area(): frees every entry in
-// the tree and the tree, inside swapoff's step.
-void zswap_swapoff(Kernel& k);
+// zswap_swapon(type) / frontswap_init(): a new tree for the device `type`.
+void zswap_swapon(Kernel& k, int type);
+// zswap_swapoff(type) / zswap_frontswap_invalidate_area(): frees every entry
+// in the device's tree and the tree, inside swapoff's step.
+void zswap_swapoff(Kernel& k, int type);
 
 // --- CPU hotplug (CPUHP_MM_ZSWP_POOL_PREPARE) ---
 //

@@ -249,6 +249,9 @@ int SoakMain(int argc, char** argv) {
       if (!o.profile.empty() && p.name != o.profile) continue;
       Combo c{t, std::string(t.name) + "/" + std::string(p.name)};
       c.target.base.profile = std::string(p.name);
+      // A release that cannot run the target's configuration (several swap
+      // devices before 7.1.5) has no pair.
+      if (!Resolve(c.target.base).ok()) continue;
       combos.push_back(std::move(c));
     }
   }

@@ -712,7 +712,7 @@ void zram_boot(Kernel& k) {
   for (uint8_t dev = 0; dev < 2; ++dev) {
     Zram& z = ZramDev(k, dev);
     z = Zram{};
-    z.disksize = dev == 0 ? k.si.nslots : kZramBdevPages;
+    z.disksize = dev == 0 ? k.swap_info[0].nslots : kZramBdevPages;
     z.capacity = z.disksize;
     z.openers = dev == 0 ? 1 : 0;  // swapon's claim of the bdev
     z.backing_dev = true;

@@ -27,11 +27,11 @@ void slot_free(Zram& z, Offset index);
 
 // The first index and the end of the indexes writeback_store() scans on
 // device `dev`, and idle_store() marks: the swap device's offset 0 is its
-// header, and its table spans the swap device (nslots; kMaxSlots for
+// header, and its table spans the swap device, type 0 (nslots; kMaxSlots for
 // idle_store); the plain device's, its disksize.
 inline Offset ZramFirst(uint8_t dev) { return dev == 0 ? 1 : 0; }
 inline Offset ZramEnd(const Kernel& k, uint8_t dev) {
-  return dev == 0 ? k.si.nslots : k.zram_bdev.disksize;
+  return dev == 0 ? k.swap_info[0].nslots : k.zram_bdev.disksize;
 }
 inline Offset ZramIdleEnd(const Kernel& k, uint8_t dev) {
   return dev == 0 ? kMaxSlots : k.zram_bdev.disksize;
