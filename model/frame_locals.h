@@ -267,6 +267,7 @@ enum class ZramRecompressMode : uint8_t { kIdle, kHuge };
 struct RecompressStoreLocals {
   ZramRecompressMode mode = ZramRecompressMode::kIdle;  // argument: "type=idle" or "type=huge"
   Offset index = 0;  // scan_slots_for_recompress(): the next index to look at
+  Offset slot = kNoOffset;  // select_pp_slot(): the slot recompress_slot() holds locked
 };
 
 // disksize_store() (op zram_disksize) on the plain device.

@@ -450,9 +450,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramRecompInval, kZramRecompressStore,                                 \
     "down_write(dev_lock): !init_done, or prio >= num_active_comps: -EINVAL") \
   X(kZramRecompScan, kZramScanSlotsForRecompress, "slot_lock: place_pp_slot, set ZRAM_PP_SLOT") \
-  X(kZramRecompSlot, kZramRecompressSlot,                                   \
+  X(kZramRecompSlot, kZramRecompressSlot, /* tombstone */                  \
     "slot_lock: ZRAM_PP_SLOT: smaller: slot_free, new handle; slot_unlock, release_pp_slot") \
-  X(kZramRecompNotSmaller, kZramRecompressSlot,                             \
+  X(kZramRecompNotSmaller, kZramRecompressSlot, /* tombstone */             \
     "slot_lock: ZRAM_PP_SLOT: not smaller: ZRAM_INCOMPRESSIBLE; slot_unlock, release_pp_slot") \
   X(kZramRecompSkip, kZramRecompressStore, "slot_lock: !ZRAM_PP_SLOT; slot_unlock; release_pp_slot") \
   X(kZramRecompDone, kZramRecompressStore, "__free_page, release_pp_ctl; up_write(dev_lock)")       \
@@ -483,7 +483,13 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kSwaponSetup, kSwapon, "swap_map, cluster_info, zeromap, nr_rotate_swap, zswap_swapon, prio") \
   X(kSwaponEnable, kSwapon,                                                 \
     "percpu_ref_resurrect; swap_lock, si->lock: _enable_swap_info, add_to_avail_list") \
-  X(kVmaRaNoDevice, kSwapVmaReadahead, "get_swap_device(entry of another type) failed: skip")
+  X(kVmaRaNoDevice, kSwapVmaReadahead, "get_swap_device(entry of another type) failed: skip") \
+  X(kZramRecompRead, kZramRecompressSlot,                                   \
+    "slot_lock: ZRAM_PP_SLOT: read_from_zspool, clear ZRAM_IDLE")           \
+  X(kZramRecompSmaller, kZramRecompressSlot,                                \
+    "zcomp_stream_get, compress: smaller: zs_malloc, slot_free, new handle; put, slot_unlock, release_pp_slot") \
+  X(kZramRecompNotSmallerKept, kZramRecompressSlot,                         \
+    "zcomp_stream_get, compress: not smaller: ZRAM_INCOMPRESSIBLE; put, slot_unlock, release_pp_slot")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

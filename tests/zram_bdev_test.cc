@@ -163,9 +163,10 @@ TEST(ZramBdevTest, StepsInKernelOrder) {
        {BdevWrite(1), BdevWrite(2), BdevWrite(3), BdevWrite(4), BdevIdle()},
        BdevRecompress(),
        {S::kZramRecompInit, S::kZramRecompScan, S::kZramRecompScan, S::kZramRecompScan,
-        S::kZramRecompScan, S::kZramRecompSlot /* page 3, ..03 */,
-        S::kZramRecompNotSmaller /* page 1, ..01 */, S::kZramRecompNotSmaller /* page 4, ..04 */,
-        S::kZramRecompSlot /* page 2, ..02 */, S::kZramRecompDone},
+        S::kZramRecompScan, S::kZramRecompRead, S::kZramRecompSmaller /* page 3, ..03 */,
+        S::kZramRecompRead, S::kZramRecompNotSmallerKept /* page 1, ..01 */, S::kZramRecompRead,
+        S::kZramRecompNotSmallerKept /* page 4, ..04 */, S::kZramRecompRead,
+        S::kZramRecompSmaller /* page 2, ..02 */, S::kZramRecompDone},
        0},
       {"recompress after a reset: -EINVAL",
        {Reset(1)},
@@ -237,6 +238,21 @@ TEST(ZramBdevTest, ReadReturnsTheLastWrite) {
     EXPECT_EQ(r.k.zram_bdev.table[2].comp_priority, 1);
     EXPECT_EQ(r.k.zram_bdev.table[2].data, TokenOf(0, 2));
     EXPECT_EQ(r.k.zram_bdev.stored_pages, 2);
+  }
+  {
+    SCOPED_TRACE("recompress_slot() holds the slot lock from the read to the new handle");
+    const Outcome r = Exec(Programs(
+        // The second write's token (..02) recompresses smaller.
+        {{BdevWrite(2), BdevWrite(2), BdevIdle(), BdevRecompress()}, {BdevRead(2)}},
+        {Through(0, StepId::kZramRecompRead), RunCpu(1), RunCpu(0), RunCpu(1)}));
+    EXPECT_FALSE(r.out.finding.has_value()) << r.Dump();
+    const long read = r.First(StepId::kZramRecompRead, 0);
+    const long stored = r.First(StepId::kZramRecompSmaller, 0);
+    const long lock = r.First(StepId::kZramBdevReadLock, 1);
+    ASSERT_GE(read, 0);
+    ASSERT_GT(stored, read);
+    EXPECT_GT(lock, stored) << "the direct read waited for the slot lock" << r.Dump();
+    EXPECT_EQ(LastReadValue(r.out.trace, 1), TokenOf(0, 2));
   }
   {
     SCOPED_TRACE("a written-back page freed by the reset gives its block back");

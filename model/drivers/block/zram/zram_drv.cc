@@ -1151,34 +1151,49 @@ StepResult recompress_store(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kContinue;
       }
       if (slot_busy(k, z, c, idx)) return BlockZram(c, Wait::Kind::kZramSlot, kBdev, idx);
-      const int cpu = c.on_cpu;
-      if (z.strm[cpu].mutex_owner != -1 && z.strm[cpu].mutex_owner != task) {
-        return BlockZram(c, Wait::Kind::kZcompStrm, kBdev, static_cast<int16_t>(cpu));
-      }
       ZramSlot& t = z.table[idx];
       pp_list_del(pp, idx);
       if (!t.pp_slot) {  // freed, rewritten or read since the scan: "goto next"
         Emit(k, c, StepId::kZramRecompSkip, idx, kNoPage, t.data);
         return StepResult::kStep;
       }
-      // read_from_zspool() into the page, then comps[1]'s stream.
-      const Token data = t.data;
-      page_checked(k, f.page, Fn::kZramRecompressSlot).data = data;
-      const bool smaller = (data & 2) != 0;
-      Emit(k, c, smaller ? StepId::kZramRecompSlot : StepId::kZramRecompNotSmaller, idx, f.page,
-           data);
+      // read_from_zspool() into the page; "clear_slot_flag(zram, index,
+      // ZRAM_IDLE)". The slot lock is held into the next step.
+      Emit(k, c, StepId::kZramRecompRead, idx, f.page, t.data);
+      page_checked(k, f.page, Fn::kZramRecompressSlot).data = t.data;
+      t.idle = false;
+      t.lock_holder = static_cast<int8_t>(task);
+      l.slot = idx;
+      f.pc = kRecompress;
+      return StepResult::kStep;
+    }
+    case kRecompress: {
+      // zcomp_stream_get(zram->comps[prio]): the mutex of the running CPU's
+      // stream, slept on with the slot lock held.
+      const int cpu = c.on_cpu;
+      if (z.strm[cpu].mutex_owner != -1 && z.strm[cpu].mutex_owner != task) {
+        return BlockZram(c, Wait::Kind::kZcompStrm, kBdev, static_cast<int16_t>(cpu));
+      }
+      const Offset idx = l.slot;
+      ZramSlot& t = z.table[idx];
+      const Token copied = page_checked(k, f.page, Fn::kZramRecompressSlot).data;
+      const bool smaller = (copied & 2) != 0;
+      Emit(k, c, smaller ? StepId::kZramRecompSmaller : StepId::kZramRecompNotSmallerKept, idx,
+           f.page, copied);
+      // slot_unlock(); release_pp_slot().
+      t.lock_holder = -1;
+      t.pp_slot = false;
+      l.slot = kNoOffset;
+      f.pc = kSelect;
       if (z.comp_id == 0 || !z.strm[cpu].allocated) {
         Report(k, Oracle::kUseAfterFree, Fn::kZramRecompressSlot, ObjectKind::kZcompStrm, true,
                "zram1 stream of cpu %d used after it was freed", cpu);
         return StepResult::kStep;
       }
-      t.idle = false;
-      t.pp_slot = false;  // release_pp_slot()
       if (!smaller) {
         t.incompressible = true;
         return StepResult::kStep;
       }
-      const Token copied = page_checked(k, f.page, Fn::kZramRecompressSlot).data;
       slot_free(z, idx);
       t.state = ZramSlot::State::kStored;
       ++z.stored_pages;

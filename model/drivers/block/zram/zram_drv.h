@@ -224,17 +224,20 @@ StepResult disksize_store(Kernel& k, Cpu& c, Frame& f);
 //             slot, ZRAM_IDLE (idle) or ZRAM_HUGE (huge), not ZRAM_WB,
 //             ZRAM_SAME or ZRAM_INCOMPRESSIBLE, priority below 1:
 //             place_pp_slot() (a step per slot placed)
-//   kSelect   per pp slot: [slot lock] ZRAM_PP_SLOT gone: skip; else
-//             recompress_slot(): read_from_zspool() (stream of comps[prio]
-//             for a compressed slot), clear ZRAM_IDLE, zcomp_stream_get()
-//             of comps[1], compress, put; smaller (the model: bit 1 of the
-//             token set): zs_malloc(), slot_free(), the new handle, priority
-//             1; else ZRAM_INCOMPRESSIBLE (comps[1] is the last algorithm).
-//             slot_unlock(); release_pp_slot(). One step: the slot lock is
-//             held throughout.
+//   kSelect   per pp slot: [slot lock] ZRAM_PP_SLOT gone: slot_unlock(),
+//             release_pp_slot(), skip; else recompress_slot():
+//             read_from_zspool() (without the primary stream's mutex a
+//             compressed object's read takes), clear ZRAM_IDLE. The slot
+//             lock stays held.
+//   kRecompress zcomp_stream_get() of comps[1] (mutex_lock(), which sleeps
+//             with the slot lock held, 7.1.5 zram_drv.c 2453), compress,
+//             put; smaller (the model: bit 1 of the token set): zs_malloc(),
+//             slot_free(), the new handle, priority 1; else
+//             ZRAM_INCOMPRESSIBLE (comps[1] is the last algorithm).
+//             slot_unlock(); release_pp_slot().
 //   kDone     __free_page(), release_pp_ctl(); up_write(dev_lock)
 // The data is what the read copied: the model's compression is the identity.
-#define SWAPFUZZ_STATES_recompress_store(X) X(kInit) X(kScan) X(kSelect) X(kDone)
+#define SWAPFUZZ_STATES_recompress_store(X) X(kInit) X(kScan) X(kSelect) X(kDone) X(kRecompress)
 StepResult recompress_store(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
