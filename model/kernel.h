@@ -1,6 +1,7 @@
-// The modelled kernel state: page tables, page frames, the swap device and its
-// swap_map, the swap cache, the per-CPU swap slots cache, zswap, and the
-// backing store: the zram device (with its own backing device) or a disk.
+// The modelled kernel state: page tables, page frames, the swap devices and
+// their swap_map, the swap cache, the per-CPU swap slots cache, zswap, and the
+// backing stores: the zram device (with its own backing device), a disk or a
+// swap file.
 //
 // Kernel is a plain value. Paths (model/mm/*, model/drivers/*) mutate it one
 // atomic step at a time through the executor; the oracles read it. Nothing here
