@@ -106,7 +106,8 @@ ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap
 
 #define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0, ops, \
                             description)                                                           \
-  {#name, description, TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0), ops},
+  {#name, description,                                                                             \
+   TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0), ops},
 const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
 #undef SWAPFUZZ_TARGET_ROW
 
@@ -133,7 +134,8 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
   // Two devices share kMaxSlots offsets, and a small first device fills up
   // and empties out, which is what the avail list's transitions need.
-  out.config.nslots = target.base.swap_devices > 1 ? 3 + 2 * ((b1 >> 2) & 3) : 8 + 4 * ((b1 >> 2) & 3);
+  const int size = (b1 >> 2) & 3;
+  out.config.nslots = target.base.swap_devices > 1 ? 3 + 2 * size : 8 + 4 * size;
   // Read by every target, used only where the memory controller is on.
   out.config.memcg_mms = b2 >> 4;
   out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;

@@ -82,14 +82,12 @@ void CheckZswapQuiescent(Kernel& k) {
     }
   }
   for (Offset off = 0; off < kMaxSlots; ++off) {
-    if (z.tree_id[swp_type(k, off)] == 0) continue;
-    {
-      const EntryId id = z.tree[off];
-      if (id != kNoEntry && (k.zswap_entries[id].freed || k.zswap_entries[id].offset != off)) {
-        Accounting(k, ObjectKind::kZswapTree, "the tree maps offset %d to entry %d (freed %d)",
-                   off, id, k.zswap_entries[id].freed);
-        return;
-      }
+    if (z.tree_id[swp_type(k, off)] == 0) continue;  // no zswap_trees[type]
+    const EntryId id = z.tree[off];
+    if (id != kNoEntry && (k.zswap_entries[id].freed || k.zswap_entries[id].offset != off)) {
+      Accounting(k, ObjectKind::kZswapTree, "the tree maps offset %d to entry %d (freed %d)", off,
+                 id, k.zswap_entries[id].freed);
+      return;
     }
   }
   if (on_lru != z.lru_n || z.pool_pages != pooled || z.stored_pages != live) {

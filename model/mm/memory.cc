@@ -491,8 +491,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           // device, else swap full or a write fault with only the mapping's
           // and the cache's references; folio_free_swap() frees the slot if
           // no count is left. All under the PTL and the folio lock.
+          const bool sync_io = swap_entry_to_info(k, f.offset).sync_io;
           bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
-          if (exclusive && p.writeback && swap_entry_to_info(k, f.offset).sync_io) exclusive = false;
+          if (exclusive && p.writeback && sync_io) exclusive = false;
           mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
           pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
           // A write fault mapped writable here is done: "vmf->flags &=
@@ -507,8 +508,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
           CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
           swap_free(k, c, f.offset, Fn::kFolioPutSwap);
-          if (p.swapcache &&
-              (swap_entry_to_info(k, f.offset).sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
+          if (p.swapcache && (sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
             try_to_free_swap(k, c, f.page);
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);

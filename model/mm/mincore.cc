@@ -23,7 +23,8 @@ StepResult do_mincore(Kernel& k, Cpu& c, Frame& f) {
   // folio_put(folio);". 6.12.94: mincore_page(swap_address_space(entry),
   // swap_cache_index(entry)) -> filemap_get_incore_folio() ->
   // filemap_get_entry(), the same lookup in the xarray.
-  const PageId folio = swap_entry_to_info(k, pte.offset).map_freed ? kNoPage : k.swap_cache[pte.offset];
+  const bool map_freed = swap_entry_to_info(k, pte.offset).map_freed;
+  const PageId folio = map_freed ? kNoPage : k.swap_cache[pte.offset];
   const bool uptodate = folio != kNoPage && k.pages[folio].uptodate;
   Emit(k, c, StepId::kMincoreSwap, pte.offset, folio, uptodate);
   // A swap PTE under the PTL keeps swapoff from freeing the cache.
