@@ -231,10 +231,24 @@ TEST(SwapDevicesTest, ReadaheadPinsTheOtherTypesDevice) {
     EXPECT_EQ(r.out.trace[pte].offset, 2) << "the first PTE of the window holds zram's entry";
     EXPECT_EQ(r.Count(StepId::kVmaRaNoDevice), swapoff_between ? 1 : 0) << r.Dump();
     if (!swapoff_between) {
-      // Read ahead under the pin, which was put before the read.
       EXPECT_TRUE(::swapfuzz::testing::InOrder(
           r.out.trace, {StepId::kVmaRaPte, StepId::kCacheAddFolio, StepId::kZramReadLock}, 0))
           << r.Dump();
+      // The pin of zram was taken for swap_cache_alloc_folio() and put before
+      // the read; the fault's own pin of the file is held throughout.
+      Executor ex;
+      ::swapfuzz::testing::ProbeDecider probe(ex, s.decisions);
+      int zram_users_at_add = -1, zram_users_at_read = -1, file_users_at_read = -1;
+      probe.After(StepId::kCacheAddFolio, 0,
+                  [&](Kernel& k) { zram_users_at_add = k.swap_info[0].users; });
+      probe.After(StepId::kZramReadLock, 0, [&](Kernel& k) {
+        zram_users_at_read = k.swap_info[0].users;
+        file_users_at_read = k.swap_info[1].users;
+      });
+      ::swapfuzz::testing::MustRunProbed(ex, s, probe);
+      EXPECT_EQ(zram_users_at_add, 1);
+      EXPECT_EQ(zram_users_at_read, 0);
+      EXPECT_EQ(file_users_at_read, 1);
     }
     EXPECT_EQ(r.k.swap_info[0].users, 0) << "every pin was put";
     for (int va = 0; va < 3; ++va) EXPECT_EQ(r.k.mms[0].pte[va].kind, Pte::Kind::kPresent);
