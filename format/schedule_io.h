@@ -47,7 +47,7 @@ namespace swapfuzz {
 // must bump this and keep a loader for every older version.
 // Version 2 added the config fields memcg, memcg_mms and memcg_max; version 3
 // swap_devices, nslots1, backend1, prio0 and prio1.
-inline constexpr int kScheduleFormatVersion = 3;
+inline constexpr int kScheduleFormatVersion = 4;
 
 // The largest document ParseScheduleJson() accepts, in bytes.
 inline constexpr size_t kMaxScheduleBytes = 1 << 20;

@@ -87,8 +87,16 @@ static_assert(IsOpTable(kMemcgOps));
 constexpr OpTable kMultiDevOps = {R, R, R, W, W, W, C, C, C, C, U, F, Po, Sd, Sn, E};
 static_assert(IsOpTable(kMultiDevOps));
 
+// Large folios: writes fault in folios of up to order 2 over four addresses,
+// reclaim swaps them out whole (or splits them), reads and writes of single
+// pages fault them back from the swap cache as a whole or from zswap and zram
+// page by page, MADV_DONTNEED and munmap unmap part of one, zswap's shrinker
+// writes pages back, and memory.zswap.writeback decides what zswap stores.
+constexpr OpTable kLargeFolioOps = {R, R, R, W, W, W, W, C, C, C, U, Dn, Wn, Z, S, E};
+static_assert(IsOpTable(kLargeFolioOps));
+
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
-                            bool memcg, const char* backend1, int prio0) {
+                            bool memcg, const char* backend1, int prio0, int mthp_order) {
   ScheduleConfig c;
   c.profile = std::string(ProfileByName(profile)->name);  // the release, never the alias
   c.backend = backend;
@@ -101,13 +109,14 @@ ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap
     c.backend1 = backend1;
   }
   c.prio0 = prio0;
+  c.mthp_order = mthp_order;
   return c;
 }
 
-#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0, ops, \
-                            description)                                                           \
+#define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0,       \
+                            mthp_order, ops, description)                                          \
   {#name, description,                                                                             \
-   TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0), ops},
+   TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0, mthp_order), ops},
 const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
 #undef SWAPFUZZ_TARGET_ROW
 
@@ -139,6 +148,14 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   // Read by every target, used only where the memory controller is on.
   out.config.memcg_mms = b2 >> 4;
   out.config.memcg_max = (b1 & 0x80) ? 1 + ((b1 >> 4) & 7) : 0;
+  // Read by every target, used only with the memory controller and zswap,
+  // and left on for a release whose zswap the model cannot run with it off
+  // (Resolve()), as a target's inputs may be replayed under any release.
+  const Profile* profile = ProfileByName(out.config.profile);
+  const bool writeback_off_runs = !(out.config.memcg && out.config.zswap) ||
+                                  (profile != nullptr &&
+                                   profile->features.zswap_incompressible_as_is);
+  out.config.memcg_zswap_writeback = (b0 & 0x10) == 0 || !writeback_off_runs;
   out.cpus.resize(ncpus);
   for (int cpu = 0; cpu < ncpus; ++cpu) {
     CpuProgram& prog = out.cpus[cpu];

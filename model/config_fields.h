@@ -211,7 +211,16 @@ struct Simpler {
   /* 7.1.5 gives DEF_SWAP_PRIO (-1), shared by every such device; n > 0 is         */ \
   /* `swapon -p n`. The avail list takes higher priorities first.                  */ \
   X(prio0, IntRange(0, 32767), int16_t, 0, 14, kPerTarget, Simpler())                  \
-  X(prio1, IntRange(0, 32767), int16_t, 0, 15, kPerTarget, Simpler())
+  X(prio1, IntRange(0, 32767), int16_t, 0, 15, kPerTarget, Simpler())                  \
+  /* The largest order of an anonymous mTHP: hugepages-<4 << order>kB/enabled is  */ \
+  /* "always" for orders 1 .. mthp_order. A write fault maps the largest folio    */ \
+  /* whose naturally aligned range of PTEs is empty. 0: order 0 only.             */ \
+  X(mthp_order, IntRange(0, 2), uint8_t, 0, 16, kPerTarget, Simpler())               \
+  /* memory.zswap.writeback of every memcg (with the memory controller on): 0    */ \
+  /* keeps zswap from writing their entries back, and zswap_compress() rejects   */ \
+  /* an incompressible page (the model: an odd token) instead of storing it as   */ \
+  /* it is.                                                                      */ \
+  X(memcg_zswap_writeback, Boolean(), bool, true, 17, kPerInput, Simpler())
 
 // Declares a row's member of ScheduleConfig; used inside that struct only.
 #define SWAPFUZZ_SCHEDULE_CONFIG_MEMBER(name, domain, run_type, default_value, ...) \

@@ -155,14 +155,14 @@ bool Executor::IsRunnable(const Cpu& c) const {
   if (c.done) return false;
   switch (c.wait.kind) {
     case Wait::Kind::kNone: return true;
-    case Wait::Kind::kPageLock: return !k.pages[c.wait.id].locked;
+    case Wait::Kind::kPageLock: return !k.pages[page_folio(k, c.wait.id)].locked;
     case Wait::Kind::kZramSlot:
       return ZramDev(k, c.wait.dev).table[c.wait.id].lock_holder == -1;
     case Wait::Kind::kMmapRead: return !k.mms[c.wait.id].mmap_writer;
     case Wait::Kind::kMmapWrite:
       return !k.mms[c.wait.id].mmap_writer && k.mms[c.wait.id].mmap_readers == 0;
     case Wait::Kind::kYield: return true;  // RunnableMask() decides
-    case Wait::Kind::kWriteback: return !k.pages[c.wait.id].writeback;
+    case Wait::Kind::kWriteback: return !k.pages[page_folio(k, c.wait.id)].writeback;
     case Wait::Kind::kSwapUsers: return k.swap_info[c.wait.id].users == 0;
     case Wait::Kind::kZramDevLock: {
       const Zram& z = ZramDev(k, c.wait.dev);

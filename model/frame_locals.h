@@ -173,6 +173,7 @@ struct SwapWritepageBdevLocals {
   // and its content becomes what the slot holds.
   bool zswap_writeback = false;
   uint32_t generation = 0;
+  uint8_t index = 0;  // the page of a large folio being written
 };
 
 // --- mm/swapfile.c ---
@@ -188,6 +189,7 @@ struct TryToUnuseLocals {
 
 struct ZswapStoreLocals {
   EntryId entry = kNoEntry;  // the new entry
+  uint8_t index = 0;         // the page of a large folio being stored
 };
 
 struct ZswapLoadLocals {

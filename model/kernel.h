@@ -30,6 +30,15 @@ namespace swapfuzz {
 inline constexpr int8_t kNoIndex = -1;
 
 // struct page, reduced to what the swap path tests.
+//
+// A large folio (order > 0, Features::large_folio_swapout) is 1 << order
+// consecutive pages. The first, the head, holds what the kernel keeps per
+// folio: the flags, the reference count, page_private() (the first of its
+// naturally aligned, contiguous swap slots), the memcg and the swap cache's
+// pointers (every slot of the folio caches the head). Each page, the head
+// included, holds what the kernel keeps per page: its data, its mapcount,
+// PG_anon_exclusive and its index. A tail page names its head and is never
+// referenced, locked or freed on its own. An order-0 folio is its own head.
 struct Page {
   bool allocated = false;
   bool freed = false;
@@ -58,6 +67,8 @@ struct Page {
   Token data = 0;
   // folio->memcg_data: the memcg the folio is charged to (0: none).
   uint8_t memcg = 0;
+  uint8_t order = 0;       // the head's folio_order(); 0 on a tail
+  PageId head = kNoPage;   // a tail page's head; kNoPage on a head
 };
 
 // vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):

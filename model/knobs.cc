@@ -30,7 +30,10 @@ constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*try_to_reclaim_swap_retries=*/false,
                           /*allocator_reclaims_cached_slots=*/false, /*vma_readahead=*/true,
                           /*madvise_vma_lock=*/false, /*lazyfree_referenced_stays_lazy=*/false,
-                          Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true};
+                          Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
+                          /*uffd_move_batched=*/false, /*several_swap_devices=*/false,
+                          /*large_folio_swapout=*/true, /*zswap_large_store=*/false,
+                          /*zswap_incompressible_as_is=*/false};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
@@ -42,7 +45,9 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
                           /*lazyfree_referenced_stays_lazy=*/true,
                           Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
-                          /*uffd_move_batched=*/true};
+                          /*uffd_move_batched=*/true, /*several_swap_devices=*/false,
+                          /*large_folio_swapout=*/true, /*zswap_large_store=*/true,
+                          /*zswap_incompressible_as_is=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -54,7 +59,9 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*vma_readahead=*/true, /*madvise_vma_lock=*/true,
                          /*lazyfree_referenced_stays_lazy=*/true,
                          Features::ZswapAcompCtx::kPoolLifetime, /*uffd_move=*/true,
-                         /*uffd_move_batched=*/true, /*several_swap_devices=*/true};
+                         /*uffd_move_batched=*/true, /*several_swap_devices=*/true,
+                         /*large_folio_swapout=*/true, /*zswap_large_store=*/true,
+                         /*zswap_incompressible_as_is=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
@@ -157,6 +164,11 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kZeromapStaleZswapEntry:
       if (!f.zeromap) return "its swap-out has no zeromap (v6.12 added it)";
+      return "";
+    case Knob::kZswapLargeStoreUncountedRollback:
+      if (!f.zswap_large_store) {
+        return "its zswap_store() refuses large folios (b7c0ccdfbafd, v6.13, stores them)";
+      }
       return "";
     case Knob::kMemcgSwapinChargeBeforePin:
       // Before the swap table, __read_swap_cache_async() charges after

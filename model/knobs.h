@@ -200,7 +200,16 @@ namespace swapfuzz {
     "is swapped out and leaves the swap cache; the insertion then succeeds, and " \
     "a folio charged to the old memcg caches a slot charged to the new one, "    \
     "which the next fault on the slot maps. Cleared, the model charges after "   \
-    "the insertion, as the RFC does.")
+    "the insertion, as the RFC does.")                                           \
+  X(kZswapLargeStoreUncountedRollback, "zswap_large_store_uncounted_rollback",    \
+    "63895d20d63b", "mm/zswap: fix inconsistency when zswap_store_page() fails", \
+    "v6.13 .. v6.13.4 (introduced by b7c0ccdfbafd in v6.13, fixed in v6.14-rc4; " \
+    "stable 6.13.5); no modelled release has it",                                \
+    "zswap_store() of a large folio counts zswap_stored_pages (and charges the "  \
+    "memcg) only once every page is stored. When a later page fails, the "       \
+    "check_old rollback erases the pages already stored with zswap_entry_free(), " \
+    "which uncounts and uncharges what was never counted or charged: "           \
+    "zswap_stored_pages ends below the entries in the trees.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -381,6 +390,26 @@ struct Features {
   // configuration with several devices is refused: the model has not read
   // the older releases' allocator in enough detail (docs/multi-device-plan.md).
   bool several_swap_devices = false;
+  // Anonymous large folios (mTHP, v6.8's "hugepages-<size>kB/enabled") are
+  // swapped out whole (v6.10): do_anonymous_page()'s alloc_anon_folio() maps
+  // a folio of up to RunConfig::mthp_order, folio_alloc_swap() takes
+  // naturally aligned, contiguous slots, shrink_folio_list() splits a
+  // partially mapped folio and one whose slots cannot be allocated, and
+  // do_swap_page() maps every PTE of a large folio it finds in the swap
+  // cache. Read in 6.12.94, 6.18.35 and 7.1.5. Off, RunConfig::mthp_order > 0
+  // is refused.
+  bool large_folio_swapout = false;
+  // zswap_store() stores a large folio one page at a time with
+  // zswap_store_page(), and on a failure erases every page's entry
+  // (b7c0ccdfbafd, v6.13; 6.18.35 and 7.1.5). Off (6.12.94): "Large folios
+  // aren't supported", and the folio goes to the device.
+  bool zswap_large_store = false;
+  // zswap_compress() stores a page that does not compress below PAGE_SIZE as
+  // it is, unless memory.zswap.writeback of the folio's memcg is 0, which
+  // rejects it (6.18.35 zswap.c:896-907, 7.1.5 zswap.c:884-891). Off, the
+  // release rejects every such page, which the model does not model:
+  // RunConfig::memcg_zswap_writeback 0 is refused there.
+  bool zswap_incompressible_as_is = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -38,7 +38,9 @@ Token Holds(const Kernel& k, const Pte& pte) {
   }
   if (pte.kind != Pte::Kind::kSwap) return 0;
   const Offset off = pte.offset;
-  if (k.swap_cache[off] != kNoPage) return k.pages[k.swap_cache[off]].data;
+  if (const PageId folio = k.swap_cache[off]; folio != kNoPage) {
+    return k.pages[folio + (off - k.pages[folio].private_offset)].data;
+  }
   if (k.si.zeromap[off]) return 0;
   if (k.zswap.tree_id[swp_type(k, off)] != 0 && k.zswap.tree[off] != kNoEntry) {
     return k.zswap_entries[k.zswap.tree[off]].data;
@@ -157,7 +159,9 @@ void CheckRmapQuiescent(Kernel& k) {
       } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed &&
                  k.swap_cache[pte.offset] != kNoPage &&
                  k.pages[k.swap_cache[pte.offset]].index != kNoIndex) {
-        id = k.swap_cache[pte.offset];
+        // The page of the folio that holds this entry's data.
+        const PageId folio = k.swap_cache[pte.offset];
+        id = folio + (pte.offset - k.pages[folio].private_offset);
       }
       if (id != kNoPage && k.pages[id].index != va) {
         Report(k, Oracle::kRmap, Fn::kQuiescence, ObjectKind::kPage, true,
@@ -221,7 +225,7 @@ void CheckMemcgQuiescent(Kernel& k) {
   std::array<int, kMaxMemcgs + 1> memory{}, swap{};
   for (PageId id = 0; id < k.next_page; ++id) {
     const Page& p = k.pages[id];
-    if (!p.freed) ++memory[p.memcg];
+    if (!p.freed && p.head == kNoPage) memory[p.memcg] += folio_nr_pages(k, id);
   }
   for (Offset off = 0; off < kMaxSlots; ++off) {
     const uint8_t recorded = k.si.swap_cgroup[off];
@@ -308,7 +312,7 @@ void CheckAfterStep(Kernel& k) {
     return;
   }
   const Page& p = k.pages[id];
-  if (p.freed || !p.swapcache || p.private_offset != off || !slot_cache_pinned(k, off) ||
+  if (p.freed || !folio_matches_swap_entry(k, id, off) || !slot_cache_pinned(k, off) ||
       !slot_allocated(k, off)) {
     Report(k, Oracle::kSwapCache, StepFn(k.last_step), ObjectKind::kSwapSlot, true,
            "swap cache offset %d holds page %d (freed %d, swapcache %d, private %d, map 0x%02x, "
@@ -376,13 +380,38 @@ void CheckQuiescent(Kernel& k) {
   for (PageId id = 0; id < k.next_page; ++id) {
     const Page& p = k.pages[id];
     if (p.freed) continue;
+    if (p.head != kNoPage) {
+      // A tail page: its mappings are its own; the references are the head's.
+      if (p.mapcount != mappings[id] || p.refcount != 0) {
+        Accounting(k, ObjectKind::kPage, "page %d of folio %d: refcount %d, mapcount %d, "
+                   "mapped %d times", id, p.head, p.refcount, p.mapcount, mappings[id]);
+      }
+      continue;
+    }
+    const int nr = folio_nr_pages(k, id);
+    if (p.swapcache && nr > 1) {
+      // A large folio occupies each of its slots in the swap cache.
+      for (int i = 0; i < nr; ++i) {
+        const Offset off = static_cast<Offset>(p.private_offset + i);
+        if (off >= kMaxSlots || k.swap_cache[off] != id) {
+          Report(k, Oracle::kSwapCache, Fn::kQuiescence, ObjectKind::kPage, true,
+                 "folio %d of %d pages caches offset %d, but slot %d of its range caches %d", id,
+                 nr, p.private_offset, off, off < kMaxSlots ? k.swap_cache[off] : kNoPage);
+          return;
+        }
+      }
+    }
     if (p.locked) {
       Accounting(k, ObjectKind::kPage, "page %d left locked (by cpu %d)", id, p.lock_owner);
     }
     if (p.writeback) {
       Accounting(k, ObjectKind::kPage, "page %d left under writeback", id);
     }
-    if (p.mapcount != mappings[id] || p.refcount != mappings[id] + (p.swapcache ? 1 : 0)) {
+    // Each mapping of any of its pages and each swap cache slot holds a
+    // reference on the folio (folio_ref_add(folio, nr) in the swap cache).
+    int folio_mappings = 0;
+    for (int i = 0; i < nr; ++i) folio_mappings += mappings[id + i];
+    if (p.mapcount != mappings[id] || p.refcount != folio_mappings + (p.swapcache ? nr : 0)) {
       Accounting(k, ObjectKind::kPage, "page %d: refcount %d, mapcount %d, does not match its "
                  "mappings and the swap cache", id, p.refcount, p.mapcount);
     }

@@ -1,6 +1,7 @@
 #include "model/schedule.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -28,6 +29,13 @@ absl::Status Validate(const Schedule& s) {
       if (op.va >= kMaxVas) return absl::InvalidArgumentError(at + ".va out of range");
       if (op.arg >= std::max(OpArgLimit(op.kind), 1)) {
         return absl::InvalidArgumentError(at + ".arg out of range");
+      }
+      if (s.config.mthp_order > 0 &&
+          std::find(std::begin(kOpsWithoutLargeFolios), std::end(kOpsWithoutLargeFolios),
+                    op.kind) != std::end(kOpsWithoutLargeFolios)) {
+        return absl::InvalidArgumentError(absl::StrCat(
+            at, ": ", std::string(OpName(op.kind)), " with config.mthp_order ", s.config.mthp_order,
+            ": its path is not modelled for large folios"));
       }
       if ((op.kind == OpKind::kSwapoffDev || op.kind == OpKind::kSwaponDev) &&
           op.arg >= s.config.swap_devices) {
@@ -91,6 +99,30 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
     }
   }
   ResolveConfigFields(config, out);
+  if (out.mthp_order > 0) {
+    const auto refuse = [&](std::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat("config.mthp_order ", static_cast<int>(out.mthp_order), ": ", std::string(why)));
+    };
+    if (!out.features.large_folio_swapout) {
+      return refuse(absl::StrCat("profile ", std::string(profile->name), " (",
+                                 std::string(profile->release),
+                                 ") does not swap large folios out (v6.10 does)"));
+    }
+    if (out.backend != Backend::kZram || out.swap_devices > 1) {
+      return refuse("large folios are modelled on one zram swap device only");
+    }
+    if (!out.zswap) {
+      // alloc_swap_folio(): "if (!zswap_never_enabled()) goto fallback;"
+      return refuse("without zswap the release swaps large folios in (242d12c98174), which is "
+                    "not modelled; with zswap every swap-in is order 0");
+    }
+  }
+  if (out.memcg && out.zswap && !out.memcg_zswap_writeback &&
+      !out.features.zswap_incompressible_as_is) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "config.memcg_zswap_writeback: profile ", std::string(profile->name),
+        " rejects every incompressible page from zswap, which is not modelled"));
+  }
   if (out.swap_devices > 1) {
     if (!out.features.several_swap_devices) {
       return absl::InvalidArgumentError(absl::StrCat(

@@ -91,6 +91,29 @@ PageId alloc_page(Kernel& k) {
   return id;
 }
 
+PageId alloc_folio(Kernel& k, int order) {
+  const int nr = 1 << order;
+  if (k.next_page + nr > kMaxPages) {
+    k.out_of_frames = true;
+    return kNoPage;
+  }
+  const PageId head = alloc_page(k);
+  k.pages[head].order = static_cast<uint8_t>(order);
+  for (int i = 1; i < nr; ++i) {
+    Page& tail = k.pages[k.next_page++];
+    tail = Page{};
+    tail.allocated = true;
+    tail.head = head;
+  }
+  return head;
+}
+
+int folio_mapcount(const Kernel& k, PageId folio) {
+  int n = 0;
+  for (int i = 0; i < folio_nr_pages(k, folio); ++i) n += k.pages[folio + i].mapcount;
+  return n;
+}
+
 Page& page_checked(Kernel& k, PageId id, Fn fn) {
   Page& p = k.pages[id];
   if (p.freed) {
@@ -100,9 +123,12 @@ Page& page_checked(Kernel& k, PageId id, Fn fn) {
   return p;
 }
 
-void get_page(Kernel& k, PageId id, Fn fn) { ++page_checked(k, id, fn).refcount; }
+void get_page(Kernel& k, PageId id, Fn fn) {
+  ++page_checked(k, page_folio(k, id), fn).refcount;
+}
 
 void put_page(Kernel& k, PageId id, Fn fn) {
+  id = page_folio(k, id);
   Page& p = page_checked(k, id, fn);
   if (--p.refcount > 0) return;
   if (p.refcount < 0) {
@@ -111,7 +137,8 @@ void put_page(Kernel& k, PageId id, Fn fn) {
     return;
   }
   // free_pages_check(): a page must not be freed while locked or in the cache.
-  if (p.locked || p.swapcache || p.mapcount > 0) {
+  const bool mapped = p.order == 0 ? p.mapcount > 0 : folio_mapcount(k, id) > 0;
+  if (p.locked || p.swapcache || mapped) {
     Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,
            "page %d freed while %s", id,
            p.locked ? "locked" : p.swapcache ? "in the swap cache" : "mapped");
@@ -120,9 +147,11 @@ void put_page(Kernel& k, PageId id, Fn fn) {
   mem_cgroup_uncharge(k, id);
   p.freed = true;
   p.lru = false;
+  for (int i = 1; i < folio_nr_pages(k, id); ++i) k.pages[id + i].freed = true;
 }
 
 bool trylock_page(Kernel& k, Cpu& c, PageId id) {
+  id = page_folio(k, id);
   Page& p = page_checked(k, id, Fn::kNone);
   if (p.locked) return false;
   p.locked = true;
@@ -142,6 +171,7 @@ void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn) {
 }
 
 void unlock_page(Kernel& k, PageId id, Fn fn) {
+  id = page_folio(k, id);
   Page& p = page_checked(k, id, fn);
   if (!p.locked) {
     Report(k, Oracle::kPageState, fn, ObjectKind::kPage, true,

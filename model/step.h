@@ -78,8 +78,28 @@ inline int CpuIndex(const Kernel& k, const Cpu& c) {
 // alloc_page(): a fresh frame with one reference, or kNoPage when the run's
 // frame budget is spent (the allocation failure paths then run).
 PageId alloc_page(Kernel& k);
+// folio_alloc() of an order > 0: 1 << order consecutive frames, the first the
+// head holding the one reference; kNoPage when the frames run out.
+PageId alloc_folio(Kernel& k, int order);
+// page_folio(): the folio (its head) a page belongs to. The zero page and
+// kNoPage are their own.
+inline PageId page_folio(const Kernel& k, PageId id) {
+  return id >= 0 && k.pages[id].head != kNoPage ? k.pages[id].head : id;
+}
+inline int folio_nr_pages(const Kernel& k, PageId folio) { return 1 << k.pages[folio].order; }
+// folio_mapcount(): the PTEs mapping any page of the folio.
+int folio_mapcount(const Kernel& k, PageId folio);
+// Whether the folio is in the swap cache for entry `off`, as
+// folio_matches_swap_entry() tests (any of a large folio's slots).
+inline bool folio_matches_swap_entry(const Kernel& k, PageId folio, Offset off) {
+  const Page& p = k.pages[folio];
+  return p.swapcache && off >= p.private_offset &&
+         off < p.private_offset + folio_nr_pages(k, folio);
+}
 // The page, checking that it was not freed (use-after-free oracle).
 Page& page_checked(Kernel& k, PageId id, Fn fn);
+// The reference count, PG_locked and the free are the folio's: these take a
+// page of a large folio to its head (folio_get(page_folio(page)) and so on).
 void get_page(Kernel& k, PageId id, Fn fn);
 void put_page(Kernel& k, PageId id, Fn fn);
 bool trylock_page(Kernel& k, Cpu& c, PageId id);

@@ -489,7 +489,16 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZramRecompSmaller, kZramRecompressSlot,                                \
     "zcomp_stream_get, compress: smaller: zs_malloc, slot_free, new handle; put, slot_unlock, release_pp_slot") \
   X(kZramRecompNotSmallerKept, kZramRecompressSlot,                         \
-    "zcomp_stream_get, compress: not smaller: ZRAM_INCOMPRESSIBLE; put, slot_unlock, release_pp_slot")
+    "zcomp_stream_get, compress: not smaller: ZRAM_INCOMPRESSIBLE; put, slot_unlock, release_pp_slot") \
+  X(kAnonLargeInstall, kDoAnonymousPage,                                    \
+    "alloc_anon_folio: a folio of order > 0, pte_range_none, set_ptes")     \
+  X(kSplitFolio, kShrinkPageList, "split_folio_to_list")                    \
+  X(kZswapStoreLargeRefused, kZswapStore, "large folio: return false")     \
+  X(kZswapStoreCompressFail, kZswapStore,                                   \
+    "zswap_compress: incompressible, memory.zswap.writeback 0: -EINVAL")    \
+  X(kZswapStoreCheckOld, kZswapStore, "check_old: xa_erase each page's entry, zswap_entry_free") \
+  X(kZswapShrinkNoWriteback, kShrinkWorker,                                 \
+    "shrink_memcg: memory.zswap.writeback 0: -ENOENT for every memcg")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -561,6 +570,16 @@ enum class OpKind : uint8_t {
 #undef SWAPFUZZ_OP_ENUM
       kCount
 };
+
+// The ops whose kernel paths the model has not made large-folio aware:
+// fork's copy_pte_range() (folio_try_dup_anon_rmap_ptes()), swapoff's
+// unuse_pte() and swapon, UFFDIO_WRITEPROTECT and UFFDIO_MOVE (which splits a
+// large source folio), MADV_PAGEOUT's and MADV_FREE's batched walks. A
+// schedule with RunConfig::mthp_order > 0 may not hold them (Validate()).
+inline constexpr OpKind kOpsWithoutLargeFolios[] = {
+    OpKind::kFork,   OpKind::kSwapoff,         OpKind::kSwapon,       OpKind::kSwapoffDev,
+    OpKind::kSwaponDev, OpKind::kUffdWp,       OpKind::kUffdMove,     OpKind::kMadvisePageout,
+    OpKind::kMadviseFree};
 
 std::string_view FnName(Fn fn);
 // Whether frames of the function run a step machine (its machine column is not

@@ -38,6 +38,7 @@ inline Op Reclaim(uint8_t va = 0) { return Op{OpKind::kReclaim, va, 0, 0}; }
 inline Op Munmap(uint8_t va = 0) { return Op{OpKind::kMunmap, va, 0, 0}; }
 inline Op Fork(uint8_t child) { return Op{OpKind::kFork, 0, child, 0}; }
 inline Op DrainSlots() { return Op{OpKind::kDrainSlots, 0, 0, 0}; }
+inline Op MadviseDontneed(uint8_t va) { return Op{OpKind::kMadviseDontneed, va, 0, 0}; }
 
 // --- decisions ---
 

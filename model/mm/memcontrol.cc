@@ -39,8 +39,9 @@ uint8_t swapin_charge_memcg(const Kernel& k, Offset entry, int mm) {
 bool charge_memcg(Kernel& k, PageId page, uint8_t memcg) {
   if (mem_cgroup_disabled(k) || memcg == 0) return true;
   MemCgroup& m = k.memcgs[memcg];
-  if (k.config.memcg_max != 0 && m.memory >= k.config.memcg_max) return false;
-  ++m.memory;                   // page_counter_try_charge(&memcg->memory)
+  const int nr = folio_nr_pages(k, page);
+  if (k.config.memcg_max != 0 && m.memory + nr > k.config.memcg_max) return false;
+  m.memory = static_cast<int16_t>(m.memory + nr);  // page_counter_try_charge(&memcg->memory)
   k.pages[page].memcg = memcg;  // commit_charge(): folio->memcg_data
   return true;
 }
@@ -56,15 +57,20 @@ void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry
 void mem_cgroup_uncharge(Kernel& k, PageId page) {
   Page& p = k.pages[page];
   if (p.memcg == 0) return;
-  Uncharge(k, k.memcgs[p.memcg].memory, p.memcg, "memory", Fn::kMemCgroupUncharge);
+  for (int i = 0; i < folio_nr_pages(k, page); ++i) {
+    Uncharge(k, k.memcgs[p.memcg].memory, p.memcg, "memory", Fn::kMemCgroupUncharge);
+  }
   p.memcg = 0;
 }
 
 void mem_cgroup_try_charge_swap(Kernel& k, PageId page, Offset entry) {
   const uint8_t memcg = k.pages[page].memcg;
   if (mem_cgroup_disabled(k) || memcg == 0) return;  // "if (!objcg) return 0;"
-  ++k.memcgs[memcg].swap;                            // page_counter_try_charge(&memcg->swap)
-  k.si.swap_cgroup[entry] = memcg;                   // swap_cgroup_record()
+  // page_counter_try_charge(&memcg->swap, nr_pages); swap_cgroup_record() of
+  // each of the folio's slots.
+  const int nr = folio_nr_pages(k, page);
+  k.memcgs[memcg].swap = static_cast<int16_t>(k.memcgs[memcg].swap + nr);
+  for (int i = 0; i < nr; ++i) k.si.swap_cgroup[entry + i] = memcg;
 }
 
 void mem_cgroup_uncharge_swap(Kernel& k, Offset entry) {

@@ -50,6 +50,12 @@ namespace swapfuzz {
 inline constexpr int kMaxReclaimRetries = 16;
 
 inline bool mem_cgroup_disabled(const Kernel& k) { return !k.config.memcg; }
+// mem_cgroup_zswap_writeback_enabled(): memory.zswap.writeback of the memcg
+// and its ancestors (RunConfig::memcg_zswap_writeback, for every memcg); true
+// without a memcg.
+inline bool mem_cgroup_zswap_writeback_enabled(const Kernel& k, uint8_t memcg) {
+  return mem_cgroup_disabled(k) || memcg == 0 || k.config.memcg_zswap_writeback;
+}
 
 // The memcg a task of mm `mm` is in: memcg 2 for the mms of
 // RunConfig::memcg_mms, memcg 1 for the others (attached when created).

@@ -20,6 +20,65 @@ void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn)
 
 void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
+// The PTEs a swap fault maps: do_swap_page() maps every PTE of a large folio
+// found in the swap cache when they lie in the VMA's PMD and swap_pte_batch()
+// finds them all, from the folio's first address, to be the folio's entries
+// in order: pte_same() of the next entry (the exclusive and uffd-wp bits
+// included) and one swap_cgroup id (6.12.94 memory.c:4438-4463 and
+// internal.h:315; 6.18.35:4846; 7.1.5:4984). Otherwise the fault's one page.
+// alloc_anon_folio() (6.12.94 memory.c, 7.1.5 the same): the orders enabled
+// up to RunConfig::mthp_order, highest first, whose naturally aligned range of
+// PTEs around `va` is pte_none (the VMA spans every address); for each,
+// vma_alloc_folio() and mem_cgroup_charge(), whose mTHP gfp mask
+// (vma_thp_gfp_mask(), defrag "madvise") does not reclaim: a charge over
+// memory.max fails, and the next order is tried. kNoPage: none fits, and the
+// caller falls back to order 0 (folio_prealloc()). The folio's index is the
+// range's first address.
+PageId alloc_anon_folio(Kernel& k, const Mm& mm, int va, int mm_id) {
+  for (int order = k.config.mthp_order; order > 0; --order) {
+    const int nr = 1 << order;
+    const int start = va & ~(nr - 1);
+    bool none = true;
+    for (int i = 0; i < nr; ++i) none = none && mm.pte[start + i].kind == Pte::Kind::kNone;
+    if (!none) continue;
+    const PageId folio = alloc_folio(k, order);
+    if (folio == kNoPage) return kNoPage;
+    if (charge_memcg(k, folio, get_mem_cgroup_from_mm(k, mm_id))) {
+      k.pages[folio].index = static_cast<int8_t>(start);
+      return folio;
+    }
+    put_page(k, folio, Fn::kDoAnonymousPage);
+  }
+  return kNoPage;
+}
+
+struct SwapinBatch {
+  int start_va;
+  int nr;
+  PageId first_page;
+};
+
+SwapinBatch swapin_batch(const Kernel& k, const Mm& mm, int va, PageId page, const Pte& orig) {
+  const SwapinBatch one{va, 1, page};
+  const PageId folio = page_folio(k, page);
+  const Page& p = k.pages[folio];
+  if (p.order == 0 || !p.swapcache) return one;
+  const int nr = folio_nr_pages(k, folio);
+  const int start = va - (page - folio);
+  if (start < 0 || start + nr > kMaxVas) return one;
+  const unsigned exclusive = (mm.swp_exclusive >> va) & 1u;
+  const uint8_t cgroup_id = k.si.swap_cgroup[orig.offset];
+  for (int i = 0; i < nr; ++i) {
+    Pte expected = orig;
+    expected.offset = static_cast<Offset>(p.private_offset + i);
+    if (!(mm.pte[start + i] == expected) || ((mm.swp_exclusive >> (start + i)) & 1u) != exclusive ||
+        k.si.swap_cgroup[expected.offset] != cgroup_id) {
+      return one;
+    }
+  }
+  return {start, nr, folio};
+}
+
 }  // namespace
 
 void put_device(Kernel& k, Offset off, bool& si_ref) {
@@ -91,7 +150,7 @@ bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& s
   if (cached != kNoPage) {
     get_page(k, cached, Fn::kFreeSwapAndCache);
     if (trylock_page(k, c, cached)) {
-      if (k.pages[cached].mapcount == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
+      if (folio_mapcount(k, cached) == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
       unlock_page(k, cached, Fn::kFreeSwapAndCache);
     }
     put_page(k, cached, Fn::kFreeSwapAndCache);
@@ -122,6 +181,27 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
       put_page(k, id, Fn::kDoAnonymousPage);
     }
   };
+  // do_anonymous_page() with a large folio: under the PTL, if the folio's
+  // range is still pte_none (it is: the allocation and this are one step),
+  // "folio_ref_add(folio, nr_pages - 1)", folio_add_new_anon_rmap() of every
+  // page (RMAP_EXCLUSIVE), folio_add_lru_vma(), set_ptes() writable.
+  auto install_anon_folio = [&](PageId folio) {
+    const int nr = folio_nr_pages(k, folio);
+    Emit(k, c, StepId::kAnonLargeInstall, kNoOffset, folio, static_cast<Token>(nr));
+    Page& head = k.pages[folio];
+    head.swapbacked = true;
+    head.uptodate = true;
+    head.lru = true;
+    head.refcount = static_cast<int16_t>(nr);
+    for (int i = 0; i < nr; ++i) {
+      Page& sub = k.pages[folio + i];
+      const int va = head.index + i;
+      sub.mapcount = 1;
+      sub.anon_exclusive = true;
+      sub.index = static_cast<int8_t>(va);
+      mm.pte[va] = Pte{Pte::Kind::kPresent, true, static_cast<PageId>(folio + i), kNoOffset};
+    }
+  };
   switch (f.pc) {
     case kAccess: {
       const Pte pte = mm.pte[f.va];
@@ -137,7 +217,7 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
           Page& p = page_checked(k, pte.page, Fn::kUserAccess);
           Emit(k, c, StepId::kUserWrite, kNoOffset, pte.page, value);
           p.data = value;
-          p.dirty = true;
+          k.pages[page_folio(k, pte.page)].dirty = true;  // the folio's PG_dirty
           SetLogical(mm, f.va, value);
         } else {
           Emit(k, c, StepId::kUserRead, kNoOffset, pte.page,
@@ -177,6 +257,8 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
         if (mm.pte[f.va].kind == Pte::Kind::kNone) {
           mm.pte[f.va] = Pte{Pte::Kind::kPresent, false, kZeroPage, kNoOffset};
         }
+      } else if (const PageId folio = alloc_anon_folio(k, mm, f.va, c.mm); folio != kNoPage) {
+        install_anon_folio(folio);
       } else {
         const PageId id = alloc_page(k);
         // alloc_anon_folio(): mem_cgroup_charge(folio, vma->vm_mm, gfp); over
@@ -231,10 +313,14 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
         bool reuse = false;
         if (k.config.features.anon_exclusive) {
           // v6.x: an exclusive anon page is reused in place, swap cache or
-          // not; otherwise wp_can_reuse_anon_folio(): no reference beyond the
-          // swap cache's, which folio_free_swap() drops under the folio lock.
+          // not (PageAnonExclusive() of the page); otherwise
+          // wp_can_reuse_anon_folio(): no reference beyond the swap cache's,
+          // which folio_free_swap() drops under the folio lock. The model
+          // copies a page of a large folio that is not exclusive (the
+          // kernel's large-folio test of the mapcount is not modelled).
           reuse = p.anon_exclusive;
-          if (!reuse && p.refcount <= 1 + (p.swapcache ? 1 : 0) && trylock_page(k, c, f.page)) {
+          if (!reuse && p.head == kNoPage && p.order == 0 &&
+              p.refcount <= 1 + (p.swapcache ? 1 : 0) && trylock_page(k, c, f.page)) {
             if (p.swapcache) try_to_free_swap(k, c, f.page);
             reuse = p.refcount == 1;
             unlock_page(k, f.page, Fn::kDoWpPage);
@@ -318,14 +404,16 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
     case kFreeOld: {
       if (f.page == kZeroPage) return Return(c, 0);
       Emit(k, c, StepId::kWpFreeOld, kNoOffset, f.page);
-      Page& p = page_checked(k, f.page, Fn::kDoWpPage);
+      const PageId folio = page_folio(k, f.page);
+      Page& p = page_checked(k, folio, Fn::kDoWpPage);
       // free_swap_cache() after a copy (f4c4a3f48480, "free idle swap cache
       // page after COW").
-      if (l.page_copied && p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
-        try_to_free_swap(k, c, f.page);
-        unlock_page(k, f.page, Fn::kFreeSwapCache);
+      if (l.page_copied && p.swapcache && folio_mapcount(k, folio) == 0 &&
+          trylock_page(k, c, folio)) {
+        try_to_free_swap(k, c, folio);
+        unlock_page(k, folio, Fn::kFreeSwapCache);
       }
-      put_page(k, f.page, Fn::kDoWpPage);
+      put_page(k, folio, Fn::kDoWpPage);
       return Finish(c, 0);
     }
   }
@@ -453,7 +541,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kLockPage, f.offset, f.page);
       // The page lock keeps PageSwapCache and page_private stable, so the
       // recheck is part of this step.
-      if (l.swapcache != kNoPage && (!p.swapcache || p.private_offset != f.offset)) {
+      if (l.swapcache != kNoPage && !folio_matches_swap_entry(k, f.page, f.offset)) {
         // out_page; v7.0+ first "if (folio_test_swapcache(folio))
         // folio_free_swap(folio)", whichever slot the folio now caches.
         if (swap_table_pins(k) && p.swapcache) try_to_free_swap(k, c, f.page);
@@ -468,6 +556,11 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
     case kInstallPte: {
       Pte& pte = mm.pte[f.va];
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
+      // The page of the folio that holds the entry: a large folio found in
+      // the swap cache holds it at "folio_page_idx(folio, page)".
+      const PageId page = l.swapcache != kNoPage
+                              ? static_cast<PageId>(f.page + (f.offset - p.private_offset))
+                              : f.page;
       if (!(pte == l.orig_pte)) {  // out_nomap
         Emit(k, c, StepId::kPteChanged, f.offset, f.page);
         // v7.0+: "if (folio_test_swapcache(folio)) folio_free_swap(folio)".
@@ -477,11 +570,40 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       } else {
         const bool table = swap_table_pins(k);
         Emit(k, c, table ? StepId::kPteSameInstallPut : StepId::kPteSameInstall, f.offset,
-             f.page, p.data);
+             f.page, k.pages[page].data);
         if (!p.uptodate) {
           Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
                  "page %d is not uptodate at pte_same (SIGBUS)", f.page);
         }
+        // The PTEs this fault maps: the one, or every PTE of a large folio
+        // found in the swap cache when swap_pte_batch() covers it.
+        const SwapinBatch batch = swapin_batch(k, mm, f.va, page, l.orig_pte);
+        const Offset first_offset = static_cast<Offset>(f.offset - (page - batch.first_page));
+        // Maps page i of the batch at its address, with the lookup's
+        // reference or one folio_ref_add() took for it.
+        auto map_batch = [&](bool writable, bool exclusive) {
+          for (int i = 0; i < batch.nr; ++i) {
+            const int va = batch.start_va + i;
+            const PageId sub = static_cast<PageId>(batch.first_page + i);
+            mm.swp_exclusive &= static_cast<uint8_t>(~(1u << va));
+            mm.pte[va] = Pte{Pte::Kind::kPresent, writable, sub, kNoOffset};
+            Page& sp = k.pages[sub];
+            if (exclusive) sp.anon_exclusive = true;
+            ++sp.mapcount;
+            folio_add_anon_rmap(k, sub, va, Fn::kDoSwapPage);
+          }
+          p.refcount = static_cast<int16_t>(p.refcount + batch.nr - 1);
+        };
+        auto check_batch = [&] {
+          for (int i = 0; i < batch.nr; ++i) {
+            CheckInstalledData(k, c, static_cast<uint8_t>(batch.start_va + i),
+                               static_cast<PageId>(batch.first_page + i), Fn::kDoSwapPage);
+          }
+        };
+        // should_try_to_free_swap()'s "folio_ref_count(folio) == (1 +
+        // folio_nr_pages(folio))": the lookup's reference and the cache's,
+        // read before folio_ref_add() adds those of the other PTEs.
+        const int nr_pages = folio_nr_pages(k, f.page);
         if (table) {
           // v7.0+ (4b34f1d82c65): the folio stays in the swap cache while it
           // is mapped, so exclusivity comes from the swap PTE alone (the
@@ -494,21 +616,22 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           const bool sync_io = swap_entry_to_info(k, f.offset).sync_io;
           bool exclusive = (mm.swp_exclusive >> f.va) & 1u;
           if (exclusive && p.writeback && sync_io) exclusive = false;
-          mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
-          pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
           // A write fault mapped writable here is done: "vmf->flags &=
           // ~FAULT_FLAG_WRITE", which should_try_to_free_swap() then reads.
           bool write_fault = l.write;
-          if (exclusive || p.refcount == 1) {
-            pte.writable = l.write || k.config.features.swapin_maps_exclusive_writable;
-            if (pte.writable) write_fault = false;
-            p.anon_exclusive = true;
+          bool writable = false;
+          const bool mark_exclusive = exclusive || p.refcount == 1;
+          if (mark_exclusive) {
+            writable = l.write || k.config.features.swapin_maps_exclusive_writable;
+            if (writable) write_fault = false;
           }
-          ++p.mapcount;  // the lookup's reference maps it
-          folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
-          CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
-          swap_free(k, c, f.offset, Fn::kFolioPutSwap);
-          if (p.swapcache && (sync_io || vm_swap_full(k) || (write_fault && p.refcount == 2))) {
+          const int refs = p.refcount;
+          map_batch(writable, mark_exclusive);
+          check_batch();
+          for (int i = 0; i < batch.nr; ++i) {
+            swap_free(k, c, static_cast<Offset>(first_offset + i), Fn::kFolioPutSwap);
+          }
+          if (p.swapcache && (sync_io || vm_swap_full(k) || (write_fault && refs == 1 + nr_pages))) {
             try_to_free_swap(k, c, f.page);
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
@@ -525,20 +648,21 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
           } else if (exclusive && p.writeback && swap_entry_to_info(k, f.offset).sync_io) {
             exclusive = false;
           }
-          mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
-          pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
-          ++p.mapcount;  // the lookup's reference maps it
-          folio_add_anon_rmap(k, f.page, f.va, Fn::kDoSwapPage);
+          const int refs = p.refcount;
+          map_batch(false, false);
           if (l.swapcache == kNoPage) p.lru = true;
-          CheckInstalledData(k, c, f.va, f.page, Fn::kDoSwapPage);
-          swap_free(k, c, f.offset);
-          if (p.swapcache && (vm_swap_full(k) || (l.write && p.refcount == 2))) {
+          check_batch();
+          for (int i = 0; i < batch.nr; ++i) swap_free(k, c, static_cast<Offset>(first_offset + i));
+          if (p.swapcache && (vm_swap_full(k) || (l.write && refs == 1 + nr_pages))) {
             try_to_free_swap(k, c, f.page);
           }
-          if (exclusive || p.refcount == 1) {
+          if (exclusive || p.refcount == batch.nr) {
             // v6.11+ (c18160dba5ff): writable on a read fault too.
-            pte.writable = l.write || k.config.features.swapin_maps_exclusive_writable;
-            p.anon_exclusive = true;
+            const bool writable = l.write || k.config.features.swapin_maps_exclusive_writable;
+            for (int i = 0; i < batch.nr; ++i) {
+              mm.pte[batch.start_va + i].writable = writable;
+              k.pages[batch.first_page + i].anon_exclusive = true;
+            }
           }
           unlock_page(k, f.page, Fn::kDoSwapPage);
         } else {
@@ -627,7 +751,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       }
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         --page_checked(k, pte.page, Fn::kZapPteRange).mapcount;  // page_remove_rmap()
-        f.page = pte.page;
+        f.page = page_folio(k, pte.page);
         f.pc = kFreeSwapCache;
         return StepResult::kStep;
       }
@@ -644,7 +768,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       // tlb_finish_mmu() -> free_pages_and_swap_cache() -> free_swap_cache()
       Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, f.page);
       Page& p = page_checked(k, f.page, Fn::kFreeSwapCache);
-      if (p.swapcache && p.mapcount == 0 && trylock_page(k, c, f.page)) {
+      if (p.swapcache && folio_mapcount(k, f.page) == 0 && trylock_page(k, c, f.page)) {
         try_to_free_swap(k, c, f.page);
         unlock_page(k, f.page, Fn::kFreeSwapCache);
       }

@@ -145,22 +145,29 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
       // v6.12+: a zero-filled folio only sets its zeromap bit, under the
       // folio lock, and is unlocked; any other clears the bit first so that
       // an older zero write of the slot cannot be read back.
+      // is_folio_zero_filled() and swap_zeromap_folio_set()/_clear() cover
+      // every page of a large folio.
       if (k.config.features.zeromap) {
-        Page& p = page_checked(k, f.page, Fn::kSwapZeromapFolioSet);
-        if (p.data == 0) {
+        page_checked(k, f.page, Fn::kSwapZeromapFolioSet);
+        const int nr = folio_nr_pages(k, f.page);
+        bool zero_filled = true;
+        for (int i = 0; i < nr; ++i) zero_filled = zero_filled && k.pages[f.page + i].data == 0;
+        if (zero_filled) {
           Emit(k, c, StepId::kZeromapWrite, f.offset, f.page);
           if (!swap_device_live(k, f.offset, Fn::kSwapZeromapFolioSet)) return StepResult::kStep;
-          k.si.zeromap[f.offset] = true;
-          k.si.auth_generation[f.offset] = k.si.generation[f.offset];
-          k.si.auth_data[f.offset] = 0;
-          // The proposed fix: the slot's older zswap copy goes, as a failed
-          // zswap_store() drops it ("xa_erase(tree, offset)", under the
-          // tree's lock, with the folio locked in the swap cache).
-          if (!k.knob(Knob::kZeromapStaleZswapEntry)) zswap_invalidate(k, f.offset);
+          for (Offset off = f.offset; off < f.offset + nr; ++off) {
+            k.si.zeromap[off] = true;
+            k.si.auth_generation[off] = k.si.generation[off];
+            k.si.auth_data[off] = 0;
+            // The proposed fix: the slot's older zswap copy goes, as a failed
+            // zswap_store() drops it ("xa_erase(tree, offset)", under the
+            // tree's lock, with the folio locked in the swap cache).
+            if (!k.knob(Knob::kZeromapStaleZswapEntry)) zswap_invalidate(k, off);
+          }
           unlock_page(k, f.page, Fn::kSwapWritepage);
           return Finish(c, 0);
         }
-        k.si.zeromap[f.offset] = false;
+        for (Offset off = f.offset; off < f.offset + nr; ++off) k.si.zeromap[off] = false;
       }
       // frontswap_store() / zswap_store(): on success the page's writeback
       // starts and ends at once and the page is unlocked.
@@ -184,15 +191,19 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
 }
 
 StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
-  const SwapWritepageBdevLocals& l = Locals<Fn::kSwapWritepageBdev>(f);
-  Page& p = page_checked(k, f.page, Fn::kSwapWritepageBdev);
-  const Offset off = f.offset;
+  SwapWritepageBdevLocals& l = Locals<Fn::kSwapWritepageBdev>(f);
+  // A large folio goes to zram one page at a time (zram_bio_write()); the
+  // model refuses large folios on a disk (Resolve()).
+  const PageId folio = f.page;
+  const PageId page = static_cast<PageId>(folio + l.index);
+  Page& p = page_checked(k, page, Fn::kSwapWritepageBdev);
+  const Offset off = static_cast<Offset>(f.offset + l.index);
   const uint32_t gen = l.zswap_writeback ? l.generation : k.si.generation[off];
   if (!swap_entry_to_info(k, off).disk) {
     // bdev_write_page() -> zram: set_page_writeback, zram write, page_endio()
     // ends writeback, then unlock_page.
     if (zram_slot_busy(k, c, off)) return Block(c, Wait::Kind::kZramSlot, off);
-    Emit(k, c, StepId::kZramWrite, off, f.page, p.data);
+    Emit(k, c, StepId::kZramWrite, off, page, p.data);
   } else {
     Emit(k, c, StepId::kBioSubmitWrite, off, f.page, p.data);
   }
@@ -206,7 +217,8 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
     k.si.auth_data[off] = p.data;
   }
   if (!swap_entry_to_info(k, off).disk) {
-    zram_write(k, off, f.page);
+    zram_write(k, off, page);
+    if (++l.index < folio_nr_pages(k, folio)) return StepResult::kStep;
   } else {
     // set_page_writeback(); submit_bio(); the bio carries the data.
     p.writeback = true;

@@ -33,10 +33,11 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);
 // swap cache page; SwapWritepageBdevLocals say whether swap_writepage() writes
 // the page out (the content becomes what the slot holds) or zswap writes back a
 // copy (and the generation it was stored for; the stale-write oracle checks it
-// against what swap-out last wrote). zram: written and unlocked at once; disk:
-// PG_writeback set, the bio queued, the page unlocked. (C++ reserves the
-// kernel's leading underscores.)
-#define SWAPFUZZ_STATES_swap_writepage_bdev(X)  // one step
+// against what swap-out last wrote). zram: written and unlocked at once, a
+// large folio one page per step, as zram_bio_write() takes each slot's lock in
+// turn, and unlocked after its last; disk: PG_writeback set, the bio queued,
+// the page unlocked. (C++ reserves the kernel's leading underscores.)
+#define SWAPFUZZ_STATES_swap_writepage_bdev(X)  // one step per page of the folio
 StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f);
 
 // The completion interrupt: ends the oldest bio in flight (one step). A

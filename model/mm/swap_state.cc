@@ -11,23 +11,29 @@ void add_to_swap_cache(Kernel& k, PageId id, Offset off) {
   // "Only the context which have set SWAP_HAS_CACHE flag would call
   // add_to_swap_cache()": the slot must be reserved and have no page yet. In
   // the swap table (__swap_cache_add_folio()), the slot is allocated and its
-  // word holds no folio: "VM_WARN_ON_ONCE(swp_tb_is_folio(old_tb))".
-  const bool owned = swap_table_pins(k) ? slot_allocated(k, off)
-                                        : (k.si.swap_map[off] & SWAP_HAS_CACHE) != 0;
-  if (!owned || k.swap_cache[off] != kNoPage) {
-    Report(k, Oracle::kSwapCache, Fn::kAddToSwapCache, ObjectKind::kSwapSlot, true,
-           "add_to_swap_cache of page %d at offset %d without owning it (map 0x%02x, cached "
-           "page %d)",
-           id, off, k.si.swap_map[off], k.swap_cache[off]);
+  // word holds no folio: "VM_WARN_ON_ONCE(swp_tb_is_folio(old_tb))". A large
+  // folio takes each of its slots, and a reference for each
+  // ("folio_ref_add(folio, nr)").
+  const int nr = folio_nr_pages(k, id);
+  for (int i = 0; i < nr; ++i) {
+    const Offset slot = static_cast<Offset>(off + i);
+    const bool owned = swap_table_pins(k) ? slot_allocated(k, slot)
+                                          : (k.si.swap_map[slot] & SWAP_HAS_CACHE) != 0;
+    if (!owned || k.swap_cache[slot] != kNoPage) {
+      Report(k, Oracle::kSwapCache, Fn::kAddToSwapCache, ObjectKind::kSwapSlot, true,
+             "add_to_swap_cache of page %d at offset %d without owning it (map 0x%02x, cached "
+             "page %d)",
+             id, slot, k.si.swap_map[slot], k.swap_cache[slot]);
+    }
+    k.swap_cache[slot] = id;
   }
   if (!p.locked || p.swapcache || !p.swapbacked) {
     Report(k, Oracle::kPageState, Fn::kAddToSwapCache, ObjectKind::kPage, true,
            "add_to_swap_cache: page %d must be locked, swapbacked and not in the cache", id);
   }
-  ++p.refcount;
+  p.refcount = static_cast<int16_t>(p.refcount + nr);
   p.swapcache = true;
   p.private_offset = off;
-  k.swap_cache[off] = id;
 }
 
 void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
@@ -41,15 +47,17 @@ void delete_from_swap_cache(Kernel& k, Cpu& c, PageId id) {
            off);
     return;
   }
-  // __delete_from_swap_cache() under the xa lock, then put_swap_page(). In
-  // the swap table, __swap_cache_del_folio() under the cluster lock: the word
-  // becomes a shadow of the count, and a slot whose count is zero is freed in
-  // the same section.
-  k.swap_cache[off] = kNoPage;
+  // __delete_from_swap_cache() under the xa lock, then put_swap_page() (of
+  // each slot of a large folio: put_swap_folio()). In the swap table,
+  // __swap_cache_del_folio() under the cluster lock: the word becomes a
+  // shadow of the count, and a slot whose count is zero is freed in the same
+  // section.
+  const int nr = folio_nr_pages(k, id);
+  for (int i = 0; i < nr; ++i) k.swap_cache[off + i] = kNoPage;
   p.swapcache = false;
   p.private_offset = kNoOffset;
-  put_swap_page(k, c, off);
-  put_page(k, id, fn);
+  for (int i = 0; i < nr; ++i) put_swap_page(k, c, static_cast<Offset>(off + i));
+  for (int i = 0; i < nr; ++i) put_page(k, id, fn);
 }
 
 StepResult CallSwapCacheRead(Kernel& k, Cpu& c, Frame& caller, uint8_t resume_pc, Offset off,

@@ -211,7 +211,7 @@ void swapcache_free_entries(Kernel& k, const Offset* offsets, int n) {
   }
 }
 
-Offset swap_alloc_on(Kernel& k, int type) {
+Offset swap_alloc_on(Kernel& k, int type, int nr) {
   // scan_swap_map_slots(), simplified to lowest-free-first. The kernel's cluster
   // allocator also reuses freed offsets soon; this makes reuse the rule, which
   // is what the ABA windows need.
@@ -219,26 +219,35 @@ Offset swap_alloc_on(Kernel& k, int type) {
   // only from a device with SWP_WRITEOK.
   SwapDevice& si = k.swap_info[type];
   if (!si.active || !si.writeok) return kNoOffset;
-  for (Offset off = si.base + 1; off < si.base + si.nslots; ++off) {
-    if (slot_allocated(k, off)) continue;
+  for (Offset off = si.base + 1; off + nr <= si.base + si.nslots; ++off) {
+    // A large folio's slots are naturally aligned and contiguous. The kernel
+    // takes them from a free cluster or one of the folio's order; the model's
+    // device is smaller than one cluster, and any aligned free range serves.
+    if (nr > 1 && (off - si.base) % nr != 0) continue;
+    bool free = true;
+    for (int i = 0; i < nr; ++i) free = free && !slot_allocated(k, static_cast<Offset>(off + i));
+    if (!free) continue;
     if (si.alloc_closed) {
       Report(k, Oracle::kSwapAvail, Fn::kFolioAllocSwap, ObjectKind::kSwapDevice, true,
              "type %d: offset %d allocated after swapoff's allocation barrier", type, off);
     }
-    // SWAP_HAS_CACHE reserves the slot for the caller; in the swap table the
-    // caller's folio goes into the slot's word in the same section.
-    k.si.swap_map[off] = swap_table_pins(k) ? 0 : SWAP_HAS_CACHE;
-    k.si.table_used[off] = swap_table_pins(k);
-    ++k.si.generation[off];
+    for (Offset slot = off; slot < off + nr; ++slot) {
+      // SWAP_HAS_CACHE reserves the slot for the caller; in the swap table the
+      // caller's folio goes into the slot's word in the same section.
+      k.si.swap_map[slot] = swap_table_pins(k) ? 0 : SWAP_HAS_CACHE;
+      k.si.table_used[slot] = swap_table_pins(k);
+      ++k.si.generation[slot];
+    }
     // swap_usage_add(): "if (val == si->pages) del_from_avail_list(si,
     // false);"
-    if (++si.inuse_pages == si.nslots - 1) del_from_avail_list(k, type, false);
+    si.inuse_pages = static_cast<int16_t>(si.inuse_pages + nr);
+    if (si.inuse_pages == si.nslots - 1) del_from_avail_list(k, type, false);
     return off;
   }
   return kNoOffset;
 }
 
-Offset get_swap_pages(Kernel& k) { return swap_alloc_on(k, 0); }
+Offset get_swap_pages(Kernel& k, int nr) { return swap_alloc_on(k, 0, nr); }
 
 Offset swap_reclaim_candidate(const Kernel& k, int type) {
   const SwapDevice& si = k.swap_info[type];
@@ -338,8 +347,11 @@ StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kFast: {
       if (!k.swap_multi) {
-        // One device: the allocation and the insertion, one step.
-        const Offset off = get_swap_page(k, c);
+        // One device: the allocation and the insertion, one step; a large
+        // folio's naturally aligned slots (swap_alloc_fast() and the slow
+        // path try the folio's order, as 7.1.5 does, and fail without them).
+        const int nr = folio_nr_pages(k, f.page);
+        const Offset off = nr > 1 ? get_swap_pages(k, nr) : get_swap_page(k, c);
         Emit(k, c, StepId::kFolioAllocSwap, off, f.page);
         if (off == kNoOffset) return Return(c, -1);
         add_to_swap_cache(k, f.page, off);
@@ -461,7 +473,7 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
       l.folio = kNoPage;
       const Page& p = page_checked(k, folio, Fn::kTryToReclaimSwap);
       const bool locked = trylock_page(k, c, folio);
-      if (locked && !(p.swapcache && p.private_offset == f.offset)) {
+      if (locked && !folio_matches_swap_entry(k, folio, f.offset)) {
         Emit(k, c, StepId::kReclaimRetry, f.offset, folio);
         if (k.knob(Knob::kReclaimRetryUsesFolioEntry)) {
           // folio->swap: entry 0 (the header slot) once it left the cache.
@@ -478,7 +490,7 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
         // need_reclaim: TTRS_ANYWAY, or TTRS_UNMAPPED and unmapped, or
         // TTRS_FULL and mem_cgroup_swap_full(); then folio_swapcache_freeable()
         // and, [cluster lock], only the cache holds the slot.
-        if (l.anyway || p.mapcount == 0 || vm_swap_full(k)) {
+        if (l.anyway || folio_mapcount(k, folio) == 0 || vm_swap_full(k)) {
           reclaimed = try_to_free_swap(k, c, folio);
         }
         unlock_page(k, folio, Fn::kTryToReclaimSwap);
@@ -500,7 +512,10 @@ bool try_to_free_swap(Kernel& k, Cpu& c, PageId id) {
   }
   if (!p.swapcache || p.writeback) return false;
   if (!swap_device_live(k, p.private_offset, fn)) return false;
-  if (swap_count(k.si.swap_map[p.private_offset]) != 0) return false;  // page_swapped()
+  // folio_swapped(): a count on any of the folio's slots.
+  for (int i = 0; i < folio_nr_pages(k, id); ++i) {
+    if (swap_count(k.si.swap_map[p.private_offset + i]) != 0) return false;
+  }
   delete_from_swap_cache(k, c, id);
   p.dirty = true;
   return true;

@@ -11,14 +11,17 @@ namespace swapfuzz {
 // get_swap_pages(1) of type 0, the one-device allocator: reserves the lowest
 // free offset (map = SWAP_HAS_CACHE) and bumps its generation. kNoOffset when
 // the device is full or is not SWP_WRITEOK.
-Offset get_swap_pages(Kernel& k);
+// `nr` > 1: get_swap_pages(1, &entry, order) of a large folio, which bypasses
+// the slots cache.
+Offset get_swap_pages(Kernel& k, int nr = 1);
 
-// The allocation of one slot on device `type`, inside the cluster lock
-// section that takes it (__swap_cluster_alloc_entries()): nothing without
-// SWP_WRITEOK or a free slot; else the lowest free one, and swap_usage_add(),
+// The allocation of `nr` slots on device `type`, inside the cluster lock
+// section that takes them (__swap_cluster_alloc_entries()): nothing without
+// SWP_WRITEOK or free slots; else the lowest free one (for a large folio the
+// lowest naturally aligned run of `nr` free ones), and swap_usage_add(),
 // which takes a device it fills off the avail list (del_from_avail_list(si,
 // false)).
-Offset swap_alloc_on(Kernel& k, int type);
+Offset swap_alloc_on(Kernel& k, int type, int nr = 1);
 
 // Features::allocator_reclaims_cached_slots: when device `type` has no free
 // slot, its lowest one that only the swap cache holds (count 0:

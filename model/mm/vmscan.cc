@@ -19,13 +19,13 @@ StepResult Keep(Kernel& k, Cpu& c, Frame& f, bool locked) {
   return Finish(c, 0);
 }
 
-// The next PTE still mapping the page, searched like an rmap walk.
-bool NextMapping(const Kernel& k, PageId page, int* mm_out, int* va_out) {
+// The next PTE still mapping a page of the folio, searched like an rmap walk.
+bool NextMapping(const Kernel& k, PageId folio, int* mm_out, int* va_out) {
   for (int mm = 0; mm < kMaxMms; ++mm) {
     if (!k.mms[mm].alive) continue;
     for (int va = 0; va < kMaxVas; ++va) {
       const Pte& pte = k.mms[mm].pte[va];
-      if (pte.kind == Pte::Kind::kPresent && pte.page == page) {
+      if (pte.kind == Pte::Kind::kPresent && pte.page >= 0 && page_folio(k, pte.page) == folio) {
         *mm_out = mm;
         *va_out = va;
         return true;
@@ -63,6 +63,53 @@ StepResult UnmapLazyfree(Kernel& k, Cpu& c, Frame& f, int mm, int va) {
   return StepResult::kStep;
 }
 
+// folio_test_partially_mapped(): some page of a mapped large folio is not
+// mapped (a zap of part of its range queued it for the deferred split).
+bool folio_partially_mapped(const Kernel& k, PageId folio) {
+  bool mapped = false, unmapped = false;
+  for (int i = 0; i < folio_nr_pages(k, folio); ++i) {
+    (k.pages[folio + i].mapcount > 0 ? mapped : unmapped) = true;
+  }
+  return mapped && unmapped;
+}
+
+// can_split_folio(folio, 1, NULL): only the mappings and the caller's
+// (isolation) reference hold the folio ("folio_mapcount(folio) ==
+// folio_ref_count(folio) - extra_pins - caller_pins"; not in the swap cache
+// here, so no extra pins).
+bool can_split_folio(const Kernel& k, PageId folio) {
+  return k.pages[folio].refcount == folio_mapcount(k, folio) + 1;
+}
+
+// split_folio_to_list() of a locked, isolated large folio that is not in the
+// swap cache: each page becomes an order-0 folio with the head's flags and
+// memcg, referenced by its mappings; the head keeps the caller's reference
+// and lock. A page nothing maps is freed. The kernel puts the others on the
+// caller's list, for this shrink_folio_list() pass to reclaim; the model
+// puts them back on the LRU, for a later reclaim.
+void split_folio(Kernel& k, PageId folio) {
+  Page& head = k.pages[folio];
+  const int nr = folio_nr_pages(k, folio);
+  for (int i = 1; i < nr; ++i) {
+    Page& t = k.pages[folio + i];
+    t.head = kNoPage;
+    t.swapbacked = head.swapbacked;
+    t.uptodate = head.uptodate;
+    t.dirty = head.dirty;
+    t.memcg = head.memcg;
+    t.refcount = t.mapcount;
+    if (t.refcount == 0) {
+      mem_cgroup_uncharge(k, static_cast<PageId>(folio + i));
+      t.freed = true;
+    } else {
+      t.lru = true;
+    }
+  }
+  // The head's memcg charge shrinks to its own page: the tails carry theirs.
+  head.order = 0;
+  head.refcount = static_cast<int16_t>(head.mapcount + 1);
+}
+
 }  // namespace
 
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
@@ -82,7 +129,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       const Pte pte = k.mms[c.mm].pte[f.va];
       PageId target = kNoPage;
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
-        target = pte.page;
+        target = page_folio(k, pte.page);
       } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed) {
         target = k.swap_cache[pte.offset];
       }
@@ -104,6 +151,12 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // "Lazyfree folio could be freed directly": add_to_swap() /
       // folio_alloc_swap() only for a swap-backed folio not yet cached.
       f.pc = p.swapcache || !p.swapbacked ? kUnmap : kAddToSwap;
+      if (f.pc == kAddToSwap && p.order > 0) {
+        // "cannot split folio, skip it"; "Split partially mapped folios
+        // right away. We can free the unmapped pages without IO."
+        if (!can_split_folio(k, f.page)) return Keep(k, c, f, true);
+        if (folio_partially_mapped(k, f.page)) f.pc = kSplit;
+      }
       return StepResult::kStep;
     }
     case kAddToSwap:
@@ -115,7 +168,8 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // the kernel goes on to the next offset of the cluster.
       // With several devices folio_alloc_swap() reclaims on the device it
       // tries.
-      if (f.pc == kAddToSwap && !k.swap_multi &&
+      const int nr = folio_nr_pages(k, f.page);
+      if (f.pc == kAddToSwap && !k.swap_multi && nr == 1 &&
           k.config.features.allocator_reclaims_cached_slots) {
         const Offset victim = swap_reclaim_candidate(k, 0);
         if (victim != kNoOffset) {
@@ -133,12 +187,21 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       }
       // add_to_swap() -> get_swap_page(): the slot comes reserved with
       // SWAP_HAS_CACHE, which makes us the one context that may insert it.
-      f.offset = get_swap_page(k, c);
+      // A large folio: "get_swap_pages(1, &entry, folio_order(folio))",
+      // past the slots cache.
+      f.offset = nr > 1 ? get_swap_pages(k, nr) : get_swap_page(k, c);
       // "mem_cgroup_try_charge_swap(folio, folio->swap)" (6.12.94
       // get_swap_page(), 6.18.35 folio_alloc_swap()).
       if (f.offset != kNoOffset) mem_cgroup_try_charge_swap(k, f.page, f.offset);
       Emit(k, c, StepId::kAddToSwap, f.offset, f.page);
-      if (f.offset == kNoOffset) return Keep(k, c, f, true);
+      if (f.offset == kNoOffset) {
+        // "Fallback to swap normal pages": split, and add_to_swap() again.
+        if (nr > 1) {
+          f.pc = kSplit;
+          return StepResult::kStep;
+        }
+        return Keep(k, c, f, true);
+      }
       f.pc = kInsert;
       return StepResult::kStep;
     }
@@ -148,11 +211,30 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // folio, folio->swap))) swap_cache_del_folio(folio);" (7.1.5, after
       // the allocation; the model's charge never fails).
       f.offset = c.ret < 0 ? kNoOffset : static_cast<Offset>(c.ret);
-      if (f.offset == kNoOffset) return Keep(k, c, f, true);
+      if (f.offset == kNoOffset) {
+        if (k.pages[f.page].order > 0) {  // "Fallback to swap normal pages"
+          f.pc = kSplit;
+          return StepResult::kStep;
+        }
+        return Keep(k, c, f, true);
+      }
       mem_cgroup_try_charge_swap(k, f.page, f.offset);
       k.pages[f.page].dirty = true;  // folio_mark_dirty()
       f.pc = kUnmap;
       return StepResult::kStep;
+    case kSplit: {
+      // split_folio_to_list() (its own lock sections: the anon_vma lock, the
+      // unmap and remap of the folio); then add_to_swap() of the head, now
+      // order 0. A folio someone else took a reference to meanwhile cannot
+      // be split: activate_locked.
+      const int nr = folio_nr_pages(k, f.page);
+      Emit(k, c, StepId::kSplitFolio, kNoOffset, f.page, static_cast<Token>(nr));
+      if (!can_split_folio(k, f.page)) return Keep(k, c, f, true);
+      split_folio(k, f.page);
+      f.offset = kNoOffset;
+      f.pc = kAddToSwap;
+      return StepResult::kStep;
+    }
     case kReclaimSlot:
       // cluster_reclaim_range(): with ci->lock dropped, the slot is read
       // again (6.18.35: "switch (READ_ONCE(map[offset]))"; 7.1.5: a count
@@ -179,22 +261,33 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       }
       Page& p = page_checked(k, f.page, Fn::kShrinkPageList);
       if (!p.swapbacked) return UnmapLazyfree(k, c, f, mm, va);
-      const Offset off = p.private_offset;
-      Emit(k, c, StepId::kUnmap, off, f.page, static_cast<Token>(mm * kMaxVas + va));
-      // v7.0+: folio_dup_swap(), with the folio locked in the cache.
-      if (swap_duplicate(k, off, swap_table_pins(k) ? Fn::kFolioDupSwap : Fn::kSwapDuplicate) <
-          0) {
-        return Keep(k, c, f, true);  // restore the PTE
+      const PageId first = k.mms[mm].pte[va].page;
+      Emit(k, c, StepId::kUnmap, static_cast<Offset>(p.private_offset + (first - f.page)),
+           f.page, static_cast<Token>(mm * kMaxVas + va));
+      // try_to_unmap_one() walks the folio's PTEs in this mm under one PTL
+      // (page_vma_mapped_walk()): each page's PTE becomes its slot's entry.
+      for (; va < kMaxVas; ++va) {
+        const Pte pte = k.mms[mm].pte[va];
+        if (pte.kind != Pte::Kind::kPresent || pte.page < 0 || page_folio(k, pte.page) != f.page) {
+          continue;
+        }
+        const Offset off = static_cast<Offset>(p.private_offset + (pte.page - f.page));
+        // v7.0+: folio_dup_swap(), with the folio locked in the cache.
+        if (swap_duplicate(k, off,
+                           swap_table_pins(k) ? Fn::kFolioDupSwap : Fn::kSwapDuplicate) < 0) {
+          return Keep(k, c, f, true);  // restore the PTE; walk_abort
+        }
+        k.mms[mm].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
+        // v6.x: an exclusive page moves its exclusivity to the swap PTE
+        // (page_try_share_anon_rmap(); pte_swp_mkexclusive()).
+        Page& sub = k.pages[pte.page];
+        if (sub.anon_exclusive) {
+          k.mms[mm].swp_exclusive |= static_cast<uint8_t>(1u << va);
+          sub.anon_exclusive = false;
+        }
+        --sub.mapcount;
+        put_page(k, f.page, Fn::kShrinkPageList);
       }
-      k.mms[mm].pte[va] = Pte{Pte::Kind::kSwap, false, kNoPage, off};
-      // v6.x: an exclusive page moves its exclusivity to the swap PTE
-      // (page_try_share_anon_rmap(); pte_swp_mkexclusive()).
-      if (p.anon_exclusive) {
-        k.mms[mm].swp_exclusive |= static_cast<uint8_t>(1u << va);
-        p.anon_exclusive = false;
-      }
-      --p.mapcount;
-      put_page(k, f.page, Fn::kShrinkPageList);
       return StepResult::kStep;
     }
     case kPageout: {
@@ -209,8 +302,10 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kContinue;
       }
       Emit(k, c, StepId::kPageoutStart, f.offset, f.page);
-      // is_page_cache_freeable(): only our isolation ref and the cache's.
-      if (p.refcount != 2) return Keep(k, c, f, true);
+      // is_page_cache_freeable(): only our isolation ref and the cache's
+      // ("folio_ref_count(folio) - folio_test_private(folio) == 1 +
+      // folio_nr_pages(folio)").
+      if (p.refcount != 1 + folio_nr_pages(k, f.page)) return Keep(k, c, f, true);
       p.dirty = false;  // clear_page_dirty_for_io()
       // pageout() (7.1.5: writeout()): folio_set_reclaim() before the write,
       // folio_clear_reclaim() after it, or when its writeback ends.
@@ -233,15 +328,16 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kRemove: {
-      // __remove_mapping(): freeze the refcount at 2 under the xa lock, then
-      // __delete_from_swap_cache() and put_swap_page().
+      // __remove_mapping(): freeze the refcount at 1 + nr under the xa lock,
+      // then __delete_from_swap_cache() and put_swap_folio() of each slot.
       Page& p = page_checked(k, f.page, Fn::kRemoveMapping);
       Emit(k, c, StepId::kRemoveMapping, f.offset, f.page);
-      if (!p.swapcache || p.refcount != 2 || p.dirty) return Keep(k, c, f, true);
-      k.swap_cache[f.offset] = kNoPage;
+      const int nr = folio_nr_pages(k, f.page);
+      if (!p.swapcache || p.refcount != 1 + nr || p.dirty) return Keep(k, c, f, true);
+      for (int i = 0; i < nr; ++i) k.swap_cache[f.offset + i] = kNoPage;
       p.swapcache = false;
       p.private_offset = kNoOffset;
-      put_swap_page(k, c, f.offset);
+      for (int i = 0; i < nr; ++i) put_swap_page(k, c, static_cast<Offset>(f.offset + i));
       unlock_page(k, f.page, Fn::kShrinkPageList);
       p.refcount = 1;  // the frozen references: the cache's is gone, ours goes now
       put_page(k, f.page, Fn::kShrinkPageList);

@@ -21,7 +21,7 @@ namespace swapfuzz {
 #define SWAPFUZZ_STATES_shrink_page_list(X) \
   X(kIsolate) X(kTrylock) X(kAddToSwap) X(kInsert) X(kUnmap) X(kPageout) X(kAfterWrite) \
   X(kRelock) X(kRemove) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocAfterReclaim) X(kFreeLazy) \
-  X(kAfterAlloc)
+  X(kAfterAlloc) X(kSplit)
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

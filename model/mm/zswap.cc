@@ -9,14 +9,14 @@
 
 #include <optional>
 
+#include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
 
 namespace swapfuzz {
 namespace {
 
-// MAX_RECLAIM_RETRIES (mm/internal.h): shrink_worker() stops after this many
-// failed writebacks in one pass.
-constexpr int kMaxReclaimRetries = 16;
+// shrink_worker() stops after kMaxReclaimRetries (MAX_RECLAIM_RETRIES,
+// model/mm/memcontrol.h) failed writebacks in one pass.
 constexpr int16_t kEnomem = -12;
 constexpr int16_t kEexist = -17;
 constexpr int16_t kEagain = -11;
@@ -297,8 +297,27 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_zswap_store(SWAPFUZZ_STATE_ENUMERATOR) };
   ZswapStoreLocals& l = Locals<Fn::kZswapStore>(f);
   Zswap& z = k.zswap;
+  const int nr = folio_nr_pages(k, f.page);
+  // A failed store of a large folio: check_old, in a step of its own (it
+  // takes the tree's xa lock for each page).
+  auto fail = [&] {
+    if (nr == 1) return Finish(c, -1);
+    f.pc = kCheckOld;
+    return StepResult::kStep;
+  };
   switch (f.pc) {
     case kDuplicate: {
+      if (nr > 1) {
+        // 6.12.94: "Large folios aren't supported" (zswap.c:1468), before
+        // anything else. From b7c0ccdfbafd the store goes on to the limits;
+        // zswap_store_page()'s xa_store() replaces an old entry.
+        if (!k.config.features.zswap_large_store) {
+          Emit(k, c, StepId::kZswapStoreLargeRefused, f.offset, f.page, static_cast<Token>(nr));
+          return Finish(c, -1);
+        }
+        f.pc = kCheck;
+        return StepResult::kContinue;
+      }
       // 6.6 .. 6.7 (678e54d4bb9a restored): "if (!zswap_enabled || !tree)
       // return false;" comes before the duplicate is invalidated.
       if (k.knob(Knob::kZswapDupInvalidateOnlyEnabled) && !z.enabled) {
@@ -341,62 +360,99 @@ StepResult zswap_store(Kernel& k, Cpu& c, Frame& f) {
         }
       }
       Emit(k, c, StepId::kZswapStoreCheck, f.offset, f.page, accept);
-      if (!accept) return Finish(c, -1);
+      if (!accept) return fail();
       f.pc = kCompress;
       return StepResult::kStep;
     }
     case kCompress: {
       // zswap_entry_cache_alloc() (refcount 1), zswap_is_page_same_filled(),
-      // compress under the per-CPU acomp mutex, zpool_malloc(), copy.
-      Page& p = page_checked(k, f.page, Fn::kZswapStore);
+      // compress under the per-CPU acomp mutex, zpool_malloc(), copy. A
+      // large folio: zswap_store_page() of page l.index.
+      const PageId page = static_cast<PageId>(f.page + l.index);
+      const Offset off = static_cast<Offset>(f.offset + l.index);
+      Page& p = page_checked(k, page, Fn::kZswapStore);
       if (z.next_entry == kMaxZswapEntries) {  // zswap_reject_kmemcache_fail
         // The kernel allocates the entry before it takes the context; the
         // model's entries may run out between its two steps.
         acomp_ctx_put_unlock(k, c);
-        Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, 0);
-        return Finish(c, -1);
+        Emit(k, c, StepId::kZswapStoreCompress, off, page, 0);
+        return fail();
       }
-      if (auto r = acomp_ctx_get_cpu_lock(k, c, f.offset, f.page)) return *r;
+      if (auto r = acomp_ctx_get_cpu_lock(k, c, off, page)) return *r;
       acomp_ctx_use_and_unlock(k, c, Fn::kZswapStore);
+      // zswap_compress(): a page that does not compress (the model: an odd
+      // token) is stored as it is, unless memory.zswap.writeback is 0.
+      if (k.config.features.zswap_incompressible_as_is && (p.data & 1) != 0 &&
+          !mem_cgroup_zswap_writeback_enabled(k, k.pages[f.page].memcg)) {
+        Emit(k, c, StepId::kZswapStoreCompressFail, off, page, p.data);
+        return fail();
+      }
       const EntryId id = z.next_entry++;
       ZswapEntry& e = k.zswap_entries[id];
       e = ZswapEntry{};
       e.refcount = 1;
-      e.offset = f.offset;
+      e.offset = off;
       e.data = p.data;
-      e.generation = k.si.generation[f.offset];
+      e.generation = k.si.generation[off];
       e.same_filled = e.data == 0;
       if (!e.same_filled) ++z.pool_pages;
       l.entry = id;
-      Emit(k, c, StepId::kZswapStoreCompress, f.offset, f.page, e.data);
+      Emit(k, c, StepId::kZswapStoreCompress, off, page, e.data);
       f.pc = kInsert;
       return StepResult::kStep;
     }
     case kInsert: {
       // [tree lock] zswap_rb_insert(); on -EEXIST erase the duplicate and drop
       // its initial reference (v6.6+ also WARN_ON(1): the duplicate should
-      // have been invalidated already); [lru_lock] list_add().
-      if (!tree_live(k, tree_of(k, f.offset), f.offset, Fn::kZswapStore)) {
-        Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, 0);
-        return Finish(c, -1);
+      // have been invalidated already); [lru_lock] list_add(). From
+      // b7c0ccdfbafd (zswap_store_page()): xa_store(), zswap_entry_free() of
+      // the old entry, then zswap_stored_pages counted for this page.
+      const PageId page = static_cast<PageId>(f.page + l.index);
+      const Offset off = static_cast<Offset>(f.offset + l.index);
+      if (!tree_live(k, tree_of(k, off), off, Fn::kZswapStore)) {
+        Emit(k, c, StepId::kZswapStoreInsert, off, page, 0);
+        return fail();
       }
       ZswapEntry& e = k.zswap_entries[l.entry];
-      const EntryId dup = z.tree[f.offset];
+      const EntryId dup = z.tree[off];
       if (dup != kNoEntry) {
         zswap_rb_erase(k, dup);
         zswap_entry_put(k, dup, Fn::kZswapStore);
       }
-      z.tree[f.offset] = l.entry;
+      z.tree[off] = l.entry;
       e.in_tree = true;
       if (!e.same_filled) lru_add(k, l.entry);
-      ++z.stored_pages;
+      // Before 63895d20d63b, zswap_store() counted the folio's pages once
+      // all were stored.
+      const bool count_at_end = k.knob(Knob::kZswapLargeStoreUncountedRollback);
+      if (!count_at_end) ++z.stored_pages;
       // Oracle: swap-out handed this content to a backing store.
-      k.si.auth_generation[f.offset] = e.generation;
-      k.si.auth_data[f.offset] = e.data;
-      Emit(k, c, StepId::kZswapStoreInsert, f.offset, f.page, e.data);
+      k.si.auth_generation[off] = e.generation;
+      k.si.auth_data[off] = e.data;
+      Emit(k, c, StepId::kZswapStoreInsert, off, page, e.data);
+      if (++l.index < nr) {
+        l.entry = kNoEntry;
+        f.pc = kCompress;
+        return StepResult::kStep;
+      }
+      if (count_at_end) z.stored_pages = static_cast<int16_t>(z.stored_pages + nr);
       // swap_writepage(): set_page_writeback(); unlock_page(); end_page_writeback()
       unlock_page(k, f.page, Fn::kZswapStore);
       return Finish(c, 0);
+    }
+    case kCheckOld: {
+      // "If the zswap store fails or zswap is disabled, we must invalidate
+      // the possibly stale entries which were previously stored at the
+      // offsets corresponding to each page of the folio": xa_erase() of each,
+      // zswap_entry_free() of what it returns (6.18.35 zswap.c:1556-1575).
+      Emit(k, c, StepId::kZswapStoreCheckOld, f.offset, f.page, static_cast<Token>(nr));
+      if (tree_of(k, f.offset) != 0) {
+        for (Offset off = f.offset; off < f.offset + nr; ++off) {
+          const EntryId id = z.tree[off];
+          if (id != kNoEntry) zswap_invalidate_entry(k, id, Fn::kZswapStore);
+        }
+      }
+      return Finish(c, -1);
     }
   }
   return StepResult::kStep;
@@ -466,6 +522,13 @@ StepResult shrink_worker(Kernel& k, Cpu& c, Frame& f) {
   ShrinkWorkerLocals& l = Locals<Fn::kShrinkWorker>(f);
   switch (f.pc) {
     case kReclaim:
+      // shrink_memcg() of each online memcg returns -ENOENT while its
+      // memory.zswap.writeback is 0 (every memcg's, in the model), and the
+      // worker writes nothing back.
+      if (!mem_cgroup_zswap_writeback_enabled(k, 1)) {
+        Emit(k, c, StepId::kZswapShrinkNoWriteback, kNoOffset, kNoPage);
+        return Finish(c, 0);
+      }
       return Call<Fn::kZswapReclaimEntry>(c, f, kAfterReclaim, kNoOffset, kNoPage);
     case kAfterReclaim:
       // Runs in the step that ended the attempt: "if (ret) { if (ret !=

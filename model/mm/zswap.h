@@ -37,7 +37,7 @@ namespace swapfuzz {
 // c.ret 0: stored, and the page's writeback started and ended and the page
 // unlocked, as swap_writepage() does; -1: rejected, the page is still locked.
 #define SWAPFUZZ_STATES_zswap_store(X) \
-  X(kDuplicate) X(kCheck) X(kCompress) X(kInsert)
+  X(kDuplicate) X(kCheck) X(kCompress) X(kInsert) X(kCheckOld)
 StepResult zswap_store(Kernel& k, Cpu& c, Frame& f);
 
 // zswap_load() (zswap_frontswap_load()). Frame: offset, page = a locked page.

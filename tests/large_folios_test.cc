@@ -1,0 +1,251 @@
+// Anonymous large folios (RunConfig::mthp_order, Features::large_folio_swapout)
+// through swap, as 6.12.94, 6.18.35 and 7.1.5 have them: a write fault maps a
+// folio of the largest order whose PTE range is empty; reclaim takes aligned,
+// contiguous slots, unmaps every PTE in one walk and writes the pages to zswap
+// (page by page from v6.13) or zram; a partially mapped folio, or one whose
+// slots cannot be allocated, is split first; a fault maps every PTE of a large
+// folio it finds in the swap cache when swap_pte_batch() covers them; the
+// catalogue's zswap rollback bug (63895d20d63b).
+
+#include <string>
+#include <vector>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "model/schedule.h"
+#include "model/step.h"
+#include "tests/model_test_util.h"
+
+namespace swapfuzz {
+namespace {
+
+using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::MadviseDontneed;
+using ::swapfuzz::testing::Fork;
+using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::ProbeDecider;
+using ::swapfuzz::testing::Read;
+using ::swapfuzz::testing::Reclaim;
+using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::Through;
+using ::swapfuzz::testing::Write;
+
+
+Schedule Make(const std::string& profile, std::vector<CpuProgram> cpus, int mthp_order = 2) {
+  Schedule s;
+  s.config.profile = profile;
+  s.config.zswap = true;
+  s.config.mthp_order = mthp_order;
+  s.config.page_cluster = 0;
+  s.cpus = std::move(cpus);
+  return s;
+}
+
+// Four distinct even (compressible) values at addresses 0 to 3.
+std::vector<Op> FillFour() { return {Write(0, 0x10), Write(1, 0x12), Write(2, 0x14), Write(3, 0x16)}; }
+
+std::vector<Op> Concat(std::vector<Op> a, const std::vector<Op>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+const char* const kLargeFolioProfiles[] = {"v6.12.y", "v6.18.y", "v7.1.y"};
+
+// The first write faults in one order-2 folio over addresses 0 to 3; reclaim
+// unmaps all four PTEs in one walk, to four aligned slots; each page goes to
+// zswap in a store step of its own from v6.13 (6.12's zswap refuses the folio
+// and zram takes its pages one by one); each read faults its page back at
+// order 0 (zswap has been enabled) with the data written.
+TEST(LargeFoliosTest, SwappedOutWholeAndReadBackPageByPage) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    const Outcome r = Exec(Make(profile, {CpuProgram{
+                                             0, Concat(FillFour(), {Reclaim(0), Read(0), Read(1),
+                                                                    Read(2), Read(3)})}}));
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kAnonLargeInstall), 1);
+    EXPECT_EQ(r.Count(StepId::kAnonInstall), 0);
+    EXPECT_EQ(r.Count(StepId::kUnmap), 1) << "one rmap walk step for the folio's four PTEs";
+    const bool large_store = std::string(profile) != "v6.12.y";
+    EXPECT_EQ(r.Count(StepId::kZswapStoreInsert), large_store ? 4 : 0);
+    EXPECT_EQ(r.Count(StepId::kZswapStoreLargeRefused), large_store ? 0 : 1);
+    EXPECT_EQ(r.Count(StepId::kZramWrite), large_store ? 0 : 4);
+    EXPECT_EQ(r.Count(StepId::kSplitFolio), 0);
+    // The slots: the first naturally aligned run of four (offset 4), in
+    // page order, as the swap-ins that read them back name them.
+    std::vector<Offset> faulted;
+    for (const TraceEvent& e : r.out.trace) {
+      if (e.id == StepId::kFault) faulted.push_back(e.offset);
+    }
+    ASSERT_GE(faulted.size(), 4u);
+    EXPECT_EQ(std::vector<Offset>(faulted.end() - 4, faulted.end()),
+              (std::vector<Offset>{4, 5, 6, 7}));
+  }
+}
+
+// A fault on one page of a folio still in the swap cache (reclaim has
+// unmapped it and not yet written it) maps every PTE of the folio, when
+// swap_pte_batch() finds them all; with one of them zapped in between, it
+// maps its own page only.
+TEST(LargeFoliosTest, FaultMapsTheSwapCacheFolioWholeWhenTheBatchCoversIt) {
+  struct Case {
+    std::string name;
+    std::vector<Op> other;
+    int mapped;  // present PTEs among 0..3 once the fault has run
+  };
+  const Case cases[] = {
+      {"every PTE: the batch", {Read(1)}, 4},
+      {"address 2 zapped first: one page", {MadviseDontneed(2), Read(1)}, 1},
+  };
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(profile) + ": " + c.name);
+      Schedule s = Make(profile, {CpuProgram{0, Concat(FillFour(), {Reclaim(0)})},
+                                  CpuProgram{0, c.other}});
+      // CPU 0 faults in and reclaims up to the unmap; CPU 1 runs its ops;
+      // then CPU 0 goes on, and finds the folio mapped again.
+      s.decisions = {Through(0, StepId::kUnmap), RunCpu(1), RunCpu(0)};
+      Executor ex;
+      absl::StatusOr<RunConfig> config = Resolve(s.config);
+      ASSERT_TRUE(config.ok()) << config.status();
+      ex.Reset(*config, s.cpus);
+      ProbeDecider probe(ex, s.decisions);
+      int mapped = -1;
+      const StepId install = std::string(profile) == "v7.1.y" ? StepId::kPteSameInstallPut
+                                                              : StepId::kPteSameInstall;
+      probe.After(install, 1, [&](Kernel& k) {
+        mapped = 0;
+        for (int va = 0; va < 4; ++va) mapped += k.mms[0].pte[va].kind == Pte::Kind::kPresent;
+      });
+      RunOptions options;
+      std::vector<TraceEvent> trace;
+      options.trace = &trace;
+      const RunResult result = ex.Run(probe, options);
+      EXPECT_EQ(result.finding, nullptr) << FormatTrace(trace) << result.finding->message.data();
+      EXPECT_EQ(mapped, c.mapped) << FormatTrace(trace);
+    }
+  }
+}
+
+// Reclaim splits a large folio before it takes slots when part of it is
+// unmapped (the unmapped page is freed), and after folio_alloc_swap() finds
+// no aligned run of slots; the head then goes out at order 0 and the other
+// pages keep their data.
+TEST(LargeFoliosTest, ReclaimSplitsPartiallyMappedAndUnallocatableFolios) {
+  struct Case {
+    std::string name;
+    std::vector<Op> ops;
+    int nslots;
+    bool split_before_alloc;
+  };
+  const Case cases[] = {
+      {"partially mapped", Concat(FillFour(), {MadviseDontneed(1), Reclaim(0), Read(0), Read(2)}),
+       16, true},
+      {"no aligned slots (three usable)", Concat(FillFour(), {Reclaim(0), Read(0), Read(3)}), 4,
+       false},
+  };
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(profile) + ": " + c.name);
+      Schedule s = Make(profile, {CpuProgram{0, c.ops}});
+      s.config.nslots = c.nslots;
+      const Outcome r = Exec(s);
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      ASSERT_EQ(r.Count(StepId::kSplitFolio), 1) << r.Dump();
+      const long split = r.First(StepId::kSplitFolio);
+      const bool table = std::string(profile) == "v7.1.y";
+      const long alloc = r.First(table ? StepId::kFolioAllocSwap : StepId::kAddToSwap);
+      if (c.split_before_alloc) {
+        EXPECT_LT(split, alloc) << r.Dump();
+      } else {
+        EXPECT_GT(split, alloc) << r.Dump();
+      }
+      for (int i = 1; i < 4; ++i) EXPECT_EQ(r.k.pages[i].head, kNoPage) << "page " << i;
+      EXPECT_EQ(r.k.pages[0].order, 0);
+      EXPECT_EQ(r.k.pages[1].freed, c.split_before_alloc) << "the unmapped page is freed";
+    }
+  }
+}
+
+// 63895d20d63b: with memory.zswap.writeback 0, zswap rejects the folio's
+// incompressible second page after storing the first; the rollback frees
+// the first page's entry. Before the fix zswap_stored_pages was counted only
+// for a whole folio, so the rollback takes it below zero.
+TEST(LargeFoliosTest, ZswapStoreRollbackCountsWhatItStored) {
+  struct Case {
+    std::string profile;
+    bool knob;
+    std::string signature;
+  };
+  const Case cases[] = {
+      {"v6.18.y", true, "accounting:zswap_store:zswap-pool"},
+      {"v6.18.y", false, ""},
+      {"v7.1.y", true, "accounting:zswap_store:zswap-pool"},
+      {"v7.1.y", false, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.profile + (c.knob ? " knob on" : " knob off"));
+    Schedule s = Make(c.profile, {CpuProgram{0, {Write(0, 0x2), Write(1, 0x3), Reclaim(0), Read(0),
+                                                 Read(1)}}},
+                      1);
+    s.config.memcg = true;
+    s.config.memcg_zswap_writeback = false;
+    s.config.knobs = {{"zswap_large_store_uncounted_rollback", c.knob}};
+    const Outcome r = Exec(s);
+    EXPECT_EQ(r.Signature(), c.signature) << r.Dump();
+    const long stored = r.First(StepId::kZswapStoreInsert);
+    const long rejected = r.First(StepId::kZswapStoreCompressFail);
+    const long rollback = r.First(StepId::kZswapStoreCheckOld);
+    ASSERT_GE(stored, 0) << r.Dump();
+    EXPECT_LT(stored, rejected);
+    EXPECT_LT(rejected, rollback);
+    if (!c.knob) {
+      // Both pages went to zram after the rollback, and read back.
+      EXPECT_EQ(r.Count(StepId::kZramWrite), 2) << r.Dump();
+      EXPECT_EQ(r.k.zswap.stored_pages, 0);
+    }
+  }
+}
+
+// Order 0 stays order 0: with mthp_order 0 a write fault installs one page,
+// and the same program runs the steps it always did.
+TEST(LargeFoliosTest, OrderZeroIsUntouched) {
+  const Outcome r = Exec(Make("v7.1.y", {CpuProgram{0, Concat(FillFour(), {Reclaim(0), Read(0)})}},
+                              0));
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kAnonLargeInstall), 0);
+  EXPECT_EQ(r.Count(StepId::kAnonInstall), 4);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(r.k.pages[i].order, 0);
+}
+
+// What the model does not run with large folios is refused with a reason.
+TEST(LargeFoliosTest, RefusesWhatIsNotModelled) {
+  struct Case {
+    std::string name;
+    std::string profile;
+    std::string backend;
+    bool zswap;
+    std::vector<Op> ops;
+    std::string error;
+  };
+  const Case cases[] = {
+      {"before v6.10", "v6.9", "zram", true, {Write(0, 1)}, "does not swap large folios out"},
+      {"a disk", "v7.1.y", "disk", true, {Write(0, 1)}, "one zram swap device only"},
+      {"no zswap: large swap-in", "v7.1.y", "zram", false, {Write(0, 1)}, "swaps large folios in"},
+      {"fork", "v7.1.y", "zram", true, {Fork(1)}, "fork with config.mthp_order 2"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make(c.profile, {CpuProgram{0, c.ops}});
+    s.config.backend = c.backend;
+    s.config.zswap = c.zswap;
+    Executor ex;
+    absl::StatusOr<ReplayOutput> out = RunSchedule(ex, s);
+    ASSERT_FALSE(out.ok());
+    EXPECT_THAT(std::string(out.status().message()), ::testing::HasSubstr(c.error));
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz
