@@ -63,7 +63,9 @@
     "anonymous large folios (mTHP up to order 2) swapped out whole through zswap's per-page store and zram, split by reclaim, mapped back whole from the swap cache or faulted in page by page, with partial unmaps, in two memcgs, as the newest modelled release (mainline) has them") \
   X(lts618_mthp, "v6.18.y", "zram", true, 20, true, "", 0, 2, kLargeFolioOps,                     \
     "anonymous large folios through zswap and zram as the 6.18 LTS branch has them")          \
-  X(lts612_mthp, "v6.12.y", "zram", true, 20, false, "", 0, 2, kLargeFolioOps,                   \
-    "anonymous large folios through zram (6.12's zswap refuses them) as the 6.12 LTS branch has them")
+  X(lts612_mthp, "v6.12.y", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,                  \
+    "anonymous large folios swapped out to zram and swapped in whole on the skip-swapcache path (zswap never enabled), as the 6.12 LTS branch has them") \
+  X(mainline_mthp_swapin, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,         \
+    "anonymous large folios swapped out to zram and swapped in whole through swapin_folio() (zswap never enabled), as the newest modelled release (mainline) has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

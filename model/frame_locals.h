@@ -44,6 +44,9 @@ struct DoSwapPageLocals {
   PageId swapcache = kNoPage;  // the page came from the swap cache (kNoPage: skipped it)
   bool need_clear_cache = false;  // 6.8+: the skip-swapcache pin is held (13ddaf26be32)
   bool si_ref = false;         // holds a get_swap_device() reference (si != NULL)
+  // alloc_swap_folio(): the order of the large folio the fault swaps in (its
+  // naturally aligned slots, at the entry rounded down); 0: order 0.
+  uint8_t order = 0;
 };
 
 // The lock on the mm that a zap or a madvise() page walk runs under, and that
@@ -164,6 +167,7 @@ struct SwapReadpageLocals {
   // lock, for read_from_bdev() after it, and the block's allocation count.
   int16_t blk_idx = 0;
   uint16_t blk_seq = 0;
+  uint8_t index = 0;  // the page of a large folio being read
 };
 
 struct SwapWritepageBdevLocals {

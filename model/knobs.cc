@@ -32,7 +32,8 @@ constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*madvise_vma_lock=*/false, /*lazyfree_referenced_stays_lazy=*/false,
                           Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
                           /*uffd_move_batched=*/false, /*several_swap_devices=*/false,
-                          /*large_folio_swapout=*/true, /*zswap_large_store=*/false,
+                          /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
+                          /*zswap_large_store=*/false,
                           /*zswap_incompressible_as_is=*/false};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
@@ -46,8 +47,8 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*lazyfree_referenced_stays_lazy=*/true,
                           Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
                           /*uffd_move_batched=*/true, /*several_swap_devices=*/false,
-                          /*large_folio_swapout=*/true, /*zswap_large_store=*/true,
-                          /*zswap_incompressible_as_is=*/true};
+                          /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
+                          /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -60,8 +61,8 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*lazyfree_referenced_stays_lazy=*/true,
                          Features::ZswapAcompCtx::kPoolLifetime, /*uffd_move=*/true,
                          /*uffd_move_batched=*/true, /*several_swap_devices=*/true,
-                         /*large_folio_swapout=*/true, /*zswap_large_store=*/true,
-                         /*zswap_incompressible_as_is=*/true};
+                         /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
+                         /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.
@@ -96,17 +97,20 @@ constexpr std::array<Profile, 8> kProfiles = {{
     {"v6.12.y", "Linux 6.12.94",
      "the 6.12 LTS branch: v6.9's paths with the swap zeromap; every catalogued fix but the "
      "v6.18 unuse_pte() check",
-     KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZeromapStaleZswapEntry}, kV6_12, "v6.12.y"},
+     KnobSet{Knob::kUnusePteNoFolioCheck, Knob::kZeromapStaleZswapEntry,
+             Knob::kLargeSwapinZeromapUnpinned},
+     kV6_12, "v6.12.y"},
     {"v6.18.y", "Linux 6.18.35",
      "the 6.18 LTS branch, swap table phase I: the zeromap, no slots cache, SWAP_HAS_CACHE and "
      "the skip-swapcache path still there",
-     KnobSet{Knob::kZeromapStaleZswapEntry}, kV6_18, "v6.18.y"},
+     KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kLargeSwapinZeromapUnpinned}, kV6_18,
+     "v6.18.y"},
     {"v7.1.y", "Linux 7.1.5",
      "the 7.1 stable branch, swap table phases II and III: no SWAP_HAS_CACHE and no "
      "skip-swapcache path, the folio in the swap table pins the slot; zram writes back "
      "with batched asynchronous bios",
      KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kZramWbLeaksReservedBlock,
-             Knob::kMemcgSwapinChargeBeforePin},
+             Knob::kMemcgSwapinChargeBeforePin, Knob::kLargeSwapinZeromapUnpinned},
      kV7_1, "v7.1.y"},
 }};
 
@@ -164,6 +168,9 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kZeromapStaleZswapEntry:
       if (!f.zeromap) return "its swap-out has no zeromap (v6.12 added it)";
+      return "";
+    case Knob::kLargeSwapinZeromapUnpinned:
+      if (!f.large_folio_swapin) return "it has no large swap-in (242d12c98174, v6.12)";
       return "";
     case Knob::kZswapLargeStoreUncountedRollback:
       if (!f.zswap_large_store) {

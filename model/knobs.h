@@ -209,7 +209,22 @@ namespace swapfuzz {
     "memcg) only once every page is stored. When a later page fails, the "       \
     "check_old rollback erases the pages already stored with zswap_entry_free(), " \
     "which uncounts and uncharges what was never counted or charged: "           \
-    "zswap_stored_pages ends below the entries in the trees.")
+    "zswap_stored_pages ends below the entries in the trees.")                   \
+  X(kLargeSwapinZeromapUnpinned, "large_swapin_zeromap_unpinned", "",            \
+    "none yet: a large swap-in whose range turned partly zeromap after "         \
+    "can_swapin_thp() gets SIGBUS (found by swapfuzz)",                          \
+    "v6.12 .. v7.1.5 at least (the window came with 242d12c98174 in v6.12); no " \
+    "fix known",                                                                 \
+    "alloc_swap_folio() checks under the PTL that the large folio's slots have "  \
+    "uniform zeromap bits (can_swapin_thp()), then drops the PTL before it pins " \
+    "them (swapcache_prepare(entry, nr) on 6.12 and 6.18, swap_cache_add_folio() " \
+    "on 7.x), and neither pin looks at the zeromap again. A thread zaps one "    \
+    "page's PTE, the slot is freed and reclaim gives it to a zero-filled page, " \
+    "which sets its zeromap bit; the pin succeeds, swap_read_folio_zeromap() "   \
+    "finds the range mixed and returns without marking the folio uptodate, and " \
+    "do_swap_page() raises SIGBUS although the faulting page's data is on the "  \
+    "device. Cleared, the model re-tests the zeromap once the range is pinned "  \
+    "and falls back as after a lost race (docs/findings/large-swapin-partial-zeromap.md).")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,
@@ -399,6 +414,14 @@ struct Features {
   // cache. Read in 6.12.94, 6.18.35 and 7.1.5. Off, RunConfig::mthp_order > 0
   // is refused.
   bool large_folio_swapout = false;
+  // do_swap_page() of a SWP_SYNCHRONOUS_IO device swaps a large folio in
+  // (242d12c98174, v6.12): alloc_swap_folio() picks, under the PTL, the
+  // highest order whose aligned range can_swapin_thp() accepts (contiguous
+  // entries, a uniform zeromap, nothing cached), unless zswap was ever
+  // enabled; then swapcache_prepare(entry, nr) on the skip path (6.12.94,
+  // 6.18.35) or swapin_folio()'s insertion of the whole range (7.1.5), and
+  // do_swap_page() maps it only if swap_pte_batch() still covers it.
+  bool large_folio_swapin = false;
   // zswap_store() stores a large folio one page at a time with
   // zswap_store_page(), and on a failure erases every page's entry
   // (b7c0ccdfbafd, v6.13; 6.18.35 and 7.1.5). Off (6.12.94): "Large folios

@@ -111,11 +111,6 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
     if (out.backend != Backend::kZram || out.swap_devices > 1) {
       return refuse("large folios are modelled on one zram swap device only");
     }
-    if (!out.zswap) {
-      // alloc_swap_folio(): "if (!zswap_never_enabled()) goto fallback;"
-      return refuse("without zswap the release swaps large folios in (242d12c98174), which is "
-                    "not modelled; with zswap every swap-in is order 0");
-    }
   }
   if (out.memcg && out.zswap && !out.memcg_zswap_writeback &&
       !out.features.zswap_incompressible_as_is) {

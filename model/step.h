@@ -155,7 +155,9 @@ inline bool slot_only_cached(const Kernel& k, Offset off) {
 // v7.0's folio_dup_swap() and swap_dup_entry_direct() are this count arithmetic
 // in the swap table; `fn` names the caller's function for reports.
 int swap_duplicate(Kernel& k, Offset off, Fn fn = Fn::kSwapDuplicate);
-int swapcache_prepare(Kernel& k, Offset off);
+// `nr` > 1: swapcache_prepare(entry, nr) of a large folio's aligned slots,
+// all or none (__swap_duplicate() checks every slot before it sets any).
+int swapcache_prepare(Kernel& k, Offset off, int nr = 1);
 // swap_free() / __swap_entry_free(): drop one count; frees the slot through
 // free_swap_slot() at 0. Returns the usage left (count | SWAP_HAS_CACHE), 0
 // when the slot was freed. In the swap table it is folio_put_swap() (the slot
@@ -165,7 +167,7 @@ uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn = Fn::kSwapFree);
 // put_swap_page(): drop SWAP_HAS_CACHE; frees the slot at 0.
 void put_swap_page(Kernel& k, Cpu& c, Offset off);
 // swapcache_clear() (6.8+): drop the skip-swapcache pin.
-void swapcache_clear(Kernel& k, Cpu& c, Offset off);
+void swapcache_clear(Kernel& k, Cpu& c, Offset off, int nr = 1);
 // vm_swap_full(): more than half the swap space in use; while swapoff runs,
 // anything in use (its device has left the counters).
 bool vm_swap_full(const Kernel& k);

@@ -182,7 +182,8 @@ namespace swapfuzz {
     kInStep, kShared)                                                                              \
   X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)      \
   X(kTryChargeMemcg, "try_charge_memcg", "mm/memcontrol.c", try_charge_memcg, kShared)             \
-  X(kMemCgroupUncharge, "mem_cgroup_uncharge", "mm/memcontrol.c", kInStep, kShared)
+  X(kMemCgroupUncharge, "mem_cgroup_uncharge", "mm/memcontrol.c", kInStep, kShared)            \
+  X(kAllocSwapFolio, "alloc_swap_folio", "mm/memory.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -498,7 +499,19 @@ enum class FnClass : uint8_t { kShared, kPerObject };
     "zswap_compress: incompressible, memory.zswap.writeback 0: -EINVAL")    \
   X(kZswapStoreCheckOld, kZswapStore, "check_old: xa_erase each page's entry, zswap_entry_free") \
   X(kZswapShrinkNoWriteback, kShrinkWorker,                                 \
-    "shrink_memcg: memory.zswap.writeback 0: -ENOENT for every memcg")
+    "shrink_memcg: memory.zswap.writeback 0: -ENOENT for every memcg")     \
+  X(kCanSwapinThp, kAllocSwapFolio,                                         \
+    "pte_offset_map_lock: can_swapin_thp of each order, pte_unmap_unlock") \
+  X(kAllocSwapFolioLarge, kAllocSwapFolio,                                  \
+    "vma_alloc_folio(order), mem_cgroup_swapin_charge_folio")               \
+  X(kZeromapReadMixed, kSwapReadFolioZeromap,                               \
+    "large folio, zeromap partly set: WARN_ON_ONCE, folio_unlock, not uptodate") \
+  X(kLargeSwapinNoBatch, kDoSwapPage,                                       \
+    "large folio: swap_pte_batch() != nr: out_nomap")                      \
+  X(kSkipPinZeromapChanged, kSwapcachePrepare,                              \
+    "pinned range's zeromap no longer uniform: swapcache_clear, retry (proposed fix)") \
+  X(kLargeSwapinNotMappableWhole, kDoSwapPage,                              \
+    "!anon large folio, swap_pte_batch() != nr: swap_cache_del_folio, out_nomap")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -50,7 +50,7 @@ void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry
   if (mem_cgroup_disabled(k)) return;
   const uint8_t memcg = swapin_charge_memcg(k, entry, mm);
   if (memcg == 0) return;
-  ++k.memcgs[memcg].memory;
+  k.memcgs[memcg].memory = static_cast<int16_t>(k.memcgs[memcg].memory + folio_nr_pages(k, page));
   k.pages[page].memcg = memcg;
 }
 

@@ -20,6 +20,14 @@ void CheckInstalledData(Kernel& k, const Cpu& c, uint8_t va, PageId page, Fn fn)
 
 void mmap_read_unlock(Kernel& k, Cpu& c) { --k.mms[c.mm].mmap_readers; }
 
+// do_swap_page(): "if (unlikely(!folio_test_uptodate(folio))) { ret =
+// VM_FAULT_SIGBUS; goto out_nomap; }" - the read failed, and the task gets
+// SIGBUS for data that swap still holds.
+void ReportSigbus(Kernel& k, PageId folio) {
+  Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
+         "page %d is not uptodate at pte_same (SIGBUS)", folio);
+}
+
 // The PTEs a swap fault maps: do_swap_page() maps every PTE of a large folio
 // found in the swap cache when they lie in the VMA's PMD and swap_pte_batch()
 // finds them all, from the folio's first address, to be the folio's entries
@@ -52,28 +60,80 @@ PageId alloc_anon_folio(Kernel& k, const Mm& mm, int va, int mm_id) {
   return kNoPage;
 }
 
+// zswap_never_enabled(): zswap's static key is set the first time zswap is
+// set up enabled, at boot or by the parameter (the model's Zswap::initialized).
+bool zswap_never_enabled(const Kernel& k) { return !k.zswap.initialized; }
+
+// alloc_swap_folio() may try a large order: mTHP orders are enabled and
+// "if (!zswap_never_enabled()) goto fallback;" does not fall back (6.12.94
+// memory.c:4130, 6.18.35:4526, 7.1.5:4714). The VMA has no userfaultfd.
+bool large_swapin_enabled(const Kernel& k) {
+  return k.config.mthp_order > 0 && k.config.features.large_folio_swapin && zswap_never_enabled(k);
+}
+
+// can_swapin_thp() of the naturally aligned `nr` PTEs around `va`, under the
+// PTL: the first is the fault's entry moved back to the range's start, and
+// swap_pte_batch() finds all `nr` (contiguous entries, the same bits and
+// swap_cgroup id); the slots' zeromap bits agree (swap_zeromap_batch()); and
+// none is cached (non_swapcache_batch(): SWAP_HAS_CACHE, or in the swap
+// table a folio). 7.1.5 memory.c:4637-4665; 6.12.94 and 6.18.35 the same.
+// swap_zeromap_batch(entry, nr, NULL) == nr: the range's zeromap bits agree.
+bool zeromap_uniform(const Kernel& k, Offset entry, int nr) {
+  for (int i = 1; i < nr; ++i) {
+    if (k.si.zeromap[entry + i] != k.si.zeromap[entry]) return false;
+  }
+  return true;
+}
+
+bool can_swapin_thp(const Kernel& k, const Mm& mm, int va, const Pte& orig, int nr) {
+  const int start = va & ~(nr - 1);
+  const int first = orig.offset - (va - start);
+  if (first <= 0 || first + nr > kMaxSlots) return false;
+  const unsigned exclusive = (mm.swp_exclusive >> va) & 1u;
+  for (int i = 0; i < nr; ++i) {
+    const Offset off = static_cast<Offset>(first + i);
+    Pte expected = orig;
+    expected.offset = off;
+    if (!(mm.pte[start + i] == expected) || ((mm.swp_exclusive >> (start + i)) & 1u) != exclusive ||
+        k.si.swap_cgroup[off] != k.si.swap_cgroup[first]) {
+      return false;
+    }
+    const bool cached = swap_table_pins(k) ? k.swap_cache[off] != kNoPage
+                                           : (k.si.swap_map[off] & SWAP_HAS_CACHE) != 0;
+    if (cached) return false;
+  }
+  return zeromap_uniform(k, static_cast<Offset>(first), nr);
+}
+
 struct SwapinBatch {
   int start_va;
   int nr;
   PageId first_page;
 };
 
-SwapinBatch swapin_batch(const Kernel& k, const Mm& mm, int va, PageId page, const Pte& orig) {
+//
+// A large folio the skip path read (not in the swap cache, entries from
+// `folio_offset`) is mapped whole or not at all: nr 0 is out_nomap (6.12.94
+// memory.c:4418-4427, "allocated large folios for SWP_SYNCHRONOUS_IO").
+SwapinBatch swapin_batch(const Kernel& k, const Mm& mm, int va, PageId page, const Pte& orig,
+                         Offset folio_offset) {
   const SwapinBatch one{va, 1, page};
   const PageId folio = page_folio(k, page);
   const Page& p = k.pages[folio];
-  if (p.order == 0 || !p.swapcache) return one;
+  if (p.order == 0) return one;
+  const SwapinBatch none{va, 0, page};
+  const SwapinBatch fallback = p.swapcache ? one : none;
   const int nr = folio_nr_pages(k, folio);
   const int start = va - (page - folio);
-  if (start < 0 || start + nr > kMaxVas) return one;
+  if (start < 0 || start + nr > kMaxVas) return fallback;
   const unsigned exclusive = (mm.swp_exclusive >> va) & 1u;
   const uint8_t cgroup_id = k.si.swap_cgroup[orig.offset];
   for (int i = 0; i < nr; ++i) {
     Pte expected = orig;
-    expected.offset = static_cast<Offset>(p.private_offset + i);
+    expected.offset = static_cast<Offset>(folio_offset + i);
     if (!(mm.pte[start + i] == expected) || ((mm.swp_exclusive >> (start + i)) & 1u) != exclusive ||
         k.si.swap_cgroup[expected.offset] != cgroup_id) {
-      return one;
+      return fallback;
     }
   }
   return {start, nr, folio};
@@ -455,7 +515,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         // cache too. alloc_swap_folio(), then swapin_folio() adds the folio
         // and reads it (swap_cache_alloc_folio()'s add, without its lookup);
         // other devices go through swapin_readahead().
-        if (si.sync_io) {
+        if (si.sync_io && large_swapin_enabled(k)) {
+          f.pc = kCanSwapinThp;  // alloc_swap_folio()
+        } else if (si.sync_io) {
           Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
                                          {.read = true, .lookup = false});
         } else {
@@ -478,44 +540,119 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       if (!k.knob(Knob::kSkipSwapcacheUnpinned)) {
-        f.pc = kPin;
+        f.pc = large_swapin_enabled(k) ? kCanSwapinThp : kPin;  // alloc_swap_folio()
         return StepResult::kStep;
       }
       f.pc = kSkipRead;  // skip the swap cache, unpinned (before 13ddaf26be32)
       return StepResult::kContinue;
     }
+    case kCanSwapinThp: {
+      // alloc_swap_folio(): thp_swap_suitable_orders() keeps the orders
+      // whose size divides the entry's offset and the address alike; under
+      // the PTL, the highest of them that can_swapin_thp() accepts.
+      l.order = 0;
+      for (int order = k.config.mthp_order; order > 0 && l.order == 0; --order) {
+        const int nr = 1 << order;
+        if (f.offset % nr == f.va % nr && can_swapin_thp(k, mm, f.va, l.orig_pte, nr)) {
+          l.order = static_cast<uint8_t>(order);
+        }
+      }
+      Emit(k, c, StepId::kCanSwapinThp, f.offset, kNoPage, l.order);
+      if (l.order > 0) {
+        f.pc = kAllocSwapFolio;
+        return StepResult::kStep;
+      }
+      // fallback: __alloc_swap_folio(), order 0.
+      if (swap_table_pins(k)) {
+        Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
+                                       {.read = true, .lookup = false});
+        return StepResult::kStep;
+      }
+      f.pc = kPin;
+      return StepResult::kStep;
+    }
+    case kAllocSwapFolio: {
+      // With the PTL dropped: vma_alloc_folio() of the order, and
+      // mem_cgroup_swapin_charge_folio(folio, vma->vm_mm, gfp, entry) before
+      // anything pins the range; do_swap_page() then sets it locked and
+      // swap-backed, and swapin_folio() (7.1.5) inserts it at the entry
+      // rounded down to the folio's size.
+      const int nr = 1 << l.order;
+      const Offset entry = static_cast<Offset>(f.offset & ~(nr - 1));
+      f.page = alloc_folio(k, l.order);
+      Emit(k, c, StepId::kAllocSwapFolioLarge, entry, f.page, static_cast<Token>(nr));
+      if (f.page == kNoPage) {  // out of frames: the run stops without a verdict
+        put_device(k, f.offset, l.si_ref);
+        return Finish(c, 0);
+      }
+      mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+      Page& p = k.pages[f.page];
+      p.locked = true;  // __folio_set_locked()
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      p.swapbacked = true;
+      if (swap_table_pins(k)) {
+        Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, entry, f.page,
+                                       {.read = true, .lookup = false});
+        return StepResult::kStep;
+      }
+      f.pc = kPin;
+      return StepResult::kStep;
+    }
     case kPin: {
-      // 13ddaf26be32: swapcache_prepare() pins the entry before the read.
-      if (swapcache_prepare(k, f.offset) != 0) {
-        Emit(k, c, StepId::kSkipPinBusy, f.offset, kNoPage);
+      // 13ddaf26be32: swapcache_prepare() pins the entry before the read; a
+      // large folio's whole range, or nothing.
+      const int nr = 1 << l.order;
+      const Offset entry = static_cast<Offset>(f.offset & ~(nr - 1));
+      if (swapcache_prepare(k, entry, nr) != 0) {
+        Emit(k, c, StepId::kSkipPinBusy, entry, kNoPage);
+        if (l.order > 0) {  // out_page: folio_unlock(); out_release: folio_put()
+          unlock_page(k, f.page, Fn::kDoSwapPage);
+          put_page(k, f.page, Fn::kDoSwapPage);
+        }
         put_device(k, f.offset, l.si_ref);
         Return(c, 0);
         return Yield(k, c);  // schedule_timeout_uninterruptible(1); retry the fault
       }
-      Emit(k, c, StepId::kSkipPin, f.offset, kNoPage);
+      // The fix swapfuzz proposes (large_swapin_zeromap_unpinned cleared):
+      // with the range pinned, its zeromap bits are stable; test them again,
+      // and back out as from a lost race if they no longer agree.
+      if (l.order > 0 && !k.knob(Knob::kLargeSwapinZeromapUnpinned) &&
+          !zeromap_uniform(k, entry, nr)) {
+        Emit(k, c, StepId::kSkipPinZeromapChanged, entry, f.page);
+        swapcache_clear(k, c, entry, nr);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
+        put_page(k, f.page, Fn::kDoSwapPage);
+        put_device(k, f.offset, l.si_ref);
+        return Finish(c, 0);  // the access faults again
+      }
+      Emit(k, c, StepId::kSkipPin, entry, kNoPage);
       l.need_clear_cache = true;
       f.pc = kSkipRead;
       return StepResult::kContinue;
     }
     case kSkipRead: {
       // Skip the swap cache: read into a private page (the pin, if any, is
-      // held), in the step of the check or the pin.
-      f.page = alloc_page(k);
+      // held), in the step of the check or the pin. A large folio was
+      // allocated, charged and locked by alloc_swap_folio().
       l.swapcache = kNoPage;
-      if (f.page == kNoPage) {
-        c.ret_page = kNoPage;
-        f.pc = kAfterReadahead;
-        return StepResult::kStep;
+      const Offset entry = static_cast<Offset>(f.offset & ~((1 << l.order) - 1));
+      if (l.order == 0) {
+        f.page = alloc_page(k);
+        if (f.page == kNoPage) {
+          c.ret_page = kNoPage;
+          f.pc = kAfterReadahead;
+          return StepResult::kStep;
+        }
+        // alloc_swap_folio(): mem_cgroup_swapin_charge_folio(folio,
+        // vma->vm_mm, GFP_KERNEL, entry).
+        mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+        Page& p = k.pages[f.page];
+        p.locked = true;  // __SetPageLocked()
+        p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+        p.swapbacked = true;
       }
-      // alloc_swap_folio(): mem_cgroup_swapin_charge_folio(folio,
-      // vma->vm_mm, GFP_KERNEL, entry).
-      mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
-      Page& p = k.pages[f.page];
-      p.locked = true;  // __SetPageLocked()
-      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
-      p.swapbacked = true;
-      p.private_offset = f.offset;  // "To provide entry to swap_readpage()"
-      Call<Fn::kSwapReadpage>(c, f, kAfterSkipRead, f.offset, f.page);
+      k.pages[f.page].private_offset = entry;  // "To provide entry to swap_readpage()"
+      Call<Fn::kSwapReadpage>(c, f, kAfterSkipRead, entry, f.page);
       return StepResult::kStep;
     }
     case kAfterSkipRead:
@@ -531,7 +668,9 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       // No page: the entry was freed under us, or no memory. [PTL] pte_same
       // -> VM_FAULT_OOM; out: "if (need_clear_cache) swapcache_clear()".
       Emit(k, c, StepId::kDoSwapPageOom, f.offset, kNoPage);
-      if (l.need_clear_cache) swapcache_clear(k, c, f.offset);
+      if (l.need_clear_cache) {
+        swapcache_clear(k, c, static_cast<Offset>(f.offset & ~((1 << l.order) - 1)), 1 << l.order);
+      }
       put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
     case kLockPage: {
@@ -558,26 +697,45 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       Page& p = page_checked(k, f.page, Fn::kDoSwapPage);
       // The page of the folio that holds the entry: a large folio found in
       // the swap cache holds it at "folio_page_idx(folio, page)".
-      const PageId page = l.swapcache != kNoPage
-                              ? static_cast<PageId>(f.page + (f.offset - p.private_offset))
-                              : f.page;
+      const Offset folio_offset = l.swapcache != kNoPage
+                                      ? p.private_offset
+                                      : static_cast<Offset>(f.offset & ~((1 << l.order) - 1));
+      const PageId page = static_cast<PageId>(f.page + (f.offset - folio_offset));
       if (!(pte == l.orig_pte)) {  // out_nomap
         Emit(k, c, StepId::kPteChanged, f.offset, f.page);
         // v7.0+: "if (folio_test_swapcache(folio)) folio_free_swap(folio)".
         if (swap_table_pins(k) && p.swapcache) try_to_free_swap(k, c, f.page);
         unlock_page(k, f.page, Fn::kDoSwapPage);
         put_page(k, f.page, Fn::kDoSwapPage);
+      } else if (const SwapinBatch batch =
+                     swapin_batch(k, mm, f.va, page, l.orig_pte, folio_offset);
+                 batch.nr == 0) {
+        // A large folio the skip path read: "if (unlikely(!folio_test_uptodate(
+        // folio))) { ret = VM_FAULT_SIGBUS; goto out_nomap; }", then the
+        // range's PTEs must still be its entries, or out_nomap.
+        Emit(k, c, StepId::kLargeSwapinNoBatch, f.offset, f.page, p.uptodate);
+        if (!p.uptodate) ReportSigbus(k, f.page);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
+        put_page(k, f.page, Fn::kDoSwapPage);
+      } else if (swap_table_pins(k) && p.order > 0 && p.index == kNoIndex &&
+                 batch.nr != folio_nr_pages(k, f.page)) {
+        // 7.1.5 (memory.c:5035): a large folio not yet anonymous (read in
+        // by swapin_folio(), never mapped) that cannot be mapped whole "is
+        // free[d] and fallback": "if (!WARN_ON_ONCE(folio_test_dirty(folio)))
+        // swap_cache_del_folio(folio); goto out_nomap;", after the uptodate
+        // test.
+        Emit(k, c, StepId::kLargeSwapinNotMappableWhole, f.offset, f.page, batch.nr);
+        if (!p.uptodate) ReportSigbus(k, f.page);
+        if (!p.dirty && p.swapcache) delete_from_swap_cache(k, c, f.page);
+        unlock_page(k, f.page, Fn::kDoSwapPage);
+        put_page(k, f.page, Fn::kDoSwapPage);
       } else {
         const bool table = swap_table_pins(k);
         Emit(k, c, table ? StepId::kPteSameInstallPut : StepId::kPteSameInstall, f.offset,
              f.page, k.pages[page].data);
-        if (!p.uptodate) {
-          Report(k, Oracle::kPageState, Fn::kDoSwapPage, ObjectKind::kPage, true,
-                 "page %d is not uptodate at pte_same (SIGBUS)", f.page);
-        }
+        if (!p.uptodate) ReportSigbus(k, f.page);
         // The PTEs this fault maps: the one, or every PTE of a large folio
-        // found in the swap cache when swap_pte_batch() covers it.
-        const SwapinBatch batch = swapin_batch(k, mm, f.va, page, l.orig_pte);
+        // when swap_pte_batch() covers it (batch, above).
         const Offset first_offset = static_cast<Offset>(f.offset - (page - batch.first_page));
         // Maps page i of the batch at its address, with the lookup's
         // reference or one folio_ref_add() took for it.
@@ -697,11 +855,14 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
     }
-    case kClear:
-      Emit(k, c, StepId::kSwapcacheClear, f.offset, kNoPage);
-      swapcache_clear(k, c, f.offset);
+    case kClear: {
+      const int nr = 1 << l.order;
+      const Offset entry = static_cast<Offset>(f.offset & ~(nr - 1));
+      Emit(k, c, StepId::kSwapcacheClear, entry, kNoPage);
+      swapcache_clear(k, c, entry, nr);
       put_device(k, f.offset, l.si_ref);
       return Finish(c, 0);
+    }
   }
   return StepResult::kStep;
 }

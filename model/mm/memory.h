@@ -43,7 +43,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 // DoSwapPageLocals::orig_pte and write.
 #define SWAPFUZZ_STATES_do_swap_page(X) \
   X(kLookup) X(kSkipCheck) X(kPin) X(kAfterSkipRead) X(kAfterReadahead) X(kLockPage) \
-  X(kInstallPte) X(kClear) X(kSkipRead)
+  X(kInstallPte) X(kClear) X(kSkipRead) X(kCanSwapinThp) X(kAllocSwapFolio)
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address (under mmap_lock for write, which its first step

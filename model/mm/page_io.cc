@@ -47,58 +47,81 @@ void submit_bio(Kernel& k, const Bio& bio) {
 StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_swap_readpage(SWAPFUZZ_STATE_ENUMERATOR) };
   SwapReadpageLocals& l = Locals<Fn::kSwapReadpage>(f);
+  // A large folio (a skip-path or swapin_folio() mTHP swap-in) is read page
+  // by page: zram's zram_bio_read() takes each slot's lock in turn, and the
+  // folio is marked uptodate and unlocked after the last.
+  const int nr = folio_nr_pages(k, f.page);
+  const PageId page = static_cast<PageId>(f.page + l.index);
+  const Offset off = static_cast<Offset>(f.offset + l.index);
+  auto page_read = [&] {
+    if (++l.index < nr) {
+      f.pc = kRead;
+      return StepResult::kStep;
+    }
+    read_endio(k, f.page);
+    f.pc = kReadDone;
+    return StepResult::kContinue;
+  };
   switch (f.pc) {
-    case kStart:
+    case kStart: {
       // v6.12+: swap_read_folio_zeromap() first; the bit is read without a
       // lock ("protected by the locked swapcache folio"), and a set bit
-      // zero-fills the folio and unlocks it in this task.
-      if (k.config.features.zeromap && k.si.zeromap[f.offset]) {
+      // zero-fills the folio and unlocks it in this task. A large folio
+      // whose bits disagree: "WARN_ON_ONCE(swap_zeromap_batch(folio->swap,
+      // nr_pages, &is_zeromap) != nr_pages)", return without marking it
+      // uptodate "so that an IO error is emitted" (6.12.94 page_io.c:511).
+      int zero = 0;
+      if (k.config.features.zeromap) {
+        for (int i = 0; i < nr; ++i) zero += k.si.zeromap[f.offset + i];
+      }
+      if (zero != 0 && zero != nr) {
+        Emit(k, c, StepId::kZeromapReadMixed, f.offset, f.page, static_cast<Token>(zero));
+        unlock_page(k, f.page, Fn::kSwapReadFolioZeromap);
+        return Finish(c, 0);
+      }
+      if (zero == nr) {
         Emit(k, c, StepId::kZeromapRead, f.offset, f.page);
-        Page& p = page_checked(k, f.page, Fn::kSwapReadFolioZeromap);
-        p.data = 0;
+        page_checked(k, f.page, Fn::kSwapReadFolioZeromap);
+        for (int i = 0; i < nr; ++i) k.pages[f.page + i].data = 0;
         read_endio(k, f.page);
         return Finish(c, 0);
       }
-      // frontswap_load(): zswap first.
+      // frontswap_load(): zswap first. (A large folio is read only while
+      // zswap_never_enabled(), whose zswap_load() returns false at once.)
       if (k.zswap.initialized) {
         return Call<Fn::kZswapLoad>(c, f, kAfterZswap, f.offset, f.page);
       }
       f.pc = swap_entry_to_info(k, f.offset).disk ? kBio : kRead;
       return StepResult::kContinue;
+    }
     case kAfterZswap:
       if (c.ret == 0) return Return(c, 0);  // SetPageUptodate, unlock_page; done
       f.pc = swap_entry_to_info(k, f.offset).disk ? kBio : kRead;
       return StepResult::kContinue;
     case kRead: {  // bdev_read_page() -> zram_rw_page() -> __zram_bvec_read()
-      if (zram_slot_busy(k, c, f.offset)) return Block(c, Wait::Kind::kZramSlot, f.offset);
-      Emit(k, c, StepId::kZramReadLock, f.offset, f.page, k.zram.table[f.offset].data);
+      if (zram_slot_busy(k, c, off)) return Block(c, Wait::Kind::kZramSlot, off);
+      Emit(k, c, StepId::kZramReadLock, off, page, k.zram.table[off].data);
       // swap_page_sector() maps the offset through the swap extents.
-      if (!swap_device_live(k, f.offset, Fn::kSwapReadpage)) return StepResult::kStep;
-      if (zram_read_wb_begin(k, f.offset, &l.blk_idx, &l.blk_seq)) {
+      if (!swap_device_live(k, off, Fn::kSwapReadpage)) return StepResult::kStep;
+      if (zram_read_wb_begin(k, off, &l.blk_idx, &l.blk_seq)) {
         f.pc = kFromBdev;
         return StepResult::kStep;
       }
-      if (!zram_read_begin(k, c, f.offset, f.page)) {
+      if (!zram_read_begin(k, c, off, page)) {
         f.pc = kDecompress;
         return StepResult::kStep;
       }
-      read_endio(k, f.page);
-      f.pc = kReadDone;
-      return StepResult::kContinue;
+      return page_read();
     }
     case kDecompress:
-      Emit(k, c, StepId::kZramReadCopy, f.offset, f.page, k.zram.table[f.offset].data);
-      zram_read_finish(k, c, f.offset, f.page);
-      read_endio(k, f.page);
-      f.pc = kReadDone;
-      return StepResult::kContinue;
+      Emit(k, c, StepId::kZramReadCopy, off, page, k.zram.table[off].data);
+      zram_read_finish(k, c, off, page);
+      return page_read();
     case kFromBdev:
       // read_from_bdev() after the slot lock is dropped (synchronous here).
-      Emit(k, c, StepId::kZramReadBdev, f.offset, f.page);
-      zram_read_from_bdev(k, l.blk_idx, l.blk_seq, f.page);
-      read_endio(k, f.page);
-      f.pc = kReadDone;
-      return StepResult::kContinue;
+      Emit(k, c, StepId::kZramReadBdev, off, page);
+      zram_read_from_bdev(k, l.blk_idx, l.blk_seq, page);
+      return page_read();
     case kNotify:
       Emit(k, c, StepId::kFreeNotify, f.offset, f.page);
       if (trylock_page(k, c, f.page)) {

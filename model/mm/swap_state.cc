@@ -145,10 +145,24 @@ StepResult swap_cache_alloc_folio(Kernel& k, Cpu& c, Frame& f) {
         }
       }
       if (!swap_device_live(k, f.offset, Fn::kSwapCacheAllocFolio)) return give_up(kNoPage);
-      const bool exists = k.swap_cache[f.offset] != kNoPage;
-      if (exists || swap_count(k.si.swap_map[f.offset]) == 0) {
-        Emit(k, c, StepId::kCacheAddRaced, f.offset, f.page, exists ? 17 : 2);
-        if (!exists) return give_up(kNoPage);  // -ENOENT: swapped in and freed meanwhile
+      // A large folio (swapin_folio()'s mTHP) needs every slot of its range
+      // counted and uncached; any conflict fails the whole insertion: "if
+      // (ret != -EEXIST || folio_test_large(folio)) goto failed;" (7.1.5
+      // swap_state.c:491), and swapin_folio() returns NULL.
+      // The fix swapfuzz proposes (large_swapin_zeromap_unpinned cleared):
+      // the range's zeromap bits, tested again under the cluster lock, must
+      // still agree (token 0: they do not).
+      const int nr = folio_nr_pages(k, f.page);
+      bool exists = false, freed = false, zeromap_mixed = false;
+      for (Offset off = f.offset; off < f.offset + nr; ++off) {
+        exists = exists || k.swap_cache[off] != kNoPage;
+        freed = freed || swap_count(k.si.swap_map[off]) == 0;
+        zeromap_mixed = zeromap_mixed || k.si.zeromap[off] != k.si.zeromap[f.offset];
+      }
+      if (k.knob(Knob::kLargeSwapinZeromapUnpinned)) zeromap_mixed = false;
+      if (exists || freed || zeromap_mixed) {
+        Emit(k, c, StepId::kCacheAddRaced, f.offset, f.page, exists ? 17 : freed ? 2 : 0);
+        if (!exists || nr > 1) return give_up(kNoPage);  // -ENOENT: swapped in and freed meanwhile
         // -EEXIST: "swapcache = swap_cache_get_folio(entry)", then add again
         // if that folio has gone meanwhile.
         f.pc = kLookup;

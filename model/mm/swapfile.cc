@@ -136,14 +136,16 @@ int swap_duplicate(Kernel& k, Offset off, Fn fn) {
   return 0;
 }
 
-int swapcache_prepare(Kernel& k, Offset off) {
+int swapcache_prepare(Kernel& k, Offset off, int nr) {
   if (const SwapDevice& si = swap_entry_to_info(k, off); !si.active || si.users_dead) {
     return -2;  // __swap_duplicate(): no device
   }
-  uint8_t& map = k.si.swap_map[off];
-  if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
-  if (map & SWAP_HAS_CACHE) return -17;                              // -EEXIST
-  map |= SWAP_HAS_CACHE;
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    const uint8_t map = k.si.swap_map[slot];
+    if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
+    if (map & SWAP_HAS_CACHE) return -17;                              // -EEXIST
+  }
+  for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] |= SWAP_HAS_CACHE;
   return 0;
 }
 
@@ -165,9 +167,11 @@ void put_swap_page(Kernel& k, Cpu& c, Offset off) {
   if (swap_entry_free_locked(k, fn, off, true) == 0) free_swap_slot(k, c, off);
 }
 
-void swapcache_clear(Kernel& k, Cpu& c, Offset off) {
+void swapcache_clear(Kernel& k, Cpu& c, Offset off, int nr) {
   if (!swap_device_live(k, off, Fn::kSwapcacheClear)) return;
-  if (swap_entry_free_locked(k, Fn::kSwapcacheClear, off, true) == 0) free_swap_slot(k, c, off);
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    if (swap_entry_free_locked(k, Fn::kSwapcacheClear, slot, true) == 0) free_swap_slot(k, c, slot);
+  }
 }
 
 bool vm_swap_full(const Kernel& k) {

@@ -79,6 +79,7 @@ BUGS = {
     "12dcb0ef5406": ("lts618_zswap_hotplug", "zswap_acomp_cpu_dead_uaf.json"),
     "memcg_swapin_charge_before_pin": ("mainline_memcg", "memcg_swapin_charge_before_pin.json"),
     "63895d20d63b": ("lts618_mthp", "zswap_large_store_uncounted_rollback.json"),
+    "large_swapin_zeromap_unpinned": ("lts612_mthp", "large_swapin_partial_zeromap.json"),
 }
 
 
