@@ -69,6 +69,10 @@ struct Page {
   uint8_t memcg = 0;
   uint8_t order = 0;       // the head's folio_order(); 0 on a tail
   PageId head = kNoPage;   // a tail page's head; kNoPage on a head
+  // folio_test_partially_mapped(): an rmap removal left the anonymous folio
+  // (of order 2 or more, not in the swap cache) partly mapped, and
+  // deferred_split_folio() queued it; reclaim splits it.
+  bool partially_mapped = false;
 };
 
 // vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):

@@ -39,7 +39,7 @@ Token Holds(const Kernel& k, const Pte& pte) {
   if (pte.kind != Pte::Kind::kSwap) return 0;
   const Offset off = pte.offset;
   if (const PageId folio = k.swap_cache[off]; folio != kNoPage) {
-    return k.pages[folio + (off - k.pages[folio].private_offset)].data;
+    return k.pages[page_of_entry(k, folio, off)].data;
   }
   if (k.si.zeromap[off]) return 0;
   if (k.zswap.tree_id[swp_type(k, off)] != 0 && k.zswap.tree[off] != kNoEntry) {
@@ -159,9 +159,7 @@ void CheckRmapQuiescent(Kernel& k) {
       } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed &&
                  k.swap_cache[pte.offset] != kNoPage &&
                  k.pages[k.swap_cache[pte.offset]].index != kNoIndex) {
-        // The page of the folio that holds this entry's data.
-        const PageId folio = k.swap_cache[pte.offset];
-        id = folio + (pte.offset - k.pages[folio].private_offset);
+        id = page_of_entry(k, k.swap_cache[pte.offset], pte.offset);
       }
       if (id != kNoPage && k.pages[id].index != va) {
         Report(k, Oracle::kRmap, Fn::kQuiescence, ObjectKind::kPage, true,

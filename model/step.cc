@@ -170,6 +170,15 @@ void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn) {
   }
 }
 
+void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn) {
+  --page_checked(k, id, fn).mapcount;
+  const PageId folio = page_folio(k, id);
+  Page& p = k.pages[folio];
+  if (p.order >= 2 && !p.swapcache && p.index != kNoIndex && folio_mapcount(k, folio) > 0) {
+    p.partially_mapped = true;
+  }
+}
+
 void unlock_page(Kernel& k, PageId id, Fn fn) {
   id = page_folio(k, id);
   Page& p = page_checked(k, id, fn);

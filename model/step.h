@@ -96,6 +96,13 @@ inline bool folio_matches_swap_entry(const Kernel& k, PageId folio, Offset off) 
   return p.swapcache && off >= p.private_offset &&
          off < p.private_offset + folio_nr_pages(k, folio);
 }
+// The page of `folio` that holds entry `off` (folio_page(folio,
+// off - folio->swap)); the folio itself when it does not cache the entry.
+inline PageId page_of_entry(const Kernel& k, PageId folio, Offset off) {
+  return folio_matches_swap_entry(k, folio, off)
+             ? static_cast<PageId>(folio + (off - k.pages[folio].private_offset))
+             : folio;
+}
 // The page, checking that it was not freed (use-after-free oracle).
 Page& page_checked(Kernel& k, PageId id, Fn fn);
 // The reference count, PG_locked and the free are the folio's: these take a
@@ -110,6 +117,11 @@ void unlock_page(Kernel& k, PageId id, Fn fn);
 // (folio_add_anon_rmap_ptes() -> __page_check_anon_rmap(), 7.1.5's
 // VM_BUG_ON_PAGE(page_pgoff(folio, page) != linear_page_index(vma, address))).
 void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn);
+// folio_remove_rmap_pte() of a present PTE mapping page `id`: its mapcount
+// drops, and __folio_remove_rmap() queues an anonymous folio that stays
+// mapped for the deferred split, partially mapped (deferred_split_folio():
+// not order 0 or 1, not in the swap cache; 6.12.94 huge_memory.c:3669).
+void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn);
 
 // --- the swap device (mm/swapfile.c) ---
 

@@ -511,7 +511,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kSkipPinZeromapChanged, kSwapcachePrepare,                              \
     "pinned range's zeromap no longer uniform: swapcache_clear, retry (proposed fix)") \
   X(kLargeSwapinNotMappableWhole, kDoSwapPage,                              \
-    "!anon large folio, swap_pte_batch() != nr: swap_cache_del_folio, out_nomap")
+    "!anon large folio, swap_pte_batch() != nr: swap_cache_del_folio, out_nomap") \
+  X(kWriteActivate, kSwapWritepage,                                         \
+    "zswap refused, memory.zswap.writeback 0: folio_mark_dirty, AOP_WRITEPAGE_ACTIVATE")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -587,12 +589,15 @@ enum class OpKind : uint8_t {
 // The ops whose kernel paths the model has not made large-folio aware:
 // fork's copy_pte_range() (folio_try_dup_anon_rmap_ptes()), swapoff's
 // unuse_pte() and swapon, UFFDIO_WRITEPROTECT and UFFDIO_MOVE (which splits a
-// large source folio), MADV_PAGEOUT's and MADV_FREE's batched walks. A
-// schedule with RunConfig::mthp_order > 0 may not hold them (Validate()).
+// large source folio), MADV_PAGEOUT's and MADV_FREE's batched walks; and
+// enabling zswap, whose zswap_load() refuses a large folio a swap-in already
+// chose while zswap_never_enabled() held ("WARN_ON_ONCE(folio_test_large(
+// folio))": SIGBUS by design, 6.12.94 zswap.c:1592-1604). A schedule with
+// RunConfig::mthp_order > 0 may not hold them (Validate()).
 inline constexpr OpKind kOpsWithoutLargeFolios[] = {
     OpKind::kFork,   OpKind::kSwapoff,         OpKind::kSwapon,       OpKind::kSwapoffDev,
     OpKind::kSwaponDev, OpKind::kUffdWp,       OpKind::kUffdMove,     OpKind::kMadvisePageout,
-    OpKind::kMadviseFree};
+    OpKind::kMadviseFree,   OpKind::kZswapEnable};
 
 std::string_view FnName(Fn fn);
 // Whether frames of the function run a step machine (its machine column is not

@@ -52,9 +52,11 @@ inline constexpr int kMaxReclaimRetries = 16;
 inline bool mem_cgroup_disabled(const Kernel& k) { return !k.config.memcg; }
 // mem_cgroup_zswap_writeback_enabled(): memory.zswap.writeback of the memcg
 // and its ancestors (RunConfig::memcg_zswap_writeback, for every memcg); true
-// without a memcg.
+// without a memcg, and while zswap is disabled ("if zswap is disabled, do not
+// block pages going to the swapping device").
 inline bool mem_cgroup_zswap_writeback_enabled(const Kernel& k, uint8_t memcg) {
-  return mem_cgroup_disabled(k) || memcg == 0 || k.config.memcg_zswap_writeback;
+  return mem_cgroup_disabled(k) || memcg == 0 || !k.zswap.enabled ||
+         k.config.memcg_zswap_writeback;
 }
 
 // The memcg a task of mm `mm` is in: memcg 2 for the mms of
@@ -80,6 +82,10 @@ bool charge_memcg(Kernel& k, PageId page, uint8_t memcg);
 // paths: a charge there goes past memory.max (the kernel's try_charge_memcg()
 // would reclaim first).
 void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry);
+// The same charge of a large swap-in folio, made with vma_thp_gfp_mask(),
+// which does not reclaim: over memory.max it fails (false) and charges
+// nothing.
+bool mem_cgroup_swapin_charge_large_folio(Kernel& k, PageId folio, int mm, Offset entry);
 
 // mem_cgroup_uncharge() from the folio's free (__folio_put()).
 void mem_cgroup_uncharge(Kernel& k, PageId page);

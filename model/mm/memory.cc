@@ -441,7 +441,7 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f) {
         n.index = static_cast<int8_t>(f.va);  // folio_add_new_anon_rmap()
         mm.pte[f.va] = Pte{Pte::Kind::kPresent, true, l.new_page, kNoOffset};
         if (f.page != kZeroPage) {
-          --page_checked(k, f.page, Fn::kDoWpPage).mapcount;  // page_remove_rmap()
+          folio_remove_rmap_pte(k, f.page, Fn::kDoWpPage);
           put_page(k, f.page, Fn::kDoWpPage);                 // the mapping's reference
         }
         l.page_copied = true;
@@ -574,18 +574,35 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
     case kAllocSwapFolio: {
       // With the PTL dropped: vma_alloc_folio() of the order, and
       // mem_cgroup_swapin_charge_folio(folio, vma->vm_mm, gfp, entry) before
-      // anything pins the range; do_swap_page() then sets it locked and
-      // swap-backed, and swapin_folio() (7.1.5) inserts it at the entry
-      // rounded down to the folio's size.
+      // anything pins the range; a charge over memory.max fails, and the
+      // next lower order is tried, then __alloc_swap_folio() (order 0).
+      // do_swap_page() then sets the folio locked and swap-backed, and
+      // swapin_folio() (7.1.5) inserts it at the entry rounded down to its
+      // size.
+      f.page = kNoPage;
+      for (; l.order > 0; --l.order) {
+        f.page = alloc_folio(k, l.order);
+        if (f.page == kNoPage) break;  // out of frames: the run stops without a verdict
+        if (mem_cgroup_swapin_charge_large_folio(k, f.page, c.mm, f.offset)) break;
+        put_page(k, f.page, Fn::kAllocSwapFolio);
+        f.page = kNoPage;
+      }
       const int nr = 1 << l.order;
       const Offset entry = static_cast<Offset>(f.offset & ~(nr - 1));
-      f.page = alloc_folio(k, l.order);
       Emit(k, c, StepId::kAllocSwapFolioLarge, entry, f.page, static_cast<Token>(nr));
-      if (f.page == kNoPage) {  // out of frames: the run stops without a verdict
+      if (k.out_of_frames) {
         put_device(k, f.offset, l.si_ref);
         return Finish(c, 0);
       }
-      mem_cgroup_swapin_charge_folio(k, f.page, c.mm, f.offset);
+      if (l.order == 0) {  // fallback: __alloc_swap_folio()
+        if (swap_table_pins(k)) {
+          Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
+                                         {.read = true, .lookup = false});
+          return StepResult::kStep;
+        }
+        f.pc = kPin;
+        return StepResult::kStep;
+      }
       Page& p = k.pages[f.page];
       p.locked = true;  // __folio_set_locked()
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -911,7 +928,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         }
       }
       if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
-        --page_checked(k, pte.page, Fn::kZapPteRange).mapcount;  // page_remove_rmap()
+        folio_remove_rmap_pte(k, pte.page, Fn::kZapPteRange);
         f.page = page_folio(k, pte.page);
         f.pc = kFreeSwapCache;
         return StepResult::kStep;

@@ -1,6 +1,7 @@
 #include "model/mm/page_io.h"
 
 #include "model/drivers/block/zram/zram_drv.h"
+#include "model/mm/memcontrol.h"
 
 namespace swapfuzz {
 namespace {
@@ -202,6 +203,14 @@ StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f) {
     }
     case kAfterZswap:
       if (c.ret == 0) return Return(c, 0);
+      // "if (!mem_cgroup_zswap_writeback_enabled(folio_memcg(folio))) {
+      // folio_mark_dirty(folio); return AOP_WRITEPAGE_ACTIVATE; }" (6.18.35
+      // page_io.c:279-282): a folio zswap refused stays in memory.
+      if (!mem_cgroup_zswap_writeback_enabled(k, k.pages[f.page].memcg)) {
+        Emit(k, c, StepId::kWriteActivate, f.offset, f.page);
+        k.pages[f.page].dirty = true;
+        return Return(c, kAopWritepageActivate);
+      }
       f.pc = kWrite;
       return StepResult::kContinue;
     case kWrite:
@@ -240,8 +249,21 @@ StepResult swap_writepage_bdev(Kernel& k, Cpu& c, Frame& f) {
     k.si.auth_data[off] = p.data;
   }
   if (!swap_entry_to_info(k, off).disk) {
+    // A large folio: swap_writepage_bdev_sync() sets writeback and unlocks
+    // the folio before submit_bio_wait(); zram writes the pages in the bio,
+    // and the folio's writeback ends after the last (6.12.94 page_io.c:412-431).
+    const int nr = folio_nr_pages(k, folio);
+    Page& head = k.pages[folio];
+    if (nr > 1 && l.index == 0) {
+      head.writeback = true;  // folio_start_writeback()
+      unlock_page(k, folio, Fn::kSwapWritepageBdev);
+    }
     zram_write(k, off, page);
-    if (++l.index < folio_nr_pages(k, folio)) return StepResult::kStep;
+    if (++l.index < nr) return StepResult::kStep;
+    if (nr > 1) {
+      head.writeback = false;  // __end_swap_bio_write(): folio_end_writeback()
+      return Finish(c, 0);
+    }
   } else {
     // set_page_writeback(); submit_bio(); the bio carries the data.
     p.writeback = true;

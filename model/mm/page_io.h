@@ -25,6 +25,9 @@ StepResult swap_readpage(Kernel& k, Cpu& c, Frame& f);
 
 // swap_writepage(page). Frame: page = a locked page in the swap cache. On
 // return the page is unlocked; ret is 0.
+// swap_writepage()'s AOP_WRITEPAGE_ACTIVATE: the folio is dirty and still
+// locked, and reclaim activates it (PAGE_ACTIVATE).
+inline constexpr int16_t kAopWritepageActivate = 1;
 #define SWAPFUZZ_STATES_swap_writepage(X) \
   X(kTryFree) X(kZswap) X(kAfterZswap) X(kWrite) X(kAfterWrite)
 StepResult swap_writepage(Kernel& k, Cpu& c, Frame& f);

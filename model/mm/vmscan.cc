@@ -1,6 +1,7 @@
 #include "model/mm/vmscan.h"
 
 #include "model/mm/memcontrol.h"
+#include "model/mm/page_io.h"
 #include "model/mm/swapfile.h"
 
 namespace swapfuzz {
@@ -63,16 +64,6 @@ StepResult UnmapLazyfree(Kernel& k, Cpu& c, Frame& f, int mm, int va) {
   return StepResult::kStep;
 }
 
-// folio_test_partially_mapped(): some page of a mapped large folio is not
-// mapped (a zap of part of its range queued it for the deferred split).
-bool folio_partially_mapped(const Kernel& k, PageId folio) {
-  bool mapped = false, unmapped = false;
-  for (int i = 0; i < folio_nr_pages(k, folio); ++i) {
-    (k.pages[folio + i].mapcount > 0 ? mapped : unmapped) = true;
-  }
-  return mapped && unmapped;
-}
-
 // can_split_folio(folio, 1, NULL): only the mappings and the caller's
 // (isolation) reference hold the folio ("folio_mapcount(folio) ==
 // folio_ref_count(folio) - extra_pins - caller_pins"; not in the swap cache
@@ -84,9 +75,11 @@ bool can_split_folio(const Kernel& k, PageId folio) {
 // split_folio_to_list() of a locked, isolated large folio that is not in the
 // swap cache: each page becomes an order-0 folio with the head's flags and
 // memcg, referenced by its mappings; the head keeps the caller's reference
-// and lock. A page nothing maps is freed. The kernel puts the others on the
-// caller's list, for this shrink_folio_list() pass to reclaim; the model
-// puts them back on the LRU, for a later reclaim.
+// and lock. The kernel puts the other pages on the caller's list
+// (lru_add_page_tail(), 6.12.94 huge_memory.c:3073), for this
+// shrink_folio_list() pass to reclaim; the model puts the mapped ones back on
+// the LRU, for a later reclaim, and frees a page nothing maps at once (the
+// pass would swap out data no one can read).
 void split_folio(Kernel& k, PageId folio) {
   Page& head = k.pages[folio];
   const int nr = folio_nr_pages(k, folio);
@@ -107,6 +100,7 @@ void split_folio(Kernel& k, PageId folio) {
   }
   // The head's memcg charge shrinks to its own page: the tails carry theirs.
   head.order = 0;
+  head.partially_mapped = false;
   head.refcount = static_cast<int16_t>(head.mapcount + 1);
 }
 
@@ -155,7 +149,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
         // "cannot split folio, skip it"; "Split partially mapped folios
         // right away. We can free the unmapped pages without IO."
         if (!can_split_folio(k, f.page)) return Keep(k, c, f, true);
-        if (folio_partially_mapped(k, f.page)) f.pc = kSplit;
+        if (p.partially_mapped) f.pc = kSplit;
       }
       return StepResult::kStep;
     }
@@ -316,6 +310,8 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kAfterWrite:
+      // PAGE_ACTIVATE: activate_locked, the folio still locked.
+      if (c.ret == kAopWritepageActivate) return Keep(k, c, f, true);
       // PAGE_SUCCESS on a synchronous device: try to free the page now.
       f.pc = kRelock;
       return StepResult::kContinue;
