@@ -485,6 +485,18 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_do_swap_page(SWAPFUZZ_STATE_ENUMERATOR) };
   DoSwapPageLocals& l = Locals<Fn::kDoSwapPage>(f);
   Mm& mm = k.mms[c.mm];
+  // alloc_swap_folio()'s fallback to an order-0 folio: 7.1.5's
+  // swapin_folio() allocates and inserts it; 6.12's and 6.18's skip path
+  // pins the entry first.
+  auto swapin_order0 = [&] {
+    if (swap_table_pins(k)) {
+      Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
+                                     {.read = true, .lookup = false});
+      return StepResult::kStep;
+    }
+    f.pc = kPin;
+    return StepResult::kStep;
+  };
   switch (f.pc) {
     case kLookup: {
       // get_swap_device() (v5.14+, 2799e77529c2), then lookup_swap_cache().
@@ -562,14 +574,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kAllocSwapFolio;
         return StepResult::kStep;
       }
-      // fallback: __alloc_swap_folio(), order 0.
-      if (swap_table_pins(k)) {
-        Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
-                                       {.read = true, .lookup = false});
-        return StepResult::kStep;
-      }
-      f.pc = kPin;
-      return StepResult::kStep;
+      return swapin_order0();  // fallback: __alloc_swap_folio()
     }
     case kAllocSwapFolio: {
       // With the PTL dropped: vma_alloc_folio() of the order, and
@@ -594,15 +599,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         put_device(k, f.offset, l.si_ref);
         return Finish(c, 0);
       }
-      if (l.order == 0) {  // fallback: __alloc_swap_folio()
-        if (swap_table_pins(k)) {
-          Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
-                                         {.read = true, .lookup = false});
-          return StepResult::kStep;
-        }
-        f.pc = kPin;
-        return StepResult::kStep;
-      }
+      if (l.order == 0) return swapin_order0();  // fallback: __alloc_swap_folio()
       Page& p = k.pages[f.page];
       p.locked = true;  // __folio_set_locked()
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
