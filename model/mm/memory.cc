@@ -28,12 +28,6 @@ void ReportSigbus(Kernel& k, PageId folio) {
          "page %d is not uptodate at pte_same (SIGBUS)", folio);
 }
 
-// The PTEs a swap fault maps: do_swap_page() maps every PTE of a large folio
-// found in the swap cache when they lie in the VMA's PMD and swap_pte_batch()
-// finds them all, from the folio's first address, to be the folio's entries
-// in order: pte_same() of the next entry (the exclusive and uffd-wp bits
-// included) and one swap_cgroup id (6.12.94 memory.c:4438-4463 and
-// internal.h:315; 6.18.35:4846; 7.1.5:4984). Otherwise the fault's one page.
 // alloc_anon_folio() (6.12.94 memory.c, 7.1.5 the same): the orders enabled
 // up to RunConfig::mthp_order, highest first, whose naturally aligned range of
 // PTEs around `va` is pte_none (the VMA spans every address); for each,
@@ -71,12 +65,6 @@ bool large_swapin_enabled(const Kernel& k) {
   return k.config.mthp_order > 0 && k.config.features.large_folio_swapin && zswap_never_enabled(k);
 }
 
-// can_swapin_thp() of the naturally aligned `nr` PTEs around `va`, under the
-// PTL: the first is the fault's entry moved back to the range's start, and
-// swap_pte_batch() finds all `nr` (contiguous entries, the same bits and
-// swap_cgroup id); the slots' zeromap bits agree (swap_zeromap_batch()); and
-// none is cached (non_swapcache_batch(): SWAP_HAS_CACHE, or in the swap
-// table a folio). 7.1.5 memory.c:4637-4665; 6.12.94 and 6.18.35 the same.
 // swap_zeromap_batch(entry, nr, NULL) == nr: the range's zeromap bits agree.
 bool zeromap_uniform(const Kernel& k, Offset entry, int nr) {
   for (int i = 1; i < nr; ++i) {
@@ -85,6 +73,12 @@ bool zeromap_uniform(const Kernel& k, Offset entry, int nr) {
   return true;
 }
 
+// can_swapin_thp() of the naturally aligned `nr` PTEs around `va`, under the
+// PTL: the first is the fault's entry moved back to the range's start, and
+// swap_pte_batch() finds all `nr` (contiguous entries, the same bits and
+// swap_cgroup id); the slots' zeromap bits agree (swap_zeromap_batch()); and
+// none is cached (non_swapcache_batch(): SWAP_HAS_CACHE, or in the swap
+// table a folio). 7.1.5 memory.c:4637-4665; 6.12.94 and 6.18.35 the same.
 bool can_swapin_thp(const Kernel& k, const Mm& mm, int va, const Pte& orig, int nr) {
   const int start = va & ~(nr - 1);
   const int first = orig.offset - (va - start);
@@ -105,16 +99,22 @@ bool can_swapin_thp(const Kernel& k, const Mm& mm, int va, const Pte& orig, int 
   return zeromap_uniform(k, static_cast<Offset>(first), nr);
 }
 
+// The PTEs a swap fault maps: do_swap_page() maps every PTE of a large folio
+// found in the swap cache when they lie in the VMA's PMD and swap_pte_batch()
+// finds them all, from the folio's first address, to be the folio's entries
+// in order: pte_same() of the next entry (the exclusive and uffd-wp bits
+// included) and one swap_cgroup id (6.12.94 memory.c:4438-4463 and
+// internal.h:315; 6.18.35:4846; 7.1.5:4984). Otherwise the fault's one page.
+//
+// A large folio the skip path read (not in the swap cache, entries from
+// `folio_offset`) is mapped whole or not at all: nr 0 is out_nomap (6.12.94
+// memory.c:4418-4427, "allocated large folios for SWP_SYNCHRONOUS_IO").
 struct SwapinBatch {
   int start_va;
   int nr;
   PageId first_page;
 };
 
-//
-// A large folio the skip path read (not in the swap cache, entries from
-// `folio_offset`) is mapped whole or not at all: nr 0 is out_nomap (6.12.94
-// memory.c:4418-4427, "allocated large folios for SWP_SYNCHRONOUS_IO").
 SwapinBatch swapin_batch(const Kernel& k, const Mm& mm, int va, PageId page, const Pte& orig,
                          Offset folio_offset) {
   const SwapinBatch one{va, 1, page};
