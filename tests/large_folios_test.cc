@@ -8,6 +8,7 @@
 // catalogue's zswap rollback bug (63895d20d63b).
 
 #include <algorithm>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -15,6 +16,7 @@
 #include <gtest/gtest.h>
 
 #include "format/schedule_io.h"
+#include "model/oracles.h"
 #include "model/schedule.h"
 #include "model/step.h"
 #include "tests/model_test_util.h"
@@ -384,6 +386,66 @@ TEST(LargeFoliosTest, LargeSwapinRaces) {
       }
       EXPECT_EQ(read, (std::vector<Offset>{4, 5, 6, 7})) << r.Dump();
     }
+  }
+}
+
+// The quiescence oracles on a large folio built by hand: an order-2 folio in
+// the swap cache at slots 4 to 7, whose swap PTEs are addresses 0 to 3. As
+// built it is consistent; each corruption breaks one rule of a large entry.
+TEST(LargeFoliosTest, QuiescenceOraclesCheckLargeEntries) {
+  struct Case {
+    std::string name;
+    std::function<void(Kernel&, PageId)> corrupt;
+    std::string signature;  // "" for the consistent state
+    std::string message;
+  };
+  const Case cases[] = {
+      {"consistent", [](Kernel&, PageId) {}, "", ""},
+      {"a slot of the range caches another folio",
+       [](Kernel& k, PageId) {
+         const PageId other = alloc_page(k);
+         k.pages[other].refcount = 0;
+         k.pages[other].freed = true;
+         k.swap_cache[6] = other;
+       },
+       "swap-cache:quiescence:page", "slot 6 of its range caches"},
+      {"a tail page holds a reference", [](Kernel& k, PageId folio) { ++k.pages[folio + 1].refcount; },
+       "accounting:quiescence:page", "of folio 0: refcount 1"},
+      {"the head counts one cache reference, not four",
+       [](Kernel& k, PageId folio) { k.pages[folio].refcount = 1; }, "accounting:quiescence:page",
+       "refcount 1, mapcount 0"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    ScheduleConfig config;
+    config.profile = "v6.18.y";
+    config.mthp_order = 2;
+    Executor ex;
+    const std::vector<CpuProgram> cpus = {CpuProgram{0, {}}};
+    ex.Reset(*Resolve(config), cpus);
+    Kernel& k = ex.mutable_kernel();
+    const PageId folio = alloc_folio(k, 2);
+    ASSERT_EQ(folio, 0);
+    Page& head = k.pages[folio];
+    head.swapbacked = head.uptodate = head.swapcache = true;
+    head.private_offset = 4;
+    head.refcount = 4;  // the swap cache's, one per slot
+    for (int i = 0; i < 4; ++i) {
+      k.si.swap_map[4 + i] = 1 | SWAP_HAS_CACHE;
+      k.swap_cache[4 + i] = folio;
+      k.mms[0].pte[i] = Pte{Pte::Kind::kSwap, false, kNoPage, static_cast<Offset>(4 + i)};
+    }
+    k.swap_info[0].inuse_pages = 4;
+    c.corrupt(k, folio);
+    CheckQuiescent(k);
+    const Finding* f = k.findings.First();
+    if (c.signature.empty()) {
+      EXPECT_EQ(f, nullptr) << f->message.data();
+      continue;
+    }
+    ASSERT_NE(f, nullptr);
+    EXPECT_EQ(f->Signature(), c.signature);
+    EXPECT_THAT(std::string(f->message.data()), ::testing::HasSubstr(c.message));
   }
 }
 
