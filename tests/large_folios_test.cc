@@ -257,6 +257,29 @@ TEST(LargeFoliosTest, SwapInTakesTheLargestWholeRange) {
   }
 }
 
+// A large swap-in's charge does not reclaim: over memory.max the next lower
+// order is tried, then order 0 (6.12.94 memory.c:4165-4177). Here the other
+// folio at 4..7 holds the memcg's four pages of memory.max.
+TEST(LargeFoliosTest, SwapInChargeOverTheLimitFallsBackByOrder) {
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const int limit : {8, 4}) {
+      SCOPED_TRACE(std::string(profile) + " memory.max " + std::to_string(limit));
+      Schedule s = Make(profile, {CpuProgram{0, Concat(FillFour(), {Reclaim(0), Write(4, 0x20),
+                                                                    Read(1), Read(0)})}});
+      s.config.zswap = false;
+      s.config.memcg = true;
+      s.config.memcg_max = limit;
+      const Outcome r = Exec(s);
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      std::vector<int> allocated;  // the folio size alloc_swap_folio() ended with
+      for (const TraceEvent& e : r.out.trace) {
+        if (e.id == StepId::kAllocSwapFolioLarge) allocated.push_back(static_cast<int>(e.detail));
+      }
+      EXPECT_EQ(allocated, (std::vector<int>{limit == 8 ? 4 : 1})) << r.Dump();
+    }
+  }
+}
+
 // large_swapin_zeromap_unpinned (none yet, found by swapfuzz): the range
 // turns partly zeromap between can_swapin_thp() and the pin, and the read
 // leaves the folio not uptodate: SIGBUS on every release with large

@@ -54,18 +54,6 @@ void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry
   k.pages[page].memcg = memcg;
 }
 
-bool mem_cgroup_swapin_charge_large_folio(Kernel& k, PageId folio, int mm, Offset entry) {
-  if (mem_cgroup_disabled(k)) return true;
-  const uint8_t memcg = swapin_charge_memcg(k, entry, mm);
-  if (memcg == 0) return true;
-  if (k.config.memcg_max != 0 &&
-      k.memcgs[memcg].memory + folio_nr_pages(k, folio) > k.config.memcg_max) {
-    return false;
-  }
-  mem_cgroup_swapin_charge_folio(k, folio, mm, entry);
-  return true;
-}
-
 void mem_cgroup_uncharge(Kernel& k, PageId page) {
   Page& p = k.pages[page];
   if (p.memcg == 0) return;

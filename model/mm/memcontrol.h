@@ -82,10 +82,6 @@ bool charge_memcg(Kernel& k, PageId page, uint8_t memcg);
 // paths: a charge there goes past memory.max (the kernel's try_charge_memcg()
 // would reclaim first).
 void mem_cgroup_swapin_charge_folio(Kernel& k, PageId page, int mm, Offset entry);
-// The same charge of a large swap-in folio, made with vma_thp_gfp_mask(),
-// which does not reclaim: over memory.max it fails (false) and charges
-// nothing.
-bool mem_cgroup_swapin_charge_large_folio(Kernel& k, PageId folio, int mm, Offset entry);
 
 // mem_cgroup_uncharge() from the folio's free (__folio_put()).
 void mem_cgroup_uncharge(Kernel& k, PageId page);

@@ -588,7 +588,10 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
       for (; l.order > 0; --l.order) {
         f.page = alloc_folio(k, l.order);
         if (f.page == kNoPage) break;  // out of frames: the run stops without a verdict
-        if (mem_cgroup_swapin_charge_large_folio(k, f.page, c.mm, f.offset)) break;
+        // mem_cgroup_swapin_charge_folio() with vma_thp_gfp_mask(), which
+        // does not reclaim: charge_memcg()'s one try, to the memcg the
+        // entry's swap_cgroup record names.
+        if (charge_memcg(k, f.page, swapin_charge_memcg(k, f.offset, c.mm))) break;
         put_page(k, f.page, Fn::kAllocSwapFolio);
         f.page = kNoPage;
       }
