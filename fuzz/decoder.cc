@@ -95,6 +95,13 @@ static_assert(IsOpTable(kMultiDevOps));
 constexpr OpTable kLargeFolioOps = {R, R, R, W, W, W, W, C, C, C, U, Dn, Wn, Z, S, E};
 static_assert(IsOpTable(kLargeFolioOps));
 
+// Large folios against the paths that meet them page by page: fork shares
+// them, swapoff maps them back one page at a time, MADV_PAGEOUT, MADV_FREE and
+// UFFDIO_MOVE of one page split them, and UFFDIO_WRITEPROTECT marks single
+// swap PTEs of a large entry (its VMA then swaps in order 0).
+constexpr OpTable kLargeFolioMmOps = {R, R, W, W, W, C, C, Dn, F, O, On, Po, Fr, K, Mv, E};
+static_assert(IsOpTable(kLargeFolioMmOps));
+
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
                             bool memcg, const char* backend1, int prio0, int mthp_order) {
   ScheduleConfig c;
@@ -137,8 +144,13 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   const uint8_t b0 = ByteAt(data, kCpusByte), b1 = ByteAt(data, kConfigByte),
                 b2 = ByteAt(data, kMmByte);
   const int ncpus = DecodedCpus(b0);
-  const int nvas = 2 + ((b0 >> 2) & 3);
   out.config = target.base;
+  // A large-folio target draws each input's largest order, and spreads its
+  // addresses over up to two order-2 folios; the others keep 2 to 5.
+  const bool large = target.base.mthp_order > 0;
+  const int nvas = large ? 2 + 2 * ((b0 >> 2) & 3) : 2 + ((b0 >> 2) & 3);
+  static_assert(2 + 2 * 3 <= kMaxVas);
+  if (large) out.config.mthp_order = std::min<int>(target.base.mthp_order, (b0 >> 5) & 3);
   out.config.page_cluster = b1 & 1;
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
   // Two devices share kMaxSlots offsets, and a small first device fills up

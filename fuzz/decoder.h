@@ -6,7 +6,12 @@
 //
 // Layout of an input (missing bytes read as 0):
 // (fuzz/input_layout.h names every offset and magic number below.)
-//   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3)
+//   [0]      CPUs: 2 + (b & 3) % 3 (DecodedCpus()); addresses used: 2 + (b >> 2 & 3),
+//            or 2 + 2 * (b >> 2 & 3) on a target with large folios;
+//            memory.zswap.writeback off if b & 0x10 (where it can run:
+//            memcg and zswap, and a release that runs it off); mthp_order:
+//            the smaller of the target's and b >> 5 & 3 on a target with
+//            large folios
 //   [1]      page_cluster: b & 1; slots cache: 2 entries if b & 2;
 //            swap offsets: 8 + 4 * (b >> 2 & 3), or with two swap devices
 //            3 + 2 * (b >> 2 & 3) on the first; memcg_max: 1 + (b >> 4 & 7)

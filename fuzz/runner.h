@@ -44,8 +44,8 @@ class FuzzRunner {
   // executed step is appended to `trace` when it is set.
   //
   // Of schedule().config, RunWith() reads only the fields the fuzz decoder
-  // sets from each input: the kPerInput rows of SWAPFUZZ_CONFIG_FIELDS
-  // (model/config_fields.h; today nslots, page_cluster and slots_cache_size).
+  // sets from each input: the kPerInput and kPerInputUpToTarget rows of
+  // SWAPFUZZ_CONFIG_FIELDS (model/config_fields.h).
   // Every other field, the profile and the knobs come from the target's base
   // configuration, resolved once by the constructor. A caller that runs a
   // schedule of its own through a runner therefore builds the runner on a

@@ -66,6 +66,8 @@
   X(lts612_mthp, "v6.12.y", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,                  \
     "anonymous large folios swapped out to zram and swapped in whole on the skip-swapcache path (zswap never enabled), as the 6.12 LTS branch has them") \
   X(mainline_mthp_swapin, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,         \
-    "anonymous large folios swapped out to zram and swapped in whole through swapin_folio() (zswap never enabled), as the newest modelled release (mainline) has them")
+    "anonymous large folios swapped out to zram and swapped in whole through swapin_folio() (zswap never enabled), as the newest modelled release (mainline) has them") \
+  X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioMmOps,            \
+    "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -144,7 +144,7 @@ void ResolveConfigFields(const ScheduleConfig& config, RunConfig& run) {
 
 #define SWAPFUZZ_RESOLVE_PER_INPUT_ROW(name, domain, run_type, default_value, binary_slot, fuzz, \
                                        simpler)                                                  \
-  if constexpr (FuzzSource::fuzz == FuzzSource::kPerInput) {                                     \
+  if constexpr (FuzzSource::fuzz != FuzzSource::kPerTarget) {                                    \
     run.name = static_cast<run_type>((domain).Ordinal(config.name));                             \
   }
 void ResolvePerInputConfigFields(const ScheduleConfig& config, RunConfig& run) {

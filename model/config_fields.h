@@ -48,7 +48,9 @@
 //                field, and FuzzRunner resolves it once. kPerInput: the fuzz
 //                decoder (DecodePrograms(), fuzz/decoder.h) sets the field from
 //                each input, and FuzzRunner::RunWith() copies it into every
-//                run's RunConfig. A test checks that the decoder changes no
+//                run's RunConfig. kPerInputUpToTarget: as kPerInput, drawn
+//                from 0 to the target's value, so fixed at 0 on a target
+//                that sets 0. A test checks that the decoder changes no
 //                kPerTarget field.
 //   simpler      What the minimizer tries in the field's place.
 //                Simpler(what, v1, v2, ...) tries lowering the field's ordinal
@@ -102,7 +104,7 @@ inline constexpr std::string_view kBackendNames[] = {"zram", "disk", "file"};
 
 // Whether the fuzz decoder sets a field from each input (see "fuzz" above).
 // Rows name the enumerator alone.
-enum class FuzzSource : uint8_t { kPerTarget, kPerInput };
+enum class FuzzSource : uint8_t { kPerTarget, kPerInput, kPerInputUpToTarget };
 
 // The three domains of the "domain" column. Each is a literal type, so a row's
 // domain is a constant expression; Value is the field's type in
@@ -214,8 +216,9 @@ struct Simpler {
   X(prio1, IntRange(0, 32767), int16_t, 0, 15, kPerTarget, Simpler())                  \
   /* The largest order of an anonymous mTHP: hugepages-<4 << order>kB/enabled is  */ \
   /* "always" for orders 1 .. mthp_order. A write fault maps the largest folio    */ \
-  /* whose naturally aligned range of PTEs is empty. 0: order 0 only.             */ \
-  X(mthp_order, IntRange(0, 2), uint8_t, 0, 16, kPerTarget, Simpler())               \
+  /* whose naturally aligned range of PTEs is empty. 0: order 0 only. A target    */ \
+  /* sets the largest its inputs draw.                                            */ \
+  X(mthp_order, IntRange(0, 2), uint8_t, 0, 16, kPerInputUpToTarget, Simpler())      \
   /* memory.zswap.writeback of every memcg (with the memory controller on): 0    */ \
   /* keeps zswap from writing their entries back, and zswap_compress() rejects   */ \
   /* an incompressible page (the model: an odd token) instead of storing it as   */ \

@@ -110,6 +110,11 @@ struct Mm {
   SwapRaInfo swap_ra{};
   // get_mem_cgroup_from_mm(): the memcg of mm->owner (0: the controller is off).
   uint8_t memcg = 0;
+  // userfaultfd_armed(vma): the VMA was registered with userfaultfd, which the
+  // model does in the first step of the first uffd_wp or uffd_move op of the
+  // mm (UFFDIO_REGISTER). A forked child's copy is not registered
+  // (dup_userfaultfd() without UFFD_FEATURE_EVENT_FORK).
+  bool uffd_armed = false;
 };
 
 // Whether address `va` of `mm` may hold `value` (data integrity): what the user

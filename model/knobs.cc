@@ -110,7 +110,8 @@ constexpr std::array<Profile, 8> kProfiles = {{
      "skip-swapcache path, the folio in the swap table pins the slot; zram writes back "
      "with batched asynchronous bios",
      KnobSet{Knob::kZeromapStaleZswapEntry, Knob::kZramWbLeaksReservedBlock,
-             Knob::kMemcgSwapinChargeBeforePin, Knob::kLargeSwapinZeromapUnpinned},
+             Knob::kMemcgSwapinChargeBeforePin, Knob::kLargeSwapinZeromapUnpinned,
+             Knob::kUnusePteLargeSwapinFolio},
      kV7_1, "v7.1.y"},
 }};
 
@@ -171,6 +172,13 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kLargeSwapinZeromapUnpinned:
       if (!f.large_folio_swapin) return "it has no large swap-in (242d12c98174, v6.12)";
+      return "";
+    case Knob::kUnusePteLargeSwapinFolio:
+      if (!f.large_folio_swapin) return "it has no large swap-in (242d12c98174, v6.12)";
+      if (f.swap_cache_pin != Features::SwapCachePin::kTableFolio) {
+        return "its large swap-in skips the swap cache (swapcache_prepare(entry, nr)), where "
+               "swapoff cannot find the folio";
+      }
       return "";
     case Knob::kZswapLargeStoreUncountedRollback:
       if (!f.zswap_large_store) {

@@ -224,7 +224,22 @@ namespace swapfuzz {
     "finds the range mixed and returns without marking the folio uptodate, and " \
     "do_swap_page() raises SIGBUS although the faulting page's data is on the "  \
     "device. Cleared, the model re-tests the zeromap once the range is pinned "  \
-    "and falls back as after a lost race (docs/findings/large-swapin-partial-zeromap.md).")
+    "and falls back as after a lost race (docs/findings/large-swapin-partial-zeromap.md).") \
+  X(kUnusePteLargeSwapinFolio, "unuse_pte_large_swapin_folio", "",              \
+    "none yet: swapoff's unuse_pte() maps a large swap-in folio its fault has "  \
+    "not mapped yet (found by swapfuzz)",                                        \
+    "the releases whose large swap-in goes through the swap cache "              \
+    "(swapin_folio(): 7.1.5 read; 6.12 and 6.18 take the skip path); no fix known", \
+    "swapin_folio() adds a large folio to the swap cache and reads it; zram's "  \
+    "synchronous read unlocks it, and do_swap_page() has still to lock it again " \
+    "to map it. swapoff's unuse_pte_range() finds it meanwhile, locks it, and "  \
+    "unuse_pte() takes the !folio_test_anon() branch that expects order 0: "     \
+    "VM_WARN_ON_ONCE(folio_test_large(folio)), then folio_add_new_anon_rmap(), " \
+    "which marks every page mapped (and PageAnonExclusive) for the one PTE it "  \
+    "installs; the fault's later mapping of another page hits "                  \
+    "BUG_ON(PageAnonExclusive(page)). Cleared, unuse_pte() drops such a folio " \
+    "from the swap cache, as do_swap_page() drops one it cannot map whole, and " \
+    "reads the entry again at order 0 (docs/findings/unuse-pte-large-swapin-folio.md).")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,

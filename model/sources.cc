@@ -53,6 +53,8 @@ constexpr std::string_view kZram71 =
 constexpr std::string_view kMincoreOld =
     "not read for this release: the step of 6.12.94 (mincore_page(swap_address_space(entry), ...) "
     "under the PTL)";
+constexpr std::string_view kNoLargeFolios =
+    "the release has no anonymous large folios (RunConfig::mthp_order > 0 is refused)";
 constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
@@ -121,7 +123,7 @@ constexpr std::string_view kMemcgCallers =
     "(mem_cgroup_swapin_charge_folio()) of 5.15.215, 6.1.166, 6.12.94 and 6.18.35 (local "
     "copies); their mm/memcontrol.c was not read: the cgroup v2 rules are taken as 7.1.5's";
 
-constexpr std::array<SourceRow, 84> kSources = {{
+constexpr std::array<SourceRow, 90> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -381,6 +383,27 @@ constexpr std::array<SourceRow, 84> kSources = {{
      "swap_cache_alloc_folio(); reclaim_pages() -> reclaim_folio_list() -> "
      "shrink_folio_list(ignore_references) as mm/vmscan.c",
      kMadvise71},
+    // The split of an anonymous large folio (mTHP, from v6.10; refused before).
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v5.16",
+     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.3",
+     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.9",
+     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.12.y",
+     "6.12.94: split_huge_page_to_list_to_order() to order 0: -EBUSY under writeback, "
+     "can_split_folio() with the swap cache's pins, __split_huge_page() storing each page in "
+     "the swap cache, remap_page(RMP_USE_SHARED_ZEROPAGE) (migrate.c "
+     "try_to_map_unused_to_zeropage()), free_page_and_swap_cache() of the tails",
+     kTree612},
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.18.y",
+     "6.18.35: __folio_split() (uniform, order 0) as 6.12.94, with "
+     "__swap_cache_replace_folio() under the cluster lock for the swap cache",
+     kTree618},
+    {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v7.1.y",
+     "7.1.5: __folio_split() -> __folio_freeze_and_split_unmapped() as 6.18.35 "
+     "(folio_expected_ref_count() for the pre-check)",
+     kTree71},
     // ioctl(UFFDIO_MOVE) of one page within the task's mm.
     {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v5.16",
      "no UFFDIO_MOVE (v6.8 added it): userfaultfd_ioctl() returns -EINVAL for the command",

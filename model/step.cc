@@ -171,10 +171,14 @@ void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn) {
 }
 
 void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn) {
-  --page_checked(k, id, fn).mapcount;
+  // "last = atomic_add_negative(-1, &page->_mapcount)": only a page that is
+  // mapped nowhere any more (a fork's copy may still map it) makes the folio
+  // partially mapped.
+  const bool last = --page_checked(k, id, fn).mapcount == 0;
   const PageId folio = page_folio(k, id);
   Page& p = k.pages[folio];
-  if (p.order >= 2 && !p.swapcache && p.index != kNoIndex && folio_mapcount(k, folio) > 0) {
+  if (last && p.order >= 2 && !p.swapcache && p.index != kNoIndex &&
+      folio_mapcount(k, folio) > 0) {
     p.partially_mapped = true;
   }
 }

@@ -513,7 +513,19 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kLargeSwapinNotMappableWhole, kDoSwapPage,                              \
     "!anon large folio, swap_pte_batch() != nr: swap_cache_del_folio, out_nomap") \
   X(kWriteActivate, kSwapWritepage,                                         \
-    "zswap refused, memory.zswap.writeback 0: folio_mark_dirty, AOP_WRITEPAGE_ACTIVATE")
+    "zswap refused, memory.zswap.writeback 0: folio_mark_dirty, AOP_WRITEPAGE_ACTIVATE") \
+  X(kPageoutLarge, kMadviseColdOrPageoutPteRange,                            \
+    "[PTL] large folio, nr < folio_nr_pages: mapped shared or folio_trylock failed: continue; else folio_get, pte_unmap_unlock") \
+  X(kPageoutSplit, kMadviseColdOrPageoutPteRange,                            \
+    "split_folio, folio_unlock, folio_put; pte_offset_map_lock again (failed: continue)") \
+  X(kMadvFreeLarge, kMadviseFreePteRange,                                    \
+    "large folio, nr < folio_nr_pages: mapped shared or folio_trylock failed: continue; else folio_get, pte_unmap_unlock") \
+  X(kMadvFreeSplit, kMadviseFreePteRange,                                    \
+    "split_folio, folio_unlock, folio_put; pte_offset_map_lock again (failed: continue)") \
+  X(kUffdMoveSplit, kMovePagesPtes,                                          \
+    "large src_folio: split_folio; folio_unlock, folio_put, goto retry (failed: goto out)") \
+  X(kUnusePteLargeNotAnon, kUnusePte,                                         \
+    "large folio not anonymous yet: swap_cache_del_folio, look at the pte again (proposed fix)")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -586,18 +598,14 @@ enum class OpKind : uint8_t {
       kCount
 };
 
-// The ops whose kernel paths the model has not made large-folio aware:
-// fork's copy_pte_range() (folio_try_dup_anon_rmap_ptes()), swapoff's
-// unuse_pte() and swapon, UFFDIO_WRITEPROTECT and UFFDIO_MOVE (which splits a
-// large source folio), MADV_PAGEOUT's and MADV_FREE's batched walks; and
-// enabling zswap, whose zswap_load() refuses a large folio a swap-in already
-// chose while zswap_never_enabled() held ("WARN_ON_ONCE(folio_test_large(
-// folio))": SIGBUS by design, 6.12.94 zswap.c:1592-1604). A schedule with
-// RunConfig::mthp_order > 0 may not hold them (Validate()).
-inline constexpr OpKind kOpsWithoutLargeFolios[] = {
-    OpKind::kFork,   OpKind::kSwapoff,         OpKind::kSwapon,       OpKind::kSwapoffDev,
-    OpKind::kSwaponDev, OpKind::kUffdWp,       OpKind::kUffdMove,     OpKind::kMadvisePageout,
-    OpKind::kMadviseFree,   OpKind::kZswapEnable};
+// The ops refused with large folios: enabling zswap, because the release's
+// zswap_load() refuses a large folio that a swap-in chose while
+// zswap_never_enabled() held ("WARN_ON_ONCE(folio_test_large(folio))": SIGBUS
+// by design, 6.12.94 zswap.c:1592-1604), and the model does not report that;
+// and the second device's swapoff and swapon, as two devices are refused. A
+// schedule with RunConfig::mthp_order > 0 may not hold them (Validate()).
+inline constexpr OpKind kOpsWithoutLargeFolios[] = {OpKind::kSwapoffDev, OpKind::kSwaponDev,
+                                                    OpKind::kZswapEnable};
 
 std::string_view FnName(Fn fn);
 // Whether frames of the function run a step machine (its machine column is not

@@ -161,12 +161,14 @@ TEST(ConfigFieldsTest, ResolveCopiesEveryFieldAndThePerInputCopyOnlyItsOwn) {
     RunConfig per_input;
     ResolvePerInputConfigFields(config, per_input);
     EXPECT_EQ(run_ordinal(per_input, f.name),
-              f.fuzz == FuzzSource::kPerInput ? NonDefault(f) : DefaultOrdinal(f));
+              f.fuzz != FuzzSource::kPerTarget ? NonDefault(f) : DefaultOrdinal(f));
   }
 }
 
-// The kPerInput column says what the decoder sets: it never changes another
-// field, and over many inputs it changes each kPerInput one.
+// The fuzz column says what the decoder sets: it never changes a kPerTarget
+// field; over many inputs it changes each kPerInput one, and each
+// kPerInputUpToTarget one where the target's value leaves it room, never
+// above that value.
 TEST(ConfigFieldsTest, DecoderSetsExactlyThePerInputFields) {
   for (const FuzzTarget& target : AllTargets()) {
     SCOPED_TRACE(target.name);
@@ -179,11 +181,16 @@ TEST(ConfigFieldsTest, DecoderSetsExactlyThePerInputFields) {
       DecodePrograms(target, input, s);
       for (const ConfigField& f : ConfigFields()) {
         if (f.Ordinal(s.config) != f.Ordinal(target.base)) varied.insert(f.name);
+        if (f.fuzz == FuzzSource::kPerInputUpToTarget) {
+          EXPECT_LE(f.Ordinal(s.config), f.Ordinal(target.base)) << f.name;
+        }
       }
     }
     for (const ConfigField& f : ConfigFields()) {
       SCOPED_TRACE(f.name);
-      EXPECT_EQ(varied.count(f.name) == 1, f.fuzz == FuzzSource::kPerInput);
+      const bool drawn = f.fuzz == FuzzSource::kPerInput ||
+                         (f.fuzz == FuzzSource::kPerInputUpToTarget && f.Ordinal(target.base) > 0);
+      EXPECT_EQ(varied.count(f.name) == 1, drawn);
     }
   }
 }

@@ -10,6 +10,8 @@
 #include <dirent.h>
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -98,17 +100,20 @@ INSTANTIATE_TEST_SUITE_P(Corpus, OpenQuestionTest,
                          testing::ValuesIn(CorpusFiles("open-questions")), TestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OpenQuestionTest);
 
-// The directory stays, with its README; today it holds one schedule, zram1's
-// read of a written-back page against the reuse of its block.
-TEST(OpenQuestionsTest, DirectoryIsKeptWithItsReadme) {
+// The directory stays, with its README, which names every schedule in it:
+// the README is where a reader finds the open questions and their analyses.
+TEST(OpenQuestionsTest, DirectoryIsKeptWithItsReadmeNamingEachSchedule) {
   const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/open-questions";
   DIR* d = opendir(dir.c_str());
   ASSERT_NE(d, nullptr) << dir;
   closedir(d);
-  EXPECT_EQ(CorpusFiles("open-questions").size(), 1u);
-  FILE* readme = fopen((dir + "/README.md").c_str(), "r");
-  EXPECT_NE(readme, nullptr);
-  if (readme != nullptr) fclose(readme);
+  std::ifstream readme(dir + "/README.md");
+  ASSERT_TRUE(readme.good()) << dir << "/README.md";
+  const std::string text((std::istreambuf_iterator<char>(readme)), std::istreambuf_iterator<char>());
+  for (const std::string& path : CorpusFiles("open-questions")) {
+    const std::string name = path.substr(path.find_last_of('/') + 1);
+    EXPECT_NE(text.find(name), std::string::npos) << name << " is not named in the README";
+  }
 }
 
 // The seed-000 bpftrace sequence: the second reader of the entry reads the

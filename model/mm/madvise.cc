@@ -1,5 +1,6 @@
 #include "model/mm/madvise.h"
 
+#include "model/mm/huge_memory.h"
 #include "model/mm/memory.h"
 #include "model/mm/swap_state.h"
 
@@ -20,6 +21,43 @@ namespace {
 void folio_mark_lazyfree(Page& p) {
   if (!p.swapbacked || !p.lru || p.swapcache) return;
   p.swapbacked = false;
+}
+
+// folio_likely_mapped_shared() (6.12.94 mm.h:2183): more mappings than pages,
+// or the first page mapped twice. 6.18.35 and 7.1.5 ask
+// folio_maybe_mapped_shared(), which tracks the mms (CONFIG_MM_ID); they differ
+// only for a folio that one mm maps in part and another in the rest, which the
+// model's fork and single-page zaps can make but the guess here calls
+// exclusive as 6.12.94 does.
+bool folio_likely_mapped_shared(const Kernel& k, PageId folio) {
+  const int mapcount = folio_mapcount(k, folio);
+  if (mapcount <= 1) return false;
+  return mapcount > folio_nr_pages(k, folio) || k.pages[folio].mapcount > 1;
+}
+
+// The madvise walks' treatment of a large folio of which the range (one page)
+// covers less than the whole: "if (folio_likely_mapped_shared(folio))
+// continue; if (!folio_trylock(folio)) continue; folio_get(folio);
+// arch_leave_lazy_mmu_mode(); pte_unmap_unlock(start_pte, ptl);" Returns
+// whether the folio is now locked and held, for the split.
+bool TakeLargeFolioForSplit(Kernel& k, Cpu& c, PageId folio, StepId step) {
+  const bool shared = folio_likely_mapped_shared(k, folio);
+  const bool locked = !shared && trylock_page(k, c, folio);
+  Emit(k, c, step, kNoOffset, folio, shared ? 0 : locked ? 2 : 1);
+  if (locked) get_page(k, folio, StepFn(step));
+  return locked;
+}
+
+// "err = split_folio(folio); folio_unlock(folio); folio_put(folio);" Returns
+// split_folio()'s result: 0, and the walk takes the PTL again and looks at the
+// same PTE ("if (!err) nr = 0; continue;"), now of an order-0 folio;
+// otherwise it goes past it.
+int SplitLargeFolio(Kernel& k, Cpu& c, PageId folio, StepId step) {
+  const int err = split_folio(k, c, folio, StepFn(step));
+  Emit(k, c, step, kNoOffset, folio, static_cast<Token>(-err));
+  unlock_page(k, folio, StepFn(step));
+  put_page(k, folio, StepFn(step));
+  return err;
 }
 
 }  // namespace
@@ -95,6 +133,13 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kMadvFreeNothing, kNoOffset, pte.page);
         return finish();
       }
+      if (const PageId folio = page_folio(k, pte.page); k.pages[folio].order > 0) {
+        page_checked(k, pte.page, Fn::kMadviseFreePteRange);
+        if (!TakeLargeFolioForSplit(k, c, folio, StepId::kMadvFreeLarge)) return finish();
+        f.page = folio;
+        f.pc = kSplit;
+        return StepResult::kStep;
+      }
       f.page = pte.page;
       Page& p = page_checked(k, f.page, Fn::kMadviseFreePteRange);
       const Offset cached_at = p.swapcache ? p.private_offset : kNoOffset;
@@ -131,6 +176,11 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
       }
       return finish();
     }
+    case kSplit:
+      if (SplitLargeFolio(k, c, f.page, StepId::kMadvFreeSplit) != 0) return finish();
+      f.page = kNoPage;
+      f.pc = kPte;
+      return StepResult::kStep;
     case kTryReclaim:
       if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
       return finish();
@@ -146,10 +196,15 @@ StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_madvise_pageout(SWAPFUZZ_STATE_ENUMERATOR) };
   Mm& mm = k.mms[c.mm];
   switch (f.pc) {
-    case kWalk: {
+    case kWalk:
       // madvise_lock(): mmap_read_lock() (7.1.5 get_lock_mode():
-      // MADVISE_MMAP_READ_LOCK for MADV_PAGEOUT).
+      // MADVISE_MMAP_READ_LOCK for MADV_PAGEOUT), held until kAfterReclaim
+      // or the walk's end.
       if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+      ++mm.mmap_readers;
+      f.pc = kPte;
+      return StepResult::kContinue;
+    case kPte: {
       // madvise_cold_or_pageout_pte_range(): pte_offset_map_lock(), then for
       // the PTE: "if (pte_none(ptent)) continue; if (!pte_present(ptent))
       // continue;" (swap PTEs are not paged out again); "folio =
@@ -158,12 +213,25 @@ StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f) {
       // folio_mapcount(folio) != folio_nr_pages(folio)) continue;".
       const Pte pte = mm.pte[f.va];
       const bool normal = pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage;
+      if (normal && k.pages[page_folio(k, pte.page)].order > 0) {
+        // madvise_folio_pte_batch() over the one page: nr 1 < folio_nr_pages().
+        const PageId folio = page_folio(k, pte.page);
+        page_checked(k, pte.page, Fn::kMadviseColdOrPageoutPteRange);
+        if (!TakeLargeFolioForSplit(k, c, folio, StepId::kPageoutLarge)) {
+          --mm.mmap_readers;
+          return Finish(c, 0);
+        }
+        f.page = folio;
+        f.pc = kSplit;
+        return StepResult::kStep;
+      }
       if (!normal || !k.pages[pte.page].lru || k.pages[pte.page].mapcount != 1) {
         Emit(k, c, StepId::kPageoutSkip, pte.kind == Pte::Kind::kSwap ? pte.offset : kNoOffset,
              normal ? pte.page : kNoPage);
         if (normal) page_checked(k, pte.page, Fn::kMadviseColdOrPageoutPteRange);
         // An empty folio_list: reclaim_pages() returns at once; then
         // tlb_finish_mmu() and madvise_unlock().
+        --mm.mmap_readers;
         return Finish(c, 0);
       }
       Page& p = k.pages[pte.page];
@@ -176,12 +244,19 @@ StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f) {
       ++p.refcount;
       // pte_unmap_unlock(); the mmap_lock stays held for read across
       // reclaim_pages(), which runs inside the walk.
-      ++mm.mmap_readers;
       // reclaim_pages() after the PTL is dropped: shrink_folio_list()'s
       // folio_trylock() is the next step.
       Call<Fn::kShrinkPageList>(c, f, kAfterReclaim, kNoOffset, pte.page, {.isolated = true});
       return StepResult::kStep;
     }
+    case kSplit:
+      if (SplitLargeFolio(k, c, f.page, StepId::kPageoutSplit) != 0) {
+        --mm.mmap_readers;
+        return Finish(c, 0);
+      }
+      f.page = kNoPage;
+      f.pc = kPte;
+      return StepResult::kStep;
     case kAfterReclaim:
       // reclaim_folio_list() put a folio it kept back on the LRU
       // (folio_putback_lru(), the machine's keep); then cond_resched(),

@@ -12,8 +12,10 @@
 //    cleared and its entry freed as a zap frees it; a present order-0 folio
 //    mapped once is cleaned and made lazyfree (folio_mark_lazyfree(), mm/swap.c).
 //    Reclaim then discards it if it stays clean (model/mm/vmscan.cc).
-// Left out: the range walk (one address per op), large folios and their split,
-// userfaultfd_remove(), hugetlb and VM_DROPPABLE VMAs, MADV_DONTNEED_LOCKED,
+// A large folio, of which the one address covers less than the whole, is
+// split first unless mapped shared or locked ([kSplit], model/mm/huge_memory.h),
+// and the PTE looked at again under the PTL; both walks, and MADV_PAGEOUT alike.
+// Left out: the range walk (one address per op), userfaultfd_remove(), hugetlb and VM_DROPPABLE VMAs, MADV_DONTNEED_LOCKED,
 // lru_add_drain() before the walk, the TLB batching (the model has no TLB).
 //
 // MADV_PAGEOUT and MADV_WILLNEED (ops madvise_pageout and madvise_willneed):
@@ -45,21 +47,22 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f);
 
 // madvise_free_pte_range() of one address, under the PTL. Frame: va; offset
 // and page: the swap entry or folio the PTE held.
-#define SWAPFUZZ_STATES_madvise_free_pte_range(X) X(kPte) X(kTryReclaim) X(kReclaimed)
+#define SWAPFUZZ_STATES_madvise_free_pte_range(X) X(kPte) X(kSplit) X(kTryReclaim) X(kReclaimed)
 StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 
 // madvise(va, PAGE_SIZE, MADV_PAGEOUT): madvise_pageout() ->
-// madvise_cold_or_pageout_pte_range(). [kWalk] mmap_read_lock; under the PTL,
-// a present PTE whose folio (vm_normal_folio(): not the zero page) is on the
-// LRU and mapped once ("folio_mapcount(folio) != folio_nr_pages(folio)":
-// order 0) is isolated with folio_isolate_lru(), which takes a reference;
-// anything else (none, a swap PTE, a shared or isolated folio) is skipped and
-// the lock dropped. Then, still under mmap_read_lock, reclaim_pages() ->
+// madvise_cold_or_pageout_pte_range(). [kWalk] mmap_read_lock; [kPte] under
+// the PTL, a present PTE of a large folio takes it for [kSplit], after which
+// [kPte] looks again; a present PTE whose folio (vm_normal_folio(): not the
+// zero page) is on the LRU and mapped once ("folio_mapcount(folio) !=
+// folio_nr_pages(folio)": order 0) is isolated with folio_isolate_lru(), which
+// takes a reference; anything else (none, a swap PTE, a shared or isolated
+// folio) is skipped and the lock dropped. Then, still under mmap_read_lock, reclaim_pages() ->
 // reclaim_folio_list() -> shrink_folio_list() on the isolated folio: the
 // shrink_page_list machine from its trylock ([kAfterReclaim] mmap_read_unlock
 // after it, no step of its own). Frame: va.
-#define SWAPFUZZ_STATES_madvise_pageout(X) X(kWalk) X(kAfterReclaim)
+#define SWAPFUZZ_STATES_madvise_pageout(X) X(kWalk) X(kPte) X(kSplit) X(kAfterReclaim)
 StepResult madvise_pageout(Kernel& k, Cpu& c, Frame& f);
 
 // madvise(va, PAGE_SIZE, MADV_WILLNEED) on an anonymous VMA: madvise_willneed()

@@ -35,8 +35,10 @@ void ReportSigbus(Kernel& k, PageId folio) {
 // (vma_thp_gfp_mask(), defrag "madvise") does not reclaim: a charge over
 // memory.max fails, and the next order is tried. kNoPage: none fits, and the
 // caller falls back to order 0 (folio_prealloc()). The folio's index is the
-// range's first address.
+// range's first address. "If uffd is active for the vma we need per-page
+// fault fidelity": a registered VMA gets order 0 (6.12.94 memory.c:4668).
 PageId alloc_anon_folio(Kernel& k, const Mm& mm, int va, int mm_id) {
+  if (mm.uffd_armed) return kNoPage;
   for (int order = k.config.mthp_order; order > 0; --order) {
     const int nr = 1 << order;
     const int start = va & ~(nr - 1);
@@ -60,9 +62,12 @@ bool zswap_never_enabled(const Kernel& k) { return !k.zswap.initialized; }
 
 // alloc_swap_folio() may try a large order: mTHP orders are enabled and
 // "if (!zswap_never_enabled()) goto fallback;" does not fall back (6.12.94
-// memory.c:4130, 6.18.35:4526, 7.1.5:4714). The VMA has no userfaultfd.
-bool large_swapin_enabled(const Kernel& k) {
-  return k.config.mthp_order > 0 && k.config.features.large_folio_swapin && zswap_never_enabled(k);
+// memory.c:4130, 6.18.35:4526, 7.1.5:4714), and the VMA is not registered
+// with userfaultfd ("if (unlikely(userfaultfd_armed(vma))) goto fallback;",
+// 6.12.94:4122, 6.18.35:4518, 7.1.5:4706).
+bool large_swapin_enabled(const Kernel& k, const Mm& mm) {
+  return k.config.mthp_order > 0 && k.config.features.large_folio_swapin &&
+         zswap_never_enabled(k) && !mm.uffd_armed;
 }
 
 // swap_zeromap_batch(entry, nr, NULL) == nr: the range's zeromap bits agree.
@@ -527,7 +532,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         // cache too. alloc_swap_folio(), then swapin_folio() adds the folio
         // and reads it (swap_cache_alloc_folio()'s add, without its lookup);
         // other devices go through swapin_readahead().
-        if (si.sync_io && large_swapin_enabled(k)) {
+        if (si.sync_io && large_swapin_enabled(k, mm)) {
           f.pc = kCanSwapinThp;  // alloc_swap_folio()
         } else if (si.sync_io) {
           Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterReadahead, f.offset, kNoPage,
@@ -552,7 +557,7 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       if (!k.knob(Knob::kSkipSwapcacheUnpinned)) {
-        f.pc = large_swapin_enabled(k) ? kCanSwapinThp : kPin;  // alloc_swap_folio()
+        f.pc = large_swapin_enabled(k, mm) ? kCanSwapinThp : kPin;  // alloc_swap_folio()
         return StepResult::kStep;
       }
       f.pc = kSkipRead;  // skip the swap cache, unpinned (before 13ddaf26be32)
@@ -1013,10 +1018,14 @@ StepResult copy_pte_range(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult change_pte_range(Kernel& k, Cpu& c, Frame& f) {
   // UFFDIO_WRITEPROTECT under mmap_read_lock(): [PTL] pte_swp_mkuffd_wp() /
-  // pte_swp_clear_uffd_wp() on a swap PTE. Present and empty PTEs are left
-  // alone (the model has no userfaultfd to deliver write faults to).
+  // pte_swp_clear_uffd_wp() on a swap PTE, one PTE at a time in every
+  // release (6.18.35 and 7.1.5 batch present PTEs only). Present and empty
+  // PTEs are left alone (the model has no userfaultfd to deliver write faults
+  // to); nothing splits a large folio. The swap PTEs of a large entry may so
+  // disagree in their uffd-wp bits, which swap_pte_batch() compares.
   Mm& mm = k.mms[c.mm];
   if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
+  mm.uffd_armed = true;
   Pte& pte = mm.pte[f.va];
   Emit(k, c, StepId::kUffdWp, pte.offset, pte.page, pte.uffd_wp ? 0 : 1);
   if (pte.kind == Pte::Kind::kSwap) pte.uffd_wp = !pte.uffd_wp;

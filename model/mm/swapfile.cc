@@ -626,35 +626,66 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       // unuse_pte() returns 0 and unuse_pte_range() releases the folio
       // without dropping the folio lock in between: one step.
       if (!k.knob(Knob::kUnusePteNoFolioCheck)) {
-        const Page& p = page_checked(k, f.page, Fn::kUnusePte);
-        if (!p.swapcache || p.private_offset != f.offset) {
+        page_checked(k, f.page, Fn::kUnusePte);
+        if (!folio_matches_swap_entry(k, f.page, f.offset)) {
           Emit(k, c, StepId::kUnusePteMismatch, f.offset, f.page);
           return release_folio();
         }
       }
+      // The fix swapfuzz proposes (unuse_pte_large_swapin_folio cleared): a
+      // large folio that is not anonymous yet is a swap-in no fault has
+      // mapped (its fault may also have backed out). Drop it from the swap
+      // cache as do_swap_page() drops one it cannot map whole ("if
+      // (!WARN_ON_ONCE(folio_test_dirty(folio))) swap_cache_del_folio(folio);",
+      // 7.1.5 memory.c:5035), and look at the same PTE again: the swap cache
+      // misses, and readahead reads the entry at order 0.
+      if (!k.knob(Knob::kUnusePteLargeSwapinFolio) && k.pages[f.page].order > 0 &&
+          k.pages[f.page].index == kNoIndex) {
+        Emit(k, c, StepId::kUnusePteLargeNotAnon, f.offset, f.page);
+        if (!k.pages[f.page].dirty && k.pages[f.page].swapcache) {
+          delete_from_swap_cache(k, c, f.page);
+        }
+        --l.addr;
+        return release_folio();
+      }
       // unuse_pte(): [PTL] pte_same_as_swp() ignores the swap PTE's software
-      // bits; install the page read-only and old, swap_free(entry).
+      // bits; install the page read-only and old, swap_free(entry). Of a
+      // large folio, the one page that holds the entry ("page =
+      // folio_file_page(folio, swp_offset(entry))"): swapoff maps large
+      // folios page by page and splits none (6.12.94, 6.18.35, 7.1.5).
       Mm& mm = k.mms[l.mm];
       Pte& pte = mm.pte[f.va];
-      Page& p = page_checked(k, f.page, Fn::kUnusePte);
+      const PageId page = page_of_entry(k, f.page, f.offset);
+      Page& p = page_checked(k, page, Fn::kUnusePte);
       const bool same = pte.kind == Pte::Kind::kSwap && pte.offset == f.offset;
       // v7.0+: folio_put_swap() where swap_free() was.
       const bool table = swap_table_pins(k);
-      Emit(k, c, table ? StepId::kUnusePtePut : StepId::kUnusePte, f.offset, f.page,
+      Emit(k, c, table ? StepId::kUnusePtePut : StepId::kUnusePte, f.offset, page,
            same ? p.data : 0);
       if (same) {
-        if (!p.uptodate) {
+        if (!k.pages[f.page].uptodate) {
           // v5.16 maps it; v6.x installs a poisoned swap entry instead and
           // frees the slot. Either way the data the PTE stood for is lost.
           Report(k, Oracle::kPageState, Fn::kUnusePte, ObjectKind::kPage, true,
                  "unuse_pte: page %d is not uptodate (not the swap cache page of offset %d "
                  "any more: %d)",
-                 f.page, f.offset, !(p.swapcache && p.private_offset == f.offset));
+                 page, f.offset, !folio_matches_swap_entry(k, f.page, f.offset));
         }
-        get_page(k, f.page, Fn::kUnusePte);
+        // "We currently only expect small !anon folios ... If we ever get
+        // large folios here, we have to be careful": a large folio that is
+        // not anonymous yet would go to folio_add_new_anon_rmap(), which
+        // maps every page of it at this one address (7.1.5 swapfile.c:
+        // 2321-2329; 6.12.94 and 6.18.35 alike).
+        if (k.pages[f.page].order > 0 && k.pages[f.page].index == kNoIndex) {
+          Report(k, Oracle::kPageState, Fn::kUnusePte, ObjectKind::kPage, true,
+                 "VM_WARN_ON_ONCE(folio_test_large(folio)): unuse_pte of large folio %d, not "
+                 "anonymous yet, for offset %d",
+                 f.page, f.offset);
+        }
+        get_page(k, page, Fn::kUnusePte);
         ++p.mapcount;
-        folio_add_anon_rmap(k, f.page, f.va, Fn::kUnusePte);
-        pte = Pte{Pte::Kind::kPresent, false, f.page, kNoOffset};
+        folio_add_anon_rmap(k, page, f.va, Fn::kUnusePte);
+        pte = Pte{Pte::Kind::kPresent, false, page, kNoOffset};
         // v6.x: "if (pte_swp_exclusive(old_pte)) rmap_flags |= RMAP_EXCLUSIVE"
         if ((mm.swp_exclusive >> f.va) & 1u) p.anon_exclusive = true;
         mm.swp_exclusive &= static_cast<uint8_t>(~(1u << f.va));
@@ -662,7 +693,7 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
         if (!MayHold(mm, f.va, p.data)) {
           Report(k, Oracle::kDataIntegrity, Fn::kUnusePte, ObjectKind::kPage, true,
                  "mm %d va %d: swapoff mapped page %d holding %#llx, the user last wrote %#llx",
-                 l.mm, f.va, f.page, static_cast<unsigned long long>(p.data),
+                 l.mm, f.va, page, static_cast<unsigned long long>(p.data),
                  static_cast<unsigned long long>(want));
         }
         SawValue(mm, f.va, p.data);

@@ -1,5 +1,7 @@
 #include "model/mm/userfaultfd.h"
 
+#include "model/mm/huge_memory.h"
+
 namespace swapfuzz {
 namespace {
 
@@ -66,6 +68,7 @@ StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
       // the same VMA, which is locked once. Either waits for munmap and fork.
       if (mm.mmap_writer) return Block(c, Wait::Kind::kMmapRead, c.mm);
       ++mm.mmap_readers;
+      mm.uffd_armed = true;  // both addresses lie in the one registered VMA
       Emit(k, c, StepId::kUffdMoveLock, kNoOffset, kNoPage, l.dst);
       f.pc = kReadDst;
       return StepResult::kStep;
@@ -114,22 +117,43 @@ StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
       // !PageAnonExclusive(&folio->page)) { ret = -EBUSY; goto out; }" - a
       // folio fork shares, or one swapped in without the exclusive bit, is
       // refused. Then folio_trylock(), folio_get(), spin_unlock(src_ptl).
+      // PageAnonExclusive(&folio->page) tests the folio's first page.
       const Pte src = mm.pte[f.va];
       const bool same = src == l.orig_src_pte;
-      Page* p = same ? &page_checked(k, src.page, Fn::kMovePagesPtes) : nullptr;
-      const bool exclusive = p != nullptr && p->anon_exclusive;
-      const bool locked = exclusive && trylock_page(k, c, src.page);
+      if (same) page_checked(k, src.page, Fn::kMovePagesPtes);
+      const PageId folio = same ? page_folio(k, src.page) : kNoPage;
+      const bool exclusive = same && k.pages[folio].anon_exclusive;
+      const bool large = same && k.pages[folio].order > 0;
+      const bool locked = exclusive && trylock_page(k, c, folio);
       Emit(k, c, StepId::kUffdMovePinFolio, kNoOffset, same ? src.page : kNoPage,
-           (same ? 1u : 0u) | (exclusive ? 2u : 0u) | (locked ? 4u : 0u));
+           (same ? 1u : 0u) | (exclusive ? 2u : 0u) | (locked ? 4u : 0u) | (large ? 8u : 0u));
       if (!same) return PtesDone(k, c, f, kEAGAIN);
       if (!exclusive) return PtesDone(k, c, f, kEBUSY);
-      get_page(k, src.page, Fn::kMovePagesPtes);
-      f.page = src.page;
+      // "If we are unable to lock a large folio, return -EAGAIN without
+      // taking a reference" (split_folio() would fail on it anyway).
+      if (!locked && large) return PtesDone(k, c, f, kEAGAIN);
+      get_page(k, folio, Fn::kMovePagesPtes);
+      f.page = folio;
       // "if (WARN_ON_ONCE(!folio_test_anon(src_folio)))": a mapped folio of
       // the model always is.
       // Not locked: "pte_unmap(src_pte); pte_unmap(dst_pte); ...
       // folio_lock(src_folio); goto retry;"
-      f.pc = locked ? kMovePresent : kLockFolio;
+      f.pc = !locked ? kLockFolio : large ? kSplitSrc : kMovePresent;
+      return StepResult::kStep;
+    }
+    case kSplitSrc: {
+      // "if (folio_test_large(src_folio)) { ... pte_unmap(&orig_src_pte);
+      // pte_unmap(&orig_dst_pte); src_pte = dst_pte = NULL; err =
+      // split_folio(src_folio); if (err) goto out; /* have to reacquire the
+      // folio after it got split */ folio_unlock(src_folio);
+      // folio_put(src_folio); src_folio = NULL; goto retry; }"
+      const int err = split_folio(k, c, f.page, Fn::kMovePagesPtes);
+      Emit(k, c, StepId::kUffdMoveSplit, kNoOffset, f.page, static_cast<Token>(-err));
+      if (err != 0) return PtesDone(k, c, f, static_cast<int16_t>(err));
+      unlock_page(k, f.page, Fn::kMovePagesPtes);
+      put_page(k, f.page, Fn::kMovePagesPtes);
+      f.page = kNoPage;
+      f.pc = kReadDst;
       return StepResult::kStep;
     }
     case kLockFolio:
@@ -183,13 +207,18 @@ StepResult move_pages(Kernel& k, Cpu& c, Frame& f) {
       // (6.12.94: filemap_get_folio(swap_address_space(entry), ...)), a
       // lockless lookup with folio_try_get(); then folio_trylock(), or
       // "put_swap_device(si); si = NULL; folio_lock(src_folio); goto retry;".
+      // A large folio is refused before the trylock: "if
+      // (folio_test_large(folio)) { ret = -EBUSY; folio_put(folio); goto
+      // out; }" (6.12.94 userfaultfd.c:1403, 6.18.35:1494, 7.1.5:1620).
       const bool device = get_swap_device(k, f.offset);
       const PageId cached = device && f.page == kNoPage ? k.swap_cache[f.offset] : kNoPage;
-      const bool locked = cached != kNoPage && trylock_page(k, c, cached);
+      const bool large = cached != kNoPage && k.pages[cached].order > 0;
+      const bool locked = cached != kNoPage && !large && trylock_page(k, c, cached);
       Emit(k, c, StepId::kUffdMoveSwapLookup, f.offset, f.page != kNoPage ? f.page : cached,
-           (device ? 1u : 0u) | (locked ? 2u : 0u));
+           (device ? 1u : 0u) | (locked ? 2u : 0u) | (large ? 4u : 0u));
       if (!device) return PtesDone(k, c, f, kEAGAIN);
       l.si_ref = true;
+      if (large) return PtesDone(k, c, f, kEBUSY);
       if (cached != kNoPage) {
         get_page(k, cached, Fn::kMovePagesPtes);
         f.page = cached;  // src_folio_pte = orig_src_pte

@@ -43,17 +43,19 @@ namespace swapfuzz {
 // retry: the dst PTE, -EEXIST unless none. [kReadSrc] the src PTE: none
 // -ENOENT; the PTE the held folio was pinned under changed -EAGAIN; then by
 // kind. [kPinFolio] a present folio: -EBUSY unless PageAnonExclusive, trylock
-// ([kLockFolio] else sleep for it and retry). [kMovePresent] or [kZeropage]
+// ([kLockFolio] else sleep for it and retry; a large folio instead gives
+// -EAGAIN). [kSplitSrc] a large folio is split (model/mm/huge_memory.h) and
+// the pass retried, or its error returned. [kMovePresent] or [kZeropage]
 // the move under double_pt_lock(). [kSwapLookup] a swap PTE: -EBUSY unless
-// pte_swp_exclusive(), get_swap_device(), the swap cache folio and its
-// trylock. [kMoveSwap] move_swap_pte(). The step that ends move_pages_ptes()
+// pte_swp_exclusive(), get_swap_device(), the swap cache folio (-EBUSY if
+// it is large) and its trylock. [kMoveSwap] move_swap_pte(). The step that ends move_pages_ptes()
 // drops the folio and the device (its "out:"), and either retries (-EAGAIN,
 // after cond_resched()) or drops the VMA lock and returns. Frame: va = src;
 // page = src_folio; MovePagesLocals.
 #define SWAPFUZZ_STATES_move_pages(X) \
   X(kLock)                            \
   X(kReadDst)                         \
-  X(kReadSrc) X(kPinFolio) X(kLockFolio) X(kMovePresent) X(kZeropage) X(kSwapLookup) X(kMoveSwap)
+  X(kReadSrc) X(kPinFolio) X(kLockFolio) X(kSplitSrc) X(kMovePresent) X(kZeropage) X(kSwapLookup) X(kMoveSwap)
 StepResult move_pages(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

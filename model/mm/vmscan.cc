@@ -1,5 +1,6 @@
 #include "model/mm/vmscan.h"
 
+#include "model/mm/huge_memory.h"
 #include "model/mm/memcontrol.h"
 #include "model/mm/page_io.h"
 #include "model/mm/swapfile.h"
@@ -64,46 +65,6 @@ StepResult UnmapLazyfree(Kernel& k, Cpu& c, Frame& f, int mm, int va) {
   return StepResult::kStep;
 }
 
-// can_split_folio(folio, 1, NULL): only the mappings and the caller's
-// (isolation) reference hold the folio ("folio_mapcount(folio) ==
-// folio_ref_count(folio) - extra_pins - caller_pins"; not in the swap cache
-// here, so no extra pins).
-bool can_split_folio(const Kernel& k, PageId folio) {
-  return k.pages[folio].refcount == folio_mapcount(k, folio) + 1;
-}
-
-// split_folio_to_list() of a locked, isolated large folio that is not in the
-// swap cache: each page becomes an order-0 folio with the head's flags and
-// memcg, referenced by its mappings; the head keeps the caller's reference
-// and lock. The kernel puts the other pages on the caller's list
-// (lru_add_page_tail(), 6.12.94 huge_memory.c:3073), for this
-// shrink_folio_list() pass to reclaim; the model puts the mapped ones back on
-// the LRU, for a later reclaim, and frees a page nothing maps at once (the
-// pass would swap out data no one can read).
-void split_folio(Kernel& k, PageId folio) {
-  Page& head = k.pages[folio];
-  const int nr = folio_nr_pages(k, folio);
-  for (int i = 1; i < nr; ++i) {
-    Page& t = k.pages[folio + i];
-    t.head = kNoPage;
-    t.swapbacked = head.swapbacked;
-    t.uptodate = head.uptodate;
-    t.dirty = head.dirty;
-    t.memcg = head.memcg;
-    t.refcount = t.mapcount;
-    if (t.refcount == 0) {
-      mem_cgroup_uncharge(k, static_cast<PageId>(folio + i));
-      t.freed = true;
-    } else {
-      t.lru = true;
-    }
-  }
-  // The head's memcg charge shrinks to its own page: the tails carry theirs.
-  head.order = 0;
-  head.partially_mapped = false;
-  head.refcount = static_cast<int16_t>(head.mapcount + 1);
-}
-
 }  // namespace
 
 StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
@@ -148,7 +109,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       if (f.pc == kAddToSwap && p.order > 0) {
         // "cannot split folio, skip it"; "Split partially mapped folios
         // right away. We can free the unmapped pages without IO."
-        if (!can_split_folio(k, f.page)) return Keep(k, c, f, true);
+        if (!can_split_folio(k, f.page, 1)) return Keep(k, c, f, true);
         if (p.partially_mapped) f.pc = kSplit;
       }
       return StepResult::kStep;
@@ -217,14 +178,14 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kUnmap;
       return StepResult::kStep;
     case kSplit: {
-      // split_folio_to_list() (its own lock sections: the anon_vma lock, the
-      // unmap and remap of the folio); then add_to_swap() of the head, now
-      // order 0. A folio someone else took a reference to meanwhile cannot
-      // be split: activate_locked.
+      // split_folio_to_list() (model/mm/huge_memory.h); then add_to_swap()
+      // of the head, now order 0. A folio someone else took a reference to
+      // meanwhile cannot be split: activate_locked. The kernel puts the
+      // other pages on this pass's list; the model leaves them on the LRU
+      // for a later reclaim (an unmapped one is freed by the split).
       const int nr = folio_nr_pages(k, f.page);
       Emit(k, c, StepId::kSplitFolio, kNoOffset, f.page, static_cast<Token>(nr));
-      if (!can_split_folio(k, f.page)) return Keep(k, c, f, true);
-      split_folio(k, f.page);
+      if (split_folio(k, c, f.page, Fn::kShrinkPageList) != 0) return Keep(k, c, f, true);
       f.offset = kNoOffset;
       f.pc = kAddToSwap;
       return StepResult::kStep;

@@ -80,6 +80,7 @@ BUGS = {
     "memcg_swapin_charge_before_pin": ("mainline_memcg", "memcg_swapin_charge_before_pin.json"),
     "63895d20d63b": ("lts618_mthp", "zswap_large_store_uncounted_rollback.json"),
     "large_swapin_zeromap_unpinned": ("lts612_mthp", "large_swapin_partial_zeromap.json"),
+    "unuse_pte_large_swapin_folio": ("mainline_mthp_mm", "unuse_pte_large_swapin_folio.json"),
 }
 
 

@@ -1,0 +1,50 @@
+// mm/huge_memory.c: the split of an anonymous large folio into order-0 folios.
+//
+// Modelled on 6.12.94's split_huge_page_to_list_to_order() and the
+// __folio_split() of 6.18.35 and 7.1.5, which agree on everything the model
+// has (model/sources.cc). The split is one step: the kernel holds the
+// anon_vma write lock throughout and turns every PTE of the folio into a
+// migration entry (unmap_folio()) before it freezes the reference count, so a
+// fault on any of them waits (migration_entry_wait()) until remap_page() has
+// put them back; no CPU sees the folio half split.
+//
+// Left out: splits to an order above 0, the deferred-split queue (a split
+// folio simply leaves it), hwpoison, and the folio_get_anon_vma() failure of
+// a folio no VMA maps any more (-EBUSY; the model's callers hold a mapped or
+// isolated folio).
+
+#ifndef SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
+#define SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+inline constexpr int kSplitEBusy = -16;   // -EBUSY: under writeback
+inline constexpr int kSplitEAgain = -11;  // -EAGAIN: a reference beyond the expected ones
+
+// can_split_folio(folio, caller_pins, &extra_pins): the folio's references are
+// its mappings', the caller's `caller_pins` and, in the swap cache, one per
+// page ("folio_mapcount(folio) == folio_ref_count(folio) - extra_pins -
+// caller_pins"); the freeze after the unmap then expects the same set.
+bool can_split_folio(const Kernel& k, PageId folio, int caller_pins);
+
+// split_folio() of a large anonymous folio the caller holds locked, with one
+// reference of its own. Returns 0, kSplitEBusy ("if (folio_test_writeback(
+// folio)) return -EBUSY;") or kSplitEAgain (can_split_folio() fails), leaving
+// the folio as it was on failure. On success:
+//  - each page is an order-0 folio with the head's flags and memcg; in the
+//    swap cache, page i caches slot folio->swap + i (__split_huge_page()'s
+//    __xa_store(), 6.18.35's and 7.1.5's __swap_cache_replace_folio());
+//  - remap_page(RMP_USE_SHARED_ZEROPAGE) puts each PTE back on its page,
+//    except that a zero-filled page is mapped as the shared zero page instead
+//    (try_to_map_unused_to_zeropage(), 6.12.94 migrate.c:241);
+//  - the head keeps the caller's lock and reference; every other page is
+//    unlocked and goes through free_page_and_swap_cache(): a page nothing maps
+//    leaves the swap cache if none of its slot's count is left
+//    (folio_free_swap()), and is freed when its last reference goes.
+int split_folio(Kernel& k, Cpu& c, PageId folio, Fn fn);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_

@@ -1,0 +1,284 @@
+// Large folios on the paths that meet them one page at a time, as 6.12.94,
+// 6.18.35 and 7.1.5 have them: fork shares every page of a folio, swapoff maps
+// a large swap-cache folio back page by page, MADV_PAGEOUT, MADV_FREE and
+// UFFDIO_MOVE of one page split the folio first (split_folio(),
+// model/mm/huge_memory.h), UFFDIO_MOVE refuses a swap PTE whose swap-cache
+// folio is large, and a VMA registered with userfaultfd faults order 0.
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "model/mm/huge_memory.h"
+#include "model/schedule.h"
+#include "model/step.h"
+#include "tests/model_test_util.h"
+
+namespace swapfuzz {
+namespace {
+
+using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::Fork;
+using ::swapfuzz::testing::MadviseDontneed;
+using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::Read;
+using ::swapfuzz::testing::Reclaim;
+using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::Through;
+using ::swapfuzz::testing::Write;
+
+Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
+Op MadvisePageout(uint8_t va) { return Op{OpKind::kMadvisePageout, va, 0, 0}; }
+Op MadviseFree(uint8_t va) { return Op{OpKind::kMadviseFree, va, 0, 0}; }
+Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }
+Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
+
+const char* const kLargeFolioProfiles[] = {"v6.12.y", "v6.18.y", "v7.1.y"};
+
+bool SwapTable(const std::string& profile) { return profile == "v7.1.y"; }
+
+// zram without zswap, so that faults may swap large folios in.
+Schedule Make(const std::string& profile, std::vector<CpuProgram> cpus) {
+  Schedule s;
+  s.config.profile = profile;
+  s.config.zswap = false;
+  s.config.mthp_order = 2;
+  s.config.page_cluster = 0;
+  s.cpus = std::move(cpus);
+  return s;
+}
+
+std::vector<Op> Then(std::vector<Op> a, const std::vector<Op>& b) {
+  a.insert(a.end(), b.begin(), b.end());
+  return a;
+}
+
+// Four distinct nonzero values at addresses 0 to 3: one order-2 folio.
+std::vector<Op> FillFour() { return {Write(0, 0x10), Write(1, 0x12), Write(2, 0x14), Write(3, 0x16)}; }
+
+// Fork maps every page of the folio in the child too. The child's COW of one
+// page and its zap of another leave those pages mapped in the parent, so the
+// folio is not partially mapped ("last = atomic_add_negative(-1,
+// &page->_mapcount)" is false for both) and reclaim takes it whole, unmapping
+// it from both mms, with no split.
+TEST(LargeFolioPathsTest, ForkSharesTheFolioAndAChildUnmapDoesNotSplitIt) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile,
+                      {CpuProgram{0, Then(FillFour(), {Fork(1), Reclaim(0), Read(0), Read(3)})},
+                       CpuProgram{1, {Read(1), Write(2, 0x30), MadviseDontneed(3)}}});
+    const StepId fork = SwapTable(profile) ? StepId::kForkDupDirect : StepId::kFork;
+    s.decisions = {Through(0, fork), RunCpu(1), RunCpu(0)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kWpCopyInstall), 1) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kSplitFolio), 0) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kUnmap), 2) << "one rmap walk step per mm\n" << r.Dump();
+    // The child still maps pages 0 and 1 of the folio it shared, now swapped.
+    EXPECT_EQ(r.k.mms[1].pte[0].kind, Pte::Kind::kSwap);
+    EXPECT_EQ(r.k.mms[1].pte[1].kind, Pte::Kind::kSwap);
+  }
+}
+
+// Swapoff maps a large swap-cache folio back one page per PTE
+// (folio_file_page(folio, swp_offset(entry))), and splits nothing. The folio
+// is in the swap cache, unlocked under writeback, when swapoff's scan finds
+// the first PTE: reclaim's zram write has begun.
+TEST(LargeFolioPathsTest, SwapoffMapsALargeCacheFolioPageByPage) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
+                                CpuProgram{0, {Swapoff()}}});
+    s.decisions = {Through(0, StepId::kZramWrite), RunCpu(1), RunCpu(0), RunCpu(1)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const StepId unuse = SwapTable(profile) ? StepId::kUnusePtePut : StepId::kUnusePte;
+    EXPECT_EQ(r.Count(unuse), 4) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kSplitFolio), 0) << r.Dump();
+    for (int va = 0; va < 4; ++va) {
+      SCOPED_TRACE(va);
+      const Pte& pte = r.k.mms[0].pte[va];
+      ASSERT_EQ(pte.kind, Pte::Kind::kPresent) << r.Dump();
+      EXPECT_EQ(pte.page, va) << "page " << va << " of the folio, which starts at page 0";
+      EXPECT_EQ(r.k.pages[pte.page].data, static_cast<Token>(0x10 + 2 * va));
+    }
+  }
+}
+
+// MADV_PAGEOUT and MADV_FREE of one page of a large folio split it first;
+// the walk then looks at the PTE again and pages out (or frees) that order-0
+// page alone. The split maps a page that holds only zeros to the shared zero
+// page and frees it (remap_page(RMP_USE_SHARED_ZEROPAGE)).
+TEST(LargeFolioPathsTest, MadviseOfOnePageSplitsTheFolio) {
+  struct Case {
+    std::string name;
+    std::vector<Op> ops;
+    StepId split;
+    StepId after;  // what the walk then does with the page at address 1
+  };
+  const Case cases[] = {
+      {"MADV_PAGEOUT", Then(FillFour(), {MadvisePageout(1)}), StepId::kPageoutSplit,
+       StepId::kPageoutIsolate},
+      {"MADV_FREE", Then(FillFour(), {MadviseFree(1)}), StepId::kMadvFreeSplit,
+       StepId::kMadvFreeLazyfree},
+  };
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(profile) + ": " + c.name);
+      const Outcome r = Exec(Make(profile, {CpuProgram{0, Then(c.ops, {Read(0), Read(1)})}}));
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      ASSERT_EQ(r.Count(c.split), 1) << r.Dump();
+      EXPECT_EQ(r.out.trace[r.First(c.split)].detail, 0u) << "split_folio() returned 0";
+      EXPECT_GT(r.First(c.after), r.First(c.split)) << r.Dump();
+      for (int i = 0; i < 4; ++i) EXPECT_EQ(r.k.pages[i].head, kNoPage) << "page " << i;
+      EXPECT_EQ(r.k.pages[0].order, 0);
+    }
+    SCOPED_TRACE(std::string(profile) + ": zero-filled pages");
+    const Outcome r = Exec(Make(profile, {CpuProgram{0, {Write(0, 0x10), MadvisePageout(0)}}}));
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    for (int va = 1; va < 4; ++va) {
+      EXPECT_EQ(r.k.mms[0].pte[va].page, kZeroPage) << "va " << va;
+      EXPECT_TRUE(r.k.pages[va].freed) << "page " << va;
+    }
+  }
+}
+
+// A folio fork shares is mapped shared: the madvise walks leave it whole
+// ("if (folio_likely_mapped_shared(folio)) continue;").
+TEST(LargeFolioPathsTest, MadviseLeavesASharedFolioWhole) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    const Outcome r = Exec(
+        Make(profile, {CpuProgram{0, Then(FillFour(), {Fork(1), MadvisePageout(1), MadviseFree(2)})}}));
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kPageoutSplit) + r.Count(StepId::kMadvFreeSplit), 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[r.First(StepId::kPageoutLarge)].detail, 0u) << "shared";
+    EXPECT_EQ(r.out.trace[r.First(StepId::kMadvFreeLarge)].detail, 0u) << "shared";
+    EXPECT_EQ(r.k.pages[0].order, 2);
+  }
+}
+
+// UFFDIO_MOVE of a page of a large folio splits the folio and moves the
+// order-0 page on the retry; of a swap PTE whose swap-cache folio is large
+// it returns -EBUSY ("if (folio_test_large(folio)) { ret = -EBUSY; ...").
+TEST(LargeFolioPathsTest, UffdMoveSplitsAPresentFolioAndRefusesALargeCacheFolio) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    {
+      const Outcome r =
+          Exec(Make(profile, {CpuProgram{0, Then(FillFour(), {UffdMove(1, 5), Read(5), Read(0)})}}));
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      ASSERT_EQ(r.Count(StepId::kUffdMoveSplit), 1) << r.Dump();
+      EXPECT_EQ(r.Count(StepId::kUffdMovePresent), 1) << r.Dump();
+      EXPECT_EQ(r.k.mms[0].pte[5].page, 1);
+      EXPECT_EQ(r.k.mms[0].pte[1].kind, Pte::Kind::kNone);
+      EXPECT_EQ(r.k.pages[1].index, 5);
+    }
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
+                                CpuProgram{0, {UffdMove(0, 5)}}});
+    s.decisions = {Through(0, StepId::kZramWrite), RunCpu(1), RunCpu(0)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const long lookup = r.First(StepId::kUffdMoveSwapLookup);
+    ASSERT_GE(lookup, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[lookup].detail & 4u, 4u) << "the cached folio is large";
+    EXPECT_EQ(r.Count(StepId::kUffdMoveSwap), 0) << r.Dump();
+    EXPECT_EQ(r.k.mms[0].pte[5].kind, Pte::Kind::kNone);
+  }
+}
+
+// UFFDIO_WRITEPROTECT registers the VMA (the model's UFFDIO_REGISTER), after
+// which write faults and swap-ins of it are order 0 ("if (unlikely(
+// userfaultfd_armed(vma))) goto fallback;" in alloc_anon_folio() and
+// alloc_swap_folio()).
+TEST(LargeFolioPathsTest, UserfaultfdArmedVmaFaultsOrderZero) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    {
+      const Outcome r = Exec(Make(profile, {CpuProgram{0, Then({UffdWp(5)}, FillFour())}}));
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      EXPECT_EQ(r.Count(StepId::kAnonLargeInstall), 0) << r.Dump();
+      EXPECT_EQ(r.Count(StepId::kAnonInstall), 4) << r.Dump();
+    }
+    const Outcome r =
+        Exec(Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0), UffdWp(5), Read(0)})}}));
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kCanSwapinThp), 0) << r.Dump();
+    EXPECT_EQ(r.k.mms[0].pte[1].kind, Pte::Kind::kSwap) << "only address 0 came back";
+  }
+}
+
+// unuse_pte_large_swapin_folio (none yet, found by swapfuzz): on 7.1.y,
+// swapoff locks a large folio swapin_folio() added and read but the fault
+// has not mapped (zram's read unlocked it), and unuse_pte() reaches the
+// !anon branch that expects order 0: VM_WARN_ON_ONCE(folio_test_large()).
+// Cleared, swapoff drops the folio from the swap cache and reads the entry
+// again at order 0; every page comes back with its data.
+TEST(LargeFolioPathsTest, SwapoffMeetsALargeSwapinBeforeItsFault) {
+  for (const bool knob : {true, false}) {
+    SCOPED_TRACE(knob ? "as released" : "knob cleared");
+    Schedule s = Make("v7.1.y", {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
+                                 CpuProgram{0, {Read(2), Read(0), Read(1), Read(3)}},
+                                 CpuProgram{0, {Swapoff()}}});
+    s.config.knobs = {{"unuse_pte_large_swapin_folio", knob}};
+    // The fault inserts the large folio and reads its four pages (two steps
+    // each; the last unlocks it), then swapoff runs before the fault locks
+    // the folio again.
+    s.decisions = {RunCpu(0), Through(1, StepId::kAllocSwapFolioLarge), RunCpu(1, 9), RunCpu(2),
+                   RunCpu(1)};
+    const Outcome r = Exec(s);
+    EXPECT_EQ(r.Signature(), knob ? "page-state:unuse_pte:page" : "") << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kUnusePteLargeNotAnon) > 0, !knob) << r.Dump();
+  }
+}
+
+// split_folio() refuses a folio under writeback (-EBUSY) and one with a
+// reference beyond its mappings, the swap cache's and the caller's
+// (-EAGAIN), and leaves it whole; a folio in the swap cache splits into
+// order-0 folios that each cache their own slot.
+TEST(LargeFolioPathsTest, SplitFolioRefusesAndSplitsTheSwapCache) {
+  const Outcome r = Exec(Make("v7.1.y", {CpuProgram{0, FillFour()}}));
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  Kernel k = r.k;
+  Cpu& c = k.cpus[0];
+  const PageId folio = k.mms[0].pte[0].page;
+  Page& head = k.pages[folio];
+  ASSERT_EQ(head.order, 2) << r.Dump();
+  // Put the mapped folio in the swap cache at slots 4 to 7, as a swap-in
+  // through the swap cache leaves it, with the cache's reference per page.
+  const Offset first = 4;
+  head.swapcache = true;
+  head.private_offset = first;
+  for (int i = 0; i < 4; ++i) k.swap_cache[first + i] = folio;
+  head.refcount = static_cast<int16_t>(head.refcount + 4);
+  ASSERT_TRUE(trylock_page(k, c, folio));
+  get_page(k, folio, Fn::kNone);
+  EXPECT_TRUE(can_split_folio(k, folio, 1));
+
+  head.writeback = true;
+  EXPECT_EQ(split_folio(k, c, folio, Fn::kNone), kSplitEBusy);
+  head.writeback = false;
+  get_page(k, folio, Fn::kNone);
+  EXPECT_EQ(split_folio(k, c, folio, Fn::kNone), kSplitEAgain);
+  put_page(k, folio, Fn::kNone);
+  EXPECT_EQ(head.order, 2);
+
+  EXPECT_EQ(split_folio(k, c, folio, Fn::kNone), 0);
+  for (int i = 0; i < 4; ++i) {
+    SCOPED_TRACE(i);
+    const PageId page = static_cast<PageId>(folio + i);
+    const Page& p = k.pages[page];
+    EXPECT_EQ(p.order, 0);
+    EXPECT_EQ(p.head, kNoPage);
+    EXPECT_TRUE(p.swapcache);
+    EXPECT_EQ(p.private_offset, first + i);
+    EXPECT_EQ(k.swap_cache[first + i], page);
+    // Its mapping, the swap cache and, on the head, the caller.
+    EXPECT_EQ(p.refcount, 1 + 1 + (i == 0 ? 1 : 0));
+    EXPECT_EQ(p.locked, i == 0);
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz
