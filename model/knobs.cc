@@ -48,7 +48,8 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           Features::ZswapAcompCtx::kFreedOnCpuDead, /*uffd_move=*/true,
                           /*uffd_move_batched=*/true, /*several_swap_devices=*/false,
                           /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
-                          /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true};
+                          /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true,
+                          /*folio_mm_id_sharing=*/true};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -62,7 +63,8 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          Features::ZswapAcompCtx::kPoolLifetime, /*uffd_move=*/true,
                          /*uffd_move_batched=*/true, /*several_swap_devices=*/true,
                          /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
-                         /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true};
+                         /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true,
+                         /*folio_mm_id_sharing=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

@@ -448,6 +448,12 @@ struct Features {
   // release rejects every such page, which the model does not model:
   // RunConfig::memcg_zswap_writeback 0 is refused there.
   bool zswap_incompressible_as_is = false;
+  // folio_maybe_mapped_shared() (CONFIG_MM_ID, which TRANSPARENT_HUGEPAGE
+  // selects; 6.18.35 and 7.1.5 mm.h): a large folio is shared while two mms
+  // map it. Off (6.12.94), folio_likely_mapped_shared() guesses: more
+  // mappings than pages, or the first page mapped twice. The madvise walks
+  // leave a shared large folio whole.
+  bool folio_mm_id_sharing = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -13,6 +13,7 @@
 #include "model/mm/huge_memory.h"
 #include "model/schedule.h"
 #include "model/step.h"
+#include "model/steps.h"
 #include "tests/model_test_util.h"
 
 namespace swapfuzz {
@@ -159,6 +160,51 @@ TEST(LargeFolioPathsTest, MadviseLeavesASharedFolioWhole) {
   }
 }
 
+// Which large folio the madvise walks call shared differs by release: after
+// fork, the parent zaps pages 2-3 and the child pages 0-1, so no page is
+// mapped twice. 6.12.94's folio_likely_mapped_shared() guesses from the
+// mapcounts (exclusive); 6.18.35's and 7.1.5's folio_maybe_mapped_shared()
+// knows two mms map it (shared).
+TEST(LargeFolioPathsTest, SharingOfAFolioTwoMmsMapInPartsIsTheRelease) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Fork(1), MadviseDontneed(2),
+                                                                MadviseDontneed(3)})},
+                                CpuProgram{1, {MadviseDontneed(0), MadviseDontneed(1)}},
+                                CpuProgram{0, {MadvisePageout(0)}}});
+    const StepId fork = SwapTable(profile) ? StepId::kForkDupDirect : StepId::kFork;
+    s.decisions = {Through(0, fork), RunCpu(0), RunCpu(1), RunCpu(2)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const bool mm_id = std::string(profile) != "v6.12.y";
+    ASSERT_GE(r.First(StepId::kPageoutLarge), 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[r.First(StepId::kPageoutLarge)].detail, mm_id ? 0u : 2u)
+        << "0: shared, 2: taken for the split\n" << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kPageoutSplit), mm_id ? 0 : 1) << r.Dump();
+  }
+}
+
+// A folio that nothing maps by the time of the split (the walk dropped the
+// PTL after taking it) has no anon_vma: split_folio() returns -EBUSY and the
+// walk goes past it, dropping mmap_lock (a fork that needs it for write runs).
+TEST(LargeFolioPathsTest, MadviseSplitOfAFolioUnmappedMeanwhileIsBusy) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {MadvisePageout(1), Fork(1)})},
+                                CpuProgram{0, {MadviseDontneed(0), MadviseDontneed(1),
+                                               MadviseDontneed(2), MadviseDontneed(3)}}});
+    s.decisions = {Through(0, StepId::kPageoutLarge), RunCpu(1), RunCpu(0)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    ASSERT_EQ(r.Count(StepId::kPageoutSplit), 1) << r.Dump();
+    EXPECT_EQ(r.out.trace[r.First(StepId::kPageoutSplit)].detail, static_cast<Token>(-kSplitEBusy));
+    EXPECT_EQ(r.Count(StepId::kPageoutIsolate), 0) << r.Dump();
+    const StepId fork = SwapTable(profile) ? StepId::kForkDupDirect : StepId::kFork;
+    EXPECT_EQ(r.Count(fork), 1) << "the fork ran: madvise dropped mmap_lock\n" << r.Dump();
+    EXPECT_TRUE(r.k.mms[1].alive);
+  }
+}
+
 // UFFDIO_MOVE of a page of a large folio splits the folio and moves the
 // order-0 page on the retry; of a swap PTE whose swap-cache folio is large
 // it returns -EBUSY ("if (folio_test_large(folio)) { ret = -EBUSY; ...").
@@ -174,6 +220,20 @@ TEST(LargeFolioPathsTest, UffdMoveSplitsAPresentFolioAndRefusesALargeCacheFolio)
       EXPECT_EQ(r.k.mms[0].pte[5].page, 1);
       EXPECT_EQ(r.k.mms[0].pte[1].kind, Pte::Kind::kNone);
       EXPECT_EQ(r.k.pages[1].index, 5);
+    }
+    {
+      // Reclaim holds the folio locked: "If we are unable to lock a large
+      // folio, return -EAGAIN without taking a reference", and the move
+      // retries (never sleeping on the lock, as for an order-0 folio).
+      Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
+                                  CpuProgram{0, {UffdMove(1, 5)}}});
+      s.decisions = {Through(0, StepId::kTrylock), RunCpu(1, 4), RunCpu(0), RunCpu(1)};
+      const Outcome r = Exec(s);
+      EXPECT_FALSE(r.out.finding) << r.Dump();
+      const long pin = r.First(StepId::kUffdMovePinFolio);
+      ASSERT_GE(pin, 0) << r.Dump();
+      EXPECT_EQ(r.out.trace[pin].detail, 1u | 2u | 8u) << "same, exclusive, large; not locked";
+      EXPECT_EQ(r.Count(StepId::kUffdMoveFolioLock), 0) << r.Dump();
     }
     Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
                                 CpuProgram{0, {UffdMove(0, 5)}}});
@@ -195,8 +255,9 @@ TEST(LargeFolioPathsTest, UffdMoveSplitsAPresentFolioAndRefusesALargeCacheFolio)
 TEST(LargeFolioPathsTest, UserfaultfdArmedVmaFaultsOrderZero) {
   for (const char* profile : kLargeFolioProfiles) {
     SCOPED_TRACE(profile);
-    {
-      const Outcome r = Exec(Make(profile, {CpuProgram{0, Then({UffdWp(5)}, FillFour())}}));
+    for (const Op& uffd : {UffdWp(5), UffdMove(6, 7)}) {
+      SCOPED_TRACE(std::string(OpName(uffd.kind)));
+      const Outcome r = Exec(Make(profile, {CpuProgram{0, Then({uffd}, FillFour())}}));
       EXPECT_FALSE(r.out.finding) << r.Dump();
       EXPECT_EQ(r.Count(StepId::kAnonLargeInstall), 0) << r.Dump();
       EXPECT_EQ(r.Count(StepId::kAnonInstall), 4) << r.Dump();
@@ -230,6 +291,16 @@ TEST(LargeFolioPathsTest, SwapoffMeetsALargeSwapinBeforeItsFault) {
     const Outcome r = Exec(s);
     EXPECT_EQ(r.Signature(), knob ? "page-state:unuse_pte:page" : "") << r.Dump();
     EXPECT_EQ(r.Count(StepId::kUnusePteLargeNotAnon) > 0, !knob) << r.Dump();
+    if (knob) continue;
+    // The same PTE is looked at again, and misses the swap cache.
+    const long dropped = r.First(StepId::kUnusePteLargeNotAnon);
+    long next = -1;
+    for (size_t i = dropped + 1; i < r.out.trace.size() && next < 0; ++i) {
+      if (r.out.trace[i].id == StepId::kUnuseScanTable) next = static_cast<long>(i);
+    }
+    ASSERT_GE(next, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[next].offset, r.out.trace[dropped].offset) << r.Dump();
+    EXPECT_EQ(r.out.trace[next].page, kNoPage) << r.Dump();
   }
 }
 
@@ -252,6 +323,12 @@ TEST(LargeFolioPathsTest, SplitFolioRefusesAndSplitsTheSwapCache) {
   head.private_offset = first;
   for (int i = 0; i < 4; ++i) k.swap_cache[first + i] = folio;
   head.refcount = static_cast<int16_t>(head.refcount + 4);
+  // Address 3 unmapped (as a zap leaves it): page 3 is in the swap cache
+  // only, and its slot has no count, so the split's
+  // free_page_and_swap_cache() drops it from the swap cache and frees it.
+  k.mms[0].pte[3] = Pte{};
+  --k.pages[folio + 3].mapcount;
+  --head.refcount;
   ASSERT_TRUE(trylock_page(k, c, folio));
   get_page(k, folio, Fn::kNone);
   EXPECT_TRUE(can_split_folio(k, folio, 1));
@@ -265,7 +342,8 @@ TEST(LargeFolioPathsTest, SplitFolioRefusesAndSplitsTheSwapCache) {
   EXPECT_EQ(head.order, 2);
 
   EXPECT_EQ(split_folio(k, c, folio, Fn::kNone), 0);
-  for (int i = 0; i < 4; ++i) {
+  EXPECT_TRUE(head.locked) << "the caller's lock stays on the head";
+  for (int i = 0; i < 3; ++i) {
     SCOPED_TRACE(i);
     const PageId page = static_cast<PageId>(folio + i);
     const Page& p = k.pages[page];
@@ -276,8 +354,10 @@ TEST(LargeFolioPathsTest, SplitFolioRefusesAndSplitsTheSwapCache) {
     EXPECT_EQ(k.swap_cache[first + i], page);
     // Its mapping, the swap cache and, on the head, the caller.
     EXPECT_EQ(p.refcount, 1 + 1 + (i == 0 ? 1 : 0));
-    EXPECT_EQ(p.locked, i == 0);
   }
+  EXPECT_FALSE(k.pages[folio + 3].swapcache);
+  EXPECT_EQ(k.swap_cache[first + 3], kNoPage);
+  EXPECT_TRUE(k.pages[folio + 3].freed);
 }
 
 }  // namespace

@@ -13,6 +13,9 @@ bool can_split_folio(const Kernel& k, PageId folio, int caller_pins) {
 int split_folio(Kernel& k, Cpu& c, PageId folio, Fn fn) {
   Page& head = page_checked(k, folio, fn);
   if (head.writeback) return kSplitEBusy;
+  // folio_get_anon_vma() finds no anon_vma for a folio that is not anonymous
+  // or that nothing maps any more: -EBUSY.
+  if (head.index == kNoIndex || folio_mapcount(k, folio) == 0) return kSplitEBusy;
   if (!can_split_folio(k, folio, 1)) return kSplitEAgain;
   const int nr = folio_nr_pages(k, folio);
   head.order = 0;

@@ -9,9 +9,7 @@
 // put them back; no CPU sees the folio half split.
 //
 // Left out: splits to an order above 0, the deferred-split queue (a split
-// folio simply leaves it), hwpoison, and the folio_get_anon_vma() failure of
-// a folio no VMA maps any more (-EBUSY; the model's callers hold a mapped or
-// isolated folio).
+// folio simply leaves it), hwpoison and device-private folios.
 
 #ifndef SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
 #define SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
@@ -32,13 +30,17 @@ bool can_split_folio(const Kernel& k, PageId folio, int caller_pins);
 // split_folio() of a large anonymous folio the caller holds locked, with one
 // reference of its own. Returns 0, kSplitEBusy ("if (folio_test_writeback(
 // folio)) return -EBUSY;") or kSplitEAgain (can_split_folio() fails), leaving
-// the folio as it was on failure. On success:
+// the folio as it was on failure. -EBUSY also when folio_get_anon_vma() finds
+// no anon_vma: the folio is not anonymous, or nothing maps it any more (a
+// caller dropped the PTL before the split; 6.12.94 huge_memory.c:3468-3471,
+// 6.18.35 3658-3660, 7.1.5 4095-4097). On success:
 //  - each page is an order-0 folio with the head's flags and memcg; in the
 //    swap cache, page i caches slot folio->swap + i (__split_huge_page()'s
 //    __xa_store(), 6.18.35's and 7.1.5's __swap_cache_replace_folio());
-//  - remap_page(RMP_USE_SHARED_ZEROPAGE) puts each PTE back on its page,
-//    except that a zero-filled page is mapped as the shared zero page instead
-//    (try_to_map_unused_to_zeropage(), 6.12.94 migrate.c:241);
+//  - remap_page(RMP_USE_SHARED_ZEROPAGE) (7.1.5: TTU_USE_SHARED_ZEROPAGE)
+//    puts each PTE back on its page, except that a zero-filled page is
+//    mapped as the shared zero page instead (try_to_map_unused_to_zeropage(),
+//    6.12.94 migrate.c:241, 6.18.35 and 7.1.5 :298);
 //  - the head keeps the caller's lock and reference; every other page is
 //    unlocked and goes through free_page_and_swap_cache(): a page nothing maps
 //    leaves the swap cache if none of its slot's count is left

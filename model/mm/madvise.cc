@@ -23,25 +23,37 @@ void folio_mark_lazyfree(Page& p) {
   p.swapbacked = false;
 }
 
-// folio_likely_mapped_shared() (6.12.94 mm.h:2183): more mappings than pages,
-// or the first page mapped twice. 6.18.35 and 7.1.5 ask
-// folio_maybe_mapped_shared(), which tracks the mms (CONFIG_MM_ID); they differ
-// only for a folio that one mm maps in part and another in the rest, which the
-// model's fork and single-page zaps can make but the guess here calls
-// exclusive as 6.12.94 does.
-bool folio_likely_mapped_shared(const Kernel& k, PageId folio) {
+// Whether the madvise walks take a large folio as mapped shared: 6.18.35's and
+// 7.1.5's folio_maybe_mapped_shared() (mm.h, CONFIG_MM_ID) while two mms map
+// any of its pages; 6.12.94's folio_likely_mapped_shared() (mm.h:2183) guesses
+// from the mapcounts: more mappings than pages, or the first page mapped twice.
+bool folio_mapped_shared(const Kernel& k, PageId folio) {
   const int mapcount = folio_mapcount(k, folio);
   if (mapcount <= 1) return false;
-  return mapcount > folio_nr_pages(k, folio) || k.pages[folio].mapcount > 1;
+  if (!k.config.features.folio_mm_id_sharing) {
+    return mapcount > folio_nr_pages(k, folio) || k.pages[folio].mapcount > 1;
+  }
+  int mms = 0;
+  for (const Mm& mm : k.mms) {
+    if (!mm.alive) continue;
+    for (const Pte& pte : mm.pte) {
+      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage &&
+          page_folio(k, pte.page) == folio) {
+        ++mms;
+        break;
+      }
+    }
+  }
+  return mms > 1;
 }
 
 // The madvise walks' treatment of a large folio of which the range (one page)
 // covers less than the whole: "if (folio_likely_mapped_shared(folio))
-// continue; if (!folio_trylock(folio)) continue; folio_get(folio);
+// continue;" (6.18.35, 7.1.5: folio_maybe_mapped_shared()); "if (!folio_trylock(folio)) continue; folio_get(folio);
 // arch_leave_lazy_mmu_mode(); pte_unmap_unlock(start_pte, ptl);" Returns
 // whether the folio is now locked and held, for the split.
 bool TakeLargeFolioForSplit(Kernel& k, Cpu& c, PageId folio, StepId step) {
-  const bool shared = folio_likely_mapped_shared(k, folio);
+  const bool shared = folio_mapped_shared(k, folio);
   const bool locked = !shared && trylock_page(k, c, folio);
   Emit(k, c, step, kNoOffset, folio, shared ? 0 : locked ? 2 : 1);
   if (locked) get_page(k, folio, StepFn(step));

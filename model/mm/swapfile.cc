@@ -635,16 +635,16 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       // The fix swapfuzz proposes (unuse_pte_large_swapin_folio cleared): a
       // large folio that is not anonymous yet is a swap-in no fault has
       // mapped (its fault may also have backed out). Drop it from the swap
-      // cache as do_swap_page() drops one it cannot map whole ("if
-      // (!WARN_ON_ONCE(folio_test_dirty(folio))) swap_cache_del_folio(folio);",
-      // 7.1.5 memory.c:5035), and look at the same PTE again: the swap cache
-      // misses, and readahead reads the entry at order 0.
+      // cache as do_swap_page() drops one it cannot map whole
+      // (swap_cache_del_folio(), 7.1.5 memory.c:5035; such a folio is clean,
+      // read and never written), and look at the same PTE again: the swap
+      // cache misses, and readahead reads the entry at order 0.
       if (!k.knob(Knob::kUnusePteLargeSwapinFolio) && k.pages[f.page].order > 0 &&
           k.pages[f.page].index == kNoIndex) {
         Emit(k, c, StepId::kUnusePteLargeNotAnon, f.offset, f.page);
-        if (!k.pages[f.page].dirty && k.pages[f.page].swapcache) {
-          delete_from_swap_cache(k, c, f.page);
-        }
+        // (Not in the swap cache only when unuse_pte_no_folio_check skipped
+        // the match above; the next look then misses the cache anyway.)
+        if (k.pages[f.page].swapcache) delete_from_swap_cache(k, c, f.page);
         --l.addr;
         return release_folio();
       }
