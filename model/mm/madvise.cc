@@ -49,7 +49,8 @@ bool folio_mapped_shared(const Kernel& k, PageId folio) {
 
 // The madvise walks' treatment of a large folio of which the range (one page)
 // covers less than the whole: "if (folio_likely_mapped_shared(folio))
-// continue;" (6.18.35, 7.1.5: folio_maybe_mapped_shared()); "if (!folio_trylock(folio)) continue; folio_get(folio);
+// continue;" (6.18.35, 7.1.5: folio_maybe_mapped_shared()); "if
+// (!folio_trylock(folio)) continue; folio_get(folio);
 // arch_leave_lazy_mmu_mode(); pte_unmap_unlock(start_pte, ptl);" Returns
 // whether the folio is now locked and held, for the split.
 bool TakeLargeFolioForSplit(Kernel& k, Cpu& c, PageId folio, StepId step) {
