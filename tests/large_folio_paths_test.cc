@@ -28,12 +28,12 @@ using ::swapfuzz::testing::Reclaim;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
 using ::swapfuzz::testing::Write;
+using ::swapfuzz::testing::Swapoff;
+using ::swapfuzz::testing::MadvisePageout;
+using ::swapfuzz::testing::MadviseFree;
+using ::swapfuzz::testing::UffdMove;
+using ::swapfuzz::testing::UffdWp;
 
-Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
-Op MadvisePageout(uint8_t va) { return Op{OpKind::kMadvisePageout, va, 0, 0}; }
-Op MadviseFree(uint8_t va) { return Op{OpKind::kMadviseFree, va, 0, 0}; }
-Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }
-Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
 
 const char* const kLargeFolioProfiles[] = {"v6.12.y", "v6.18.y", "v7.1.y"};
 

@@ -18,7 +18,6 @@ namespace {
 
 using namespace ::swapfuzz::testing;  // NOLINT
 
-Op Pageout(uint8_t va = 0) { return Op{OpKind::kMadvisePageout, va, 0, 0}; }
 Op Willneed(uint8_t va = 0) { return Op{OpKind::kMadviseWillneed, va, 0, 0}; }
 Op Mincore(uint8_t va = 0) { return Op{OpKind::kMincore, va, 0, 0}; }
 
@@ -51,7 +50,7 @@ TEST(MadvisePageoutTest, PagesOutAnExclusivePageInKernelOrder) {
   for (const std::string& profile : kReadReleases) {
     SCOPED_TRACE(profile);
     Executor ex;
-    Schedule s = OneCpu({Write(0, 0x51), Pageout(0), Read(0)}, profile);
+    Schedule s = OneCpu({Write(0, 0x51), MadvisePageout(0), Read(0)}, profile);
     ProbeDecider probe(ex, s.decisions);
     const size_t isolated = probe.SnapshotAfter(StepId::kPageoutIsolate);
     const size_t removed = probe.SnapshotAfter(StepId::kRemoveMapping);
@@ -98,10 +97,10 @@ TEST(MadvisePageoutTest, SkipsWhatIsNotAnExclusiveLruFolio) {
     Pte::Kind kind;  // the PTE pageout found
   };
   const std::vector<Case> cases = {
-      {"an empty pte", {Pageout(0)}, Pte::Kind::kNone},
-      {"the zero page", {Read(0), Pageout(0)}, Pte::Kind::kPresent},
-      {"a swap pte", {Write(0, 0x52), Reclaim(0), Pageout(0)}, Pte::Kind::kSwap},
-      {"a folio fork shares", {Write(0, 0x53), Fork(1), Pageout(0)}, Pte::Kind::kPresent},
+      {"an empty pte", {MadvisePageout(0)}, Pte::Kind::kNone},
+      {"the zero page", {Read(0), MadvisePageout(0)}, Pte::Kind::kPresent},
+      {"a swap pte", {Write(0, 0x52), Reclaim(0), MadvisePageout(0)}, Pte::Kind::kSwap},
+      {"a folio fork shares", {Write(0, 0x53), Fork(1), MadvisePageout(0)}, Pte::Kind::kPresent},
   };
   for (const std::string& profile : kReadReleases) {
     for (const Case& c : cases) {
@@ -133,7 +132,7 @@ TEST(MadvisePageoutTest, IsolatesAFolioAWriteFaultIsCopying) {
     Schedule s;
     s.config.profile = profile;
     s.cpus = {CpuProgram{0, {Write(0, 0x61), Reclaim(0), Fork(1), Read(0), Write(0, 0x62)}},
-              CpuProgram{0, {Pageout(0)}}};
+              CpuProgram{0, {MadvisePageout(0)}}};
     s.decisions = {Through(0, StepId::kWpCopyStart), RunCpu(1), RunCpu(0)};
     ProbeDecider probe(ex, s.decisions);
     const size_t isolated = probe.SnapshotAfter(StepId::kPageoutIsolate, 1);

@@ -23,8 +23,6 @@ namespace {
 
 using namespace ::swapfuzz::testing;  // NOLINT
 
-Op MadviseFree(uint8_t va) { return Op{OpKind::kMadviseFree, va, 0, 0}; }
-
 Schedule OneCpu(std::vector<Op> ops, const std::string& profile) {
   Schedule s;
   s.config.profile = profile;

@@ -22,8 +22,6 @@ namespace {
 
 using namespace ::swapfuzz::testing;  // NOLINT
 
-Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
-
 // The value the last read returned.
 Token LastReadOf(const std::vector<TraceEvent>& t) {
   const long i = Last(t, StepId::kUserRead);

@@ -572,8 +572,6 @@ TEST(SwapStateTest, TwoFaultsOnOneEntrySleepOnTheWinnersFolioLock) {
 
 // --- VMA readahead: swap_vma_readahead() of 6.12.94, 6.18.35 and 7.1.5 ---
 
-Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
-
 // Writes 0x10 + va at each of `vas` of mm 0 and reclaims them in that order:
 // va vas[i] goes to offset i + 1 (the allocator takes the lowest free slot).
 std::vector<Op> SwappedOutOps(std::initializer_list<uint8_t> vas) {

@@ -25,10 +25,9 @@ using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
+using ::swapfuzz::testing::Swapoff;
 
-Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
 Op Swapon() { return Op{OpKind::kSwapon, 0, 0, 0}; }
-
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& profile = "v6.9",
               const std::string& backend = "zram", bool zswap = false) {

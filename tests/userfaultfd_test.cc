@@ -25,8 +25,6 @@ using namespace ::swapfuzz::testing;  // NOLINT
 constexpr int16_t kPageSize = 4096;
 constexpr int16_t kEINVAL = -22, kENOENT = -2, kEBUSY = -16, kEEXIST = -17;
 
-Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }
-
 // The value the `n`-th read (from 1) of `cpu` returned.
 Token ReadValue(const std::vector<TraceEvent>& t, int cpu, int n) {
   const std::vector<size_t> reads = Find(t, StepId::kUserRead, cpu);

@@ -26,13 +26,12 @@ using ::swapfuzz::testing::Write;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::Through;
+using ::swapfuzz::testing::Swapoff;
+using ::swapfuzz::testing::UffdWp;
 
 Op Shrink() { return Op{OpKind::kZswapShrink, 0, 0, 0}; }
 Op Enable(bool on) { return Op{OpKind::kZswapEnable, 0, static_cast<uint8_t>(on), 0}; }
 Op MaxPool(uint8_t pct) { return Op{OpKind::kZswapMaxPool, 0, pct, 0}; }
-Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
-Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
-
 
 Schedule Make(std::vector<std::vector<Op>> programs, const std::string& profile = "v6.9",
               const std::string& backend = "zram") {
