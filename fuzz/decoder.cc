@@ -13,7 +13,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  S = OpKind::kZswapShrink, P = OpKind::kZswapMaxPool, N = OpKind::kZswapEnable,
                  O = OpKind::kSwapoff, On = OpKind::kSwapon, K = OpKind::kUffdWp,
                  I = OpKind::kZramIdle, B = OpKind::kZramWriteback, Z = OpKind::kWriteZero,
-                 Dn = OpKind::kMadviseDontneed, Fr = OpKind::kMadviseFree,
+                 Dn = OpKind::kMadviseDontneed, Dr = OpKind::kMadviseDontneedRange,
+                 Fr = OpKind::kMadviseFree,
                  Po = OpKind::kMadvisePageout, Wn = OpKind::kMadviseWillneed,
                  Mi = OpKind::kMincore, Cd = OpKind::kCpuOffline, Cu = OpKind::kCpuOnline,
                  Mg = OpKind::kMigrate, Mv = OpKind::kUffdMove, Br = OpKind::kZramBdevRead,
@@ -21,7 +22,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Bi = OpKind::kZramBdevIdle, Bb = OpKind::kZramBdevWriteback,
                  Rs = OpKind::kZramReset, Ds = OpKind::kZramDisksize,
                  Rc = OpKind::kZramBdevRecompress, Sd = OpKind::kSwapoffDev,
-                 Sn = OpKind::kSwaponDev, E = OpKind::kCount;
+                 Sn = OpKind::kSwaponDev, Sp = OpKind::kDeferredSplitScan,
+                 E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -90,16 +92,20 @@ static_assert(IsOpTable(kMultiDevOps));
 // Large folios: writes fault in folios of up to order 2 over four addresses,
 // reclaim swaps them out whole (or splits them), reads and writes of single
 // pages fault them back from the swap cache as a whole or from zswap and zram
-// page by page, MADV_DONTNEED and munmap unmap part of one, zswap's shrinker
-// writes pages back, and memory.zswap.writeback decides what zswap stores.
-constexpr OpTable kLargeFolioOps = {R, R, R, W, W, W, W, C, C, C, U, Dn, Wn, Z, S, E};
+// page by page, munmap unmaps part of one and MADV_DONTNEED a range (the
+// batched zap of present pages and swap entries), the deferred split
+// shrinker splits a partially mapped one, zswap's shrinker writes pages back,
+// and memory.zswap.writeback decides what zswap stores.
+constexpr OpTable kLargeFolioOps = {R, R, R, W, W, W, Sp, C, C, C, U, Dr, Wn, Z, S, E};
 static_assert(IsOpTable(kLargeFolioOps));
 
 // Large folios against the paths that meet them page by page: fork shares
 // them, swapoff maps them back one page at a time, MADV_PAGEOUT, MADV_FREE and
-// UFFDIO_MOVE of one page split them, and UFFDIO_WRITEPROTECT marks single
-// swap PTEs of a large entry (its VMA then swaps in order 0).
-constexpr OpTable kLargeFolioMmOps = {R, R, W, W, W, C, C, Dn, F, O, On, Po, Fr, K, Mv, E};
+// UFFDIO_MOVE of one page split them, UFFDIO_WRITEPROTECT marks single
+// swap PTEs of a large entry (its VMA then swaps in order 0), MADV_DONTNEED
+// of a range zaps them in batches, and the deferred split shrinker splits
+// one that a zap left partially mapped.
+constexpr OpTable kLargeFolioMmOps = {R, R, W, W, Sp, C, C, Dr, F, O, On, Po, Fr, K, Mv, E};
 static_assert(IsOpTable(kLargeFolioMmOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
@@ -186,6 +192,9 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
         op.arg = static_cast<uint8_t>(1 + (operand >> 4) % (kMaxMms - 1));  // a new mm
       } else if (kind == OpKind::kUffdMove) {
         op.arg = static_cast<uint8_t>((operand >> 4) % nvas);  // dst among the addresses used
+      } else if (kind == OpKind::kMadviseDontneedRange) {
+        // The range's last address, from the op's to the last one used.
+        op.arg = static_cast<uint8_t>(op.va + (operand >> 4) % (nvas - op.va));
       } else if (limit > 0) {
         op.arg = static_cast<uint8_t>((operand >> 4) % limit);
       }

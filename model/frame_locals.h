@@ -14,6 +14,7 @@
 #ifndef SWAPFUZZ_MODEL_FRAME_LOCALS_H_
 #define SWAPFUZZ_MODEL_FRAME_LOCALS_H_
 
+#include <array>
 #include <cstdint>
 
 #include "model/pte.h"
@@ -62,6 +63,13 @@ enum class MmLock : uint8_t {
 
 struct ZapPteRangeLocals {
   bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
+  // argument: the range's last address; one before the frame's va (the
+  // default) zaps that address alone. The frame's va walks the range.
+  uint8_t last_va = 0;
+  // The swap entries of the batch being put, [frame's offset, reclaim_end),
+  // whose cache the zap then tries to reclaim; `batch`: more than one.
+  Offset reclaim_end = kNoOffset;
+  bool batch = false;
   // argument: the lock the zap runs under. munmap (the default) takes mmap_lock
   // for write in the zap's first step; MADV_DONTNEED's do_madvise() holds a
   // read lock already.
@@ -78,6 +86,9 @@ enum class MadviseBehavior : uint8_t { kDontneed, kFree };
 
 struct DoMadviseLocals {
   MadviseBehavior behavior = MadviseBehavior::kDontneed;  // argument: MADV_DONTNEED or MADV_FREE
+  // argument: MADV_DONTNEED's last address (op madvise_dontneed_range); one
+  // before the op's address means that address alone.
+  uint8_t last_va = 0;
 };
 
 struct MadviseFreePteRangeLocals {
@@ -89,6 +100,21 @@ struct MadviseWillneedLocals {
   // read_swap_cache_async()'s get_swap_device() reference, held across the
   // swap cache read of the frame's offset (the entry the PTE held).
   bool si_ref = false;
+};
+
+// --- mm/huge_memory.c ---
+
+// The folios deferred_split_scan() pins at most: shrink_slab()'s
+// sc->nr_to_scan is 128 and 7.1.5's folio_batch 31, more than the model's
+// mms can ever queue in practice; the rest would stay queued for the next
+// scan.
+inline constexpr int kDeferredSplitBatch = 8;
+static_assert(kMaxPages <= 256, "DeferredSplitScanLocals keeps page ids in a byte");
+
+struct DeferredSplitScanLocals {
+  uint8_t nr = 0;    // folios pinned
+  uint8_t next = 0;  // the next one to split
+  std::array<uint8_t, kDeferredSplitBatch> folio{};  // their page ids
 };
 
 // --- mm/userfaultfd.c ---
@@ -366,7 +392,8 @@ struct TryChargeMemcgLocals {
   X(kTryChargeMemcg, TryChargeMemcgLocals, try_charge_memcg) \
   X(kSwapoff, SwapoffLocals, swapoff) \
   X(kSwapon, SwaponLocals, swapon) \
-  X(kFolioAllocSwap, FolioAllocSwapLocals, folio_alloc_swap)
+  X(kFolioAllocSwap, FolioAllocSwapLocals, folio_alloc_swap) \
+  X(kDeferredSplitScan, DeferredSplitScanLocals, deferred_split_scan)
 
 union FrameLocals {
   NoLocals none{};

@@ -495,6 +495,18 @@ struct Op {
   Token value = 0;     // write: the value; 0 means "a fresh unique token"
 };
 
+// The zap's struct mmu_gather (tlb_gather_mmu() on the zapping task's stack):
+// the folios whose PTEs it cleared, each with the references those PTEs held,
+// freed after the PTL is dropped (tlb_finish_mmu() ->
+// free_pages_and_swap_cache()). It holds one entry per address, so it is
+// never full.
+struct MmuGather {
+  uint8_t nr = 0;    // entries gathered
+  uint8_t next = 0;  // the next entry to free
+  std::array<PageId, kMaxVas> folio{};
+  std::array<uint8_t, kMaxVas> refs{};
+};
+
 // A CPU context running one task.
 struct Cpu {
   uint8_t mm = 0;
@@ -524,6 +536,7 @@ struct Cpu {
   // cluster had a free slot after this CPU's last allocation there).
   int8_t pcp_si = -1;
   bool pcp_offset = false;
+  MmuGather tlb{};
   std::array<Op, kMaxOpsPerCpu> program{};
   std::array<Frame, kMaxFrames> frames{};
   Frame& top() { return frames[depth - 1]; }

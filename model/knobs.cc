@@ -34,7 +34,8 @@ constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*uffd_move_batched=*/false, /*several_swap_devices=*/false,
                           /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
                           /*zswap_large_store=*/false,
-                          /*zswap_incompressible_as_is=*/false};
+                          /*zswap_incompressible_as_is=*/false, /*folio_mm_id_sharing=*/false,
+                          /*swap_batch_freed_after_cluster_lock=*/true};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,
@@ -64,7 +65,9 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*uffd_move_batched=*/true, /*several_swap_devices=*/true,
                          /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
                          /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true,
-                         /*folio_mm_id_sharing=*/true};
+                         /*folio_mm_id_sharing=*/true,
+                         /*swap_batch_freed_after_cluster_lock=*/false,
+                         /*deferred_split_folio_batch=*/true};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

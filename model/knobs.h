@@ -454,6 +454,18 @@ struct Features {
   // mappings than pages, or the first page mapped twice. The madvise walks
   // leave a shared large folio whole.
   bool folio_mm_id_sharing = false;
+  // free_swap_and_cache_nr() of a batch of swap entries that each have a
+  // count of 1 and no cached folio: 6.12.94's __swap_entries_free()
+  // (swapfile.c:1525) marks them SWAP_HAS_CACHE under the cluster lock and
+  // frees the range after it, under si->lock, in a step of its own. Off
+  // (6.18.35 swap_entries_put_map(), 7.1.5 swap_put_entries_cluster()): they
+  // are freed in the same cluster-lock section.
+  bool swap_batch_freed_after_cluster_lock = false;
+  // deferred_split_scan() pins the queued folios into a folio_batch, requeues
+  // a partially mapped one it could not split, and puts them all at the end
+  // (folios_put(), 7.1.5 huge_memory.c:4514). Off (6.12.94 :3763, 6.18.35
+  // :4140): each folio is put as soon as it has been tried.
+  bool deferred_split_folio_batch = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

@@ -6,6 +6,7 @@
 #include "model/drivers/block/zram/zram_drv.h"
 #include "model/kernel/cpu.h"
 #include "model/kernel/sched/core.h"
+#include "model/mm/huge_memory.h"
 #include "model/mm/madvise.h"
 #include "model/mm/memcontrol.h"
 #include "model/mm/memory.h"

@@ -168,18 +168,23 @@ constexpr std::array<SourceRow, 90> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v6.12.y",
      "6.12.94: v6.9's steps; the skip path's loser waits on swapcache_wq for a tick (a yield); "
      "swap_free_nr() and folio_free_swap() precede set_ptes() in one PTL section; "
-     "swapin_readahead(entry, GFP_HIGHUSER_MOVABLE, vmf) when the skip test fails",
+     "swapin_readahead(entry, GFP_HIGHUSER_MOVABLE, vmf) when the skip test fails; "
+     "zap_pte_range() in batches (zap_present_ptes() with folio_pte_batch(), swap_pte_batch() "
+     "and free_swap_and_cache_nr(): __swap_entries_free() frees a last-map batch under "
+     "si->lock after the cluster lock; the reclaim loop steps by folio)",
      kTree612},
     {"model/mm/memory.cc", "mm/memory.c", "v6.18.y",
      "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock; zap's "
      "__try_to_reclaim_swap() looks the folio up, then trylocks it, and retries the lookup when "
-     "it no longer matches",
+     "it no longer matches; the zap's batches as 6.12.94, swap_entries_put_map() freeing a "
+     "last-map batch in the cluster-lock section",
      kTree618},
     {"model/mm/memory.cc", "mm/memory.c", "v7.1.y",
      "7.1.5: no skip path; swapin_folio() through the swap cache on SWP_SYNCHRONOUS_IO, "
      "folio_put_swap() before set_ptes() and folio_free_swap() after it; "
      "swap_put_entries_direct() in zap, with __try_to_reclaim_swap()'s lookup, trylock and "
-     "retry as in 6.18.35; swap_dup_entry_direct() in fork",
+     "retry as in 6.18.35, over every slot of a batch (swap_put_entries_cluster()); "
+     "swap_dup_entry_direct() in fork",
      kTree71},
     {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.12.y",
      "6.12.94: v5.16's steps; unuse_pte() without the folio check; swap_range_free() clears the "
@@ -385,24 +390,28 @@ constexpr std::array<SourceRow, 90> kSources = {{
      kMadvise71},
     // The split of an anonymous large folio (mTHP, from v6.10; refused before).
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v5.16",
-     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+     "no anonymous mTHP (v6.10 added it): nothing to split or queue", kNoLargeFolios},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.3",
-     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+     "no anonymous mTHP (v6.10 added it): nothing to split or queue", kNoLargeFolios},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.9",
-     "no anonymous mTHP (v6.10 added it): nothing to split", kNoLargeFolios},
+     "no anonymous mTHP (v6.10 added it): nothing to split or queue", kNoLargeFolios},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.12.y",
      "6.12.94: split_huge_page_to_list_to_order() to order 0: -EBUSY under writeback, "
      "can_split_folio() with the swap cache's pins, __split_huge_page() storing each page in "
      "the swap cache, remap_page(RMP_USE_SHARED_ZEROPAGE) (migrate.c "
-     "try_to_map_unused_to_zeropage()), free_page_and_swap_cache() of the tails",
+     "try_to_map_unused_to_zeropage()), free_page_and_swap_cache() of the tails; "
+     "deferred_split_scan() pinning the queue, then trylock and split folio by folio, each put "
+     "as it goes",
      kTree612},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.18.y",
      "6.18.35: __folio_split() (uniform, order 0) as 6.12.94, with "
-     "__swap_cache_replace_folio() under the cluster lock for the swap cache",
+     "__swap_cache_replace_folio() under the cluster lock for the swap cache; "
+     "deferred_split_scan() as 6.12.94",
      kTree618},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v7.1.y",
      "7.1.5: __folio_split() -> __folio_freeze_and_split_unmapped() as 6.18.35 "
-     "(folio_expected_ref_count() for the pre-check)",
+     "(folio_expected_ref_count() for the pre-check); deferred_split_scan() with a "
+     "folio_batch, requeueing a folio it cannot lock, folios_put() at the end",
      kTree71},
     // ioctl(UFFDIO_MOVE) of one page within the task's mm.
     {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v5.16",

@@ -170,11 +170,15 @@ void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn) {
   }
 }
 
-void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn) {
-  // "last = atomic_add_negative(-1, &page->_mapcount)": only a page that is
-  // mapped nowhere any more (a fork's copy may still map it) makes the folio
-  // partially mapped.
-  const bool last = --page_checked(k, id, fn).mapcount == 0;
+void folio_remove_rmap_ptes(Kernel& k, PageId id, int nr, Fn fn) {
+  // "last += atomic_add_negative(-1, &page->_mapcount)" for each page: only a
+  // page that is mapped nowhere any more (a fork's copy may still map it)
+  // makes the folio partially mapped, and only if the folio is still mapped
+  // after the whole batch.
+  bool last = false;
+  for (int i = 0; i < nr; ++i) {
+    if (--page_checked(k, static_cast<PageId>(id + i), fn).mapcount == 0) last = true;
+  }
   const PageId folio = page_folio(k, id);
   Page& p = k.pages[folio];
   if (last && p.order >= 2 && !p.swapcache && p.index != kNoIndex &&

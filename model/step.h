@@ -117,11 +117,15 @@ void unlock_page(Kernel& k, PageId id, Fn fn);
 // (folio_add_anon_rmap_ptes() -> __page_check_anon_rmap(), 7.1.5's
 // VM_BUG_ON_PAGE(page_pgoff(folio, page) != linear_page_index(vma, address))).
 void folio_add_anon_rmap(Kernel& k, PageId id, int va, Fn fn);
-// folio_remove_rmap_pte() of a present PTE mapping page `id`: its mapcount
-// drops, and __folio_remove_rmap() queues an anonymous folio that stays
+// folio_remove_rmap_ptes() of `nr` present PTEs mapping pages `id` to
+// `id + nr - 1` of one folio: each page's mapcount drops, and then, once for
+// the batch, __folio_remove_rmap() queues an anonymous folio that stays
 // mapped for the deferred split, partially mapped (deferred_split_folio():
 // not order 0 or 1, not in the swap cache; 6.12.94 huge_memory.c:3669).
-void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn);
+void folio_remove_rmap_ptes(Kernel& k, PageId id, int nr, Fn fn);
+inline void folio_remove_rmap_pte(Kernel& k, PageId id, Fn fn) {
+  folio_remove_rmap_ptes(k, id, 1, fn);
+}
 
 // --- the swap device (mm/swapfile.c) ---
 

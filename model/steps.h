@@ -183,7 +183,11 @@ namespace swapfuzz {
   X(kZramRecompressSlot, "recompress_slot", "drivers/block/zram/zram_drv.c", kInStep, kShared)      \
   X(kTryChargeMemcg, "try_charge_memcg", "mm/memcontrol.c", try_charge_memcg, kShared)             \
   X(kMemCgroupUncharge, "mem_cgroup_uncharge", "mm/memcontrol.c", kInStep, kShared)            \
-  X(kAllocSwapFolio, "alloc_swap_folio", "mm/memory.c", kInStep, kShared)
+  X(kAllocSwapFolio, "alloc_swap_folio", "mm/memory.c", kInStep, kShared)                         \
+  X(kZapPresentPtes, "zap_present_ptes", "mm/memory.c", kInStep, kShared)                         \
+  X(kZapNonpresentPtes, "zap_nonpresent_ptes", "mm/memory.c", kInStep, kShared)                   \
+  X(kSwapEntriesFree, "__swap_entries_free", "mm/swapfile.c", kInStep, kShared)                  \
+  X(kDeferredSplitScan, "deferred_split_scan", "mm/huge_memory.c", deferred_split_scan, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -525,7 +529,18 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kUffdMoveSplit, kMovePagesPtes,                                          \
     "large src_folio: split_folio; folio_unlock, folio_put, goto retry (failed: goto out)") \
   X(kUnusePteLargeNotAnon, kUnusePte,                                         \
-    "large folio not anonymous yet: swap_cache_del_folio, look at the pte again (proposed fix)")
+    "large folio not anonymous yet: swap_cache_del_folio, look at the pte again (proposed fix)") \
+  X(kZapPresentBatch, kZapPresentPtes,                                       \
+    "folio_pte_batch: nr ptes of one folio; clear_full_ptes, folio_remove_rmap_ptes, __tlb_remove_folio_pages") \
+  X(kZapSwapBatch, kZapNonpresentPtes,                                       \
+    "swap_pte_batch: nr entries; clear, free_swap_and_cache_nr / swap_put_entries_direct: put each [cluster lock]") \
+  X(kZapEntriesRangeFree, kSwapEntriesFree,                                  \
+    "zswap_invalidate, swap_entry_range_free [si->lock]")                     \
+  X(kDeferredSplitPin, kDeferredSplitScan,                                   \
+    "split_queue_lock: folio_try_get of each queued folio, off the queue")    \
+  X(kDeferredSplitFolio, kDeferredSplitScan,                                 \
+    "partially mapped: folio_trylock, split_folio, folio_unlock (else requeue)") \
+  X(kDeferredSplitPut, kDeferredSplitScan, "folios_put(&fbatch)")
 
 enum class StepId : uint8_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -589,7 +604,11 @@ enum class StepId : uint8_t {
   X(kZramBdevRecompress, "zram_bdev_recompress", false, 2, kZramRecompressStore,                  \
     (RecompressStoreLocals{.mode = op.arg ? ZramRecompressMode::kHuge : ZramRecompressMode::kIdle})) \
   X(kSwapoffDev, "swapoff_dev", false, kMaxSwapDevices, kSwapoff, SwapoffLocals{.type = op.arg})   \
-  X(kSwaponDev, "swapon_dev", false, kMaxSwapDevices, kSwapon, SwaponLocals{.type = op.arg})
+  X(kSwaponDev, "swapon_dev", false, kMaxSwapDevices, kSwapon, SwaponLocals{.type = op.arg})      \
+  X(kMadviseDontneedRange, "madvise_dontneed_range", true, kMaxVas, kDoMadvise,                    \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed, .last_va = op.arg}))                  \
+  X(kDeferredSplitScan, "deferred_split_scan", false, 0, kDeferredSplitScan,                      \
+    DeferredSplitScanLocals{})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,

@@ -3,7 +3,13 @@
 // a large swap-cache folio back page by page, MADV_PAGEOUT, MADV_FREE and
 // UFFDIO_MOVE of one page split the folio first (split_folio(),
 // model/mm/huge_memory.h), UFFDIO_MOVE refuses a swap PTE whose swap-cache
-// folio is large, and a VMA registered with userfaultfd faults order 0.
+// folio is large, a VMA registered with userfaultfd faults order 0, the
+// deferred split shrinker splits a partially mapped folio, and MADV_DONTNEED
+// of a range zaps in zap_pte_range()'s batches: the present PTEs of one
+// folio with one rmap drop and the free after the PTL (tlb_finish_mmu()),
+// contiguous swap entries put together (swap_pte_batch(), then
+// free_swap_and_cache_nr() or swap_put_entries_direct()) and their swap
+// cache reclaimed once per folio.
 
 #include <string>
 #include <vector>
@@ -19,9 +25,13 @@
 namespace swapfuzz {
 namespace {
 
+using ::swapfuzz::testing::DeferredSplitScan;
 using ::swapfuzz::testing::Exec;
 using ::swapfuzz::testing::Fork;
 using ::swapfuzz::testing::MadviseDontneed;
+using ::swapfuzz::testing::ProbeDecider;
+using ::swapfuzz::testing::MustRunProbed;
+using ::swapfuzz::testing::MadviseDontneedRange;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::Read;
 using ::swapfuzz::testing::Reclaim;
@@ -358,6 +368,183 @@ TEST(LargeFolioPathsTest, SplitFolioRefusesAndSplitsTheSwapCache) {
   EXPECT_FALSE(k.pages[folio + 3].swapcache);
   EXPECT_EQ(k.swap_cache[first + 3], kNoPage);
   EXPECT_TRUE(k.pages[folio + 3].freed);
+}
+
+// MADV_DONTNEED of one page leaves the folio partially mapped, which queues
+// it; the deferred split shrinker pins it, splits it (the unmapped page is
+// freed at once) and, on 7.1.y, puts the batch after the loop. The data of
+// the pages still mapped survives.
+TEST(LargeFolioPathsTest, DeferredSplitScanSplitsAPartiallyMappedFolio) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    const Outcome r = Exec(Make(
+        profile, {CpuProgram{0, Then(FillFour(), {MadviseDontneed(1), DeferredSplitScan(),
+                                                  DeferredSplitScan(), Read(0), Read(2),
+                                                  Read(3)})}}));
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const long pinned = r.First(StepId::kDeferredSplitPin);
+    ASSERT_GE(pinned, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[pinned].detail, 1u) << "one folio queued";
+    ASSERT_EQ(r.Count(StepId::kDeferredSplitFolio), 1) << r.Dump();
+    EXPECT_EQ(r.out.trace[r.First(StepId::kDeferredSplitFolio)].detail, 0u) << "split";
+    EXPECT_EQ(r.Count(StepId::kDeferredSplitPut), SwapTable(profile) ? 1 : 0) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kDeferredSplitPin), 2) << "the second scan finds the queue empty";
+    for (int i = 0; i < 4; ++i) EXPECT_EQ(r.k.pages[i].order, 0) << "page " << i;
+    EXPECT_TRUE(r.k.pages[1].freed) << "the unmapped page goes with the split";
+    EXPECT_FALSE(r.k.pages[0].partially_mapped);
+    EXPECT_EQ(r.k.pages[0].refcount, 1) << "the scan's pin is gone";
+  }
+}
+
+// The shrinker's pin is a reference split_folio() does not expect from
+// another caller: MADV_PAGEOUT's split of the pinned folio fails with
+// -EAGAIN and leaves it whole, and the scan then splits it.
+TEST(LargeFolioPathsTest, DeferredSplitPinMakesAnotherSplitFail) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {MadviseDontneed(1)})},
+                                CpuProgram{0, {DeferredSplitScan()}},
+                                CpuProgram{0, {MadvisePageout(0)}}});
+    s.decisions = {RunCpu(0), Through(1, StepId::kDeferredSplitPin), RunCpu(2), RunCpu(1)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const long pageout = r.First(StepId::kPageoutSplit);
+    ASSERT_GE(pageout, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[pageout].detail, static_cast<Token>(-kSplitEAgain)) << r.Dump();
+    const long scan = r.First(StepId::kDeferredSplitFolio);
+    ASSERT_GT(scan, pageout) << r.Dump();
+    EXPECT_EQ(r.out.trace[scan].detail, 0u) << r.Dump();
+    EXPECT_EQ(r.k.pages[0].order, 0);
+  }
+}
+
+// The zap of every PTE of the folio is one batch: the folio is not left
+// partially mapped on the way (the rmap is dropped once for the batch), the
+// PTEs' four references stay until tlb_finish_mmu() frees the folio after the
+// PTL, and one MADV_DONTNEED per page marks it partially mapped at the first.
+TEST(LargeFolioPathsTest, ZapPresentPtesOfAFolioAreOneBatch) {
+  struct Case {
+    std::string name;
+    std::vector<Op> zap;
+    int batches;  // kZapPresentBatch events
+    int singles;  // kZapOne events
+    bool partially_mapped_after_first;
+  };
+  const Case cases[] = {
+      {"the whole folio", {MadviseDontneedRange(0, 3)}, 1, 0, false},
+      {"pages 1 to 3", {MadviseDontneedRange(1, 3)}, 1, 0, true},
+      {"page by page",
+       {MadviseDontneed(0), MadviseDontneed(1), MadviseDontneed(2), MadviseDontneed(3)}, 0, 4,
+       true},
+  };
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(profile) + ": " + c.name);
+      const Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), c.zap)}});
+      Executor ex;
+      ProbeDecider d(ex, s.decisions);
+      const StepId first_zap = c.batches > 0 ? StepId::kZapPresentBatch : StepId::kZapOne;
+      const size_t zapped = d.SnapshotAfter(first_zap, 0, 1);
+      const ReplayOutput out = MustRunProbed(ex, s, d);
+      ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+      EXPECT_FALSE(out.finding.has_value()) << FormatTrace(out.trace);
+      int batches = 0, singles = 0;
+      for (const TraceEvent& e : out.trace) {
+        if (e.id == StepId::kZapPresentBatch) {
+          ++batches;
+          EXPECT_EQ(e.detail, static_cast<Token>(c.name == "the whole folio" ? 4 : 3));
+        }
+        singles += e.id == StepId::kZapOne;
+      }
+      EXPECT_EQ(batches, c.batches);
+      EXPECT_EQ(singles, c.singles);
+      const Kernel& mid = *d.Snapshot(zapped);
+      EXPECT_EQ(mid.pages[0].order, 2);
+      EXPECT_EQ(mid.pages[0].partially_mapped, c.partially_mapped_after_first);
+      EXPECT_EQ(mid.pages[0].refcount, 4) << "the PTEs' references wait for the tlb flush";
+      const Kernel& k = ex.kernel();
+      const int first = c.name == "pages 1 to 3" ? 1 : 0;
+      EXPECT_EQ(k.pages[0].freed, first == 0) << "page 0 stays mapped, and the folio with it";
+      for (int va = first; va < 4; ++va) EXPECT_EQ(k.mms[0].pte[va], Pte{}) << "va " << va;
+    }
+  }
+}
+
+// A folio swapped out whole leaves four contiguous entries, each with a count
+// of 1 and nothing cached: one batch puts them. 6.12.94's
+// __swap_entries_free() marks them SWAP_HAS_CACHE under the cluster lock and
+// frees the range under si->lock in the next step (past the slots cache);
+// 6.18.35's swap_entries_put_map() and 7.1.5's swap_put_entries_cluster()
+// free them in the batch's own section.
+TEST(LargeFolioPathsTest, ZapSwapEntriesOfAFolioArePutAsOneBatch) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    const Schedule s =
+        Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0), MadviseDontneedRange(0, 3), Read(2)})}});
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t before = d.SnapshotAfter(StepId::kRemoveMapping, 0, 1);
+    const size_t put = d.SnapshotAfter(StepId::kZapSwapBatch, 0, 1);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+    EXPECT_FALSE(out.finding.has_value()) << FormatTrace(out.trace);
+    const Kernel& pre = *d.Snapshot(before);
+    const Offset first = pre.mms[0].pte[0].offset;
+    ASSERT_EQ(pre.mms[0].pte[0].kind, Pte::Kind::kSwap);
+    for (int va = 0; va < 4; ++va) {
+      ASSERT_EQ(pre.mms[0].pte[va].offset, first + va) << "va " << va;
+      ASSERT_EQ(pre.si.swap_map[first + va], 1) << "va " << va;
+      ASSERT_EQ(pre.swap_cache[first + va], kNoPage) << "va " << va;
+    }
+    const Kernel& mid = *d.Snapshot(put);
+    const bool later = std::string(profile) == "v6.12.y";
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(slot_allocated(mid, static_cast<Offset>(first + i)), later) << "slot " << first + i;
+    }
+    EXPECT_EQ(testing::Count(out.trace, StepId::kZapEntriesRangeFree), later ? 1 : 0);
+    EXPECT_EQ(testing::Count(out.trace, StepId::kZapOne), 0);
+    const Kernel& k = ex.kernel();
+    for (int i = 0; i < 4; ++i) EXPECT_FALSE(slot_allocated(k, static_cast<Offset>(first + i)));
+    EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
+    EXPECT_EQ(k.mms[0].pte[2].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.pages[k.mms[0].pte[2].page].data, 0u) << "a zapped address reads zero";
+  }
+}
+
+// The zap meets the folio in the swap cache, locked by reclaim between its
+// unmap and its pageout: the put leaves every slot to the cache alone, and
+// __try_to_reclaim_swap() fails its trylock once and steps over the folio's
+// four slots ("nr = ALIGN(offset + 1, nr) - offset"). Reclaim then frees the
+// folio and its slots.
+TEST(LargeFolioPathsTest, ZapSwapCacheOfABatchIsTriedOncePerFolio) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {Reclaim(0)})},
+                                CpuProgram{0, {MadviseDontneedRange(0, 3)}}});
+    s.decisions = {Through(0, StepId::kUnmap), RunCpu(1), RunCpu(0)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    ASSERT_EQ(r.Count(StepId::kZapSwapBatch, 1), 1) << r.Dump();
+    const StepId tried =
+        std::string(profile) == "v6.12.y" ? StepId::kZapTryReclaim : StepId::kReclaimTrylock;
+    EXPECT_EQ(r.Count(tried, 1), 1) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kReclaimSkipped, 1), 0) << r.Dump();
+    EXPECT_TRUE(r.k.pages[0].freed) << r.Dump();
+    EXPECT_EQ(r.k.swap_info[0].inuse_pages, 0) << r.Dump();
+  }
+}
+
+// Before v6.10 there is no batch: every PTE is zapped and put on its own.
+TEST(LargeFolioPathsTest, ZapOlderReleasesZapOnePteAtATime) {
+  Schedule s;
+  s.config.profile = "v6.9";
+  s.config.zswap = false;
+  s.cpus = {CpuProgram{0, Then(FillFour(), {Reclaim(0), Reclaim(1), MadviseDontneedRange(0, 3)})}};
+  const Outcome r = Exec(s);
+  EXPECT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kZapOne), 4) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kZapSwapBatch) + r.Count(StepId::kZapPresentBatch), 0) << r.Dump();
+  for (int va = 0; va < 4; ++va) EXPECT_EQ(r.k.mms[0].pte[va], Pte{}) << "va " << va;
 }
 
 }  // namespace

@@ -39,9 +39,14 @@ inline Op Munmap(uint8_t va = 0) { return Op{OpKind::kMunmap, va, 0, 0}; }
 inline Op Fork(uint8_t child) { return Op{OpKind::kFork, 0, child, 0}; }
 inline Op DrainSlots() { return Op{OpKind::kDrainSlots, 0, 0, 0}; }
 inline Op MadviseDontneed(uint8_t va) { return Op{OpKind::kMadviseDontneed, va, 0, 0}; }
+// MADV_DONTNEED of the addresses `first` to `last`.
+inline Op MadviseDontneedRange(uint8_t first, uint8_t last) {
+  return Op{OpKind::kMadviseDontneedRange, first, last, 0};
+}
 inline Op MadviseFree(uint8_t va) { return Op{OpKind::kMadviseFree, va, 0, 0}; }
 inline Op MadvisePageout(uint8_t va = 0) { return Op{OpKind::kMadvisePageout, va, 0, 0}; }
 inline Op Swapoff() { return Op{OpKind::kSwapoff, 0, 0, 0}; }
+inline Op DeferredSplitScan() { return Op{OpKind::kDeferredSplitScan, 0, 0, 0}; }
 inline Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
 // UFFDIO_MOVE of the page at `src` to `dst`.
 inline Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }

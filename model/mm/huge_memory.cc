@@ -65,4 +65,51 @@ int split_folio(Kernel& k, Cpu& c, PageId folio, Fn fn) {
   return 0;
 }
 
+StepResult deferred_split_scan(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_deferred_split_scan(SWAPFUZZ_STATE_ENUMERATOR) };
+  DeferredSplitScanLocals& l = Locals<Fn::kDeferredSplitScan>(f);
+  const bool batch = k.config.features.deferred_split_folio_batch;
+  switch (f.pc) {
+    case kPin: {
+      // "Take pin on all head pages to avoid freeing them under us": a queued
+      // folio is never at refcount 0 here, since the model frees a folio
+      // (and so unqueues it) as its last reference goes.
+      for (int id = 0; id < k.next_page && l.nr < kDeferredSplitBatch; ++id) {
+        const Page& p = k.pages[id];
+        if (p.freed || p.head != kNoPage || p.order < 2 || !p.partially_mapped) continue;
+        get_page(k, static_cast<PageId>(id), Fn::kDeferredSplitScan);
+        l.folio[l.nr++] = static_cast<uint8_t>(id);
+      }
+      Emit(k, c, StepId::kDeferredSplitPin, kNoOffset, kNoPage, l.nr);
+      if (l.nr == 0) return Finish(c, 0);
+      f.pc = kSplit;
+      return StepResult::kStep;
+    }
+    case kSplit: {
+      const PageId folio = l.folio[l.next++];
+      // The trace's detail: 0 split; split_folio()'s error negated; 1 the
+      // trylock failed; 2 not partially mapped any more.
+      Token outcome = 2;
+      if (k.pages[folio].partially_mapped) {
+        outcome = 1;
+        if (trylock_page(k, c, folio)) {
+          outcome = static_cast<Token>(-split_folio(k, c, folio, Fn::kDeferredSplitScan));
+          unlock_page(k, folio, Fn::kDeferredSplitScan);
+        }
+      }
+      Emit(k, c, StepId::kDeferredSplitFolio, kNoOffset, folio, outcome);
+      if (!batch) put_page(k, folio, Fn::kDeferredSplitScan);
+      if (l.next < l.nr) return StepResult::kStep;
+      if (!batch) return Finish(c, 0);
+      f.pc = kPut;
+      return StepResult::kStep;
+    }
+    case kPut:
+      Emit(k, c, StepId::kDeferredSplitPut, kNoOffset, kNoPage, l.nr);
+      for (int i = 0; i < l.nr; ++i) put_page(k, l.folio[i], Fn::kDeferredSplitScan);
+      return Finish(c, 0);
+  }
+  return StepResult::kStep;
+}
+
 }  // namespace swapfuzz

@@ -8,8 +8,15 @@
 // fault on any of them waits (migration_entry_wait()) until remap_page() has
 // put them back; no CPU sees the folio half split.
 //
-// Left out: splits to an order above 0, the deferred-split queue (a split
-// folio simply leaves it), hwpoison and device-private folios.
+// The deferred-split queue is the set of large folios whose partially-mapped
+// flag is set (deferred_split_folio() queues exactly those for mTHP:
+// __folio_remove_rmap() in model/step.cc), in page order; a split or freed
+// folio leaves it. Its shrinker, deferred_split_scan(), is the op of that
+// name.
+//
+// Left out: splits to an order above 0, the queue's per-memcg lists and its
+// insertion order, thp_underused() (PMD-sized folios only, which the model
+// has not), hwpoison and device-private folios.
 
 #ifndef SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
 #define SWAPFUZZ_MODEL_MM_HUGE_MEMORY_H_
@@ -46,6 +53,19 @@ bool can_split_folio(const Kernel& k, PageId folio, int caller_pins);
 //    leaves the swap cache if none of its slot's count is left
 //    (folio_free_swap()), and is freed when its last reference goes.
 int split_folio(Kernel& k, Cpu& c, PageId folio, Fn fn);
+
+// The deferred split shrinker's scan (op deferred_split_scan; 6.12.94
+// huge_memory.c:3763, 6.18.35 :4140, 7.1.5 :4514).
+//   kPin    [split_queue_lock] folio_try_get() of each queued folio, up to
+//           kDeferredSplitBatch, taken off the queue
+//   kSplit  one folio a step: one no longer partially mapped is dropped;
+//           else folio_trylock() (failed: requeued), split_folio(),
+//           folio_unlock(); it stays queued unless it split. Up to 6.18.35
+//           the folio is put here.
+//   kPut    7.1.5 (Features::deferred_split_folio_batch): folios_put() of
+//           the whole batch.
+#define SWAPFUZZ_STATES_deferred_split_scan(X) X(kPin) X(kSplit) X(kPut)
+StepResult deferred_split_scan(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
 

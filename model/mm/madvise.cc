@@ -95,7 +95,8 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
       if (l.behavior == MadviseBehavior::kDontneed) {
         // madvise_dontneed_single_vma() -> zap_page_range_single()
         // (7.1.5: zap_vma_range_batched()) -> zap_pte_range().
-        Call<Fn::kZapPteRange>(c, f, kAfterWalk, kNoOffset, kNoPage, {.lock = lock});
+        Call<Fn::kZapPteRange>(c, f, kAfterWalk, kNoOffset, kNoPage,
+                               {.last_va = l.last_va, .lock = lock});
       } else {
         // madvise_free_single_vma() -> walk_page_range_vma().
         Call<Fn::kMadviseFreePteRange>(c, f, kAfterWalk, kNoOffset, kNoPage, {.lock = lock});
@@ -131,8 +132,9 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kMadvFreeSwapPte, pte.offset, kNoPage);
         ZapPte(mm, f.va);
         f.offset = pte.offset;
-        switch (PutSwapEntry(k, c, f.offset, l.si_ref)) {
+        switch (PutSwapEntries(k, c, f.offset, 1, l.si_ref)) {
           case SwapEntryPut::kBadEntry:
+          case SwapEntryPut::kRangeFree:  // not for one entry
             return finish();
           case SwapEntryPut::kReclaim:
             f.pc = kTryReclaim;
@@ -195,7 +197,8 @@ StepResult madvise_free_pte_range(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kPte;
       return StepResult::kStep;
     case kTryReclaim:
-      if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
+      if (int nr; TryReclaimSwapEntry(k, c, f, kReclaimed, nr)) return StepResult::kContinue;
+      put_device(k, f.offset, l.si_ref);
       return finish();
     case kReclaimed:
       put_device(k, f.offset, l.si_ref);

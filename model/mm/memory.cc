@@ -1,5 +1,8 @@
 #include "model/mm/memory.h"
 
+#include <algorithm>
+#include <array>
+
 #include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
 
@@ -166,61 +169,92 @@ void ZapPte(Mm& mm, uint8_t va) {
   SetLogical(mm, va, 0);  // the next access faults in a zero page
 }
 
-SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref) {
-  // free_swap_and_cache(): __swap_entry_free() under the PTL; if only
-  // the cache is left, try to reclaim it in a later step. Since
-  // 82b1c07a0af6 it holds the device with get_swap_device() until it
-  // is done; before, _swap_info_get() held nothing.
-  // v7.0+: swap_put_entries_direct(): get_swap_device()
-  // ("WARN_ON_ONCE(!si)"), then [cluster lock] a count of 1 on a slot
-  // without a cached folio frees it at once; any other count drops by
-  // one, and a cached slot left at zero is reclaimed next.
+SwapEntryPut PutSwapEntries(Kernel& k, Cpu& c, Offset off, int nr, bool& si_ref) {
+  // free_swap_and_cache_nr() (v6.10; before, free_swap_and_cache() of one
+  // entry): under the PTL, get_swap_device(), then the counts go, and if only
+  // the cache is left of a slot, its folio is reclaimed in later steps. Since
+  // 82b1c07a0af6 it holds the device with get_swap_device() until it is
+  // done; before, _swap_info_get() held nothing.
+  // v7.0+: swap_put_entries_direct(): get_swap_device() ("WARN_ON_ONCE(!si)"),
+  // then swap_put_entries_cluster() [cluster lock]: a count of 1 on a slot
+  // without a cached folio frees it at once; any other count drops by one,
+  // and a cached slot left at zero is reclaimed next.
   const bool table = swap_table_pins(k);
   const Fn put_fn = table ? Fn::kSwapPutEntriesDirect : Fn::kFreeSwapAndCache;
   if ((table || !k.knob(Knob::kFreeSwapAndCacheNoPin)) && get_swap_device(k, off)) si_ref = true;
-  if (!slot_allocated(k, off)) {
-    Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
-           "%s of an unused swap offset entry %d", FnName(put_fn).data(), off);
-    return SwapEntryPut::kBadEntry;
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    if (!slot_allocated(k, slot)) {
+      Report(k, Oracle::kSwapCount, put_fn, ObjectKind::kSwapSlot, true,
+             "%s of an unused swap offset entry %d", FnName(put_fn).data(), slot);
+      return SwapEntryPut::kBadEntry;
+    }
   }
-  // "if (count == SWAP_HAS_CACHE ...)": the usage __swap_entry_free()
-  // returned, not the map byte, which a slots cache keeps at
-  // SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
-  if (swap_free(k, c, off, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
-      SWAP_HAS_CACHE) {
-    return SwapEntryPut::kReclaim;
+  // __swap_entries_free() (6.12.94 swapfile.c:1525) and swap_entries_put_map()
+  // (6.18.35:1640): a batch whose slots all hold the same map with a count of
+  // 1 goes at once ("swap_is_last_map()"): every map becomes SWAP_HAS_CACHE
+  // under the cluster lock; without a cached folio the slots are then freed,
+  // bypassing the slots cache: 6.12.94 after the cluster lock, under
+  // si->lock (a step of its own), 6.18.35 in the same section.
+  if (nr > 1 && !table && swap_count(k.si.swap_map[off]) == 1) {
+    const uint8_t first = k.si.swap_map[off];
+    bool last_map = true;
+    for (Offset slot = off + 1; slot < off + nr; ++slot) last_map &= k.si.swap_map[slot] == first;
+    if (last_map) {
+      for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] = SWAP_HAS_CACHE;
+      if (first & SWAP_HAS_CACHE) return SwapEntryPut::kReclaim;
+      if (k.config.features.swap_batch_freed_after_cluster_lock) return SwapEntryPut::kRangeFree;
+      std::array<Offset, kMaxVas> slots{};
+      for (int i = 0; i < nr; ++i) slots[i] = static_cast<Offset>(off + i);
+      swapcache_free_entries(k, slots.data(), nr);
+      put_device(k, off, si_ref);
+      return SwapEntryPut::kDone;
+    }
   }
+  // The fallback, one slot at a time: "if (count == SWAP_HAS_CACHE ...)" is
+  // the usage __swap_entry_free() returned, not the map byte, which a slots
+  // cache keeps at SWAP_HAS_CACHE for a freed slot it holds in slots_ret.
+  bool only_cache = false;
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    if (swap_free(k, c, slot, table ? Fn::kSwapPutEntriesDirect : Fn::kSwapFree) ==
+        SWAP_HAS_CACHE) {
+      only_cache = true;
+    }
+  }
+  if (only_cache) return SwapEntryPut::kReclaim;
   put_device(k, off, si_ref);
   return SwapEntryPut::kDone;
 }
 
-bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& si_ref) {
+bool TryReclaimSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, int& nr) {
   if (k.config.features.try_to_reclaim_swap_retries) {
-    // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
-    // TTRS_FULL) looks the folio up and trylocks it in steps of its own.
+    // v6.15+: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL)
+    // looks the folio up and trylocks it in steps of its own.
     // free_swap_and_cache_nr() calls it only if "READ_ONCE(
-    // si->swap_map[offset]) == SWAP_HAS_CACHE" still; v7.0's
-    // swap_put_entries_direct() decided under the cluster lock.
+    // si->swap_map[offset]) == SWAP_HAS_CACHE" still; 7.1.5's
+    // swap_put_entries_cluster() calls it for every slot of the range.
     Call<Fn::kTryToReclaimSwap>(c, f, resume_pc, f.offset, kNoPage,
                                 {.only_if_cached = !swap_table_pins(k)});
     return true;
   }
-  // Up to v6.14: swap_page_trans_huge_swapped() reads swap_map; then
-  // __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED | TTRS_FULL) looks
-  // the offset up in the swap cache and trylocks the folio, without a
-  // retry (one step here).
+  // Up to v6.14: __try_to_reclaim_swap(si, offset, TTRS_UNMAPPED |
+  // TTRS_FULL) looks the offset up in the swap cache and trylocks the folio,
+  // without a retry (one step here); before v6.10,
+  // swap_page_trans_huge_swapped() read swap_map first.
   Emit(k, c, StepId::kZapTryReclaim, f.offset, k.swap_cache[f.offset]);
+  nr = 0;
   if (!swap_device_live(k, f.offset, Fn::kFreeSwapAndCache)) return false;
   const PageId cached = k.swap_cache[f.offset];
   if (cached != kNoPage) {
     get_page(k, cached, Fn::kFreeSwapAndCache);
+    nr = -folio_nr_pages(k, cached);
     if (trylock_page(k, c, cached)) {
-      if (folio_mapcount(k, cached) == 0 || vm_swap_full(k)) try_to_free_swap(k, c, cached);
+      if ((folio_mapcount(k, cached) == 0 || vm_swap_full(k)) && try_to_free_swap(k, c, cached)) {
+        nr = -nr;
+      }
       unlock_page(k, cached, Fn::kFreeSwapAndCache);
     }
     put_page(k, cached, Fn::kFreeSwapAndCache);
   }
-  put_device(k, f.offset, si_ref);
   return false;
 }
 
@@ -889,20 +923,107 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f) {
   return StepResult::kStep;
 }
 
+namespace {
+
+// folio_pte_batch() in zap_present_ptes(): the present PTEs from `va` up to
+// `last` that map the next pages of `page`'s folio (the dirty and soft-dirty
+// bits ignored). Only a large folio batches.
+int zap_present_batch(const Kernel& k, const Mm& mm, int va, int last, PageId page) {
+  const PageId folio = page_folio(k, page);
+  const int folio_end = folio + folio_nr_pages(k, folio);
+  int nr = 1;
+  while (va + nr <= last && page + nr < folio_end) {
+    const Pte& next = mm.pte[va + nr];
+    if (next.kind != Pte::Kind::kPresent || next.page != page + nr) break;
+    ++nr;
+  }
+  return nr;
+}
+
+// swap_pte_batch() in zap_pte_range() (6.12.94 memory.c:1652,
+// internal.h:315): the swap PTEs from `va` up to `last` whose entries follow
+// the first's, pte_same() in every other bit (the exclusive and uffd-wp bits
+// included), with the first's swap_cgroup id.
+int zap_swap_batch(const Kernel& k, const Mm& mm, int va, int last) {
+  const Pte& first = mm.pte[va];
+  const unsigned exclusive = (mm.swp_exclusive >> va) & 1u;
+  int nr = 1;
+  while (va + nr <= last) {
+    Pte expected = first;
+    expected.offset = static_cast<Offset>(first.offset + nr);
+    if (expected.offset >= kMaxSlots || !(mm.pte[va + nr] == expected) ||
+        ((mm.swp_exclusive >> (va + nr)) & 1u) != exclusive ||
+        k.si.swap_cgroup[expected.offset] != k.si.swap_cgroup[first.offset]) {
+      break;
+    }
+    ++nr;
+  }
+  return nr;
+}
+
+}  // namespace
+
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_zap_pte_range(SWAPFUZZ_STATE_ENUMERATOR) };
   ZapPteRangeLocals& l = Locals<Fn::kZapPteRange>(f);
   Mm& mm = k.mms[c.mm];
+  MmuGather& tlb = c.tlb;
+  // The range's last address, fixed before the walk moves the frame's va.
+  if (f.pc == kLock) l.last_va = std::max(f.va, l.last_va);
+  const int last = l.last_va;
   // The zap's last step drops the lock it ran under: munmap's
   // mmap_write_unlock(), or for MADV_DONTNEED do_madvise()'s
   // madvise_unlock() / vma_end_read(), which nothing that other CPUs see
   // separates from the end of the zap.
   auto finish = [&] {
     mm_lock_release(mm, l.lock);
+    tlb = MmuGather{};
     return Finish(c, 0);
+  };
+  // After a batch is done: the next PTE in a step of its own, else the frees
+  // after the PTL, else the end.
+  auto walk_on = [&] {
+    if (f.va <= last) {
+      f.pc = kZap;
+      return StepResult::kStep;
+    }
+    if (tlb.next < tlb.nr) {
+      f.pc = kFreeSwapCache;
+      return StepResult::kStep;
+    }
+    return finish();
+  };
+  // __try_to_reclaim_swap() over the put range, from slot `from`:
+  // free_swap_and_cache_nr() tries a slot only if "READ_ONCE(
+  // si->swap_map[offset]) == SWAP_HAS_CACHE", which the v6.15+ machine reads
+  // itself and, before v6.15, this read does for the slots of a batch (for a
+  // single entry the model folds it into the put), in the step before the
+  // attempt; 7.1.5 tries every slot. With no slot left, the device is put
+  // and the walk goes on in this step.
+  auto reclaim_from = [&](int from) {
+    const bool lockless_read = l.batch && !k.config.features.try_to_reclaim_swap_retries;
+    while (from < l.reclaim_end && lockless_read && !slot_only_cached(k, static_cast<Offset>(from))) {
+      ++from;
+    }
+    if (from < l.reclaim_end) {
+      f.offset = static_cast<Offset>(from);
+      f.pc = kTryReclaim;
+      return true;
+    }
+    put_device(k, f.offset, l.si_ref);
+    return false;
+  };
+  // The folio's size from __try_to_reclaim_swap() moves the loop to the
+  // folio's end: "nr = ALIGN(offset + 1, nr) - offset" (6.12.94, 6.18.35),
+  // "offset = round_up(offset, abs(nr_reclaimed))" (7.1.5).
+  auto reclaim_next = [&](int nr) {
+    const int step = nr == 0 ? 1 : (nr < 0 ? -nr : nr);
+    if (reclaim_from((f.offset + step) / step * step)) return StepResult::kStep;
+    return walk_on();
   };
   switch (f.pc) {
     case kLock:
+      tlb = MmuGather{};  // tlb_gather_mmu()
       if (l.lock != MmLock::kMmapWrite) {
         // madvise_dontneed_single_vma() -> zap_page_range_single(): the
         // caller already holds its read lock.
@@ -914,48 +1035,86 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kMmapWriteLock, kNoOffset, kNoPage);
       f.pc = kZap;
       return StepResult::kStep;
-    case kZap: {
-      const Pte pte = mm.pte[f.va];
-      Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
+    case kZap:
+      // One PTL section: every batch up to the range's end, until a put
+      // leaves a slot to the swap cache alone, whose reclaim takes steps.
       // munmap: the address is at once mapped again, fresh; MADV_DONTNEED:
       // it stays mapped. Either way the next access faults in a zero page.
-      ZapPte(mm, f.va);
-      if (pte.kind == Pte::Kind::kSwap) {
-        f.offset = pte.offset;
-        switch (PutSwapEntry(k, c, f.offset, l.si_ref)) {
-          case SwapEntryPut::kBadEntry:
-            return finish();
-          case SwapEntryPut::kReclaim:
-            f.pc = kTryReclaim;
-            return StepResult::kStep;
-          case SwapEntryPut::kDone:
-            return finish();
+      while (f.va <= last) {
+        const Pte pte = mm.pte[f.va];
+        const bool batches = k.config.features.large_folio_swapout;
+        if (pte.kind == Pte::Kind::kSwap) {
+          const int nr = batches ? zap_swap_batch(k, mm, f.va, last) : 1;
+          Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapSwapBatch, pte.offset, pte.page,
+               nr == 1 ? 0 : static_cast<Token>(nr));
+          for (int i = 0; i < nr; ++i) ZapPte(mm, static_cast<uint8_t>(f.va + i));
+          f.va = static_cast<uint8_t>(f.va + nr);
+          f.offset = pte.offset;
+          l.reclaim_end = static_cast<Offset>(pte.offset + nr);
+          l.batch = nr > 1;
+          switch (PutSwapEntries(k, c, pte.offset, nr, l.si_ref)) {
+            case SwapEntryPut::kBadEntry:
+              return finish();
+            case SwapEntryPut::kRangeFree:
+              f.pc = kRangeFree;
+              return StepResult::kStep;
+            case SwapEntryPut::kReclaim:
+              if (reclaim_from(pte.offset)) return StepResult::kStep;
+              continue;
+            case SwapEntryPut::kDone:
+              continue;
+          }
         }
+        if (pte.kind != Pte::Kind::kPresent || pte.page == kZeroPage) {
+          // pte_none() is skipped; vm_normal_page() is NULL for the zero page.
+          Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
+          ZapPte(mm, f.va);
+          ++f.va;
+          continue;
+        }
+        const int nr = batches ? zap_present_batch(k, mm, f.va, last, pte.page) : 1;
+        Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapPresentBatch, pte.offset, pte.page,
+             nr == 1 ? 0 : static_cast<Token>(nr));
+        for (int i = 0; i < nr; ++i) ZapPte(mm, static_cast<uint8_t>(f.va + i));
+        folio_remove_rmap_ptes(k, pte.page, nr, Fn::kZapPteRange);
+        tlb.folio[tlb.nr] = page_folio(k, pte.page);
+        tlb.refs[tlb.nr] = static_cast<uint8_t>(nr);
+        ++tlb.nr;
+        f.va = static_cast<uint8_t>(f.va + nr);
       }
-      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
-        folio_remove_rmap_pte(k, pte.page, Fn::kZapPteRange);
-        f.page = page_folio(k, pte.page);
-        f.pc = kFreeSwapCache;
-        return StepResult::kStep;
-      }
-      return finish();
-    }
-    case kTryReclaim:
-      if (ReclaimPutSwapEntry(k, c, f, kReclaimed, l.si_ref)) return StepResult::kContinue;
-      return finish();
-    case kReclaimed:
-      // free_swap_and_cache_nr() / swap_put_entries_direct(): put_swap_device().
+      return walk_on();
+    case kRangeFree: {
+      Emit(k, c, StepId::kZapEntriesRangeFree, f.offset, kNoPage,
+           static_cast<Token>(l.reclaim_end - f.offset));
+      std::array<Offset, kMaxVas> slots{};
+      const int nr = l.reclaim_end - f.offset;
+      for (int i = 0; i < nr; ++i) slots[i] = static_cast<Offset>(f.offset + i);
+      swapcache_free_entries(k, slots.data(), nr);
       put_device(k, f.offset, l.si_ref);
-      return finish();
+      return walk_on();
+    }
+    case kTryReclaim: {
+      int nr = 0;
+      if (TryReclaimSwapEntry(k, c, f, kReclaimed, nr)) return StepResult::kContinue;
+      return reclaim_next(nr);
+    }
+    case kReclaimed:
+      return reclaim_next(c.ret);
     case kFreeSwapCache: {
-      // tlb_finish_mmu() -> free_pages_and_swap_cache() -> free_swap_cache()
-      Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, f.page);
-      Page& p = page_checked(k, f.page, Fn::kFreeSwapCache);
-      if (p.swapcache && folio_mapcount(k, f.page) == 0 && trylock_page(k, c, f.page)) {
-        try_to_free_swap(k, c, f.page);
-        unlock_page(k, f.page, Fn::kFreeSwapCache);
+      // free_swap_cache(): "if (folio_test_swapcache(folio) &&
+      // !folio_mapped(folio) && folio_trylock(folio))", folio_free_swap();
+      // then folios_put_refs() drops the references the PTEs held.
+      const PageId folio = tlb.folio[tlb.next];
+      const int refs = tlb.refs[tlb.next];
+      ++tlb.next;
+      Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, folio);
+      Page& p = page_checked(k, folio, Fn::kFreeSwapCache);
+      if (p.swapcache && folio_mapcount(k, folio) == 0 && trylock_page(k, c, folio)) {
+        try_to_free_swap(k, c, folio);
+        unlock_page(k, folio, Fn::kFreeSwapCache);
       }
-      put_page(k, f.page, Fn::kFreeSwapCache);
+      for (int i = 0; i < refs; ++i) put_page(k, folio, Fn::kFreeSwapCache);
+      if (tlb.next < tlb.nr) return StepResult::kStep;
       return finish();
     }
   }

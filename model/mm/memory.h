@@ -47,11 +47,26 @@ StepResult do_wp_page(Kernel& k, Cpu& c, Frame& f);
 StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 
 // munmap() of one address (under mmap_lock for write, which its first step
-// takes), or MADV_DONTNEED's zap_page_range_single() (under do_madvise()'s read
-// lock: ZapPteRangeLocals::lock): zap_pte_range() and the tlb-batched frees.
+// takes), or MADV_DONTNEED's zap_page_range_single() of the addresses from the
+// frame's va to ZapPteRangeLocals::last_va (under do_madvise()'s read lock:
+// ZapPteRangeLocals::lock): zap_pte_range() and the tlb-batched frees.
+//   kZap           under the PTL, PTE batches from the frame's va to the
+//                  range's end: a none PTE or the zero page alone; the present
+//                  PTEs of consecutive pages of one folio (folio_pte_batch(),
+//                  v6.9), cleared, their rmap dropped once for the batch and
+//                  the folio gathered (Cpu::tlb); contiguous swap entries with
+//                  the same bits and swap_cgroup id (swap_pte_batch(), v6.10),
+//                  cleared and put (PutSwapEntries()). Up to v6.9 every batch
+//                  is one PTE.
+//   kRangeFree     6.12.94: the batch's slots freed under si->lock
+//   kTryReclaim    __try_to_reclaim_swap() over the put range, stepping over
+//   kReclaimed     each folio it finds (TryReclaimSwapEntry()); then the
+//                  device is put and the walk goes on
+//   kFreeSwapCache after the PTL: tlb_finish_mmu() ->
+//                  free_pages_and_swap_cache(), a gathered folio per step
 // The last step drops the lock.
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
-  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed)
+  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 // --- shared by zap_pte_range() and madvise_free_pte_range() (mm/madvise.c) ---
@@ -63,19 +78,22 @@ void mm_lock_release(Mm& mm, MmLock lock);
 // Clears the PTE at va under the PTL (zap, or MADV_FREE of a swap PTE): the
 // next access faults in a zero page, so the address now holds zero.
 void ZapPte(Mm& mm, uint8_t va);
-// The swap entry of a PTE being cleared, in the caller's PTL step:
-// free_swap_and_cache_nr() up to 6.18.35, swap_put_entries_direct() in 7.1.5
-// (get_swap_device(), then the put). kReclaim: a swap cache folio is all that
-// holds the slot, and __try_to_reclaim_swap() follows (ReclaimPutSwapEntry(),
-// holding si_ref); kDone: finished, si_ref dropped; kBadEntry: a fatal
-// finding was reported.
-enum class SwapEntryPut : uint8_t { kDone, kReclaim, kBadEntry };
-SwapEntryPut PutSwapEntry(Kernel& k, Cpu& c, Offset off, bool& si_ref);
-// __try_to_reclaim_swap() of the frame's offset after PutSwapEntry() said
+// The swap entries of `nr` PTEs being cleared (one, or a swap_pte_batch() of
+// contiguous entries), in the caller's PTL step: free_swap_and_cache_nr() up
+// to 6.18.35, swap_put_entries_direct() in 7.1.5 (get_swap_device(), then the
+// puts). kReclaim: the swap cache is all that holds some slot, and
+// __try_to_reclaim_swap() follows over the range (TryReclaimSwapEntry(),
+// holding si_ref); kRangeFree: 6.12.94's __swap_entries_free() frees the whole
+// range under si->lock next (holding si_ref); kDone: finished, si_ref
+// dropped; kBadEntry: a fatal finding was reported.
+enum class SwapEntryPut : uint8_t { kDone, kReclaim, kRangeFree, kBadEntry };
+SwapEntryPut PutSwapEntries(Kernel& k, Cpu& c, Offset off, int nr, bool& si_ref);
+// __try_to_reclaim_swap() of the frame's offset after PutSwapEntries() said
 // kReclaim. True: it pushed the v6.15+ machine's frame, and the caller resumes
-// at resume_pc (where it drops si_ref); false: it ran the older lookup and
-// trylock as this step (si_ref dropped), and the caller ends its walk.
-bool ReclaimPutSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, bool& si_ref);
+// at resume_pc, where c.ret is the machine's result; false: it ran the older
+// lookup and trylock as this step, and `nr` is the result: the folio's page
+// count if it was reclaimed, its negation if not, 0 if none was cached.
+bool TryReclaimSwapEntry(Kernel& k, Cpu& c, Frame& f, uint8_t resume_pc, int& nr);
 
 // UFFDIO_WRITEPROTECT of one address (op uffd_wp): toggles the uffd-wp bit of
 // a swap PTE, which makes a concurrent fault's pte_same() fail. Frame: va.

@@ -499,8 +499,10 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f) {
         }
         unlock_page(k, folio, Fn::kTryToReclaimSwap);
       }
+      // The folio's size: positive if reclaimed, negative if not.
+      const int nr = folio_nr_pages(k, folio);
       put_page(k, folio, Fn::kTryToReclaimSwap);
-      return Return(c, reclaimed ? 1 : -1);
+      return Return(c, reclaimed ? nr : -nr);
     }
   }
   return StepResult::kStep;

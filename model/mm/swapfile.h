@@ -81,8 +81,9 @@ StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f);
 //             unlocked and put, and the lookup runs again; one that does is
 //             dropped from the swap cache if the flags ask for it and only
 //             the cache holds its slot.
-// Returns 1 when it dropped the folio, -1 when it found one but did not, 0
-// when there was none (the kernel's nr_pages, -nr_pages and 0), within its
+// Returns the folio's page count when it dropped the folio, its negation when
+// it found one but did not, 0 when there was none (the kernel's nr_pages,
+// -nr_pages and 0: the zap's loop steps to the folio's end), within its
 // last step: the caller's resume state runs in that step and ends it.
 #define SWAPFUZZ_STATES_try_to_reclaim_swap(X) X(kLookup) X(kTrylock)
 StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f);
