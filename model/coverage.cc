@@ -20,7 +20,7 @@ void InterleavingCoverage::Pair(Last& last, int cpu, StepId step, uint32_t salt)
 }
 
 void InterleavingCoverage::Hit(int cpu, StepId step, Offset offset, PageId page) {
-  uint8_t& counter = counters_[static_cast<uint8_t>(step)];
+  uint8_t& counter = counters_[static_cast<uint16_t>(step)];
   if (counter != 255) ++counter;
   if (offset > 0 && offset < kMaxSlots) Pair(by_offset_[offset], cpu, step, 0);
   if (page >= 0 && page < kMaxPages) Pair(by_page_[page], cpu, step, 1);

@@ -37,7 +37,7 @@ namespace swapfuzz {
 
 class InterleavingCoverage {
  public:
-  static constexpr int kStepCounters = 256;  // StepId is a uint8_t
+  static constexpr int kStepCounters = 512;  // StepId::kCount, with room to grow
   static constexpr int kPairCounters = 4096;
   static constexpr int kReportCounters = 256;
   static constexpr int kCounters = kStepCounters + kPairCounters + kReportCounters;

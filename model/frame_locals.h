@@ -63,8 +63,9 @@ enum class MmLock : uint8_t {
 
 struct ZapPteRangeLocals {
   bool si_ref = false;  // free_swap_and_cache(): holds a get_swap_device() reference
-  // argument: the range's last address; one before the frame's va (the
-  // default) zaps that address alone. The frame's va walks the range.
+  // argument: the range's last address; at or before the frame's va (0, the
+  // default, always is) the zap takes that address alone. The frame's va
+  // walks the range.
   uint8_t last_va = 0;
   // The swap entries of the batch being put, [frame's offset, reclaim_end),
   // whose cache the zap then tries to reclaim; `batch`: more than one.
@@ -86,8 +87,8 @@ enum class MadviseBehavior : uint8_t { kDontneed, kFree };
 
 struct DoMadviseLocals {
   MadviseBehavior behavior = MadviseBehavior::kDontneed;  // argument: MADV_DONTNEED or MADV_FREE
-  // argument: MADV_DONTNEED's last address (op madvise_dontneed_range); one
-  // before the op's address means that address alone.
+  // argument: MADV_DONTNEED's last address (op madvise_dontneed_range); at
+  // or before the op's address, that address alone.
   uint8_t last_va = 0;
 };
 
@@ -104,17 +105,21 @@ struct MadviseWillneedLocals {
 
 // --- mm/huge_memory.c ---
 
-// The folios deferred_split_scan() pins at most: shrink_slab()'s
-// sc->nr_to_scan is 128 and 7.1.5's folio_batch 31, more than the model's
-// mms can ever queue in practice; the rest would stay queued for the next
-// scan.
+// deferred_split_scan()'s sc->nr_to_scan, and so the folios it pins at most:
+// shrink_slab() asks for 128 and 7.1.5's folio_batch holds 31, more than the
+// model's mms queue in practice; the rest stay queued for the next scan.
 inline constexpr int kDeferredSplitBatch = 8;
 static_assert(kMaxPages <= 256, "DeferredSplitScanLocals keeps page ids in a byte");
 
 struct DeferredSplitScanLocals {
-  uint8_t nr = 0;    // folios pinned
-  uint8_t next = 0;  // the next one to split
+  uint8_t to_scan = kDeferredSplitBatch;  // sc->nr_to_scan left
+  uint8_t nr = 0;                         // folios pinned in this pass
+  uint8_t next = 0;                       // the next one to split
+  // 6.12.94 and 6.18.35: the last folio kept on the private list, whose
+  // reference waits for the next one's or the end ("swap(folio, prev)").
+  uint8_t prev = kNoPrev;
   std::array<uint8_t, kDeferredSplitBatch> folio{};  // their page ids
+  static constexpr uint8_t kNoPrev = 0xff;
 };
 
 // --- mm/userfaultfd.c ---

@@ -73,6 +73,11 @@ struct Page {
   // (of order 2 or more, not in the swap cache) partly mapped, and
   // deferred_split_folio() queued it; reclaim splits it.
   bool partially_mapped = false;
+  // The folio's _deferred_list: on no list, on the deferred-split queue, or
+  // on a running deferred_split_scan()'s private list (6.12.94 and 6.18.35
+  // list_move() a pinned folio there and splice it back at the end).
+  enum class DeferredList : uint8_t { kNone, kQueued, kScanning };
+  DeferredList deferred_list = DeferredList::kNone;
 };
 
 // vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):

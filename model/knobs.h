@@ -462,9 +462,12 @@ struct Features {
   // are freed in the same cluster-lock section.
   bool swap_batch_freed_after_cluster_lock = false;
   // deferred_split_scan() pins the queued folios into a folio_batch, requeues
-  // a partially mapped one it could not split, and puts them all at the end
-  // (folios_put(), 7.1.5 huge_memory.c:4514). Off (6.12.94 :3763, 6.18.35
-  // :4140): each folio is put as soon as it has been tried.
+  // a partially mapped one it could not split, puts them all at the end
+  // (folios_put()) and scans again while nr_to_scan is left (7.1.5
+  // huge_memory.c:4514). Off (6.12.94 :3763, 6.18.35 :4140): the pinned
+  // folios go to a private list spliced back at the end; a split or dropped
+  // folio is put at once, a kept one when the next is kept or after the
+  // splice ("swap(folio, prev)").
   bool deferred_split_folio_batch = false;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };

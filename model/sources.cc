@@ -400,8 +400,8 @@ constexpr std::array<SourceRow, 90> kSources = {{
      "can_split_folio() with the swap cache's pins, __split_huge_page() storing each page in "
      "the swap cache, remap_page(RMP_USE_SHARED_ZEROPAGE) (migrate.c "
      "try_to_map_unused_to_zeropage()), free_page_and_swap_cache() of the tails; "
-     "deferred_split_scan() pinning the queue, then trylock and split folio by folio, each put "
-     "as it goes",
+     "deferred_split_scan() pinning the queue onto a private list, then trylock and split folio "
+     "by folio, a kept folio's put deferred to the next (prev), the list spliced back",
      kTree612},
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v6.18.y",
      "6.18.35: __folio_split() (uniform, order 0) as 6.12.94, with "
@@ -411,7 +411,8 @@ constexpr std::array<SourceRow, 90> kSources = {{
     {"model/mm/huge_memory.cc", "mm/huge_memory.c", "v7.1.y",
      "7.1.5: __folio_split() -> __folio_freeze_and_split_unmapped() as 6.18.35 "
      "(folio_expected_ref_count() for the pre-check); deferred_split_scan() with a "
-     "folio_batch, requeueing a folio it cannot lock, folios_put() at the end",
+     "folio_batch, requeueing a partially mapped folio it did not split, folios_put() at the "
+     "end and a retry while nr_to_scan is left",
      kTree71},
     // ioctl(UFFDIO_MOVE) of one page within the task's mm.
     {"model/mm/userfaultfd.cc", "mm/userfaultfd.c", "v5.16",

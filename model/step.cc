@@ -147,6 +147,8 @@ void put_page(Kernel& k, PageId id, Fn fn) {
   mem_cgroup_uncharge(k, id);
   p.freed = true;
   p.lru = false;
+  // __folio_put() -> folio_unqueue_deferred_split(): off the queue.
+  p.deferred_list = Page::DeferredList::kNone;
   for (int i = 1; i < folio_nr_pages(k, id); ++i) k.pages[id + i].freed = true;
 }
 
@@ -181,9 +183,14 @@ void folio_remove_rmap_ptes(Kernel& k, PageId id, int nr, Fn fn) {
   }
   const PageId folio = page_folio(k, id);
   Page& p = k.pages[folio];
-  if (last && p.order >= 2 && !p.swapcache && p.index != kNoIndex &&
+  // "if (partially_mapped && folio_test_anon(folio) &&
+  // !folio_test_partially_mapped(folio)) deferred_split_folio(folio, true)":
+  // the flag, and the queue if the folio is on no list ("if
+  // (list_empty(&folio->_deferred_list)) list_add_tail(...)").
+  if (last && p.order >= 2 && !p.swapcache && p.index != kNoIndex && !p.partially_mapped &&
       folio_mapcount(k, folio) > 0) {
     p.partially_mapped = true;
+    if (p.deferred_list == Page::DeferredList::kNone) p.deferred_list = Page::DeferredList::kQueued;
   }
 }
 

@@ -533,16 +533,19 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kZapPresentBatch, kZapPresentPtes,                                       \
     "folio_pte_batch: nr ptes of one folio; clear_full_ptes, folio_remove_rmap_ptes, __tlb_remove_folio_pages") \
   X(kZapSwapBatch, kZapNonpresentPtes,                                       \
-    "swap_pte_batch: nr entries; clear, free_swap_and_cache_nr / swap_put_entries_direct: put each [cluster lock]") \
+    "swap_pte_batch: nr entries; free_swap_and_cache_nr / swap_put_entries_direct: put each [cluster lock]") \
   X(kZapEntriesRangeFree, kSwapEntriesFree,                                  \
     "zswap_invalidate, swap_entry_range_free [si->lock]")                     \
   X(kDeferredSplitPin, kDeferredSplitScan,                                   \
     "split_queue_lock: folio_try_get of each queued folio, off the queue")    \
   X(kDeferredSplitFolio, kDeferredSplitScan,                                 \
-    "partially mapped: folio_trylock, split_folio, folio_unlock (else requeue)") \
-  X(kDeferredSplitPut, kDeferredSplitScan, "folios_put(&fbatch)")
+    "partially mapped: folio_trylock, split_folio, folio_unlock")            \
+  X(kDeferredSplitPut, kDeferredSplitScan,                                   \
+    "folios_put(&fbatch); nr_to_scan left and the queue not empty: retry")   \
+  X(kDeferredSplitSplice, kDeferredSplitScan,                                \
+    "split_queue_lock: list_splice_tail of the private list; folio_put(prev)")
 
-enum class StepId : uint8_t {
+enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
   SWAPFUZZ_STEPS(SWAPFUZZ_STEP_ENUM)
 #undef SWAPFUZZ_STEP_ENUM

@@ -79,7 +79,7 @@ TEST(CoverageTest, StepCountersCountEveryExecutedStep) {
   const Covered run = RunWithCoverage(TwoReaders({}));
   ASSERT_FALSE(run.trace.empty());
   std::array<int, InterleavingCoverage::kStepCounters> want{};
-  for (const TraceEvent& e : run.trace) ++want[static_cast<uint8_t>(e.id)];
+  for (const TraceEvent& e : run.trace) ++want[static_cast<uint16_t>(e.id)];
   for (int i = 0; i < InterleavingCoverage::kStepCounters; ++i) {
     SCOPED_TRACE(i);
     EXPECT_EQ(run.counters[i], std::min(want[i], 255));
@@ -149,7 +149,7 @@ TEST(CoverageTest, CountersSaturate) {
   Counters counters{};
   InterleavingCoverage coverage(counters.data());
   for (int i = 0; i < 300; ++i) coverage.Hit(i % 2, StepId::kFault, 1, kNoPage);
-  EXPECT_EQ(counters[static_cast<uint8_t>(StepId::kFault)], 255);
+  EXPECT_EQ(counters[static_cast<uint16_t>(StepId::kFault)], 255);
   EXPECT_EQ(coverage.DistinctSteps(), 1);
   EXPECT_EQ(coverage.DistinctPairs(), 1);
   EXPECT_EQ(PairTotal(counters), 255);

@@ -388,8 +388,16 @@ TEST(LargeFolioPathsTest, DeferredSplitScanSplitsAPartiallyMappedFolio) {
     ASSERT_EQ(r.Count(StepId::kDeferredSplitFolio), 1) << r.Dump();
     EXPECT_EQ(r.out.trace[r.First(StepId::kDeferredSplitFolio)].detail, 0u) << "split";
     EXPECT_EQ(r.Count(StepId::kDeferredSplitPut), SwapTable(profile) ? 1 : 0) << r.Dump();
-    EXPECT_EQ(r.Count(StepId::kDeferredSplitPin), 2) << "the second scan finds the queue empty";
-    for (int i = 0; i < 4; ++i) EXPECT_EQ(r.k.pages[i].order, 0) << "page " << i;
+    EXPECT_EQ(r.Count(StepId::kDeferredSplitSplice), SwapTable(profile) ? 0 : 1) << r.Dump();
+    ASSERT_EQ(r.Count(StepId::kDeferredSplitPin), 2) << r.Dump();
+    long second = -1;
+    for (size_t i = pinned + 1; i < r.out.trace.size(); ++i) {
+      if (r.out.trace[i].id == StepId::kDeferredSplitPin) second = static_cast<long>(i);
+    }
+    ASSERT_GT(second, pinned);
+    EXPECT_EQ(r.out.trace[second].detail, 0u) << "the second scan finds the queue empty";
+    EXPECT_EQ(r.k.pages[0].order, 0);
+    for (int i = 1; i < 4; ++i) EXPECT_EQ(r.k.pages[i].head, kNoPage) << "page " << i;
     EXPECT_TRUE(r.k.pages[1].freed) << "the unmapped page goes with the split";
     EXPECT_FALSE(r.k.pages[0].partially_mapped);
     EXPECT_EQ(r.k.pages[0].refcount, 1) << "the scan's pin is gone";
@@ -528,7 +536,6 @@ TEST(LargeFolioPathsTest, ZapSwapCacheOfABatchIsTriedOncePerFolio) {
     const StepId tried =
         std::string(profile) == "v6.12.y" ? StepId::kZapTryReclaim : StepId::kReclaimTrylock;
     EXPECT_EQ(r.Count(tried, 1), 1) << r.Dump();
-    EXPECT_EQ(r.Count(StepId::kReclaimSkipped, 1), 0) << r.Dump();
     EXPECT_TRUE(r.k.pages[0].freed) << r.Dump();
     EXPECT_EQ(r.k.swap_info[0].inuse_pages, 0) << r.Dump();
   }
@@ -545,6 +552,116 @@ TEST(LargeFolioPathsTest, ZapOlderReleasesZapOnePteAtATime) {
   EXPECT_EQ(r.Count(StepId::kZapOne), 4) << r.Dump();
   EXPECT_EQ(r.Count(StepId::kZapSwapBatch) + r.Count(StepId::kZapPresentBatch), 0) << r.Dump();
   for (int va = 0; va < 4; ++va) EXPECT_EQ(r.k.mms[0].pte[va], Pte{}) << "va " << va;
+}
+
+// A scan takes the folios it pins off the queue: a second scan that runs
+// meanwhile finds nothing, so it cannot pin the folio and make the first
+// scan's split fail (-EAGAIN).
+TEST(LargeFolioPathsTest, DeferredSplitPinnedFolioIsOffTheQueue) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {MadviseDontneed(1)})},
+                                CpuProgram{0, {DeferredSplitScan()}},
+                                CpuProgram{0, {DeferredSplitScan()}}});
+    s.decisions = {RunCpu(0), Through(1, StepId::kDeferredSplitPin), RunCpu(2), RunCpu(1)};
+    const Outcome r = Exec(s);
+    EXPECT_FALSE(r.out.finding) << r.Dump();
+    const long other = r.First(StepId::kDeferredSplitPin, 2);
+    ASSERT_GE(other, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[other].detail, 0u) << r.Dump();
+    const long split = r.First(StepId::kDeferredSplitFolio, 1);
+    ASSERT_GE(split, 0) << r.Dump();
+    EXPECT_EQ(r.out.trace[split].detail, 0u) << "split" << r.Dump();
+  }
+}
+
+// Reclaim holds the folio lock when the scan tries it. 6.12.y and 6.18.y
+// keep the folio on the private list and splice it back onto the queue;
+// 7.1.y requeues it and scans again until nr_to_scan is spent. Reclaim then
+// splits the partially mapped folio itself.
+TEST(LargeFolioPathsTest, DeferredSplitOfALockedFolioRequeuesIt) {
+  for (const char* profile : kLargeFolioProfiles) {
+    SCOPED_TRACE(profile);
+    Schedule s = Make(profile, {CpuProgram{0, Then(FillFour(), {MadviseDontneed(1), Reclaim(0)})},
+                                CpuProgram{0, {DeferredSplitScan()}}});
+    s.decisions = {Through(0, StepId::kTrylock), RunCpu(1), RunCpu(0)};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t ended = d.SnapshotAfter(
+        SwapTable(profile) ? StepId::kDeferredSplitPut : StepId::kDeferredSplitSplice, 1,
+        SwapTable(profile) ? kDeferredSplitBatch : 1);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+    EXPECT_FALSE(out.finding.has_value()) << FormatTrace(out.trace);
+    const int tries = SwapTable(profile) ? kDeferredSplitBatch : 1;
+    EXPECT_EQ(testing::Count(out.trace, StepId::kDeferredSplitFolio, 1), tries);
+    for (size_t i : testing::Find(out.trace, StepId::kDeferredSplitFolio, 1)) {
+      EXPECT_EQ(out.trace[i].detail, 1u) << "the trylock failed";
+    }
+    const Kernel& mid = *d.Snapshot(ended);
+    EXPECT_EQ(mid.pages[0].deferred_list, Page::DeferredList::kQueued);
+    EXPECT_EQ(mid.pages[0].refcount, 4) << "the three mappings and reclaim's isolation: no scan pin";
+    EXPECT_EQ(ex.kernel().pages[0].order, 0) << "reclaim split it";
+  }
+}
+
+// A range over two order-1 folios is two present batches, whose references
+// go only after both folios' free_swap_cache(); a range over a swapped-out
+// folio and a present one is a swap batch and a present batch; a uffd-wp bit
+// on one swap PTE ends a swap batch there (pte_same() of the next entry).
+TEST(LargeFolioPathsTest, ZapBatchesEndAtEachFolioAndEachDifferentPte) {
+  struct Case {
+    std::string name;
+    int order;
+    std::vector<Op> before;
+    std::vector<StepId> zaps;  // the zap's batch events, in order
+    std::vector<Token> sizes;
+  };
+  const Case cases[] = {
+      {"two order-1 folios", 1, {}, {StepId::kZapPresentBatch, StepId::kZapPresentBatch},
+       {2, 2}},
+      {"swapped out, then present", 1, {Reclaim(0)},
+       {StepId::kZapSwapBatch, StepId::kZapPresentBatch}, {2, 2}},
+      {"a uffd-wp swap pte", 2, {Reclaim(0), UffdWp(2)},
+       {StepId::kZapSwapBatch, StepId::kZapOne, StepId::kZapOne}, {2, 0, 0}},
+  };
+  for (const char* profile : kLargeFolioProfiles) {
+    for (const Case& c : cases) {
+      SCOPED_TRACE(std::string(profile) + ": " + c.name);
+      Schedule s = Make(profile, {CpuProgram{0, Then(Then(FillFour(), c.before),
+                                                     {MadviseDontneedRange(0, 3)})}});
+      s.config.mthp_order = c.order;
+      Executor ex;
+      ProbeDecider d(ex, s.decisions);
+      const size_t first_free = d.SnapshotAfter(StepId::kZapFreeSwapCache, 0, 1);
+      const ReplayOutput out = MustRunProbed(ex, s, d);
+      EXPECT_FALSE(out.finding.has_value()) << FormatTrace(out.trace);
+      const long start = testing::First(out.trace, StepId::kMadviseMmapReadLock) >= 0
+                             ? testing::First(out.trace, StepId::kMadviseMmapReadLock)
+                             : testing::First(out.trace, StepId::kMadviseLockVma);
+      ASSERT_GE(start, 0) << FormatTrace(out.trace);
+      std::vector<StepId> zaps;
+      std::vector<Token> sizes;
+      for (size_t i = start; i < out.trace.size(); ++i) {
+        const StepId id = out.trace[i].id;
+        if (id == StepId::kZapOne || id == StepId::kZapPresentBatch || id == StepId::kZapSwapBatch) {
+          zaps.push_back(id);
+          sizes.push_back(out.trace[i].detail);
+        }
+      }
+      EXPECT_EQ(zaps, c.zaps) << FormatTrace(out.trace);
+      EXPECT_EQ(sizes, c.sizes) << FormatTrace(out.trace);
+      if (c.name == "two order-1 folios") {
+        ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+        const Kernel& mid = *d.Snapshot(first_free);
+        EXPECT_EQ(mid.pages[0].refcount, 2) << "folios_put_refs() comes after the last folio";
+        EXPECT_FALSE(mid.pages[0].freed);
+        EXPECT_TRUE(ex.kernel().pages[0].freed);
+        EXPECT_TRUE(ex.kernel().pages[2].freed);
+      }
+      for (int va = 0; va < 4; ++va) EXPECT_EQ(ex.kernel().mms[0].pte[va], Pte{}) << "va " << va;
+    }
+  }
 }
 
 }  // namespace

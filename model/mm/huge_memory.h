@@ -8,11 +8,12 @@
 // fault on any of them waits (migration_entry_wait()) until remap_page() has
 // put them back; no CPU sees the folio half split.
 //
-// The deferred-split queue is the set of large folios whose partially-mapped
-// flag is set (deferred_split_folio() queues exactly those for mTHP:
-// __folio_remove_rmap() in model/step.cc), in page order; a split or freed
-// folio leaves it. Its shrinker, deferred_split_scan(), is the op of that
-// name.
+// The deferred-split queue is the set of large folios whose
+// Page::deferred_list is kQueued (deferred_split_folio() queues an mTHP folio
+// when __folio_remove_rmap() first flags it partially mapped:
+// folio_remove_rmap_ptes() in model/step.cc), scanned in page order; a split
+// or freed folio leaves it. Its shrinker, deferred_split_scan(), is the op of
+// that name.
 //
 // Left out: splits to an order above 0, the queue's per-memcg lists and its
 // insertion order, thp_underused() (PMD-sized folios only, which the model
@@ -55,16 +56,23 @@ bool can_split_folio(const Kernel& k, PageId folio, int caller_pins);
 int split_folio(Kernel& k, Cpu& c, PageId folio, Fn fn);
 
 // The deferred split shrinker's scan (op deferred_split_scan; 6.12.94
-// huge_memory.c:3763, 6.18.35 :4140, 7.1.5 :4514).
-//   kPin    [split_queue_lock] folio_try_get() of each queued folio, up to
-//           kDeferredSplitBatch, taken off the queue
-//   kSplit  one folio a step: one no longer partially mapped is dropped;
-//           else folio_trylock() (failed: requeued), split_folio(),
-//           folio_unlock(); it stays queued unless it split. Up to 6.18.35
-//           the folio is put here.
-//   kPut    7.1.5 (Features::deferred_split_folio_batch): folios_put() of
-//           the whole batch.
-#define SWAPFUZZ_STATES_deferred_split_scan(X) X(kPin) X(kSplit) X(kPut)
+// huge_memory.c:3763, 6.18.35 :4140, 7.1.5 :4514), with an nr_to_scan of
+// kDeferredSplitBatch.
+//   kPin     [split_queue_lock] folio_try_get() of each queued folio, taken
+//            off the queue: 6.12.94 and 6.18.35 list_move() it to a private
+//            list, 7.1.5 list_del_init()s it into a folio_batch
+//   kSplit   one folio a step: one no longer partially mapped is dropped;
+//            else folio_trylock(), split_folio(), folio_unlock(). 6.12.94
+//            and 6.18.35 put a split or dropped folio here and keep a
+//            partially mapped one on the private list, its reference
+//            deferred to the next such folio ("swap(folio, prev)"); 7.1.5
+//            requeues a partially mapped folio it did not split
+//   kSplice  6.12.94, 6.18.35: [split_queue_lock] the private list spliced
+//            back onto the queue, then folio_put(prev)
+//   kPut     7.1.5 (Features::deferred_split_folio_batch): folios_put() of
+//            the batch, and "goto retry" while nr_to_scan is left and the
+//            queue is not empty
+#define SWAPFUZZ_STATES_deferred_split_scan(X) X(kPin) X(kSplit) X(kPut) X(kSplice)
 StepResult deferred_split_scan(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

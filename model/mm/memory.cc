@@ -940,7 +940,7 @@ int zap_present_batch(const Kernel& k, const Mm& mm, int va, int last, PageId pa
   return nr;
 }
 
-// swap_pte_batch() in zap_pte_range() (6.12.94 memory.c:1652,
+// swap_pte_batch() in zap_pte_range() (6.12.94 memory.c:1649,
 // internal.h:315): the swap PTEs from `va` up to `last` whose entries follow
 // the first's, pte_same() in every other bit (the exclusive and uffd-wp bits
 // included), with the first's swap_cgroup id.
@@ -1017,8 +1017,10 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
   // folio's end: "nr = ALIGN(offset + 1, nr) - offset" (6.12.94, 6.18.35),
   // "offset = round_up(offset, abs(nr_reclaimed))" (7.1.5).
   auto reclaim_next = [&](int nr) {
+    // Folios are aligned in their device's offsets.
     const int step = nr == 0 ? 1 : (nr < 0 ? -nr : nr);
-    if (reclaim_from((f.offset + step) / step * step)) return StepResult::kStep;
+    const int base = swap_entry_to_info(k, f.offset).base;
+    if (reclaim_from(base + (f.offset - base + step) / step * step)) return StepResult::kStep;
     return walk_on();
   };
   switch (f.pc) {
@@ -1035,54 +1037,59 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kMmapWriteLock, kNoOffset, kNoPage);
       f.pc = kZap;
       return StepResult::kStep;
-    case kZap:
-      // One PTL section: every batch up to the range's end, until a put
-      // leaves a slot to the swap cache alone, whose reclaim takes steps.
-      // munmap: the address is at once mapped again, fresh; MADV_DONTNEED:
-      // it stays mapped. Either way the next access faults in a zero page.
-      while (f.va <= last) {
-        const Pte pte = mm.pte[f.va];
-        const bool batches = k.config.features.large_folio_swapout;
-        if (pte.kind == Pte::Kind::kSwap) {
-          const int nr = batches ? zap_swap_batch(k, mm, f.va, last) : 1;
-          Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapSwapBatch, pte.offset, pte.page,
-               nr == 1 ? 0 : static_cast<Token>(nr));
-          for (int i = 0; i < nr; ++i) ZapPte(mm, static_cast<uint8_t>(f.va + i));
-          f.va = static_cast<uint8_t>(f.va + nr);
-          f.offset = pte.offset;
-          l.reclaim_end = static_cast<Offset>(pte.offset + nr);
-          l.batch = nr > 1;
-          switch (PutSwapEntries(k, c, pte.offset, nr, l.si_ref)) {
-            case SwapEntryPut::kBadEntry:
-              return finish();
-            case SwapEntryPut::kRangeFree:
-              f.pc = kRangeFree;
-              return StepResult::kStep;
-            case SwapEntryPut::kReclaim:
-              if (reclaim_from(pte.offset)) return StepResult::kStep;
-              continue;
-            case SwapEntryPut::kDone:
-              continue;
-          }
-        }
-        if (pte.kind != Pte::Kind::kPresent || pte.page == kZeroPage) {
-          // pte_none() is skipped; vm_normal_page() is NULL for the zero page.
-          Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
-          ZapPte(mm, f.va);
-          ++f.va;
-          continue;
-        }
-        const int nr = batches ? zap_present_batch(k, mm, f.va, last, pte.page) : 1;
-        Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapPresentBatch, pte.offset, pte.page,
+    case kZap: {
+      // One batch a step. The kernel holds the PTL from one batch to the
+      // next unless need_resched() breaks the walk there (6.12.94
+      // memory.c:1614, 7.1.5 :1823), which drops it and comes back; the
+      // model lets other CPUs in at every such point. munmap: the address
+      // is at once mapped again, fresh; MADV_DONTNEED: it stays mapped.
+      // Either way the next access faults in a zero page.
+      const Pte pte = mm.pte[f.va];
+      const bool batches = k.config.features.large_folio_swapout;
+      if (pte.kind == Pte::Kind::kSwap) {
+        // The kernel puts the entries (and tries to reclaim their cache)
+        // before clear_not_present_full_ptes(), all under the PTL; the model,
+        // which has no PTL, clears first so that no fault maps an entry the
+        // zap is putting.
+        const int nr = batches ? zap_swap_batch(k, mm, f.va, last) : 1;
+        Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapSwapBatch, pte.offset, pte.page,
              nr == 1 ? 0 : static_cast<Token>(nr));
         for (int i = 0; i < nr; ++i) ZapPte(mm, static_cast<uint8_t>(f.va + i));
-        folio_remove_rmap_ptes(k, pte.page, nr, Fn::kZapPteRange);
-        tlb.folio[tlb.nr] = page_folio(k, pte.page);
-        tlb.refs[tlb.nr] = static_cast<uint8_t>(nr);
-        ++tlb.nr;
         f.va = static_cast<uint8_t>(f.va + nr);
+        f.offset = pte.offset;
+        l.reclaim_end = static_cast<Offset>(pte.offset + nr);
+        l.batch = nr > 1;
+        switch (PutSwapEntries(k, c, pte.offset, nr, l.si_ref)) {
+          case SwapEntryPut::kBadEntry:
+            return finish();
+          case SwapEntryPut::kRangeFree:
+            f.pc = kRangeFree;
+            return StepResult::kStep;
+          case SwapEntryPut::kReclaim:
+            if (reclaim_from(pte.offset)) return StepResult::kStep;
+            return walk_on();
+          case SwapEntryPut::kDone:
+            return walk_on();
+        }
       }
+      if (pte.kind != Pte::Kind::kPresent || pte.page == kZeroPage) {
+        // pte_none() is skipped; vm_normal_page() is NULL for the zero page.
+        Emit(k, c, StepId::kZapOne, pte.offset, pte.page);
+        ZapPte(mm, f.va);
+        ++f.va;
+        return walk_on();
+      }
+      const int nr = batches ? zap_present_batch(k, mm, f.va, last, pte.page) : 1;
+      Emit(k, c, nr == 1 ? StepId::kZapOne : StepId::kZapPresentBatch, pte.offset, pte.page,
+           nr == 1 ? 0 : static_cast<Token>(nr));
+      for (int i = 0; i < nr; ++i) ZapPte(mm, static_cast<uint8_t>(f.va + i));
+      folio_remove_rmap_ptes(k, pte.page, nr, Fn::kZapPteRange);
+      tlb.folio[tlb.nr] = page_folio(k, pte.page);
+      tlb.refs[tlb.nr] = static_cast<uint8_t>(nr);
+      ++tlb.nr;
+      f.va = static_cast<uint8_t>(f.va + nr);
       return walk_on();
+    }
     case kRangeFree: {
       Emit(k, c, StepId::kZapEntriesRangeFree, f.offset, kNoPage,
            static_cast<Token>(l.reclaim_end - f.offset));
@@ -1101,20 +1108,21 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     case kReclaimed:
       return reclaim_next(c.ret);
     case kFreeSwapCache: {
-      // free_swap_cache(): "if (folio_test_swapcache(folio) &&
-      // !folio_mapped(folio) && folio_trylock(folio))", folio_free_swap();
-      // then folios_put_refs() drops the references the PTEs held.
-      const PageId folio = tlb.folio[tlb.next];
-      const int refs = tlb.refs[tlb.next];
-      ++tlb.next;
+      // free_pages_and_swap_cache(): free_swap_cache() of each gathered
+      // folio, "if (folio_test_swapcache(folio) && !folio_mapped(folio) &&
+      // folio_trylock(folio))" folio_free_swap(), a step each; then
+      // folios_put_refs() drops the references the PTEs held, all at once.
+      const PageId folio = tlb.folio[tlb.next++];
       Emit(k, c, StepId::kZapFreeSwapCache, kNoOffset, folio);
       Page& p = page_checked(k, folio, Fn::kFreeSwapCache);
       if (p.swapcache && folio_mapcount(k, folio) == 0 && trylock_page(k, c, folio)) {
         try_to_free_swap(k, c, folio);
         unlock_page(k, folio, Fn::kFreeSwapCache);
       }
-      for (int i = 0; i < refs; ++i) put_page(k, folio, Fn::kFreeSwapCache);
       if (tlb.next < tlb.nr) return StepResult::kStep;
+      for (int i = 0; i < tlb.nr; ++i) {
+        for (int ref = 0; ref < tlb.refs[i]; ++ref) put_page(k, tlb.folio[i], Fn::kFreeSwapCache);
+      }
       return finish();
     }
   }

@@ -50,20 +50,23 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 // takes), or MADV_DONTNEED's zap_page_range_single() of the addresses from the
 // frame's va to ZapPteRangeLocals::last_va (under do_madvise()'s read lock:
 // ZapPteRangeLocals::lock): zap_pte_range() and the tlb-batched frees.
-//   kZap           under the PTL, PTE batches from the frame's va to the
-//                  range's end: a none PTE or the zero page alone; the present
-//                  PTEs of consecutive pages of one folio (folio_pte_batch(),
-//                  v6.9), cleared, their rmap dropped once for the batch and
-//                  the folio gathered (Cpu::tlb); contiguous swap entries with
-//                  the same bits and swap_cgroup id (swap_pte_batch(), v6.10),
-//                  cleared and put (PutSwapEntries()). Up to v6.9 every batch
-//                  is one PTE.
+//   kZap           under the PTL, one batch a step from the frame's va to the
+//                  range's end (the kernel's need_resched() points): a none
+//                  PTE or the zero page alone; the present PTEs of
+//                  consecutive pages of one folio (folio_pte_batch()),
+//                  cleared, their rmap dropped once for the batch and the
+//                  folio gathered (Cpu::tlb); contiguous swap entries with the
+//                  same bits and swap_cgroup id (swap_pte_batch()), cleared
+//                  and put (PutSwapEntries()). Batches need large folios in
+//                  swap (Features::large_folio_swapout, v6.10); before, every
+//                  batch is one PTE.
 //   kRangeFree     6.12.94: the batch's slots freed under si->lock
 //   kTryReclaim    __try_to_reclaim_swap() over the put range, stepping over
 //   kReclaimed     each folio it finds (TryReclaimSwapEntry()); then the
 //                  device is put and the walk goes on
 //   kFreeSwapCache after the PTL: tlb_finish_mmu() ->
-//                  free_pages_and_swap_cache(), a gathered folio per step
+//                  free_pages_and_swap_cache(), free_swap_cache() of a
+//                  gathered folio per step, then folios_put_refs() of all
 // The last step drops the lock.
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
   X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree)
