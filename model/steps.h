@@ -187,7 +187,8 @@ namespace swapfuzz {
   X(kZapPresentPtes, "zap_present_ptes", "mm/memory.c", kInStep, kShared)                         \
   X(kZapNonpresentPtes, "zap_nonpresent_ptes", "mm/memory.c", kInStep, kShared)                   \
   X(kSwapEntriesFree, "__swap_entries_free", "mm/swapfile.c", kInStep, kShared)                  \
-  X(kDeferredSplitScan, "deferred_split_scan", "mm/huge_memory.c", deferred_split_scan, kShared)
+  X(kDeferredSplitScan, "deferred_split_scan", "mm/huge_memory.c", deferred_split_scan, kShared)  \
+  X(kFreePagesAndSwapCache, "free_pages_and_swap_cache", "mm/swap_state.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -543,7 +544,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kDeferredSplitPut, kDeferredSplitScan,                                   \
     "folios_put(&fbatch); nr_to_scan left and the queue not empty: retry")   \
   X(kDeferredSplitSplice, kDeferredSplitScan,                                \
-    "split_queue_lock: list_splice_tail of the private list; folio_put(prev)")
+    "split_queue_lock: list_splice_tail of the private list; folio_put(prev)") \
+  X(kZapFoliosPut, kFreePagesAndSwapCache,                                   \
+    "folios_put_refs: the references every gathered folio's ptes held")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -655,6 +655,7 @@ TEST(LargeFolioPathsTest, ZapBatchesEndAtEachFolioAndEachDifferentPte) {
         ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
         const Kernel& mid = *d.Snapshot(first_free);
         EXPECT_EQ(mid.pages[0].refcount, 2) << "folios_put_refs() comes after the last folio";
+        EXPECT_EQ(testing::Count(out.trace, StepId::kZapFoliosPut), 1);
         EXPECT_FALSE(mid.pages[0].freed);
         EXPECT_TRUE(ex.kernel().pages[0].freed);
         EXPECT_TRUE(ex.kernel().pages[2].freed);

@@ -1120,11 +1120,21 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         unlock_page(k, folio, Fn::kFreeSwapCache);
       }
       if (tlb.next < tlb.nr) return StepResult::kStep;
+      if (tlb.nr == 1) {
+        for (int ref = 0; ref < tlb.refs[0]; ++ref) put_page(k, folio, Fn::kFreeSwapCache);
+        return finish();
+      }
+      // Several folios: the put touches all of them, in a step of its own
+      // after the last folio lock is dropped.
+      f.pc = kFoliosPut;
+      return StepResult::kStep;
+    }
+    case kFoliosPut:
+      Emit(k, c, StepId::kZapFoliosPut, kNoOffset, kNoPage, tlb.nr);
       for (int i = 0; i < tlb.nr; ++i) {
         for (int ref = 0; ref < tlb.refs[i]; ++ref) put_page(k, tlb.folio[i], Fn::kFreeSwapCache);
       }
       return finish();
-    }
   }
   return StepResult::kStep;
 }

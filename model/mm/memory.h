@@ -66,10 +66,12 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 //                  device is put and the walk goes on
 //   kFreeSwapCache after the PTL: tlb_finish_mmu() ->
 //                  free_pages_and_swap_cache(), free_swap_cache() of a
-//                  gathered folio per step, then folios_put_refs() of all
+//                  gathered folio per step; the last step puts the
+//                  references of a lone folio, or
+//   kFoliosPut     folios_put_refs() of several
 // The last step drops the lock.
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
-  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree)
+  X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree) X(kFoliosPut)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
 // --- shared by zap_pte_range() and madvise_free_pte_range() (mm/madvise.c) ---
