@@ -169,6 +169,18 @@ void ZapPte(Mm& mm, uint8_t va) {
   SetLogical(mm, va, 0);  // the next access faults in a zero page
 }
 
+namespace {
+
+// The free of a batch's slots, all at a count of 0 and reserved: 6.12.94's
+// swap_entry_range_free(), 6.18.35's swap_entries_free().
+void FreeSwapRange(Kernel& k, Offset off, int nr) {
+  std::array<Offset, kMaxVas> slots{};
+  for (int i = 0; i < nr; ++i) slots[i] = static_cast<Offset>(off + i);
+  swapcache_free_entries(k, slots.data(), nr);
+}
+
+}  // namespace
+
 SwapEntryPut PutSwapEntries(Kernel& k, Cpu& c, Offset off, int nr, bool& si_ref) {
   // free_swap_and_cache_nr() (v6.10; before, free_swap_and_cache() of one
   // entry): under the PTL, get_swap_device(), then the counts go, and if only
@@ -203,9 +215,7 @@ SwapEntryPut PutSwapEntries(Kernel& k, Cpu& c, Offset off, int nr, bool& si_ref)
       for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] = SWAP_HAS_CACHE;
       if (first & SWAP_HAS_CACHE) return SwapEntryPut::kReclaim;
       if (k.config.features.swap_batch_freed_after_cluster_lock) return SwapEntryPut::kRangeFree;
-      std::array<Offset, kMaxVas> slots{};
-      for (int i = 0; i < nr; ++i) slots[i] = static_cast<Offset>(off + i);
-      swapcache_free_entries(k, slots.data(), nr);
+      FreeSwapRange(k, off, nr);
       put_device(k, off, si_ref);
       return SwapEntryPut::kDone;
     }
@@ -980,6 +990,13 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     tlb = MmuGather{};
     return Finish(c, 0);
   };
+  // folios_put_refs(): the references the gathered folios' PTEs held.
+  auto put_gathered = [&] {
+    for (int i = 0; i < tlb.nr; ++i) {
+      for (int ref = 0; ref < tlb.refs[i]; ++ref) put_page(k, tlb.folio[i], Fn::kFreeSwapCache);
+    }
+    return finish();
+  };
   // After a batch is done: the next PTE in a step of its own, else the frees
   // after the PTL, else the end.
   auto walk_on = [&] {
@@ -1093,10 +1110,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     case kRangeFree: {
       Emit(k, c, StepId::kZapEntriesRangeFree, f.offset, kNoPage,
            static_cast<Token>(l.reclaim_end - f.offset));
-      std::array<Offset, kMaxVas> slots{};
-      const int nr = l.reclaim_end - f.offset;
-      for (int i = 0; i < nr; ++i) slots[i] = static_cast<Offset>(f.offset + i);
-      swapcache_free_entries(k, slots.data(), nr);
+      FreeSwapRange(k, f.offset, l.reclaim_end - f.offset);
       put_device(k, f.offset, l.si_ref);
       return walk_on();
     }
@@ -1120,10 +1134,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
         unlock_page(k, folio, Fn::kFreeSwapCache);
       }
       if (tlb.next < tlb.nr) return StepResult::kStep;
-      if (tlb.nr == 1) {
-        for (int ref = 0; ref < tlb.refs[0]; ++ref) put_page(k, folio, Fn::kFreeSwapCache);
-        return finish();
-      }
+      if (tlb.nr == 1) return put_gathered();
       // Several folios: the put touches all of them, in a step of its own
       // after the last folio lock is dropped.
       f.pc = kFoliosPut;
@@ -1131,10 +1142,7 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f) {
     }
     case kFoliosPut:
       Emit(k, c, StepId::kZapFoliosPut, kNoOffset, kNoPage, tlb.nr);
-      for (int i = 0; i < tlb.nr; ++i) {
-        for (int ref = 0; ref < tlb.refs[i]; ++ref) put_page(k, tlb.folio[i], Fn::kFreeSwapCache);
-      }
-      return finish();
+      return put_gathered();
   }
   return StepResult::kStep;
 }
