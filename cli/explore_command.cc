@@ -52,7 +52,17 @@ int ExploreCommand(const Invocation& inv) {
   } else if (absl::Status st = ApplyOverrides(inv, target.base); !st.ok()) {
     return Fail(st.message());
   }
-  if (absl::StatusOr<RunConfig> r = Resolve(target.base); !r.ok()) return Fail(r.status().message());
+  const absl::StatusOr<RunConfig> resolved = Resolve(target.base);
+  if (!resolved.ok()) return Fail(resolved.status().message());
+  // The runner's precondition, and the ops a schedule from --from runs.
+  if (absl::Status st = CheckOpsModelled(target.op_table, *resolved); !st.ok()) {
+    return Fail(absl::StrCat("--target=", std::string(target.name), ": ", st.message()));
+  }
+  if (fixed) {
+    if (absl::Status st = CheckOpsModelled(fixed->cpus, *resolved); !st.ok()) {
+      return Fail(absl::StrCat(from, ": ", st.message()));
+    }
+  }
   std::unique_ptr<Strategy> s;
   if (strategy == "random") s = MakeRandomWalk(inv.seed, fixed);
   if (strategy == "pct") s = MakePct(inv.seed, inv.depth, fixed);

@@ -134,8 +134,8 @@ std::optional<uint64_t> ParseNumber(absl::string_view word) {
 }
 
 // One op of a CPU program from its text: "<op> [va] [arg] [value]". The op
-// table (OpTakesVa(), OpArgLimit()) says which operands an op takes; write
-// alone takes a value.
+// table (OpTakesVa(), OpArgLimit(), OpTakesValue()) says which operands an op
+// takes.
 absl::StatusOr<Op> ParseOp(const std::string& text) {
   const std::vector<absl::string_view> words =
       absl::StrSplit(text, absl::ByAnyChar(" \t"), absl::SkipEmpty());
@@ -173,7 +173,7 @@ absl::StatusOr<Op> ParseOp(const std::string& text) {
   if (OpArgLimit(op.kind) > 0) {
     if (absl::Status s = operand("an argument", OpArgLimit(op.kind), op.arg); !s.ok()) return s;
   }
-  if (op.kind == OpKind::kWrite && next < words.size()) {
+  if (OpTakesValue(op.kind) && next < words.size()) {
     const std::optional<uint64_t> value = ParseNumber(words[next]);
     if (!value) {
       return absl::InvalidArgumentError(
@@ -194,7 +194,7 @@ std::string OpToString(const Op& op) {
   std::string out(OpName(op.kind));
   if (OpTakesVa(op.kind)) absl::StrAppend(&out, " ", static_cast<int>(op.va));
   if (OpArgLimit(op.kind) > 0) absl::StrAppend(&out, " ", static_cast<int>(op.arg));
-  if (op.kind == OpKind::kWrite && op.value != 0)
+  if (OpTakesValue(op.kind) && op.value != 0)
     absl::StrAppend(&out, absl::StrFormat(" %#x", op.value));
   return out;
 }

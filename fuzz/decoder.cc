@@ -23,7 +23,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Rs = OpKind::kZramReset, Ds = OpKind::kZramDisksize,
                  Rc = OpKind::kZramBdevRecompress, Sd = OpKind::kSwapoffDev,
                  Sn = OpKind::kSwaponDev, Sp = OpKind::kDeferredSplitScan,
-                 E = OpKind::kCount;
+                 Hr = OpKind::kShmemRead, Hw = OpKind::kShmemWrite, Hc = OpKind::kShmemReclaim,
+                 Hp = OpKind::kShmemPunch, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -107,6 +108,15 @@ static_assert(IsOpTable(kLargeFolioOps));
 // one that a zap left partially mapped.
 constexpr OpTable kLargeFolioMmOps = {R, R, W, W, Sp, C, C, Dr, F, O, On, Po, Fr, K, Mv, E};
 static_assert(IsOpTable(kLargeFolioMmOps));
+
+// A shmem file beside anonymous memory on one swap device: reads and
+// writes of its pages swap them back in (shmem_swapin_folio()) while reclaim
+// moves them to the swap cache and out (shmem_writeout()), a hole punched
+// over them frees their folios and swap entries (shmem_undo_range()), zswap's
+// shrinker writes their slots back, and anonymous writes, reclaim and munmap
+// share the device's slots.
+constexpr OpTable kShmemOps = {Hr, Hr, Hr, Hw, Hw, Hw, Hc, Hc, Hc, Hp, Hp, W, C, U, S, E};
+static_assert(IsOpTable(kShmemOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
                             bool memcg, const char* backend1, int prio0, int mthp_order) {
@@ -192,8 +202,9 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
         op.arg = static_cast<uint8_t>(1 + (operand >> 4) % (kMaxMms - 1));  // a new mm
       } else if (kind == OpKind::kUffdMove) {
         op.arg = static_cast<uint8_t>((operand >> 4) % nvas);  // dst among the addresses used
-      } else if (kind == OpKind::kMadviseDontneedRange) {
-        // The range's last address, from the op's to the last one used.
+      } else if (kind == OpKind::kMadviseDontneedRange || kind == OpKind::kShmemPunch) {
+        // The range's last address (or page index), from the op's to the
+        // last one used.
         op.arg = static_cast<uint8_t>(op.va + (operand >> 4) % (nvas - op.va));
       } else if (limit > 0) {
         op.arg = static_cast<uint8_t>((operand >> 4) % limit);

@@ -18,6 +18,12 @@ FuzzRunner::FuzzRunner(const FuzzTarget& target) : target_(target) {
                   target.name, base.status().message());
     std::abort();
   }
+  // The op table's end marker is OpKind::kCount, which no check looks at.
+  if (absl::Status st = CheckOpsModelled(target.op_table, *base); !st.ok()) {
+    absl::FPrintF(stderr, "FuzzRunner: target '%s' under profile %s: %s\n", target.name,
+                  target.base.profile, st.message());
+    std::abort();
+  }
   base_ = *std::move(base);
   picks_.reserve(4096);
 }

@@ -25,7 +25,8 @@ class FuzzRunner {
  public:
   // Resolves `target.base` once; `target` must outlive the runner.
   //
-  // Precondition: Resolve(target.base) succeeds. The built-in targets
+  // Precondition: Resolve(target.base) succeeds, and the release it resolves
+  // to models the target's ops (CheckOpsModelled()). The built-in targets
   // (fuzz/targets.h) do; a caller that puts a user's profile, knobs or other
   // config fields into a target must check that first and report the error
   // itself, as HarnessConfigFromEnv() (harness/env_config.h) and `swapfuzz

@@ -68,6 +68,8 @@
   X(mainline_mthp_swapin, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,         \
     "anonymous large folios swapped out to zram and swapped in whole through swapin_folio() (zswap never enabled), as the newest modelled release (mainline) has them") \
   X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioMmOps,            \
-    "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them")
+    "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them") \
+  X(mainline_shmem, "mainline", "zram", true, 20, false, "", 0, 0, kShmemOps,                      \
+    "a shmem file's pages read, written, reclaimed to zswap and zram, swapped back in and punched out, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -30,9 +30,13 @@ absl::StatusOr<HarnessConfig> HarnessConfigFromEnv(
     }
     config.target.base.knobs = *std::move(parsed);
   }
-  if (absl::StatusOr<RunConfig> resolved = Resolve(config.target.base); !resolved.ok()) {
+  absl::StatusOr<RunConfig> resolved = Resolve(config.target.base);
+  if (!resolved.ok()) {
     return absl::InvalidArgumentError(
         absl::StrCat("bad SWAPFUZZ_PROFILE or SWAPFUZZ_KNOBS: ", resolved.status().message()));
+  }
+  if (absl::Status st = CheckOpsModelled(config.target.op_table, *resolved); !st.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("bad SWAPFUZZ_PROFILE: ", st.message()));
   }
   if (const char* hunt = getenv("SWAPFUZZ_HUNT")) {
     if (!KnobByName(hunt)) {

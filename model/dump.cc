@@ -40,6 +40,7 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kCpuHotplug: return ", waits for cpu_hotplug_lock";
     case Wait::Kind::kZcompStrm:
       return absl::StrCat(", waits for the zram", w.dev, " stream mutex of cpu ", w.id);
+    case Wait::Kind::kInodeLock: return ", waits for inode_lock of the shmem file";
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }
@@ -96,6 +97,24 @@ std::string FormatKernelState(const Kernel& k) {
       if (mm.pte[va].kind == Pte::Kind::kNone && mm.logical[va] == 0) continue;
       absl::StrAppend(&out, absl::StrFormat("    va %d: %-24s last written %#x\n", va,
                                             PteString(mm.pte[va]), mm.logical[va]));
+    }
+  }
+  if (k.shmem_used) {
+    const ShmemInode& inode = k.shmem;
+    absl::StrAppend(&out, "shmem file: nrpages ", inode.nrpages, ", swapped ", inode.swapped,
+                    ", alloced ", inode.alloced,
+                    inode.i_rwsem_owner != -1
+                        ? absl::StrCat(", inode_lock held by cpu ", inode.i_rwsem_owner)
+                        : std::string(),
+                    ":\n");
+    for (int index = 0; index < kMaxShmemPages; ++index) {
+      const ShmemEntry& e = inode.i_pages[index];
+      if (e.kind == ShmemEntry::Kind::kNone && inode.logical[index] == 0) continue;
+      const std::string entry = e.kind == ShmemEntry::Kind::kFolio ? absl::StrCat("folio ", e.folio)
+                                : e.kind == ShmemEntry::Kind::kSwap ? absl::StrCat("swap ", e.swap)
+                                                                    : std::string("hole");
+      absl::StrAppend(&out, absl::StrFormat("    index %d: %-24s last written %#x\n", index, entry,
+                                            inode.logical[index]));
     }
   }
   for (int type = 0; type < kMaxSwapDevices; ++type) {

@@ -105,10 +105,13 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.cpu_online = static_cast<uint8_t>((1u << kMaxCpus) - 1);
   k.cpu_hotplug_owner = -1;
   k.cpu_hotplug = false;
+  k.shmem = ShmemInode{};
+  k.shmem_used = false;
   for (const CpuProgram& prog : programs) {
     for (const Op& op : prog.ops) {
       k.cpu_hotplug |= op.kind == OpKind::kCpuOffline || op.kind == OpKind::kCpuOnline ||
                        op.kind == OpKind::kMigrate;
+      k.shmem_used |= IsShmemOp(op.kind);
     }
   }
   k.disk = {};
@@ -173,6 +176,7 @@ bool Executor::IsRunnable(const Cpu& c) const {
       return ZramDev(k, c.wait.dev).wb.wakeups != static_cast<uint16_t>(c.wait.id);
     case Wait::Kind::kZcompStrm:
       return ZramDev(k, c.wait.dev).strm[c.wait.id].mutex_owner == -1;
+    case Wait::Kind::kInodeLock: return k.shmem.i_rwsem_owner == -1;
     case Wait::Kind::kAcompMutex: return k.zswap.acomp[c.wait.id].mutex_owner == -1;
     case Wait::Kind::kCpuHotplug: return k.cpu_hotplug_owner == -1;
   }

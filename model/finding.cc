@@ -14,7 +14,7 @@ constexpr std::array<std::string_view, static_cast<size_t>(Oracle::kCount)> kOra
 constexpr std::array<std::string_view, static_cast<size_t>(ObjectKind::kCount)> kObjects = {
     "page",       "swap-slot", "zram-slot",   "mm",    "cpu", "zswap-entry",
     "zswap-tree", "zswap-pool", "swap-device", "block", "zram-wb-ctl",
-    "acomp-ctx",  "zram-table", "zcomp-strm", "memcg",
+    "acomp-ctx",  "zram-table", "zcomp-strm", "memcg", "shmem-file",
 };
 
 }  // namespace

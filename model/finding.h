@@ -53,6 +53,7 @@ enum class ObjectKind : uint8_t {
   kZramTable,   // zram->table: the slots of a zram device, freed by a reset
   kZcompStrm,   // zram->comps[] and their per-CPU streams (struct zcomp_strm)
   kMemcg,       // a memory cgroup's counters and the charges recorded for it
+  kShmemFile,   // the shmem file: its mapping's entries, its counters, its data
   kCount
 };
 

@@ -122,6 +122,37 @@ struct DeferredSplitScanLocals {
   static constexpr uint8_t kNoPrev = 0xff;
 };
 
+// --- mm/shmem.c ---
+
+// shmem_get_folio_gfp()'s sgp: SGP_READ (a hole gives no folio) or SGP_WRITE
+// (a hole gets a new folio). The frame's va is the page index.
+struct ShmemGetFolioGfpLocals {
+  bool write = false;  // argument: SGP_WRITE; else SGP_READ
+};
+
+struct ShmemSwapinFolioLocals {
+  bool si_ref = false;  // get_swap_device()'s reference on the entry's device
+};
+
+struct ShmemWriteoutLocals {
+  int8_t index = kNoIndex;  // folio->index, read before the folio leaves the page cache
+};
+
+struct ShmemFallocateLocals {
+  uint8_t last = 0;  // argument: the last page index of the hole (the frame's va is the first)
+};
+
+// shmem_undo_range(inode, lstart, lend, false) of a page-aligned hole: start
+// and end are page indices (end exclusive); `index` is the loop's.
+struct ShmemUndoRangeLocals {
+  uint8_t start = 0;  // argument
+  uint8_t end = 0;    // argument
+  uint8_t index = 0;
+  bool second_pass = false;  // the find_get_entries() loop ("whole_folios")
+  int8_t swaps_freed = 0;    // nr_swaps_freed
+  bool si_ref = false;       // swap_put_entries_direct()'s get_swap_device() reference
+};
+
 // --- mm/userfaultfd.c ---
 
 struct MovePagesLocals {
@@ -332,6 +363,9 @@ struct ShrinkPageListLocals {
   // folio_isolate_lru(): the frame's page, and the isolation's reference is
   // held. false: the op `reclaim`, which picks and isolates the page at va.
   bool isolated = false;
+  // argument: the op `shmem_reclaim`, which picks the folio of the shmem
+  // file's page index va (or the swap cache folio of its swap entry).
+  bool shmem = false;
 };
 
 // --- mm/swapfile.c: several devices ---
@@ -398,7 +432,12 @@ struct TryChargeMemcgLocals {
   X(kSwapoff, SwapoffLocals, swapoff) \
   X(kSwapon, SwaponLocals, swapon) \
   X(kFolioAllocSwap, FolioAllocSwapLocals, folio_alloc_swap) \
-  X(kDeferredSplitScan, DeferredSplitScanLocals, deferred_split_scan)
+  X(kDeferredSplitScan, DeferredSplitScanLocals, deferred_split_scan) \
+  X(kShmemGetFolioGfp, ShmemGetFolioGfpLocals, shmem_get_folio_gfp) \
+  X(kShmemSwapinFolio, ShmemSwapinFolioLocals, shmem_swapin_folio) \
+  X(kShmemWriteout, ShmemWriteoutLocals, shmem_writeout) \
+  X(kShmemFallocate, ShmemFallocateLocals, shmem_fallocate) \
+  X(kShmemUndoRange, ShmemUndoRangeLocals, shmem_undo_range)
 
 union FrameLocals {
   NoLocals none{};

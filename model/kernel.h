@@ -27,8 +27,6 @@
 
 namespace swapfuzz {
 
-inline constexpr int8_t kNoIndex = -1;
-
 // struct page, reduced to what the swap path tests.
 //
 // A large folio (order > 0, Features::large_folio_swapout) is 1 << order
@@ -78,6 +76,11 @@ struct Page {
   // list_move() a pinned folio there and splice it back at the end).
   enum class DeferredList : uint8_t { kNone, kQueued, kScanning };
   DeferredList deferred_list = DeferredList::kNone;
+  // folio->mapping is the shmem file's and folio->index this page index: the
+  // folio is in the file's page cache (ShmemInode::i_pages). kNoIndex for an
+  // anonymous folio, and for a shmem folio shmem_writeout() moved to the swap
+  // cache, whose mapping is NULL.
+  int8_t shmem_index = kNoIndex;
 };
 
 // vma->swap_readahead_info of an mm's one VMA (Features::vma_readahead):
@@ -265,6 +268,34 @@ struct Zswap {
   std::array<AcompCtx, kMaxCpus> acomp{};
 };
 
+// One index of a shmem file's mapping->i_pages: a hole, a folio of its page
+// cache, or a swap entry (an xarray value entry). Order 0 only, so far.
+struct ShmemEntry {
+  enum class Kind : uint8_t { kNone, kFolio, kSwap };
+  Kind kind = Kind::kNone;
+  PageId folio = kNoPage;     // kFolio
+  Offset swap = kNoOffset;    // kSwap
+  friend constexpr bool operator==(const ShmemEntry&, const ShmemEntry&) = default;
+};
+
+// The one shmem (tmpfs) inode the ops read, write, reclaim and punch: the
+// second owner of swap entries beside anonymous PTEs (Features::shmem_swap).
+// Its mapping's xa_lock sections and info->lock are each one step; i_rwsem
+// is held across steps by a write and by fallocate().
+struct ShmemInode {
+  std::array<ShmemEntry, kMaxShmemPages> i_pages{};
+  int16_t nrpages = 0;  // mapping->nrpages
+  int16_t swapped = 0;  // info->swapped
+  int16_t alloced = 0;  // info->alloced
+  // On shmem_swaplist: shmem_writeout() adds the inode when its first page
+  // goes to swap (the model has no shmem_unuse() yet to take it off).
+  bool on_swaplist = false;
+  int8_t i_rwsem_owner = -1;  // the task holding inode_lock(); -1: none
+  // Oracle state: the value last written at each index (0: never, or a hole
+  // punched since).
+  std::array<Token, kMaxShmemPages> logical{};
+};
+
 // A block of the disk backend, by swap offset.
 struct DiskBlock {
   bool written = false;
@@ -445,6 +476,7 @@ struct Wait {
     kAcompMutex,    // mutex_lock(&acomp_ctx->mutex) of zswap's context of CPU `id`
     kCpuHotplug,    // cpus_write_lock(): no other hotplug operation in progress
     kZcompStrm,     // mutex_lock(&zstrm->lock) of zram `dev`'s stream of CPU `id`
+    kInodeLock,     // inode_lock() of the shmem file: no task holds i_rwsem
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
@@ -607,6 +639,10 @@ struct Kernel {
   // frees a context, and the runs and traces are those of before.
   bool cpu_hotplug = false;
   std::array<ZswapEntry, kMaxZswapEntries> zswap_entries{};  // reset when allocated
+  ShmemInode shmem{};
+  // The programs hold a shmem op: only then do the oracles look at the shmem
+  // inode after each step.
+  bool shmem_used = false;
   std::array<DiskBlock, kMaxSlots> disk{};
   // Bios in flight, in submission order; the interrupt completes the oldest.
   std::array<Bio, kMaxBios> bios{};

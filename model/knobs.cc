@@ -67,7 +67,8 @@ constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/t
                          /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true,
                          /*folio_mm_id_sharing=*/true,
                          /*swap_batch_freed_after_cluster_lock=*/false,
-                         /*deferred_split_folio_batch=*/true};
+                         /*deferred_split_folio_batch=*/true,
+                         Features::ShmemSwap::kSwapTable};
 
 // Oldest release first; NewestProfile() is the last. Every profile whose
 // release lacks the v6.18 unuse_pte() check sets kUnusePteNoFolioCheck.

@@ -469,6 +469,15 @@ struct Features {
   // folio is put at once, a kept one when the next is kept or after the
   // splice ("swap(folio, prev)").
   bool deferred_split_folio_batch = false;
+  // The shmem swap paths the model has for the release (model/mm/shmem.h):
+  // kSwapTable is 7.1.5's: shmem_writeout() with folio_dup_swap() (a mapping
+  // entry counts 1, as a PTE does), shmem_swapin_folio() through
+  // swapin_folio() on SWP_SYNCHRONOUS_IO, and swap_put_entries_direct() from
+  // shmem_free_swap(). kNotModelled: shmem ops are refused
+  // (CheckOpsModelled(), model/schedule.h); 6.12.94's and 6.18.35's
+  // SWAP_MAP_SHMEM and skip path are not modelled yet (docs/shmem.md).
+  enum class ShmemSwap : uint8_t { kNotModelled, kSwapTable };
+  ShmemSwap shmem_swap = ShmemSwap::kNotModelled;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };
 

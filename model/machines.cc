@@ -12,6 +12,7 @@
 #include "model/mm/memory.h"
 #include "model/mm/mincore.h"
 #include "model/mm/page_io.h"
+#include "model/mm/shmem.h"
 #include "model/mm/swap_state.h"
 #include "model/mm/swapfile.h"
 #include "model/mm/userfaultfd.h"

@@ -20,6 +20,7 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kAcompMutex: return "acomp_ctx->mutex";
     case Wait::Kind::kCpuHotplug: return "cpu_hotplug_lock";
     case Wait::Kind::kZcompStrm: return "zstrm->lock";
+    case Wait::Kind::kInodeLock: return "inode_lock";
   }
   return "?";
 }
@@ -29,16 +30,14 @@ void Accounting(Kernel& k, ObjectKind object, const char* fmt, Args... args) {
   Report(k, Oracle::kAccounting, Fn::kQuiescence, object, true, fmt, args...);
 }
 
-// The value an address holds, wherever its data now lives: the mapped page;
-// for a swap entry, the swap cache, else zswap (a tree entry wins over the
-// device), else the disk or zram (or zram's backing device).
-Token Holds(const Kernel& k, const Pte& pte) {
-  if (pte.kind == Pte::Kind::kPresent) {
-    return pte.page == kZeroPage ? 0 : k.pages[pte.page].data;
-  }
-  if (pte.kind != Pte::Kind::kSwap) return 0;
-  const Offset off = pte.offset;
-  if (const PageId folio = k.swap_cache[off]; folio != kNoPage) {
+// The value a swap entry holds, wherever its data now lives: the swap cache,
+// else zswap (a tree entry wins over the device), else the disk or zram (or
+// zram's backing device). `skip_unread`: a swap cache folio not yet uptodate
+// (a read into it is under way) is not a copy of the data yet, so look past
+// it; at quiescence every read is done.
+Token HoldsSwap(const Kernel& k, Offset off, bool skip_unread = false) {
+  if (const PageId folio = k.swap_cache[off];
+      folio != kNoPage && (!skip_unread || k.pages[folio].uptodate)) {
     return k.pages[page_of_entry(k, folio, off)].data;
   }
   if (k.si.zeromap[off]) return 0;
@@ -49,6 +48,54 @@ Token Holds(const Kernel& k, const Pte& pte) {
   const ZramSlot& z = k.zram.table[off];
   if (z.state == ZramSlot::State::kWb) return k.zram.bd[z.block].data;
   return z.data;
+}
+// The value an address holds: the mapped page's, or its swap entry's.
+Token Holds(const Kernel& k, const Pte& pte) {
+  if (pte.kind == Pte::Kind::kPresent) {
+    return pte.page == kZeroPage ? 0 : k.pages[pte.page].data;
+  }
+  return pte.kind == Pte::Kind::kSwap ? HoldsSwap(k, pte.offset) : 0;
+}
+
+// The shmem file at quiescence: its counters count its entries, each folio
+// entry is a live folio that knows its index, nobody holds inode_lock, and
+// every index holds what was last written to it, wherever it lives: the page
+// cache, the swap cache, zswap or the device.
+void CheckShmemQuiescent(Kernel& k) {
+  const ShmemInode& inode = k.shmem;
+  int folios = 0, swapped = 0;
+  for (int index = 0; index < kMaxShmemPages; ++index) {
+    const ShmemEntry& e = inode.i_pages[index];
+    Token have = 0;
+    if (e.kind == ShmemEntry::Kind::kFolio) {
+      ++folios;
+      const Page& p = k.pages[e.folio];
+      if (p.freed || p.shmem_index != index || p.swapcache) {
+        Accounting(k, ObjectKind::kShmemFile, "shmem index %d holds folio %d (freed %d, index %d, "
+                   "swapcache %d)", index, e.folio, p.freed, p.shmem_index, p.swapcache);
+        return;
+      }
+      have = p.data;
+    } else if (e.kind == ShmemEntry::Kind::kSwap) {
+      ++swapped;
+      have = HoldsSwap(k, e.swap);
+    }
+    if (have != inode.logical[index]) {
+      Report(k, Oracle::kDataIntegrity, Fn::kQuiescence, ObjectKind::kShmemFile, true,
+             "shmem index %d holds %#llx, the file last held %#llx", index,
+             static_cast<unsigned long long>(have),
+             static_cast<unsigned long long>(inode.logical[index]));
+      return;
+    }
+  }
+  // info->alloced may count pages freed since the last shmem_recalc_inode(),
+  // which settles it lazily; never fewer than the file holds.
+  if (inode.nrpages != folios || inode.swapped != swapped ||
+      inode.alloced < folios + swapped || inode.i_rwsem_owner != -1) {
+    Accounting(k, ObjectKind::kShmemFile, "shmem file: nrpages %d, swapped %d, alloced %d for %d "
+               "folios and %d swap entries; inode_lock held by %d", inode.nrpages, inode.swapped,
+               inode.alloced, folios, swapped, inode.i_rwsem_owner);
+  }
 }
 
 // zswap at quiescence: the tree, the entries, the LRU and the pool counters
@@ -285,9 +332,44 @@ void CheckSwapAvail(Kernel& k) {
   }
 }
 
+// The shmem file after each step. Its content is what was last written:
+// a hole reads zero, a folio in the page cache holds the data (a write stores
+// it and the value in one step, a swap-in adds a folio read from swap), and a
+// swap entry's data is where the swap cache, zswap or the device keep it. A
+// swap entry in the mapping owns a count of its slot (folio_dup_swap() comes
+// before shmem_delete_from_page_cache() stores the entry; shmem_free_swap()
+// and shmem_swapin_folio() take the entry out before they put the count), so
+// its slot is allocated with a count.
+void CheckShmemAfterStep(Kernel& k) {
+  for (int index = 0; index < kMaxShmemPages; ++index) {
+    const ShmemEntry& e = k.shmem.i_pages[index];
+    if (e.kind == ShmemEntry::Kind::kSwap &&
+        (!slot_allocated(k, e.swap) || swap_count(k.si.swap_map[e.swap]) == 0)) {
+      Report(k, Oracle::kSwapCount, StepFn(k.last_step), ObjectKind::kShmemFile, true,
+             "shmem index %d holds swap entry %d, whose slot is %s", index, e.swap,
+             slot_allocated(k, e.swap) ? "allocated with count 0" : "free");
+      return;
+    }
+    const Token have = e.kind == ShmemEntry::Kind::kFolio  ? k.pages[e.folio].data
+                       : e.kind == ShmemEntry::Kind::kSwap ? HoldsSwap(k, e.swap, true)
+                                                           : 0;
+    if (have != k.shmem.logical[index]) {
+      Report(k, Oracle::kDataIntegrity, StepFn(k.last_step), ObjectKind::kShmemFile, true,
+             "shmem index %d holds %#llx (%s), the file last held %#llx", index,
+             static_cast<unsigned long long>(have),
+             e.kind == ShmemEntry::Kind::kFolio  ? "its folio"
+             : e.kind == ShmemEntry::Kind::kSwap ? "its swap entry"
+                                                 : "a hole",
+             static_cast<unsigned long long>(k.shmem.logical[index]));
+      return;
+    }
+  }
+}
+
 }  // namespace
 
 void CheckAfterStep(Kernel& k) {
+  if (k.shmem_used) CheckShmemAfterStep(k);
   if (k.zswap.pool_pages < 0 || k.zswap.stored_pages < 0) {
     Report(k, Oracle::kAccounting, StepFn(k.last_step), ObjectKind::kZswapPool, true,
            "zswap pool pages %d, stored pages %d", k.zswap.pool_pages, k.zswap.stored_pages);
@@ -345,6 +427,11 @@ void CheckQuiescent(Kernel& k) {
       if (pte.kind == Pte::Kind::kPresent && pte.page >= 0) ++mappings[pte.page];
     }
   }
+  // The shmem file's swap entries own counts as swap PTEs do (7.1.5: 1 each).
+  std::array<int, kMaxSlots> shmem_entries{};
+  for (const ShmemEntry& e : k.shmem.i_pages) {
+    if (e.kind == ShmemEntry::Kind::kSwap) ++shmem_entries[e.swap];
+  }
   for (int type = 0; type < kMaxSwapDevices; ++type) {
     const SwapDevice& si = k.swap_info[type];
     int used = 0;
@@ -353,9 +440,14 @@ void CheckQuiescent(Kernel& k) {
       const uint8_t map = k.si.swap_map[off];
       const bool cached = k.swap_cache[off] != kNoPage;
       used += slot_allocated(k, off);
-      if (swap_count(map) != swap_ptes[off]) {
-        Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
-                   swap_count(map), swap_ptes[off]);
+      if (swap_count(map) != swap_ptes[off] + shmem_entries[off]) {
+        if (shmem_entries[off] == 0) {
+          Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
+                     swap_count(map), swap_ptes[off]);
+        } else {
+          Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs and %d "
+                     "shmem entries", off, swap_count(map), swap_ptes[off], shmem_entries[off]);
+        }
       }
       if (slot_cache_pinned(k, off) != cached) {
         Accounting(k, ObjectKind::kSwapSlot, "offset %d: SWAP_HAS_CACHE is %d, cached page %d",
@@ -405,11 +497,20 @@ void CheckQuiescent(Kernel& k) {
     if (p.writeback) {
       Accounting(k, ObjectKind::kPage, "page %d left under writeback", id);
     }
-    // Each mapping of any of its pages and each swap cache slot holds a
-    // reference on the folio (folio_ref_add(folio, nr) in the swap cache).
+    // Each mapping of any of its pages, and each swap cache or page cache
+    // slot, holds a reference on the folio (folio_ref_add(folio, nr) as it
+    // goes in). A folio that knows its shmem index is in the file there.
     int folio_mappings = 0;
     for (int i = 0; i < nr; ++i) folio_mappings += mappings[id + i];
-    if (p.mapcount != mappings[id] || p.refcount != folio_mappings + (p.swapcache ? nr : 0)) {
+    const bool page_cache = p.shmem_index != kNoIndex;
+    if (page_cache && k.shmem.i_pages[p.shmem_index] !=
+                          ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset}) {
+      Accounting(k, ObjectKind::kShmemFile, "folio %d has shmem index %d, which does not hold it",
+                 id, p.shmem_index);
+      return;
+    }
+    if (p.mapcount != mappings[id] ||
+        p.refcount != folio_mappings + (p.swapcache ? nr : 0) + (page_cache ? nr : 0)) {
       Accounting(k, ObjectKind::kPage, "page %d: refcount %d, mapcount %d, does not match its "
                  "mappings and the swap cache", id, p.refcount, p.mapcount);
     }
@@ -433,6 +534,10 @@ void CheckQuiescent(Kernel& k) {
   if (k.findings.fatal) return;
   CheckRmapQuiescent(k);
   if (k.findings.fatal) return;
+  if (k.shmem_used) {
+    CheckShmemQuiescent(k);
+    if (k.findings.fatal) return;
+  }
   // Every address holds what was last written to it.
   for (int m = 0; m < kMaxMms; ++m) {
     const Mm& mm = k.mms[m];

@@ -17,22 +17,28 @@ namespace swapfuzz {
 // swap-cache consistency for the offset the last step touched: swap_cache[X]
 // == P implies P is live, has PG_swapcache, page_private(P) == X, and
 // swap_map[X] has SWAP_HAS_CACHE; and P is charged to the memcg X's
-// swap_cgroup record names, if it names one.
+// swap_cgroup record names, if it names one. With shmem ops, the shmem file:
+// every index holds the value last written to it (a hole zero, a folio its
+// data, a swap entry the data swap keeps for it), and every swap entry in its
+// mapping names an allocated slot with a count.
 void CheckAfterStep(Kernel& k);
 
 // Every unfinished CPU is blocked: names what each waits for.
 void ReportDeadlock(Kernel& k);
 
 // At quiescence (all programs done, slots caches drained):
-//  - each offset's swap count equals the swap PTEs that hold it, SWAP_HAS_CACHE
+//  - each offset's swap count equals the swap PTEs and shmem file entries
+//    that hold it, SWAP_HAS_CACHE
 //    is set exactly when a swap cache page exists, and inuse_pages counts the
 //    used offsets;
 //  - a free offset holds nothing in zram (unless a free notify was missed, the
 //    leak zram itself counts in miss_free);
 //  - no page is left locked, and every live page's references are its mappings
-//    plus the swap cache's;
+//    plus the swap cache's and the page cache's;
 //  - every address holds the value last written to it, wherever it now lives:
 //    a mapped page, the swap cache, or the device;
+//  - every index of the shmem file holds the value last written to it, and
+//    its counters (nrpages, swapped, alloced) count its entries;
 //  - each memcg's memory counter counts the live folios charged to it, its
 //    swap counter the slots swap_cgroup records for it.
 void CheckQuiescent(Kernel& k);

@@ -135,6 +135,33 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
   return out;
 }
 
+absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& config) {
+  bool shmem = false, swapoff = false;
+  for (const OpKind op : ops) {
+    shmem |= IsShmemOp(op);
+    swapoff |= op == OpKind::kSwapoff || op == OpKind::kSwapoffDev;
+  }
+  if (!shmem) return absl::OkStatus();
+  const auto refuse = [](std::string_view why) {
+    return absl::InvalidArgumentError(absl::StrCat("shmem ops: ", std::string(why)));
+  };
+  if (config.features.shmem_swap == Features::ShmemSwap::kNotModelled) {
+    return refuse("the release's shmem swap paths are not modelled (v7.1.y's are; see "
+                  "docs/shmem.md)");
+  }
+  if (swapoff) return refuse("swapoff beside them needs shmem_unuse(), which is not modelled");
+  if (config.memcg) return refuse("shmem folios' memcg charges are not modelled (config.memcg)");
+  return absl::OkStatus();
+}
+
+absl::Status CheckOpsModelled(const std::vector<CpuProgram>& programs, const RunConfig& config) {
+  std::vector<OpKind> ops;
+  for (const CpuProgram& p : programs) {
+    for (const Op& op : p.ops) ops.push_back(op.kind);
+  }
+  return CheckOpsModelled(ops, config);
+}
+
 int SegmentDecider::Pick(uint32_t runnable, int current, const Kernel&) {
   while (index_ < segments_.size()) {
     const Segment& seg = segments_[index_];
@@ -199,6 +226,7 @@ absl::StatusOr<ReplayOutput> RunSchedule(Executor& executor, const Schedule& sch
   if (absl::Status s = Validate(schedule); !s.ok()) return s;
   absl::StatusOr<RunConfig> config = Resolve(schedule.config, profile_override);
   if (!config.ok()) return config.status();
+  if (absl::Status s = CheckOpsModelled(schedule.cpus, *config); !s.ok()) return s;
   executor.Reset(*config, schedule.cpus);
   SegmentDecider decider(schedule.decisions);
   ReplayOutput out;

@@ -55,6 +55,16 @@ constexpr std::string_view kMincoreOld =
     "under the PTL)";
 constexpr std::string_view kNoLargeFolios =
     "the release has no anonymous large folios (RunConfig::mthp_order > 0 is refused)";
+constexpr std::string_view kShmemNotModelled =
+    "not modelled for this release: shmem ops are refused (Features::shmem_swap; "
+    "docs/shmem.md has the reading of 6.12.94 and 6.18.35)";
+constexpr std::string_view kShmem71 =
+    "danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c (shmem_get_folio_gfp() 2462, "
+    "shmem_swapin_folio() 2288, shmem_swap_alloc_folio() 2041, shmem_writeout() 1591, "
+    "shmem_delete_from_page_cache() 943, shmem_free_swap() 964, shmem_undo_range() 1108, "
+    "shmem_recalc_inode() 437), mm/filemap.c find_lock_entries() 2165, mm/truncate.c "
+    "truncate_inode_folio() 170, mm/swapfile.c swap_put_entries_direct() 2056, "
+    "folio_dup_swap() 1760, folio_put_swap() 1786";
 constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";
@@ -123,7 +133,7 @@ constexpr std::string_view kMemcgCallers =
     "(mem_cgroup_swapin_charge_folio()) of 5.15.215, 6.1.166, 6.12.94 and 6.18.35 (local "
     "copies); their mm/memcontrol.c was not read: the cgroup v2 rules are taken as 7.1.5's";
 
-constexpr std::array<SourceRow, 90> kSources = {{
+constexpr std::array<SourceRow, 96> kSources = {{
     {"model/mm/memory.cc", "mm/memory.c", "v5.16", "v5.16", kDoSwapPageV516},
     {"model/mm/memory.cc", "mm/memory.c", "v6.3", "v5.16 with v6.0's exclusive anon pages",
      kAnonExclusive},
@@ -455,6 +465,21 @@ constexpr std::array<SourceRow, 90> kSources = {{
      "__read_swap_cache_async() charges after swapcache_prepare()",
      kMemcgCallers},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.18.y", "as v6.12.y", kMemcgCallers},
+    // The shmem file (issue 16): 7.1.5 only so far.
+    {"model/mm/shmem.cc", "mm/shmem.c", "v5.16", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.3", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.9", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.12.y", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.18.y", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v7.1.y",
+     "7.1.5, order 0: shmem_file_read_iter() and shmem_file_write_iter() of one page over "
+     "shmem_get_folio_gfp() (filemap_get_entry(), folio_lock() and the mapping recheck, "
+     "shmem_alloc_and_add_folio(), the -EEXIST repeat); shmem_swapin_folio() with "
+     "swapin_folio() on SWP_SYNCHRONOUS_IO, else read_swap_cache_async() of the entry alone "
+     "(no readahead window); shmem_writeout() from pageout() with folio_dup_swap() and its "
+     "AOP_WRITEPAGE_ACTIVATE undo; FALLOC_FL_PUNCH_HOLE's shmem_undo_range(), both loops, "
+     "without the partial-folio lookups a page-aligned hole of order-0 folios does not need",
+     kShmem71},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v7.1.y",
      "7.1.5: __swap_cache_prepare_and_add() charges before swap_cache_add_folio() (the slot "
      "is not pinned yet); alloc_swap_folio() before swapin_folio(); swap charged per slot "

@@ -1,5 +1,6 @@
 #include "model/steps.h"
 
+#include <algorithm>
 #include <array>
 #include <iterator>
 #include <string>
@@ -69,6 +70,13 @@ std::string_view OpName(OpKind op) { return kOps[static_cast<size_t>(op)].name; 
 bool OpTakesVa(OpKind op) { return kOps[static_cast<size_t>(op)].takes_va; }
 int OpArgLimit(OpKind op) { return kOps[static_cast<size_t>(op)].arg_limit; }
 Fn OpFn(OpKind op) { return kOps[static_cast<size_t>(op)].fn; }
+
+bool OpTakesValue(OpKind op) { return op == OpKind::kWrite || op == OpKind::kShmemWrite; }
+
+bool IsShmemOp(OpKind op) {
+  return std::find(std::begin(kShmemOpKinds), std::end(kShmemOpKinds), op) !=
+         std::end(kShmemOpKinds);
+}
 
 std::optional<OpKind> OpByName(std::string_view name) {
   for (size_t i = 0; i < kOps.size(); ++i) {

@@ -188,7 +188,19 @@ namespace swapfuzz {
   X(kZapNonpresentPtes, "zap_nonpresent_ptes", "mm/memory.c", kInStep, kShared)                   \
   X(kSwapEntriesFree, "__swap_entries_free", "mm/swapfile.c", kInStep, kShared)                  \
   X(kDeferredSplitScan, "deferred_split_scan", "mm/huge_memory.c", deferred_split_scan, kShared)  \
-  X(kFreePagesAndSwapCache, "free_pages_and_swap_cache", "mm/swap_state.c", kInStep, kShared)
+  X(kFreePagesAndSwapCache, "free_pages_and_swap_cache", "mm/swap_state.c", kInStep, kShared)    \
+  X(kShmemFileReadIter, "shmem_file_read_iter", "mm/shmem.c", shmem_file_read_iter, kShared)      \
+  X(kShmemFileWriteIter, "shmem_file_write_iter", "mm/shmem.c", shmem_file_write_iter, kShared)   \
+  X(kShmemGetFolioGfp, "shmem_get_folio_gfp", "mm/shmem.c", shmem_get_folio_gfp, kShared)         \
+  X(kShmemAllocAndAddFolio, "shmem_alloc_and_add_folio", "mm/shmem.c", kInStep, kShared)          \
+  X(kShmemAddToPageCache, "shmem_add_to_page_cache", "mm/shmem.c", kInStep, kShared)              \
+  X(kShmemSwapinFolio, "shmem_swapin_folio", "mm/shmem.c", shmem_swapin_folio, kShared)           \
+  X(kShmemWriteout, "shmem_writeout", "mm/shmem.c", shmem_writeout, kShared)                      \
+  X(kShmemDeleteFromPageCache, "shmem_delete_from_page_cache", "mm/shmem.c", kInStep, kShared)    \
+  X(kShmemFallocate, "shmem_fallocate", "mm/shmem.c", shmem_fallocate, kShared)                   \
+  X(kShmemUndoRange, "shmem_undo_range", "mm/shmem.c", shmem_undo_range, kShared)                 \
+  X(kShmemFreeSwap, "shmem_free_swap", "mm/shmem.c", kInStep, kShared)                            \
+  X(kTruncateInodeFolio, "truncate_inode_folio", "mm/truncate.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -546,7 +558,50 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kDeferredSplitSplice, kDeferredSplitScan,                                \
     "split_queue_lock: list_splice_tail of the private list; folio_put(prev)") \
   X(kZapFoliosPut, kFreePagesAndSwapCache,                                   \
-    "folios_put_refs: the references every gathered folio's ptes held")
+    "folios_put_refs: the references every gathered folio's ptes held")    \
+  X(kShmemGetEntry, kShmemGetFolioGfp, "filemap_get_entry")                 \
+  X(kShmemAllocAdd, kShmemAllocAndAddFolio,                                 \
+    "new locked folio; xa_lock: shmem_add_to_page_cache; shmem_recalc_inode") \
+  X(kShmemAllocRaced, kShmemAllocAndAddFolio,                               \
+    "xa_lock: the index is no longer a hole: -EEXIST, folio_put")           \
+  X(kShmemFolioLock, kShmemGetFolioGfp, "folio_lock; folio->mapping == mapping") \
+  X(kShmemSwapinLookup, kShmemSwapinFolio,                                  \
+    "get_swap_device, shmem_confirm_swap, swap_cache_get_folio")            \
+  X(kShmemSwapinLock, kShmemSwapinFolio,                                    \
+    "folio_lock; folio_matches_swap_entry, shmem_confirm_swap")             \
+  X(kShmemSwapinAdd, kShmemAddToPageCache,                                  \
+    "xa_lock: the index still holds the swap entry: store the folio")       \
+  X(kShmemSwapinPutSwap, kShmemSwapinFolio, "shmem_recalc_inode; folio_put_swap") \
+  X(kShmemSwapinDelCache, kShmemSwapinFolio,                                \
+    "swap_cache_del_folio, folio_mark_dirty, put_swap_device")              \
+  X(kShmemReadCopy, kShmemFileReadIter,                                     \
+    "copy_folio_to_iter, folio_put (a hole: iov_iter_zero)")                \
+  X(kShmemWriteLock, kShmemFileWriteIter, "inode_lock")                     \
+  X(kShmemWriteCopy, kShmemFileWriteIter,                                   \
+    "copy_from_iter; shmem_write_end: uptodate, dirty, folio_unlock, folio_put") \
+  X(kShmemWriteUnlock, kShmemFileWriteIter, "inode_unlock")                 \
+  X(kShmemWriteoutDupSwap, kShmemWriteout,                                  \
+    "shmem_recalc_inode, shmem_swaplist add; folio_dup_swap")               \
+  X(kShmemWriteoutDelete, kShmemDeleteFromPageCache,                        \
+    "xa_lock: replace the folio with its swap entry; folio_put_refs")       \
+  X(kShmemWriteoutReAdd, kShmemAddToPageCache,                              \
+    "AOP_WRITEPAGE_ACTIVATE: xa_lock: put the folio back at its index")     \
+  X(kShmemWriteoutPutSwap, kShmemWriteout, "shmem_recalc_inode; folio_put_swap") \
+  X(kShmemWriteoutDelCache, kShmemWriteout, "swap_cache_del_folio; folio_mark_dirty") \
+  X(kShmemFallocLock, kShmemFallocate, "inode_lock")                        \
+  X(kShmemFallocUnlock, kShmemFallocate, "inode_unlock")                    \
+  X(kShmemUndoFindLock, kShmemUndoRange, "find_lock_entries: next entry, folio_trylock") \
+  X(kShmemUndoFindGet, kShmemUndoRange, "find_get_entries: next entry")     \
+  X(kShmemUndoFolioLock, kShmemUndoRange,                                   \
+    "folio_lock: no longer the mapping's; folio_unlock, retry at its index") \
+  X(kShmemUndoTruncate, kTruncateInodeFolio,                                \
+    "[folio_lock] xa_lock: filemap_remove_folio; folio_unlock, folio_put")  \
+  X(kShmemFreeSwapStore, kShmemFreeSwap,                                    \
+    "xa_lock: the index still holds the swap entry: store NULL")            \
+  X(kShmemFreeSwapPut, kSwapPutEntriesDirect, "swap_put_entries_cluster")  \
+  X(kShmemReadUnlock, kShmemFileReadIter, "folio_unlock")                   \
+  X(kShmemSwapinFailed, kShmemSwapinFolio,                                  \
+    "failed: shmem_confirm_swap, put_swap_device")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -614,7 +669,12 @@ enum class StepId : uint16_t {
   X(kMadviseDontneedRange, "madvise_dontneed_range", true, kMaxVas, kDoMadvise,                    \
     (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed, .last_va = op.arg}))                  \
   X(kDeferredSplitScan, "deferred_split_scan", false, 0, kDeferredSplitScan,                      \
-    DeferredSplitScanLocals{})
+    DeferredSplitScanLocals{})                                                                     \
+  X(kShmemRead, "shmem_read", true, 0, kShmemFileReadIter, NoLocals{})              \
+  X(kShmemWrite, "shmem_write", true, 0, kShmemFileWriteIter, NoLocals{})                          \
+  X(kShmemReclaim, "shmem_reclaim", true, 0, kShrinkPageList, ShrinkPageListLocals{.shmem = true}) \
+  X(kShmemPunch, "shmem_punch", true, kMaxShmemPages, kShmemFallocate,                             \
+    ShmemFallocateLocals{.last = op.arg})
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
@@ -631,6 +691,14 @@ enum class OpKind : uint8_t {
 // schedule with RunConfig::mthp_order > 0 may not hold them (Validate()).
 inline constexpr OpKind kOpsWithoutLargeFolios[] = {OpKind::kSwapoffDev, OpKind::kSwaponDev,
                                                     OpKind::kZswapEnable};
+
+// The ops on the shmem file (model/mm/shmem.h). Their address operand (Op::va)
+// is a page index of the file, not an address; shmem_punch's argument is the
+// last index of the hole. They run only under a release whose shmem is
+// modelled (Features::shmem_swap; CheckOpsModelled(), model/schedule.h).
+inline constexpr OpKind kShmemOpKinds[] = {OpKind::kShmemRead, OpKind::kShmemWrite,
+                                           OpKind::kShmemReclaim, OpKind::kShmemPunch};
+bool IsShmemOp(OpKind op);
 
 std::string_view FnName(Fn fn);
 // Whether frames of the function run a step machine (its machine column is not
@@ -652,6 +720,8 @@ Fn OpFn(OpKind op);
 // its argument (Op::arg; fork: the child mm), 0 when it takes none.
 bool OpTakesVa(OpKind op);
 int OpArgLimit(OpKind op);
+// Whether the op stores Op::value (0: a fresh token): write and shmem_write.
+bool OpTakesValue(OpKind op);
 
 }  // namespace swapfuzz
 

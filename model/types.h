@@ -41,6 +41,9 @@ inline constexpr int kIrqCpu = kMaxCpus;
 // The pages of the plain zram block device (zram1, no swap on it): its ops'
 // argument picks one, and zram_disksize sets up this many or half as many.
 inline constexpr int kZramBdevPages = 8;
+// The page indices of the one shmem file (model/mm/shmem.h). Its ops name an
+// index by their address operand, so there are as many as addresses.
+inline constexpr int kMaxShmemPages = kMaxVas;
 
 using PageId = int16_t;
 using Offset = int16_t;  // swap offset, flat over the swap devices (see kMaxSwapDevices)
@@ -52,6 +55,8 @@ inline constexpr PageId kNoPage = -1;
 inline constexpr PageId kZeroPage = -2;
 inline constexpr Offset kNoOffset = -1;
 inline constexpr EntryId kNoEntry = -1;
+// A folio's index (Page::index, Page::shmem_index) when it has none.
+inline constexpr int8_t kNoIndex = -1;
 
 // swap_map byte encoding, as in include/linux/swap.h.
 inline constexpr uint8_t SWAP_HAS_CACHE = 0x40;

@@ -123,6 +123,7 @@ class Minimizer {
     if (absl::Status st = Validate(s); !st.ok()) return st;
     absl::StatusOr<RunConfig> config = Resolve(s.config);
     if (!config.ok()) return config.status();
+    if (absl::Status st = CheckOpsModelled(s.cpus, *config); !st.ok()) return st;
     executor_.Reset(*config, s.cpus);
     RecordingDecider decider(s.decisions);
     Observed o;

@@ -3,6 +3,7 @@
 #include "model/mm/huge_memory.h"
 #include "model/mm/memcontrol.h"
 #include "model/mm/page_io.h"
+#include "model/mm/shmem.h"
 #include "model/mm/swapfile.h"
 
 namespace swapfuzz {
@@ -81,9 +82,18 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       }
       // The page backing va: the mapped page, or for a swap PTE the page
       // still in the swap cache (unmapped, on the LRU for kswapd to find).
+      // shmem_reclaim: the shmem file's folio at index va, or the swap
+      // cache folio of the swap entry there.
       const Pte pte = k.mms[c.mm].pte[f.va];
       PageId target = kNoPage;
-      if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
+      if (Locals<Fn::kShrinkPageList>(f).shmem) {
+        const ShmemEntry e = k.shmem.i_pages[f.va];
+        if (e.kind == ShmemEntry::Kind::kFolio) {
+          target = e.folio;
+        } else if (e.kind == ShmemEntry::Kind::kSwap && !swap_entry_to_info(k, e.swap).map_freed) {
+          target = k.swap_cache[e.swap];
+        }
+      } else if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         target = page_folio(k, pte.page);
       } else if (pte.kind == Pte::Kind::kSwap && !swap_entry_to_info(k, pte.offset).map_freed) {
         target = k.swap_cache[pte.offset];
@@ -105,7 +115,9 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       if (p.writeback) return Keep(k, c, f, true);
       // "Lazyfree folio could be freed directly": add_to_swap() /
       // folio_alloc_swap() only for a swap-backed folio not yet cached.
-      f.pc = p.swapcache || !p.swapbacked ? kUnmap : kAddToSwap;
+      // A shmem folio is not anonymous: pageout() hands it to
+      // shmem_writeout(), which moves it to the swap cache.
+      f.pc = p.swapcache || !p.swapbacked || p.shmem_index != kNoIndex ? kUnmap : kAddToSwap;
       if (f.pc == kAddToSwap && p.order > 0) {
         // "cannot split folio, skip it"; "Split partially mapped folios
         // right away. We can free the unmapped pages without IO."
@@ -267,10 +279,19 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // PG_reclaim is PG_readahead, so a flag left from VMA readahead ends
       // here (the model leaves out the flag's life during the write).
       p.readahead = false;
-      Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
+      // writeout(): a shmem folio goes to shmem_writeout(), which finds it
+      // a slot; any other swap-backed folio is in the swap cache already.
+      if (p.shmem_index != kNoIndex) {
+        Call<Fn::kShmemWriteout>(c, f, kAfterWrite, kNoOffset, f.page);
+      } else {
+        Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
+      }
       return StepResult::kStep;
     }
     case kAfterWrite:
+      // After shmem_writeout() (the only write that starts without a slot),
+      // the folio's slot is the one it gave it.
+      if (f.offset == kNoOffset) f.offset = k.pages[f.page].private_offset;
       // PAGE_ACTIVATE: activate_locked, the folio still locked.
       if (c.ret == kAopWritepageActivate) return Keep(k, c, f, true);
       // PAGE_SUCCESS on a synchronous device: try to free the page now.

@@ -14,6 +14,13 @@
 
 namespace swapfuzz {
 
+// The op `shmem_reclaim index` picks the shmem file's folio at that page
+// index, or the swap cache folio of the swap entry there: a shmem folio has
+// no add_to_swap(), and pageout() hands it to shmem_writeout()
+// (model/mm/shmem.h), which moves it from the page cache to the swap cache
+// and writes it; __remove_mapping() then drops it from the swap cache, as for
+// an anonymous folio.
+//
 // Frame: va; with ShrinkPageListLocals::isolated (reclaim_pages() from
 // madvise_pageout()), page = the folio the caller isolated, and the machine
 // starts at folio_trylock(). A folio it does not reclaim goes back on the LRU

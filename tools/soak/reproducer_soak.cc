@@ -250,8 +250,9 @@ int SoakMain(int argc, char** argv) {
       Combo c{t, std::string(t.name) + "/" + std::string(p.name)};
       c.target.base.profile = std::string(p.name);
       // A release that cannot run the target's configuration (several swap
-      // devices before 7.1.5) has no pair.
-      if (!Resolve(c.target.base).ok()) continue;
+      // devices before 7.1.5) or its ops (shmem before 7.1.5) has no pair.
+      const absl::StatusOr<RunConfig> config = Resolve(c.target.base);
+      if (!config.ok() || !CheckOpsModelled(t.op_table, *config).ok()) continue;
       combos.push_back(std::move(c));
     }
   }

@@ -1,0 +1,109 @@
+// mm/shmem.c: a shmem (tmpfs) file, the second owner of swap entries.
+//
+// Modelled on 7.1.5 (danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c), order-0
+// folios and entries, for the releases with Features::shmem_swap. The file is
+// Kernel::shmem: at each page index a hole, a folio of its page cache, or a
+// swap entry, which counts 1 in the slot as a swap PTE does (7.1.5 has no
+// SWAP_MAP_SHMEM). Each xa_lock section of the mapping, each cluster-lock
+// section and each folio lock is a step of its own; info->lock and the
+// swaplist lock, which guard only counters the oracles read at quiescence,
+// share the step of the cluster-lock section that follows them.
+//
+// Not modelled yet (docs/shmem.md): large folios and large swap entries
+// (shmem_split_large_entry()), shared mappings and their faults, truncation
+// by ftruncate(), shmem_unuse() (swapoff is refused beside shmem ops), the
+// memcg charges of shmem folios (config.memcg is refused), and the releases
+// before 7.0 (SWAP_MAP_SHMEM, 6.18.35's skip path).
+
+#ifndef SWAPFUZZ_MODEL_MM_SHMEM_H_
+#define SWAPFUZZ_MODEL_MM_SHMEM_H_
+
+#include "model/step.h"
+
+namespace swapfuzz {
+
+// shmem_file_read_iter() of one page (op shmem_read; the frame's va is the
+// page index): shmem_get_folio(SGP_READ); [kUnlock] folio_unlock(); [kCopy]
+// copy_folio_to_iter() and folio_put(), or for a hole iov_iter_zero(). What
+// the copy reads is judged by the oracle on the file (model/oracles.h): the
+// folio it copies was the file's at its index when shmem_get_folio() returned
+// it, and holds the file's data until it leaves the file; after that, nothing
+// writes it.
+#define SWAPFUZZ_STATES_shmem_file_read_iter(X) X(kGet) X(kAfterGet) X(kUnlock) X(kCopy)
+StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_file_write_iter() of one page (op shmem_write; the value is the op's,
+// or a fresh token): [kLock] inode_lock(); shmem_write_begin() ->
+// shmem_get_folio(SGP_WRITE); [kCopy] copy_from_iter() and shmem_write_end():
+// uptodate, dirty, folio_unlock(), folio_put(); [kUnlock] inode_unlock().
+#define SWAPFUZZ_STATES_shmem_file_write_iter(X) X(kLock) X(kGet) X(kAfterGet) X(kCopy) X(kUnlock)
+StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_get_folio_gfp() (7.1.5 shmem.c:2462): [kLookup] filemap_get_entry():
+// a swap entry goes to shmem_swapin_folio(), whose -EEXIST repeats the
+// lookup; a folio is locked [kLock] and must still be the mapping's, else the
+// lookup repeats; a hole gives no folio to SGP_READ, and to SGP_WRITE a new
+// one [kAlloc] (shmem_alloc_and_add_folio(): allocated, locked and added under
+// xa_lock in one step; -EEXIST if the index is no longer a hole, and the
+// lookup repeats). A repeat yields: the CPUs it waits for run in parallel.
+// Returns the folio locked with a reference (c.ret_page; kNoPage for a hole
+// read), c.ret 0 or an error.
+#define SWAPFUZZ_STATES_shmem_get_folio_gfp(X) X(kLookup) X(kAfterSwapin) X(kLock) X(kAlloc)
+StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_swapin_folio() (7.1.5 shmem.c:2288) of the entry at the frame's
+// offset for page index va: [kLookup] get_swap_device(), shmem_confirm_swap()
+// and swap_cache_get_folio(), all lockless; on a miss, on SWP_SYNCHRONOUS_IO
+// shmem_swap_alloc_folio() -> swapin_folio() (swap_cache_alloc_folio() from
+// its add), else shmem_swapin_cluster() (read_swap_cache_async() of the entry;
+// the model reads no readahead window); [kLock] folio_lock(),
+// folio_matches_swap_entry() and shmem_confirm_swap(), then
+// folio_wait_writeback(); [kAdd] shmem_add_to_page_cache() under xa_lock if the
+// index still holds the entry; [kPutSwap] folio_put_swap(); [kDelCache]
+// swap_cache_del_folio(), which frees the slot, and folio_mark_dirty().
+// Returns like shmem_get_folio_gfp(); -EEXIST when the entry changed.
+#define SWAPFUZZ_STATES_shmem_swapin_folio(X) \
+  X(kLookup) X(kAfterRead) X(kFailed) X(kLock) X(kWaitWriteback) X(kAdd) X(kPutSwap) X(kDelCache)
+StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_writeout() (7.1.5 shmem.c:1591), from reclaim's pageout() with the
+// frame's page, a page cache folio, locked and isolated: folio_alloc_swap()
+// (the slot and the swap cache in one cluster-lock section); [kDupSwap]
+// shmem_recalc_inode(), the swaplist, folio_dup_swap(); [kDelete]
+// shmem_delete_from_page_cache(): the index holds the swap entry now; then
+// swap_writeout() (the model's swap_writepage()). If that activates the folio
+// (zswap refused it and cannot write back): [kReAdd]
+// shmem_add_to_page_cache() unless shmem_free_swap() erased the entry,
+// [kPutSwap] folio_put_swap() if it went back, [kDelCache]
+// swap_cache_del_folio(). Returns 0 (the folio unlocked) or
+// kAopWritepageActivate (locked, redirtied).
+#define SWAPFUZZ_STATES_shmem_writeout(X) \
+  X(kAlloc) X(kAfterAlloc) X(kDupSwap) X(kDelete) X(kAfterWrite) X(kReAdd) X(kPutSwap) X(kDelCache)
+StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_fallocate(FALLOC_FL_PUNCH_HOLE) of the page indices va .. last (op
+// shmem_punch): [kLock] inode_lock(); shmem_truncate_range() ->
+// shmem_undo_range(); [kAfterUndo] inode_unlock(). No shared mapping exists
+// yet, so unmap_mapping_range() has nothing to do.
+#define SWAPFUZZ_STATES_shmem_fallocate(X) X(kLock) X(kAfterUndo) X(kUnlock)
+StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, an entry a
+// step: first find_lock_entries() [kFind]: a folio it trylocks is truncated
+// [kTruncate], one it cannot lock is left; a swap entry goes to
+// shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place of the entry if
+// it is still there, then [kPutSwap] swap_put_entries_direct(), whose cached
+// slot left at no count is reclaimed by __try_to_reclaim_swap(). Then the
+// find_get_entries() loop ("whole_folios") from the start: a folio is locked
+// [kFolioLock] and truncated if still the mapping's, else the loop restarts at
+// its index; a swap entry that shmem_free_swap() no longer finds restarts it
+// there too; a lookup that finds nothing ends it. The partial-folio lookups
+// between the loops find nothing to do for a page-aligned hole of order-0
+// folios, and are left out.
+#define SWAPFUZZ_STATES_shmem_undo_range(X) \
+  X(kFind) X(kTruncate) X(kFreeSwap) X(kPutSwap) X(kAfterReclaim) X(kFolioLock)
+StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f);
+
+}  // namespace swapfuzz
+
+#endif  // SWAPFUZZ_MODEL_MM_SHMEM_H_

@@ -1,0 +1,299 @@
+// The shmem file's paths (model/mm/shmem.h) as 7.1.5 has them: a write
+// allocates a folio into the page cache, reclaim moves it to the swap cache
+// and out through shmem_writeout(), a read or write swaps it back in through
+// shmem_swapin_folio(), and a punched hole frees folios and swap entries in
+// shmem_undo_range()'s two loops; their races with each other; the oracle on
+// the file's indices and on the slots its entries own; and the releases and
+// ops the model refuses.
+
+#include <string>
+#include <vector>
+
+#include <gtest/gtest.h>
+
+#include "fuzz/runner.h"
+#include "fuzz/strategies.h"
+#include "fuzz/targets.h"
+#include "model/schedule.h"
+#include "model/step.h"
+#include "model/steps.h"
+#include "tests/model_test_util.h"
+
+namespace swapfuzz {
+namespace {
+
+using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::MustRunProbed;
+using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::ProbeDecider;
+using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::Through;
+
+Op ShmemRead(uint8_t index) { return Op{OpKind::kShmemRead, index, 0, 0}; }
+Op ShmemWrite(uint8_t index, Token value) { return Op{OpKind::kShmemWrite, index, 0, value}; }
+Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 0, 0}; }
+Op ShmemPunch(uint8_t first, uint8_t last) { return Op{OpKind::kShmemPunch, first, last, 0}; }
+
+Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
+              bool zswap = false) {
+  Schedule s;
+  s.config.profile = "v7.1.y";
+  s.config.backend = backend;
+  s.config.zswap = zswap;
+  s.config.page_cluster = 0;
+  s.cpus = std::move(cpus);
+  return s;
+}
+
+// The trace's values of `step` (the event detail), in order.
+std::vector<Token> Values(const Outcome& r, StepId step) {
+  std::vector<Token> out;
+  for (const TraceEvent& e : r.out.trace) {
+    if (e.id == step) out.push_back(e.detail);
+  }
+  return out;
+}
+
+TEST(ShmemPathsTest, AWriteAddsAFolioThatAReadCopies) {
+  const Outcome r = Exec(Make({CpuProgram{0, {ShmemWrite(2, 0x10), ShmemRead(2)}}}));
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_TRUE(testing::InOrder(
+      r.out.trace,
+      {StepId::kShmemWriteLock, StepId::kShmemGetEntry, StepId::kShmemAllocAdd,
+       StepId::kShmemWriteCopy, StepId::kShmemWriteUnlock, StepId::kShmemGetEntry,
+       StepId::kShmemFolioLock, StepId::kShmemReadUnlock, StepId::kShmemReadCopy}))
+      << r.Dump();
+  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+  const ShmemInode& inode = r.k.shmem;
+  ASSERT_EQ(inode.i_pages[2].kind, ShmemEntry::Kind::kFolio);
+  EXPECT_EQ(r.k.pages[inode.i_pages[2].folio].shmem_index, 2);
+  EXPECT_EQ(inode.nrpages, 1);
+  EXPECT_EQ(inode.alloced, 1);
+  EXPECT_EQ(inode.i_pages[0].kind, ShmemEntry::Kind::kNone);
+}
+
+// Reclaim hands the folio to shmem_writeout(), which takes a slot and the swap
+// cache in folio_alloc_swap(), counts the mapping's entry (folio_dup_swap())
+// before it stores the entry in place of the folio, then writes; a read
+// brings it back through the swap cache, and the slot goes with
+// swap_cache_del_folio(). On zram, zswap or a disk alike.
+TEST(ShmemPathsTest, ReclaimSwapsTheFolioOutAndAReadSwapsItBackIn) {
+  struct Case {
+    const char* backend;
+    bool zswap;
+  };
+  for (const Case& c : {Case{"zram", false}, Case{"zram", true}, Case{"disk", false}}) {
+    SCOPED_TRACE(std::string(c.backend) + (c.zswap ? " with zswap" : ""));
+    const Outcome out = Exec(
+        Make({CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1)}}}, c.backend, c.zswap));
+    ASSERT_FALSE(out.out.finding) << out.Dump();
+    EXPECT_TRUE(testing::InOrder(
+        out.out.trace,
+        {StepId::kPageoutStart, StepId::kFolioAllocSwap, StepId::kShmemWriteoutDupSwap,
+         StepId::kShmemWriteoutDelete, StepId::kWriteTryFree}))
+        << out.Dump();
+    const ShmemEntry e = out.k.shmem.i_pages[1];
+    ASSERT_EQ(e.kind, ShmemEntry::Kind::kSwap) << out.Dump();
+    EXPECT_EQ(swap_count(out.k.si.swap_map[e.swap]), 1);  // the mapping's entry, as a PTE
+    EXPECT_EQ(out.k.shmem.swapped, 1);
+    EXPECT_EQ(out.k.shmem.nrpages, 0);
+    EXPECT_TRUE(out.k.shmem.on_swaplist);
+
+    const Outcome back = Exec(Make(
+        {CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1), ShmemRead(1)}}}, c.backend, c.zswap));
+    ASSERT_FALSE(back.out.finding) << back.Dump();
+    EXPECT_TRUE(testing::InOrder(
+        back.out.trace,
+        {StepId::kShmemGetEntry, StepId::kShmemSwapinLookup, StepId::kShmemSwapinLock,
+         StepId::kShmemSwapinAdd, StepId::kShmemSwapinPutSwap, StepId::kShmemSwapinDelCache,
+         StepId::kShmemReadUnlock, StepId::kShmemReadCopy}))
+        << back.Dump();
+    EXPECT_EQ(Values(back, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+    EXPECT_EQ(back.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
+    EXPECT_FALSE(slot_allocated(back.k, e.swap)) << "the slot goes with the swap cache";
+    EXPECT_EQ(back.k.shmem.swapped, 0);
+  }
+}
+
+// A punched hole: find_lock_entries() truncates the folios it locks and
+// shmem_free_swap() erases the swap entries and puts their slots; then
+// find_get_entries() finds nothing and the loop ends.
+TEST(ShmemPathsTest, APunchFreesFoliosAndSwapEntries) {
+  const Outcome r = Exec(Make({CpuProgram{
+      0, {ShmemWrite(0, 0x10), ShmemWrite(1, 0x11), ShmemWrite(2, 0x12), ShmemWrite(3, 0x13),
+          ShmemReclaim(1), ShmemPunch(0, 2), ShmemRead(1), ShmemRead(3)}}}));
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_TRUE(testing::InOrder(
+      r.out.trace,
+      {StepId::kShmemFallocLock, StepId::kShmemUndoFindLock, StepId::kShmemUndoTruncate,
+       StepId::kShmemUndoFindLock, StepId::kShmemFreeSwapStore, StepId::kShmemFreeSwapPut,
+       StepId::kShmemUndoFindLock, StepId::kShmemUndoTruncate, StepId::kShmemUndoFindLock,
+       StepId::kShmemUndoFindGet, StepId::kShmemFallocUnlock}))
+      << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kShmemUndoTruncate), 2);
+  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), (std::vector<Token>{0, 0x13}));
+  for (int index : {0, 1, 2}) {
+    EXPECT_EQ(r.k.shmem.i_pages[index].kind, ShmemEntry::Kind::kNone) << index;
+  }
+  EXPECT_EQ(r.k.shmem.nrpages, 1);
+  EXPECT_EQ(r.k.shmem.swapped, 0);
+  EXPECT_EQ(r.k.swap_info[0].inuse_pages, 0);
+}
+
+// Races of a task that found an entry with a task that changes it meanwhile,
+// each resolved as the kernel resolves it: the folio lock's recheck, the
+// swap-in's shmem_confirm_swap() under the folio lock and
+// shmem_add_to_page_cache()'s check under xa_lock, and the inode lock.
+// cpu 2 sets the file up (index 0 written, and swapped out if asked); cpu 0
+// reads or writes index 0; cpu 1 punches or reclaims it.
+TEST(ShmemPathsTest, RacesOnOneIndexResolveAsTheKernelDoes) {
+  struct Case {
+    const char* name;
+    bool swapped_out;
+    std::vector<Op> cpu0;
+    std::vector<Op> cpu1;
+    std::vector<Segment> decisions;  // after cpu 2's set-up
+    StepId repeated;                 // a step cpu 0 takes twice
+    Token read;                      // what cpu 0's read copies
+  };
+  const Case cases[] = {
+      // filemap_get_entry() found the folio; the punch truncates it;
+      // folio_lock() sees it is no longer the mapping's, and the lookup
+      // repeats: a hole.
+      {"a read after the punch's truncate", false, {ShmemRead(0)}, {ShmemPunch(0, 0)},
+       {Through(0, StepId::kShmemGetEntry), RunCpu(1)}, StepId::kShmemGetEntry, 0},
+      // Reclaim passed is_page_cache_freeable() before the read's lookup took
+      // its reference; folio_lock() waits for shmem_writeout(), sees the
+      // folio left for the swap cache, and the repeat swaps it back in.
+      {"a read after shmem_writeout", false, {ShmemRead(0)}, {ShmemReclaim(0)},
+       {Through(1, StepId::kPageoutStart), Through(0, StepId::kShmemGetEntry), RunCpu(1)},
+       StepId::kShmemGetEntry, 0x10},
+      // shmem_swapin_folio() holds the new swap-cache folio locked; the punch
+      // erases the entry and puts the slot (__try_to_reclaim_swap() cannot
+      // lock the folio); shmem_add_to_page_cache() finds the entry gone:
+      // -EEXIST, and the repeat finds a hole.
+      {"a swap-in after shmem_free_swap", true, {ShmemRead(0)}, {ShmemPunch(0, 0)},
+       {Through(0, StepId::kShmemSwapinLock), RunCpu(1)}, StepId::kShmemGetEntry, 0},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    std::vector<Op> setup = {ShmemWrite(0, 0x10)};
+    if (c.swapped_out) setup.push_back(ShmemReclaim(0));
+    Schedule s = Make({CpuProgram{0, c.cpu0}, CpuProgram{0, c.cpu1}, CpuProgram{0, setup}});
+    s.decisions = {RunCpu(2)};
+    s.decisions.insert(s.decisions.end(), c.decisions.begin(), c.decisions.end());
+    s.decisions.push_back(RunCpu(0));
+    const Outcome r = Exec(s);
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(c.repeated, 0), 2) << r.Dump();
+    EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{c.read}) << r.Dump();
+  }
+}
+
+// A write holds the inode lock across its swap-in: a punch waits for it.
+TEST(ShmemPathsTest, APunchWaitsForAWritesInodeLock) {
+  Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x20)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
+                     CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}}});
+  s.decisions = {RunCpu(2), Through(0, StepId::kShmemSwapinLock), RunCpu(1), RunCpu(0)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  ASSERT_GE(r.First(StepId::kShmemFallocLock, 1), 0) << r.Dump();
+  EXPECT_LT(r.First(StepId::kShmemWriteUnlock, 0), r.First(StepId::kShmemFallocLock, 1))
+      << r.Dump();
+  EXPECT_EQ(r.k.shmem.i_pages[0].kind, ShmemEntry::Kind::kNone);
+  EXPECT_EQ(r.k.shmem.logical[0], 0u);
+}
+
+// The oracle on the file, against machines broken on purpose: a folio whose
+// data is not the file's, a swap entry whose slot was freed under it, an
+// index whose data swap lost, and at quiescence a counter that is off.
+TEST(ShmemPathsTest, TheFileOracleCatchesBrokenStates) {
+  struct Case {
+    const char* name;
+    StepId after;  // break the machine right after this step of cpu 0
+    void (*corrupt)(Kernel&);
+    const char* signature_suffix;
+  };
+  const Case cases[] = {
+      {"folio data", StepId::kShmemWriteCopy,
+       [](Kernel& k) { k.pages[k.shmem.i_pages[0].folio].data = 0x99; },
+       "data-integrity:"},
+      {"slot freed under the entry", StepId::kShmemWriteoutDelete,
+       [](Kernel& k) { k.si.swap_map[k.shmem.i_pages[0].swap] = 0; }, "swap-count:"},
+      {"swapped data lost", StepId::kRemoveMapping,
+       [](Kernel& k) { k.zram.table[k.shmem.i_pages[0].swap].data = 0x77; }, "data-integrity:"},
+      {"nrpages off", StepId::kShmemWriteUnlock, [](Kernel& k) { k.shmem.nrpages = 5; },
+       "accounting:quiescence:"},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}}});
+    if (std::string(c.signature_suffix) == "accounting:quiescence:") {
+      s.cpus[0].ops = {ShmemWrite(0, 0x10)};
+    }
+    Executor ex;
+    ProbeDecider decider(ex, s.decisions);
+    decider.After(c.after, 0, c.corrupt);
+    const ReplayOutput out = MustRunProbed(ex, s, decider);
+    ASSERT_TRUE(decider.AllFired());
+    ASSERT_TRUE(out.finding) << testing::Describe(out);
+    EXPECT_EQ(out.finding->Signature().rfind(c.signature_suffix, 0), 0u)
+        << out.finding->Signature();
+    EXPECT_NE(out.finding->Signature().find("shmem-file"), std::string::npos)
+        << out.finding->Signature();
+  }
+}
+
+// Every interleaving of a write and swap-out, a read and a punch of one index,
+// within three preemptions, ends without a finding.
+TEST(ShmemPathsTest, DfsFindsNothingOnOneIndex) {
+  Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}},
+                     CpuProgram{0, {ShmemRead(0), ShmemWrite(0, 0x20)}},
+                     CpuProgram{0, {ShmemPunch(0, 0)}}});
+  FuzzTarget target = *TargetByName("mainline_shmem");
+  target.base = s.config;
+  FuzzRunner runner(target);
+  std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
+  const ExploreResult r = Explore(*dfs, runner, {});
+  EXPECT_FALSE(r.found) << r.signature;
+  EXPECT_TRUE(r.exhausted);
+  EXPECT_GT(r.executions, 100u);
+}
+
+// Shmem ops run only where the release's shmem paths are modelled, and not
+// beside what the model lacks for them.
+TEST(ShmemPathsTest, ReleasesAndOpsWithoutTheModelAreRefused) {
+  struct Case {
+    const char* name;
+    const char* profile;
+    std::vector<Op> ops;
+    bool memcg;
+    const char* error;  // empty: accepted
+  };
+  const Case cases[] = {
+      {"7.1.y", "v7.1.y", {ShmemWrite(0, 1)}, false, ""},
+      {"6.18.y", "v6.18.y", {ShmemWrite(0, 1)}, false, "not modelled"},
+      {"6.12.y", "v6.12.y", {ShmemRead(0)}, false, "not modelled"},
+      {"swapoff", "v7.1.y", {ShmemWrite(0, 1), Op{OpKind::kSwapoff, 0, 0, 0}}, false,
+       "shmem_unuse"},
+      {"memcg", "v7.1.y", {ShmemPunch(0, 1)}, true, "memcg"},
+      {"no shmem op", "v6.12.y", {Op{OpKind::kWrite, 0, 0, 1}}, false, ""},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make({CpuProgram{0, c.ops}});
+    s.config.profile = c.profile;
+    s.config.memcg = c.memcg;
+    Executor ex;
+    const absl::StatusOr<ReplayOutput> out = RunSchedule(ex, s, "", false);
+    if (*c.error == '\0') {
+      EXPECT_TRUE(out.ok()) << out.status();
+    } else {
+      ASSERT_FALSE(out.ok());
+      EXPECT_NE(out.status().message().find(c.error), std::string::npos) << out.status();
+    }
+  }
+}
+
+}  // namespace
+}  // namespace swapfuzz
