@@ -134,6 +134,14 @@ struct ShmemSwapinFolioLocals {
   bool si_ref = false;  // get_swap_device()'s reference on the entry's device
 };
 
+// What the page index held, and how many changes it had seen, when the read
+// started: FileMayHaveHeld() judges the copy against them.
+struct ShmemFileReadIterLocals {
+  Token at_start = 0;
+  uint16_t since = 0;
+  bool error = false;  // shmem_get_folio() failed: nothing is copied
+};
+
 struct ShmemWriteoutLocals {
   int8_t index = kNoIndex;  // folio->index, read before the folio leaves the page cache
 };
@@ -435,6 +443,7 @@ struct TryChargeMemcgLocals {
   X(kDeferredSplitScan, DeferredSplitScanLocals, deferred_split_scan) \
   X(kShmemGetFolioGfp, ShmemGetFolioGfpLocals, shmem_get_folio_gfp) \
   X(kShmemSwapinFolio, ShmemSwapinFolioLocals, shmem_swapin_folio) \
+  X(kShmemFileReadIter, ShmemFileReadIterLocals, shmem_file_read_iter) \
   X(kShmemWriteout, ShmemWriteoutLocals, shmem_writeout) \
   X(kShmemFallocate, ShmemFallocateLocals, shmem_fallocate) \
   X(kShmemUndoRange, ShmemUndoRangeLocals, shmem_undo_range)

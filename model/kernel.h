@@ -294,7 +294,35 @@ struct ShmemInode {
   // Oracle state: the value last written at each index (0: never, or a hole
   // punched since).
   std::array<Token, kMaxShmemPages> logical{};
+  // Oracle state: each index's changes of value (a write, a punch), counted,
+  // and the values of the last kShmemHistory of them. A read may copy any
+  // value its index held while it ran.
+  static constexpr int kShmemHistory = 4;
+  std::array<uint16_t, kMaxShmemPages> changes{};
+  std::array<std::array<Token, kShmemHistory>, kMaxShmemPages> history{};
 };
+
+// The file's data at `index` becomes `value` (a write, or zero for a hole).
+inline void SetFileValue(ShmemInode& inode, int index, Token value) {
+  inode.logical[index] = value;
+  inode.history[index][inode.changes[index] % ShmemInode::kShmemHistory] = value;
+  ++inode.changes[index];
+}
+
+// Whether a read of `index` that started when the index had seen `since`
+// changes and held `at_start` may copy `value`: a value it held at some
+// time since. Past kShmemHistory changes the read cannot be judged.
+inline bool FileMayHaveHeld(const ShmemInode& inode, int index, uint16_t since, Token at_start,
+                            Token value) {
+  const int seen = static_cast<uint16_t>(inode.changes[index] - since);
+  if (value == at_start || seen > ShmemInode::kShmemHistory) return true;
+  for (int i = 1; i <= seen; ++i) {
+    if (inode.history[index][(inode.changes[index] - i) % ShmemInode::kShmemHistory] == value) {
+      return true;
+    }
+  }
+  return false;
+}
 
 // A block of the disk backend, by swap offset.
 struct DiskBlock {

@@ -350,6 +350,11 @@ void CheckShmemAfterStep(Kernel& k) {
              slot_allocated(k, e.swap) ? "allocated with count 0" : "free");
       return;
     }
+    if (e.kind == ShmemEntry::Kind::kFolio && k.pages[e.folio].freed) {
+      Report(k, Oracle::kUseAfterFree, StepFn(k.last_step), ObjectKind::kShmemFile, true,
+             "shmem index %d holds folio %d, which is freed", index, e.folio);
+      return;
+    }
     const Token have = e.kind == ShmemEntry::Kind::kFolio  ? k.pages[e.folio].data
                        : e.kind == ShmemEntry::Kind::kSwap ? HoldsSwap(k, e.swap, true)
                                                            : 0;

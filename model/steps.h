@@ -575,7 +575,7 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemSwapinDelCache, kShmemSwapinFolio,                                \
     "swap_cache_del_folio, folio_mark_dirty, put_swap_device")              \
   X(kShmemReadCopy, kShmemFileReadIter,                                     \
-    "copy_folio_to_iter, folio_put (a hole: iov_iter_zero)")                \
+    "copy_folio_to_iter, folio_put (a hole: iov_iter_zero; an error: none)") \
   X(kShmemWriteLock, kShmemFileWriteIter, "inode_lock")                     \
   X(kShmemWriteCopy, kShmemFileWriteIter,                                   \
     "copy_from_iter; shmem_write_end: uptodate, dirty, folio_unlock, folio_put") \
@@ -670,7 +670,7 @@ enum class StepId : uint16_t {
     (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed, .last_va = op.arg}))                  \
   X(kDeferredSplitScan, "deferred_split_scan", false, 0, kDeferredSplitScan,                      \
     DeferredSplitScanLocals{})                                                                     \
-  X(kShmemRead, "shmem_read", true, 0, kShmemFileReadIter, NoLocals{})              \
+  X(kShmemRead, "shmem_read", true, 0, kShmemFileReadIter, ShmemFileReadIterLocals{})              \
   X(kShmemWrite, "shmem_write", true, 0, kShmemFileWriteIter, NoLocals{})                          \
   X(kShmemReclaim, "shmem_reclaim", true, 0, kShrinkPageList, ShrinkPageListLocals{.shmem = true}) \
   X(kShmemPunch, "shmem_punch", true, kMaxShmemPages, kShmemFallocate,                             \

@@ -204,6 +204,102 @@ TEST(ShmemPathsTest, APunchWaitsForAWritesInodeLock) {
   EXPECT_EQ(r.k.shmem.logical[0], 0u);
 }
 
+// A read holds its folio after folio_unlock(): a punch may truncate it before
+// the copy, which then reads what the index held when the read started. A
+// value the index never held while the read ran is reported.
+TEST(ShmemPathsTest, AReadCopiesOnlyAValueItsIndexHeldWhileItRan) {
+  struct Case {
+    const char* name;
+    bool corrupt;  // the truncated folio's data changes before the copy
+  };
+  for (const Case& c : {Case{"the old value", false}, Case{"a value never held", true}}) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
+                       CpuProgram{0, {ShmemWrite(0, 0x10)}}});
+    s.decisions = {RunCpu(2), Through(0, StepId::kShmemReadUnlock), RunCpu(1), RunCpu(0)};
+    Executor ex;
+    ProbeDecider decider(ex, s.decisions);
+    PageId truncated = kNoPage;
+    decider.After(StepId::kShmemUndoTruncate, 1, [&](Kernel& k) {
+      truncated = k.pages[0].freed ? kNoPage : 0;
+      if (c.corrupt) k.pages[0].data = 0x99;
+    });
+    const ReplayOutput out = MustRunProbed(ex, s, decider);
+    ASSERT_TRUE(decider.AllFired()) << testing::Describe(out);
+    ASSERT_EQ(truncated, 0) << "the reader's reference keeps the folio";
+    if (!c.corrupt) {
+      EXPECT_FALSE(out.finding) << testing::Describe(out);
+      const long copy = testing::Last(out.trace, StepId::kShmemReadCopy, 0);
+      ASSERT_GE(copy, 0);
+      EXPECT_EQ(out.trace[copy].detail, 0x10u);
+      continue;
+    }
+    ASSERT_TRUE(out.finding) << testing::Describe(out);
+    EXPECT_EQ(out.finding->Signature(), "data-integrity:shmem_file_read_iter:shmem-file");
+  }
+}
+
+// With one device full and a slot only the swap cache holds, shmem_writeout()'s
+// folio_alloc_swap() reclaims that slot first, as anonymous reclaim does. The
+// cache-only slot is made by a punch that puts the slot while a swap-in holds
+// its folio locked (__try_to_reclaim_swap() cannot take it).
+TEST(ShmemPathsTest, WriteoutReclaimsASlotOnlyTheSwapCacheHolds) {
+  Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
+                     CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}},
+                     CpuProgram{0, {ShmemWrite(1, 0x11), ShmemReclaim(1), ShmemWrite(2, 0x12),
+                                    ShmemReclaim(2), ShmemRead(1), ShmemRead(2)}}});
+  s.config.nslots = 3;  // two usable slots
+  s.decisions = {RunCpu(2), Through(0, StepId::kShmemSwapinLock), RunCpu(1), RunCpu(0),
+                 RunCpu(3)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  const long reclaim = r.First(StepId::kClusterReclaimRange, 3);
+  ASSERT_GE(reclaim, 0) << r.Dump();
+  EXPECT_EQ(r.out.trace[reclaim].offset, 1) << r.Dump();
+  EXPECT_TRUE(testing::InOrder(r.out.trace,
+                               {StepId::kClusterReclaimRange, StepId::kReclaimGetFolio,
+                                StepId::kFolioAllocSwap, StepId::kShmemWriteoutDupSwap},
+                               3))
+      << r.Dump();
+  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), (std::vector<Token>{0, 0x11, 0x12}));
+}
+
+// swap_writeout() activates a folio zswap refused when its memcg has
+// memory.zswap.writeback 0: shmem_writeout() puts it back in the page cache,
+// puts the mapping's count and drops it from the swap cache, and reclaim
+// keeps it. No accepted schedule reaches this (shmem folios are not charged,
+// and config.memcg is refused beside shmem ops), so the test charges the
+// folio itself.
+TEST(ShmemPathsTest, AnActivatedWriteGoesBackIntoThePageCache) {
+  Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x11), ShmemReclaim(0), ShmemRead(0)}}},
+                    "zram", /*zswap=*/true);
+  s.config.memcg = true;
+  s.config.memcg_zswap_writeback = false;
+  Executor ex;
+  ProbeDecider decider(ex, s.decisions);
+  decider.After(StepId::kShmemAllocAdd, 0, [](Kernel& k) {
+    const PageId folio = k.shmem.i_pages[0].folio;
+    k.pages[folio].memcg = 1;  // mem_cgroup_charge() to memcg 1
+    ++k.memcgs[1].memory;
+  });
+  const ReplayOutput out = MustRunProbed(ex, s, decider);
+  ASSERT_TRUE(decider.AllFired());
+  ASSERT_FALSE(out.finding) << testing::Describe(out);
+  EXPECT_TRUE(testing::InOrder(
+      out.trace,
+      {StepId::kShmemWriteoutDelete, StepId::kZswapStoreCompressFail, StepId::kWriteActivate,
+       StepId::kShmemWriteoutReAdd, StepId::kShmemWriteoutPutSwap,
+       StepId::kShmemWriteoutDelCache, StepId::kShmemFolioLock}))
+      << testing::Describe(out);
+  const Kernel& k = ex.kernel();
+  EXPECT_EQ(k.shmem.i_pages[0].kind, ShmemEntry::Kind::kFolio);
+  EXPECT_EQ(k.shmem.swapped, 0);
+  EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
+  const long copy = testing::Last(out.trace, StepId::kShmemReadCopy, 0);
+  ASSERT_GE(copy, 0);
+  EXPECT_EQ(out.trace[copy].detail, 0x11u);
+}
+
 // The oracle on the file, against machines broken on purpose: a folio whose
 // data is not the file's, a swap entry whose slot was freed under it, an
 // index whose data swap lost, and at quiescence a counter that is off.

@@ -100,11 +100,27 @@ StepResult GoTo(const Kernel& k, Frame& f, uint8_t next) {
 
 StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_file_read_iter(SWAPFUZZ_STATE_ENUMERATOR) };
+  ShmemFileReadIterLocals& l = Locals<Fn::kShmemFileReadIter>(f);
+  // The value copied must be one the index held since the read started.
+  auto check = [&](Token value) {
+    if (FileMayHaveHeld(k.shmem, f.va, l.since, l.at_start, value)) return;
+    Report(k, Oracle::kDataIntegrity, Fn::kShmemFileReadIter, ObjectKind::kShmemFile, true,
+           "a read of shmem index %d copied %#llx, which the index never held while it ran "
+           "(it held %#llx at the start, %#llx now)",
+           f.va, static_cast<unsigned long long>(value),
+           static_cast<unsigned long long>(l.at_start),
+           static_cast<unsigned long long>(k.shmem.logical[f.va]));
+  };
   switch (f.pc) {
     case kGet:
+      // In the same step as shmem_get_folio()'s lookup.
+      l.at_start = k.shmem.logical[f.va];
+      l.since = k.shmem.changes[f.va];
       return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.write = false});
     case kAfterGet:
-      // A hole (or an error) has nothing to unlock: straight to the copy.
+      // A hole (or an error, "break" without a copy) has nothing to unlock:
+      // straight to the copy's step.
+      l.error = c.ret < 0;
       f.page = c.ret < 0 ? kNoPage : c.ret_page;
       return GoTo(k, f, f.page == kNoPage ? kCopy : kUnlock);
     case kUnlock:
@@ -117,10 +133,12 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
       // SGP_READ on a hole: iov_iter_zero(); or the error goes back.
       if (f.page == kNoPage) {
         Emit(k, c, StepId::kShmemReadCopy, kNoOffset, kNoPage, 0);
+        if (!l.error) check(0);
         return Finish(c, 0);
       }
-      Emit(k, c, StepId::kShmemReadCopy, kNoOffset, f.page,
-           page_checked(k, f.page, Fn::kShmemFileReadIter).data);
+      const Token value = page_checked(k, f.page, Fn::kShmemFileReadIter).data;
+      Emit(k, c, StepId::kShmemReadCopy, kNoOffset, f.page, value);
+      check(value);
       put_page(k, f.page, Fn::kShmemFileReadIter);
       return Finish(c, 0);
     }
@@ -151,7 +169,7 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f) {
       p.data = value;
       p.uptodate = true;
       p.dirty = true;
-      inode.logical[f.va] = value;
+      SetFileValue(inode, f.va, value);
       unlock_page(k, f.page, Fn::kShmemFileWriteIter);
       put_page(k, f.page, Fn::kShmemFileWriteIter);
       f.pc = kUnlock;
@@ -205,6 +223,13 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kLookup;
         return StepResult::kStep;
       }
+      // A folio not uptodate (only a write's, whose copy failed, could be)
+      // is a hole to SGP_READ.
+      if (!p.uptodate && !l.write) {
+        unlock_page(k, f.page, Fn::kShmemGetFolioGfp);
+        put_page(k, f.page, Fn::kShmemGetFolioGfp);
+        return Finish(c, 0, kNoPage);
+      }
       return Finish(c, 0, f.page);
     }
     case kAlloc: {
@@ -231,9 +256,9 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       AddToPageCache(k, id, f.va);
       shmem_recalc_inode(k, 1, 0);
       p.lru = true;
-      // "clear:" a new folio is zeroed and marked uptodate (SGP_WRITE).
+      // SGP_WRITE leaves the new folio !uptodate for shmem_write_end() to
+      // mark; its data is zero until the copy.
       p.data = 0;
-      p.uptodate = true;
       return Finish(c, 0, id);
     }
   }
@@ -342,10 +367,29 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
   ShmemWriteoutLocals& l = Locals<Fn::kShmemWriteout>(f);
   Page& p = page_checked(k, f.page, Fn::kShmemWriteout);
   switch (f.pc) {
-    case kAlloc:
+    case kAlloc: {
       // The folio is order 0 and uptodate, and swap is on: straight to
-      // folio_alloc_swap().
+      // folio_alloc_swap(). With one device, its reclaim of a slot only the
+      // swap cache holds comes first, as for an anonymous folio
+      // (model/mm/vmscan.cc kAddToSwap); with several, folio_alloc_swap()'s
+      // slow path does it.
       l.index = p.shmem_index;
+      const Offset victim = !k.swap_multi && k.config.features.allocator_reclaims_cached_slots
+                                ? swap_reclaim_candidate(k, 0)
+                                : kNoOffset;
+      if (victim == kNoOffset) return GoTo(k, f, kAllocate);
+      Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
+      f.offset = victim;
+      f.pc = kReclaimSlot;
+      return StepResult::kStep;
+    }
+    case kReclaimSlot:
+      return Call<Fn::kTryToReclaimSwap>(c, f, kAfterReclaimSlot, f.offset, kNoPage,
+                                         {.anyway = true, .only_if_cached = true});
+    case kAfterReclaimSlot:
+      f.offset = kNoOffset;
+      return GoTo(k, f, kAllocate);
+    case kAllocate:
       return Call<Fn::kFolioAllocSwap>(c, f, kAfterAlloc, kNoOffset, f.page);
     case kAfterAlloc:
       // folio_alloc_swap() returns in its last step, which allocated the
@@ -428,7 +472,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
   auto truncate = [&] {
     Emit(k, c, StepId::kShmemUndoTruncate, kNoOffset, f.page, l.index);
     DeleteFromPageCache(k, f.page, ShmemEntry{}, Fn::kTruncateInodeFolio);
-    inode.logical[l.index] = 0;
+    SetFileValue(inode, l.index, 0);
     k.pages[f.page].dirty = false;  // folio_cancel_dirty()
     unlock_page(k, f.page, Fn::kTruncateInodeFolio);
     put_page(k, f.page, Fn::kShmemUndoRange);
@@ -515,7 +559,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       inode.i_pages[l.index] = ShmemEntry{};
-      inode.logical[l.index] = 0;
+      SetFileValue(inode, l.index, 0);
       f.pc = kPutSwap;
       return StepResult::kStep;
     }
@@ -526,11 +570,19 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemFreeSwapPut, f.offset, k.swap_cache[f.offset]);
       ++l.swaps_freed;
       l.index = static_cast<uint8_t>(l.index + 1);
-      int nr = 0;
-      if (PutSwapEntries(k, c, f.offset, 1, l.si_ref) == SwapEntryPut::kReclaim &&
-          TryReclaimSwapEntry(k, c, f, kAfterReclaim, nr)) {
+      if (PutSwapEntries(k, c, f.offset, 1, l.si_ref) == SwapEntryPut::kReclaim) {
+        f.pc = kTryReclaim;
         return StepResult::kStep;
       }
+      PutDevice(k, f.offset, l.si_ref);
+      f.pc = kFind;
+      return StepResult::kStep;
+    }
+    case kTryReclaim: {
+      // In a slot of its own: __try_to_reclaim_swap() is a machine of its
+      // own steps (v6.15+), or one step before.
+      int nr = 0;
+      if (TryReclaimSwapEntry(k, c, f, kAfterReclaim, nr)) return StepResult::kContinue;
       PutDevice(k, f.offset, l.si_ref);
       f.pc = kFind;
       return StepResult::kStep;

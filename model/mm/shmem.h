@@ -68,7 +68,9 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_writeout() (7.1.5 shmem.c:1591), from reclaim's pageout() with the
 // frame's page, a page cache folio, locked and isolated: folio_alloc_swap()
-// (the slot and the swap cache in one cluster-lock section); [kDupSwap]
+// (the slot and the swap cache in one cluster-lock section; with one device
+// and no free slot, first [kReclaimSlot] its reclaim of a slot only the swap
+// cache holds, as model/mm/vmscan.h has it for anonymous folios); [kDupSwap]
 // shmem_recalc_inode(), the swaplist, folio_dup_swap(); [kDelete]
 // shmem_delete_from_page_cache(): the index holds the swap entry now; then
 // swap_writeout() (the model's swap_writepage()). If that activates the folio
@@ -76,32 +78,40 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 // shmem_add_to_page_cache() unless shmem_free_swap() erased the entry,
 // [kPutSwap] folio_put_swap() if it went back, [kDelCache]
 // swap_cache_del_folio(). Returns 0 (the folio unlocked) or
-// kAopWritepageActivate (locked, redirtied).
-#define SWAPFUZZ_STATES_shmem_writeout(X) \
-  X(kAlloc) X(kAfterAlloc) X(kDupSwap) X(kDelete) X(kAfterWrite) X(kReAdd) X(kPutSwap) X(kDelCache)
+// kAopWritepageActivate (locked, redirtied). swap_writeout() activates only
+// a folio whose memcg has memory.zswap.writeback 0, so with shmem folios
+// uncharged (config.memcg is refused) no accepted schedule reaches the undo;
+// tests/shmem_paths_test.cc drives it with a charged folio.
+#define SWAPFUZZ_STATES_shmem_writeout(X)                                                     \
+  X(kAlloc) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocate) X(kAfterAlloc) X(kDupSwap)  \
+  X(kDelete) X(kAfterWrite) X(kReAdd) X(kPutSwap) X(kDelCache)
 StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_fallocate(FALLOC_FL_PUNCH_HOLE) of the page indices va .. last (op
 // shmem_punch): [kLock] inode_lock(); shmem_truncate_range() ->
-// shmem_undo_range(); [kAfterUndo] inode_unlock(). No shared mapping exists
+// shmem_undo_range(); [kUnlock] inode_unlock(). No shared mapping exists
 // yet, so unmap_mapping_range() has nothing to do.
 #define SWAPFUZZ_STATES_shmem_fallocate(X) X(kLock) X(kAfterUndo) X(kUnlock)
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
 
-// shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, an entry a
-// step: first find_lock_entries() [kFind]: a folio it trylocks is truncated
-// [kTruncate], one it cannot lock is left; a swap entry goes to
-// shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place of the entry if
-// it is still there, then [kPutSwap] swap_put_entries_direct(), whose cached
-// slot left at no count is reclaimed by __try_to_reclaim_swap(). Then the
-// find_get_entries() loop ("whole_folios") from the start: a folio is locked
-// [kFolioLock] and truncated if still the mapping's, else the loop restarts at
-// its index; a swap entry that shmem_free_swap() no longer finds restarts it
-// there too; a lookup that finds nothing ends it. The partial-folio lookups
-// between the loops find nothing to do for a page-aligned hole of order-0
-// folios, and are left out.
+// shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, one entry
+// a step. First the find_lock_entries() loop [kFind]: a folio it trylocks is
+// truncated [kTruncate], one it cannot lock is left; a swap entry goes to
+// shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place of the entry
+// if it is still there, then [kPutSwap] swap_put_entries_direct(), whose
+// cached slot left at no count is reclaimed by __try_to_reclaim_swap()
+// [kTryReclaim]. Then the find_get_entries() loop ("whole_folios") from the
+// start: a folio is locked [kFolioLock] and truncated if still the
+// mapping's, else the loop restarts at its index; a swap entry that
+// shmem_free_swap() no longer finds restarts it there too; a lookup that
+// finds nothing ends it.
+// Simplified: 7.1.5 gathers a batch of up to 31 entries under RCU (and
+// trylocks the batch's folios) before it handles any; the model takes one at
+// a time, so another task may change a later entry between two of them. The
+// partial-folio lookups between the loops find nothing to do for a
+// page-aligned hole of order-0 folios, and are left out.
 #define SWAPFUZZ_STATES_shmem_undo_range(X) \
-  X(kFind) X(kTruncate) X(kFreeSwap) X(kPutSwap) X(kAfterReclaim) X(kFolioLock)
+  X(kFind) X(kTruncate) X(kFreeSwap) X(kPutSwap) X(kTryReclaim) X(kAfterReclaim) X(kFolioLock)
 StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
