@@ -99,6 +99,19 @@ TEST(EnvConfigTest, ProfileIsStoredAsTheRelease) {
   EXPECT_EQ(config.status().message(), "SWAPFUZZ_PROFILE: unknown profile 'v9' (see swapfuzz list-profiles)");
 }
 
+// A release that does not model a target's ops is refused with one line,
+// before a runner would abort on it.
+TEST(EnvConfigTest, RejectsAReleaseWithoutTheTargetsOps) {
+  const auto v618 = [](const char* name) {
+    return std::string(name) == "SWAPFUZZ_PROFILE" ? "v6.18.y" : static_cast<const char*>(nullptr);
+  };
+  absl::StatusOr<HarnessConfig> config = HarnessConfigFromEnv("mainline_shmem", v618);
+  ASSERT_FALSE(config.ok());
+  EXPECT_EQ(config.status().message().rfind("bad SWAPFUZZ_PROFILE: shmem ops: ", 0), 0u)
+      << config.status();
+  EXPECT_TRUE(HarnessConfigFromEnv("mainline_zram_zswap", v618).ok());
+}
+
 TEST(EnvConfigTest, RejectsUnknownNames) {
   const auto none = [](const char*) { return static_cast<const char*>(nullptr); };
   EXPECT_FALSE(HarnessConfigFromEnv("no_such_target", none).ok());

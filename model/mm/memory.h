@@ -74,7 +74,8 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
   X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree) X(kFoliosPut)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 
-// --- shared by zap_pte_range() and madvise_free_pte_range() (mm/madvise.c) ---
+// --- shared by zap_pte_range(), madvise_free_pte_range() (mm/madvise.c) and,
+// for put_device(), shmem_swapin_folio() and shmem_undo_range() (mm/shmem.c) ---
 
 // put_swap_device(), if the frame holds the reference.
 void put_device(Kernel& k, Offset off, bool& si_ref);

@@ -81,12 +81,6 @@ StepResult InodeUnlock(Kernel& k, Cpu& c, StepId step) {
   return Finish(c, 0);
 }
 
-void PutDevice(Kernel& k, Offset off, bool& si_ref) {
-  if (!si_ref) return;
-  si_ref = false;
-  put_swap_device(k, off);
-}
-
 // Moves to state `next`: in the next slot if this one has emitted its step,
 // else at once. A state reached when a callee returns may be either (the
 // callees end their last step with Finish() or Return()), and each slot
@@ -275,7 +269,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       if (locked) unlock_page(k, f.page, Fn::kShmemSwapinFolio);
       put_page(k, f.page, Fn::kShmemSwapinFolio);
     }
-    PutDevice(k, f.offset, l.si_ref);
+    put_device(k, f.offset, l.si_ref);
     return Finish(c, error);
   };
   switch (f.pc) {
@@ -356,7 +350,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemSwapinDelCache, f.offset, f.page);
       delete_from_swap_cache(k, c, f.page);
       k.pages[f.page].dirty = true;
-      PutDevice(k, f.offset, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return Finish(c, 0, f.page);
   }
   return StepResult::kStep;
@@ -574,7 +568,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kTryReclaim;
         return StepResult::kStep;
       }
-      PutDevice(k, f.offset, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       f.pc = kFind;
       return StepResult::kStep;
     }
@@ -583,12 +577,12 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       // own steps (v6.15+), or one step before.
       int nr = 0;
       if (TryReclaimSwapEntry(k, c, f, kAfterReclaim, nr)) return StepResult::kContinue;
-      PutDevice(k, f.offset, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       f.pc = kFind;
       return StepResult::kStep;
     }
     case kAfterReclaim:
-      PutDevice(k, f.offset, l.si_ref);
+      put_device(k, f.offset, l.si_ref);
       return GoTo(k, f, kFind);
   }
   return StepResult::kStep;

@@ -42,12 +42,12 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f);
 // shmem_get_folio_gfp() (7.1.5 shmem.c:2462): [kLookup] filemap_get_entry():
 // a swap entry goes to shmem_swapin_folio(), whose -EEXIST repeats the
 // lookup; a folio is locked [kLock] and must still be the mapping's, else the
-// lookup repeats; a hole gives no folio to SGP_READ, and to SGP_WRITE a new
-// one [kAlloc] (shmem_alloc_and_add_folio(): allocated, locked and added under
-// xa_lock in one step; -EEXIST if the index is no longer a hole, and the
-// lookup repeats). A repeat yields: the CPUs it waits for run in parallel.
-// Returns the folio locked with a reference (c.ret_page; kNoPage for a hole
-// read), c.ret 0 or an error.
+// lookup repeats, and one not uptodate is a hole to SGP_READ; a hole gives no
+// folio to SGP_READ, and to SGP_WRITE a new one [kAlloc]
+// (shmem_alloc_and_add_folio(): allocated, locked and added under xa_lock in
+// one step, left !uptodate for shmem_write_end(); -EEXIST if the index is no
+// longer a hole, and the lookup repeats). Returns the folio locked with a
+// reference (c.ret_page; kNoPage for a hole read), c.ret 0 or an error.
 #define SWAPFUZZ_STATES_shmem_get_folio_gfp(X) X(kLookup) X(kAfterSwapin) X(kLock) X(kAlloc)
 StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
 
