@@ -340,20 +340,38 @@ TEST(ShmemPathsTest, TheFileOracleCatchesBrokenStates) {
   }
 }
 
-// Every interleaving of a write and swap-out, a read and a punch of one index,
-// within three preemptions, ends without a finding.
+// Every interleaving within three preemptions of small programs on one
+// index ends without a finding: a write and swap-out against a read, a write
+// and a punch; and on zswap, a swap-out against zswap's shrinker writing the
+// slot back, a read, and an anonymous write and reclaim sharing the device.
 TEST(ShmemPathsTest, DfsFindsNothingOnOneIndex) {
-  Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}},
-                     CpuProgram{0, {ShmemRead(0), ShmemWrite(0, 0x20)}},
-                     CpuProgram{0, {ShmemPunch(0, 0)}}});
-  FuzzTarget target = *TargetByName("mainline_shmem");
-  target.base = s.config;
-  FuzzRunner runner(target);
-  std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
-  const ExploreResult r = Explore(*dfs, runner, {});
-  EXPECT_FALSE(r.found) << r.signature;
-  EXPECT_TRUE(r.exhausted);
-  EXPECT_GT(r.executions, 100u);
+  struct Case {
+    const char* name;
+    bool zswap;
+    std::vector<CpuProgram> cpus;
+  };
+  const Case cases[] = {
+      {"read, write and punch", false,
+       {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}},
+        CpuProgram{0, {ShmemRead(0), ShmemWrite(0, 0x20)}},
+        CpuProgram{0, {ShmemPunch(0, 0)}}}},
+      {"zswap writeback and anonymous reclaim", true,
+       {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0), ShmemRead(0)}},
+        CpuProgram{0, {Op{OpKind::kZswapShrink, 0, 0, 0}, ShmemRead(0)}},
+        CpuProgram{0, {Op{OpKind::kWrite, 0, 0, 0x30}, Op{OpKind::kReclaim, 0, 0, 0}}}}},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make(c.cpus, "zram", c.zswap);
+    FuzzTarget target = *TargetByName("mainline_shmem");
+    target.base = s.config;
+    FuzzRunner runner(target);
+    std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
+    const ExploreResult r = Explore(*dfs, runner, {});
+    EXPECT_FALSE(r.found) << r.signature;
+    EXPECT_TRUE(r.exhausted);
+    EXPECT_GT(r.executions, 100u);
+  }
 }
 
 // Shmem ops run only where the release's shmem paths are modelled, and not
