@@ -593,9 +593,9 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemUndoFindLock, kShmemUndoRange, "find_lock_entries: next entry, folio_trylock") \
   X(kShmemUndoFindGet, kShmemUndoRange, "find_get_entries: next entry")     \
   X(kShmemUndoFolioLock, kShmemUndoRange,                                   \
-    "folio_lock: no longer the mapping's; folio_unlock, retry at its index") \
+    "folio_lock; folio_mapping == mapping, else folio_unlock and retry at its index") \
   X(kShmemUndoTruncate, kTruncateInodeFolio,                                \
-    "[folio_lock] xa_lock: filemap_remove_folio; folio_unlock, folio_put")  \
+    "xa_lock: filemap_remove_folio; folio_unlock, folio_put")               \
   X(kShmemFreeSwapStore, kShmemFreeSwap,                                    \
     "xa_lock: the index still holds the swap entry: store NULL")            \
   X(kShmemFreeSwapPut, kSwapPutEntriesDirect, "swap_put_entries_cluster")  \

@@ -190,6 +190,30 @@ TEST(ShmemPathsTest, RacesOnOneIndexResolveAsTheKernelDoes) {
   }
 }
 
+// A folio the first loop cannot trylock (a read holds it) is left to the
+// second: find_get_entries(), then folio_lock() waits for the reader, and the
+// truncation under xa_lock is a step of its own.
+TEST(ShmemPathsTest, APunchsSecondLoopWaitsForTheFolioLock) {
+  Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
+                     CpuProgram{0, {ShmemWrite(0, 0x10)}}});
+  s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
+                 RunCpu(1)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kShmemUndoTruncate, 1), 1) << r.Dump();
+  EXPECT_TRUE(testing::InOrder(r.out.trace,
+                               {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock,
+                                StepId::kShmemUndoFindGet, StepId::kShmemUndoFolioLock,
+                                StepId::kShmemUndoTruncate, StepId::kShmemUndoFindGet},
+                               1))
+      << r.Dump();
+  // The truncation waited for the read's folio_unlock().
+  EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(StepId::kShmemUndoFolioLock, 1))
+      << r.Dump();
+  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+  EXPECT_EQ(r.k.shmem.i_pages[0].kind, ShmemEntry::Kind::kNone);
+}
+
 // A write holds the inode lock across its swap-in: a punch waits for it.
 TEST(ShmemPathsTest, APunchWaitsForAWritesInodeLock) {
   Schedule s = Make({CpuProgram{0, {ShmemWrite(0, 0x20)}}, CpuProgram{0, {ShmemPunch(0, 0)}},

@@ -527,14 +527,19 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
     case kTruncate:
       return truncate();
     case kFolioLock: {
+      // folio_lock(); then truncate_inode_folio() takes xa_lock in a step of
+      // its own, as the first loop's does after find_lock_entries().
       Page& p = page_checked(k, f.page, Fn::kShmemUndoRange);
       if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
-      if (p.shmem_index == l.index) {
-        trylock_page(k, c, f.page);
-        return truncate();
+      trylock_page(k, c, f.page);
+      const bool still = p.shmem_index == l.index;
+      Emit(k, c, StepId::kShmemUndoFolioLock, kNoOffset, f.page, still);
+      if (still) {
+        f.pc = kTruncate;
+        return StepResult::kStep;
       }
       // "Page was replaced by swap: retry" at its index.
-      Emit(k, c, StepId::kShmemUndoFolioLock, kNoOffset, f.page, l.index);
+      unlock_page(k, f.page, Fn::kShmemUndoRange);
       put_page(k, f.page, Fn::kShmemUndoRange);
       f.page = kNoPage;
       f.pc = kFind;
