@@ -46,8 +46,9 @@ namespace swapfuzz {
 // older version are still read; a version that changes the meaning of a field
 // must bump this and keep a loader for every older version.
 // Version 2 added the config fields memcg, memcg_mms and memcg_max; version 3
-// swap_devices, nslots1, backend1, prio0 and prio1.
-inline constexpr int kScheduleFormatVersion = 4;
+// swap_devices, nslots1, backend1, prio0 and prio1; version 4 mthp_order and
+// memcg_zswap_writeback; version 5 shmem_huge_order.
+inline constexpr int kScheduleFormatVersion = 5;
 
 // The largest document ParseScheduleJson() accepts, in bytes.
 inline constexpr size_t kMaxScheduleBytes = 1 << 20;

@@ -119,7 +119,8 @@ constexpr OpTable kShmemOps = {Hr, Hr, Hr, Hw, Hw, Hw, Hc, Hc, Hc, Hp, Hp, W, C,
 static_assert(IsOpTable(kShmemOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
-                            bool memcg, const char* backend1, int prio0, int mthp_order) {
+                            bool memcg, const char* backend1, int prio0, int mthp_order,
+                            int shmem_huge_order) {
   ScheduleConfig c;
   c.profile = std::string(ProfileByName(profile)->name);  // the release, never the alias
   c.backend = backend;
@@ -133,13 +134,16 @@ ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap
   }
   c.prio0 = prio0;
   c.mthp_order = mthp_order;
+  c.shmem_huge_order = shmem_huge_order;
   return c;
 }
 
 #define SWAPFUZZ_TARGET_ROW(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0,       \
-                            mthp_order, ops, description)                                          \
+                            mthp_order, shmem_huge_order, ops, description)                        \
   {#name, description,                                                                             \
-   TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0, mthp_order), ops},
+   TargetConfig(profile, backend, zswap, ram_pages, memcg, backend1, prio0, mthp_order,            \
+                shmem_huge_order),                                                                 \
+   ops},
 const FuzzTarget kTargets[] = {SWAPFUZZ_FUZZ_TARGETS(SWAPFUZZ_TARGET_ROW)};
 #undef SWAPFUZZ_TARGET_ROW
 
@@ -167,6 +171,10 @@ void DecodePrograms(const FuzzTarget& target, std::span<const uint8_t> data, Sch
   const int nvas = large ? 2 + 2 * ((b0 >> 2) & 3) : 2 + ((b0 >> 2) & 3);
   static_assert(2 + 2 * 3 <= kMaxVas);
   if (large) out.config.mthp_order = std::min<int>(target.base.mthp_order, (b0 >> 5) & 3);
+  // A shmem target draws its largest shmem folio order from the same bits.
+  if (target.base.shmem_huge_order > 0) {
+    out.config.shmem_huge_order = std::min<int>(target.base.shmem_huge_order, (b0 >> 5) & 3);
+  }
   out.config.page_cluster = b1 & 1;
   out.config.slots_cache_size = (b1 & 2) ? 2 : 0;
   // Two devices share kMaxSlots offsets, and a small first device fills up

@@ -19,57 +19,59 @@
 #define SWAPFUZZ_FUZZ_TARGETS_H_
 
 // X(name, profile, backend, zswap, ram_pages, memcg, backend1, prio0, mthp_order,
-//   op table, description)
+//   shmem_huge_order, op table, description)
 // memcg: the cgroup v2 memory controller is on (RunConfig::memcg).
 // backend1: "" for one swap device; else a second one, type 1, of this backend
 // and kSecondDeviceSlots offsets (RunConfig::swap_devices, nslots1, backend1).
 // prio0: type 0's swapon priority (RunConfig::prio0; 0: none given).
 // mthp_order: the largest anonymous mTHP order (RunConfig::mthp_order).
+// shmem_huge_order: the largest order of the shmem file's large folios, its
+// mount huge=always (RunConfig::shmem_huge_order).
 #define SWAPFUZZ_FUZZ_TARGETS(X)                                                            \
-  X(zram, "v5.16", "zram", false, 50, false, "", 0, 0, kZramOps,                                              \
+  X(zram, "v5.16", "zram", false, 50, false, "", 0, 0, 0, kZramOps,                                              \
     "zram swap (SWP_SYNCHRONOUS_IO) as Linux 5.16 had it")                                  \
-  X(zswap, "v6.3", "disk", true, 20, false, "", 0, 0, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
-  X(lts612_zram_zswap, "v6.12.y", "zram", true, 20, false, "", 0, 0, kZramZswapOps,                          \
+  X(zswap, "v6.3", "disk", true, 20, false, "", 0, 0, 0, kZswapOps, "zswap in front of a disk as Linux 6.3 had it") \
+  X(lts612_zram_zswap, "v6.12.y", "zram", true, 20, false, "", 0, 0, 0, kZramZswapOps,                          \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.12 LTS branch has it") \
-  X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, false, "", 0, 0, kZramZswapOps,                          \
+  X(lts618_zram_zswap, "v6.18.y", "zram", true, 20, false, "", 0, 0, 0, kZramZswapOps,                          \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the 6.18 LTS branch has it") \
-  X(lts612_zeromap, "v6.12.y", "disk", true, 20, false, "", 0, 0, kZeromapOps,                               \
+  X(lts612_zeromap, "v6.12.y", "disk", true, 20, false, "", 0, 0, 0, kZeromapOps,                               \
     "zswap over a disk with writes of zeros, as the 6.12 LTS branch has it")                \
-  X(lts618_zeromap, "v6.18.y", "disk", true, 20, false, "", 0, 0, kZeromapOps,                               \
+  X(lts618_zeromap, "v6.18.y", "disk", true, 20, false, "", 0, 0, 0, kZeromapOps,                               \
     "zswap over a disk with writes of zeros, as the 6.18 LTS branch has it")                \
-  X(mainline, "mainline", "zram", false, 50, false, "", 0, 0, kZramOps,                                       \
+  X(mainline, "mainline", "zram", false, 50, false, "", 0, 0, 0, kZramOps,                                       \
     "zram swap as the newest modelled release (mainline) has it")                \
-  X(mainline_zswap, "mainline", "disk", true, 20, false, "", 0, 0, kZswapOps,                                \
+  X(mainline_zswap, "mainline", "disk", true, 20, false, "", 0, 0, 0, kZswapOps,                                \
     "zswap over a disk as the newest modelled release (mainline) has it")                             \
-  X(mainline_zram_zswap, "mainline", "zram", true, 20, false, "", 0, 0, kZramZswapOps,                       \
+  X(mainline_zram_zswap, "mainline", "zram", true, 20, false, "", 0, 0, 0, kZramZswapOps,                       \
     "zswap over zram with swapoff, uffd-wp and zram writeback, as the newest modelled release (mainline) has it") \
-  X(mainline_zeromap, "mainline", "disk", true, 20, false, "", 0, 0, kZeromapOps,                            \
+  X(mainline_zeromap, "mainline", "disk", true, 20, false, "", 0, 0, 0, kZeromapOps,                            \
     "zswap over a disk with writes of zeros: the zeromap against zswap's copies and writeback, as the newest modelled release (mainline) has it") \
-  X(mainline_madvise, "mainline", "disk", false, 50, false, "", 0, 0, kMadviseOps,                            \
+  X(mainline_madvise, "mainline", "disk", false, 50, false, "", 0, 0, 0, kMadviseOps,                            \
     "madvise (DONTNEED, FREE, PAGEOUT, WILLNEED) and mincore beside faults, reclaim, fork and swapoff in one mm, as the newest modelled release (mainline) has them") \
-  X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, false, "", 0, 0, kZswapHotplugOps,                    \
+  X(lts618_zswap_hotplug, "v6.18.y", "disk", true, 20, false, "", 0, 0, 0, kZswapHotplugOps,                    \
     "zswap over a disk while CPUs go down and up and tasks migrate: the per-CPU compression contexts, as the 6.18 LTS branch has them") \
-  X(mainline_uffd, "mainline", "disk", false, 50, false, "", 0, 0, kUffdOps,                          \
+  X(mainline_uffd, "mainline", "disk", false, 50, false, "", 0, 0, 0, kUffdOps,                          \
     "ioctl(UFFDIO_MOVE) within one mm beside faults, reclaim, fork, munmap and swapoff, as the newest modelled release (mainline) has it") \
-  X(mainline_zram_bdev, "mainline", "zram", false, 50, false, "", 0, 0, kZramBdevOps,                   \
+  X(mainline_zram_bdev, "mainline", "zram", false, 50, false, "", 0, 0, 0, kZramBdevOps,                   \
     "a zram device used as a plain block device (direct reads, writes, discards) against its writeback, idle marking, reset and disksize, beside swap on zram, as the newest modelled release (mainline) has it") \
-  X(mainline_memcg, "mainline", "disk", false, 50, true, "", 0, 0, kMemcgOps,                         \
+  X(mainline_memcg, "mainline", "disk", false, 50, true, "", 0, 0, 0, kMemcgOps,                         \
     "cgroup v2 memory charging of folios and swap slots, mms in two memcgs under a memory.max that makes faults reclaim, as the newest modelled release (mainline) has it") \
-  X(mainline_multidev, "mainline", "zram", false, 50, false, "disk", 100, 0, kMultiDevOps,             \
+  X(mainline_multidev, "mainline", "zram", false, 50, false, "disk", 100, 0, 0, kMultiDevOps,             \
     "zram at priority 100 over a disk: the allocator's walk of the avail list as zram fills and empties, swapoff and swapon of either device while the other serves faults, as the newest modelled release (mainline) has them") \
-  X(mainline_zram_file, "mainline", "zram", false, 50, false, "file", 0, 0, kMultiDevOps,              \
+  X(mainline_zram_file, "mainline", "zram", false, 50, false, "file", 0, 0, 0, kMultiDevOps,              \
     "zram and a swap file on an SSD at the default priority, allocated round robin, with VMA readahead across the two devices, swapoff and swapon of either, as the newest modelled release (mainline) has them") \
-  X(mainline_mthp, "mainline", "zram", true, 20, true, "", 0, 2, kLargeFolioOps,                  \
+  X(mainline_mthp, "mainline", "zram", true, 20, true, "", 0, 2, 0, kLargeFolioOps,                  \
     "anonymous large folios (mTHP up to order 2) swapped out whole through zswap's per-page store and zram, split by reclaim, mapped back whole from the swap cache or faulted in page by page, with partial unmaps, in two memcgs, as the newest modelled release (mainline) has them") \
-  X(lts618_mthp, "v6.18.y", "zram", true, 20, true, "", 0, 2, kLargeFolioOps,                     \
+  X(lts618_mthp, "v6.18.y", "zram", true, 20, true, "", 0, 2, 0, kLargeFolioOps,                     \
     "anonymous large folios through zswap and zram as the 6.18 LTS branch has them")          \
-  X(lts612_mthp, "v6.12.y", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,                  \
+  X(lts612_mthp, "v6.12.y", "zram", false, 50, false, "", 0, 2, 0, kLargeFolioOps,                  \
     "anonymous large folios swapped out to zram and swapped in whole on the skip-swapcache path (zswap never enabled), as the 6.12 LTS branch has them") \
-  X(mainline_mthp_swapin, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioOps,         \
+  X(mainline_mthp_swapin, "mainline", "zram", false, 50, false, "", 0, 2, 0, kLargeFolioOps,         \
     "anonymous large folios swapped out to zram and swapped in whole through swapin_folio() (zswap never enabled), as the newest modelled release (mainline) has them") \
-  X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, kLargeFolioMmOps,            \
+  X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, 0, kLargeFolioMmOps,            \
     "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them") \
-  X(mainline_shmem, "mainline", "zram", true, 20, false, "", 0, 0, kShmemOps,                      \
-    "a shmem file's pages read, written, reclaimed to zswap and zram, swapped back in and punched out, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
+  X(mainline_shmem, "mainline", "zram", true, 20, false, "", 0, 0, 2, kShmemOps,                      \
+    "a shmem file's pages, in folios and swap entries of up to order 2, read, written, reclaimed to zswap and zram, swapped back in (splitting large entries) and punched out, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -223,7 +223,13 @@ struct Simpler {
   /* keeps zswap from writing their entries back, and zswap_compress() rejects   */ \
   /* an incompressible page (the model: an odd token) instead of storing it as   */ \
   /* it is.                                                                      */ \
-  X(memcg_zswap_writeback, Boolean(), bool, true, 17, kPerInput, Simpler())
+  X(memcg_zswap_writeback, Boolean(), bool, true, 17, kPerInput, Simpler())       \
+  /* The shmem file's large folios: its mount has huge=always (the file is      */ \
+  /* reached by read() and write(), with no VMA, so 7.1.5 takes the orders from  */ \
+  /* the mount, every file order), and a write to a hole allocates the largest   */ \
+  /* folio up to this order whose naturally aligned range is empty. 0: huge=never. */ \
+  /* The file is 8 pages; a target sets the largest its inputs draw.             */ \
+  X(shmem_huge_order, IntRange(0, 2), uint8_t, 0, 18, kPerInputUpToTarget, Simpler())
 
 // Declares a row's member of ScheduleConfig; used inside that struct only.
 #define SWAPFUZZ_SCHEDULE_CONFIG_MEMBER(name, domain, run_type, default_value, ...) \

@@ -110,9 +110,12 @@ std::string FormatKernelState(const Kernel& k) {
     for (int index = 0; index < kMaxShmemPages; ++index) {
       const ShmemEntry& e = inode.i_pages[index];
       if (e.kind == ShmemEntry::Kind::kNone && inode.logical[index] == 0) continue;
-      const std::string entry = e.kind == ShmemEntry::Kind::kFolio ? absl::StrCat("folio ", e.folio)
-                                : e.kind == ShmemEntry::Kind::kSwap ? absl::StrCat("swap ", e.swap)
-                                                                    : std::string("hole");
+      // A large entry names its order; each index names its own page or slot.
+      const std::string order = e.order > 0 ? absl::StrCat(" (order ", e.order, ")") : "";
+      const std::string entry =
+          e.kind == ShmemEntry::Kind::kFolio ? absl::StrCat("page ", ShmemPageAt(k, index), order)
+          : e.kind == ShmemEntry::Kind::kSwap ? absl::StrCat("swap ", e.SlotAt(index), order)
+                                              : std::string("hole");
       absl::StrAppend(&out, absl::StrFormat("    index %d: %-24s last written %#x\n", index, entry,
                                             inode.logical[index]));
     }

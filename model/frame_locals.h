@@ -130,8 +130,17 @@ struct ShmemGetFolioGfpLocals {
   bool write = false;  // argument: SGP_WRITE; else SGP_READ
 };
 
+// The frame's offset is the entry the caller found at its va, the page
+// index; once the entry is confirmed they become `swap` and `index` of
+// shmem_swapin_folio(): the slot of the index (a large entry's sub-entry),
+// rounded down to the folio's size once the folio is known.
 struct ShmemSwapinFolioLocals {
   bool si_ref = false;  // get_swap_device()'s reference on the entry's device
+  int8_t order = 0;     // the entry's order, as shmem_confirm_swap() read it
+  Offset index_entry = kNoOffset;  // radix_to_swp_entry(*foliop): the index's value
+  // shmem_swap_alloc_folio() is trying a large folio of `order`; its
+  // failure falls back to order 0.
+  bool large = false;
 };
 
 // What the page index held, and how many changes it had seen, when the read
@@ -153,12 +162,24 @@ struct ShmemFallocateLocals {
 // shmem_undo_range(inode, lstart, lend, false) of a page-aligned hole: start
 // and end are page indices (end exclusive); `index` is the loop's.
 struct ShmemUndoRangeLocals {
-  uint8_t start = 0;  // argument
-  uint8_t end = 0;    // argument
+  uint8_t start = 0;  // argument: lstart's page
+  uint8_t end = 0;    // argument: lend's page + 1
+  // start and end of the loops, which the partial-folio lookups may narrow
+  // (arguments: start and end at first).
+  uint8_t loop_start = 0;
+  uint8_t loop_end = 0;
   uint8_t index = 0;
-  bool second_pass = false;  // the find_get_entries() loop ("whole_folios")
+  // Where the loop goes on after the entry it found: past it (the first
+  // loop's *start, the second's round_down(index + nr, nr)).
+  uint8_t next = 0;
+  // 0: the find_lock_entries() loop; 1, 2: the partial-folio lookups of
+  // lstart and lend; 3: the find_get_entries() loop ("whole_folios").
+  uint8_t pass = 0;
+  bool same_folio = false;
   int8_t swaps_freed = 0;    // nr_swaps_freed
   bool si_ref = false;       // swap_put_entries_direct()'s get_swap_device() reference
+  uint8_t order = 0;         // shmem_free_swap_stale_order: xa_get_order()'s answer
+  Offset put_end = 0;        // the end of the slots swap_put_entries_direct() put
 };
 
 // --- mm/userfaultfd.c ---

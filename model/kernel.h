@@ -269,12 +269,20 @@ struct Zswap {
 };
 
 // One index of a shmem file's mapping->i_pages: a hole, a folio of its page
-// cache, or a swap entry (an xarray value entry). Order 0 only, so far.
+// cache, or a swap entry (an xarray value entry). A large folio or a large
+// swap entry is a multi-index entry: each of its 1 << order naturally aligned
+// indices holds the same record, as xas_load() at any of them returns the
+// same folio, or the same value (the first slot's entry).
 struct ShmemEntry {
   enum class Kind : uint8_t { kNone, kFolio, kSwap };
   Kind kind = Kind::kNone;
-  PageId folio = kNoPage;     // kFolio
-  Offset swap = kNoOffset;    // kSwap
+  PageId folio = kNoPage;     // kFolio: the head
+  Offset swap = kNoOffset;    // kSwap: the value, the entry's first slot
+  uint8_t order = 0;          // xas_get_order()
+  // The slot that holds the data of page index `index` of a swap entry.
+  Offset SlotAt(int index) const {
+    return static_cast<Offset>(swap + (index & ((1 << order) - 1)));
+  }
   friend constexpr bool operator==(const ShmemEntry&, const ShmemEntry&) = default;
 };
 
@@ -709,6 +717,13 @@ inline const SwapDevice& swap_entry_to_info(const Kernel& k, Offset off) {
 inline Zram& ZramDev(Kernel& k, uint8_t dev) { return dev == 0 ? k.zram : k.zram_bdev; }
 inline const Zram& ZramDev(const Kernel& k, uint8_t dev) {
   return dev == 0 ? k.zram : k.zram_bdev;
+}
+
+// The page of a folio entry that holds page index `index`: folio_page(folio,
+// index - folio->index).
+inline PageId ShmemPageAt(const Kernel& k, int index) {
+  const ShmemEntry& e = k.shmem.i_pages[index];
+  return static_cast<PageId>(e.folio + (index & ((1 << e.order) - 1)));
 }
 
 }  // namespace swapfuzz

@@ -186,6 +186,11 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
                "swapoff cannot find the folio";
       }
       return "";
+    case Knob::kShmemFreeSwapStaleOrder:
+      if (f.shmem_swap == Features::ShmemSwap::kNotModelled) {
+        return "its shmem swap paths are not modelled (7.1.5's are)";
+      }
+      return "";
     case Knob::kZswapLargeStoreUncountedRollback:
       if (!f.zswap_large_store) {
         return "its zswap_store() refuses large folios (b7c0ccdfbafd, v6.13, stores them)";

@@ -239,7 +239,22 @@ namespace swapfuzz {
     "installs; the fault's later mapping of another page hits "                  \
     "BUG_ON(PageAnonExclusive(page)). Cleared, unuse_pte() drops such a folio " \
     "from the swap cache, as do_swap_page() drops one it cannot map whole, and " \
-    "reads the entry again at order 0 (docs/findings/unuse-pte-large-swapin-folio.md).")
+    "reads the entry again at order 0 (docs/findings/unuse-pte-large-swapin-folio.md).") \
+  X(kShmemFreeSwapStaleOrder, "shmem_free_swap_stale_order", "8a1968bd997f",      \
+    "mm/shmem, swap: fix race of truncate and swap entry split",                 \
+    "v6.12 .. (introduced by 809bc86517cc, v6.12; fixed in mainline in January " \
+    "2026, with 2030dddf9545 after it); 6.12.94, 6.18.35 and 7.1.5 have both "   \
+    "fixes, and only 7.1.5's shmem is modelled",                                 \
+    "shmem_free_swap() reads the entry's order with xa_get_order() under RCU "   \
+    "alone, then erases the entry with xa_cmpxchg_irq() under xa_lock and puts " \
+    "1 << order slots. A swap-in that splits the large entry in between leaves " \
+    "the cmpxchg erasing one order-0 entry while the put frees every slot of "   \
+    "the old entry, which the other indices still name; an entry that grew "    \
+    "instead is erased whole with one slot put. Nothing keeps the order within " \
+    "the range either, and shmem_undo_range()'s second pass retries any entry "  \
+    "it could not free. Cleared: the order is read, checked against the range " \
+    "and the entry erased in one xa_lock section, and a large entry across the " \
+    "range's border is skipped.")
 
 enum class Knob : uint8_t {
 #define SWAPFUZZ_KNOB_ENUM(e, ...) e,

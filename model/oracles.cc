@@ -70,15 +70,17 @@ void CheckShmemQuiescent(Kernel& k) {
     if (e.kind == ShmemEntry::Kind::kFolio) {
       ++folios;
       const Page& p = k.pages[e.folio];
-      if (p.freed || p.shmem_index != index || p.swapcache) {
+      if (p.freed || p.shmem_index != (index & ~((1 << p.order) - 1)) || p.order != e.order ||
+          p.swapcache) {
         Accounting(k, ObjectKind::kShmemFile, "shmem index %d holds folio %d (freed %d, index %d, "
-                   "swapcache %d)", index, e.folio, p.freed, p.shmem_index, p.swapcache);
+                   "order %d, swapcache %d)", index, e.folio, p.freed, p.shmem_index, p.order,
+                   p.swapcache);
         return;
       }
-      have = p.data;
+      have = k.pages[ShmemPageAt(k, index)].data;
     } else if (e.kind == ShmemEntry::Kind::kSwap) {
       ++swapped;
-      have = HoldsSwap(k, e.swap);
+      have = HoldsSwap(k, e.SlotAt(index));
     }
     if (have != inode.logical[index]) {
       Report(k, Oracle::kDataIntegrity, Fn::kQuiescence, ObjectKind::kShmemFile, true,
@@ -343,11 +345,12 @@ void CheckSwapAvail(Kernel& k) {
 void CheckShmemAfterStep(Kernel& k) {
   for (int index = 0; index < kMaxShmemPages; ++index) {
     const ShmemEntry& e = k.shmem.i_pages[index];
+    const Offset slot = e.SlotAt(index);
     if (e.kind == ShmemEntry::Kind::kSwap &&
-        (!slot_allocated(k, e.swap) || swap_count(k.si.swap_map[e.swap]) == 0)) {
+        (!slot_allocated(k, slot) || swap_count(k.si.swap_map[slot]) == 0)) {
       Report(k, Oracle::kSwapCount, StepFn(k.last_step), ObjectKind::kShmemFile, true,
-             "shmem index %d holds swap entry %d, whose slot is %s", index, e.swap,
-             slot_allocated(k, e.swap) ? "allocated with count 0" : "free");
+             "shmem index %d holds swap entry %d (slot %d), whose slot is %s", index, e.swap,
+             slot, slot_allocated(k, slot) ? "allocated with count 0" : "free");
       return;
     }
     if (e.kind == ShmemEntry::Kind::kFolio && k.pages[e.folio].freed) {
@@ -355,8 +358,8 @@ void CheckShmemAfterStep(Kernel& k) {
              "shmem index %d holds folio %d, which is freed", index, e.folio);
       return;
     }
-    const Token have = e.kind == ShmemEntry::Kind::kFolio  ? k.pages[e.folio].data
-                       : e.kind == ShmemEntry::Kind::kSwap ? HoldsSwap(k, e.swap, true)
+    const Token have = e.kind == ShmemEntry::Kind::kFolio  ? k.pages[ShmemPageAt(k, index)].data
+                       : e.kind == ShmemEntry::Kind::kSwap ? HoldsSwap(k, slot, true)
                                                            : 0;
     if (have != k.shmem.logical[index]) {
       Report(k, Oracle::kDataIntegrity, StepFn(k.last_step), ObjectKind::kShmemFile, true,
@@ -434,8 +437,9 @@ void CheckQuiescent(Kernel& k) {
   }
   // The shmem file's swap entries own counts as swap PTEs do (7.1.5: 1 each).
   std::array<int, kMaxSlots> shmem_entries{};
-  for (const ShmemEntry& e : k.shmem.i_pages) {
-    if (e.kind == ShmemEntry::Kind::kSwap) ++shmem_entries[e.swap];
+  for (int index = 0; index < kMaxShmemPages; ++index) {
+    const ShmemEntry& e = k.shmem.i_pages[index];
+    if (e.kind == ShmemEntry::Kind::kSwap) ++shmem_entries[e.SlotAt(index)];
   }
   for (int type = 0; type < kMaxSwapDevices; ++type) {
     const SwapDevice& si = k.swap_info[type];
@@ -508,8 +512,12 @@ void CheckQuiescent(Kernel& k) {
     int folio_mappings = 0;
     for (int i = 0; i < nr; ++i) folio_mappings += mappings[id + i];
     const bool page_cache = p.shmem_index != kNoIndex;
-    if (page_cache && k.shmem.i_pages[p.shmem_index] !=
-                          ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset}) {
+    bool in_file = page_cache;
+    for (int i = 0; page_cache && i < nr; ++i) {
+      in_file &= k.shmem.i_pages[p.shmem_index + i] ==
+                 ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset, p.order};
+    }
+    if (page_cache && !in_file) {
       Accounting(k, ObjectKind::kShmemFile, "folio %d has shmem index %d, which does not hold it",
                  id, p.shmem_index);
       return;

@@ -112,6 +112,21 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
       return refuse("large folios are modelled on one zram swap device only");
     }
   }
+  if (out.shmem_huge_order > 0) {
+    const auto refuse = [&](std::string_view why) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "config.shmem_huge_order ", static_cast<int>(out.shmem_huge_order), ": ", std::string(why)));
+    };
+    if (out.features.shmem_swap == Features::ShmemSwap::kNotModelled ||
+        !out.features.large_folio_swapout) {
+      return refuse(absl::StrCat("profile ", std::string(profile->name), " (",
+                                 std::string(profile->release),
+                                 ") has no modelled shmem large folios (7.1.5's are)"));
+    }
+    if (out.backend != Backend::kZram || out.swap_devices > 1) {
+      return refuse("large folios are modelled on one zram swap device only");
+    }
+  }
   if (out.memcg && out.zswap && !out.memcg_zswap_writeback &&
       !out.features.zswap_incompressible_as_is) {
     return absl::InvalidArgumentError(absl::StrCat(

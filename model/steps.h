@@ -200,7 +200,9 @@ namespace swapfuzz {
   X(kShmemFallocate, "shmem_fallocate", "mm/shmem.c", shmem_fallocate, kShared)                   \
   X(kShmemUndoRange, "shmem_undo_range", "mm/shmem.c", shmem_undo_range, kShared)                 \
   X(kShmemFreeSwap, "shmem_free_swap", "mm/shmem.c", kInStep, kShared)                            \
-  X(kTruncateInodeFolio, "truncate_inode_folio", "mm/truncate.c", kInStep, kShared)
+  X(kTruncateInodeFolio, "truncate_inode_folio", "mm/truncate.c", kInStep, kShared)              \
+  X(kShmemSplitLargeEntry, "shmem_split_large_entry", "mm/shmem.c", kInStep, kShared)            \
+  X(kTruncateInodePartialFolio, "truncate_inode_partial_folio", "mm/truncate.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -601,7 +603,15 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemFreeSwapPut, kSwapPutEntriesDirect, "swap_put_entries_cluster")  \
   X(kShmemReadUnlock, kShmemFileReadIter, "folio_unlock")                   \
   X(kShmemSwapinFailed, kShmemSwapinFolio,                                  \
-    "failed: shmem_confirm_swap, put_swap_device")
+    "failed: shmem_confirm_swap, put_swap_device")                          \
+  X(kShmemSplitLargeEntry, kShmemSplitLargeEntry,                           \
+    "xa_lock: xas_try_split() of the large swap entry into order-0 entries") \
+  X(kShmemFreeSwapOrder, kShmemFreeSwap,                                    \
+    "RCU: xa_get_order() before the cmpxchg (shmem_free_swap_stale_order)") \
+  X(kShmemUndoConfirm, kShmemUndoRange,                                     \
+    "shmem_confirm_swap: retry at the entry, or skip one across the hole's border") \
+  X(kShmemPartialTruncate, kTruncateInodePartialFolio,                      \
+    "a folio inside the hole is truncated, else its part in the hole zeroed")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -22,8 +22,11 @@ inline constexpr int kMaxSlots = 32;       // swap offsets, including header slo
 inline constexpr int kMaxSwapDevices = 2;
 inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
-// Depth of nested kernel calls: user_access, do_swap_page, swapin_readahead,
-// swap_vma_readahead, __read_swap_cache_async, swap_readpage, zswap_load.
+// Depth of nested kernel calls. The deepest chains: user_access,
+// do_swap_page, swapin_readahead, swap_vma_readahead, __read_swap_cache_async,
+// swap_readpage, zswap_load; and shmem_fallocate, shmem_undo_range,
+// shmem_get_folio_gfp (a partial-folio lookup), shmem_swapin_folio,
+// swap_cache_alloc_folio, swap_readpage, zswap_load.
 inline constexpr int kMaxFrames = 7;
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused

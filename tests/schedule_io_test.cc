@@ -120,7 +120,7 @@ TEST(ScheduleIoTest, DecisionMayNameTheInterruptCpu) {
 TEST(ScheduleIoTest, OutputIsIndentedAndEndsWithNewline) {
   const std::string json = ScheduleToJson(FullSchedule());
   EXPECT_EQ(json.back(), '\n');
-  EXPECT_THAT(json, HasSubstr("\n  \"format\": \"swapfuzz-schedule\",\n  \"version\": 4,\n"));
+  EXPECT_THAT(json, HasSubstr("\n  \"format\": \"swapfuzz-schedule\",\n  \"version\": 5,\n"));
   EXPECT_THAT(json, HasSubstr("\"write 7 0xdeadbeefcafef00d\""));
   EXPECT_THAT(json, HasSubstr("\"fork 3\""));
   EXPECT_THAT(json, HasSubstr("\"through\": \"do_swap_page: pte_same, install, swap_free\""));
@@ -251,8 +251,8 @@ TEST(ScheduleIoTest, RejectsMalformedInputWithAMessageNamingTheProblem) {
        "not a swapfuzz schedule (format is \"other\""},
       {"format not a string", R"({"format": 1, "version": 1})", "format: expected a string"},
       {"missing version", R"({"format": "swapfuzz-schedule", "cpus": []})", "version: missing"},
-      {"version 5", R"({"format": "swapfuzz-schedule", "version": 5, "cpus": [], "new": 1})",
-       "format version 5 is newer than this build supports (4)"},
+      {"version 6", R"({"format": "swapfuzz-schedule", "version": 6, "cpus": [], "new": 1})",
+       "format version 6 is newer than this build supports (5)"},
       {"version 0", R"({"format": "swapfuzz-schedule", "version": 0})",
        "version: 0 is not a format version"},
       {"version a string", R"({"format": "swapfuzz-schedule", "version": "1"})",
@@ -452,7 +452,7 @@ TEST_F(ScheduleFileTest, ReadErrorsStartWithThePath) {
   const std::string newer = Path("newer.json");
   WriteText(newer, R"({"format": "swapfuzz-schedule", "version": 7})");
   EXPECT_EQ(ErrorOf(ReadScheduleFile(newer).status()),
-            newer + ": format version 7 is newer than this build supports (4)");
+            newer + ": format version 7 is newer than this build supports (5)");
 
   const std::string missing = Path("missing.json");
   const absl::Status status = ReadScheduleFile(missing).status();

@@ -194,8 +194,10 @@ TEST(ShmemPathsTest, RacesOnOneIndexResolveAsTheKernelDoes) {
 // second: find_get_entries(), then folio_lock() waits for the reader, and the
 // truncation under xa_lock is a step of its own.
 TEST(ShmemPathsTest, APunchsSecondLoopWaitsForTheFolioLock) {
-  Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
-                     CpuProgram{0, {ShmemWrite(0, 0x10)}}});
+  // The folio is inside the hole, away from its first and last page, which
+  // the partial-folio lookups between the loops take.
+  Schedule s = Make({CpuProgram{0, {ShmemRead(1)}}, CpuProgram{0, {ShmemPunch(0, 2)}},
+                     CpuProgram{0, {ShmemWrite(1, 0x10)}}});
   s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
                  RunCpu(1)};
   const Outcome r = Exec(s);
@@ -203,12 +205,36 @@ TEST(ShmemPathsTest, APunchsSecondLoopWaitsForTheFolioLock) {
   EXPECT_EQ(r.Count(StepId::kShmemUndoTruncate, 1), 1) << r.Dump();
   EXPECT_TRUE(testing::InOrder(r.out.trace,
                                {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock,
+                                StepId::kShmemGetEntry, StepId::kShmemGetEntry,
                                 StepId::kShmemUndoFindGet, StepId::kShmemUndoFolioLock,
                                 StepId::kShmemUndoTruncate, StepId::kShmemUndoFindGet},
                                1))
       << r.Dump();
   // The truncation waited for the read's folio_unlock().
   EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(StepId::kShmemUndoFolioLock, 1))
+      << r.Dump();
+  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+  EXPECT_EQ(r.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kNone);
+}
+
+// The page at the hole's start is the first partial-folio lookup's: a folio
+// the first loop could not trylock is locked there and truncated whole by
+// truncate_inode_partial_folio().
+TEST(ShmemPathsTest, APartialFolioLookupWaitsForTheFolioLock) {
+  Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
+                     CpuProgram{0, {ShmemWrite(0, 0x10)}}});
+  s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
+                 RunCpu(1)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_TRUE(testing::InOrder(r.out.trace,
+                               {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock,
+                                StepId::kShmemGetEntry, StepId::kShmemFolioLock,
+                                StepId::kShmemPartialTruncate, StepId::kShmemUndoFindGet},
+                               1))
+      << r.Dump();
+  EXPECT_EQ(r.Count(StepId::kShmemUndoFolioLock, 1), 0) << r.Dump();
+  EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(StepId::kShmemPartialTruncate, 1))
       << r.Dump();
   EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
   EXPECT_EQ(r.k.shmem.i_pages[0].kind, ShmemEntry::Kind::kNone);

@@ -5,6 +5,7 @@
 
 #include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
+#include "model/mm/zswap.h"
 
 namespace swapfuzz {
 namespace {
@@ -58,10 +59,6 @@ PageId alloc_anon_folio(Kernel& k, const Mm& mm, int va, int mm_id) {
   }
   return kNoPage;
 }
-
-// zswap_never_enabled(): zswap's static key is set the first time zswap is
-// set up enabled, at boot or by the parameter (the model's Zswap::initialized).
-bool zswap_never_enabled(const Kernel& k) { return !k.zswap.initialized; }
 
 // alloc_swap_folio() may try a large order: mTHP orders are enabled and
 // "if (!zswap_never_enabled()) goto fallback;" does not fall back (6.12.94

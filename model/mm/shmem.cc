@@ -6,6 +6,7 @@
 #include "model/mm/memory.h"
 #include "model/mm/page_io.h"
 #include "model/mm/swap_state.h"
+#include "model/mm/zswap.h"
 #include "model/mm/swapfile.h"
 
 namespace swapfuzz {
@@ -14,6 +15,17 @@ namespace {
 bool IndexHoldsSwap(const Kernel& k, int index, Offset off) {
   const ShmemEntry& e = k.shmem.i_pages[index];
   return e.kind == ShmemEntry::Kind::kSwap && e.swap == off;
+}
+
+// The first index of the (naturally aligned) entry of order `order` that
+// holds `index`: round_down(index, 1 << order).
+int EntryBase(int index, int order) { return index & ~((1 << order) - 1); }
+
+// The page of folio `head` (in the page cache or the swap cache) that holds
+// page index `index`: a folio's pages hold the naturally aligned indices of
+// its size.
+PageId PageOfIndex(const Kernel& k, PageId head, int index) {
+  return static_cast<PageId>(head + (index & (folio_nr_pages(k, head) - 1)));
 }
 
 // shmem_recalc_inode(): under info->lock, info->alloced and info->swapped move
@@ -35,34 +47,60 @@ bool shmem_recalc_inode(Kernel& k, int alloced, int swapped) {
   return first_swapped;
 }
 
-// Under xa_lock: the folio goes into the page cache at `index`, which takes a
-// reference for it (shmem_add_to_page_cache(): folio_ref_add(), folio->mapping
-// and folio->index, nrpages).
+// shmem_add_to_page_cache()'s test under xa_lock of the range of `nr`
+// indices from `index`: empty (expected kNoOffset), or filled with swap
+// entries whose slots run on from `expected` with no gap, and cover exactly
+// `nr` slots ("iter.val - nr != swap.val"): xas_for_each_conflict() visits
+// each entry once, a large one by its order, so an entry larger than the
+// folio fails the test.
+bool RangeHolds(const Kernel& k, int index, int nr, Offset expected) {
+  int iter = expected;
+  for (int i = index; i < index + nr;) {
+    const ShmemEntry& e = k.shmem.i_pages[i];
+    if (expected == kNoOffset) {
+      if (e.kind != ShmemEntry::Kind::kNone) return false;
+      ++i;
+      continue;
+    }
+    if (e.kind != ShmemEntry::Kind::kSwap || e.swap != iter) return false;
+    iter += 1 << e.order;
+    i = EntryBase(i, e.order) + (1 << e.order);
+  }
+  return expected == kNoOffset || iter - nr == expected;
+}
+
+// Under xa_lock: the folio goes into the page cache at `index`, all of its
+// indices, which takes a reference per page (shmem_add_to_page_cache():
+// folio_ref_add(folio, nr), folio->mapping and folio->index, nrpages).
 void AddToPageCache(Kernel& k, PageId id, int index) {
-  k.shmem.i_pages[index] = ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset};
   Page& p = k.pages[id];
+  const int nr = folio_nr_pages(k, id);
+  for (int i = index; i < index + nr; ++i) {
+    k.shmem.i_pages[i] = ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset, p.order};
+  }
   p.shmem_index = static_cast<int8_t>(index);
-  ++p.refcount;
-  ++k.shmem.nrpages;
+  p.refcount = static_cast<int16_t>(p.refcount + nr);
+  k.shmem.nrpages = static_cast<int16_t>(k.shmem.nrpages + nr);
 }
 
 // Under xa_lock: the folio leaves the page cache, `replacement` takes its
-// index (a swap entry, or a hole), and the page cache's reference goes after
-// the lock (folio_put_refs()).
+// indices (a swap entry of its order, or holes), and the page cache's
+// references go after the lock (folio_put_refs(folio, nr)).
 void DeleteFromPageCache(Kernel& k, PageId id, ShmemEntry replacement, Fn fn) {
   Page& p = k.pages[id];
-  k.shmem.i_pages[p.shmem_index] = replacement;
+  const int nr = folio_nr_pages(k, id);
+  for (int i = p.shmem_index; i < p.shmem_index + nr; ++i) k.shmem.i_pages[i] = replacement;
   p.shmem_index = kNoIndex;
-  --k.shmem.nrpages;
-  put_page(k, id, fn);
+  k.shmem.nrpages = static_cast<int16_t>(k.shmem.nrpages - nr);
+  for (int i = 0; i < nr; ++i) put_page(k, id, fn);
 }
 
-// The folio is back in the page cache, and its swap entry no longer owns
-// the slot: shmem_recalc_inode(inode, 0, -1), then folio_put_swap() under the
-// cluster lock (the slot stays, pinned by the swap cache).
-void PutSwapOfCachedFolio(Kernel& k, Cpu& c, Offset off) {
-  shmem_recalc_inode(k, 0, -1);
-  swap_free(k, c, off, Fn::kFolioPutSwap);
+// The folio is back in the page cache, and its swap entries no longer own
+// their slots: shmem_recalc_inode(inode, 0, -nr), then folio_put_swap()
+// under the cluster lock (the slots stay, pinned by the swap cache).
+void PutSwapOfCachedFolio(Kernel& k, Cpu& c, Offset off, int nr) {
+  shmem_recalc_inode(k, 0, -nr);
+  for (Offset slot = off; slot < off + nr; ++slot) swap_free(k, c, slot, Fn::kFolioPutSwap);
 }
 
 // inode_lock() of the shmem file (i_rwsem for write, held across steps), in
@@ -119,7 +157,7 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
       return GoTo(k, f, f.page == kNoPage ? kCopy : kUnlock);
     case kUnlock:
       Emit(k, c, StepId::kShmemReadUnlock, kNoOffset, f.page,
-           page_checked(k, f.page, Fn::kShmemFileReadIter).data);
+           page_checked(k, PageOfIndex(k, f.page, f.va), Fn::kShmemFileReadIter).data);
       unlock_page(k, f.page, Fn::kShmemFileReadIter);
       f.pc = kCopy;
       return StepResult::kStep;
@@ -130,7 +168,9 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
         if (!l.error) check(0);
         return Finish(c, 0);
       }
-      const Token value = page_checked(k, f.page, Fn::kShmemFileReadIter).data;
+      // The folio is large or not as it was: the model splits no shmem folio.
+      const Token value =
+          page_checked(k, PageOfIndex(k, f.page, f.va), Fn::kShmemFileReadIter).data;
       Emit(k, c, StepId::kShmemReadCopy, kNoOffset, f.page, value);
       check(value);
       put_page(k, f.page, Fn::kShmemFileReadIter);
@@ -159,8 +199,10 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f) {
       const Token value =
           op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
       Emit(k, c, StepId::kShmemWriteCopy, kNoOffset, f.page, value);
+      // The copy goes to the index's page; shmem_write_end() zeroes the rest
+      // of a new folio (its pages hold zero already) and marks it uptodate.
+      page_checked(k, PageOfIndex(k, f.page, f.va), Fn::kShmemFileWriteIter).data = value;
       Page& p = page_checked(k, f.page, Fn::kShmemFileWriteIter);
-      p.data = value;
       p.uptodate = true;
       p.dirty = true;
       SetFileValue(inode, f.va, value);
@@ -210,7 +252,7 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemFolioLock, kNoOffset, f.page, static_cast<Token>(p.shmem_index));
       trylock_page(k, c, f.page);
       // "Has the folio been truncated or swapped out?"
-      if (p.shmem_index != f.va) {
+      if (p.shmem_index == kNoIndex) {
         unlock_page(k, f.page, Fn::kShmemGetFolioGfp);
         put_page(k, f.page, Fn::kShmemGetFolioGfp);
         f.page = kNoPage;
@@ -227,11 +269,18 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       return Finish(c, 0, f.page);
     }
     case kAlloc: {
-      // shmem_alloc_and_add_folio(): a new folio, locked and swap-backed
-      // while only this task sees it; shmem_add_to_page_cache() under
-      // xa_lock, which fails with -EEXIST unless the index is still a hole;
-      // shmem_recalc_inode(); folio_add_lru().
-      const PageId id = alloc_page(k);
+      // shmem_alloc_and_add_folio(): SGP_WRITE on a hole takes the highest
+      // order the mount allows (huge=always) whose naturally aligned range
+      // is empty (shmem_suitable_orders()), else order 0; a new folio, locked and
+      // swap-backed while only this task sees it; shmem_add_to_page_cache()
+      // under xa_lock, which fails with -EEXIST unless the range is still
+      // empty; shmem_recalc_inode(); folio_add_lru(). One step: the lookup
+      // of the orders and the add see the same mapping.
+      int order = 0;
+      for (int o = k.config.shmem_huge_order; o > 0 && order == 0; --o) {
+        if (RangeHolds(k, EntryBase(f.va, o), 1 << o, kNoOffset)) order = o;
+      }
+      const PageId id = order > 0 ? alloc_folio(k, order) : alloc_page(k);
       if (id == kNoPage) {
         Emit(k, c, StepId::kShmemAllocAdd, kNoOffset, kNoPage);
         return Finish(c, -ENOMEM);
@@ -242,17 +291,17 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kLookup;
         return StepResult::kStep;
       }
-      Emit(k, c, StepId::kShmemAllocAdd, kNoOffset, id);
+      Emit(k, c, StepId::kShmemAllocAdd, kNoOffset, id, static_cast<Token>(order));
       Page& p = k.pages[id];
       p.locked = true;
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
       p.swapbacked = true;
-      AddToPageCache(k, id, f.va);
-      shmem_recalc_inode(k, 1, 0);
+      AddToPageCache(k, id, EntryBase(f.va, order));
+      shmem_recalc_inode(k, 1 << order, 0);
       p.lru = true;
       // SGP_WRITE leaves the new folio !uptodate for shmem_write_end() to
       // mark; its data is zero until the copy.
-      p.data = 0;
+      for (int i = 0; i < (1 << order); ++i) k.pages[id + i].data = 0;
       return Finish(c, 0, id);
     }
   }
@@ -272,10 +321,29 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
     put_device(k, f.offset, l.si_ref);
     return Finish(c, error);
   };
+  // "If the folio is large, round down swap and index by folio size."
+  auto round_to_folio = [&] {
+    const int nr = folio_nr_pages(k, f.page);
+    f.offset = static_cast<Offset>(f.offset & ~(nr - 1));
+    f.va = static_cast<int8_t>(EntryBase(f.va, k.pages[f.page].order));
+  };
+  // With the folio: a large entry the folio is smaller than is split first.
+  auto have_folio = [&] {
+    if (l.order > k.pages[f.page].order) return GoTo(k, f, kSplit);
+    round_to_folio();
+    return GoTo(k, f, kLock);
+  };
   switch (f.pc) {
     case kLookup: {
       l.si_ref = get_swap_device(k, f.offset);
+      const ShmemEntry e = k.shmem.i_pages[f.va];
       const bool confirmed = IndexHoldsSwap(k, f.va, f.offset);
+      l.index_entry = f.offset;
+      // "index may point to the middle of a large entry, get the sub entry"
+      if (confirmed) {
+        l.order = static_cast<int8_t>(e.order);
+        f.offset = e.SlotAt(f.va);
+      }
       const PageId cached = l.si_ref ? k.swap_cache[f.offset] : kNoPage;
       Emit(k, c, StepId::kShmemSwapinLookup, f.offset, cached, confirmed);
       if (!l.si_ref) return Finish(c, confirmed ? -EINVAL : -EEXIST);
@@ -286,27 +354,74 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         get_page(k, cached, Fn::kShmemSwapinFolio);
         k.pages[cached].readahead = false;
         f.page = cached;
-        f.pc = kLock;
-        return StepResult::kStep;
+        return have_folio();
       }
       if (swap_entry_to_info(k, f.offset).sync_io) {
-        // shmem_swap_alloc_folio() -> swapin_folio(): a new folio added to
-        // the swap cache and read, or another task's folio that won the add.
-        Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterRead, f.offset, kNoPage,
-                                       {.read = true, .lookup = false});
+        // shmem_swap_alloc_folio(): a folio of the entry's order, unless
+        // zswap was ever enabled or a slot of the range is cached
+        // (non_swapcache_batch()); then swapin_folio() adds it to the swap
+        // cache and reads it, or returns another task's folio that won.
+        const int nr = 1 << l.order;
+        bool uncached = true;
+        for (int i = 0; i < nr; ++i) uncached &= k.swap_cache[l.index_entry + i] == kNoPage;
+        l.large = l.order > 0 && zswap_never_enabled(k) && uncached;
+        f.pc = kSwapAlloc;
         return StepResult::kStep;
       }
-      // shmem_swapin_cluster() -> swap_cluster_readahead(): the model reads
-      // the entry alone, as read_swap_cache_async() does.
+      // shmem_swapin_cluster() -> swap_cluster_readahead(), order 0 only:
+      // the model reads the entry alone, as read_swap_cache_async() does.
       CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true, /*skip_if_exists=*/true);
       return StepResult::kStep;
+    }
+    case kSwapAlloc: {
+      if (!l.large) {
+        return Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterRead, f.offset, kNoPage,
+                                              {.read = true, .lookup = false});
+      }
+      // shmem_alloc_folio() of the order; swapin_folio() inserts it at the
+      // entry's first slot. Out of frames: the fallback to order 0.
+      const PageId id = alloc_folio(k, l.order);
+      if (id == kNoPage) {
+        l.large = false;
+        return StepResult::kContinue;
+      }
+      Page& p = k.pages[id];
+      p.locked = true;  // __folio_set_locked()
+      p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+      p.swapbacked = true;
+      return Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterRead, l.index_entry, id,
+                                            {.read = true, .lookup = false});
     }
     case kAfterRead:
       // No folio: swapin_folio() lost a race (-EEXIST), or the cluster read
       // found none (-ENOMEM); "failed:" makes either -EEXIST if the index no
-      // longer holds the entry.
+      // longer holds the entry. A large try falls back to order 0 first.
       f.page = c.ret_page;
-      return GoTo(k, f, f.page == kNoPage ? kFailed : kLock);
+      if (f.page == kNoPage && l.large) {
+        l.large = false;
+        return GoTo(k, f, kSwapAlloc);
+      }
+      if (f.page == kNoPage) return GoTo(k, f, kFailed);
+      return have_folio();
+    case kSplit: {
+      // shmem_split_large_entry() under xa_lock: the index must still hold
+      // the entry the lookup found, else -EEXIST ("failed_nolock"); a large
+      // one becomes order-0 entries of consecutive slots.
+      const ShmemEntry e = k.shmem.i_pages[f.va];
+      const bool still = IndexHoldsSwap(k, f.va, l.index_entry);
+      Emit(k, c, StepId::kShmemSplitLargeEntry, l.index_entry, f.page,
+           still ? static_cast<Token>(e.order) : static_cast<Token>(-1));
+      if (!still) return fail(-EEXIST, false);
+      const int base = EntryBase(f.va, e.order);
+      for (int i = 0; i < (1 << e.order); ++i) {
+        k.shmem.i_pages[base + i] =
+            ShmemEntry{ShmemEntry::Kind::kSwap, kNoPage, static_cast<Offset>(e.swap + i), 0};
+      }
+      l.order = 0;
+      round_to_folio();
+      f.pc = kLock;
+      return StepResult::kStep;
+    }
     case kFailed: {
       const bool confirmed = IndexHoldsSwap(k, f.va, f.offset);
       Emit(k, c, StepId::kShmemSwapinFailed, f.offset, kNoPage, confirmed);
@@ -334,7 +449,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kAdd;
       return StepResult::kContinue;
     case kAdd: {
-      const bool still = IndexHoldsSwap(k, f.va, f.offset);
+      const bool still = RangeHolds(k, f.va, folio_nr_pages(k, f.page), f.offset);
       Emit(k, c, StepId::kShmemSwapinAdd, f.offset, f.page, still);
       if (!still) return fail(-EEXIST, true);  // failed: shmem_confirm_swap() < 0
       AddToPageCache(k, f.page, f.va);
@@ -343,7 +458,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
     }
     case kPutSwap:
       Emit(k, c, StepId::kShmemSwapinPutSwap, f.offset, f.page);
-      PutSwapOfCachedFolio(k, c, f.offset);
+      PutSwapOfCachedFolio(k, c, f.offset, folio_nr_pages(k, f.page));
       f.pc = kDelCache;
       return StepResult::kStep;
     case kDelCache:
@@ -362,7 +477,8 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
   Page& p = page_checked(k, f.page, Fn::kShmemWriteout);
   switch (f.pc) {
     case kAlloc: {
-      // The folio is order 0 and uptodate, and swap is on: straight to
+      // The folio is uptodate, no large folio crosses i_size (the file's
+      // size is fixed), and swap is on: straight to
       // folio_alloc_swap(). With one device, its reclaim of a slot only the
       // swap cache holds comes first, as for an anonymous folio
       // (model/mm/vmscan.cc kAddToSwap); with several, folio_alloc_swap()'s
@@ -387,7 +503,10 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       return Call<Fn::kFolioAllocSwap>(c, f, kAfterAlloc, kNoOffset, f.page);
     case kAfterAlloc:
       // folio_alloc_swap() returns in its last step, which allocated the
-      // slot and added the folio; then its swap charge.
+      // slot and added the folio; then its swap charge. A large folio that
+      // gets no slots goes to "try_split": split_folio_to_list() of a shmem
+      // folio is not modelled, and fails as it may in the kernel (another
+      // reference), so the folio is redirtied.
       if (c.ret < 0) {
         p.dirty = true;  // redirty
         return Return(c, kAopWritepageActivate);
@@ -395,15 +514,21 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       f.offset = static_cast<Offset>(c.ret);
       mem_cgroup_try_charge_swap(k, f.page, f.offset);
       return GoTo(k, f, kDupSwap);
-    case kDupSwap:
+    case kDupSwap: {
       Emit(k, c, StepId::kShmemWriteoutDupSwap, f.offset, f.page);
-      if (shmem_recalc_inode(k, 0, 1)) k.shmem.on_swaplist = true;
-      swap_duplicate(k, f.offset, Fn::kFolioDupSwap);
+      const int nr = folio_nr_pages(k, f.page);
+      if (shmem_recalc_inode(k, 0, nr)) k.shmem.on_swaplist = true;
+      for (Offset slot = f.offset; slot < f.offset + nr; ++slot) {
+        swap_duplicate(k, slot, Fn::kFolioDupSwap);
+      }
       f.pc = kDelete;
       return StepResult::kStep;
+    }
     case kDelete:
+      // The folio's indices hold one swap entry of its order.
       Emit(k, c, StepId::kShmemWriteoutDelete, f.offset, f.page);
-      DeleteFromPageCache(k, f.page, ShmemEntry{ShmemEntry::Kind::kSwap, kNoPage, f.offset},
+      DeleteFromPageCache(k, f.page,
+                          ShmemEntry{ShmemEntry::Kind::kSwap, kNoPage, f.offset, p.order},
                           Fn::kShmemDeleteFromPageCache);
       Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
       return StepResult::kStep;
@@ -415,7 +540,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       return Return(c, c.ret);
     case kReAdd: {
       // "Swap entry might be erased by racing shmem_free_swap()".
-      const bool still = IndexHoldsSwap(k, l.index, f.offset);
+      const bool still = RangeHolds(k, l.index, folio_nr_pages(k, f.page), f.offset);
       Emit(k, c, StepId::kShmemWriteoutReAdd, f.offset, f.page, still);
       if (still) AddToPageCache(k, f.page, l.index);
       f.pc = still ? kPutSwap : kDelCache;
@@ -423,7 +548,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
     }
     case kPutSwap:
       Emit(k, c, StepId::kShmemWriteoutPutSwap, f.offset, f.page);
-      PutSwapOfCachedFolio(k, c, f.offset);
+      PutSwapOfCachedFolio(k, c, f.offset, folio_nr_pages(k, f.page));
       f.pc = kDelCache;
       return StepResult::kStep;
     case kDelCache:
@@ -443,9 +568,9 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kLock: {
       if (!InodeLock(k, c, StepId::kShmemFallocLock)) return Block(c, Wait::Kind::kInodeLock, 0);
-      const uint8_t last = std::max(f.va, l.last);
+      const uint8_t end = static_cast<uint8_t>(std::max(f.va, l.last) + 1);
       Call<Fn::kShmemUndoRange>(c, f, kAfterUndo, kNoOffset, kNoPage,
-                                {.start = f.va, .end = static_cast<uint8_t>(last + 1),
+                                {.start = f.va, .end = end, .loop_start = f.va, .loop_end = end,
                                  .index = f.va});
       return StepResult::kStep;
     }
@@ -459,52 +584,90 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_undo_range(SWAPFUZZ_STATE_ENUMERATOR) };
+  enum : uint8_t { kFirstLoop, kPartialStart, kPartialEnd, kWholeFolios };
   ShmemUndoRangeLocals& l = Locals<Fn::kShmemUndoRange>(f);
   ShmemInode& inode = k.shmem;
-  // truncate_inode_folio() of the locked folio, then folio_unlock() and the
-  // batch's folio_put(); the loop goes on after its index.
-  auto truncate = [&] {
-    Emit(k, c, StepId::kShmemUndoTruncate, kNoOffset, f.page, l.index);
+  const bool stale_order = k.knob(Knob::kShmemFreeSwapStaleOrder);
+  // The hole's data is gone: each index of [lstart, lend] that loses its
+  // entry or has its page zeroed reads zero. Indices outside the hole keep
+  // their value, whatever happens to their entries.
+  auto hole_zeroed = [&](int index) {
+    if (index >= l.start && index < l.end) SetFileValue(inode, index, 0);
+  };
+  // truncate_inode_folio() of the locked folio, whole, under xa_lock.
+  auto truncate_folio = [&] {
+    Page& p = k.pages[f.page];
+    const int base = p.shmem_index;
     DeleteFromPageCache(k, f.page, ShmemEntry{}, Fn::kTruncateInodeFolio);
-    SetFileValue(inode, l.index, 0);
-    k.pages[f.page].dirty = false;  // folio_cancel_dirty()
-    unlock_page(k, f.page, Fn::kTruncateInodeFolio);
+    for (int i = base; i < base + folio_nr_pages(k, f.page); ++i) hole_zeroed(i);
+    p.dirty = false;  // folio_cancel_dirty()
+  };
+  // "offset++; if (nr_reclaimed) offset = round_up(offset,
+  // abs(nr_reclaimed))": past the folio __try_to_reclaim_swap() found.
+  // Folios are aligned in their device's offsets.
+  auto reclaim_next = [&](int nr) {
+    const int step = nr == 0 ? 1 : (nr < 0 ? -nr : nr);
+    const int base = swap_entry_to_info(k, f.offset).base;
+    f.offset = static_cast<Offset>(base + (f.offset - base + step) / step * step);
+  };
+  // folio_unlock() and the batch's folio_put(); the loop goes on at `next`.
+  auto release = [&](uint8_t next) {
+    unlock_page(k, f.page, Fn::kShmemUndoRange);
     put_page(k, f.page, Fn::kShmemUndoRange);
     f.page = kNoPage;
-    l.index = static_cast<uint8_t>(l.index + 1);
+    l.index = next;
     f.pc = kFind;
     return StepResult::kStep;
   };
   switch (f.pc) {
     case kFind: {
-      // The next entry at or after the loop's index: find_lock_entries()
-      // first, find_get_entries() once the first loop is over.
+      // The next entry at or after the loop's index, under RCU:
+      // find_lock_entries() in the first loop, which passes over a large
+      // folio across either end of the hole, and a large swap entry that
+      // begins before the loop's start; one across the end ends the loop.
+      // find_get_entries() in the second, which returns every entry.
+      const bool first = l.pass == kFirstLoop;
+      const int end = first ? l.end : l.loop_end;
       int index = l.index;
-      while (index < l.end && inode.i_pages[index].kind == ShmemEntry::Kind::kNone) ++index;
-      const StepId step = l.second_pass ? StepId::kShmemUndoFindGet : StepId::kShmemUndoFindLock;
-      if (index == l.end) {
+      while (index < end) {
+        const ShmemEntry& e = inode.i_pages[index];
+        if (e.kind == ShmemEntry::Kind::kNone) {
+          ++index;
+          continue;
+        }
+        const int base = EntryBase(index, e.order), nr = 1 << e.order;
+        if (!first) break;
+        if (base >= l.index && base + nr <= end) break;
+        index = e.kind == ShmemEntry::Kind::kSwap && base + nr > end ? end : base + nr;
+      }
+      const StepId step = first ? StepId::kShmemUndoFindLock : StepId::kShmemUndoFindGet;
+      if (index >= end) {
         Emit(k, c, step, kNoOffset, kNoPage, static_cast<Token>(index));
-        if (l.second_pass) {
+        if (!first) {
           // Hole-punch: "we're done"; shmem_recalc_inode(inode, 0,
           // -nr_swaps_freed).
           shmem_recalc_inode(k, 0, -l.swaps_freed);
           return Finish(c, 0);
         }
-        l.second_pass = true;  // whole_folios: from the start
-        l.index = l.start;
+        // The partial-folio lookups: lstart's page, then lend's unless
+        // both are in one page.
+        l.pass = kPartialStart;
+        l.same_folio = l.start == l.end - 1;
+        f.pc = kPartial;
         return StepResult::kStep;
       }
       const ShmemEntry e = inode.i_pages[index];
       Emit(k, c, step, e.swap, e.folio, static_cast<Token>(index));
-      l.index = static_cast<uint8_t>(index);
+      l.index = static_cast<uint8_t>(index);  // xas.xa_index
+      l.next = static_cast<uint8_t>(EntryBase(index, e.order) + (1 << e.order));
       if (e.kind == ShmemEntry::Kind::kSwap) {
         f.offset = e.swap;
-        f.pc = kFreeSwap;
+        f.pc = stale_order ? kFreeSwapOrder : kFreeSwap;
         return StepResult::kStep;
       }
       get_page(k, e.folio, Fn::kShmemUndoRange);
       f.page = e.folio;
-      if (l.second_pass) {
+      if (!first) {
         f.pc = kFolioLock;
         return StepResult::kStep;
       }
@@ -513,7 +676,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       const Page& p = k.pages[e.folio];
       if (!trylock_page(k, c, e.folio)) {
         put_page(k, f.page, Fn::kShmemUndoRange);
-      } else if (p.shmem_index != index || p.writeback) {
+      } else if (p.shmem_index == kNoIndex || p.writeback) {
         unlock_page(k, f.page, Fn::kShmemUndoRange);
         put_page(k, f.page, Fn::kShmemUndoRange);
       } else {
@@ -521,45 +684,152 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       f.page = kNoPage;
-      l.index = static_cast<uint8_t>(index + 1);
+      l.index = l.next;
       return StepResult::kStep;
     }
     case kTruncate:
-      return truncate();
+      Emit(k, c, StepId::kShmemUndoTruncate, kNoOffset, f.page, l.index);
+      truncate_folio();
+      return release(l.next);
     case kFolioLock: {
-      // folio_lock(); then truncate_inode_folio() takes xa_lock in a step of
-      // its own, as the first loop's does after find_lock_entries().
+      // folio_lock(); then truncate_inode_folio() (or, for a large folio,
+      // truncate_inode_partial_folio()) takes xa_lock in a step of its own,
+      // as the first loop's does after find_lock_entries().
       Page& p = page_checked(k, f.page, Fn::kShmemUndoRange);
       if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
       trylock_page(k, c, f.page);
-      const bool still = p.shmem_index == l.index;
+      const bool still = p.shmem_index != kNoIndex;
       Emit(k, c, StepId::kShmemUndoFolioLock, kNoOffset, f.page, still);
-      if (still) {
-        f.pc = kTruncate;
-        return StepResult::kStep;
-      }
       // "Page was replaced by swap: retry" at its index.
+      if (!still) return release(l.index);
+      f.pc = p.order == 0 ? kTruncate : kPartialTruncate;
+      return StepResult::kStep;
+    }
+    case kPartial:
+      // shmem_get_partial_folio(): filemap_get_entry(), and for a folio
+      // folio_lock() and the mapping's check, or shmem_get_folio(SGP_READ),
+      // which swaps an entry in; the model takes shmem_get_folio() for both.
+      f.va = static_cast<int8_t>(l.pass == kPartialStart ? l.start : l.end - 1);
+      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterPartial, kNoOffset, kNoPage,
+                                         {.write = false});
+    case kAfterPartial:
+      f.page = c.ret < 0 ? kNoPage : c.ret_page;
+      if (f.page != kNoPage) return GoTo(k, f, kPartialTruncate);
+      if (l.pass == kPartialStart && !l.same_folio) {
+        l.pass = kPartialEnd;
+        return GoTo(k, f, kPartial);
+      }
+      l.pass = kWholeFolios;
+      l.index = l.loop_start;
+      return GoTo(k, f, kFind);
+    case kPartialTruncate: {
+      // truncate_inode_partial_folio(folio, lstart, lend), the folio locked
+      // (and, from a lookup, folio_mark_dirty() first): a folio inside the
+      // hole is truncated; else its part in the hole is zeroed, and the
+      // split that would follow is not modelled: it fails, as it may in the
+      // kernel, and a dirty folio returns false.
+      Page& p = page_checked(k, f.page, Fn::kTruncateInodePartialFolio);
+      const int base = p.shmem_index, nr = folio_nr_pages(k, f.page);
+      const bool whole = base >= l.start && base + nr <= l.end;
+      Emit(k, c, StepId::kShmemPartialTruncate, kNoOffset, f.page, whole);
+      if (l.pass != kWholeFolios) p.dirty = true;
+      if (l.pass == kPartialStart) l.same_folio = l.end - 1 < base + nr;
+      if (whole) {
+        truncate_folio();
+      } else {
+        for (int i = std::max<int>(base, l.start); i < std::min(base + nr, int{l.end}); ++i) {
+          k.pages[f.page + (i - base)].data = 0;
+          hole_zeroed(i);
+        }
+        // "start = folio_next_index(folio); if (same_folio) end =
+        // folio->index;" after lstart's folio, "end = folio->index" after
+        // lend's.
+        if (l.pass == kPartialStart) {
+          l.loop_start = static_cast<uint8_t>(base + nr);
+          if (l.same_folio) l.loop_end = static_cast<uint8_t>(base);
+        } else if (l.pass == kPartialEnd) {
+          l.loop_end = static_cast<uint8_t>(base);
+        }
+      }
       unlock_page(k, f.page, Fn::kShmemUndoRange);
       put_page(k, f.page, Fn::kShmemUndoRange);
       f.page = kNoPage;
-      f.pc = kFind;
+      if (l.pass == kWholeFolios) {
+        l.index = l.next;
+        f.pc = kFind;
+      } else if (l.pass == kPartialStart && !l.same_folio) {
+        l.pass = kPartialEnd;
+        f.pc = kPartial;
+      } else {
+        l.pass = kWholeFolios;
+        l.index = l.loop_start;
+        f.pc = kFind;
+      }
+      return StepResult::kStep;
+    }
+    case kFreeSwapOrder: {
+      // shmem_free_swap_stale_order: xa_get_order() under RCU alone, before
+      // the cmpxchg takes xa_lock.
+      const ShmemEntry& e = inode.i_pages[l.index];
+      l.order = e.kind == ShmemEntry::Kind::kNone ? 0 : e.order;
+      Emit(k, c, StepId::kShmemFreeSwapOrder, f.offset, kNoPage, l.order);
+      f.pc = kFreeSwap;
       return StepResult::kStep;
     }
     case kFreeSwap: {
-      // shmem_free_swap(): under xa_lock, the entry goes if it is still the
-      // one the lookup found.
-      const bool still = IndexHoldsSwap(k, l.index, f.offset);
-      Emit(k, c, StepId::kShmemFreeSwapStore, f.offset, kNoPage, still);
-      if (!still) {
-        // None freed: the first loop goes on; the second retries at this
-        // index ("Swap was replaced by page or extended, retry").
-        if (!l.second_pass) l.index = static_cast<uint8_t>(l.index + 1);
-        f.pc = kFind;
+      // shmem_free_swap() under xa_lock: the entry goes if the index still
+      // holds it, whole; cleared, only if it lies inside the range (7.1.5
+      // shmem.c:964). The stale order's xa_cmpxchg_irq() erases whatever
+      // entry holds the index now, of any order.
+      const ShmemEntry e = inode.i_pages[l.index];
+      const int base = EntryBase(l.index, e.order);
+      int nr = 0;
+      if (IndexHoldsSwap(k, l.index, f.offset)) {
+        nr = stale_order ? 1 << l.order : 1 << e.order;
+        const int end = l.pass == kFirstLoop ? l.end : l.loop_end;
+        if (!stale_order && (base < l.index || base + nr > end)) nr = 0;
+      }
+      Emit(k, c, StepId::kShmemFreeSwapStore, f.offset, kNoPage, static_cast<Token>(nr));
+      if (nr == 0) {
+        // None freed: the first loop goes on; the second checks the entry
+        // again, or (stale order) retries at this index ("Swap was replaced
+        // by page or extended, retry").
+        if (l.pass == kFirstLoop) {
+          l.index = l.next;
+          f.pc = kFind;
+        } else {
+          f.pc = stale_order ? kFind : kConfirm;
+        }
         return StepResult::kStep;
       }
-      inode.i_pages[l.index] = ShmemEntry{};
-      SetFileValue(inode, l.index, 0);
+      for (int i = base; i < base + (1 << e.order); ++i) {
+        inode.i_pages[i] = ShmemEntry{};
+        hole_zeroed(i);
+      }
+      l.put_end = static_cast<Offset>(f.offset + nr);
       f.pc = kPutSwap;
+      return StepResult::kStep;
+    }
+    case kConfirm: {
+      // shmem_confirm_swap() under RCU: a large entry across the hole's
+      // border is skipped ("the truncate_inode_partial_folio above should
+      // have at least zerod its content once"); else the loop retries at
+      // the entry's first index.
+      const ShmemEntry& e = inode.i_pages[l.index];
+      const bool still = IndexHoldsSwap(k, l.index, f.offset);
+      const int order = still ? e.order : -1;
+      Emit(k, c, StepId::kShmemUndoConfirm, f.offset, kNoPage, static_cast<Token>(order));
+      int base = l.index;
+      if (order > 0) {
+        base = EntryBase(l.index, order);
+        if (base < l.loop_start || base + (1 << order) > l.loop_end) {
+          l.index = l.next;
+          f.pc = kFind;
+          return StepResult::kStep;
+        }
+      }
+      l.index = static_cast<uint8_t>(base);
+      f.pc = kFind;
       return StepResult::kStep;
     }
     case kPutSwap: {
@@ -567,28 +837,34 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       // cached slot left with no count is reclaimed by
       // __try_to_reclaim_swap() in steps of its own (7.1.5).
       Emit(k, c, StepId::kShmemFreeSwapPut, f.offset, k.swap_cache[f.offset]);
-      ++l.swaps_freed;
-      l.index = static_cast<uint8_t>(l.index + 1);
-      if (PutSwapEntries(k, c, f.offset, 1, l.si_ref) == SwapEntryPut::kReclaim) {
-        f.pc = kTryReclaim;
-        return StepResult::kStep;
-      }
-      put_device(k, f.offset, l.si_ref);
+      const int nr = l.put_end - f.offset;
+      l.swaps_freed = static_cast<int8_t>(l.swaps_freed + nr);
+      l.index = l.next;
       f.pc = kFind;
+      if (PutSwapEntries(k, c, f.offset, nr, l.si_ref) == SwapEntryPut::kReclaim) {
+        f.pc = kTryReclaim;
+      } else {
+        put_device(k, f.offset, l.si_ref);
+      }
       return StepResult::kStep;
     }
     case kTryReclaim: {
-      // In a slot of its own: __try_to_reclaim_swap() is a machine of its
-      // own steps (v6.15+), or one step before.
+      // swap_put_entries_cluster()'s loop (7.1.5 swapfile.c:1590): each
+      // slot from the first, __try_to_reclaim_swap() in steps of its own
+      // (v6.15+; one step before), moving past each folio it finds.
+      if (f.offset >= l.put_end) {
+        put_device(k, static_cast<Offset>(l.put_end - 1), l.si_ref);
+        f.pc = kFind;
+        return StepResult::kContinue;
+      }
       int nr = 0;
       if (TryReclaimSwapEntry(k, c, f, kAfterReclaim, nr)) return StepResult::kContinue;
-      put_device(k, f.offset, l.si_ref);
-      f.pc = kFind;
+      reclaim_next(nr);
       return StepResult::kStep;
     }
     case kAfterReclaim:
-      put_device(k, f.offset, l.si_ref);
-      return GoTo(k, f, kFind);
+      reclaim_next(c.ret);
+      return GoTo(k, f, kTryReclaim);
   }
   return StepResult::kStep;
 }

@@ -53,17 +53,25 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_swapin_folio() (7.1.5 shmem.c:2288) of the entry at the frame's
 // offset for page index va: [kLookup] get_swap_device(), shmem_confirm_swap()
-// and swap_cache_get_folio(), all lockless; on a miss, on SWP_SYNCHRONOUS_IO
-// shmem_swap_alloc_folio() -> swapin_folio() (swap_cache_alloc_folio() from
-// its add), else shmem_swapin_cluster() (read_swap_cache_async() of the entry;
-// the model reads no readahead window); [kLock] folio_lock(),
-// folio_matches_swap_entry() and shmem_confirm_swap(), then
-// folio_wait_writeback(); [kAdd] shmem_add_to_page_cache() under xa_lock if the
-// index still holds the entry; [kPutSwap] folio_put_swap(); [kDelCache]
-// swap_cache_del_folio(), which frees the slot, and folio_mark_dirty().
-// Returns like shmem_get_folio_gfp(); -EEXIST when the entry changed.
-#define SWAPFUZZ_STATES_shmem_swapin_folio(X) \
-  X(kLookup) X(kAfterRead) X(kFailed) X(kLock) X(kWaitWriteback) X(kAdd) X(kPutSwap) X(kDelCache)
+// (which reads the entry's order; a large entry's slot for va is its
+// sub-entry) and swap_cache_get_folio(), all lockless; on a miss, on
+// SWP_SYNCHRONOUS_IO [kSwapAlloc] shmem_swap_alloc_folio(): a folio of the
+// entry's order unless zswap was ever enabled or a slot of the range is
+// cached, else (and after a failed large try) order 0, then swapin_folio()
+// (swap_cache_alloc_folio() from its add); on another device
+// shmem_swapin_cluster() (read_swap_cache_async() of the entry; the model
+// reads no readahead window); [kSplit] a folio smaller than the entry has it
+// split by shmem_split_large_entry() under xa_lock (-EEXIST if the index no
+// longer holds it); [kLock] folio_lock(), folio_matches_swap_entry() and
+// shmem_confirm_swap() at the index and entry rounded down to the folio's
+// size, then folio_wait_writeback(); [kAdd] shmem_add_to_page_cache() under
+// xa_lock if the range still holds the folio's entries; [kPutSwap]
+// folio_put_swap(); [kDelCache] swap_cache_del_folio(), which frees the
+// slots, and folio_mark_dirty(). Returns like shmem_get_folio_gfp() (the
+// folio's head); -EEXIST when the entry changed.
+#define SWAPFUZZ_STATES_shmem_swapin_folio(X)                                               \
+  X(kLookup) X(kSwapAlloc) X(kAfterRead) X(kSplit) X(kFailed) X(kLock) X(kWaitWriteback) \
+  X(kAdd) X(kPutSwap) X(kDelCache)
 StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_writeout() (7.1.5 shmem.c:1591), from reclaim's pageout() with the
@@ -95,23 +103,35 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, one entry
-// a step. First the find_lock_entries() loop [kFind]: a folio it trylocks is
-// truncated [kTruncate], one it cannot lock is left; a swap entry goes to
-// shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place of the entry
-// if it is still there, then [kPutSwap] swap_put_entries_direct(), whose
-// cached slot left at no count is reclaimed by __try_to_reclaim_swap()
-// [kTryReclaim]. Then the find_get_entries() loop ("whole_folios") from the
-// start: a folio is locked [kFolioLock] and truncated if still the
-// mapping's, else the loop restarts at its index; a swap entry that
-// shmem_free_swap() no longer finds restarts it there too; a lookup that
-// finds nothing ends it.
+// a step. First the find_lock_entries() loop [kFind], which passes over a
+// large folio across either end of the hole and a large swap entry that
+// begins before the loop's index, and ends at one across the end: a folio
+// it trylocks is truncated [kTruncate], one it cannot lock is left; a swap
+// entry goes to shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place
+// of the entry if the index still holds it and it lies inside the hole, then
+// [kPutSwap] swap_put_entries_direct() of its slots, each cached slot left
+// at no count reclaimed by __try_to_reclaim_swap() [kTryReclaim]. Then the
+// partial-folio lookups of the hole's first and last page [kPartial]:
+// shmem_get_folio(SGP_READ), which swaps an entry in (and splits a large
+// one), and [kPartialTruncate] truncate_inode_partial_folio(): a folio
+// inside the hole is truncated, one across its border has its part zeroed
+// and narrows the second loop. Then the find_get_entries() loop
+// ("whole_folios"): a folio is locked [kFolioLock] and truncated (a large
+// one by truncate_inode_partial_folio()) if still the mapping's, else the
+// loop restarts at its index; a swap entry shmem_free_swap() did not free is
+// looked up again [kConfirm]: one across the border is skipped, else the
+// loop restarts at it; a lookup that finds nothing ends it. With
+// shmem_free_swap_stale_order set, [kFreeSwapOrder] xa_get_order() comes
+// first, under RCU alone, and the second loop retries whatever it could not
+// free.
 // Simplified: 7.1.5 gathers a batch of up to 31 entries under RCU (and
 // trylocks the batch's folios) before it handles any; the model takes one at
 // a time, so another task may change a later entry between two of them. The
-// partial-folio lookups between the loops find nothing to do for a
-// page-aligned hole of order-0 folios, and are left out.
-#define SWAPFUZZ_STATES_shmem_undo_range(X) \
-  X(kFind) X(kTruncate) X(kFreeSwap) X(kPutSwap) X(kTryReclaim) X(kAfterReclaim) X(kFolioLock)
+// split of a large folio (try_folio_split_or_unmap()) is not modelled: it
+// fails, as it may in the kernel, and the folio keeps its zeroed part.
+#define SWAPFUZZ_STATES_shmem_undo_range(X)                                             \
+  X(kFind) X(kTruncate) X(kFolioLock) X(kPartial) X(kAfterPartial) X(kPartialTruncate) \
+  X(kFreeSwapOrder) X(kFreeSwap) X(kConfirm) X(kPutSwap) X(kTryReclaim) X(kAfterReclaim)
 StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz

@@ -91,7 +91,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
         if (e.kind == ShmemEntry::Kind::kFolio) {
           target = e.folio;
         } else if (e.kind == ShmemEntry::Kind::kSwap && !swap_entry_to_info(k, e.swap).map_freed) {
-          target = k.swap_cache[e.swap];
+          target = k.swap_cache[e.SlotAt(f.va)];
         }
       } else if (pte.kind == Pte::Kind::kPresent && pte.page != kZeroPage) {
         target = page_folio(k, pte.page);

@@ -32,6 +32,10 @@
 
 namespace swapfuzz {
 
+// zswap_never_enabled(): zswap's static key is set the first time zswap is
+// set up enabled, at boot or by the parameter (the model's Zswap::initialized).
+inline bool zswap_never_enabled(const Kernel& k) { return !k.zswap.initialized; }
+
 // zswap_store() (zswap_frontswap_store() with __frontswap_store()'s duplicate
 // handling before v6.6). Frame: offset, page = a locked swap cache page.
 // c.ret 0: stored, and the page's writeback started and ended and the page

@@ -81,6 +81,7 @@ BUGS = {
     "63895d20d63b": ("lts618_mthp", "zswap_large_store_uncounted_rollback.json"),
     "large_swapin_zeromap_unpinned": ("lts612_mthp", "large_swapin_partial_zeromap.json"),
     "unuse_pte_large_swapin_folio": ("mainline_mthp_mm", "unuse_pte_large_swapin_folio.json"),
+    "8a1968bd997f": ("mainline_shmem", "shmem_free_swap_stale_order.json"),
 }
 
 
