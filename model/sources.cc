@@ -62,9 +62,12 @@ constexpr std::string_view kShmem71 =
     "danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c (shmem_get_folio_gfp() 2462, "
     "shmem_swapin_folio() 2288, shmem_swap_alloc_folio() 2041, shmem_writeout() 1591, "
     "shmem_delete_from_page_cache() 943, shmem_free_swap() 964, shmem_undo_range() 1108, "
-    "shmem_recalc_inode() 437), mm/filemap.c find_lock_entries() 2165, mm/truncate.c "
-    "truncate_inode_folio() 170, mm/swapfile.c swap_put_entries_direct() 2056, "
-    "folio_dup_swap() 1760, folio_put_swap() 1786";
+    "shmem_recalc_inode() 437, shmem_add_to_page_cache() 881, shmem_split_large_entry() "
+    "2210, shmem_alloc_and_add_folio() 1937, shmem_allowable_huge_orders() 1834), "
+    "mm/filemap.c find_get_entries() 2116, find_lock_entries() 2165, mm/truncate.c "
+    "truncate_inode_folio() 170, truncate_inode_partial_folio() 217, mm/swapfile.c "
+    "swap_put_entries_direct() 2056, swap_put_entries_cluster() 1544, folio_dup_swap() "
+    "1760, folio_put_swap() 1786";
 constexpr std::string_view kTree71 =
     "danayer/linux-7.1.5 @9d1745cf8134 (Makefile 7.1.5), equal to rikudousennin22/linux-7.1.3 "
     "@037c6bf47ba7 but for one cond_resched() in mm/swapfile.c";

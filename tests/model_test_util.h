@@ -15,6 +15,7 @@
 #include <initializer_list>
 #include <iostream>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -50,6 +51,16 @@ inline Op DeferredSplitScan() { return Op{OpKind::kDeferredSplitScan, 0, 0, 0}; 
 inline Op UffdWp(uint8_t va) { return Op{OpKind::kUffdWp, va, 0, 0}; }
 // UFFDIO_MOVE of the page at `src` to `dst`.
 inline Op UffdMove(uint8_t src, uint8_t dst) { return Op{OpKind::kUffdMove, src, dst, 0}; }
+// The shmem file's ops take a page index of the file; a punch, its first and
+// last index.
+inline Op ShmemRead(uint8_t index) { return Op{OpKind::kShmemRead, index, 0, 0}; }
+inline Op ShmemWrite(uint8_t index, Token value) {
+  return Op{OpKind::kShmemWrite, index, 0, value};
+}
+inline Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 0, 0}; }
+inline Op ShmemPunch(uint8_t first, uint8_t last) {
+  return Op{OpKind::kShmemPunch, first, last, 0};
+}
 
 // --- decisions ---
 
@@ -207,13 +218,17 @@ inline long Last(const std::vector<TraceEvent>& trace, StepId step, int cpu = -1
 }
 // True when `steps` occur in this order (not necessarily adjacent) at or after
 // `from`, counting only events of `cpu` (-1: any).
-inline bool InOrder(const std::vector<TraceEvent>& trace, std::initializer_list<StepId> steps,
+inline bool InOrder(const std::vector<TraceEvent>& trace, std::span<const StepId> steps,
                     int cpu = -1, size_t from = 0) {
   auto want = steps.begin();
   for (size_t i = from; i < trace.size() && want != steps.end(); ++i) {
     if (trace[i].id == *want && (cpu < 0 || trace[i].cpu == cpu)) ++want;
   }
   return want == steps.end();
+}
+inline bool InOrder(const std::vector<TraceEvent>& trace, std::initializer_list<StepId> steps,
+                    int cpu = -1, size_t from = 0) {
+  return InOrder(trace, std::span<const StepId>(steps.begin(), steps.size()), cpu, from);
 }
 
 // The trace and the outcome, for failure messages.

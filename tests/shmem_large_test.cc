@@ -26,12 +26,11 @@ namespace {
 using ::swapfuzz::testing::Exec;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::ShmemPunch;
+using ::swapfuzz::testing::ShmemRead;
+using ::swapfuzz::testing::ShmemReclaim;
+using ::swapfuzz::testing::ShmemWrite;
 using ::swapfuzz::testing::Through;
-
-Op ShmemRead(uint8_t index) { return Op{OpKind::kShmemRead, index, 0, 0}; }
-Op ShmemWrite(uint8_t index, Token value) { return Op{OpKind::kShmemWrite, index, 0, value}; }
-Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 0, 0}; }
-Op ShmemPunch(uint8_t first, uint8_t last) { return Op{OpKind::kShmemPunch, first, last, 0}; }
 
 // v7.1.y on zram with order-2 shmem folios. zswap set: it was enabled, so
 // shmem_swap_alloc_folio() swaps in order 0 and the entry is split.

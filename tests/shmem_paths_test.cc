@@ -27,12 +27,11 @@ using ::swapfuzz::testing::MustRunProbed;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::ProbeDecider;
 using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::ShmemPunch;
+using ::swapfuzz::testing::ShmemRead;
+using ::swapfuzz::testing::ShmemReclaim;
+using ::swapfuzz::testing::ShmemWrite;
 using ::swapfuzz::testing::Through;
-
-Op ShmemRead(uint8_t index) { return Op{OpKind::kShmemRead, index, 0, 0}; }
-Op ShmemWrite(uint8_t index, Token value) { return Op{OpKind::kShmemWrite, index, 0, value}; }
-Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 0, 0}; }
-Op ShmemPunch(uint8_t first, uint8_t last) { return Op{OpKind::kShmemPunch, first, last, 0}; }
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
               bool zswap = false) {
@@ -190,54 +189,45 @@ TEST(ShmemPathsTest, RacesOnOneIndexResolveAsTheKernelDoes) {
   }
 }
 
-// A folio the first loop cannot trylock (a read holds it) is left to the
-// second: find_get_entries(), then folio_lock() waits for the reader, and the
-// truncation under xa_lock is a step of its own.
-TEST(ShmemPathsTest, APunchsSecondLoopWaitsForTheFolioLock) {
-  // The folio is inside the hole, away from its first and last page, which
-  // the partial-folio lookups between the loops take.
-  Schedule s = Make({CpuProgram{0, {ShmemRead(1)}}, CpuProgram{0, {ShmemPunch(0, 2)}},
-                     CpuProgram{0, {ShmemWrite(1, 0x10)}}});
-  s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
-                 RunCpu(1)};
-  const Outcome r = Exec(s);
-  ASSERT_FALSE(r.out.finding) << r.Dump();
-  EXPECT_EQ(r.Count(StepId::kShmemUndoTruncate, 1), 1) << r.Dump();
-  EXPECT_TRUE(testing::InOrder(r.out.trace,
-                               {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock,
-                                StepId::kShmemGetEntry, StepId::kShmemGetEntry,
-                                StepId::kShmemUndoFindGet, StepId::kShmemUndoFolioLock,
-                                StepId::kShmemUndoTruncate, StepId::kShmemUndoFindGet},
-                               1))
-      << r.Dump();
-  // The truncation waited for the read's folio_unlock().
-  EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(StepId::kShmemUndoFolioLock, 1))
-      << r.Dump();
-  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
-  EXPECT_EQ(r.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kNone);
-}
-
-// The page at the hole's start is the first partial-folio lookup's: a folio
-// the first loop could not trylock is locked there and truncated whole by
-// truncate_inode_partial_folio().
-TEST(ShmemPathsTest, APartialFolioLookupWaitsForTheFolioLock) {
-  Schedule s = Make({CpuProgram{0, {ShmemRead(0)}}, CpuProgram{0, {ShmemPunch(0, 0)}},
-                     CpuProgram{0, {ShmemWrite(0, 0x10)}}});
-  s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
-                 RunCpu(1)};
-  const Outcome r = Exec(s);
-  ASSERT_FALSE(r.out.finding) << r.Dump();
-  EXPECT_TRUE(testing::InOrder(r.out.trace,
-                               {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock,
-                                StepId::kShmemGetEntry, StepId::kShmemFolioLock,
-                                StepId::kShmemPartialTruncate, StepId::kShmemUndoFindGet},
-                               1))
-      << r.Dump();
-  EXPECT_EQ(r.Count(StepId::kShmemUndoFolioLock, 1), 0) << r.Dump();
-  EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(StepId::kShmemPartialTruncate, 1))
-      << r.Dump();
-  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
-  EXPECT_EQ(r.k.shmem.i_pages[0].kind, ShmemEntry::Kind::kNone);
+// A folio the first loop cannot trylock (a read holds it) waits for the
+// reader's folio_unlock() later in the punch: inside the hole, in the second
+// loop (find_get_entries(), folio_lock(), then truncate_inode_folio() under
+// xa_lock in a step of its own); at the hole's first page, in the first
+// partial-folio lookup, whose truncate_inode_partial_folio() truncates it.
+TEST(ShmemPathsTest, APunchWaitsForAFolioTheFirstLoopCouldNotLock) {
+  struct Case {
+    const char* name;
+    uint8_t index, last;         // the folio's index; the hole is 0 .. last
+    std::vector<StepId> order;   // the punch's steps, in order
+    StepId truncation;           // the step that waits for the reader
+  };
+  const Case cases[] = {
+      {"inside the hole", 1, 2,
+       {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock, StepId::kShmemGetEntry,
+        StepId::kShmemGetEntry, StepId::kShmemUndoFindGet, StepId::kShmemUndoFolioLock,
+        StepId::kShmemUndoTruncate, StepId::kShmemUndoFindGet},
+       StepId::kShmemUndoFolioLock},
+      {"at the hole's first page", 0, 0,
+       {StepId::kShmemUndoFindLock, StepId::kShmemUndoFindLock, StepId::kShmemGetEntry,
+        StepId::kShmemFolioLock, StepId::kShmemPartialTruncate, StepId::kShmemUndoFindGet},
+       StepId::kShmemPartialTruncate},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make({CpuProgram{0, {ShmemRead(c.index)}}, CpuProgram{0, {ShmemPunch(0, c.last)}},
+                       CpuProgram{0, {ShmemWrite(c.index, 0x10)}}});
+    s.decisions = {RunCpu(2), Through(0, StepId::kShmemFolioLock), RunCpu(1), RunCpu(0),
+                   RunCpu(1)};
+    const Outcome r = Exec(s);
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_TRUE(testing::InOrder(r.out.trace, c.order, 1)) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kShmemUndoFolioLock, 1) + r.Count(StepId::kShmemPartialTruncate, 1),
+              1)
+        << r.Dump();
+    EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(c.truncation, 1)) << r.Dump();
+    EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+    EXPECT_EQ(r.k.shmem.i_pages[c.index].kind, ShmemEntry::Kind::kNone);
+  }
 }
 
 // A write holds the inode lock across its swap-in: a punch waits for it.
