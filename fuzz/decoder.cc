@@ -113,9 +113,10 @@ static_assert(IsOpTable(kLargeFolioMmOps));
 // writes of its pages swap them back in (shmem_swapin_folio()) while reclaim
 // moves them to the swap cache and out (shmem_writeout()), a hole punched
 // over them frees their folios and swap entries (shmem_undo_range()), zswap's
-// shrinker writes their slots back, and anonymous writes, reclaim and munmap
-// share the device's slots.
-constexpr OpTable kShmemOps = {Hr, Hr, Hr, Hw, Hw, Hw, Hc, Hc, Hc, Hp, Hp, W, C, U, S, E};
+// shrinker writes their slots back, swapoff brings them back
+// (shmem_unuse()), and anonymous writes, reclaim and munmap share the
+// device's slots.
+constexpr OpTable kShmemOps = {Hr, Hr, O, Hw, Hw, Hw, Hc, Hc, Hc, Hp, Hp, W, C, U, S, E};
 static_assert(IsOpTable(kShmemOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,

@@ -72,6 +72,6 @@
   X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, 0, kLargeFolioMmOps,            \
     "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them") \
   X(mainline_shmem, "mainline", "zram", true, 20, false, "", 0, 0, 2, kShmemOps,                      \
-    "a shmem file's pages, in folios and swap entries of up to order 2, read, written, reclaimed to zswap and zram, swapped back in (splitting large entries) and punched out, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
+    "a shmem file's pages, in folios and swap entries of up to order 2, read, written, reclaimed to zswap and zram, swapped back in (splitting large entries), punched out and brought back by swapoff, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -153,6 +153,9 @@ struct ShmemFileReadIterLocals {
 
 struct ShmemWriteoutLocals {
   int8_t index = kNoIndex;  // folio->index, read before the folio leaves the page cache
+  // The allocator's get_swap_device_info(si), held across its reclaim of a
+  // slot only the swap cache holds.
+  bool si_ref = false;
 };
 
 struct ShmemFallocateLocals {
@@ -180,6 +183,13 @@ struct ShmemUndoRangeLocals {
   bool si_ref = false;       // swap_put_entries_direct()'s get_swap_device() reference
   uint8_t order = 0;         // shmem_free_swap_stale_order: xa_get_order()'s answer
   Offset put_end = 0;        // the end of the slots swap_put_entries_direct() put
+};
+
+// shmem_unuse() of a swap type, with shmem_unuse_inode() of the one file.
+struct ShmemUnuseLocals {
+  uint8_t type = 0;    // argument
+  uint8_t index = 0;   // shmem_find_swap_entries()'s start
+  int16_t error = 0;   // -ENOMEM from a swap-in ends the walk
 };
 
 // --- mm/userfaultfd.c ---
@@ -275,6 +285,7 @@ struct SwapWritepageBdevLocals {
 
 struct TryToUnuseLocals {
   uint8_t type = 0;    // argument: the swap type being emptied
+  bool shmem_done = false;  // this pass's shmem_unuse() has run
   int16_t mm = 0;      // unuse_mm(): the mm being scanned
   int16_t addr = 0;    // unuse_pte_range(): its next address (kMaxVas: done)
   bool sweep = false;  // the swap cache sweep (find_next_to_unuse()) after the scan
@@ -395,6 +406,9 @@ struct ShrinkPageListLocals {
   // argument: the op `shmem_reclaim`, which picks the folio of the shmem
   // file's page index va (or the swap cache folio of its swap entry).
   bool shmem = false;
+  // The allocator's get_swap_device_info(si), held across its reclaim of a
+  // slot only the swap cache holds.
+  bool si_ref = false;
 };
 
 // --- mm/swapfile.c: several devices ---
@@ -467,7 +481,8 @@ struct TryChargeMemcgLocals {
   X(kShmemFileReadIter, ShmemFileReadIterLocals, shmem_file_read_iter) \
   X(kShmemWriteout, ShmemWriteoutLocals, shmem_writeout) \
   X(kShmemFallocate, ShmemFallocateLocals, shmem_fallocate) \
-  X(kShmemUndoRange, ShmemUndoRangeLocals, shmem_undo_range)
+  X(kShmemUndoRange, ShmemUndoRangeLocals, shmem_undo_range) \
+  X(kShmemUnuse, ShmemUnuseLocals, shmem_unuse)
 
 union FrameLocals {
   NoLocals none{};

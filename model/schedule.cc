@@ -151,11 +151,8 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
 }
 
 absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& config) {
-  bool shmem = false, swapoff = false;
-  for (const OpKind op : ops) {
-    shmem |= IsShmemOp(op);
-    swapoff |= op == OpKind::kSwapoff || op == OpKind::kSwapoffDev;
-  }
+  bool shmem = false;
+  for (const OpKind op : ops) shmem |= IsShmemOp(op);
   if (!shmem) return absl::OkStatus();
   const auto refuse = [](std::string_view why) {
     return absl::InvalidArgumentError(absl::StrCat("shmem ops: ", std::string(why)));
@@ -164,7 +161,6 @@ absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& conf
     return refuse("the release's shmem swap paths are not modelled (v7.1.y's are; see "
                   "docs/shmem.md)");
   }
-  if (swapoff) return refuse("swapoff beside them needs shmem_unuse(), which is not modelled");
   if (config.memcg) return refuse("shmem folios' memcg charges are not modelled (config.memcg)");
   return absl::OkStatus();
 }

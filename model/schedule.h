@@ -85,9 +85,8 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
 
 // Whether the release `config` resolved to models every op (of the programs):
 // shmem ops need a release whose shmem swap paths are modelled
-// (Features::shmem_swap), and are refused beside swapoff (shmem_unuse() is
-// not modelled yet) and with the memory controller on (shmem folios are not
-// charged). The error is one line naming the first op refused. Everything
+// (Features::shmem_swap), and are refused with the memory controller on
+// (shmem folios are not charged). The error is one line naming the first op refused. Everything
 // that runs a schedule calls it after Resolve().
 absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& config);
 absl::Status CheckOpsModelled(const std::vector<CpuProgram>& programs, const RunConfig& config);

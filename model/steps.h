@@ -202,7 +202,8 @@ namespace swapfuzz {
   X(kShmemFreeSwap, "shmem_free_swap", "mm/shmem.c", kInStep, kShared)                            \
   X(kTruncateInodeFolio, "truncate_inode_folio", "mm/truncate.c", kInStep, kShared)              \
   X(kShmemSplitLargeEntry, "shmem_split_large_entry", "mm/shmem.c", kInStep, kShared)            \
-  X(kTruncateInodePartialFolio, "truncate_inode_partial_folio", "mm/truncate.c", kInStep, kShared)
+  X(kTruncateInodePartialFolio, "truncate_inode_partial_folio", "mm/truncate.c", kInStep, kShared) \
+  X(kShmemUnuse, "shmem_unuse", "mm/shmem.c", shmem_unuse, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -611,7 +612,13 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemUndoConfirm, kShmemUndoRange,                                     \
     "shmem_confirm_swap: retry at the entry, or skip one across the hole's border") \
   X(kShmemPartialTruncate, kTruncateInodePartialFolio,                      \
-    "a folio inside the hole is truncated, else its part in the hole zeroed")
+    "a folio inside the hole is truncated, else its part in the hole zeroed") \
+  X(kShmemUnuseStart, kShmemUnuse,                                          \
+    "shmem_swaplist_lock: an inode with swapped pages, stop_eviction")      \
+  X(kShmemUnuseFind, kShmemUnuse,                                           \
+    "shmem_find_swap_entries: the next swap entry of the type")             \
+  X(kShmemUnuseEnd, kShmemUnuse,                                            \
+    "shmem_swaplist_lock: off the list if nothing is swapped")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -174,6 +174,26 @@ TEST(ShmemLargeTest, APunchsReclaimMovesPastTheLargeFolio) {
   }
 }
 
+// Swapoff's shmem_unuse() swaps a large entry back in: whole without zswap,
+// in order-0 folios after a split once zswap was enabled.
+TEST(ShmemLargeTest, SwapoffBringsALargeEntryBack) {
+  for (bool zswap : {false, true}) {
+    SCOPED_TRACE(zswap ? "zswap enabled" : "zswap never enabled");
+    std::vector<Op> ops = SwappedOutLargeFolio();
+    ops.push_back(Op{OpKind::kSwapoff, 0, 0, 0});
+    const Outcome r = Exec(Make({CpuProgram{0, ops}}, zswap));
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kShmemSplitLargeEntry), zswap ? 1 : 0) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kShmemSwapinAdd), zswap ? 4 : 1) << r.Dump();
+    for (int index = 0; index < 4; ++index) {
+      ASSERT_EQ(r.k.shmem.i_pages[index].kind, ShmemEntry::Kind::kFolio) << index;
+      EXPECT_EQ(r.k.shmem.i_pages[index].order, zswap ? 0 : 2);
+      EXPECT_EQ(r.k.pages[ShmemPageAt(r.k, index)].data, 0x10u + index);
+    }
+    EXPECT_EQ(r.k.shmem.swapped, 0);
+  }
+}
+
 // A hole over a large entry, whole or in part, and over part of a large
 // folio: what is inside reads zero, what is outside keeps its data, and the
 // entries' slots are put exactly once.

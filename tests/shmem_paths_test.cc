@@ -380,21 +380,29 @@ TEST(ShmemPathsTest, TheFileOracleCatchesBrokenStates) {
   }
 }
 
-// Every interleaving within three preemptions of small programs on one
-// index ends without a finding: a write and swap-out against a read, a write
-// and a punch; and on zswap, a swap-out against zswap's shrinker writing the
-// slot back, a read, and an anonymous write and reclaim sharing the device.
+// Every interleaving within three preemptions (two beside swapoff) of small
+// programs on one index ends without a finding: a write and swap-out against
+// a read, a write and a punch; swapoff's shmem_unuse() against a read, a
+// punch and a write; and on zswap, a swap-out against zswap's shrinker
+// writing the slot back, a read, and an anonymous write and reclaim sharing
+// the device.
 TEST(ShmemPathsTest, DfsFindsNothingOnOneIndex) {
   struct Case {
     const char* name;
     bool zswap;
     std::vector<CpuProgram> cpus;
+    int bound = 3;
   };
   const Case cases[] = {
       {"read, write and punch", false,
        {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0)}},
         CpuProgram{0, {ShmemRead(0), ShmemWrite(0, 0x20)}},
         CpuProgram{0, {ShmemPunch(0, 0)}}}},
+      {"swapoff against a read, a punch and a write", false,
+       {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0), Op{OpKind::kSwapoff, 0, 0, 0}}},
+        CpuProgram{0, {ShmemRead(0), ShmemPunch(0, 0)}},
+        CpuProgram{0, {ShmemWrite(0, 0x20)}}},
+       2},
       {"zswap writeback and anonymous reclaim", true,
        {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemReclaim(0), ShmemRead(0)}},
         CpuProgram{0, {Op{OpKind::kZswapShrink, 0, 0, 0}, ShmemRead(0)}},
@@ -406,11 +414,46 @@ TEST(ShmemPathsTest, DfsFindsNothingOnOneIndex) {
     FuzzTarget target = *TargetByName("mainline_shmem");
     target.base = s.config;
     FuzzRunner runner(target);
-    std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
+    std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = c.bound});
     const ExploreResult r = Explore(*dfs, runner, {});
     EXPECT_FALSE(r.found) << r.signature;
     EXPECT_TRUE(r.exhausted);
     EXPECT_GT(r.executions, 100u);
+  }
+}
+
+// Swapoff's try_to_unuse() starts each pass with shmem_unuse(): the file's
+// swap entries of the type come back into its page cache through
+// shmem_swapin_folio(), and the file leaves shmem_swaplist.
+TEST(ShmemPathsTest, SwapoffBringsTheFilesEntriesBack) {
+  struct Case {
+    const char* name;
+    const char* backend;
+    bool zswap;
+  };
+  for (const Case& c : {Case{"zram", "zram", false}, Case{"a disk", "disk", false},
+                        Case{"zswap over zram", "zram", true}}) {
+    SCOPED_TRACE(c.name);
+    const Outcome r = Exec(Make({CpuProgram{0, {ShmemWrite(0, 0x10), ShmemWrite(2, 0x12),
+                                                ShmemReclaim(0), ShmemReclaim(2),
+                                                Op{OpKind::kSwapoff, 0, 0, 0}}}},
+                                c.backend, c.zswap));
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_TRUE(testing::InOrder(r.out.trace,
+                                 {StepId::kSwapoffStart, StepId::kShmemUnuseStart,
+                                  StepId::kShmemUnuseFind, StepId::kShmemSwapinAdd,
+                                  StepId::kShmemUnuseFind, StepId::kShmemSwapinAdd,
+                                  StepId::kShmemUnuseFind, StepId::kShmemUnuseEnd},
+                                 0))
+        << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kShmemUnuseStart), 1) << r.Dump();
+    const ShmemInode& inode = r.k.shmem;
+    for (int index : {0, 2}) {
+      ASSERT_EQ(inode.i_pages[index].kind, ShmemEntry::Kind::kFolio) << index;
+      EXPECT_EQ(r.k.pages[inode.i_pages[index].folio].data, 0x10u + index);
+    }
+    EXPECT_EQ(inode.swapped, 0);
+    EXPECT_FALSE(inode.on_swaplist);
   }
 }
 
@@ -428,8 +471,7 @@ TEST(ShmemPathsTest, ReleasesAndOpsWithoutTheModelAreRefused) {
       {"7.1.y", "v7.1.y", {ShmemWrite(0, 1)}, false, ""},
       {"6.18.y", "v6.18.y", {ShmemWrite(0, 1)}, false, "not modelled"},
       {"6.12.y", "v6.12.y", {ShmemRead(0)}, false, "not modelled"},
-      {"swapoff", "v7.1.y", {ShmemWrite(0, 1), Op{OpKind::kSwapoff, 0, 0, 0}}, false,
-       "shmem_unuse"},
+      {"swapoff", "v7.1.y", {ShmemWrite(0, 1), Op{OpKind::kSwapoff, 0, 0, 0}}, false, ""},
       {"memcg", "v7.1.y", {ShmemPunch(0, 1)}, true, "memcg"},
       {"no shmem op", "v6.12.y", {Op{OpKind::kWrite, 0, 0, 1}}, false, ""},
   };

@@ -487,7 +487,11 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       const Offset victim = !k.swap_multi && k.config.features.allocator_reclaims_cached_slots
                                 ? swap_reclaim_candidate(k, 0)
                                 : kNoOffset;
-      if (victim == kNoOffset) return GoTo(k, f, kAllocate);
+      // The allocator holds the device across its reclaim
+      // (get_swap_device_info(si)), so swapoff waits for it.
+      if (victim == kNoOffset || !(l.si_ref = get_swap_device(k, victim))) {
+        return GoTo(k, f, kAllocate);
+      }
       Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
       f.offset = victim;
       f.pc = kReclaimSlot;
@@ -497,6 +501,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       return Call<Fn::kTryToReclaimSwap>(c, f, kAfterReclaimSlot, f.offset, kNoPage,
                                          {.anyway = true, .only_if_cached = true});
     case kAfterReclaimSlot:
+      put_device(k, f.offset, l.si_ref);
       f.offset = kNoOffset;
       return GoTo(k, f, kAllocate);
     case kAllocate:
@@ -865,6 +870,63 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
     case kAfterReclaim:
       reclaim_next(c.ret);
       return GoTo(k, f, kTryReclaim);
+  }
+  return StepResult::kStep;
+}
+
+StepResult shmem_unuse(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_shmem_unuse(SWAPFUZZ_STATE_ENUMERATOR) };
+  ShmemUnuseLocals& l = Locals<Fn::kShmemUnuse>(f);
+  ShmemInode& inode = k.shmem;
+  switch (f.pc) {
+    case kStart:
+      // "if (!info->swapped) { list_del_init(&info->swaplist); continue; }"
+      Emit(k, c, StepId::kShmemUnuseStart, kNoOffset, kNoPage, static_cast<Token>(inode.swapped));
+      if (!inode.on_swaplist) return Finish(c, 0);
+      if (inode.swapped == 0) {
+        inode.on_swaplist = false;
+        return Finish(c, 0);
+      }
+      l.index = 0;
+      f.pc = kFind;
+      return StepResult::kStep;
+    case kFind: {
+      // "start = indices[folio_batch_count(&fbatch) - 1]": the walk goes on
+      // from the last index it swapped in, which holds a folio now.
+      int index = l.index;
+      while (index < kMaxShmemPages &&
+             (inode.i_pages[index].kind != ShmemEntry::Kind::kSwap ||
+              swp_type(k, inode.i_pages[index].swap) != l.type)) {
+        ++index;
+      }
+      if (index == kMaxShmemPages) {
+        Emit(k, c, StepId::kShmemUnuseFind, kNoOffset, kNoPage, static_cast<Token>(index));
+        f.pc = kEnd;
+        return StepResult::kStep;
+      }
+      const Offset entry = inode.i_pages[index].swap;
+      Emit(k, c, StepId::kShmemUnuseFind, entry, kNoPage, static_cast<Token>(index));
+      l.index = static_cast<uint8_t>(index);
+      f.va = static_cast<int8_t>(index);
+      Call<Fn::kShmemSwapinFolio>(c, f, kAfterSwapin, entry, kNoPage);
+      return StepResult::kStep;
+    }
+    case kAfterSwapin:
+      // shmem_unuse_swap_entries(): folio_unlock(), folio_put() of a folio
+      // swapped in; -ENOMEM breaks off.
+      if (c.ret == 0) {
+        unlock_page(k, c.ret_page, Fn::kShmemUnuse);
+        put_page(k, c.ret_page, Fn::kShmemUnuse);
+      } else if (c.ret == -ENOMEM) {
+        l.error = -ENOMEM;
+        return GoTo(k, f, kEnd);
+      }
+      return GoTo(k, f, kFind);
+    case kEnd:
+      // "if (!info->swapped) list_del_init(&info->swaplist)"
+      Emit(k, c, StepId::kShmemUnuseEnd, kNoOffset, kNoPage, static_cast<Token>(inode.swapped));
+      if (inode.swapped == 0) inode.on_swaplist = false;
+      return Finish(c, l.error);
   }
   return StepResult::kStep;
 }

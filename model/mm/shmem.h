@@ -1,18 +1,18 @@
 // mm/shmem.c: a shmem (tmpfs) file, the second owner of swap entries.
 //
 // Modelled on 7.1.5 (danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c), order-0
-// folios and entries, for the releases with Features::shmem_swap. The file is
-// Kernel::shmem: at each page index a hole, a folio of its page cache, or a
-// swap entry, which counts 1 in the slot as a swap PTE does (7.1.5 has no
-// SWAP_MAP_SHMEM). Each xa_lock section of the mapping, each cluster-lock
-// section and each folio lock is a step of its own; info->lock and the
-// swaplist lock, which guard only counters the oracles read at quiescence,
-// share the step of the cluster-lock section that follows them.
+// and large folios and entries (RunConfig::shmem_huge_order), for the
+// releases with Features::shmem_swap. The file is Kernel::shmem: at each page
+// index a hole, a folio of its page cache, or a swap entry, each of whose
+// slots counts 1 as a swap PTE does (7.1.5 has no SWAP_MAP_SHMEM). Each
+// xa_lock section of the mapping, each cluster-lock section and each folio
+// lock is a step of its own; info->lock, which guards only counters the
+// oracles read at quiescence, shares the step of the cluster-lock section
+// that follows it, and shmem_unuse()'s swaplist lock sections are steps.
 //
-// Not modelled yet (docs/shmem.md): large folios and large swap entries
-// (shmem_split_large_entry()), shared mappings and their faults, truncation
-// by ftruncate(), shmem_unuse() (swapoff is refused beside shmem ops), the
-// memcg charges of shmem folios (config.memcg is refused), and the releases
+// Not modelled yet (docs/shmem.md): shared mappings and their faults,
+// truncation by ftruncate(), the split of a large shmem folio, the memcg
+// charges of shmem folios (config.memcg is refused), and the releases
 // before 7.0 (SWAP_MAP_SHMEM, 6.18.35's skip path).
 
 #ifndef SWAPFUZZ_MODEL_MM_SHMEM_H_
@@ -133,6 +133,20 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
   X(kFind) X(kTruncate) X(kFolioLock) X(kPartial) X(kAfterPartial) X(kPartialTruncate) \
   X(kFreeSwapOrder) X(kFreeSwap) X(kConfirm) X(kPutSwap) X(kTryReclaim) X(kAfterReclaim)
 StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_unuse() of the frame's type (7.1.5 shmem.c:1540), from
+// try_to_unuse() at the start of each pass, when the file is on
+// shmem_swaplist (list_empty() is a lockless read): [kStart] under the
+// swaplist lock, a file with nothing swapped leaves the list, else
+// stop_eviction and the lock dropped; shmem_unuse_inode(): [kFind]
+// shmem_find_swap_entries() under RCU, the next swap entry of the type from
+// the last index, and shmem_swapin_folio() of it (SGP_CACHE), whose folio is
+// unlocked and put; -ENOMEM ends the walk, any other error goes on; [kEnd]
+// under the swaplist lock again, the file leaves the list if nothing is
+// swapped. Returns 0 or the walk's -ENOMEM. The model takes one entry per
+// shmem_find_swap_entries() where 7.1.5 gathers a batch.
+#define SWAPFUZZ_STATES_shmem_unuse(X) X(kStart) X(kFind) X(kAfterSwapin) X(kEnd)
+StepResult shmem_unuse(Kernel& k, Cpu& c, Frame& f);
 
 }  // namespace swapfuzz
 

@@ -552,6 +552,13 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
   };
   switch (f.pc) {
     case kScan: {
+      // "retry: retval = shmem_unuse(type);", first in each pass; nothing to
+      // do, and no step, while no shmem file is on shmem_swaplist.
+      if (!l.shmem_done && k.shmem.on_swaplist) {
+        l.shmem_done = true;
+        return Call<Fn::kShmemUnuse>(c, f, kAfterShmemUnuse, kNoOffset, kNoPage,
+                                     {.type = l.type});
+      }
       // unuse_mm() -> unuse_pte_range() for every mm on the mmlist: the next
       // swap PTE (a lockless read), then lookup_swap_cache(). Addresses
       // without a swap PTE cost no step. The mmap_lock unuse_mm() takes is
@@ -590,6 +597,11 @@ StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kSweep;
       return StepResult::kContinue;
     }
+    case kAfterShmemUnuse:
+      // "if (retval) return retval;" The walk ended its last step.
+      if (c.ret < 0) return Return(c, c.ret);
+      f.pc = kScan;
+      return StepResult::kContinue;
     case kAfterRead:
       f.page = c.ret_page;
       if (f.page == kNoPage) {

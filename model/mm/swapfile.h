@@ -104,13 +104,15 @@ StepResult try_to_reclaim_swap(Kernel& k, Cpu& c, Frame& f);
   X(kWaitForAllocation) X(kReinsert) X(kClearUsed)
 StepResult swapoff(Kernel& k, Cpu& c, Frame& f);
 
-// try_to_unuse(): brings every swapped page of its type back: for each swap
+// try_to_unuse(): brings every swapped page of its type back: first the shmem
+// file's entries (shmem_unuse(), model/mm/shmem.h), then for each swap
 // PTE of that type (mm by mm; 7.1.5 swapfile.c 2379 skips the others) read
 // the page in through the swap cache, lock it, unuse_pte() under the
 // PTL (install it, swap_free()), try_to_free_swap(); then free swap cache
 // pages left for offsets still in use; retry while inuse_pages != 0.
-#define SWAPFUZZ_STATES_try_to_unuse(X) \
-  X(kScan) X(kAfterRead) X(kLock) X(kWaitWriteback) X(kUnusePte) X(kFree) X(kSweep) X(kCheck)
+#define SWAPFUZZ_STATES_try_to_unuse(X)                                                   \
+  X(kScan) X(kAfterShmemUnuse) X(kAfterRead) X(kLock) X(kWaitWriteback) X(kUnusePte) X(kFree) \
+  X(kSweep) X(kCheck)
 StepResult try_to_unuse(Kernel& k, Cpu& c, Frame& f);
 
 // swapon() of a type (ops swapon, swapon_dev): a fresh device of the same

@@ -2,6 +2,7 @@
 
 #include "model/mm/huge_memory.h"
 #include "model/mm/memcontrol.h"
+#include "model/mm/memory.h"
 #include "model/mm/page_io.h"
 #include "model/mm/shmem.h"
 #include "model/mm/swapfile.h"
@@ -134,12 +135,15 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       // the scan runs again (kAllocAfterReclaim). Once per allocation here;
       // the kernel goes on to the next offset of the cluster.
       // With several devices folio_alloc_swap() reclaims on the device it
-      // tries.
+      // tries. The allocator holds the device (get_swap_device_info(si),
+      // 6.18.35 and 7.1.5) until it is done, so swapoff waits for the
+      // reclaim.
       const int nr = folio_nr_pages(k, f.page);
       if (f.pc == kAddToSwap && !k.swap_multi && nr == 1 &&
           k.config.features.allocator_reclaims_cached_slots) {
         const Offset victim = swap_reclaim_candidate(k, 0);
-        if (victim != kNoOffset) {
+        bool& si_ref = Locals<Fn::kShrinkPageList>(f).si_ref;
+        if (victim != kNoOffset && (si_ref = get_swap_device(k, victim))) {
           Emit(k, c, StepId::kClusterReclaimRange, victim, k.swap_cache[victim]);
           f.offset = victim;
           f.pc = kReclaimSlot;
@@ -211,6 +215,7 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
     case kAfterReclaimSlot:
       // Back from __try_to_reclaim_swap(), in its last step; the scan under
       // the retaken cluster lock is the next.
+      put_device(k, f.offset, Locals<Fn::kShrinkPageList>(f).si_ref);
       f.pc = kAllocAfterReclaim;
       return StepResult::kStep;
     case kInsert:
