@@ -296,7 +296,7 @@ struct ShmemInode {
   int16_t swapped = 0;  // info->swapped
   int16_t alloced = 0;  // info->alloced
   // On shmem_swaplist: shmem_writeout() adds the inode when its first page
-  // goes to swap (the model has no shmem_unuse() yet to take it off).
+  // goes to swap; shmem_unuse() takes it off once nothing is swapped.
   bool on_swaplist = false;
   int8_t i_rwsem_owner = -1;  // the task holding inode_lock(); -1: none
   // Oracle state: the value last written at each index (0: never, or a hole

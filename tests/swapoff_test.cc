@@ -235,5 +235,36 @@ TEST(SwapoffTest, SwapEntryOfARemovedDeviceIsAnAccountingFinding) {
   EXPECT_EQ(r.Signature(), "accounting:quiescence:mm") << r.Dump();
 }
 
+// The allocator holds the device (get_swap_device_info(si)) across its
+// reclaim of a slot only the swap cache holds (6.18.35, 7.1.5), so a swapoff
+// that starts meanwhile waits in wait_for_completion(users) until the
+// reclaim is done, and frees nothing under it. Found by ASan on
+// mainline_shmem when the model's reclaim held no reference.
+TEST(SwapoffTest, WaitsForTheAllocatorsReclaim) {
+  Schedule s = Make({CpuProgram{0, {Write(0, 0), Reclaim(0)}},
+                     CpuProgram{0, {Write(1, 0), Op{OpKind::kZswapShrink, 0, 0, 0}, Reclaim(2)}},
+                     CpuProgram{0, {Write(3, 0), Reclaim(3), Op{OpKind::kZswapShrink, 0, 0, 0},
+                                    Swapoff()}},
+                     CpuProgram{0, {Write(2, 0), Reclaim(1)}}},
+                    "v7.1.y", "zram", true);
+  s.config.nslots = 4;
+  s.decisions = {RunCpu(0, 14), RunCpu(1, 7), RunCpu(2, 6), RunCpu(3, 12),
+                 RunCpu(1, 8),  RunCpu(2, 22), RunCpu(1, 2)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  // The race the schedule is for: cpu 1's reclaim of a cached slot began
+  // before cpu 2's swapoff, which then waits for it.
+  const long reclaim = r.First(StepId::kClusterReclaimRange, 1);
+  ASSERT_GE(reclaim, 0) << r.Dump();
+  ASSERT_LT(reclaim, r.First(StepId::kSwapoffStart, 2)) << r.Dump();
+  long last_reclaim_step = -1;
+  for (size_t i = 0; i < r.out.trace.size(); ++i) {
+    if (r.out.trace[i].cpu == 1 && StepFn(r.out.trace[i].id) == Fn::kTryToReclaimSwap) {
+      last_reclaim_step = static_cast<long>(i);
+    }
+  }
+  EXPECT_LT(last_reclaim_step, r.First(StepId::kSwapoffWait, 2)) << r.Dump();
+}
+
 }  // namespace
 }  // namespace swapfuzz
