@@ -72,6 +72,12 @@
   X(mainline_mthp_mm, "mainline", "zram", false, 50, false, "", 0, 2, 0, kLargeFolioMmOps,            \
     "anonymous large folios on zram against fork, swapoff and swapon, the splits of MADV_PAGEOUT, MADV_FREE and UFFDIO_MOVE of one page, and UFFDIO_WRITEPROTECT, as the newest modelled release (mainline) has them") \
   X(mainline_shmem, "mainline", "zram", true, 20, false, "", 0, 0, 2, kShmemOps,                      \
-    "a shmem file's pages, in folios and swap entries of up to order 2, read, written, reclaimed to zswap and zram, swapped back in (splitting large entries), punched out and brought back by swapoff, beside anonymous memory on the same device, as the newest modelled release (mainline) has them")
+    "a shmem file's pages, in folios and swap entries of up to order 2, read, written, reclaimed to zswap and zram, swapped back in (splitting large entries), punched out and brought back by swapoff, beside anonymous memory on the same device, as the newest modelled release (mainline) has them") \
+  X(mainline_shmem_swapin, "mainline", "zram", false, 50, false, "", 0, 0, 2, kShmemOps,             \
+    "the shmem file on zram without zswap, so a swap-in of a large entry takes a folio of its order through swapin_folio() unless a slot of it is cached, beside anonymous memory and swapoff, as the newest modelled release (mainline) has it") \
+  X(lts618_shmem, "v6.18.y", "zram", true, 20, false, "", 0, 0, 2, kShmemOps,                       \
+    "a shmem file as the 6.18 LTS branch has it: slots counted SWAP_MAP_SHMEM, swap-in that skips the swap cache on zram with swapcache_prepare(), large entries split by order-0 swap-ins (zswap was enabled), beside anonymous memory, zswap and swapoff") \
+  X(lts618_shmem_swapin, "v6.18.y", "zram", false, 50, false, "", 0, 0, 2, kShmemOps,                \
+    "the shmem file as the 6.18 LTS branch has it, on zram without zswap: a swap-in of a large entry pins its whole range with swapcache_prepare() and reads a large folio past the swap cache, or falls back to order 0 at its sub-entry on a conflict")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

@@ -141,6 +141,10 @@ struct ShmemSwapinFolioLocals {
   // shmem_swap_alloc_folio() is trying a large folio of `order`; its
   // failure falls back to order 0.
   bool large = false;
+  // skip_swapcache (6.18.35): the folio was read outside the swap cache
+  // with its range pinned by swapcache_prepare(), and folio->swap
+  // (Page::private_offset) names it until the pin is cleared.
+  bool skip = false;
 };
 
 // What the page index held, and how many changes it had seen, when the read

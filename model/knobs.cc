@@ -50,7 +50,10 @@ constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*uffd_move_batched=*/true, /*several_swap_devices=*/false,
                           /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
                           /*zswap_large_store=*/true, /*zswap_incompressible_as_is=*/true,
-                          /*folio_mm_id_sharing=*/true};
+                          /*folio_mm_id_sharing=*/true,
+                          /*swap_batch_freed_after_cluster_lock=*/false,
+                          /*deferred_split_folio_batch=*/false,
+                          Features::ShmemSwap::kSwapMapShmem};
 constexpr Features kV7_1{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                          /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                          Features::SwapCachePin::kTableFolio,
@@ -188,7 +191,7 @@ std::string_view MissingCodePath(Knob knob, const Profile& profile, KnobSet knob
       return "";
     case Knob::kShmemFreeSwapStaleOrder:
       if (f.shmem_swap == Features::ShmemSwap::kNotModelled) {
-        return "its shmem swap paths are not modelled (7.1.5's are)";
+        return "its shmem swap paths are not modelled (6.18.35's and 7.1.5's are)";
       }
       return "";
     case Knob::kZswapLargeStoreUncountedRollback:

@@ -485,13 +485,20 @@ struct Features {
   // splice ("swap(folio, prev)").
   bool deferred_split_folio_batch = false;
   // The shmem swap paths the model has for the release (model/mm/shmem.h):
-  // kSwapTable is 7.1.5's: shmem_writeout() with folio_dup_swap() (a mapping
-  // entry counts 1, as a PTE does), shmem_swapin_folio() through
-  // swapin_folio() on SWP_SYNCHRONOUS_IO, and swap_put_entries_direct() from
-  // shmem_free_swap(). kNotModelled: shmem ops are refused
-  // (CheckOpsModelled(), model/schedule.h); 6.12.94's and 6.18.35's
-  // SWAP_MAP_SHMEM and skip path are not modelled yet (docs/shmem.md).
-  enum class ShmemSwap : uint8_t { kNotModelled, kSwapTable };
+  //   kSwapMapShmem (6.18.35): shmem_writeout() counts each slot with
+  //     swap_shmem_alloc(), SWAP_MAP_SHMEM (0xbf), and puts it back with
+  //     swap_free_nr(); shmem_swapin_folio() on SWP_SYNCHRONOUS_IO skips the
+  //     swap cache (shmem_swap_alloc_folio(): swapcache_prepare(), then the
+  //     read), and clears the pin with swapcache_clear() after the add;
+  //     shmem_free_swap() calls free_swap_and_cache_nr().
+  //   kSwapTable (7.1.5): shmem_writeout() with folio_dup_swap() (a mapping
+  //     entry counts 1, as a PTE does; the swap table removed SWAP_MAP_SHMEM),
+  //     shmem_swapin_folio() through swapin_folio() on SWP_SYNCHRONOUS_IO,
+  //     and swap_put_entries_direct() from shmem_free_swap().
+  //   kNotModelled: shmem ops are refused (CheckOpsModelled(),
+  //     model/schedule.h); 6.12.94's shmem (its split of a large entry
+  //     before the read, readahead only) is not modelled yet (docs/shmem.md).
+  enum class ShmemSwap : uint8_t { kNotModelled, kSwapTable, kSwapMapShmem };
   ShmemSwap shmem_swap = ShmemSwap::kNotModelled;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };

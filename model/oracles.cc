@@ -435,11 +435,14 @@ void CheckQuiescent(Kernel& k) {
       if (pte.kind == Pte::Kind::kPresent && pte.page >= 0) ++mappings[pte.page];
     }
   }
-  // The shmem file's swap entries own counts as swap PTEs do (7.1.5: 1 each).
+  // The shmem file's swap entries own counts: 1 each, as swap PTEs do
+  // (7.1.5), or the whole count SWAP_MAP_SHMEM (6.18.35).
+  const int shmem_count =
+      k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem ? SWAP_MAP_SHMEM : 1;
   std::array<int, kMaxSlots> shmem_entries{};
   for (int index = 0; index < kMaxShmemPages; ++index) {
     const ShmemEntry& e = k.shmem.i_pages[index];
-    if (e.kind == ShmemEntry::Kind::kSwap) ++shmem_entries[e.SlotAt(index)];
+    if (e.kind == ShmemEntry::Kind::kSwap) shmem_entries[e.SlotAt(index)] += shmem_count;
   }
   for (int type = 0; type < kMaxSwapDevices; ++type) {
     const SwapDevice& si = k.swap_info[type];
@@ -454,8 +457,9 @@ void CheckQuiescent(Kernel& k) {
           Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs", off,
                      swap_count(map), swap_ptes[off]);
         } else {
-          Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %d but %d swap PTEs and %d "
-                     "shmem entries", off, swap_count(map), swap_ptes[off], shmem_entries[off]);
+          Accounting(k, ObjectKind::kSwapSlot, "offset %d: swap count %#x but %d swap PTEs and "
+                     "shmem entries counting %#x", off, swap_count(map), swap_ptes[off],
+                     shmem_entries[off]);
         }
       }
       if (slot_cache_pinned(k, off) != cached) {

@@ -121,7 +121,7 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
         !out.features.large_folio_swapout) {
       return refuse(absl::StrCat("profile ", std::string(profile->name), " (",
                                  std::string(profile->release),
-                                 ") has no modelled shmem large folios (7.1.5's are)"));
+                                 ") has no modelled shmem large folios (6.18.35's and 7.1.5's are)"));
     }
     if (out.backend != Backend::kZram || out.swap_devices > 1) {
       return refuse("large folios are modelled on one zram swap device only");
@@ -158,8 +158,8 @@ absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& conf
     return absl::InvalidArgumentError(absl::StrCat("shmem ops: ", std::string(why)));
   };
   if (config.features.shmem_swap == Features::ShmemSwap::kNotModelled) {
-    return refuse("the release's shmem swap paths are not modelled (v7.1.y's are; see "
-                  "docs/shmem.md)");
+    return refuse("the release's shmem swap paths are not modelled (v6.18.y's and v7.1.y's "
+                  "are; see docs/shmem.md)");
   }
   if (config.memcg) return refuse("shmem folios' memcg charges are not modelled (config.memcg)");
   return absl::OkStatus();

@@ -57,7 +57,17 @@ constexpr std::string_view kNoLargeFolios =
     "the release has no anonymous large folios (RunConfig::mthp_order > 0 is refused)";
 constexpr std::string_view kShmemNotModelled =
     "not modelled for this release: shmem ops are refused (Features::shmem_swap; "
-    "docs/shmem.md has the reading of 6.12.94 and 6.18.35)";
+    "docs/shmem.md has the reading of 6.12.94)";
+constexpr std::string_view kShmem618 =
+    "leftymods/linux-6.18.y @40a9e9f43d44 mm/shmem.c (shmem_swapin_folio() 2279, "
+    "shmem_swap_alloc_folio() 2008, shmem_swapin_cluster() 1745, shmem_writeout() 1570, "
+    "shmem_free_swap() 946, shmem_undo_range() 1090, shmem_add_to_page_cache() 863, "
+    "shmem_split_large_entry() 2201, shmem_unuse() 1519, shmem_unuse_inode() 1488, "
+    "shmem_get_folio_gfp() 2463; every other function diffed against 7.1.5's: equal but for "
+    "names), mm/swapfile.c (folio_alloc_swap() 1428, swap_shmem_alloc() 3818, "
+    "__swap_duplicate() 3737, swap_entry_put_locked() 1516, swap_entries_put_map() 1640, "
+    "free_swap_and_cache_nr() 1958, swap_free_nr() 1751, swapcache_prepare() 3847, "
+    "swapcache_clear() 3856), mm/swap.h non_swapcache_batch() 304";
 constexpr std::string_view kShmem71 =
     "danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c (shmem_get_folio_gfp() 2462, "
     "shmem_swapin_folio() 2288, shmem_swap_alloc_folio() 2041, shmem_writeout() 1591, "
@@ -469,20 +479,31 @@ constexpr std::array<SourceRow, 96> kSources = {{
      "__read_swap_cache_async() charges after swapcache_prepare()",
      kMemcgCallers},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.18.y", "as v6.12.y", kMemcgCallers},
-    // The shmem file (issue 16): 7.1.5 only so far.
+    // The shmem file (issue 16): 6.18.35 and 7.1.5 so far.
     {"model/mm/shmem.cc", "mm/shmem.c", "v5.16", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.3", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.9", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.12.y", "not modelled", kShmemNotModelled},
-    {"model/mm/shmem.cc", "mm/shmem.c", "v6.18.y", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.18.y",
+     "6.18.35: 7.1.5's paths (below) with the release's swap calls: shmem_writeout() "
+     "counts its slots SWAP_MAP_SHMEM with swap_shmem_alloc() after folio_alloc_swap()'s "
+     "two cluster-lock sections, and its undo puts them with swap_free_nr(); "
+     "shmem_swapin_folio() skips the swap cache on SWP_SYNCHRONOUS_IO "
+     "(shmem_swap_alloc_folio(): swapcache_prepare() of the range, a smaller folio after a "
+     "conflict, then swap_read_folio()), and after the add clears the pin "
+     "(swapcache_clear(), or swap_cache_del_folio()) before swap_free_nr(); "
+     "shmem_free_swap() with free_swap_and_cache_nr()",
+     kShmem618},
     {"model/mm/shmem.cc", "mm/shmem.c", "v7.1.y",
-     "7.1.5, order 0: shmem_file_read_iter() and shmem_file_write_iter() of one page over "
-     "shmem_get_folio_gfp() (filemap_get_entry(), folio_lock() and the mapping recheck, "
-     "shmem_alloc_and_add_folio(), the -EEXIST repeat); shmem_swapin_folio() with "
-     "swapin_folio() on SWP_SYNCHRONOUS_IO, else read_swap_cache_async() of the entry alone "
-     "(no readahead window); shmem_writeout() from pageout() with folio_dup_swap() and its "
-     "AOP_WRITEPAGE_ACTIVATE undo; FALLOC_FL_PUNCH_HOLE's shmem_undo_range(), both loops, "
-     "without the partial-folio lookups a page-aligned hole of order-0 folios does not need",
+     "7.1.5, order-0 and large folios and entries: shmem_file_read_iter() and "
+     "shmem_file_write_iter() of one page over shmem_get_folio_gfp() (filemap_get_entry(), "
+     "folio_lock() and the mapping recheck, shmem_alloc_and_add_folio() of the mount's "
+     "largest order, the -EEXIST repeat); shmem_swapin_folio() with swapin_folio() on "
+     "SWP_SYNCHRONOUS_IO, else read_swap_cache_async() of the entry alone (no readahead "
+     "window), shmem_split_large_entry(); shmem_writeout() from pageout() with "
+     "folio_dup_swap() and its AOP_WRITEPAGE_ACTIVATE undo; FALLOC_FL_PUNCH_HOLE's "
+     "shmem_undo_range(), both loops and the partial-folio lookups (no split of a large "
+     "folio); swapoff's shmem_unuse()",
      kShmem71},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v7.1.y",
      "7.1.5: __swap_cache_prepare_and_add() charges before swap_cache_add_folio() (the slot "

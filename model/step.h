@@ -174,9 +174,14 @@ int swap_duplicate(Kernel& k, Offset off, Fn fn = Fn::kSwapDuplicate);
 // `nr` > 1: swapcache_prepare(entry, nr) of a large folio's aligned slots,
 // all or none (__swap_duplicate() checks every slot before it sets any).
 int swapcache_prepare(Kernel& k, Offset off, int nr = 1);
+// swap_shmem_alloc(entry, nr) (up to v6.18): __swap_duplicate(entry,
+// SWAP_MAP_SHMEM, nr), the count of a shmem mapping's entry on each of `nr`
+// slots, all or none. 0, or -ENOENT (a free slot), -EINVAL (a slot already
+// counted).
+int swap_shmem_alloc(Kernel& k, Offset off, int nr);
 // swap_free() / __swap_entry_free(): drop one count; frees the slot through
 // free_swap_slot() at 0. Returns the usage left (count | SWAP_HAS_CACHE), 0
-// when the slot was freed. In the swap table it is folio_put_swap() (the slot
+// when the slot was freed. A count of SWAP_MAP_SHMEM drops to 0 at once. In the swap table it is folio_put_swap() (the slot
 // stays cached) and swap_put_entries_direct()'s put (a slot without a cached
 // folio is freed at 0, in the same section); `fn` names the caller.
 uint8_t swap_free(Kernel& k, Cpu& c, Offset off, Fn fn = Fn::kSwapFree);

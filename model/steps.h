@@ -203,7 +203,9 @@ namespace swapfuzz {
   X(kTruncateInodeFolio, "truncate_inode_folio", "mm/truncate.c", kInStep, kShared)              \
   X(kShmemSplitLargeEntry, "shmem_split_large_entry", "mm/shmem.c", kInStep, kShared)            \
   X(kTruncateInodePartialFolio, "truncate_inode_partial_folio", "mm/truncate.c", kInStep, kShared) \
-  X(kShmemUnuse, "shmem_unuse", "mm/shmem.c", shmem_unuse, kShared)
+  X(kShmemUnuse, "shmem_unuse", "mm/shmem.c", shmem_unuse, kShared)                              \
+  X(kShmemSwapAllocFolio, "shmem_swap_alloc_folio", "mm/shmem.c", kInStep, kShared)              \
+  X(kSwapShmemAlloc, "swap_shmem_alloc", "mm/swapfile.c", kInStep, kPerObject)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -618,7 +620,19 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemUnuseFind, kShmemUnuse,                                           \
     "shmem_find_swap_entries: the next swap entry of the type")             \
   X(kShmemUnuseEnd, kShmemUnuse,                                            \
-    "shmem_swaplist_lock: off the list if nothing is swapped")
+    "shmem_swaplist_lock: off the list if nothing is swapped")               \
+  X(kFolioAllocSwapHasCache, kFolioAllocSwap,                                \
+    "ci->lock: allocate slots with SWAP_HAS_CACHE; mem_cgroup_try_charge_swap") \
+  X(kFolioAllocSwapCacheAdd, kFolioAllocSwap, "swap_cache_add_folio: ci->lock: insert the folio") \
+  X(kShmemWriteoutShmemAlloc, kShmemWriteout,                                \
+    "shmem_recalc_inode, shmem_swaplist add; swap_shmem_alloc")             \
+  X(kShmemWriteoutSwapFreeNr, kShmemWriteout, "shmem_recalc_inode; swap_free_nr") \
+  X(kShmemSwapAllocPin, kShmemSwapAllocFolio,                                \
+    "new folio; ci->lock: swapcache_prepare of its range, else -EEXIST")    \
+  X(kShmemSwapinClearCache, kShmemSwapinFolio,                               \
+    "shmem_recalc_inode; swapcache_clear (skipped) or swap_cache_del_folio; folio_mark_dirty") \
+  X(kShmemSwapinSwapFreeNr, kShmemSwapinFolio, "swap_free_nr, put_swap_device") \
+  X(kShmemFreeSwapAndCache, kFreeSwapAndCache, "free_swap_and_cache_nr")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

@@ -64,6 +64,9 @@ inline constexpr int8_t kNoIndex = -1;
 // swap_map byte encoding, as in include/linux/swap.h.
 inline constexpr uint8_t SWAP_HAS_CACHE = 0x40;
 inline constexpr uint8_t SWAP_MAP_MAX = 0x3e;
+// A slot owned by a shmem file's mapping (up to v6.18; v7.0's swap table
+// counts it 1): the whole count, as swap_shmem_alloc() sets it.
+inline constexpr uint8_t SWAP_MAP_SHMEM = 0xbf;
 
 }  // namespace swapfuzz
 

@@ -102,15 +102,15 @@ TEST(EnvConfigTest, ProfileIsStoredAsTheRelease) {
 // A release that does not model a target's ops is refused with one line,
 // before a runner would abort on it.
 TEST(EnvConfigTest, RejectsAReleaseWithoutTheTargetsOps) {
-  const auto v618 = [](const char* name) {
-    return std::string(name) == "SWAPFUZZ_PROFILE" ? "v6.18.y" : static_cast<const char*>(nullptr);
+  const auto v612 = [](const char* name) {
+    return std::string(name) == "SWAPFUZZ_PROFILE" ? "v6.12.y" : static_cast<const char*>(nullptr);
   };
-  absl::StatusOr<HarnessConfig> config = HarnessConfigFromEnv("mainline_shmem", v618);
+  absl::StatusOr<HarnessConfig> config = HarnessConfigFromEnv("mainline_shmem", v612);
   ASSERT_FALSE(config.ok());
   // The target's shmem folio orders are refused first, then its ops.
   EXPECT_EQ(config.status().message().rfind("bad SWAPFUZZ_PROFILE", 0), 0u) << config.status();
   EXPECT_NE(config.status().message().find("shmem"), std::string::npos) << config.status();
-  EXPECT_TRUE(HarnessConfigFromEnv("mainline_zram_zswap", v618).ok());
+  EXPECT_TRUE(HarnessConfigFromEnv("mainline_zram_zswap", v612).ok());
 }
 
 TEST(EnvConfigTest, RejectsUnknownNames) {

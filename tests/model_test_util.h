@@ -61,6 +61,12 @@ inline Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 
 inline Op ShmemPunch(uint8_t first, uint8_t last) {
   return Op{OpKind::kShmemPunch, first, last, 0};
 }
+// Indices 0 .. 3 of the shmem file written 0x10 .. 0x13 and reclaimed: with
+// shmem_huge_order 2, one order-2 folio swapped out as one order-2 entry.
+inline std::vector<Op> ShmemSwappedOutLargeFolio() {
+  return {ShmemWrite(0, 0x10), ShmemWrite(1, 0x11), ShmemWrite(2, 0x12), ShmemWrite(3, 0x13),
+          ShmemReclaim(0)};
+}
 
 // --- decisions ---
 

@@ -5,19 +5,17 @@
 // a punched hole frees whole entries and zeroes the part of a folio it
 // crosses. Then the catalogue bug 8a1968bd997f (shmem_free_swap_stale_order):
 // its regression schedule, the same interleaving on the fixed code, and a DFS
-// from its program.
+// from its program on 7.1.5's code and on 6.18.35's.
 
 #include <string>
 #include <vector>
 
 #include <gtest/gtest.h>
 
-#include "fuzz/runner.h"
-#include "fuzz/strategies.h"
-#include "fuzz/targets.h"
 #include "model/schedule.h"
 #include "model/step.h"
 #include "model/steps.h"
+#include "tests/fuzz_test_util.h"
 #include "tests/model_test_util.h"
 
 namespace swapfuzz {
@@ -28,6 +26,7 @@ using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::ShmemPunch;
 using ::swapfuzz::testing::ShmemRead;
+using ::swapfuzz::testing::ShmemSwappedOutLargeFolio;
 using ::swapfuzz::testing::ShmemReclaim;
 using ::swapfuzz::testing::ShmemWrite;
 using ::swapfuzz::testing::Through;
@@ -43,12 +42,6 @@ Schedule Make(std::vector<CpuProgram> cpus, bool zswap) {
   s.config.shmem_huge_order = 2;
   s.cpus = std::move(cpus);
   return s;
-}
-
-// Indices 0 .. 3 in one order-2 folio holding 0x10 .. 0x13, swapped out.
-std::vector<Op> SwappedOutLargeFolio() {
-  return {ShmemWrite(0, 0x10), ShmemWrite(1, 0x11), ShmemWrite(2, 0x12), ShmemWrite(3, 0x13),
-          ShmemReclaim(0)};
 }
 
 TEST(ShmemLargeTest, AWriteToAnEmptyRangeAddsALargeFolio) {
@@ -75,7 +68,7 @@ TEST(ShmemLargeTest, AWriteToAnEmptyRangeAddsALargeFolio) {
 // swaps in an order-0 folio (zswap was enabled) after splitting the entry,
 // and the other indices keep their own order-0 entries.
 TEST(ShmemLargeTest, AnOrderZeroSwapinSplitsTheLargeEntry) {
-  std::vector<Op> ops = SwappedOutLargeFolio();
+  std::vector<Op> ops = ShmemSwappedOutLargeFolio();
   ops.push_back(ShmemRead(2));
   const Outcome r = Exec(Make({CpuProgram{0, ops}}, true));
   ASSERT_FALSE(r.out.finding) << r.Dump();
@@ -103,7 +96,7 @@ TEST(ShmemLargeTest, AnOrderZeroSwapinSplitsTheLargeEntry) {
 // With zswap never enabled, zram's swap-in takes a folio of the entry's order,
 // which replaces the whole entry.
 TEST(ShmemLargeTest, AWholeSwapinReplacesTheLargeEntry) {
-  std::vector<Op> ops = SwappedOutLargeFolio();
+  std::vector<Op> ops = ShmemSwappedOutLargeFolio();
   ops.push_back(ShmemRead(2));
   ops.push_back(ShmemRead(3));
   const Outcome r = Exec(Make({CpuProgram{0, ops}}, false));
@@ -125,7 +118,7 @@ TEST(ShmemLargeTest, AWholeSwapinReplacesTheLargeEntry) {
 // slots ("iter.val - nr != swap.val") and refuses; the lookup repeats,
 // finds the large entry, and splits it.
 TEST(ShmemLargeTest, AnAddRefusesAnEntryLargerThanTheFolio) {
-  std::vector<Op> split = SwappedOutLargeFolio();
+  std::vector<Op> split = ShmemSwappedOutLargeFolio();
   split.push_back(ShmemRead(2));
   Schedule s = Make({CpuProgram{0, split}, CpuProgram{0, {ShmemRead(0)}},
                      CpuProgram{0, {ShmemPunch(0, 3), ShmemWrite(0, 0x20), ShmemReclaim(0)}}},
@@ -159,7 +152,7 @@ TEST(ShmemLargeTest, AnAddRefusesAnEntryLargerThanTheFolio) {
 // (swap_put_entries_cluster(): "offset = round_up(offset,
 // abs(nr_reclaimed))"); reclaim then frees them.
 TEST(ShmemLargeTest, APunchsReclaimMovesPastTheLargeFolio) {
-  std::vector<Op> write = SwappedOutLargeFolio();
+  std::vector<Op> write = ShmemSwappedOutLargeFolio();
   write.pop_back();
   Schedule s = Make({CpuProgram{0, write}, CpuProgram{0, {ShmemReclaim(0)}},
                      CpuProgram{0, {ShmemPunch(0, 3)}}},
@@ -179,7 +172,7 @@ TEST(ShmemLargeTest, APunchsReclaimMovesPastTheLargeFolio) {
 TEST(ShmemLargeTest, SwapoffBringsALargeEntryBack) {
   for (bool zswap : {false, true}) {
     SCOPED_TRACE(zswap ? "zswap enabled" : "zswap never enabled");
-    std::vector<Op> ops = SwappedOutLargeFolio();
+    std::vector<Op> ops = ShmemSwappedOutLargeFolio();
     ops.push_back(Op{OpKind::kSwapoff, 0, 0, 0});
     const Outcome r = Exec(Make({CpuProgram{0, ops}}, zswap));
     ASSERT_FALSE(r.out.finding) << r.Dump();
@@ -213,7 +206,7 @@ TEST(ShmemLargeTest, APunchFreesWholeEntriesAndZeroesWhatItCrosses) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    std::vector<Op> ops = SwappedOutLargeFolio();
+    std::vector<Op> ops = ShmemSwappedOutLargeFolio();
     if (!c.swapped_out) ops.pop_back();
     ops.push_back(ShmemPunch(c.first, c.last));
     for (uint8_t index = 0; index < 4; ++index) ops.push_back(ShmemRead(index));
@@ -257,7 +250,7 @@ TEST(ShmemLargeTest, TruncateAgainstASplitFreesOnlyWhatItErases) {
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);
-    Schedule s = Make({CpuProgram{0, SwappedOutLargeFolio()},
+    Schedule s = Make({CpuProgram{0, ShmemSwappedOutLargeFolio()},
                        CpuProgram{0, {ShmemPunch(0, 3)}}, CpuProgram{0, {ShmemRead(2)}}},
                       true);
     s.config.knobs = {{"shmem_free_swap_stale_order", c.knob}};
@@ -279,21 +272,25 @@ TEST(ShmemLargeTest, TruncateAgainstASplitFreesOnlyWhatItErases) {
 }
 
 // The fixed code holds up under every interleaving of the regression's
-// program within three preemptions; the stale order does not.
+// program within three preemptions; the stale order does not. The same on
+// 6.18.35's code, whose put is free_swap_and_cache_nr().
 TEST(ShmemLargeTest, DfsFromTheRegressionsProgram) {
-  for (bool knob : {true, false}) {
-    SCOPED_TRACE(knob ? "stale order" : "fixed");
-    Schedule s = Make({CpuProgram{0, SwappedOutLargeFolio()},
-                       CpuProgram{0, {ShmemPunch(0, 3)}}, CpuProgram{0, {ShmemRead(2)}}},
-                      true);
-    s.config.knobs = {{"shmem_free_swap_stale_order", knob}};
-    FuzzTarget target = *TargetByName("mainline_shmem");
-    target.base = s.config;
-    FuzzRunner runner(target);
-    std::unique_ptr<Strategy> dfs = MakeDfs(s, {.preemption_bound = 3});
-    const ExploreResult r = Explore(*dfs, runner, {});
-    EXPECT_EQ(r.found, knob) << r.signature;
-    if (!knob) EXPECT_TRUE(r.exhausted);
+  struct Case {
+    const char* profile;
+    const char* target;
+  };
+  for (const Case& c : {Case{"v7.1.y", "mainline_shmem"}, Case{"v6.18.y", "lts618_shmem"}}) {
+    for (bool knob : {true, false}) {
+      SCOPED_TRACE(std::string(c.profile) + (knob ? ", stale order" : ", fixed"));
+      Schedule s = Make({CpuProgram{0, ShmemSwappedOutLargeFolio()},
+                         CpuProgram{0, {ShmemPunch(0, 3)}}, CpuProgram{0, {ShmemRead(2)}}},
+                        true);
+      s.config.profile = c.profile;
+      s.config.knobs = {{"shmem_free_swap_stale_order", knob}};
+      const ExploreResult r = ExploreDfs(s, c.target, 3);
+      EXPECT_EQ(r.found, knob) << r.signature;
+      if (!knob) EXPECT_TRUE(r.exhausted);
+    }
   }
 }
 

@@ -200,11 +200,15 @@ SwapEntryPut PutSwapEntries(Kernel& k, Cpu& c, Offset off, int nr, bool& si_ref)
   }
   // __swap_entries_free() (6.12.94 swapfile.c:1525) and swap_entries_put_map()
   // (6.18.35:1640): a batch whose slots all hold the same map with a count of
-  // 1 goes at once ("swap_is_last_map()"): every map becomes SWAP_HAS_CACHE
+  // 1 (or SWAP_MAP_SHMEM) goes at once ("swap_is_last_map()"): every map becomes SWAP_HAS_CACHE
   // under the cluster lock; without a cached folio the slots are then freed,
   // bypassing the slots cache: 6.12.94 after the cluster lock, under
   // si->lock (a step of its own), 6.18.35 in the same section.
-  if (nr > 1 && !table && swap_count(k.si.swap_map[off]) == 1) {
+  // A shmem mapping's entries count SWAP_MAP_SHMEM (6.18.35: "count != 1 &&
+  // count != SWAP_MAP_SHMEM" falls back; 6.12.94's __swap_entries_free()
+  // takes a count of 1 only, but its shmem is not modelled).
+  const uint8_t first_count = swap_count(k.si.swap_map[off]);
+  if (nr > 1 && !table && (first_count == 1 || first_count == SWAP_MAP_SHMEM)) {
     const uint8_t first = k.si.swap_map[off];
     bool last_map = true;
     for (Offset slot = off + 1; slot < off + nr; ++slot) last_map &= k.si.swap_map[slot] == first;

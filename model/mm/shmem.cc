@@ -95,12 +95,19 @@ void DeleteFromPageCache(Kernel& k, PageId id, ShmemEntry replacement, Fn fn) {
   for (int i = 0; i < nr; ++i) put_page(k, id, fn);
 }
 
-// The folio is back in the page cache, and its swap entries no longer own
-// their slots: shmem_recalc_inode(inode, 0, -nr), then folio_put_swap()
-// under the cluster lock (the slots stay, pinned by the swap cache).
-void PutSwapOfCachedFolio(Kernel& k, Cpu& c, Offset off, int nr) {
-  shmem_recalc_inode(k, 0, -nr);
-  for (Offset slot = off; slot < off + nr; ++slot) swap_free(k, c, slot, Fn::kFolioPutSwap);
+// Whether the release counts a mapping's swap entry SWAP_MAP_SHMEM
+// (Features::ShmemSwap::kSwapMapShmem, 6.18.35) rather than 1 (7.1.5).
+bool CountsSwapMapShmem(const Kernel& k) {
+  return k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem;
+}
+
+// The mapping's counts on the `nr` slots from `off` go, now that a folio
+// holds the data: folio_put_swap() (7.1.5), whose slots the folio in the
+// swap table keeps, or swap_free_nr() (6.18.35), which frees a slot no cache
+// pin holds. Under the cluster lock.
+void PutMappingSwapCounts(Kernel& k, Cpu& c, Offset off, int nr) {
+  const Fn fn = CountsSwapMapShmem(k) ? Fn::kSwapFree : Fn::kFolioPutSwap;
+  for (Offset slot = off; slot < off + nr; ++slot) swap_free(k, c, slot, fn);
 }
 
 // inode_lock() of the shmem file (i_rwsem for write, held across steps), in
@@ -311,11 +318,18 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
 StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_swapin_folio(SWAPFUZZ_STATE_ENUMERATOR) };
   ShmemSwapinFolioLocals& l = Locals<Fn::kShmemSwapinFolio>(f);
-  // unlock: folio_unlock(); failed_nolock: folio_put(); put_swap_device().
+  // unlock: folio_unlock(); failed_nolock: (6.18.35) "if (skip_swapcache)
+  // swapcache_clear(si, folio->swap, nr)", folio_put(); put_swap_device().
   // In a step that has emitted.
   auto fail = [&](int16_t error, bool locked) {
     if (f.page != kNoPage) {
       if (locked) unlock_page(k, f.page, Fn::kShmemSwapinFolio);
+      if (l.skip) {
+        Page& p = k.pages[f.page];
+        swapcache_clear(k, c, p.private_offset, folio_nr_pages(k, f.page));
+        p.private_offset = kNoOffset;
+        l.skip = false;
+      }
       put_page(k, f.page, Fn::kShmemSwapinFolio);
     }
     put_device(k, f.offset, l.si_ref);
@@ -359,11 +373,14 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       if (swap_entry_to_info(k, f.offset).sync_io) {
         // shmem_swap_alloc_folio(): a folio of the entry's order, unless
         // zswap was ever enabled or a slot of the range is cached
-        // (non_swapcache_batch()); then swapin_folio() adds it to the swap
-        // cache and reads it, or returns another task's folio that won.
+        // (non_swapcache_batch(): SWAP_HAS_CACHE, or a folio in the swap
+        // table); then swapin_folio() adds it to the swap cache and reads
+        // it, or returns another task's folio that won (7.1.5), or
+        // swapcache_prepare() pins the range and the folio is read outside
+        // the swap cache (6.18.35).
         const int nr = 1 << l.order;
         bool uncached = true;
-        for (int i = 0; i < nr; ++i) uncached &= k.swap_cache[l.index_entry + i] == kNoPage;
+        for (int i = 0; i < nr; ++i) uncached &= !slot_cache_pinned(k, l.index_entry + i);
         l.large = l.order > 0 && zswap_never_enabled(k) && uncached;
         f.pc = kSwapAlloc;
         return StepResult::kStep;
@@ -374,6 +391,44 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kSwapAlloc: {
+      if (!swap_table_pins(k)) {
+        // 6.18.35: shmem_alloc_folio() of the order (a large folio at the
+        // entry's first slot), then swapcache_prepare() of its range under
+        // the cluster lock. A large try that fails falls back to order 0 at
+        // the sub-entry; an order-0 failure is -EEXIST, and
+        // shmem_get_folio_gfp() repeats its lookup at once: the task spins
+        // until the pin's holder clears it, so it yields to the others.
+        const int order = l.large ? l.order : 0;
+        const Offset entry = l.large ? l.index_entry : f.offset;
+        const PageId id = order > 0 ? alloc_folio(k, order) : alloc_page(k);
+        if (id == kNoPage && order > 0) {
+          l.large = false;
+          return StepResult::kContinue;
+        }
+        const bool pinned = id != kNoPage && swapcache_prepare(k, entry, 1 << order) == 0;
+        Emit(k, c, StepId::kShmemSwapAllocPin, entry, id, pinned);
+        if (id == kNoPage) return fail(-ENOMEM, false);  // out of frames: no verdict
+        if (!pinned) {
+          put_page(k, id, Fn::kShmemSwapAllocFolio);
+          if (order > 0) {
+            l.large = false;
+            return StepResult::kStep;
+          }
+          fail(-EEXIST, false);
+          return Yield(k, c);
+        }
+        Page& p = k.pages[id];
+        p.locked = true;  // __folio_set_locked()
+        p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
+        p.swapbacked = true;
+        p.private_offset = entry;  // new->swap = entry
+        p.lru = true;              // folio_add_lru(), before swap_read_folio()
+        f.page = id;
+        l.skip = true;
+        l.large = false;
+        Call<Fn::kSwapReadpage>(c, f, kAfterSkipRead, entry, id);
+        return StepResult::kStep;  // the read starts in the next slot
+      }
       if (!l.large) {
         return Call<Fn::kSwapCacheAllocFolio>(c, f, kAfterRead, f.offset, kNoPage,
                                               {.read = true, .lookup = false});
@@ -402,6 +457,9 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         return GoTo(k, f, kSwapAlloc);
       }
       if (f.page == kNoPage) return GoTo(k, f, kFailed);
+      return have_folio();
+    case kAfterSkipRead:
+      // swap_read_folio() has read the folio and unlocked it.
       return have_folio();
     case kSplit: {
       // shmem_split_large_entry() under xa_lock: the index must still hold
@@ -432,8 +490,11 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       Page& p = page_checked(k, f.page, Fn::kShmemSwapinFolio);
       if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
       trylock_page(k, c, f.page);
-      const bool matches =
-          folio_matches_swap_entry(k, f.page, f.offset) && IndexHoldsSwap(k, f.va, f.offset);
+      // 6.18.35: "(!skip_swapcache && !folio_test_swapcache(folio)) || ...
+      // folio->swap.val != swap.val".
+      const bool matches = (l.skip ? p.private_offset == f.offset
+                                   : folio_matches_swap_entry(k, f.page, f.offset)) &&
+                           IndexHoldsSwap(k, f.va, f.offset);
       Emit(k, c, StepId::kShmemSwapinLock, f.offset, f.page, matches);
       if (!matches) return fail(-EEXIST, true);
       // A read that failed leaves the folio !uptodate; the model's reads do
@@ -453,14 +514,38 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemSwapinAdd, f.offset, f.page, still);
       if (!still) return fail(-EEXIST, true);  // failed: shmem_confirm_swap() < 0
       AddToPageCache(k, f.page, f.va);
-      f.pc = kPutSwap;
+      f.pc = swap_table_pins(k) ? kPutSwap : kClearCache;
       return StepResult::kStep;
     }
     case kPutSwap:
       Emit(k, c, StepId::kShmemSwapinPutSwap, f.offset, f.page);
-      PutSwapOfCachedFolio(k, c, f.offset, folio_nr_pages(k, f.page));
+      shmem_recalc_inode(k, 0, -folio_nr_pages(k, f.page));
+      PutMappingSwapCounts(k, c, f.offset, folio_nr_pages(k, f.page));
       f.pc = kDelCache;
       return StepResult::kStep;
+    case kClearCache: {
+      // 6.18.35: the pin goes before the count: a skipped folio's
+      // "folio->swap.val = 0; swapcache_clear()", else swap_cache_del_folio().
+      Emit(k, c, StepId::kShmemSwapinClearCache, f.offset, f.page, l.skip);
+      const int nr = folio_nr_pages(k, f.page);
+      shmem_recalc_inode(k, 0, -nr);
+      Page& p = k.pages[f.page];
+      if (l.skip) {
+        p.private_offset = kNoOffset;
+        l.skip = false;
+        swapcache_clear(k, c, f.offset, nr);
+      } else {
+        delete_from_swap_cache(k, c, f.page);
+      }
+      p.dirty = true;  // folio_mark_dirty()
+      f.pc = kSwapFreeNr;
+      return StepResult::kStep;
+    }
+    case kSwapFreeNr:
+      Emit(k, c, StepId::kShmemSwapinSwapFreeNr, f.offset, f.page);
+      PutMappingSwapCounts(k, c, f.offset, folio_nr_pages(k, f.page));
+      put_device(k, f.offset, l.si_ref);
+      return Finish(c, 0, f.page);
     case kDelCache:
       Emit(k, c, StepId::kShmemSwapinDelCache, f.offset, f.page);
       delete_from_swap_cache(k, c, f.page);
@@ -517,14 +602,21 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
         return Return(c, kAopWritepageActivate);
       }
       f.offset = static_cast<Offset>(c.ret);
-      mem_cgroup_try_charge_swap(k, f.page, f.offset);
+      // 6.18.35's folio_alloc_swap() charged before its insertion.
+      if (swap_table_pins(k)) mem_cgroup_try_charge_swap(k, f.page, f.offset);
       return GoTo(k, f, kDupSwap);
     case kDupSwap: {
-      Emit(k, c, StepId::kShmemWriteoutDupSwap, f.offset, f.page);
       const int nr = folio_nr_pages(k, f.page);
+      const bool map_shmem = CountsSwapMapShmem(k);
+      Emit(k, c, map_shmem ? StepId::kShmemWriteoutShmemAlloc : StepId::kShmemWriteoutDupSwap,
+           f.offset, f.page);
       if (shmem_recalc_inode(k, 0, nr)) k.shmem.on_swaplist = true;
-      for (Offset slot = f.offset; slot < f.offset + nr; ++slot) {
-        swap_duplicate(k, slot, Fn::kFolioDupSwap);
+      if (map_shmem) {
+        swap_shmem_alloc(k, f.offset, nr);
+      } else {
+        for (Offset slot = f.offset; slot < f.offset + nr; ++slot) {
+          swap_duplicate(k, slot, Fn::kFolioDupSwap);
+        }
       }
       f.pc = kDelete;
       return StepResult::kStep;
@@ -552,8 +644,11 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kPutSwap:
-      Emit(k, c, StepId::kShmemWriteoutPutSwap, f.offset, f.page);
-      PutSwapOfCachedFolio(k, c, f.offset, folio_nr_pages(k, f.page));
+      Emit(k, c,
+           CountsSwapMapShmem(k) ? StepId::kShmemWriteoutSwapFreeNr : StepId::kShmemWriteoutPutSwap,
+           f.offset, f.page);
+      shmem_recalc_inode(k, 0, -folio_nr_pages(k, f.page));
+      PutMappingSwapCounts(k, c, f.offset, folio_nr_pages(k, f.page));
       f.pc = kDelCache;
       return StepResult::kStep;
     case kDelCache:
@@ -838,10 +933,12 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kPutSwap: {
-      // swap_put_entries_direct(): get_swap_device(), the cluster's put; a
-      // cached slot left with no count is reclaimed by
-      // __try_to_reclaim_swap() in steps of its own (7.1.5).
-      Emit(k, c, StepId::kShmemFreeSwapPut, f.offset, k.swap_cache[f.offset]);
+      // swap_put_entries_direct() (7.1.5) or free_swap_and_cache_nr()
+      // (6.18.35): get_swap_device(), the cluster's put; a cached slot left
+      // with no count is reclaimed by __try_to_reclaim_swap() in steps of
+      // its own.
+      Emit(k, c, CountsSwapMapShmem(k) ? StepId::kShmemFreeSwapAndCache : StepId::kShmemFreeSwapPut,
+           f.offset, k.swap_cache[f.offset]);
       const int nr = l.put_end - f.offset;
       l.swaps_freed = static_cast<int8_t>(l.swaps_freed + nr);
       l.index = l.next;

@@ -1,10 +1,12 @@
 // mm/shmem.c: a shmem (tmpfs) file, the second owner of swap entries.
 //
 // Modelled on 7.1.5 (danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c), order-0
-// and large folios and entries (RunConfig::shmem_huge_order), for the
-// releases with Features::shmem_swap. The file is Kernel::shmem: at each page
-// index a hole, a folio of its page cache, or a swap entry, each of whose
-// slots counts 1 as a swap PTE does (7.1.5 has no SWAP_MAP_SHMEM). Each
+// and large folios and entries (RunConfig::shmem_huge_order), and on 6.18.35
+// (leftymods/linux-6.18.y @40a9e9f43d44), whose functions differ from 7.1.5's
+// only in the swap calls named below (Features::shmem_swap). The file is
+// Kernel::shmem: at each page index a hole, a folio of its page cache, or a
+// swap entry, each of whose slots counts 1 as a swap PTE does (7.1.5), or
+// SWAP_MAP_SHMEM (6.18.35). Each
 // xa_lock section of the mapping, each cluster-lock section and each folio
 // lock is a step of its own; info->lock, which guards only counters the
 // oracles read at quiescence, shares the step of the cluster-lock section
@@ -13,7 +15,7 @@
 // Not modelled yet (docs/shmem.md): shared mappings and their faults,
 // truncation by ftruncate(), the split of a large shmem folio, the memcg
 // charges of shmem folios (config.memcg is refused), and the releases
-// before 7.0 (SWAP_MAP_SHMEM, 6.18.35's skip path).
+// before 6.18 (6.12.94 splits a large entry before a readahead-only swap-in).
 
 #ifndef SWAPFUZZ_MODEL_MM_SHMEM_H_
 #define SWAPFUZZ_MODEL_MM_SHMEM_H_
@@ -69,23 +71,35 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
 // folio_put_swap(); [kDelCache] swap_cache_del_folio(), which frees the
 // slots, and folio_mark_dirty(). Returns like shmem_get_folio_gfp() (the
 // folio's head); -EEXIST when the entry changed.
+// 6.18.35 (shmem.c:2279): on SWP_SYNCHRONOUS_IO, [kSwapAlloc]
+// shmem_swap_alloc_folio() skips the swap cache: a folio of the order, and
+// swapcache_prepare() of its range under the cluster lock (on a conflict,
+// order 0 at the sub-entry; at order 0, -EEXIST, and the task yields:
+// shmem_get_folio_gfp() repeats at once while the pin's holder runs);
+// folio->swap set, swap_read_folio() [kAfterSkipRead]. The lock's recheck
+// takes folio->swap for a skipped folio. After the add, [kClearCache]
+// shmem_recalc_inode(), "folio->swap.val = 0; swapcache_clear()" (skipped)
+// or swap_cache_del_folio(), folio_mark_dirty(); [kSwapFreeNr]
+// swap_free_nr(), which frees the slots, and put_swap_device(). A failure
+// clears a skipped folio's pin.
 #define SWAPFUZZ_STATES_shmem_swapin_folio(X)                                               \
   X(kLookup) X(kSwapAlloc) X(kAfterRead) X(kSplit) X(kFailed) X(kLock) X(kWaitWriteback) \
-  X(kAdd) X(kPutSwap) X(kDelCache)
+  X(kAdd) X(kPutSwap) X(kDelCache) X(kAfterSkipRead) X(kClearCache) X(kSwapFreeNr)
 StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_writeout() (7.1.5 shmem.c:1591), from reclaim's pageout() with the
 // frame's page, a page cache folio, locked and isolated: folio_alloc_swap()
-// (the slot and the swap cache in one cluster-lock section; with one device
-// and no free slot, first [kReclaimSlot] its reclaim of a slot only the swap
-// cache holds, as model/mm/vmscan.h has it for anonymous folios); [kDupSwap]
-// shmem_recalc_inode(), the swaplist, folio_dup_swap(); [kDelete]
+// (the slot and the swap cache in one cluster-lock section, two in 6.18.35;
+// with one device and no free slot, first [kReclaimSlot] its reclaim of a
+// slot only the swap cache holds, as model/mm/vmscan.h has it for anonymous
+// folios); [kDupSwap] shmem_recalc_inode(), the swaplist, folio_dup_swap()
+// (6.18.35: swap_shmem_alloc(), SWAP_MAP_SHMEM); [kDelete]
 // shmem_delete_from_page_cache(): the index holds the swap entry now; then
 // swap_writeout() (the model's swap_writepage()). If that activates the folio
 // (zswap refused it and cannot write back): [kReAdd]
 // shmem_add_to_page_cache() unless shmem_free_swap() erased the entry,
-// [kPutSwap] folio_put_swap() if it went back, [kDelCache]
-// swap_cache_del_folio(). Returns 0 (the folio unlocked) or
+// [kPutSwap] folio_put_swap() (6.18.35: swap_free_nr()) if it went back,
+// [kDelCache] swap_cache_del_folio(). Returns 0 (the folio unlocked) or
 // kAopWritepageActivate (locked, redirtied). swap_writeout() activates only
 // a folio whose memcg has memory.zswap.writeback 0, so with shmem folios
 // uncharged (config.memcg is refused) no accepted schedule reaches the undo;
@@ -109,8 +123,9 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
 // it trylocks is truncated [kTruncate], one it cannot lock is left; a swap
 // entry goes to shmem_free_swap(): [kFreeSwap] under xa_lock, NULL in place
 // of the entry if the index still holds it and it lies inside the hole, then
-// [kPutSwap] swap_put_entries_direct() of its slots, each cached slot left
-// at no count reclaimed by __try_to_reclaim_swap() [kTryReclaim]. Then the
+// [kPutSwap] swap_put_entries_direct() (6.18.35: free_swap_and_cache_nr())
+// of its slots, each cached slot left at no count reclaimed by
+// __try_to_reclaim_swap() [kTryReclaim]. Then the
 // partial-folio lookups of the hole's first and last page [kPartial]:
 // shmem_get_folio(SGP_READ), which swaps an entry in (and splits a large
 // one), and [kPartialTruncate] truncate_inode_partial_folio(): a folio

@@ -42,7 +42,9 @@ uint8_t swap_entry_free_locked(Kernel& k, Fn fn, Offset off, bool drop_cache) {
       Bad(k, fn, off, "swap_map count underflow");
       return map;
     }
-    --count;
+    // "Or we could insist on shmem.c using a special swap_shmem_free()"
+    // (6.18.35 swap_entry_put_locked()).
+    count = count == SWAP_MAP_SHMEM ? 0 : static_cast<uint8_t>(count - 1);
   }
   const uint8_t usage = count | (has_cache ? SWAP_HAS_CACHE : 0);
   if (swap_table_pins(k)) {
@@ -146,6 +148,26 @@ int swapcache_prepare(Kernel& k, Offset off, int nr) {
     if (map & SWAP_HAS_CACHE) return -17;                              // -EEXIST
   }
   for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] |= SWAP_HAS_CACHE;
+  return 0;
+}
+
+int swap_shmem_alloc(Kernel& k, Offset off, int nr) {
+  if (const SwapDevice& si = swap_entry_to_info(k, off); !si.active || si.users_dead) {
+    return -2;  // -ENOENT
+  }
+  // __swap_duplicate() checks every slot under the cluster lock before it
+  // counts any: "if (!count && !has_cache) err = -ENOENT". shmem_writeout()
+  // calls it on slots it has just allocated; one that already has a count
+  // would be corrupted by "count += usage", so the model reports it.
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    const uint8_t map = k.si.swap_map[slot];
+    if (swap_count(map) == 0 && !(map & SWAP_HAS_CACHE)) return -2;  // -ENOENT
+    if (swap_count(map) != 0) {
+      Bad(k, Fn::kSwapShmemAlloc, slot, "swap_shmem_alloc of a slot that already has a count");
+      return -22;  // -EINVAL
+    }
+  }
+  for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] |= SWAP_MAP_SHMEM;
   return 0;
 }
 
@@ -350,6 +372,16 @@ StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f) {
   };
   switch (f.pc) {
     case kFast: {
+      if (!swap_table_pins(k)) {
+        const int nr = folio_nr_pages(k, f.page);
+        const Offset off = nr > 1 ? get_swap_pages(k, nr) : get_swap_page(k, c);
+        Emit(k, c, StepId::kFolioAllocSwapHasCache, off, f.page);
+        if (off == kNoOffset) return Return(c, -1);
+        mem_cgroup_try_charge_swap(k, f.page, off);
+        f.offset = off;
+        f.pc = kCacheAdd;
+        return StepResult::kStep;
+      }
       if (!k.swap_multi) {
         // One device: the allocation and the insertion, one step; a large
         // folio's naturally aligned slots (swap_alloc_fast() and the slow
@@ -381,6 +413,10 @@ StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f) {
       if (off != kNoOffset) return Return(c, off);
       return StepResult::kStep;
     }
+    case kCacheAdd:
+      Emit(k, c, StepId::kFolioAllocSwapCacheAdd, f.offset, f.page);
+      add_to_swap_cache(k, f.page, f.offset);
+      return Return(c, f.offset);
     case kSlowPick:
       return start_over(StepId::kSwapAllocSlowPick);
     case kSlowAlloc:

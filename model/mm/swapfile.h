@@ -66,8 +66,12 @@ int avail_next(const Kernel& k, int type);
 // percpu_swap_cluster.si. swap_sync_discard() after a failure is not modelled:
 // no model device has SWP_PAGE_DISCARD, so it finds nothing to discard.
 // Returns the offset, or -1, in its last step.
+// Before the swap table (6.18.35 swapfile.c:1428, one device): [ci->lock]
+// the allocation, which sets SWAP_HAS_CACHE, and mem_cgroup_try_charge_swap();
+// then [ci->lock] kCacheAdd, swap_cache_add_folio().
 #define SWAPFUZZ_STATES_folio_alloc_swap(X) \
-  X(kFast) X(kSlowPick) X(kSlowAlloc) X(kSlowNext) X(kReclaim) X(kAfterReclaim) X(kSlowAllocRetry)
+  X(kFast) X(kSlowPick) X(kSlowAlloc) X(kSlowNext) X(kReclaim) X(kAfterReclaim) X(kSlowAllocRetry) \
+  X(kCacheAdd)
 StepResult folio_alloc_swap(Kernel& k, Cpu& c, Frame& f);
 
 // __try_to_reclaim_swap() of v6.15+ (Features::try_to_reclaim_swap_retries),
