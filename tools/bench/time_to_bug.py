@@ -107,11 +107,16 @@ def swapfuzz_json(cli, command):
     return json.loads(r.stdout)
 
 
-def setups(cli, bugs):
+def setups(cli, bugs, on_target=None):
     """bug -> (fuzz target, profile, knob overrides, the knob hunted, regression
-    file), from BUGS, the swapfuzz program's tables and the regression files."""
+    file), from BUGS, the swapfuzz program's tables and the regression files.
+    With on_target, every bug is hunted on that target and its release, with
+    the regression file's knobs: whether another release's code has the race."""
     knob_of = {bug_key(b): b["name"] for b in swapfuzz_json(cli, "list-bugs")}
-    targets = [t["name"] for t in swapfuzz_json(cli, "list-targets")]
+    target_profiles = {t["name"]: t["profile"] for t in swapfuzz_json(cli, "list-targets")}
+    targets = list(target_profiles)
+    if on_target is not None and on_target not in target_profiles:
+        sys.exit(f"ttb: unknown fuzz target '{on_target}' (known: {', '.join(targets)})")
     out = {}
     for bug in bugs:
         if bug not in knob_of:
@@ -128,6 +133,8 @@ def setups(cli, bugs):
         profile = config.get("profile", "mainline")
         if profile == "mainline":
             profile = FILE_MAINLINE_PROFILE
+        if on_target is not None:
+            target, profile = on_target, target_profiles[on_target]
         out[bug] = (target, profile, knobs, knob_of[bug], regression)
     return out
 
@@ -351,9 +358,12 @@ def main():
                    help="runs at a time (each is single-threaded: one core each)")
     p.add_argument("--prune", type=int, default=0,
                    help="skip a cell's remaining seeds once this many hit the cap with no find")
+    p.add_argument("--target", default=None,
+                   help="hunt on this fuzz target and its release instead of the bug's own "
+                        "(the regression file's knobs kept)")
     args = p.parse_args()
     bugs = catalogue_bugs(args.cli) if args.bugs == "all" else args.bugs.split(",")
-    setup = setups(args.cli, bugs)
+    setup = setups(args.cli, bugs, args.target)
     strategies = args.strategies.split(",")
     os.makedirs(args.out, exist_ok=True)
     results = {}
