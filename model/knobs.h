@@ -244,7 +244,7 @@ namespace swapfuzz {
     "mm/shmem, swap: fix race of truncate and swap entry split",                 \
     "v6.12 .. (introduced by 809bc86517cc, v6.12; fixed in mainline in January " \
     "2026, with 2030dddf9545 after it); 6.12.94, 6.18.35 and 7.1.5 have both "   \
-    "fixes, and only 7.1.5's shmem is modelled",                                 \
+    "fixes; 6.18.35's and 7.1.5's shmem are modelled",                          \
     "shmem_free_swap() reads the entry's order with xa_get_order() under RCU "   \
     "alone, then erases the entry with xa_cmpxchg_irq() under xa_lock and puts " \
     "1 << order slots. A swap-in that splits the large entry in between leaves " \

@@ -28,7 +28,7 @@ void ReportDeadlock(Kernel& k);
 
 // At quiescence (all programs done, slots caches drained):
 //  - each offset's swap count equals the swap PTEs and shmem file entries
-//    that hold it, SWAP_HAS_CACHE
+//    that hold it (an entry counts 1, or SWAP_MAP_SHMEM up to v6.18), SWAP_HAS_CACHE
 //    is set exactly when a swap cache page exists, and inuse_pages counts the
 //    used offsets;
 //  - a free offset holds nothing in zram (unless a free notify was missed, the

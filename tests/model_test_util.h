@@ -309,6 +309,14 @@ struct Outcome {
     for (const TraceEvent& e : out.trace) n += e.id == id && (cpu < 0 || e.cpu == cpu);
     return n;
   }
+  // The details (the step's value) of `id`'s events on `cpu` (-1: any), in order.
+  std::vector<Token> Values(StepId id, int cpu = -1) const {
+    std::vector<Token> v;
+    for (const TraceEvent& e : out.trace) {
+      if (e.id == id && (cpu < 0 || e.cpu == cpu)) v.push_back(e.detail);
+    }
+    return v;
+  }
   long First(StepId id, int cpu = -1) const {
     for (size_t i = 0; i < out.trace.size(); ++i) {
       if (out.trace[i].id == id && (cpu < 0 || out.trace[i].cpu == cpu)) return static_cast<long>(i);

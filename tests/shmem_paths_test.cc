@@ -42,15 +42,6 @@ Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
   return s;
 }
 
-// The trace's values of `step` (the event detail), in order.
-std::vector<Token> Values(const Outcome& r, StepId step) {
-  std::vector<Token> out;
-  for (const TraceEvent& e : r.out.trace) {
-    if (e.id == step) out.push_back(e.detail);
-  }
-  return out;
-}
-
 TEST(ShmemPathsTest, AWriteAddsAFolioThatAReadCopies) {
   const Outcome r = Exec(Make({CpuProgram{0, {ShmemWrite(2, 0x10), ShmemRead(2)}}}));
   ASSERT_FALSE(r.out.finding) << r.Dump();
@@ -60,7 +51,7 @@ TEST(ShmemPathsTest, AWriteAddsAFolioThatAReadCopies) {
        StepId::kShmemWriteCopy, StepId::kShmemWriteUnlock, StepId::kShmemGetEntry,
        StepId::kShmemFolioLock, StepId::kShmemReadUnlock, StepId::kShmemReadCopy}))
       << r.Dump();
-  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
   const ShmemInode& inode = r.k.shmem;
   ASSERT_EQ(inode.i_pages[2].kind, ShmemEntry::Kind::kFolio);
   EXPECT_EQ(r.k.pages[inode.i_pages[2].folio].shmem_index, 2);
@@ -105,7 +96,7 @@ TEST(ShmemPathsTest, ReclaimSwapsTheFolioOutAndAReadSwapsItBackIn) {
          StepId::kShmemSwapinAdd, StepId::kShmemSwapinPutSwap, StepId::kShmemSwapinDelCache,
          StepId::kShmemReadUnlock, StepId::kShmemReadCopy}))
         << back.Dump();
-    EXPECT_EQ(Values(back, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+    EXPECT_EQ(back.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
     EXPECT_EQ(back.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
     EXPECT_FALSE(slot_allocated(back.k, e.swap)) << "the slot goes with the swap cache";
     EXPECT_EQ(back.k.shmem.swapped, 0);
@@ -128,7 +119,7 @@ TEST(ShmemPathsTest, APunchFreesFoliosAndSwapEntries) {
        StepId::kShmemUndoFindGet, StepId::kShmemFallocUnlock}))
       << r.Dump();
   EXPECT_EQ(r.Count(StepId::kShmemUndoTruncate), 2);
-  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), (std::vector<Token>{0, 0x13}));
+  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), (std::vector<Token>{0, 0x13}));
   for (int index : {0, 1, 2}) {
     EXPECT_EQ(r.k.shmem.i_pages[index].kind, ShmemEntry::Kind::kNone) << index;
   }
@@ -183,7 +174,7 @@ TEST(ShmemPathsTest, RacesOnOneIndexResolveAsTheKernelDoes) {
     const Outcome r = Exec(s);
     ASSERT_FALSE(r.out.finding) << r.Dump();
     EXPECT_EQ(r.Count(c.repeated, 0), 2) << r.Dump();
-    EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{c.read}) << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{c.read}) << r.Dump();
   }
 }
 
@@ -223,7 +214,7 @@ TEST(ShmemPathsTest, APunchWaitsForAFolioTheFirstLoopCouldNotLock) {
               1)
         << r.Dump();
     EXPECT_LT(r.First(StepId::kShmemReadUnlock, 0), r.First(c.truncation, 1)) << r.Dump();
-    EXPECT_EQ(Values(r, StepId::kShmemReadCopy), std::vector<Token>{0x10});
+    EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
     EXPECT_EQ(r.k.shmem.i_pages[c.index].kind, ShmemEntry::Kind::kNone);
   }
 }
@@ -299,7 +290,7 @@ TEST(ShmemPathsTest, WriteoutReclaimsASlotOnlyTheSwapCacheHolds) {
                                 StepId::kFolioAllocSwap, StepId::kShmemWriteoutDupSwap},
                                3))
       << r.Dump();
-  EXPECT_EQ(Values(r, StepId::kShmemReadCopy), (std::vector<Token>{0, 0x11, 0x12}));
+  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), (std::vector<Token>{0, 0x11, 0x12}));
 }
 
 // swap_writeout() activates a folio zswap refused when its memcg has

@@ -95,9 +95,11 @@ void DeleteFromPageCache(Kernel& k, PageId id, ShmemEntry replacement, Fn fn) {
   for (int i = 0; i < nr; ++i) put_page(k, id, fn);
 }
 
-// Whether the release counts a mapping's swap entry SWAP_MAP_SHMEM
-// (Features::ShmemSwap::kSwapMapShmem, 6.18.35) rather than 1 (7.1.5).
-bool CountsSwapMapShmem(const Kernel& k) {
+// Whether the release's shmem is 6.18.35's (Features::ShmemSwap::
+// kSwapMapShmem): a mapping's entry counts SWAP_MAP_SHMEM, a swap-in on
+// SWP_SYNCHRONOUS_IO skips the swap cache, and the counts go with
+// swap_free_nr() and free_swap_and_cache_nr(); else 7.1.5's.
+bool Shmem618(const Kernel& k) {
   return k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem;
 }
 
@@ -106,7 +108,7 @@ bool CountsSwapMapShmem(const Kernel& k) {
 // swap table keeps, or swap_free_nr() (6.18.35), which frees a slot no cache
 // pin holds. Under the cluster lock.
 void PutMappingSwapCounts(Kernel& k, Cpu& c, Offset off, int nr) {
-  const Fn fn = CountsSwapMapShmem(k) ? Fn::kSwapFree : Fn::kFolioPutSwap;
+  const Fn fn = Shmem618(k) ? Fn::kSwapFree : Fn::kFolioPutSwap;
   for (Offset slot = off; slot < off + nr; ++slot) swap_free(k, c, slot, fn);
 }
 
@@ -391,7 +393,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kSwapAlloc: {
-      if (!swap_table_pins(k)) {
+      if (Shmem618(k)) {
         // 6.18.35: shmem_alloc_folio() of the order (a large folio at the
         // entry's first slot), then swapcache_prepare() of its range under
         // the cluster lock. A large try that fails falls back to order 0 at
@@ -407,7 +409,11 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         }
         const bool pinned = id != kNoPage && swapcache_prepare(k, entry, 1 << order) == 0;
         Emit(k, c, StepId::kShmemSwapAllocPin, entry, id, pinned);
-        if (id == kNoPage) return fail(-ENOMEM, false);  // out of frames: no verdict
+        // Out of frames (the run ends without a verdict): "failed:" makes
+        // the -ENOMEM -EEXIST if the index no longer holds the entry.
+        if (id == kNoPage) {
+          return fail(IndexHoldsSwap(k, f.va, f.offset) ? -ENOMEM : -EEXIST, false);
+        }
         if (!pinned) {
           put_page(k, id, Fn::kShmemSwapAllocFolio);
           if (order > 0) {
@@ -514,7 +520,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemSwapinAdd, f.offset, f.page, still);
       if (!still) return fail(-EEXIST, true);  // failed: shmem_confirm_swap() < 0
       AddToPageCache(k, f.page, f.va);
-      f.pc = swap_table_pins(k) ? kPutSwap : kClearCache;
+      f.pc = Shmem618(k) ? kClearCache : kPutSwap;
       return StepResult::kStep;
     }
     case kPutSwap:
@@ -603,11 +609,11 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       }
       f.offset = static_cast<Offset>(c.ret);
       // 6.18.35's folio_alloc_swap() charged before its insertion.
-      if (swap_table_pins(k)) mem_cgroup_try_charge_swap(k, f.page, f.offset);
+      if (!Shmem618(k)) mem_cgroup_try_charge_swap(k, f.page, f.offset);
       return GoTo(k, f, kDupSwap);
     case kDupSwap: {
       const int nr = folio_nr_pages(k, f.page);
-      const bool map_shmem = CountsSwapMapShmem(k);
+      const bool map_shmem = Shmem618(k);
       Emit(k, c, map_shmem ? StepId::kShmemWriteoutShmemAlloc : StepId::kShmemWriteoutDupSwap,
            f.offset, f.page);
       if (shmem_recalc_inode(k, 0, nr)) k.shmem.on_swaplist = true;
@@ -645,7 +651,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
     }
     case kPutSwap:
       Emit(k, c,
-           CountsSwapMapShmem(k) ? StepId::kShmemWriteoutSwapFreeNr : StepId::kShmemWriteoutPutSwap,
+           Shmem618(k) ? StepId::kShmemWriteoutSwapFreeNr : StepId::kShmemWriteoutPutSwap,
            f.offset, f.page);
       shmem_recalc_inode(k, 0, -folio_nr_pages(k, f.page));
       PutMappingSwapCounts(k, c, f.offset, folio_nr_pages(k, f.page));
@@ -937,7 +943,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       // (6.18.35): get_swap_device(), the cluster's put; a cached slot left
       // with no count is reclaimed by __try_to_reclaim_swap() in steps of
       // its own.
-      Emit(k, c, CountsSwapMapShmem(k) ? StepId::kShmemFreeSwapAndCache : StepId::kShmemFreeSwapPut,
+      Emit(k, c, Shmem618(k) ? StepId::kShmemFreeSwapAndCache : StepId::kShmemFreeSwapPut,
            f.offset, k.swap_cache[f.offset]);
       const int nr = l.put_end - f.offset;
       l.swaps_freed = static_cast<int8_t>(l.swaps_freed + nr);

@@ -82,6 +82,19 @@ Fn FreeEntriesFn(const Kernel& k) {
   return swap_table_pins(k) ? Fn::kSwapClusterFreeEntries : Fn::kSwapcacheFreeEntries;
 }
 
+// The first count of a slot is taken for the folio leaving its owner (a
+// PTE's unmap, or shmem_writeout()), which is locked in the swap cache:
+// reclaim added it first.
+void CheckFirstCountHolder(Kernel& k, Fn fn, Offset off) {
+  const PageId cached = k.swap_cache[off];
+  if (cached == kNoPage || !k.pages[cached].locked) {
+    Report(k, Oracle::kSwapCount, fn, ObjectKind::kSwapSlot, true,
+           "offset %d: first swap count taken while %s", off,
+           cached == kNoPage ? "no folio is in its swap cache"
+                             : "its swap cache folio is unlocked");
+  }
+}
+
 }  // namespace
 
 bool get_swap_device_info(Kernel& k, int type) {
@@ -123,17 +136,7 @@ int swap_duplicate(Kernel& k, Offset off, Fn fn) {
     Bad(k, fn, off, "swap_map count overflow");
     return -2;
   }
-  if (swap_count(map) == 0) {
-    // The first reference to a slot is taken for the folio being unmapped,
-    // which is locked in the swap cache: reclaim added it before the unmap.
-    const PageId cached = k.swap_cache[off];
-    if (cached == kNoPage || !k.pages[cached].locked) {
-      Report(k, Oracle::kSwapCount, fn, ObjectKind::kSwapSlot, true,
-             "offset %d: first swap count taken while %s", off,
-             cached == kNoPage ? "no folio is in its swap cache"
-                               : "its swap cache folio is unlocked");
-    }
-  }
+  if (swap_count(map) == 0) CheckFirstCountHolder(k, fn, off);
   ++map;
   return 0;
 }
@@ -167,7 +170,10 @@ int swap_shmem_alloc(Kernel& k, Offset off, int nr) {
       return -22;  // -EINVAL
     }
   }
-  for (Offset slot = off; slot < off + nr; ++slot) k.si.swap_map[slot] |= SWAP_MAP_SHMEM;
+  for (Offset slot = off; slot < off + nr; ++slot) {
+    CheckFirstCountHolder(k, Fn::kSwapShmemAlloc, slot);
+    k.si.swap_map[slot] |= SWAP_MAP_SHMEM;
+  }
   return 0;
 }
 

@@ -25,7 +25,12 @@ every strategy needs.
 
 Usage: tools/bench/time_to_bug.py [--bugs all|name,...] [--strategies guided,plain,...]
                                   [--seeds 10] [--cap 60] [--jobs 1] [--prune 0]
-                                  [--out results/ttb]
+                                  [--target T] [--out results/ttb]
+
+--target T hunts each bug on fuzz target T and its release, with the
+regression file's knobs: the libFuzzer strategies and random and pct decode
+T's inputs; dfs explores the regression file's programs under T's release.
+A release that refuses the regression (its ops or knobs) is an error.
 """
 
 import argparse
@@ -135,8 +140,20 @@ def setups(cli, bugs, on_target=None):
             profile = FILE_MAINLINE_PROFILE
         if on_target is not None:
             target, profile = on_target, target_profiles[on_target]
+            refused = runs_refused(cli, regression, profile, knobs)
+            if refused:
+                sys.exit(f"ttb: {bug} cannot run on {on_target} ({profile}): {refused}")
         out[bug] = (target, profile, knobs, knob_of[bug], regression)
     return out
+
+
+def runs_refused(cli, regression, profile, knobs):
+    """Why `swapfuzz replay` refuses the regression file under `profile` with
+    `knobs` (exit 2: its one-line error), or "" when it runs."""
+    cmd = [cli, "replay", os.path.join(ROOT, "corpus", "regressions", regression),
+           f"--profile={profile}"] + ([f"--knob={knobs}"] if knobs else [])
+    r = subprocess.run(cmd, capture_output=True, text=True)
+    return r.stderr.strip().splitlines()[-1] if r.returncode == 2 else ""
 
 
 def catalogue_bugs(cli):
@@ -416,6 +433,7 @@ def main():
                 results[bug][strategy] = summarize(runs) | {"runs_detail": runs}
     report = {"machine": machine(), "cap_seconds": args.cap, "seeds": args.seeds,
               "jobs": args.jobs, "prune": args.prune, "preemptions_needed": preemptions,
+              "on": {bug: {"target": setup[bug][0], "profile": setup[bug][1]} for bug in bugs},
               "results": results}
     with open(os.path.join(args.out, "ttb.json"), "w") as f:
         json.dump(report, f, indent=2)
@@ -427,6 +445,8 @@ def main():
              "Median [Q1, Q3] over the runs that found the bug.",
              f"Machine: {m['cpu']}, {m['cpus']} cores, Linux {m['kernel']}; "
              f"{m['compiler']}; commit {m['commit']}.", "",
+             "On: " + "; ".join(f"{bug}: {setup[bug][0]} ({setup[bug][1]})" for bug in bugs)
+             + ".", "",
              "Preemptions: the least bound at which dfs finds the bug in its regression programs.",
              "",
              "| bug | preemptions | strategy | found | seconds | executions |",
