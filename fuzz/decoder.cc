@@ -24,7 +24,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Rc = OpKind::kZramBdevRecompress, Sd = OpKind::kSwapoffDev,
                  Sn = OpKind::kSwaponDev, Sp = OpKind::kDeferredSplitScan,
                  Hr = OpKind::kShmemRead, Hw = OpKind::kShmemWrite, Hc = OpKind::kShmemReclaim,
-                 Hp = OpKind::kShmemPunch, E = OpKind::kCount;
+                 Hp = OpKind::kShmemPunch, Mr = OpKind::kShmemMapRead,
+                 Mw = OpKind::kShmemMapWrite, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -118,6 +119,16 @@ static_assert(IsOpTable(kLargeFolioMmOps));
 // device's slots.
 constexpr OpTable kShmemOps = {Hr, Hr, O, Hw, Hw, Hw, Hc, Hc, Hc, Hp, Hp, W, C, U, S, E};
 static_assert(IsOpTable(kShmemOps));
+
+// The shmem file mapped MAP_SHARED by every mm: loads and stores through
+// the mapping fault its folios in (fault-around, shmem_fault()) and dirty
+// them, reclaim unmaps them from every mm before shmem_writeout(), a punched
+// hole unmaps its range and holds its faults off, read(2) and write(2) meet
+// the same folios, fork makes a second mm (whose mapping starts empty),
+// anonymous writes share the device, and swapoff and zswap's shrinker move
+// the swapped ones.
+constexpr OpTable kShmemMmapOps = {Hr, Mr, Mr, Hw, Mw, Mw, Hc, Hc, Hc, Hp, Hp, F, W, O, S, E};
+static_assert(IsOpTable(kShmemMmapOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
                             bool memcg, const char* backend1, int prio0, int mthp_order,

@@ -78,6 +78,14 @@
   X(lts618_shmem, "v6.18.y", "zram", true, 20, false, "", 0, 0, 2, kShmemOps,                       \
     "a shmem file as the 6.18 LTS branch has it: slots counted SWAP_MAP_SHMEM, swap-in that skips the swap cache on zram with swapcache_prepare(), large entries split by order-0 swap-ins (zswap was enabled), beside anonymous memory, zswap and swapoff") \
   X(lts618_shmem_swapin, "v6.18.y", "zram", false, 50, false, "", 0, 0, 2, kShmemOps,                \
-    "the shmem file as the 6.18 LTS branch has it, on zram without zswap: a swap-in of a large entry pins its whole range with swapcache_prepare() and reads a large folio past the swap cache, or falls back to order 0 at its sub-entry on a conflict")
+    "the shmem file as the 6.18 LTS branch has it, on zram without zswap: a swap-in of a large entry pins its whole range with swapcache_prepare() and reads a large folio past the swap cache, or falls back to order 0 at its sub-entry on a conflict") \
+  X(mainline_shmem_mmap, "mainline", "zram", true, 20, false, "", 0, 0, 2, kShmemMmapOps,            \
+    "the shmem file mapped MAP_SHARED into two mms: loads and stores through the mapping, faults through fault-around and shmem_fault(), reclaim's unmap of every mm before shmem_writeout(), hole punches that unmap their range and hold faults off, beside read(2), write(2), swapoff and zswap, as the newest modelled release (mainline) has them") \
+  X(lts618_shmem_mmap, "v6.18.y", "zram", true, 20, false, "", 0, 0, 2, kShmemMmapOps,              \
+    "the shmem file mapped MAP_SHARED into two mms, its faults, reclaim and hole punches, as the 6.18 LTS branch has them") \
+  X(lts612_shmem, "v6.12.y", "zram", true, 20, false, "", 0, 0, 0, kShmemOps,                       \
+    "a shmem file of order-0 folios as the 6.12 LTS branch has it: shmem_writepage() under shmem_swaplist_mutex, slots counted SWAP_MAP_SHMEM, every swap-in through the swap cache, beside anonymous memory, zswap and swapoff") \
+  X(lts612_shmem_mmap, "v6.12.y", "zram", true, 20, false, "", 0, 0, 0, kShmemMmapOps,              \
+    "the 6.12 LTS branch's shmem file mapped MAP_SHARED into two mms, its faults, reclaim and hole punches")
 
 #endif  // SWAPFUZZ_FUZZ_TARGETS_H_

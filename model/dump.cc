@@ -41,6 +41,8 @@ std::string WaitString(const Wait& w) {
     case Wait::Kind::kZcompStrm:
       return absl::StrCat(", waits for the zram", w.dev, " stream mutex of cpu ", w.id);
     case Wait::Kind::kInodeLock: return ", waits for inode_lock of the shmem file";
+    case Wait::Kind::kShmemFalloc: return ", waits in shmem_falloc_wait() for the hole punch";
+    case Wait::Kind::kShmemSwaplist: return ", waits for shmem_swaplist_mutex";
     default: return absl::StrCat(", waits (kind ", static_cast<int>(w.kind), ", id ", w.id, ")");
   }
 }
@@ -98,6 +100,11 @@ std::string FormatKernelState(const Kernel& k) {
       absl::StrAppend(&out, absl::StrFormat("    va %d: %-24s last written %#x\n", va,
                                             PteString(mm.pte[va]), mm.logical[va]));
     }
+    for (int index = 0; index < kMaxShmemPages && k.shmem_mapped; ++index) {
+      if (mm.shmem_pte[index].kind == Pte::Kind::kNone) continue;
+      absl::StrAppend(&out, absl::StrFormat("    shmem mapping index %d: %s\n", index,
+                                            PteString(mm.shmem_pte[index])));
+    }
   }
   if (k.shmem_used) {
     const ShmemInode& inode = k.shmem;
@@ -105,6 +112,14 @@ std::string FormatKernelState(const Kernel& k) {
                     ", alloced ", inode.alloced,
                     inode.i_rwsem_owner != -1
                         ? absl::StrCat(", inode_lock held by cpu ", inode.i_rwsem_owner)
+                        : std::string(),
+                    inode.falloc_active
+                        ? absl::StrCat(", punching indices ", inode.falloc_start, "..",
+                                       inode.falloc_next - 1)
+                        : std::string(),
+                    inode.swaplist_mutex_owner != -1
+                        ? absl::StrCat(", shmem_swaplist_mutex held by cpu ",
+                                       inode.swaplist_mutex_owner)
                         : std::string(),
                     ":\n");
     for (int index = 0; index < kMaxShmemPages; ++index) {

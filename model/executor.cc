@@ -107,11 +107,13 @@ void Executor::Reset(const RunConfig& config, std::span<const CpuProgram> progra
   k.cpu_hotplug = false;
   k.shmem = ShmemInode{};
   k.shmem_used = false;
+  k.shmem_mapped = false;
   for (const CpuProgram& prog : programs) {
     for (const Op& op : prog.ops) {
       k.cpu_hotplug |= op.kind == OpKind::kCpuOffline || op.kind == OpKind::kCpuOnline ||
                        op.kind == OpKind::kMigrate;
       k.shmem_used |= IsShmemOp(op.kind);
+      k.shmem_mapped |= IsShmemMapOp(op.kind);
     }
   }
   k.disk = {};
@@ -177,6 +179,9 @@ bool Executor::IsRunnable(const Cpu& c) const {
     case Wait::Kind::kZcompStrm:
       return ZramDev(k, c.wait.dev).strm[c.wait.id].mutex_owner == -1;
     case Wait::Kind::kInodeLock: return k.shmem.i_rwsem_owner == -1;
+    case Wait::Kind::kShmemSwaplist: return k.shmem.swaplist_mutex_owner == -1;
+    case Wait::Kind::kShmemFalloc:
+      return k.shmem.falloc_wakeups != static_cast<uint16_t>(c.wait.id);
     case Wait::Kind::kAcompMutex: return k.zswap.acomp[c.wait.id].mutex_owner == -1;
     case Wait::Kind::kCpuHotplug: return k.cpu_hotplug_owner == -1;
   }

@@ -30,6 +30,20 @@ struct NoLocals {};
 struct UserAccessLocals {
   bool write = false;  // argument: the access is a store (op write), not a load
   bool zero = false;   // argument: the store writes zeros (op write_zero)
+  // argument: the access goes through the shmem file's shared mapping
+  // (Mm::shmem_pte; ops shmem_map_read, shmem_map_write), the va a page index
+  bool shmem = false;
+  // The last fault returned VM_FAULT_RETRY: the arch handler retries it with
+  // FAULT_FLAG_TRIED, which may not drop mmap_lock again.
+  bool tried = false;
+};
+
+// do_fault() of the shmem file's shared mapping.
+struct DoFaultLocals {
+  bool write = false;     // argument: FAULT_FLAG_WRITE (do_shared_fault(), else do_read_fault())
+  bool tried = false;     // argument: FAULT_FLAG_TRIED
+  bool fallback = false;  // finish_fault(): "goto fallback" to the fault's page alone
+  bool mapped = false;    // finish_fault() mapped the folio (ret 0, not VM_FAULT_NOPAGE)
 };
 
 struct DoWpPageLocals {
@@ -124,10 +138,20 @@ struct DeferredSplitScanLocals {
 
 // --- mm/shmem.c ---
 
-// shmem_get_folio_gfp()'s sgp: SGP_READ (a hole gives no folio) or SGP_WRITE
-// (a hole gets a new folio). The frame's va is the page index.
+// shmem_get_folio_gfp()'s sgp: SGP_READ (a hole gives no folio), SGP_CACHE
+// (a fault's: a hole gets a new folio, cleared and uptodate) or SGP_WRITE (a
+// hole gets a new folio that the write fills). The frame's va is the page
+// index.
+enum class Sgp : uint8_t { kRead, kCache, kWrite };
 struct ShmemGetFolioGfpLocals {
-  bool write = false;  // argument: SGP_WRITE; else SGP_READ
+  Sgp sgp = Sgp::kRead;  // argument
+};
+
+struct ShmemFaultLocals {
+  bool tried = false;  // argument: FAULT_FLAG_TRIED
+  // shmem_falloc_wait() released mmap_lock (maybe_unlock_mmap_for_io())
+  bool unlocked = false;
+  uint16_t wakeups = 0;  // the wake_up_all() count it sleeps on
 };
 
 // The frame's offset is the entry the caller found at its va, the page
@@ -443,6 +467,8 @@ struct TryChargeMemcgLocals {
 // X(Fn, locals struct, FrameLocals member): the functions with locals.
 #define SWAPFUZZ_FRAME_LOCALS(X)                                     \
   X(kUserAccess, UserAccessLocals, user_access)                      \
+  X(kDoFault, DoFaultLocals, do_fault)                               \
+  X(kShmemFault, ShmemFaultLocals, shmem_fault)                      \
   X(kDoWpPage, DoWpPageLocals, do_wp_page)                           \
   X(kDoSwapPage, DoSwapPageLocals, do_swap_page)                     \
   X(kZapPteRange, ZapPteRangeLocals, zap_pte_range)                  \

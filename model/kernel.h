@@ -118,6 +118,14 @@ struct Mm {
   SwapRaInfo swap_ra{};
   // get_mem_cgroup_from_mm(): the memcg of mm->owner (0: the controller is off).
   uint8_t memcg = 0;
+  // The PTEs of a MAP_SHARED mapping of the whole shmem file (a second VMA,
+  // page index i at its address i; Kernel::shmem_mapped): none, or present
+  // and writable (shmem wants no write notification, so a read fault maps the
+  // page writable). A file PTE never holds a swap entry: reclaim's
+  // try_to_unmap() clears it, and the next access faults through
+  // shmem_fault(). fork() leaves the child's empty (dup_mmap() copies no PTEs
+  // of a shared file VMA without an anon_vma).
+  std::array<Pte, kMaxShmemPages> shmem_pte{};
   // userfaultfd_armed(vma): the VMA was registered with userfaultfd, which the
   // model does in the first step of the first uffd_wp or uffd_move op of the
   // mm (UFFDIO_REGISTER). A forked child's copy is not registered
@@ -298,7 +306,19 @@ struct ShmemInode {
   // On shmem_swaplist: shmem_writeout() adds the inode when its first page
   // goes to swap; shmem_unuse() takes it off once nothing is swapped.
   bool on_swaplist = false;
+  // 6.12.94's shmem_swaplist_mutex (a spinlock from 6.18): the task holding
+  // it across shmem_writepage()'s steps; -1: none.
+  int8_t swaplist_mutex_owner = -1;
   int8_t i_rwsem_owner = -1;  // the task holding inode_lock(); -1: none
+  // inode->i_private: a hole punch in progress (struct shmem_falloc on the
+  // puncher's stack), the indices [falloc_start, falloc_next) it punches,
+  // which shmem_fault() waits out (shmem_falloc_wait()). Set and cleared
+  // under i_lock, only while the file is mapped (Kernel::shmem_mapped).
+  bool falloc_active = false;
+  int8_t falloc_start = 0;
+  int8_t falloc_next = 0;
+  // wake_up_all(&shmem_falloc_waitq) calls: a sleeper's Wait::id.
+  uint16_t falloc_wakeups = 0;
   // Oracle state: the value last written at each index (0: never, or a hole
   // punched since).
   std::array<Token, kMaxShmemPages> logical{};
@@ -513,6 +533,8 @@ struct Wait {
     kCpuHotplug,    // cpus_write_lock(): no other hotplug operation in progress
     kZcompStrm,     // mutex_lock(&zstrm->lock) of zram `dev`'s stream of CPU `id`
     kInodeLock,     // inode_lock() of the shmem file: no task holds i_rwsem
+    kShmemFalloc,   // shmem_falloc_wait(): a wake_up_all() since (id: ShmemInode::falloc_wakeups)
+    kShmemSwaplist,  // mutex_lock(&shmem_swaplist_mutex) (6.12.94): no task holds it
   };
   Kind kind = Kind::kNone;
   int16_t id = 0;
@@ -679,6 +701,11 @@ struct Kernel {
   // The programs hold a shmem op: only then do the oracles look at the shmem
   // inode after each step.
   bool shmem_used = false;
+  // The programs hold an op through the file's shared mapping: only then
+  // does every mm map the file (Mm::shmem_pte), so that a hole punch has
+  // mappings to unmap and faults to hold off (inode->i_private); without
+  // one, the punch's steps and traces are those of an unmapped file.
+  bool shmem_mapped = false;
   std::array<DiskBlock, kMaxSlots> disk{};
   // Bios in flight, in submission order; the interrupt completes the oldest.
   std::array<Bio, kMaxBios> bios{};

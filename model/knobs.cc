@@ -35,7 +35,8 @@ constexpr Features kV6_12{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/
                           /*large_folio_swapout=*/true, /*large_folio_swapin=*/true,
                           /*zswap_large_store=*/false,
                           /*zswap_incompressible_as_is=*/false, /*folio_mm_id_sharing=*/false,
-                          /*swap_batch_freed_after_cluster_lock=*/true};
+                          /*swap_batch_freed_after_cluster_lock=*/true,
+                          /*deferred_split_folio_batch=*/false, Features::ShmemSwap::kWritepage};
 constexpr Features kV6_18{Features::ZswapLru::kZswap, /*zswap_exclusive_loads=*/true,
                           /*anon_exclusive=*/true, /*zeromap=*/true, /*slots_cache=*/false,
                           Features::SwapCachePin::kHasCacheBit,

@@ -485,6 +485,16 @@ struct Features {
   // splice ("swap(folio, prev)").
   bool deferred_split_folio_batch = false;
   // The shmem swap paths the model has for the release (model/mm/shmem.h):
+  //   kWritepage (6.12.94): reclaim's shmem_writepage() takes
+  //     shmem_swaplist_mutex across add_to_swap_cache(), swap_shmem_alloc()
+  //     (SWAP_MAP_SHMEM) and shmem_delete_from_page_cache(); every swap-in
+  //     goes through the swap cache (shmem_swapin_cluster()), after
+  //     shmem_split_large_entry() has looked at the entry under xa_lock;
+  //     the swap-in deletes the folio from the swap cache before
+  //     swap_free_nr(); shmem_free_swap() calls free_swap_and_cache_nr();
+  //     shmem_unuse() takes the mutex. Its tmpfs has no mTHP (only
+  //     PMD-sized folios, shmem_allowable_huge_orders() 612:1725), so the
+  //     file is order 0 (config.shmem_huge_order > 0 is refused).
   //   kSwapMapShmem (6.18.35): shmem_writeout() counts each slot with
   //     swap_shmem_alloc(), SWAP_MAP_SHMEM (0xbf), and puts it back with
   //     swap_free_nr(); shmem_swapin_folio() on SWP_SYNCHRONOUS_IO skips the
@@ -496,9 +506,8 @@ struct Features {
   //     shmem_swapin_folio() through swapin_folio() on SWP_SYNCHRONOUS_IO,
   //     and swap_put_entries_direct() from shmem_free_swap().
   //   kNotModelled: shmem ops are refused (CheckOpsModelled(),
-  //     model/schedule.h); 6.12.94's shmem (its split of a large entry
-  //     before the read, readahead only) is not modelled yet (docs/shmem.md).
-  enum class ShmemSwap : uint8_t { kNotModelled, kSwapTable, kSwapMapShmem };
+  //     model/schedule.h).
+  enum class ShmemSwap : uint8_t { kNotModelled, kSwapTable, kSwapMapShmem, kWritepage };
   ShmemSwap shmem_swap = ShmemSwap::kNotModelled;
   friend constexpr bool operator==(const Features&, const Features&) = default;
 };

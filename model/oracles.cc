@@ -21,6 +21,8 @@ const char* WaitName(Wait::Kind kind) {
     case Wait::Kind::kCpuHotplug: return "cpu_hotplug_lock";
     case Wait::Kind::kZcompStrm: return "zstrm->lock";
     case Wait::Kind::kInodeLock: return "inode_lock";
+    case Wait::Kind::kShmemFalloc: return "shmem_falloc_wait";
+    case Wait::Kind::kShmemSwaplist: return "shmem_swaplist_mutex";
   }
   return "?";
 }
@@ -93,10 +95,12 @@ void CheckShmemQuiescent(Kernel& k) {
   // info->alloced may count pages freed since the last shmem_recalc_inode(),
   // which settles it lazily; never fewer than the file holds.
   if (inode.nrpages != folios || inode.swapped != swapped ||
-      inode.alloced < folios + swapped || inode.i_rwsem_owner != -1) {
+      inode.alloced < folios + swapped || inode.i_rwsem_owner != -1 ||
+      inode.swaplist_mutex_owner != -1) {
     Accounting(k, ObjectKind::kShmemFile, "shmem file: nrpages %d, swapped %d, alloced %d for %d "
-               "folios and %d swap entries; inode_lock held by %d", inode.nrpages, inode.swapped,
-               inode.alloced, folios, swapped, inode.i_rwsem_owner);
+               "folios and %d swap entries; inode_lock held by %d, shmem_swaplist_mutex by %d",
+               inode.nrpages, inode.swapped, inode.alloced, folios, swapped, inode.i_rwsem_owner,
+               inode.swaplist_mutex_owner);
   }
 }
 
@@ -343,6 +347,28 @@ void CheckSwapAvail(Kernel& k) {
 // and shmem_swapin_folio() take the entry out before they put the count), so
 // its slot is allocated with a count.
 void CheckShmemAfterStep(Kernel& k) {
+  // A PTE of the file's shared mapping maps the page the file holds at its
+  // index: truncation and reclaim unmap a folio (under its lock) before it
+  // leaves the page cache, and a fault maps only a locked folio the file
+  // still holds. A PTE left on a page that left the file reads and writes
+  // data the file no longer has.
+  for (int m = 0; m < kMaxMms && k.shmem_mapped; ++m) {
+    const Mm& mm = k.mms[m];
+    for (int index = 0; index < kMaxShmemPages && mm.alive; ++index) {
+      const Pte& pte = mm.shmem_pte[index];
+      if (pte.kind != Pte::Kind::kPresent) continue;
+      const ShmemEntry& e = k.shmem.i_pages[index];
+      if (e.kind != ShmemEntry::Kind::kFolio || ShmemPageAt(k, index) != pte.page) {
+        Report(k, Oracle::kRmap, StepFn(k.last_step), ObjectKind::kShmemFile, true,
+               "mm %d's shared mapping of shmem index %d maps page %d, which the file does "
+               "not hold there (it holds %s)", m, index, pte.page,
+               e.kind == ShmemEntry::Kind::kFolio ? "another folio"
+               : e.kind == ShmemEntry::Kind::kSwap ? "a swap entry"
+                                                   : "a hole");
+        return;
+      }
+    }
+  }
   for (int index = 0; index < kMaxShmemPages; ++index) {
     const ShmemEntry& e = k.shmem.i_pages[index];
     const Offset slot = e.SlotAt(index);
@@ -434,11 +460,14 @@ void CheckQuiescent(Kernel& k) {
       if (pte.kind == Pte::Kind::kSwap) ++swap_ptes[pte.offset];
       if (pte.kind == Pte::Kind::kPresent && pte.page >= 0) ++mappings[pte.page];
     }
+    for (const Pte& pte : mm.shmem_pte) {
+      if (pte.kind == Pte::Kind::kPresent) ++mappings[pte.page];
+    }
   }
   // The shmem file's swap entries own counts: 1 each, as swap PTEs do
-  // (7.1.5), or the whole count SWAP_MAP_SHMEM (6.18.35).
+  // (7.1.5), or the whole count SWAP_MAP_SHMEM (6.12.94, 6.18.35).
   const int shmem_count =
-      k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem ? SWAP_MAP_SHMEM : 1;
+      k.config.features.shmem_swap == Features::ShmemSwap::kSwapTable ? 1 : SWAP_MAP_SHMEM;
   std::array<int, kMaxSlots> shmem_entries{};
   for (int index = 0; index < kMaxShmemPages; ++index) {
     const ShmemEntry& e = k.shmem.i_pages[index];

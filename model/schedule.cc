@@ -118,10 +118,12 @@ absl::StatusOr<RunConfig> Resolve(const ScheduleConfig& config,
           "config.shmem_huge_order ", static_cast<int>(out.shmem_huge_order), ": ", std::string(why)));
     };
     if (out.features.shmem_swap == Features::ShmemSwap::kNotModelled ||
+        out.features.shmem_swap == Features::ShmemSwap::kWritepage ||
         !out.features.large_folio_swapout) {
       return refuse(absl::StrCat("profile ", std::string(profile->name), " (",
                                  std::string(profile->release),
-                                 ") has no modelled shmem large folios (6.18.35's and 7.1.5's are)"));
+                                 ") has no modelled shmem large folios (6.18.35's and 7.1.5's are; "
+                                 "6.12.94's tmpfs allows only PMD-sized ones)"));
     }
     if (out.backend != Backend::kZram || out.swap_devices > 1) {
       return refuse("large folios are modelled on one zram swap device only");
@@ -158,8 +160,8 @@ absl::Status CheckOpsModelled(std::span<const OpKind> ops, const RunConfig& conf
     return absl::InvalidArgumentError(absl::StrCat("shmem ops: ", std::string(why)));
   };
   if (config.features.shmem_swap == Features::ShmemSwap::kNotModelled) {
-    return refuse("the release's shmem swap paths are not modelled (v6.18.y's and v7.1.y's "
-                  "are; see docs/shmem.md)");
+    return refuse("the release's shmem swap paths are not modelled (v6.12.y's, v6.18.y's and "
+                  "v7.1.y's are; see docs/shmem.md)");
   }
   if (config.memcg) return refuse("shmem folios' memcg charges are not modelled (config.memcg)");
   return absl::OkStatus();

@@ -56,15 +56,23 @@ constexpr std::string_view kMincoreOld =
 constexpr std::string_view kNoLargeFolios =
     "the release has no anonymous large folios (RunConfig::mthp_order > 0 is refused)";
 constexpr std::string_view kShmemNotModelled =
-    "not modelled for this release: shmem ops are refused (Features::shmem_swap; "
-    "docs/shmem.md has the reading of 6.12.94)";
+    "not modelled for this release: shmem ops are refused (Features::shmem_swap)";
+constexpr std::string_view kShmem612 =
+    "RBCSFQ/linux-6.12.y @f98186d5cccb mm/shmem.c (shmem_writepage() 1505, "
+    "shmem_swapin_folio() 2149, shmem_split_large_entry() 2065, shmem_swapin_cluster() 1673, "
+    "shmem_free_swap() 887, shmem_unuse() 1462, shmem_allowable_huge_orders() 1725; "
+    "shmem_get_folio_gfp(), shmem_undo_range(), shmem_fault() and shmem_fallocate() diffed "
+    "against 6.18.35's: equal), mm/swap_slots.c folio_alloc_swap() 305, mm/swapfile.c "
+    "(swap_shmem_alloc() 3727, __swap_duplicate() 3650, free_swap_and_cache_nr() 1891, "
+    "__swap_entries_free() 1525, __swap_entry_free_locked() 1395, swap_free_nr() 1630), "
+    "mm/swap_state.c delete_from_swap_cache() 237, mm/memory.c finish_fault() 5071";
 constexpr std::string_view kShmem618 =
     "leftymods/linux-6.18.y @40a9e9f43d44 mm/shmem.c (shmem_swapin_folio() 2279, "
     "shmem_swap_alloc_folio() 2008, shmem_swapin_cluster() 1745, shmem_writeout() 1570, "
     "shmem_free_swap() 946, shmem_undo_range() 1090, shmem_add_to_page_cache() 863, "
     "shmem_split_large_entry() 2201, shmem_unuse() 1519, shmem_unuse_inode() 1488, "
-    "shmem_get_folio_gfp() 2463; every other function diffed against 7.1.5's: equal but for "
-    "names), mm/swapfile.c (folio_alloc_swap() 1428, swap_shmem_alloc() 3818, "
+    "shmem_get_folio_gfp() 2463; every other function diffed against 7.1.5's, shmem_fault() "
+    "and shmem_falloc_wait() among them: equal but for names), mm/swapfile.c (folio_alloc_swap() 1428, swap_shmem_alloc() 3818, "
     "__swap_duplicate() 3737, swap_entry_put_locked() 1516, swap_entries_put_map() 1640, "
     "free_swap_and_cache_nr() 1958, swap_free_nr() 1751, swapcache_prepare() 3847, "
     "swapcache_clear() 3856), mm/swap.h non_swapcache_batch() 304";
@@ -74,7 +82,8 @@ constexpr std::string_view kShmem71 =
     "shmem_delete_from_page_cache() 943, shmem_free_swap() 964, shmem_undo_range() 1108, "
     "shmem_recalc_inode() 437, shmem_add_to_page_cache() 881, shmem_split_large_entry() "
     "2210, shmem_alloc_and_add_folio() 1937, shmem_allowable_huge_orders() 1834, "
-    "shmem_unuse() 1540, shmem_unuse_inode() 1509, shmem_find_swap_entries() 1439), "
+    "shmem_unuse() 1540, shmem_unuse_inode() 1509, shmem_find_swap_entries() 1439, "
+    "shmem_fault() 2744, shmem_falloc_wait() 2703, shmem_fallocate() 3673), "
     "mm/filemap.c find_get_entries() 2116, find_lock_entries() 2165, mm/truncate.c "
     "truncate_inode_folio() 170, truncate_inode_partial_folio() 217, mm/swapfile.c "
     "swap_put_entries_direct() 2056, swap_put_entries_cluster() 1544, folio_dup_swap() "
@@ -201,14 +210,18 @@ constexpr std::array<SourceRow, 96> kSources = {{
      "6.18.35: as 6.12.94, with folio_matches_swap_entry() after the folio lock; zap's "
      "__try_to_reclaim_swap() looks the folio up, then trylocks it, and retries the lookup when "
      "it no longer matches; the zap's batches as 6.12.94, swap_entries_put_map() freeing a "
-     "last-map batch in the cluster-lock section",
+     "last-map batch in the cluster-lock section; the shmem file's shared mapping as 7.1.5 "
+     "(do_fault() 5837, finish_fault() 5490, filemap_map_pages(): equal to 7.1.5's)",
      kTree618},
     {"model/mm/memory.cc", "mm/memory.c", "v7.1.y",
      "7.1.5: no skip path; swapin_folio() through the swap cache on SWP_SYNCHRONOUS_IO, "
      "folio_put_swap() before set_ptes() and folio_free_swap() after it; "
      "swap_put_entries_direct() in zap, with __try_to_reclaim_swap()'s lookup, trylock and "
      "retry as in 6.18.35, over every slot of a batch (swap_put_entries_cluster()); "
-     "swap_dup_entry_direct() in fork",
+     "swap_dup_entry_direct() in fork; the shmem file's shared mapping: do_fault() 6013 "
+     "(do_read_fault() 5889 with do_fault_around() 5843 and mm/filemap.c filemap_map_pages() "
+     "3872, do_shared_fault() 5963 with fault_dirty_shared_page() 3706), finish_fault() 5666, "
+     "unmap_mapping_range()",
      kTree71},
     {"model/mm/swapfile.cc", "mm/swapfile.c", "v6.12.y",
      "6.12.94: v5.16's steps; unuse_pte() without the folio check; swap_range_free() clears the "
@@ -264,10 +277,13 @@ constexpr std::array<SourceRow, 96> kSources = {{
     {"model/mm/vmscan.cc", "mm/vmscan.c", "v6.12.y",
      "6.12.94: v6.9's steps (add_to_swap(), try_to_unmap(), pageout(), __remove_mapping())",
      kTree612},
-    {"model/mm/vmscan.cc", "mm/vmscan.c", "v6.18.y", "6.18.35: as 6.12.94", kTree618},
+    {"model/mm/vmscan.cc", "mm/vmscan.c", "v6.18.y",
+     "6.18.35: as 6.12.94; try_to_unmap_one() of the shmem file's shared PTEs as 7.1.5",
+     kTree618},
     {"model/mm/vmscan.cc", "mm/vmscan.c", "v7.1.y",
      "7.1.5: folio_alloc_swap() allocates and inserts in one section; try_to_unmap_one()'s "
-     "folio_dup_swap(); __remove_mapping()'s __swap_cache_del_folio()",
+     "folio_dup_swap(); __remove_mapping()'s __swap_cache_del_folio(); try_to_unmap_one() of "
+     "the shmem file's shared PTEs (mm/rmap.c 1984): cleared to none",
      kTree71},
     {"model/mm/zswap.cc", "mm/zswap.c", "v6.12.y",
      "6.12.94 has the xarray and no entry refcount, and writeback erases with xa_cmpxchg() at the "
@@ -483,7 +499,15 @@ constexpr std::array<SourceRow, 96> kSources = {{
     {"model/mm/shmem.cc", "mm/shmem.c", "v5.16", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.3", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.9", "not modelled", kShmemNotModelled},
-    {"model/mm/shmem.cc", "mm/shmem.c", "v6.12.y", "not modelled", kShmemNotModelled},
+    {"model/mm/shmem.cc", "mm/shmem.c", "v6.12.y",
+     "6.12.94, order-0 folios only (its tmpfs has no mTHP): shmem_writepage() with "
+     "folio_alloc_swap() (no swap cache), then under shmem_swaplist_mutex add_to_swap_cache(), "
+     "swap_shmem_alloc() (SWAP_MAP_SHMEM) and shmem_delete_from_page_cache(); every swap-in "
+     "through the swap cache after shmem_split_large_entry()'s look under xa_lock, the entry "
+     "alone read (no readahead window), delete_from_swap_cache() before swap_free_nr(); "
+     "shmem_free_swap() with free_swap_and_cache_nr(); shmem_unuse() under the mutex; the "
+     "other paths and the shared mapping as 6.18.35",
+     kShmem612},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.18.y",
      "6.18.35: 7.1.5's paths (below) with the release's swap calls: shmem_writeout() "
      "counts its slots SWAP_MAP_SHMEM with swap_shmem_alloc() after folio_alloc_swap()'s "

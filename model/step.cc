@@ -49,6 +49,7 @@ void Report(Kernel& k, Oracle oracle, Fn fn, ObjectKind object, bool fatal, cons
 }
 
 Frame& PushFrame(Cpu& c, Frame& caller, uint8_t resume_pc, Fn fn, Offset offset, PageId page) {
+  if (c.depth == kMaxFrames) __builtin_trap();  // a model bug: kMaxFrames is too small
   caller.pc = resume_pc;
   Frame& f = c.frames[c.depth++];
   f = Frame{};

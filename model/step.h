@@ -63,6 +63,15 @@ inline StepResult Finish(Cpu& c, int16_t ret, PageId page = kNoPage) {
   return StepResult::kStep;
 }
 
+// Moves to state `next`: in the next slot if this one has emitted its step,
+// else at once. A state reached when a callee returns may be either (the
+// callees end their last step with Finish() or Return()), and each slot
+// emits exactly one step.
+inline StepResult GoTo(const Kernel& k, Frame& f, uint8_t next) {
+  f.pc = next;
+  return k.emitted ? StepResult::kStep : StepResult::kContinue;
+}
+
 StepResult Block(Cpu& c, Wait::Kind kind, int16_t id);
 // schedule_timeout_uninterruptible() / cond_resched() in a retry loop: the CPU
 // runs again once every CPU that could run meanwhile has taken a step (or

@@ -71,7 +71,13 @@ bool OpTakesVa(OpKind op) { return kOps[static_cast<size_t>(op)].takes_va; }
 int OpArgLimit(OpKind op) { return kOps[static_cast<size_t>(op)].arg_limit; }
 Fn OpFn(OpKind op) { return kOps[static_cast<size_t>(op)].fn; }
 
-bool OpTakesValue(OpKind op) { return op == OpKind::kWrite || op == OpKind::kShmemWrite; }
+bool OpTakesValue(OpKind op) {
+  return op == OpKind::kWrite || op == OpKind::kShmemWrite || op == OpKind::kShmemMapWrite;
+}
+
+bool IsShmemMapOp(OpKind op) {
+  return op == OpKind::kShmemMapRead || op == OpKind::kShmemMapWrite;
+}
 
 bool IsShmemOp(OpKind op) {
   return std::find(std::begin(kShmemOpKinds), std::end(kShmemOpKinds), op) !=

@@ -205,7 +205,16 @@ namespace swapfuzz {
   X(kTruncateInodePartialFolio, "truncate_inode_partial_folio", "mm/truncate.c", kInStep, kShared) \
   X(kShmemUnuse, "shmem_unuse", "mm/shmem.c", shmem_unuse, kShared)                              \
   X(kShmemSwapAllocFolio, "shmem_swap_alloc_folio", "mm/shmem.c", kInStep, kShared)              \
-  X(kSwapShmemAlloc, "swap_shmem_alloc", "mm/swapfile.c", kInStep, kPerObject)
+  X(kSwapShmemAlloc, "swap_shmem_alloc", "mm/swapfile.c", kInStep, kPerObject)                  \
+  X(kDoFault, "do_fault", "mm/memory.c", do_fault, kShared)                                      \
+  X(kShmemFault, "shmem_fault", "mm/shmem.c", shmem_fault, kShared)                              \
+  X(kFinishFault, "finish_fault", "mm/memory.c", kInStep, kShared)                               \
+  X(kDoReadFault, "do_read_fault", "mm/memory.c", kInStep, kShared)                              \
+  X(kDoSharedFault, "do_shared_fault", "mm/memory.c", kInStep, kShared)                          \
+  X(kUnmapMappingRange, "unmap_mapping_range", "mm/memory.c", kInStep, kShared)                  \
+  X(kTryToUnmapOne, "try_to_unmap_one", "mm/rmap.c", kInStep, kShared)                          \
+  X(kFilemapMapPages, "filemap_map_pages", "mm/filemap.c", kInStep, kShared)                    \
+  X(kShmemWritepage, "shmem_writepage", "mm/shmem.c", kInStep, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -632,7 +641,37 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemSwapinClearCache, kShmemSwapinFolio,                               \
     "shmem_recalc_inode; swapcache_clear (skipped) or swap_cache_del_folio; folio_mark_dirty") \
   X(kShmemSwapinSwapFreeNr, kShmemSwapinFolio, "swap_free_nr, put_swap_device") \
-  X(kShmemFreeSwapAndCache, kFreeSwapAndCache, "free_swap_and_cache_nr")
+  X(kShmemFreeSwapAndCache, kFreeSwapAndCache, "free_swap_and_cache_nr")     \
+  X(kShmemFaultFallocWait, kShmemFault,                                      \
+    "shmem_falloc_wait: i_lock; the index is being punched: prepare_to_wait, mmap_read_unlock") \
+  X(kShmemFaultFallocWoken, kShmemFault, "shmem_falloc_wait: i_lock; finish_wait; VM_FAULT_RETRY") \
+  X(kFinishFaultMap, kFinishFault,                                           \
+    "pte_offset_map_lock: the PTEs still none: set_pte_range, else VM_FAULT_NOPAGE or fallback") \
+  X(kDoReadFaultUnlock, kDoReadFault, "folio_unlock; folio_put unless mapped") \
+  X(kDoSharedFaultDirty, kDoSharedFault,                                     \
+    "fault_dirty_shared_page: folio_mark_dirty, folio_unlock")              \
+  X(kShmemFallocStart, kShmemFallocate, "i_lock: inode->i_private = &shmem_falloc") \
+  X(kShmemUnmapMappingRange, kUnmapMappingRange,                             \
+    "i_mmap_lock_read; each mm's PTL: zap the hole's file PTEs")            \
+  X(kShmemFallocEnd, kShmemFallocate,                                        \
+    "i_lock: inode->i_private = NULL; wake_up_all(&shmem_falloc_waitq)")   \
+  X(kUnmapFile, kTryToUnmapOne, "PTL: clear the file folio's PTEs in one mm, folio_remove_rmap_ptes") \
+  X(kFilemapMapPages, kFilemapMapPages,                                      \
+    "do_fault_around: RCU, PTL: map each uptodate folio it can trylock, none PTEs only") \
+  X(kShmemWritepageAllocSwap, kShmemWritepage,                               \
+    "folio_alloc_swap: get_swap_page, SWAP_HAS_CACHE; mem_cgroup_try_charge_swap") \
+  X(kShmemWritepageCacheAdd, kAddToSwapCache, "xa_lock: insert the locked folio at its slot") \
+  X(kShmemSplitLargeEntryCheck, kShmemSplitLargeEntry,                       \
+    "xa_lock: the index still holds the entry (order 0: nothing to split), else -EEXIST") \
+  X(kShmemWritepageSwaplist, kShmemWritepage,                                \
+    "mutex_lock(&shmem_swaplist_mutex); list_add if off the list")          \
+  X(kShmemWritepageShmemAlloc, kShmemWritepage, "shmem_recalc_inode; swap_shmem_alloc") \
+  X(kShmemWritepageDelete, kShmemDeleteFromPageCache,                        \
+    "xa_lock: replace the folio with its swap entry; mutex_unlock(&shmem_swaplist_mutex)") \
+  X(kShmemUnuseStartMutex, kShmemUnuse,                                      \
+    "shmem_swaplist_mutex: an inode with swapped pages, stop_eviction; mutex_unlock") \
+  X(kShmemUnuseEndMutex, kShmemUnuse,                                        \
+    "shmem_swaplist_mutex: off the list if nothing is swapped; mutex_unlock")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -705,7 +744,11 @@ enum class StepId : uint16_t {
   X(kShmemWrite, "shmem_write", true, 0, kShmemFileWriteIter, NoLocals{})                          \
   X(kShmemReclaim, "shmem_reclaim", true, 0, kShrinkPageList, ShrinkPageListLocals{.shmem = true}) \
   X(kShmemPunch, "shmem_punch", true, kMaxShmemPages, kShmemFallocate,                             \
-    ShmemFallocateLocals{.last = op.arg})
+    ShmemFallocateLocals{.last = op.arg})                                                          \
+  X(kShmemMapRead, "shmem_map_read", true, 0, kUserAccess,                                         \
+    (UserAccessLocals{.write = false, .shmem = true}))                                             \
+  X(kShmemMapWrite, "shmem_map_write", true, 0, kUserAccess,                                       \
+    (UserAccessLocals{.write = true, .shmem = true}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
@@ -727,9 +770,14 @@ inline constexpr OpKind kOpsWithoutLargeFolios[] = {OpKind::kSwapoffDev, OpKind:
 // is a page index of the file, not an address; shmem_punch's argument is the
 // last index of the hole. They run only under a release whose shmem is
 // modelled (Features::shmem_swap; CheckOpsModelled(), model/schedule.h).
-inline constexpr OpKind kShmemOpKinds[] = {OpKind::kShmemRead, OpKind::kShmemWrite,
-                                           OpKind::kShmemReclaim, OpKind::kShmemPunch};
+// shmem_map_read and shmem_map_write load and store through the file's
+// MAP_SHARED mapping (Mm::shmem_pte) at the address of the page index.
+inline constexpr OpKind kShmemOpKinds[] = {OpKind::kShmemRead,    OpKind::kShmemWrite,
+                                           OpKind::kShmemReclaim, OpKind::kShmemPunch,
+                                           OpKind::kShmemMapRead, OpKind::kShmemMapWrite};
 bool IsShmemOp(OpKind op);
+// Whether the op goes through the file's shared mapping (Kernel::shmem_mapped).
+bool IsShmemMapOp(OpKind op);
 
 std::string_view FnName(Fn fn);
 // Whether frames of the function run a step machine (its machine column is not

@@ -22,12 +22,12 @@ inline constexpr int kMaxSlots = 32;       // swap offsets, including header slo
 inline constexpr int kMaxSwapDevices = 2;
 inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
-// Depth of nested kernel calls. The deepest chains: user_access,
-// do_swap_page, swapin_readahead, swap_vma_readahead, __read_swap_cache_async,
-// swap_readpage, zswap_load; and shmem_fallocate, shmem_undo_range,
-// shmem_get_folio_gfp (a partial-folio lookup), shmem_swapin_folio,
-// swap_cache_alloc_folio, swap_readpage, zswap_load.
-inline constexpr int kMaxFrames = 7;
+// Depth of nested kernel calls. The deepest chain: user_access, do_fault,
+// shmem_fault, shmem_get_folio_gfp, shmem_swapin_folio,
+// swap_cache_alloc_folio, swap_readpage, zswap_load (a fault through the
+// shmem file's shared mapping that swaps in from zswap). PushFrame() traps
+// past it.
+inline constexpr int kMaxFrames = 8;
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
 // Memory cgroups (cgroup v2) the mms are charged to, by id 1..kMaxMemcgs; id 0

@@ -515,7 +515,7 @@ TEST(LargeFolioPathsTest, ZapSwapEntriesOfAFolioArePutAsOneBatch) {
     for (int i = 0; i < 4; ++i) EXPECT_FALSE(slot_allocated(k, static_cast<Offset>(first + i)));
     EXPECT_EQ(k.swap_info[0].inuse_pages, 0);
     EXPECT_EQ(k.mms[0].pte[2].kind, Pte::Kind::kPresent);
-    EXPECT_EQ(k.pages[k.mms[0].pte[2].page].data, 0u) << "a zapped address reads zero";
+    EXPECT_EQ(k.mms[0].pte[2].page, kZeroPage) << "a zapped address reads the zero page";
   }
 }
 

@@ -61,6 +61,11 @@ inline Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 
 inline Op ShmemPunch(uint8_t first, uint8_t last) {
   return Op{OpKind::kShmemPunch, first, last, 0};
 }
+// A load and a store through the file's shared mapping, at the page index.
+inline Op ShmemMapRead(uint8_t index) { return Op{OpKind::kShmemMapRead, index, 0, 0}; }
+inline Op ShmemMapWrite(uint8_t index, Token value) {
+  return Op{OpKind::kShmemMapWrite, index, 0, value};
+}
 // Indices 0 .. 3 of the shmem file written 0x10 .. 0x13 and reclaimed: with
 // shmem_huge_order 2, one order-2 folio swapped out as one order-2 entry.
 inline std::vector<Op> ShmemSwappedOutLargeFolio() {

@@ -183,6 +183,8 @@ TEST(ShmemLts618Test, TheCountOracleExpectsTheReleasesCount) {
       {"v6.18.y", StepId::kShmemWriteoutShmemAlloc, true, "swap count 0x1 "},
       {"v7.1.y", StepId::kShmemWriteoutDupSwap, false, ""},
       {"v7.1.y", StepId::kShmemWriteoutDupSwap, true, "swap count 0xbf "},
+      {"v6.12.y", StepId::kShmemWritepageShmemAlloc, false, ""},
+      {"v6.12.y", StepId::kShmemWritepageShmemAlloc, true, "swap count 0x1 "},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(c.profile) + (c.corrupt ? ", the other count" : ""));

@@ -25,6 +25,7 @@ using ::swapfuzz::testing::MustRunProbed;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::ProbeDecider;
 using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::ShmemMapRead;
 using ::swapfuzz::testing::ShmemPunch;
 using ::swapfuzz::testing::ShmemRead;
 using ::swapfuzz::testing::ShmemReclaim;
@@ -455,10 +456,11 @@ TEST(ShmemPathsTest, ReleasesAndOpsWithoutTheModelAreRefused) {
   const Case cases[] = {
       {"7.1.y", "v7.1.y", {ShmemWrite(0, 1)}, false, ""},
       {"6.18.y", "v6.18.y", {ShmemWrite(0, 1)}, false, ""},
-      {"6.12.y", "v6.12.y", {ShmemRead(0)}, false, "not modelled"},
+      {"6.12.y", "v6.12.y", {ShmemRead(0)}, false, ""},
+      {"6.9", "v6.9", {ShmemMapRead(0)}, false, "not modelled"},
       {"swapoff", "v7.1.y", {ShmemWrite(0, 1), Op{OpKind::kSwapoff, 0, 0, 0}}, false, ""},
       {"memcg", "v7.1.y", {ShmemPunch(0, 1)}, true, "memcg"},
-      {"no shmem op", "v6.12.y", {Op{OpKind::kWrite, 0, 0, 1}}, false, ""},
+      {"no shmem op", "v6.9", {Op{OpKind::kWrite, 0, 0, 1}}, false, ""},
   };
   for (const Case& c : cases) {
     SCOPED_TRACE(c.name);

@@ -314,7 +314,26 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
   };
   switch (f.pc) {
     case kAccess: {
-      const Pte pte = mm.pte[f.va];
+      const Pte pte = l.shmem ? mm.shmem_pte[f.va] : mm.pte[f.va];
+      if (l.shmem && pte.kind == Pte::Kind::kPresent) {
+        // The file's shared mapping: its PTEs are writable.
+        Page& p = page_checked(k, pte.page, Fn::kUserAccess);
+        if (l.write) {
+          const Op& op = c.program[c.op_index];
+          const Token value =
+              op.value != 0 ? op.value : (static_cast<Token>(c.tid) << 32) | ++c.write_seq;
+          Emit(k, c, StepId::kUserWrite, kNoOffset, pte.page, value);
+          p.data = value;
+          k.pages[page_folio(k, pte.page)].dirty = true;
+          SetFileValue(k.shmem, f.va, value);
+        } else {
+          // What it reads is judged after each step: the PTE maps the
+          // file's page at the index (model/oracles.h), which holds the
+          // file's data there.
+          Emit(k, c, StepId::kUserRead, kNoOffset, pte.page, p.data);
+        }
+        return Finish(c, 0);
+      }
       if (pte.kind == Pte::Kind::kPresent && (!l.write || pte.writable)) {
         if (l.write) {
           // A write stores the op's value or a fresh token; write_zero a zero
@@ -345,6 +364,11 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
       }
       ++mm.mmap_readers;
       Emit(k, c, StepId::kFault, pte.offset, pte.page, l.write);
+      if (l.shmem) {  // a none PTE of the file's VMA: do_fault()
+        Call<Fn::kDoFault>(c, f, kAfterFault, kNoOffset, kNoPage,
+                           {.write = l.write, .tried = l.tried});
+        return StepResult::kStep;
+      }
       switch (pte.kind) {
         case Pte::Kind::kNone:
           f.pc = kAnonymous;
@@ -399,10 +423,117 @@ StepResult user_access(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kAccess;
       return StepResult::kStep;
     case kAfterFault:
-      mmap_read_unlock(k, c);
+      // VM_FAULT_RETRY from shmem_falloc_wait() released mmap_lock; the
+      // retry is FAULT_FLAG_TRIED.
+      Locals<Fn::kUserAccess>(f).tried = c.ret == kVmFaultRetry;
+      if (c.ret != kVmFaultRetry) mmap_read_unlock(k, c);
       if (c.ret == kVmFaultOom) return Return(c, 0);  // as kAnonCharged gives it up
       f.pc = kAccess;
       return StepResult::kContinue;
+  }
+  return StepResult::kStep;
+}
+
+void zap_file_ptes(Kernel& k, Mm& mm, int first, int nr, PageId single_folio, Fn fn) {
+  for (int index = first; mm.alive && index < first + nr; ++index) {
+    const Pte pte = mm.shmem_pte[index];
+    if (pte.kind != Pte::Kind::kPresent) continue;
+    const PageId folio = page_folio(k, pte.page);
+    if (single_folio != kNoPage && folio != single_folio) continue;
+    mm.shmem_pte[index] = Pte{};
+    --k.pages[pte.page].mapcount;
+    put_page(k, folio, fn);
+  }
+}
+
+void unmap_mapping_pages(Kernel& k, int first, int nr, PageId single_folio, Fn fn) {
+  for (Mm& mm : k.mms) zap_file_ptes(k, mm, first, nr, single_folio, fn);
+}
+
+StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_do_fault(SWAPFUZZ_STATE_ENUMERATOR) };
+  DoFaultLocals& l = Locals<Fn::kDoFault>(f);
+  Mm& mm = k.mms[c.mm];
+  // set_pte_range() of `nr` pages of `folio` from page index `index`:
+  // folio_add_file_rmap_ptes(), writable PTEs.
+  auto map_pages = [&](PageId folio, int index, int nr) {
+    for (int i = index; i < index + nr; ++i) {
+      const PageId page = static_cast<PageId>(folio + (i & (folio_nr_pages(k, folio) - 1)));
+      mm.shmem_pte[i] = Pte{Pte::Kind::kPresent, true, page, kNoOffset};
+      ++k.pages[page].mapcount;
+    }
+  };
+  switch (f.pc) {
+    case kAround: {
+      if (l.write) {
+        f.pc = kFault;
+        return StepResult::kContinue;
+      }
+      // do_fault_around() -> filemap_map_pages(): next_uptodate_folio() of
+      // each folio from the VMA's first index, then filemap_map_folio_range()
+      // or filemap_map_order0_folio() of its none PTEs; the fault's own page
+      // mapped is VM_FAULT_NOPAGE.
+      Emit(k, c, StepId::kFilemapMapPages, kNoOffset, kNoPage);
+      for (int index = 0; index < kMaxShmemPages;) {
+        const ShmemEntry e = k.shmem.i_pages[index];
+        if (e.kind != ShmemEntry::Kind::kFolio) {
+          ++index;
+          continue;
+        }
+        const int nr = 1 << e.order, base = index & ~(nr - 1);
+        index = base + nr;
+        const Page& p = k.pages[e.folio];
+        if (p.locked || !p.uptodate || p.readahead || p.shmem_index != base) continue;
+        int mapped = 0;
+        for (int i = base; i < base + nr; ++i) {
+          if (mm.shmem_pte[i].kind != Pte::Kind::kNone) continue;
+          map_pages(e.folio, i, 1);
+          ++mapped;
+        }
+        k.pages[e.folio].refcount = static_cast<int16_t>(p.refcount + mapped);
+      }
+      if (mm.shmem_pte[f.va].kind != Pte::Kind::kNone) return Finish(c, 0);
+      f.pc = kFault;
+      return StepResult::kStep;
+    }
+    case kFault:
+      return Call<Fn::kShmemFault>(c, f, kAfterFault, kNoOffset, kNoPage, {.tried = l.tried});
+    case kAfterFault:
+      if (c.ret == kVmFaultRetry) return Return(c, kVmFaultRetry);
+      if (c.ret < 0) return Return(c, kVmFaultOom);  // vmf_error(-ENOMEM)
+      if (c.ret_page == kNoPage) return Return(c, 0);  // VM_FAULT_NOPAGE
+      f.page = c.ret_page;  // locked, with the fault's reference
+      return GoTo(k, f, kFinish);
+    case kFinish: {
+      const int nr = folio_nr_pages(k, f.page);
+      const int base = k.pages[f.page].shmem_index;
+      Emit(k, c, StepId::kFinishFaultMap, kNoOffset, f.page, static_cast<Token>(l.fallback));
+      if (nr > 1 && !l.fallback) {
+        bool none = true;
+        for (int i = base; i < base + nr; ++i) none &= mm.shmem_pte[i].kind == Pte::Kind::kNone;
+        if (!none) {  // "needs_fallback = true; pte_unmap_unlock(); goto fallback"
+          l.fallback = true;
+          return StepResult::kStep;
+        }
+        map_pages(f.page, base, nr);
+        k.pages[f.page].refcount = static_cast<int16_t>(k.pages[f.page].refcount + nr - 1);
+        l.mapped = true;
+      } else if (mm.shmem_pte[f.va].kind == Pte::Kind::kNone) {
+        map_pages(f.page, f.va, 1);
+        l.mapped = true;
+      }
+      f.pc = kUnlock;
+      return StepResult::kStep;
+    }
+    case kUnlock: {
+      Page& p = page_checked(k, f.page, l.write ? Fn::kDoSharedFault : Fn::kDoReadFault);
+      Emit(k, c, l.write && l.mapped ? StepId::kDoSharedFaultDirty : StepId::kDoReadFaultUnlock,
+           kNoOffset, f.page, static_cast<Token>(l.mapped));
+      if (l.write && l.mapped) p.dirty = true;  // folio_mark_dirty()
+      unlock_page(k, f.page, Fn::kDoFault);
+      if (!l.mapped) put_page(k, f.page, Fn::kDoFault);
+      return Finish(c, 0);
+    }
   }
   return StepResult::kStep;
 }

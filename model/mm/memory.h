@@ -24,11 +24,20 @@ namespace swapfuzz {
 // A fault's VM_FAULT_OOM, as do_wp_page() returns it when its copy cannot be
 // charged (model/mm/memcontrol.h): the access is given up.
 inline constexpr int16_t kVmFaultOom = 1;
+// VM_FAULT_RETRY with mmap_lock already released (shmem_falloc_wait()'s
+// maybe_unlock_mmap_for_io()): the caller does not unlock it, and retries.
+inline constexpr int16_t kVmFaultRetry = 2;
 
 // A user read or write of one address (op read / write). Frame: va;
 // UserAccessLocals::write. With the memory controller on, a write fault's new
 // folio is charged to the mm's memcg; over memory.max the charge reclaims
 // (try_charge_memcg()) and, failing, ends the fault with VM_FAULT_OOM.
+// With UserAccessLocals::shmem (ops shmem_map_read, shmem_map_write) the
+// access goes through the shmem file's MAP_SHARED mapping (Mm::shmem_pte) at
+// page index va: a present PTE is read or written in place (a store marks the
+// folio dirty, as the PTE's dirty bit does when reclaim or a zap clears it,
+// and is the file's new data at the index); a none PTE faults into
+// do_fault().
 #define SWAPFUZZ_STATES_user_access(X) \
   X(kAccess) X(kAnonymous) X(kAfterFault) X(kAnonCharged)
 StepResult user_access(Kernel& k, Cpu& c, Frame& f);
@@ -73,6 +82,44 @@ StepResult do_swap_page(Kernel& k, Cpu& c, Frame& f);
 #define SWAPFUZZ_STATES_zap_pte_range(X) \
   X(kLock) X(kZap) X(kTryReclaim) X(kFreeSwapCache) X(kReclaimed) X(kRangeFree) X(kFoliosPut)
 StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
+
+// do_fault() of the shmem file's shared mapping at page index va (7.1.5
+// memory.c:6013; 6.18.35 the same), from handle_pte_fault() on a none PTE
+// under mmap_read_lock. A read fault first does do_fault_around() [kAround]:
+// filemap_map_pages() over the whole VMA (fault_around_bytes 64K spans it),
+// under RCU and the PTL in one step: each folio of the page cache that is
+// uptodate, not under PG_readahead and that it can trylock gets its none
+// PTEs mapped (a large folio whole, as it lies inside the VMA and one PMD),
+// and the fault is done (VM_FAULT_NOPAGE) if its own PTE was mapped. Else
+// [kFault] __do_fault() -> vma->vm_ops->fault, shmem_fault() (model/mm/shmem.h),
+// which returns the folio locked with a reference [kAfterFault], or
+// VM_FAULT_RETRY with mmap_lock released; then finish_fault() [kFinish],
+// under the PTL: a large folio whose PTEs are all none is mapped whole
+// (folio_ref_add(folio, nr - 1)), else "goto fallback" retakes the PTL for
+// the fault's page alone in a second step; that page's PTE must still be
+// none (vmf_pte_changed()), else VM_FAULT_NOPAGE. The PTEs are writable (no
+// write notification for shmem). Then [kUnlock] do_read_fault():
+// folio_unlock(), and folio_put() if nothing was mapped; do_shared_fault():
+// fault_dirty_shared_page() (folio_mark_dirty(), folio_unlock()), or
+// folio_unlock() and folio_put() if nothing was mapped. Returns 0,
+// kVmFaultRetry or kVmFaultOom (-ENOMEM). The VMA is never registered with
+// userfaultfd (no per-page fidelity, no VM_UFFD_MINOR).
+#define SWAPFUZZ_STATES_do_fault(X) X(kAround) X(kFault) X(kAfterFault) X(kFinish) X(kUnlock)
+StepResult do_fault(Kernel& k, Cpu& c, Frame& f);
+
+// unmap_mapping_pages(mapping, first, nr, even_cows = false) of the shmem
+// file: under i_mmap_lock_read, each mm's zap of its shared mapping's
+// present PTEs for indices [first, first + nr) (of `single_folio` only, when
+// it is not kNoPage: unmap_mapping_folio()), each under that mm's PTL:
+// the PTE cleared, folio_remove_rmap_ptes(), and the mapping's reference
+// put (the kernel's tlb batch puts it after the PTL; nothing else runs in
+// between that could see the difference, as the page cache still holds the
+// folio). A dirty PTE marks its folio dirty; the model's stores did that
+// already. Runs inside its caller's step.
+void unmap_mapping_pages(Kernel& k, int first, int nr, PageId single_folio, Fn fn);
+// The zap of one mm's PTEs that unmap_mapping_pages() and try_to_unmap_one()
+// make under its PTL.
+void zap_file_ptes(Kernel& k, Mm& mm, int first, int nr, PageId single_folio, Fn fn);
 
 // --- shared by zap_pte_range(), madvise_free_pte_range() (mm/madvise.c) and,
 // for put_device(), shmem_swapin_folio() and shmem_undo_range() (mm/shmem.c) ---

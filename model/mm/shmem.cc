@@ -95,20 +95,36 @@ void DeleteFromPageCache(Kernel& k, PageId id, ShmemEntry replacement, Fn fn) {
   for (int i = 0; i < nr; ++i) put_page(k, id, fn);
 }
 
-// Whether the release's shmem is 6.18.35's (Features::ShmemSwap::
-// kSwapMapShmem): a mapping's entry counts SWAP_MAP_SHMEM, a swap-in on
-// SWP_SYNCHRONOUS_IO skips the swap cache, and the counts go with
-// swap_free_nr() and free_swap_and_cache_nr(); else 7.1.5's.
+// Whether the release's shmem counts with SWAP_MAP_SHMEM (6.12.94 and
+// 6.18.35, Features::ShmemSwap::kWritepage and kSwapMapShmem): a mapping's
+// entry counts SWAP_MAP_SHMEM, the counts go with swap_free_nr() and
+// free_swap_and_cache_nr(), and a swap-in takes the folio out of the swap
+// cache before it puts the count; else 7.1.5's folio_dup_swap() and
+// folio_put_swap().
+bool MapShmem(const Kernel& k) {
+  return k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem ||
+         k.config.features.shmem_swap == Features::ShmemSwap::kWritepage;
+}
+
+// 6.18.35's swap-in on SWP_SYNCHRONOUS_IO skips the swap cache
+// (shmem_swap_alloc_folio() with swapcache_prepare()).
 bool Shmem618(const Kernel& k) {
   return k.config.features.shmem_swap == Features::ShmemSwap::kSwapMapShmem;
 }
 
+// 6.12.94's shmem_writepage() (under shmem_swaplist_mutex, with
+// add_to_swap_cache() of its own) and its swap-in, always through the swap
+// cache after shmem_split_large_entry() (Features::ShmemSwap::kWritepage).
+bool Shmem612(const Kernel& k) {
+  return k.config.features.shmem_swap == Features::ShmemSwap::kWritepage;
+}
+
 // The mapping's counts on the `nr` slots from `off` go, now that a folio
 // holds the data: folio_put_swap() (7.1.5), whose slots the folio in the
-// swap table keeps, or swap_free_nr() (6.18.35), which frees a slot no cache
-// pin holds. Under the cluster lock.
+// swap table keeps, or swap_free_nr() (6.12.94, 6.18.35), which frees a slot
+// no cache pin holds. Under the cluster lock.
 void PutMappingSwapCounts(Kernel& k, Cpu& c, Offset off, int nr) {
-  const Fn fn = Shmem618(k) ? Fn::kSwapFree : Fn::kFolioPutSwap;
+  const Fn fn = MapShmem(k) ? Fn::kSwapFree : Fn::kFolioPutSwap;
   for (Offset slot = off; slot < off + nr; ++slot) swap_free(k, c, slot, fn);
 }
 
@@ -126,15 +142,6 @@ StepResult InodeUnlock(Kernel& k, Cpu& c, StepId step) {
   Emit(k, c, step, kNoOffset, kNoPage);
   k.shmem.i_rwsem_owner = -1;
   return Finish(c, 0);
-}
-
-// Moves to state `next`: in the next slot if this one has emitted its step,
-// else at once. A state reached when a callee returns may be either (the
-// callees end their last step with Finish() or Return()), and each slot
-// emits exactly one step.
-StepResult GoTo(const Kernel& k, Frame& f, uint8_t next) {
-  f.pc = next;
-  return k.emitted ? StepResult::kStep : StepResult::kContinue;
 }
 
 }  // namespace
@@ -157,7 +164,7 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
       // In the same step as shmem_get_folio()'s lookup.
       l.at_start = k.shmem.logical[f.va];
       l.since = k.shmem.changes[f.va];
-      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.write = false});
+      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.sgp = Sgp::kRead});
     case kAfterGet:
       // A hole (or an error, "break" without a copy) has nothing to unlock:
       // straight to the copy's step.
@@ -198,7 +205,7 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kGet;
       return StepResult::kStep;
     case kGet:
-      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.write = true});
+      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.sgp = Sgp::kWrite});
     case kAfterGet:
       // An error skips the copy.
       f.page = c.ret < 0 ? kNoPage : c.ret_page;
@@ -230,6 +237,14 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_get_folio_gfp(SWAPFUZZ_STATE_ENUMERATOR) };
   const ShmemGetFolioGfpLocals& l = Locals<Fn::kShmemGetFolioGfp>(f);
   ShmemInode& inode = k.shmem;
+  // "clear:": a folio that is not uptodate, new (SGP_CACHE) or left by a
+  // failed write, is zeroed and marked uptodate for any sgp but SGP_WRITE.
+  auto clear = [&](PageId id) {
+    Page& p = k.pages[id];
+    if (l.sgp == Sgp::kWrite || p.uptodate) return;
+    for (int i = 0; i < folio_nr_pages(k, id); ++i) k.pages[id + i].data = 0;
+    p.uptodate = true;
+  };
   switch (f.pc) {
     case kLookup: {
       // repeat: filemap_get_entry() under RCU, with a reference on a folio.
@@ -245,7 +260,7 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
           f.pc = kLock;
           return StepResult::kStep;
         case ShmemEntry::Kind::kNone:
-          if (!l.write) return Finish(c, 0, kNoPage);  // SGP_READ: "succeed on hole"
+          if (l.sgp == Sgp::kRead) return Finish(c, 0, kNoPage);  // "succeed on hole"
           f.pc = kAlloc;
           return StepResult::kStep;
       }
@@ -270,15 +285,18 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       }
       // A folio not uptodate (only a write's, whose copy failed, could be)
       // is a hole to SGP_READ.
-      if (!p.uptodate && !l.write) {
+      if (!p.uptodate && l.sgp == Sgp::kRead) {
         unlock_page(k, f.page, Fn::kShmemGetFolioGfp);
         put_page(k, f.page, Fn::kShmemGetFolioGfp);
         return Finish(c, 0, kNoPage);
       }
+      clear(f.page);
       return Finish(c, 0, f.page);
     }
     case kAlloc: {
-      // shmem_alloc_and_add_folio(): SGP_WRITE on a hole takes the highest
+      // shmem_alloc_and_add_folio(): SGP_WRITE or SGP_CACHE on a hole (a
+      // fault's VMA maps the whole file, so thp_vma_suitable_orders() allows
+      // the same orders) takes the highest
       // order the mount allows (huge=always) whose naturally aligned range
       // is empty (shmem_suitable_orders()), else order 0; a new folio, locked and
       // swap-backed while only this task sees it; shmem_add_to_page_cache()
@@ -311,6 +329,7 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       // SGP_WRITE leaves the new folio !uptodate for shmem_write_end() to
       // mark; its data is zero until the copy.
       for (int i = 0; i < (1 << order); ++i) k.pages[id + i].data = 0;
+      clear(id);
       return Finish(c, 0, id);
     }
   }
@@ -371,6 +390,12 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         k.pages[cached].readahead = false;
         f.page = cached;
         return have_folio();
+      }
+      // 6.12.94: shmem_split_large_entry() before every read, then
+      // shmem_swapin_cluster() through the swap cache, on any device.
+      if (Shmem612(k)) {
+        f.pc = kSplitFirst;
+        return StepResult::kStep;
       }
       if (swap_entry_to_info(k, f.offset).sync_io) {
         // shmem_swap_alloc_folio(): a folio of the entry's order, unless
@@ -467,6 +492,22 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
     case kAfterSkipRead:
       // swap_read_folio() has read the folio and unlocked it.
       return have_folio();
+    case kSplitFirst: {
+      // 6.12.94 shmem_split_large_entry() (612:2065) under xa_lock: the
+      // index must still hold the entry, else -EEXIST ("goto failed"). Its
+      // tmpfs has only order-0 entries (no mTHP), so nothing is split and
+      // the lock is not dropped for xas_split_alloc().
+      const bool still = IndexHoldsSwap(k, f.va, l.index_entry);
+      Emit(k, c, StepId::kShmemSplitLargeEntryCheck, l.index_entry, kNoPage, still);
+      if (!still) return fail(-EEXIST, false);
+      f.pc = kRead;
+      return StepResult::kStep;
+    }
+    case kRead:
+      // shmem_swapin_cluster() -> swap_cluster_readahead(): the entry alone,
+      // as above.
+      return CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true,
+                               /*skip_if_exists=*/true);
     case kSplit: {
       // shmem_split_large_entry() under xa_lock: the index must still hold
       // the entry the lookup found, else -EEXIST ("failed_nolock"); a large
@@ -489,7 +530,10 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
     case kFailed: {
       const bool confirmed = IndexHoldsSwap(k, f.va, f.offset);
       Emit(k, c, StepId::kShmemSwapinFailed, f.offset, kNoPage, confirmed);
-      const bool sync = swap_entry_to_info(k, f.offset).sync_io;
+      // 7.1.5's and 6.18.35's swapin_folio() on SWP_SYNCHRONOUS_IO failed
+      // with -EEXIST; a read through the swap cache (6.12.94 always) found
+      // no folio: -ENOMEM.
+      const bool sync = swap_entry_to_info(k, f.offset).sync_io && !Shmem612(k);
       return fail(sync || !confirmed ? -EEXIST : -ENOMEM, false);
     }
     case kLock: {
@@ -520,7 +564,7 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemSwapinAdd, f.offset, f.page, still);
       if (!still) return fail(-EEXIST, true);  // failed: shmem_confirm_swap() < 0
       AddToPageCache(k, f.page, f.va);
-      f.pc = Shmem618(k) ? kClearCache : kPutSwap;
+      f.pc = MapShmem(k) ? kClearCache : kPutSwap;
       return StepResult::kStep;
     }
     case kPutSwap:
@@ -531,7 +575,8 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     case kClearCache: {
       // 6.18.35: the pin goes before the count: a skipped folio's
-      // "folio->swap.val = 0; swapcache_clear()", else swap_cache_del_folio().
+      // "folio->swap.val = 0; swapcache_clear()", else swap_cache_del_folio()
+      // (6.12.94: delete_from_swap_cache()).
       Emit(k, c, StepId::kShmemSwapinClearCache, f.offset, f.page, l.skip);
       const int nr = folio_nr_pages(k, f.page);
       shmem_recalc_inode(k, 0, -nr);
@@ -596,7 +641,38 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       f.offset = kNoOffset;
       return GoTo(k, f, kAllocate);
     case kAllocate:
+      if (Shmem612(k)) {
+        // 6.12.94 folio_alloc_swap() (swap_slots.c:305): get_swap_page()
+        // from the slots cache or under si->lock, the slot reserved with
+        // SWAP_HAS_CACHE, and mem_cgroup_try_charge_swap(); no swap cache
+        // yet. No slot: redirty.
+        f.offset = get_swap_page(k, c);
+        if (f.offset != kNoOffset) mem_cgroup_try_charge_swap(k, f.page, f.offset);
+        Emit(k, c, StepId::kShmemWritepageAllocSwap, f.offset, f.page);
+        if (f.offset == kNoOffset) {
+          p.dirty = true;
+          return Return(c, kAopWritepageActivate);  // reclaim keeps it in this step
+        }
+        f.pc = kSwaplist;
+        return StepResult::kStep;
+      }
       return Call<Fn::kFolioAllocSwap>(c, f, kAfterAlloc, kNoOffset, f.page);
+    case kSwaplist:
+      // "mutex_lock(&shmem_swaplist_mutex); if (list_empty(&info->swaplist))
+      // list_add(&info->swaplist, &shmem_swaplist);", before swapped rises.
+      if (k.shmem.swaplist_mutex_owner != -1) return Block(c, Wait::Kind::kShmemSwaplist, 0);
+      Emit(k, c, StepId::kShmemWritepageSwaplist, f.offset, f.page, k.shmem.on_swaplist);
+      k.shmem.swaplist_mutex_owner = static_cast<int8_t>(CpuIndex(k, c));
+      k.shmem.on_swaplist = true;
+      f.pc = kCacheAdd;
+      return StepResult::kStep;
+    case kCacheAdd:
+      // add_to_swap_cache() under xa_lock (its -ENOMEM, which the model's
+      // allocations never give, would put the slot and redirty).
+      Emit(k, c, StepId::kShmemWritepageCacheAdd, f.offset, f.page);
+      add_to_swap_cache(k, f.page, f.offset);
+      f.pc = kDupSwap;
+      return StepResult::kStep;
     case kAfterAlloc:
       // folio_alloc_swap() returns in its last step, which allocated the
       // slot and added the folio; then its swap charge. A large folio that
@@ -609,14 +685,19 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       }
       f.offset = static_cast<Offset>(c.ret);
       // 6.18.35's folio_alloc_swap() charged before its insertion.
-      if (!Shmem618(k)) mem_cgroup_try_charge_swap(k, f.page, f.offset);
+      if (!MapShmem(k)) mem_cgroup_try_charge_swap(k, f.page, f.offset);
       return GoTo(k, f, kDupSwap);
     case kDupSwap: {
       const int nr = folio_nr_pages(k, f.page);
-      const bool map_shmem = Shmem618(k);
-      Emit(k, c, map_shmem ? StepId::kShmemWriteoutShmemAlloc : StepId::kShmemWriteoutDupSwap,
+      const bool map_shmem = MapShmem(k);
+      Emit(k, c,
+           Shmem612(k)  ? StepId::kShmemWritepageShmemAlloc
+           : map_shmem ? StepId::kShmemWriteoutShmemAlloc
+                       : StepId::kShmemWriteoutDupSwap,
            f.offset, f.page);
-      if (shmem_recalc_inode(k, 0, nr)) k.shmem.on_swaplist = true;
+      // 6.18.35 and 7.1.5 put the inode on the list when its first page
+      // goes to swap; 6.12.94 did under the mutex.
+      if (shmem_recalc_inode(k, 0, nr) && !Shmem612(k)) k.shmem.on_swaplist = true;
       if (map_shmem) {
         swap_shmem_alloc(k, f.offset, nr);
       } else {
@@ -628,14 +709,20 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kDelete:
-      // The folio's indices hold one swap entry of its order.
-      Emit(k, c, StepId::kShmemWriteoutDelete, f.offset, f.page);
+      // The folio's indices hold one swap entry of its order; 6.12.94 then
+      // drops shmem_swaplist_mutex.
+      Emit(k, c, Shmem612(k) ? StepId::kShmemWritepageDelete : StepId::kShmemWriteoutDelete,
+           f.offset, f.page);
       DeleteFromPageCache(k, f.page,
                           ShmemEntry{ShmemEntry::Kind::kSwap, kNoPage, f.offset, p.order},
                           Fn::kShmemDeleteFromPageCache);
+      if (Shmem612(k)) k.shmem.swaplist_mutex_owner = -1;
       Call<Fn::kSwapWritepage>(c, f, kAfterWrite, f.offset, f.page);
       return StepResult::kStep;
     case kAfterWrite:
+      // 6.12.94 returns swap_writepage()'s AOP_WRITEPAGE_ACTIVATE as it is:
+      // the folio stays in the swap cache, its entry in the mapping.
+      if (c.ret == kAopWritepageActivate && Shmem612(k)) return Return(c, c.ret);
       if (c.ret == kAopWritepageActivate) return GoTo(k, f, kReAdd);
       // Written, and the folio unlocked: reclaim's next step (trylock after
       // the write) is pageout()'s caller's, in a slot of its own.
@@ -651,7 +738,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
     }
     case kPutSwap:
       Emit(k, c,
-           Shmem618(k) ? StepId::kShmemWriteoutSwapFreeNr : StepId::kShmemWriteoutPutSwap,
+           MapShmem(k) ? StepId::kShmemWriteoutSwapFreeNr : StepId::kShmemWriteoutPutSwap,
            f.offset, f.page);
       shmem_recalc_inode(k, 0, -folio_nr_pages(k, f.page));
       PutMappingSwapCounts(k, c, f.offset, folio_nr_pages(k, f.page));
@@ -671,19 +758,94 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_fallocate(SWAPFUZZ_STATE_ENUMERATOR) };
   const ShmemFallocateLocals& l = Locals<Fn::kShmemFallocate>(f);
+  ShmemInode& inode = k.shmem;
+  const uint8_t end = static_cast<uint8_t>(std::max(f.va, l.last) + 1);
+  // shmem_truncate_range() -> shmem_undo_range() of the hole.
+  auto truncate_range = [&] {
+    return Call<Fn::kShmemUndoRange>(c, f, kAfterUndo, kNoOffset, kNoPage,
+                                     {.start = f.va, .end = end, .loop_start = f.va,
+                                      .loop_end = end, .index = f.va});
+  };
   switch (f.pc) {
-    case kLock: {
+    case kLock:
       if (!InodeLock(k, c, StepId::kShmemFallocLock)) return Block(c, Wait::Kind::kInodeLock, 0);
-      const uint8_t end = static_cast<uint8_t>(std::max(f.va, l.last) + 1);
-      Call<Fn::kShmemUndoRange>(c, f, kAfterUndo, kNoOffset, kNoPage,
-                                {.start = f.va, .end = end, .loop_start = f.va, .loop_end = end,
-                                 .index = f.va});
+      if (k.shmem_mapped) {
+        f.pc = kPrivate;
+        return StepResult::kStep;
+      }
+      truncate_range();
       return StepResult::kStep;
-    }
+    case kPrivate:
+      // "spin_lock(&inode->i_lock); inode->i_private = &shmem_falloc;"
+      Emit(k, c, StepId::kShmemFallocStart, kNoOffset, kNoPage);
+      inode.falloc_active = true;
+      inode.falloc_start = static_cast<int8_t>(f.va);
+      inode.falloc_next = static_cast<int8_t>(end);
+      f.pc = kUnmap;
+      return StepResult::kStep;
+    case kUnmap:
+      // unmap_mapping_range(mapping, unmap_start, 1 + unmap_end -
+      // unmap_start, 0) of the hole's pages.
+      Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage);
+      unmap_mapping_pages(k, f.va, end - f.va, kNoPage, Fn::kUnmapMappingRange);
+      truncate_range();
+      return StepResult::kStep;
     case kAfterUndo:
-      return GoTo(k, f, kUnlock);
+      return GoTo(k, f, k.shmem_mapped ? kWake : kUnlock);
+    case kWake:
+      // "inode->i_private = NULL; wake_up_all(&shmem_falloc_waitq);" under
+      // i_lock.
+      Emit(k, c, StepId::kShmemFallocEnd, kNoOffset, kNoPage);
+      inode.falloc_active = false;
+      ++inode.falloc_wakeups;
+      f.pc = kUnlock;
+      return StepResult::kStep;
     case kUnlock:
       return InodeUnlock(k, c, StepId::kShmemFallocUnlock);
+  }
+  return StepResult::kStep;
+}
+
+StepResult shmem_fault(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_shmem_fault(SWAPFUZZ_STATE_ENUMERATOR) };
+  ShmemFaultLocals& l = Locals<Fn::kShmemFault>(f);
+  ShmemInode& inode = k.shmem;
+  switch (f.pc) {
+    case kStart:
+      // "if (unlikely(inode->i_private))", a lockless read.
+      f.pc = inode.falloc_active ? kFallocWait : kGet;
+      return StepResult::kContinue;
+    case kFallocWait: {
+      // shmem_falloc_wait(), under i_lock: a punch of a range holding the
+      // index makes the fault sleep until the punch is done.
+      const bool punching =
+          inode.falloc_active && f.va >= inode.falloc_start && f.va < inode.falloc_next;
+      Emit(k, c, StepId::kShmemFaultFallocWait, kNoOffset, kNoPage, punching);
+      if (!punching) {
+        f.pc = kGet;
+        return StepResult::kStep;
+      }
+      // maybe_unlock_mmap_for_io(): the first try (not FAULT_FLAG_TRIED)
+      // drops mmap_lock and will return VM_FAULT_RETRY; a retry sleeps
+      // holding it and returns VM_FAULT_NOPAGE.
+      l.unlocked = !l.tried;
+      if (l.unlocked) --k.mms[c.mm].mmap_readers;
+      l.wakeups = inode.falloc_wakeups;
+      f.pc = kSleep;
+      return StepResult::kStep;
+    }
+    case kSleep:
+      if (inode.falloc_wakeups == l.wakeups) {
+        return Block(c, Wait::Kind::kShmemFalloc, static_cast<int16_t>(l.wakeups));
+      }
+      Emit(k, c, StepId::kShmemFaultFallocWoken, kNoOffset, kNoPage, l.unlocked);
+      return Finish(c, l.unlocked ? kVmFaultRetry : 0, kNoPage);
+    case kGet:
+      return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage,
+                                         {.sgp = Sgp::kCache});
+    case kAfterGet:
+      // The folio locked (VM_FAULT_LOCKED), or the error.
+      return Return(c, c.ret, c.ret < 0 ? kNoPage : c.ret_page);
   }
   return StepResult::kStep;
 }
@@ -700,10 +862,16 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
   auto hole_zeroed = [&](int index) {
     if (index >= l.start && index < l.end) SetFileValue(inode, index, 0);
   };
-  // truncate_inode_folio() of the locked folio, whole, under xa_lock.
+  // truncate_inode_folio() of the locked folio, whole, under xa_lock, after
+  // truncate_cleanup_folio()'s unmap_mapping_folio() of a mapped one (whose
+  // i_mmap_lock and PTL sections share the step: the folio lock keeps every
+  // fault from mapping it again, and the zaps of different mms commute).
   auto truncate_folio = [&] {
     Page& p = k.pages[f.page];
     const int base = p.shmem_index;
+    if (folio_mapcount(k, f.page) > 0) {
+      unmap_mapping_pages(k, base, folio_nr_pages(k, f.page), f.page, Fn::kTruncateInodeFolio);
+    }
     DeleteFromPageCache(k, f.page, ShmemEntry{}, Fn::kTruncateInodeFolio);
     for (int i = base; i < base + folio_nr_pages(k, f.page); ++i) hole_zeroed(i);
     p.dirty = false;  // folio_cancel_dirty()
@@ -817,7 +985,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       // which swaps an entry in; the model takes shmem_get_folio() for both.
       f.va = static_cast<int8_t>(l.pass == kPartialStart ? l.start : l.end - 1);
       return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterPartial, kNoOffset, kNoPage,
-                                         {.write = false});
+                                         {.sgp = Sgp::kRead});
     case kAfterPartial:
       f.page = c.ret < 0 ? kNoPage : c.ret_page;
       if (f.page != kNoPage) return GoTo(k, f, kPartialTruncate);
@@ -943,7 +1111,7 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       // (6.18.35): get_swap_device(), the cluster's put; a cached slot left
       // with no count is reclaimed by __try_to_reclaim_swap() in steps of
       // its own.
-      Emit(k, c, Shmem618(k) ? StepId::kShmemFreeSwapAndCache : StepId::kShmemFreeSwapPut,
+      Emit(k, c, MapShmem(k) ? StepId::kShmemFreeSwapAndCache : StepId::kShmemFreeSwapPut,
            f.offset, k.swap_cache[f.offset]);
       const int nr = l.put_end - f.offset;
       l.swaps_freed = static_cast<int8_t>(l.swaps_freed + nr);
@@ -984,7 +1152,13 @@ StepResult shmem_unuse(Kernel& k, Cpu& c, Frame& f) {
   switch (f.pc) {
     case kStart:
       // "if (!info->swapped) { list_del_init(&info->swaplist); continue; }"
-      Emit(k, c, StepId::kShmemUnuseStart, kNoOffset, kNoPage, static_cast<Token>(inode.swapped));
+      // 6.12.94 takes and drops shmem_swaplist_mutex around it, in this
+      // step.
+      if (Shmem612(k) && inode.swaplist_mutex_owner != -1) {
+        return Block(c, Wait::Kind::kShmemSwaplist, 0);
+      }
+      Emit(k, c, Shmem612(k) ? StepId::kShmemUnuseStartMutex : StepId::kShmemUnuseStart, kNoOffset,
+           kNoPage, static_cast<Token>(inode.swapped));
       if (!inode.on_swaplist) return Finish(c, 0);
       if (inode.swapped == 0) {
         inode.on_swaplist = false;
@@ -1027,7 +1201,11 @@ StepResult shmem_unuse(Kernel& k, Cpu& c, Frame& f) {
       return GoTo(k, f, kFind);
     case kEnd:
       // "if (!info->swapped) list_del_init(&info->swaplist)"
-      Emit(k, c, StepId::kShmemUnuseEnd, kNoOffset, kNoPage, static_cast<Token>(inode.swapped));
+      if (Shmem612(k) && inode.swaplist_mutex_owner != -1) {
+        return Block(c, Wait::Kind::kShmemSwaplist, 0);
+      }
+      Emit(k, c, Shmem612(k) ? StepId::kShmemUnuseEndMutex : StepId::kShmemUnuseEnd, kNoOffset,
+           kNoPage, static_cast<Token>(inode.swapped));
       if (inode.swapped == 0) inode.on_swaplist = false;
       return Finish(c, l.error);
   }

@@ -1,21 +1,25 @@
 // mm/shmem.c: a shmem (tmpfs) file, the second owner of swap entries.
 //
 // Modelled on 7.1.5 (danayer/linux-7.1.5 @9d1745cf8134 mm/shmem.c), order-0
-// and large folios and entries (RunConfig::shmem_huge_order), and on 6.18.35
+// and large folios and entries (RunConfig::shmem_huge_order); on 6.18.35
 // (leftymods/linux-6.18.y @40a9e9f43d44), whose functions differ from 7.1.5's
-// only in the swap calls named below (Features::shmem_swap). The file is
+// only in the swap calls named below; and on 6.12.94 (RBCSFQ/linux-6.12.y
+// @f98186d5cccb), order 0 only, whose shmem_writepage(), swap-in and
+// shmem_unuse() differ as named below (Features::shmem_swap). The file is
 // Kernel::shmem: at each page index a hole, a folio of its page cache, or a
 // swap entry, each of whose slots counts 1 as a swap PTE does (7.1.5), or
-// SWAP_MAP_SHMEM (6.18.35). Each
-// xa_lock section of the mapping, each cluster-lock section and each folio
-// lock is a step of its own; info->lock, which guards only counters the
-// oracles read at quiescence, shares the step of the cluster-lock section
-// that follows it, and shmem_unuse()'s swaplist lock sections are steps.
+// SWAP_MAP_SHMEM (6.12.94, 6.18.35). Each xa_lock section of the mapping,
+// each cluster-lock section and each folio lock is a step of its own;
+// info->lock, which guards only counters the oracles read at quiescence,
+// shares the step of the cluster-lock section that follows it, and
+// shmem_unuse()'s swaplist lock (6.12.94: mutex) sections are steps.
 //
-// Not modelled yet (docs/shmem.md): shared mappings and their faults,
-// truncation by ftruncate(), the split of a large shmem folio, the memcg
-// charges of shmem folios (config.memcg is refused), and the releases
-// before 6.18 (6.12.94 splits a large entry before a readahead-only swap-in).
+// The file's MAP_SHARED mapping faults through shmem_fault() (below) from
+// do_fault() (model/mm/memory.h).
+//
+// Not modelled yet (docs/shmem.md): truncation by ftruncate(), munmap() and
+// madvise() of the shared mapping, the split of a large shmem folio, and the
+// memcg charges of shmem folios (config.memcg is refused).
 
 #ifndef SWAPFUZZ_MODEL_MM_SHMEM_H_
 #define SWAPFUZZ_MODEL_MM_SHMEM_H_
@@ -82,9 +86,16 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
 // or swap_cache_del_folio(), folio_mark_dirty(); [kSwapFreeNr]
 // swap_free_nr(), which frees the slots, and put_swap_device(). A failure
 // clears a skipped folio's pin.
+// 6.12.94 (shmem.c:2149): every miss goes to [kSplitFirst]
+// shmem_split_large_entry() under xa_lock (-EEXIST if the index no longer
+// holds the entry; the file's entries are order 0, so nothing is split),
+// then [kRead] shmem_swapin_cluster() through the swap cache, on any
+// device; the end is 6.18.35's for a folio from the swap cache
+// (delete_from_swap_cache(), then swap_free_nr()).
 #define SWAPFUZZ_STATES_shmem_swapin_folio(X)                                               \
   X(kLookup) X(kSwapAlloc) X(kAfterRead) X(kSplit) X(kFailed) X(kLock) X(kWaitWriteback) \
-  X(kAdd) X(kPutSwap) X(kDelCache) X(kAfterSkipRead) X(kClearCache) X(kSwapFreeNr)
+  X(kAdd) X(kPutSwap) X(kDelCache) X(kAfterSkipRead) X(kClearCache) X(kSwapFreeNr)        \
+  X(kSplitFirst) X(kRead)
 StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_writeout() (7.1.5 shmem.c:1591), from reclaim's pageout() with the
@@ -104,17 +115,43 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f);
 // a folio whose memcg has memory.zswap.writeback 0, so with shmem folios
 // uncharged (config.memcg is refused) no accepted schedule reaches the undo;
 // tests/shmem_paths_test.cc drives it with a charged folio.
+// 6.12.94's shmem_writepage() (shmem.c:1505): [kAllocate]
+// folio_alloc_swap() (get_swap_page() and the swap charge, no swap cache);
+// [kSwaplist] mutex_lock(&shmem_swaplist_mutex), the inode onto the list;
+// [kCacheAdd] add_to_swap_cache() under xa_lock; [kDupSwap]
+// shmem_recalc_inode(), swap_shmem_alloc(); [kDelete]
+// shmem_delete_from_page_cache() and mutex_unlock(); swap_writepage(), whose
+// AOP_WRITEPAGE_ACTIVATE it returns with no undo.
 #define SWAPFUZZ_STATES_shmem_writeout(X)                                                     \
   X(kAlloc) X(kReclaimSlot) X(kAfterReclaimSlot) X(kAllocate) X(kAfterAlloc) X(kDupSwap)  \
-  X(kDelete) X(kAfterWrite) X(kReAdd) X(kPutSwap) X(kDelCache)
+  X(kDelete) X(kAfterWrite) X(kReAdd) X(kPutSwap) X(kDelCache) X(kSwaplist) X(kCacheAdd)
 StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_fallocate(FALLOC_FL_PUNCH_HOLE) of the page indices va .. last (op
-// shmem_punch): [kLock] inode_lock(); shmem_truncate_range() ->
-// shmem_undo_range(); [kUnlock] inode_unlock(). No shared mapping exists
-// yet, so unmap_mapping_range() has nothing to do.
-#define SWAPFUZZ_STATES_shmem_fallocate(X) X(kLock) X(kAfterUndo) X(kUnlock)
+// shmem_punch; 7.1.5 shmem.c:3673): [kLock] inode_lock(); while the file is
+// mapped (Kernel::shmem_mapped), [kPrivate] inode->i_private set to the
+// hole under i_lock, [kUnmap] unmap_mapping_range() of the hole
+// (model/mm/memory.h); shmem_truncate_range() -> shmem_undo_range(); while
+// mapped, [kWake] i_private cleared and wake_up_all() of the faults
+// sleeping in shmem_falloc_wait(); [kUnlock] inode_unlock(). An unmapped
+// file has no VMA to unmap and no fault to hold off, and takes none of
+// those steps.
+#define SWAPFUZZ_STATES_shmem_fallocate(X) \
+  X(kLock) X(kPrivate) X(kUnmap) X(kAfterUndo) X(kWake) X(kUnlock)
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_fault() (7.1.5 shmem.c:2744; 6.18.35 the same) of page index va,
+// from do_fault() (model/mm/memory.h): [kStart] the lockless test of
+// inode->i_private; if a punch is in progress, [kFallocWait]
+// shmem_falloc_wait() under i_lock: for an index inside the hole, the first
+// try releases mmap_lock (maybe_unlock_mmap_for_io()) and [kSleep] sleeps
+// until the punch's wake_up_all(), then returns VM_FAULT_RETRY; a retry
+// (FAULT_FLAG_TRIED) sleeps holding it and returns VM_FAULT_NOPAGE. Then
+// [kGet] shmem_get_folio_gfp(SGP_CACHE), whose folio comes back locked
+// (VM_FAULT_LOCKED). Returns 0 with the folio (c.ret_page; kNoPage for
+// VM_FAULT_NOPAGE), kVmFaultRetry, or the error.
+#define SWAPFUZZ_STATES_shmem_fault(X) X(kStart) X(kFallocWait) X(kSleep) X(kGet) X(kAfterGet)
+StepResult shmem_fault(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, one entry
 // a step. First the find_lock_entries() loop [kFind], which passes over a

@@ -225,6 +225,29 @@ StepResult shrink_page_list(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kUnmap;
       return StepResult::kStep;
     case kUnmap: {
+      // A shmem folio: try_to_unmap() -> rmap_walk_file() under
+      // i_mmap_lock_read, then try_to_unmap_one() of each mm's shared
+      // mapping under its PTL, a step each: the PTEs of the folio's pages
+      // cleared (to none: a file PTE keeps no swap entry; the next access
+      // faults through shmem_fault()), folio_remove_rmap_ptes() and
+      // folio_put() of each.
+      if (const int base = k.pages[f.page].shmem_index; base != kNoIndex) {
+        for (int m = 0; m < kMaxMms; ++m) {
+          Mm& mm = k.mms[m];
+          const int nr = folio_nr_pages(k, f.page);
+          bool maps = false;
+          for (int i = base; mm.alive && i < base + nr; ++i) {
+            maps |= mm.shmem_pte[i].kind == Pte::Kind::kPresent &&
+                    page_folio(k, mm.shmem_pte[i].page) == f.page;
+          }
+          if (!maps) continue;
+          Emit(k, c, StepId::kUnmapFile, kNoOffset, f.page, static_cast<Token>(m));
+          zap_file_ptes(k, mm, base, nr, f.page, Fn::kTryToUnmapOne);
+          return StepResult::kStep;
+        }
+        f.pc = kPageout;
+        return StepResult::kContinue;
+      }
       // try_to_unmap(): one PTE per step, each under its PTL.
       int mm = 0, va = 0;
       if (!NextMapping(k, f.page, &mm, &va)) {
