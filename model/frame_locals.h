@@ -188,6 +188,10 @@ struct ShmemWriteoutLocals {
 
 struct ShmemFallocateLocals {
   uint8_t last = 0;  // argument: the last page index of the hole (the frame's va is the first)
+  // unmap_mapping_range(): the next mm whose VMA it zaps, and whether it
+  // has taken a step yet.
+  uint8_t unmap_mm = 0;
+  bool unmapped = false;
 };
 
 // shmem_undo_range(inode, lstart, lend, false) of a page-aligned hole: start

@@ -125,10 +125,14 @@ TEST(ShmemLts612Test, ShmemUnuseWaitsForTheSwaplistMutex) {
   Executor ex;
   ProbeDecider d(ex, s.decisions);
   const size_t held = d.SnapshotAfter(StepId::kShmemWritepageSwaplist, 0);
+  // The swapoff's segment ends when its CPU blocks: the snapshot before
+  // cpu 0 runs again.
+  const size_t blocked = d.SnapshotAfter(StepId::kShmemWritepageCacheAdd, 0);
   const ReplayOutput out = MustRunProbed(ex, s, d);
   ASSERT_FALSE(out.finding) << FormatTrace(out.trace);
   ASSERT_TRUE(d.AllFired());
   EXPECT_EQ(d.Snapshot(held)->shmem.swaplist_mutex_owner, 0);
+  EXPECT_EQ(d.Snapshot(blocked)->cpus[1].wait.kind, Wait::Kind::kShmemSwaplist);
   EXPECT_TRUE(testing::InOrder(out.trace, {StepId::kShmemWritepageSwaplist,
                                            StepId::kShmemWritepageDelete,
                                            StepId::kShmemUnuseStartMutex, StepId::kShmemUnuseFind,
@@ -138,6 +142,27 @@ TEST(ShmemLts612Test, ShmemUnuseWaitsForTheSwaplistMutex) {
   EXPECT_EQ(k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
   EXPECT_FALSE(k.shmem.on_swaplist);
   EXPECT_EQ(k.shmem.swaplist_mutex_owner, -1);
+}
+
+// Two swap-ins of one entry: swapoff's finds the slot pinned by the read's
+// (SWAP_HAS_CACHE, no folio in the swap cache yet), and
+// swap_cluster_readahead()'s __read_swap_cache_async(..., false) waits
+// instead of giving up with -ENOMEM, which would fail the swapoff. When it
+// looks again the read has taken the folio into the file and freed the
+// slot: no folio, the index no longer holds the entry, -EEXIST, and
+// shmem_unuse() goes on.
+TEST(ShmemLts612Test, ASecondSwapinWaitsForTheFirstsFolio) {
+  Schedule s = Make({CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1), ShmemRead(1)}},
+                     CpuProgram{0, {Swapoff()}}});
+  s.decisions = {Through(0, StepId::kPrepare), RunCpu(1), RunCpu(0), RunCpu(1)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10}) << r.Dump();
+  EXPECT_EQ(r.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
+  EXPECT_EQ(r.Values(StepId::kShmemSwapinFailed, 1), std::vector<Token>{0})
+      << "not confirmed: -EEXIST\n" << r.Dump();
+  EXPECT_GE(r.Count(StepId::kPrepareBusy, 1), 1) << "swapoff's swap-in met the pin\n" << r.Dump();
+  EXPECT_FALSE(r.k.swap_info[0].active) << "swapoff went through\n" << r.Dump();
 }
 
 // 6.12.94's tmpfs has no mTHP: large shmem folios are refused on v6.12.y.

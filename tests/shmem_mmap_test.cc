@@ -208,6 +208,33 @@ TEST(ShmemMmapTest, AFaultInsideAPunchedHoleWaitsForThePunch) {
   }
 }
 
+// The retry of a fault that shmem_falloc_wait() sent back is
+// FAULT_FLAG_TRIED: if a second punch holds the index by then, it sleeps
+// with mmap_lock held and returns VM_FAULT_NOPAGE, and the access faults
+// once more.
+TEST(ShmemMmapTest, ARetriedFaultSleepsHoldingMmapLock) {
+  Schedule s = Make("v7.1.y", {CpuProgram{0, {ShmemPunch(0, 3), ShmemPunch(0, 3)}},
+                               CpuProgram{0, {ShmemMapWrite(1, 0x21)}}});
+  s.decisions = {Through(0, StepId::kShmemFallocStart), RunCpu(1),
+                 Through(0, StepId::kShmemFallocStart), RunCpu(1), RunCpu(0), RunCpu(1)};
+  Executor ex;
+  ProbeDecider d(ex, s.decisions);
+  const size_t asleep = d.SnapshotAfter(StepId::kShmemFaultFallocWait, 1, 2);
+  const ReplayOutput out = MustRunProbed(ex, s, d);
+  ASSERT_FALSE(out.finding) << FormatTrace(out.trace);
+  ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+  EXPECT_EQ(d.Snapshot(asleep)->mms[0].mmap_readers, 1) << "the TRIED retry keeps mmap_lock";
+  std::vector<Token> woken;
+  for (const TraceEvent& e : out.trace) {
+    if (e.id == StepId::kShmemFaultFallocWoken) woken.push_back(e.detail);
+  }
+  EXPECT_EQ(woken, (std::vector<Token>{1, 0})) << "VM_FAULT_RETRY, then VM_FAULT_NOPAGE\n"
+                                               << FormatTrace(out.trace);
+  const Kernel& k = ex.kernel();
+  EXPECT_EQ(k.shmem.logical[1], 0x21u);
+  EXPECT_EQ(k.mms[0].mmap_readers, 0);
+}
+
 // A write fault maps a large folio whole while its range is none. A punch
 // of its first page zaps that PTE and zeroes the page (the folio is not
 // split); the next write fault there finds the range partly mapped, drops

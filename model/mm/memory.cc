@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cerrno>
 
 #include "model/mm/memcontrol.h"
 #include "model/mm/swap_state.h"
@@ -446,8 +447,9 @@ void zap_file_ptes(Kernel& k, Mm& mm, int first, int nr, PageId single_folio, Fn
   }
 }
 
-void unmap_mapping_pages(Kernel& k, int first, int nr, PageId single_folio, Fn fn) {
-  for (Mm& mm : k.mms) zap_file_ptes(k, mm, first, nr, single_folio, fn);
+void unmap_mapping_folio(Kernel& k, PageId folio, Fn fn) {
+  const int first = k.pages[folio].shmem_index, nr = folio_nr_pages(k, folio);
+  for (Mm& mm : k.mms) zap_file_ptes(k, mm, first, nr, folio, fn);
 }
 
 StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
@@ -500,7 +502,17 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
       return Call<Fn::kShmemFault>(c, f, kAfterFault, kNoOffset, kNoPage, {.tried = l.tried});
     case kAfterFault:
       if (c.ret == kVmFaultRetry) return Return(c, kVmFaultRetry);
-      if (c.ret < 0) return Return(c, kVmFaultOom);  // vmf_error(-ENOMEM)
+      if (c.ret == -ENOMEM) return Return(c, kVmFaultOom);  // vmf_error()
+      if (c.ret < 0) {
+        // vmf_error(): VM_FAULT_SIGBUS. The model's reads do not fail, and
+        // every index lies inside i_size, so only an entry whose swap device
+        // is gone (-EINVAL from shmem_swapin_folio()) gets here: the task
+        // loses the file's data at the index.
+        Report(k, Oracle::kDataIntegrity, Fn::kShmemFault, ObjectKind::kShmemFile, true,
+               "a fault on shmem index %d in mm %d gets SIGBUS (shmem_get_folio_gfp() "
+               "returned %d)", f.va, c.mm, c.ret);
+        return Return(c, kVmFaultOom);
+      }
       if (c.ret_page == kNoPage) return Return(c, 0);  // VM_FAULT_NOPAGE
       f.page = c.ret_page;  // locked, with the fault's reference
       return GoTo(k, f, kFinish);

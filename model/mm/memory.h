@@ -102,24 +102,25 @@ StepResult zap_pte_range(Kernel& k, Cpu& c, Frame& f);
 // folio_unlock(), and folio_put() if nothing was mapped; do_shared_fault():
 // fault_dirty_shared_page() (folio_mark_dirty(), folio_unlock()), or
 // folio_unlock() and folio_put() if nothing was mapped. Returns 0,
-// kVmFaultRetry or kVmFaultOom (-ENOMEM). The VMA is never registered with
-// userfaultfd (no per-page fidelity, no VM_UFFD_MINOR).
+// kVmFaultRetry or kVmFaultOom (-ENOMEM); any other error is vmf_error()'s
+// VM_FAULT_SIGBUS, which is a finding (the task loses the file's data) and
+// gives the access up. The VMA is never registered with userfaultfd (no
+// per-page fidelity, no VM_UFFD_MINOR).
 #define SWAPFUZZ_STATES_do_fault(X) X(kAround) X(kFault) X(kAfterFault) X(kFinish) X(kUnlock)
 StepResult do_fault(Kernel& k, Cpu& c, Frame& f);
 
-// unmap_mapping_pages(mapping, first, nr, even_cows = false) of the shmem
-// file: under i_mmap_lock_read, each mm's zap of its shared mapping's
-// present PTEs for indices [first, first + nr) (of `single_folio` only, when
-// it is not kNoPage: unmap_mapping_folio()), each under that mm's PTL:
-// the PTE cleared, folio_remove_rmap_ptes(), and the mapping's reference
-// put (the kernel's tlb batch puts it after the PTL; nothing else runs in
-// between that could see the difference, as the page cache still holds the
-// folio). A dirty PTE marks its folio dirty; the model's stores did that
-// already. Runs inside its caller's step.
-void unmap_mapping_pages(Kernel& k, int first, int nr, PageId single_folio, Fn fn);
-// The zap of one mm's PTEs that unmap_mapping_pages() and try_to_unmap_one()
-// make under its PTL.
+// The zap of one mm's shared mapping of the shmem file under its PTL, as
+// unmap_mapping_range() and try_to_unmap_one() make it: each present PTE of
+// the indices [first, first + nr) (mapping `single_folio`, when it is not
+// kNoPage) cleared, folio_remove_rmap_ptes(), and the mapping's reference
+// put (the kernel's tlb batch puts it after the PTL; the page cache still
+// holds the folio, so nothing between could see the difference). A dirty
+// PTE marks its folio dirty; the model's stores did that already.
 void zap_file_ptes(Kernel& k, Mm& mm, int first, int nr, PageId single_folio, Fn fn);
+// unmap_mapping_folio() of truncate_cleanup_folio(): zap_file_ptes() of the
+// folio in every mm, inside the caller's step (the caller holds the folio
+// lock, so no fault maps it meanwhile).
+void unmap_mapping_folio(Kernel& k, PageId folio, Fn fn);
 
 // --- shared by zap_pte_range(), madvise_free_pte_range() (mm/madvise.c) and,
 // for put_device(), shmem_swapin_folio() and shmem_undo_range() (mm/shmem.c) ---

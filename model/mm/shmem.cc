@@ -413,8 +413,10 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       // shmem_swapin_cluster() -> swap_cluster_readahead(), order 0 only:
-      // the model reads the entry alone, as read_swap_cache_async() does.
-      CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true, /*skip_if_exists=*/true);
+      // the model reads the entry alone, as its last
+      // __read_swap_cache_async(..., false) does, which waits for another
+      // task's insertion of the slot (skip_if_exists false).
+      CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true, /*skip_if_exists=*/false);
       return StepResult::kStep;
     }
     case kSwapAlloc: {
@@ -505,9 +507,9 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
     }
     case kRead:
       // shmem_swapin_cluster() -> swap_cluster_readahead(): the entry alone,
-      // as above.
+      // as above (6.12.94 swap_state.c:703: skip_if_exists false).
       return CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true,
-                               /*skip_if_exists=*/true);
+                               /*skip_if_exists=*/false);
     case kSplit: {
       // shmem_split_large_entry() under xa_lock: the index must still hold
       // the entry the lookup found, else -EEXIST ("failed_nolock"); a large
@@ -757,7 +759,7 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_fallocate(SWAPFUZZ_STATE_ENUMERATOR) };
-  const ShmemFallocateLocals& l = Locals<Fn::kShmemFallocate>(f);
+  ShmemFallocateLocals& l = Locals<Fn::kShmemFallocate>(f);
   ShmemInode& inode = k.shmem;
   const uint8_t end = static_cast<uint8_t>(std::max(f.va, l.last) + 1);
   // shmem_truncate_range() -> shmem_undo_range() of the hole.
@@ -783,13 +785,33 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
       inode.falloc_next = static_cast<int8_t>(end);
       f.pc = kUnmap;
       return StepResult::kStep;
-    case kUnmap:
+    case kUnmap: {
       // unmap_mapping_range(mapping, unmap_start, 1 + unmap_end -
-      // unmap_start, 0) of the hole's pages.
-      Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage);
-      unmap_mapping_pages(k, f.va, end - f.va, kNoPage, Fn::kUnmapMappingRange);
-      truncate_range();
-      return StepResult::kStep;
+      // unmap_start, 0) of the hole's pages: under i_mmap_lock_read, the
+      // zap of each mm's VMA, a PTL section (a step) each; one step when no
+      // mm maps the hole.
+      int m = l.unmap_mm;
+      auto maps_hole = [&](const Mm& mm) {
+        for (int i = f.va; mm.alive && i < end; ++i) {
+          if (mm.shmem_pte[i].kind == Pte::Kind::kPresent) return true;
+        }
+        return false;
+      };
+      while (m < kMaxMms && !maps_hole(k.mms[m])) ++m;
+      if (m < kMaxMms || !l.unmapped) {
+        Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage,
+             static_cast<Token>(m < kMaxMms ? m : -1));
+        if (m < kMaxMms) {
+          zap_file_ptes(k, k.mms[m], f.va, end - f.va, kNoPage, Fn::kUnmapMappingRange);
+          l.unmap_mm = static_cast<uint8_t>(m + 1);
+          l.unmapped = true;
+          return StepResult::kStep;
+        }
+        truncate_range();
+        return StepResult::kStep;
+      }
+      return truncate_range();  // the last zap's step was the previous slot
+    }
     case kAfterUndo:
       return GoTo(k, f, k.shmem_mapped ? kWake : kUnlock);
     case kWake:
@@ -863,15 +885,15 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
     if (index >= l.start && index < l.end) SetFileValue(inode, index, 0);
   };
   // truncate_inode_folio() of the locked folio, whole, under xa_lock, after
-  // truncate_cleanup_folio()'s unmap_mapping_folio() of a mapped one (whose
+  // truncate_cleanup_folio()'s unmap_mapping_folio() of a mapped one, whose
   // i_mmap_lock and PTL sections share the step: the folio lock keeps every
-  // fault from mapping it again, and the zaps of different mms commute).
+  // fault and fault-around from mapping it again, so between two mms' zaps
+  // only loads and stores through the PTEs not yet zapped could run, which
+  // act as they would before the step.
   auto truncate_folio = [&] {
     Page& p = k.pages[f.page];
     const int base = p.shmem_index;
-    if (folio_mapcount(k, f.page) > 0) {
-      unmap_mapping_pages(k, base, folio_nr_pages(k, f.page), f.page, Fn::kTruncateInodeFolio);
-    }
+    if (folio_mapcount(k, f.page) > 0) unmap_mapping_folio(k, f.page, Fn::kTruncateInodeFolio);
     DeleteFromPageCache(k, f.page, ShmemEntry{}, Fn::kTruncateInodeFolio);
     for (int i = base; i < base + folio_nr_pages(k, f.page); ++i) hole_zeroed(i);
     p.dirty = false;  // folio_cancel_dirty()

@@ -130,8 +130,9 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 // shmem_fallocate(FALLOC_FL_PUNCH_HOLE) of the page indices va .. last (op
 // shmem_punch; 7.1.5 shmem.c:3673): [kLock] inode_lock(); while the file is
 // mapped (Kernel::shmem_mapped), [kPrivate] inode->i_private set to the
-// hole under i_lock, [kUnmap] unmap_mapping_range() of the hole
-// (model/mm/memory.h); shmem_truncate_range() -> shmem_undo_range(); while
+// hole under i_lock, [kUnmap] unmap_mapping_range() of the hole, a step
+// for each mm that maps it (zap_file_ptes(), model/mm/memory.h);
+// shmem_truncate_range() -> shmem_undo_range(); while
 // mapped, [kWake] i_private cleared and wake_up_all() of the faults
 // sleeping in shmem_falloc_wait(); [kUnlock] inode_unlock(). An unmapped
 // file has no VMA to unmap and no fault to hold off, and takes none of
