@@ -148,21 +148,35 @@ TEST(ShmemLts612Test, ShmemUnuseWaitsForTheSwaplistMutex) {
 // (SWAP_HAS_CACHE, no folio in the swap cache yet), and
 // swap_cluster_readahead()'s __read_swap_cache_async(..., false) waits
 // instead of giving up with -ENOMEM, which would fail the swapoff. When it
-// looks again the read has taken the folio into the file and freed the
-// slot: no folio, the index no longer holds the entry, -EEXIST, and
+// looks again it finds the read's folio in the swap cache (and, once
+// locked, no longer the entry's), or, if the read has finished, the slot
+// freed; either way the index no longer holds the entry, -EEXIST, and
 // shmem_unuse() goes on.
 TEST(ShmemLts612Test, ASecondSwapinWaitsForTheFirstsFolio) {
-  Schedule s = Make({CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1), ShmemRead(1)}},
-                     CpuProgram{0, {Swapoff()}}});
-  s.decisions = {Through(0, StepId::kPrepare), RunCpu(1), RunCpu(0), RunCpu(1)};
-  const Outcome r = Exec(s);
-  ASSERT_FALSE(r.out.finding) << r.Dump();
-  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10}) << r.Dump();
-  EXPECT_EQ(r.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
-  EXPECT_EQ(r.Values(StepId::kShmemSwapinFailed, 1), std::vector<Token>{0})
-      << "not confirmed: -EEXIST\n" << r.Dump();
-  EXPECT_GE(r.Count(StepId::kPrepareBusy, 1), 1) << "swapoff's swap-in met the pin\n" << r.Dump();
-  EXPECT_FALSE(r.k.swap_info[0].active) << "swapoff went through\n" << r.Dump();
+  struct Case {
+    const char* name;
+    uint16_t reader_steps;   // the read's steps before swapoff looks again; 0: all
+    StepId swapoff_gives_up;  // swapoff's swap-in's -EEXIST, its value 0
+  };
+  const Case cases[] = {
+      {"the folio in the swap cache", 1, StepId::kShmemSwapinLock},
+      {"the slot freed", 0, StepId::kShmemSwapinFailed},
+  };
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    Schedule s = Make({CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1), ShmemRead(1)}},
+                       CpuProgram{0, {Swapoff()}}});
+    s.decisions = {Through(0, StepId::kPrepare), RunCpu(1), RunCpu(0, c.reader_steps), RunCpu(1),
+                   RunCpu(0)};
+    const Outcome r = Exec(s);
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_GE(r.Count(StepId::kPrepareBusy, 1), 1) << "swapoff's swap-in met the pin\n"
+                                                     << r.Dump();
+    EXPECT_EQ(r.Values(c.swapoff_gives_up, 1), std::vector<Token>{0}) << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
+    EXPECT_EQ(r.k.shmem.i_pages[1].kind, ShmemEntry::Kind::kFolio);
+    EXPECT_FALSE(r.k.swap_info[0].active) << "swapoff went through\n" << r.Dump();
+  }
 }
 
 // 6.12.94's tmpfs has no mTHP: large shmem folios are refused on v6.12.y.

@@ -31,6 +31,7 @@ using ::swapfuzz::testing::ShmemRead;
 using ::swapfuzz::testing::ShmemSwappedOutLargeFolio;
 using ::swapfuzz::testing::ShmemReclaim;
 using ::swapfuzz::testing::ShmemWrite;
+using ::swapfuzz::testing::Swapoff;
 using ::swapfuzz::testing::Through;
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
@@ -208,6 +209,29 @@ TEST(ShmemLts618Test, TheCountOracleExpectsTheReleasesCount) {
           << out.finding->message.data();
     }
   }
+}
+
+// On a disk the swap-in reads through the swap cache (shmem_swapin_cluster()),
+// whose last __read_swap_cache_async(..., false) waits when another task has
+// pinned the slot and not yet inserted its folio, then finds that folio.
+// Swapoff's shmem_unuse() racing a read of the index so sees the entry
+// gone (-EEXIST) and completes, where giving up (-ENOMEM) would fail it.
+TEST(ShmemLts618Test, ADiskSwapinWaitsForAPinnedSlot) {
+  Schedule s = Make({CpuProgram{0, {ShmemWrite(1, 0x10), ShmemReclaim(1), ShmemReclaim(1),
+                                    ShmemRead(1)}},
+                     CpuProgram{0, {Swapoff()}}},
+                    "disk");
+  // The write's bio completes and the second reclaim takes the folio out
+  // of the swap cache; then the read pins the slot, and swapoff meets it.
+  s.decisions = {Through(0, StepId::kRelock), RunCpu(kIrqCpu, 1), Through(0, StepId::kPrepare),
+                 RunCpu(1), RunCpu(0), RunCpu(1)};
+  const Outcome r = Exec(s);
+  ASSERT_FALSE(r.out.finding) << r.Dump();
+  EXPECT_GE(r.Count(StepId::kPrepareBusy, 1), 1) << r.Dump();
+  EXPECT_EQ(r.Values(StepId::kShmemSwapinLock, 1), std::vector<Token>{0})
+      << "the waiter found the reader's folio, no longer the entry's\n" << r.Dump();
+  EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
+  EXPECT_FALSE(r.k.swap_info[0].active) << "swapoff went through\n" << r.Dump();
 }
 
 // A folio swapped in goes on the LRU, so reclaim takes it out again: on zram

@@ -504,9 +504,10 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
       if (c.ret == kVmFaultRetry) return Return(c, kVmFaultRetry);
       if (c.ret == -ENOMEM) return Return(c, kVmFaultOom);  // vmf_error()
       if (c.ret < 0) {
-        // vmf_error(): VM_FAULT_SIGBUS. The model's reads do not fail, and
-        // every index lies inside i_size, so only an entry whose swap device
-        // is gone (-EINVAL from shmem_swapin_folio()) gets here: the task
+        // vmf_error(): VM_FAULT_SIGBUS. Every index lies inside i_size, so
+        // only an entry whose swap device is gone (-EINVAL) or a swapped-in
+        // folio left !uptodate (-EIO: a large read that met mixed zeromap
+        // bits) gets here from shmem_swapin_folio(): either way the task
         // loses the file's data at the index.
         Report(k, Oracle::kDataIntegrity, Fn::kShmemFault, ObjectKind::kShmemFile, true,
                "a fault on shmem index %d in mm %d gets SIGBUS (shmem_get_folio_gfp() "

@@ -645,9 +645,9 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f) {
     case kAllocate:
       if (Shmem612(k)) {
         // 6.12.94 folio_alloc_swap() (swap_slots.c:305): get_swap_page()
-        // from the slots cache or under si->lock, the slot reserved with
-        // SWAP_HAS_CACHE, and mem_cgroup_try_charge_swap(); no swap cache
-        // yet. No slot: redirty.
+        // (from the slots cache, which the model's v6.12.y keeps off:
+        // Features::slots_cache), the slot reserved with SWAP_HAS_CACHE, and
+        // mem_cgroup_try_charge_swap(); no swap cache yet. No slot: redirty.
         f.offset = get_swap_page(k, c);
         if (f.offset != kNoOffset) mem_cgroup_try_charge_swap(k, f.page, f.offset);
         Emit(k, c, StepId::kShmemWritepageAllocSwap, f.offset, f.page);
