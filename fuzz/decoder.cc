@@ -25,7 +25,8 @@ constexpr OpKind R = OpKind::kRead, W = OpKind::kWrite, C = OpKind::kReclaim,
                  Sn = OpKind::kSwaponDev, Sp = OpKind::kDeferredSplitScan,
                  Hr = OpKind::kShmemRead, Hw = OpKind::kShmemWrite, Hc = OpKind::kShmemReclaim,
                  Hp = OpKind::kShmemPunch, Mr = OpKind::kShmemMapRead,
-                 Mw = OpKind::kShmemMapWrite, E = OpKind::kCount;
+                 Mw = OpKind::kShmemMapWrite, Ht = OpKind::kShmemTruncate,
+                 Mz = OpKind::kShmemMapDontneed, E = OpKind::kCount;
 
 // Reads and writes on few addresses make threads meet on the same entry;
 // reclaim makes the entries. Fork gives shared slots, munmap frees them.
@@ -129,6 +130,14 @@ static_assert(IsOpTable(kShmemOps));
 // the swapped ones.
 constexpr OpTable kShmemMmapOps = {Hr, Mr, Mr, Hw, Mw, Mw, Hc, Hc, Hc, Hp, Hp, F, W, O, S, E};
 static_assert(IsOpTable(kShmemMmapOps));
+
+// ftruncate() of the mapped file: a shrink that unmaps past the new size,
+// splits a large folio across it and truncates to the end while faults,
+// fault-around, read(2) and reclaim race its i_size, and a write or a growing
+// truncate brings the size back; MADV_DONTNEED zaps a page of the mapping;
+// punches, swapoff and zswap's shrinker beside them.
+constexpr OpTable kShmemTruncateOps = {Hr, Mz, Mr, Mr, Hw, Mw, Hc, Hc, Ht, Ht, Hp, F, W, O, S, E};
+static_assert(IsOpTable(kShmemTruncateOps));
 
 ScheduleConfig TargetConfig(const char* profile, const char* backend, bool zswap, int ram_pages,
                             bool memcg, const char* backend1, int prio0, int mthp_order,

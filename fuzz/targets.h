@@ -83,6 +83,10 @@
     "the shmem file mapped MAP_SHARED into two mms: loads and stores through the mapping, faults through fault-around and shmem_fault(), reclaim's unmap of every mm before shmem_writeout(), hole punches that unmap their range and hold faults off, beside read(2), write(2), swapoff and zswap, as the newest modelled release (mainline) has them") \
   X(lts618_shmem_mmap, "v6.18.y", "zram", true, 20, false, "", 0, 0, 2, kShmemMmapOps,              \
     "the shmem file mapped MAP_SHARED into two mms, its faults, reclaim and hole punches, as the 6.18 LTS branch has them") \
+  X(mainline_shmem_truncate, "mainline", "zram", true, 20, false, "", 0, 0, 2, kShmemTruncateOps,    \
+    "the mapped shmem file truncated by ftruncate(): shmem_setattr()'s i_size, its unmap of the mapping past the new size, the split of a large folio across it and its truncation to the end, against reads, faults and fault-around that check i_size, a write that extends the file, MADV_DONTNEED of the mapping, reclaim, punches and swapoff, as the newest modelled release (mainline) has them") \
+  X(lts618_shmem_truncate, "v6.18.y", "zram", true, 20, false, "", 0, 0, 2, kShmemTruncateOps,      \
+    "the mapped shmem file truncated by ftruncate(), as the 6.18 LTS branch has it") \
   X(lts612_shmem, "v6.12.y", "zram", true, 20, false, "", 0, 0, 0, kShmemOps,                       \
     "a shmem file of order-0 folios as the 6.12 LTS branch has it: shmem_writepage() under shmem_swaplist_mutex, slots counted SWAP_MAP_SHMEM, every swap-in through the swap cache, beside anonymous memory, zswap and swapoff") \
   X(lts612_shmem_mmap, "v6.12.y", "zram", true, 20, false, "", 0, 0, 0, kShmemMmapOps,              \

@@ -104,6 +104,9 @@ struct DoMadviseLocals {
   // argument: MADV_DONTNEED's last address (op madvise_dontneed_range); at
   // or before the op's address, that address alone.
   uint8_t last_va = 0;
+  // argument: MADV_DONTNEED of the shmem file's shared mapping at the page
+  // index va (op shmem_map_dontneed), not of the anonymous VMA.
+  bool shmem = false;
 };
 
 struct MadviseFreePteRangeLocals {
@@ -145,6 +148,10 @@ struct DeferredSplitScanLocals {
 enum class Sgp : uint8_t { kRead, kCache, kWrite };
 struct ShmemGetFolioGfpLocals {
   Sgp sgp = Sgp::kRead;  // argument
+  // Argument: shmem_get_partial_folio()'s lookup, which returns a page cache
+  // folio locked whatever i_size, and only for a swap entry goes on to
+  // shmem_get_folio(SGP_READ) and its check of i_size.
+  bool partial = false;
 };
 
 struct ShmemFaultLocals {
@@ -215,6 +222,21 @@ struct ShmemUndoRangeLocals {
   bool si_ref = false;       // swap_put_entries_direct()'s get_swap_device() reference
   uint8_t order = 0;         // shmem_free_swap_stale_order: xa_get_order()'s answer
   Offset put_end = 0;        // the end of the slots swap_put_entries_direct() put
+  // Argument: lend is -1 (shmem_setattr()'s truncation): there is no lend
+  // page to look up, and the second loop restarts at start until it finds
+  // nothing there ("But if truncating, restart to make sure all gone").
+  bool truncating = false;
+};
+
+// shmem_setattr(ATTR_SIZE) under do_truncate()'s inode_lock.
+struct ShmemSetattrLocals {
+  uint8_t size = 0;     // argument: the new size, in pages
+  uint8_t oldsize = 0;  // inode->i_size when the lock was taken
+  // unmap_mapping_range(): the next mm whose VMA it zaps, whether it has
+  // taken a step yet, and whether this is the second call ("unmap again").
+  uint8_t unmap_mm = 0;
+  bool unmapped = false;
+  bool again = false;
 };
 
 // shmem_unuse() of a swap type, with shmem_unuse_inode() of the one file.
@@ -281,6 +303,10 @@ struct SwapinReadaheadLocals {
   // argument: the mm of vmf->vma, whose PTEs swap_vma_readahead() reads (the
   // faulting task's; swapoff's: the mm it is unusing).
   uint8_t mm = 0;
+  // argument: swap_cluster_readahead() whatever swap_use_vma_readahead()
+  // says, as shmem_swapin_cluster() calls it (a file has no VMA to read
+  // around).
+  bool cluster = false;
 };
 
 struct SwapVmaReadaheadLocals {
@@ -516,7 +542,8 @@ struct TryChargeMemcgLocals {
   X(kShmemWriteout, ShmemWriteoutLocals, shmem_writeout) \
   X(kShmemFallocate, ShmemFallocateLocals, shmem_fallocate) \
   X(kShmemUndoRange, ShmemUndoRangeLocals, shmem_undo_range) \
-  X(kShmemUnuse, ShmemUnuseLocals, shmem_unuse)
+  X(kShmemUnuse, ShmemUnuseLocals, shmem_unuse) \
+  X(kShmemSetattr, ShmemSetattrLocals, shmem_setattr)
 
 union FrameLocals {
   NoLocals none{};

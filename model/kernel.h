@@ -310,6 +310,11 @@ struct ShmemInode {
   // it across shmem_writepage()'s steps; -1: none.
   int8_t swaplist_mutex_owner = -1;
   int8_t i_rwsem_owner = -1;  // the task holding inode_lock(); -1: none
+  // inode->i_size, in pages: the model's sizes are whole pages. It falls only
+  // by ftruncate() (shmem_setattr()) under inode_lock, and rises by it or by
+  // shmem_write_end() under the same lock; readers take it locklessly
+  // (i_size_read()).
+  int8_t i_size = kMaxShmemPages;
   // inode->i_private: a hole punch in progress (struct shmem_falloc on the
   // puncher's stack), the indices [falloc_start, falloc_next) it punches,
   // which shmem_fault() waits out (shmem_falloc_wait()). Set and cleared

@@ -65,14 +65,19 @@ constexpr std::string_view kShmem612 =
     "against 6.18.35's: equal), mm/swap_slots.c folio_alloc_swap() 305, mm/swapfile.c "
     "(swap_shmem_alloc() 3727, __swap_duplicate() 3650, free_swap_and_cache_nr() 1891, "
     "__swap_entries_free() 1525, __swap_entry_free_locked() 1395, swap_free_nr() 1630), "
-    "mm/swap_state.c delete_from_swap_cache() 237, mm/memory.c finish_fault() 5071";
+    "mm/swap_state.c delete_from_swap_cache() 237, swap_cluster_readahead() 656, mm/memory.c "
+    "finish_fault() 5071; shmem_setattr() 1239 and shmem_get_partial_folio() 999 diffed "
+    "against 7.1.5's: equal but for SHMEM_F_MAPPING_FROZEN, shmem_file_read_iter() 3167: "
+    "its end_index tests are 7.1.5's for whole pages";
 constexpr std::string_view kShmem618 =
     "leftymods/linux-6.18.y @40a9e9f43d44 mm/shmem.c (shmem_swapin_folio() 2279, "
     "shmem_swap_alloc_folio() 2008, shmem_swapin_cluster() 1745, shmem_writeout() 1570, "
     "shmem_free_swap() 946, shmem_undo_range() 1090, shmem_add_to_page_cache() 863, "
     "shmem_split_large_entry() 2201, shmem_unuse() 1519, shmem_unuse_inode() 1488, "
-    "shmem_get_folio_gfp() 2463; every other function diffed against 7.1.5's, shmem_fault() "
-    "and shmem_falloc_wait() among them: equal but for names), mm/swapfile.c (folio_alloc_swap() 1428, swap_shmem_alloc() 3818, "
+    "shmem_get_folio_gfp() 2463; every other function diffed against 7.1.5's, shmem_fault(), "
+    "shmem_falloc_wait(), shmem_setattr() 1298 and shmem_get_partial_folio() 1058 among them: "
+    "equal but for names), mm/huge_memory.c __folio_split() 3600, mm/truncate.c "
+    "truncate_inode_partial_folio() 217, mm/swapfile.c (folio_alloc_swap() 1428, swap_shmem_alloc() 3818, "
     "__swap_duplicate() 3737, swap_entry_put_locked() 1516, swap_entries_put_map() 1640, "
     "free_swap_and_cache_nr() 1958, swap_free_nr() 1751, swapcache_prepare() 3847, "
     "swapcache_clear() 3856), mm/swap.h non_swapcache_batch() 304";
@@ -83,9 +88,12 @@ constexpr std::string_view kShmem71 =
     "shmem_recalc_inode() 437, shmem_add_to_page_cache() 881, shmem_split_large_entry() "
     "2210, shmem_alloc_and_add_folio() 1937, shmem_allowable_huge_orders() 1834, "
     "shmem_unuse() 1540, shmem_unuse_inode() 1509, shmem_find_swap_entries() 1439, "
-    "shmem_fault() 2744, shmem_falloc_wait() 2703, shmem_fallocate() 3673), "
-    "mm/filemap.c find_get_entries() 2116, find_lock_entries() 2165, mm/truncate.c "
-    "truncate_inode_folio() 170, truncate_inode_partial_folio() 217, mm/swapfile.c "
+    "shmem_fault() 2744, shmem_falloc_wait() 2703, shmem_fallocate() 3673, shmem_setattr() "
+    "1316, shmem_get_partial_folio() 1076, shmem_file_read_iter() 3341, shmem_write_end() "
+    "3317), mm/filemap.c find_get_entries() 2116, find_lock_entries() 2165, "
+    "filemap_map_pages() 3872, mm/huge_memory.c __folio_split() 4051, folio_split() 4344, "
+    "mm/truncate.c truncate_inode_folio() 170, try_folio_split_or_unmap() 180, "
+    "truncate_inode_partial_folio() 217, mm/swapfile.c "
     "swap_put_entries_direct() 2056, swap_put_entries_cluster() 1544, folio_dup_swap() "
     "1760, folio_put_swap() 1786";
 constexpr std::string_view kTree71 =

@@ -76,7 +76,8 @@ bool OpTakesValue(OpKind op) {
 }
 
 bool IsShmemMapOp(OpKind op) {
-  return op == OpKind::kShmemMapRead || op == OpKind::kShmemMapWrite;
+  return op == OpKind::kShmemMapRead || op == OpKind::kShmemMapWrite ||
+         op == OpKind::kShmemMapDontneed;
 }
 
 bool IsShmemOp(OpKind op) {

@@ -214,7 +214,8 @@ namespace swapfuzz {
   X(kUnmapMappingRange, "unmap_mapping_range", "mm/memory.c", kInStep, kShared)                  \
   X(kTryToUnmapOne, "try_to_unmap_one", "mm/rmap.c", kInStep, kShared)                          \
   X(kFilemapMapPages, "filemap_map_pages", "mm/filemap.c", kInStep, kShared)                    \
-  X(kShmemWritepage, "shmem_writepage", "mm/shmem.c", kInStep, kShared)
+  X(kShmemWritepage, "shmem_writepage", "mm/shmem.c", kInStep, kShared)                        \
+  X(kShmemSetattr, "shmem_setattr", "mm/shmem.c", shmem_setattr, kShared)
 
 // The tombstone Fn rows name kernel functions the model calls (unlock_page(),
 // put_page(), zram_slot_free_notify(), zswap_entry_put()) but whose reports
@@ -623,7 +624,7 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemUndoConfirm, kShmemUndoRange,                                     \
     "shmem_confirm_swap: retry at the entry, or skip one across the hole's border") \
   X(kShmemPartialTruncate, kTruncateInodePartialFolio,                      \
-    "a folio inside the hole is truncated, else its part in the hole zeroed") \
+    "a folio inside the hole is truncated, else its part in the hole zeroed and folio_split() at it") \
   X(kShmemUnuseStart, kShmemUnuse,                                          \
     "shmem_swaplist_lock: an inode with swapped pages, stop_eviction")      \
   X(kShmemUnuseFind, kShmemUnuse,                                           \
@@ -671,7 +672,21 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemUnuseStartMutex, kShmemUnuse,                                      \
     "shmem_swaplist_mutex: an inode with swapped pages, stop_eviction; mutex_unlock") \
   X(kShmemUnuseEndMutex, kShmemUnuse,                                        \
-    "shmem_swaplist_mutex: off the list if nothing is swapped; mutex_unlock")
+    "shmem_swaplist_mutex: off the list if nothing is swapped; mutex_unlock") \
+  X(kShmemGetPastEof, kShmemGetFolioGfp,                                     \
+    "i_size_read: the index is at or past EOF (SGP_READ, SGP_CACHE): -EINVAL") \
+  X(kShmemAllocPastEof, kShmemAllocAndAddFolio,                              \
+    "new folio added; truncated since the check: filemap_remove_folio, folio_unlock, folio_put") \
+  X(kShmemReadPastEof, kShmemFileReadIter, "i_size_read: ki_pos >= i_size: nothing to read") \
+  X(kShmemReadPastEofPut, kShmemFileReadIter,                                \
+    "i_size_read again: truncated past ki_pos: folio_put, nothing copied")  \
+  X(kShmemSetattrLock, kShmemSetattr, "do_truncate: inode_lock")             \
+  X(kShmemSetattrSize, kShmemSetattr, "i_size_write")                        \
+  X(kShmemSetattrUnlock, kShmemSetattr, "do_truncate: inode_unlock")       \
+  X(kDoSharedFaultNoPage, kDoSharedFault,                                    \
+    "finish_fault mapped nothing (VM_FAULT_NOPAGE): folio_unlock, folio_put") \
+  X(kZapFilePte, kZapPteRange,                                               \
+    "PTL: a file PTE cleared, folio_remove_rmap_ptes; tlb: folio_put; madvise_unlock")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,
@@ -748,7 +763,11 @@ enum class StepId : uint16_t {
   X(kShmemMapRead, "shmem_map_read", true, 0, kUserAccess,                                         \
     (UserAccessLocals{.write = false, .shmem = true}))                                             \
   X(kShmemMapWrite, "shmem_map_write", true, 0, kUserAccess,                                       \
-    (UserAccessLocals{.write = true, .shmem = true}))
+    (UserAccessLocals{.write = true, .shmem = true}))                                              \
+  X(kShmemTruncate, "shmem_truncate", false, kMaxShmemPages + 1, kShmemSetattr,                     \
+    ShmemSetattrLocals{.size = op.arg})                                                            \
+  X(kShmemMapDontneed, "shmem_map_dontneed", true, 0, kDoMadvise,                                   \
+    (DoMadviseLocals{.behavior = MadviseBehavior::kDontneed, .shmem = true}))
 
 enum class OpKind : uint8_t {
 #define SWAPFUZZ_OP_ENUM(e, name, va, arg, start, locals) e,
@@ -768,13 +787,16 @@ inline constexpr OpKind kOpsWithoutLargeFolios[] = {OpKind::kSwapoffDev, OpKind:
 
 // The ops on the shmem file (model/mm/shmem.h). Their address operand (Op::va)
 // is a page index of the file, not an address; shmem_punch's argument is the
-// last index of the hole. They run only under a release whose shmem is
-// modelled (Features::shmem_swap; CheckOpsModelled(), model/schedule.h).
+// last index of the hole, shmem_truncate's the file's new size in pages.
+// They run only under a release whose shmem is modelled (Features::shmem_swap; CheckOpsModelled(),
+// model/schedule.h).
 // shmem_map_read and shmem_map_write load and store through the file's
-// MAP_SHARED mapping (Mm::shmem_pte) at the address of the page index.
+// MAP_SHARED mapping (Mm::shmem_pte) at the address of the page index, and
+// shmem_map_dontneed zaps that address's PTE (madvise(MADV_DONTNEED)).
 inline constexpr OpKind kShmemOpKinds[] = {OpKind::kShmemRead,    OpKind::kShmemWrite,
                                            OpKind::kShmemReclaim, OpKind::kShmemPunch,
-                                           OpKind::kShmemMapRead, OpKind::kShmemMapWrite};
+                                           OpKind::kShmemMapRead, OpKind::kShmemMapWrite,
+                                           OpKind::kShmemTruncate, OpKind::kShmemMapDontneed};
 bool IsShmemOp(OpKind op);
 // Whether the op goes through the file's shared mapping (Kernel::shmem_mapped).
 bool IsShmemMapOp(OpKind op);

@@ -23,11 +23,11 @@ inline constexpr int kMaxSwapDevices = 2;
 inline constexpr int kMaxPages = 160;      // page frames per run; ids are never reused
 inline constexpr int kMaxOpsPerCpu = 24;   // operations in one CPU's program
 // Depth of nested kernel calls. The deepest chain: user_access, do_fault,
-// shmem_fault, shmem_get_folio_gfp, shmem_swapin_folio,
-// swap_cache_alloc_folio, swap_readpage, zswap_load (a fault through the
-// shmem file's shared mapping that swaps in from zswap). PushFrame() traps
-// past it.
-inline constexpr int kMaxFrames = 8;
+// shmem_fault, shmem_get_folio_gfp, shmem_swapin_folio, swapin_readahead
+// (shmem_swapin_cluster()), swap_cache_alloc_folio, swap_readpage,
+// zswap_load (a fault through the shmem file's shared mapping that swaps in
+// from zswap through the swap cache). PushFrame() traps past it.
+inline constexpr int kMaxFrames = 9;
 inline constexpr int kMaxSlotsCache = 8;   // per-CPU swap slots cache entries
 inline constexpr int kMaxZswapEntries = 64;  // zswap entries per run; ids are never reused
 // Memory cgroups (cgroup v2) the mms are charged to, by id 1..kMaxMemcgs; id 0

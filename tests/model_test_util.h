@@ -61,11 +61,30 @@ inline Op ShmemReclaim(uint8_t index) { return Op{OpKind::kShmemReclaim, index, 
 inline Op ShmemPunch(uint8_t first, uint8_t last) {
   return Op{OpKind::kShmemPunch, first, last, 0};
 }
+// A schedule of `cpus` under release `profile` on one swap device, `backend`
+// with zswap on if `zswap`, page_cluster 0, and the shmem file's folios up to
+// order `shmem_huge_order`.
+inline Schedule ShmemSchedule(const std::string& profile, std::vector<CpuProgram> cpus,
+                              int shmem_huge_order = 0, const std::string& backend = "zram",
+                              bool zswap = false) {
+  Schedule s;
+  s.config.profile = profile;
+  s.config.backend = backend;
+  s.config.zswap = zswap;
+  s.config.page_cluster = 0;
+  s.config.shmem_huge_order = static_cast<uint8_t>(shmem_huge_order);
+  s.cpus = std::move(cpus);
+  return s;
+}
+// ftruncate() of the file to `pages` pages.
+inline Op ShmemTruncate(uint8_t pages) { return Op{OpKind::kShmemTruncate, 0, pages, 0}; }
 // A load and a store through the file's shared mapping, at the page index.
 inline Op ShmemMapRead(uint8_t index) { return Op{OpKind::kShmemMapRead, index, 0, 0}; }
 inline Op ShmemMapWrite(uint8_t index, Token value) {
   return Op{OpKind::kShmemMapWrite, index, 0, value};
 }
+// madvise(MADV_DONTNEED) of the shared mapping at the page index.
+inline Op ShmemMapDontneed(uint8_t index) { return Op{OpKind::kShmemMapDontneed, index, 0, 0}; }
 // Indices 0 .. 3 of the shmem file written 0x10 .. 0x13 and reclaimed: with
 // shmem_huge_order 2, one order-2 folio swapped out as one order-2 entry.
 inline std::vector<Op> ShmemSwappedOutLargeFolio() {

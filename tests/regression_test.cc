@@ -18,27 +18,15 @@
 #include <gtest/gtest.h>
 
 #include "format/schedule_io.h"
+#include "tests/corpus_test_util.h"
 #include "model/knobs.h"
 
 namespace swapfuzz {
 namespace {
 
-// The .json files of corpus/<subdir>, sorted.
-std::vector<std::string> CorpusFiles(const std::string& subdir) {
-  const std::string dir = std::string(SWAPFUZZ_SOURCE_DIR) + "/corpus/" + subdir;
-  std::vector<std::string> out;
-  if (DIR* d = opendir(dir.c_str())) {
-    while (dirent* e = readdir(d)) {
-      const std::string name = e->d_name;
-      if (name.size() > 5 && name.substr(name.size() - 5) == ".json") out.push_back(dir + "/" + name);
-    }
-    closedir(d);
-  }
-  std::sort(out.begin(), out.end());
-  return out;
-}
+using ::swapfuzz::testing::CorpusFiles;
 
-class RegressionTest : public testing::TestWithParam<std::string> {};
+class RegressionTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(RegressionTest, ReplaysAsRecordedTwiceAndIsCleanWithItsKnobsCleared) {
   absl::StatusOr<Schedule> s = ReadScheduleFile(GetParam());
@@ -63,7 +51,7 @@ TEST_P(RegressionTest, ReplaysAsRecordedTwiceAndIsCleanWithItsKnobsCleared) {
       << clean->finding->Signature() << ": " << clean->finding->message.data();
 }
 
-std::string TestName(const testing::TestParamInfo<std::string>& info) {
+std::string TestName(const ::testing::TestParamInfo<std::string>& info) {
   std::string name = info.param.substr(info.param.rfind('/') + 1);
   name = name.substr(0, name.size() - 5);
   for (char& c : name) {
@@ -72,15 +60,14 @@ std::string TestName(const testing::TestParamInfo<std::string>& info) {
   return name;
 }
 
-INSTANTIATE_TEST_SUITE_P(Corpus, RegressionTest, testing::ValuesIn(CorpusFiles("regressions")),
+INSTANTIATE_TEST_SUITE_P(Corpus, RegressionTest, ::testing::ValuesIn(CorpusFiles("regressions")),
                          TestName);
 
 // corpus/open-questions/: findings on a release that no catalogue knob
 // explains (corpus/open-questions/README.md). Each still replays as recorded,
 // on its release as it is; when a model change makes one clean, this says
-// so, and the file moves out (or the change is wrong). None is open now; the
-// mechanism stays for the next one.
-class OpenQuestionTest : public testing::TestWithParam<std::string> {};
+// so, and the file moves out (or the change is wrong).
+class OpenQuestionTest : public ::testing::TestWithParam<std::string> {};
 
 TEST_P(OpenQuestionTest, StillFailsOnItsReleaseAsRecorded) {
   absl::StatusOr<Schedule> s = ReadScheduleFile(GetParam());
@@ -97,7 +84,7 @@ TEST_P(OpenQuestionTest, StillFailsOnItsReleaseAsRecorded) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Corpus, OpenQuestionTest,
-                         testing::ValuesIn(CorpusFiles("open-questions")), TestName);
+                         ::testing::ValuesIn(CorpusFiles("open-questions")), TestName);
 GTEST_ALLOW_UNINSTANTIATED_PARAMETERIZED_TEST(OpenQuestionTest);
 
 // The directory stays, with its README, which names every schedule in it:

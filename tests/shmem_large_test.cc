@@ -34,14 +34,7 @@ using ::swapfuzz::testing::Through;
 // v7.1.y on zram with order-2 shmem folios. zswap set: it was enabled, so
 // shmem_swap_alloc_folio() swaps in order 0 and the entry is split.
 Schedule Make(std::vector<CpuProgram> cpus, bool zswap) {
-  Schedule s;
-  s.config.profile = "v7.1.y";
-  s.config.backend = "zram";
-  s.config.zswap = zswap;
-  s.config.page_cluster = 0;
-  s.config.shmem_huge_order = 2;
-  s.cpus = std::move(cpus);
-  return s;
+  return testing::ShmemSchedule("v7.1.y", std::move(cpus), 2, "zram", zswap);
 }
 
 TEST(ShmemLargeTest, AWriteToAnEmptyRangeAddsALargeFolio) {

@@ -36,13 +36,7 @@ using ::swapfuzz::testing::Through;
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
               bool zswap = false) {
-  Schedule s;
-  s.config.profile = "v6.12.y";
-  s.config.backend = backend;
-  s.config.zswap = zswap;
-  s.config.page_cluster = 0;
-  s.cpus = std::move(cpus);
-  return s;
+  return testing::ShmemSchedule("v6.12.y", std::move(cpus), 0, backend, zswap);
 }
 
 struct Backend {
@@ -97,6 +91,28 @@ TEST(ShmemLts612Test, AZramSwapinGoesThroughTheSwapCache) {
     EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x10});
     EXPECT_EQ(r.k.shmem.swapped, 0);
     for (Offset off = 1; off < 4; ++off) EXPECT_FALSE(slot_allocated(r.k, off)) << off;
+  }
+}
+
+// shmem_swapin_cluster() -> swap_cluster_readahead(): with page_cluster 1 a
+// swap-in reads the aligned two-slot window around its entry into the swap
+// cache, so the neighbour's swap-in finds its folio there and reads nothing;
+// with page_cluster 0 each reads its own.
+TEST(ShmemLts612Test, ASwapinReadsItsClusterWindowAhead) {
+  for (int page_cluster : {0, 1}) {
+    SCOPED_TRACE(page_cluster);
+    Schedule s = Make({CpuProgram{0,
+                                  {ShmemWrite(0, 0x10), ShmemWrite(1, 0x11), ShmemWrite(2, 0x12),
+                                   ShmemReclaim(0), ShmemReclaim(1), ShmemReclaim(2),
+                                   ShmemRead(1), ShmemRead(2)}}});
+    s.config.page_cluster = page_cluster;
+    const Outcome r = Exec(s);
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemReadCopy), (std::vector<Token>{0x11, 0x12}));
+    // The window's reads, the entry's own among them; a one-page window
+    // reads the entry alone, outside the loop.
+    EXPECT_EQ(r.Count(StepId::kReadaheadPut), page_cluster == 1 ? 2 : 0) << r.Dump();
+    EXPECT_EQ(r.Count(StepId::kZramReadLock), 2) << "each slot read once" << r.Dump();
   }
 }
 

@@ -36,14 +36,7 @@ using ::swapfuzz::testing::Through;
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
               bool zswap = false, uint8_t huge_order = 0) {
-  Schedule s;
-  s.config.profile = "v6.18.y";
-  s.config.backend = backend;
-  s.config.zswap = zswap;
-  s.config.page_cluster = 0;
-  s.config.shmem_huge_order = huge_order;
-  s.cpus = std::move(cpus);
-  return s;
+  return testing::ShmemSchedule("v6.18.y", std::move(cpus), huge_order, backend, zswap);
 }
 
 // The offsets of `step`'s events on `cpu`, in order.

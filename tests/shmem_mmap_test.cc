@@ -29,6 +29,7 @@ using ::swapfuzz::testing::MustRunProbed;
 using ::swapfuzz::testing::Outcome;
 using ::swapfuzz::testing::ProbeDecider;
 using ::swapfuzz::testing::RunCpu;
+using ::swapfuzz::testing::ShmemMapDontneed;
 using ::swapfuzz::testing::ShmemMapRead;
 using ::swapfuzz::testing::ShmemMapWrite;
 using ::swapfuzz::testing::ShmemPunch;
@@ -42,14 +43,7 @@ constexpr const char* kReleases[] = {"v7.1.y", "v6.18.y", "v6.12.y"};
 constexpr const char* kLargeFolioReleases[] = {"v7.1.y", "v6.18.y"};
 
 Schedule Make(const char* release, std::vector<CpuProgram> cpus, int shmem_huge_order = 0) {
-  Schedule s;
-  s.config.profile = release;
-  s.config.backend = "zram";
-  s.config.zswap = false;
-  s.config.page_cluster = 0;
-  s.config.shmem_huge_order = shmem_huge_order;
-  s.cpus = std::move(cpus);
-  return s;
+  return testing::ShmemSchedule(release, std::move(cpus), shmem_huge_order);
 }
 
 // A read fault maps the folio of its index and, through do_fault_around(),
@@ -236,17 +230,23 @@ TEST(ShmemMmapTest, ARetriedFaultSleepsHoldingMmapLock) {
 }
 
 // A write fault maps a large folio whole while its range is none. A punch
-// of its first page zaps that PTE and zeroes the page (the folio is not
-// split); the next write fault there finds the range partly mapped, drops
-// the PTL and maps the page alone ("goto fallback").
+// of its first page zaps that PTE and zeroes the page, and its split fails;
+// the next write fault there finds the range partly mapped, drops the PTL
+// and maps the page alone ("goto fallback").
 TEST(ShmemMmapTest, AFaultOnAPartlyMappedLargeFolioFallsBackToItsPage) {
   for (const char* release : kLargeFolioReleases) {
     SCOPED_TRACE(release);
-    const Outcome r = Exec(Make(
-        release,
-        {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemMapWrite(1, 0x11), ShmemPunch(0, 0),
-                        ShmemMapWrite(0, 0x20), ShmemRead(0), ShmemRead(2)}}},
-        2));
+    // The read of index 2 holds a reference on the folio, so the punch's
+    // folio_split() fails (-EAGAIN) and the folio stays, dirty, its first
+    // PTE zapped by unmap_mapping_range() and the others mapped.
+    Schedule sched = Make(release,
+                          {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemMapWrite(1, 0x11),
+                                          ShmemPunch(0, 0), ShmemMapWrite(0, 0x20), ShmemRead(0)}},
+                           CpuProgram{0, {ShmemRead(2)}}},
+                          2);
+    sched.decisions = {Through(0, StepId::kUserWrite), Through(1, StepId::kShmemReadUnlock),
+                       RunCpu(0), RunCpu(1)};
+    const Outcome r = Exec(sched);
     ASSERT_FALSE(r.out.finding) << r.Dump();
     const ShmemEntry& e = r.k.shmem.i_pages[0];
     ASSERT_EQ(e.kind, ShmemEntry::Kind::kFolio);
@@ -259,6 +259,32 @@ TEST(ShmemMmapTest, AFaultOnAPartlyMappedLargeFolioFallsBackToItsPage) {
       EXPECT_EQ(r.k.mms[0].shmem_pte[index].page, e.folio + index) << "index " << index;
     }
     EXPECT_EQ(r.k.pages[e.folio].refcount, 8) << "4 page cache references and 4 mappings";
+  }
+}
+
+// MADV_DONTNEED of the shared mapping zaps the PTE under the read lock and
+// drops the mapping's reference; the folio stays in the page cache with the
+// data the store left, and the next load faults it back in.
+TEST(ShmemMmapTest, MadviseDontneedZapsThePteAndTheFileKeepsItsData) {
+  for (const char* release : kReleases) {
+    SCOPED_TRACE(release);
+    const Outcome r = Exec(Make(
+        release, {CpuProgram{0, {ShmemMapWrite(1, 0x11), ShmemMapDontneed(1), ShmemRead(1),
+                                 ShmemMapDontneed(2), ShmemMapRead(1)}}}));
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_TRUE(testing::InOrder(r.out.trace, {StepId::kUserWrite,
+                                               StepId::kZapFilePte, StepId::kShmemReadCopy,
+                                               StepId::kZapFilePte, StepId::kFault,
+                                               StepId::kUserRead}))
+        << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemReadCopy), std::vector<Token>{0x11});
+    EXPECT_EQ(r.Values(StepId::kUserRead), std::vector<Token>{0x11});
+    const Kernel& k = r.k;
+    const ShmemEntry& e = k.shmem.i_pages[1];
+    ASSERT_EQ(e.kind, ShmemEntry::Kind::kFolio);
+    EXPECT_EQ(k.mms[0].shmem_pte[1].page, e.folio) << "faulted back";
+    EXPECT_EQ(k.pages[e.folio].refcount, 2) << "the page cache's and the mapping's";
+    EXPECT_EQ(k.mms[0].mmap_readers, 0);
   }
 }
 

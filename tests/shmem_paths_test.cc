@@ -34,13 +34,7 @@ using ::swapfuzz::testing::Through;
 
 Schedule Make(std::vector<CpuProgram> cpus, const std::string& backend = "zram",
               bool zswap = false) {
-  Schedule s;
-  s.config.profile = "v7.1.y";
-  s.config.backend = backend;
-  s.config.zswap = zswap;
-  s.config.page_cluster = 0;
-  s.cpus = std::move(cpus);
-  return s;
+  return testing::ShmemSchedule("v7.1.y", std::move(cpus), 0, backend, zswap);
 }
 
 TEST(ShmemPathsTest, AWriteAddsAFolioThatAReadCopies) {

@@ -92,6 +92,10 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, vma_lock ? StepId::kMadviseLockVma : StepId::kMadviseMmapReadLock, kNoOffset,
            kNoPage);
       const MmLock lock = vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead;
+      if (l.shmem) {
+        f.pc = kZapFile;
+        return StepResult::kStep;
+      }
       if (l.behavior == MadviseBehavior::kDontneed) {
         // madvise_dontneed_single_vma() -> zap_page_range_single()
         // (7.1.5: zap_vma_range_batched()) -> zap_pte_range().
@@ -106,6 +110,14 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
     case kAfterWalk:
       // madvise_unlock() / vma_end_read() ran in the walk's last step.
       return Return(c, 0);
+    case kZapFile: {
+      const Pte pte = mm.shmem_pte[f.va];
+      Emit(k, c, StepId::kZapFilePte, kNoOffset,
+           pte.kind == Pte::Kind::kPresent ? pte.page : kNoPage);
+      zap_file_ptes(k, mm, f.va, 1, kNoPage, Fn::kZapPteRange);
+      mm_lock_release(mm, k.config.features.madvise_vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead);
+      return Finish(c, 0);
+    }
   }
   return StepResult::kStep;
 }

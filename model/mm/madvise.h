@@ -42,7 +42,12 @@ namespace swapfuzz {
 // a step of its own, then walks the address with zap_pte_range()
 // (DoMadviseLocals::behavior kDontneed) or madvise_free_pte_range() (kFree),
 // whose last step drops the lock. Frame: va.
-#define SWAPFUZZ_STATES_do_madvise(X) X(kLock) X(kAfterWalk)
+// With DoMadviseLocals::shmem, MADV_DONTNEED of the shmem file's shared
+// mapping: [kZapFile] zap_pte_range() of the page index's file PTE under the
+// PTL (folio_remove_rmap_ptes(); the folio's reference goes with the TLB
+// batch, in the same step: the model has no TLB), and the lock's release.
+// The folio stays in the page cache: the file keeps its data.
+#define SWAPFUZZ_STATES_do_madvise(X) X(kLock) X(kAfterWalk) X(kZapFile)
 StepResult do_madvise(Kernel& k, Cpu& c, Frame& f);
 
 // madvise_free_pte_range() of one address, under the PTL. Frame: va; offset

@@ -5,6 +5,7 @@
 #include <cerrno>
 
 #include "model/mm/memcontrol.h"
+#include "model/mm/shmem.h"
 #include "model/mm/swap_state.h"
 #include "model/mm/zswap.h"
 
@@ -475,8 +476,13 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
       // each folio from the VMA's first index, then filemap_map_folio_range()
       // or filemap_map_order0_folio() of its none PTEs; the fault's own page
       // mapped is VM_FAULT_NOPAGE.
+      // "file_end = DIV_ROUND_UP(i_size_read(mapping->host), PAGE_SIZE) -
+      // 1; end_pgoff = min(end_pgoff, file_end);": folios that begin past
+      // EOF are not mapped, but a shmem folio across it is, whole. At
+      // i_size 0, file_end wraps to ULONG_MAX (pgoff_t) and clips nothing.
       Emit(k, c, StepId::kFilemapMapPages, kNoOffset, kNoPage);
-      for (int index = 0; index < kMaxShmemPages;) {
+      const int file_end = k.shmem.i_size == 0 ? kMaxShmemPages : k.shmem.i_size;
+      for (int index = 0; index < file_end;) {
         const ShmemEntry e = k.shmem.i_pages[index];
         if (e.kind != ShmemEntry::Kind::kFolio) {
           ++index;
@@ -503,12 +509,15 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
     case kAfterFault:
       if (c.ret == kVmFaultRetry) return Return(c, kVmFaultRetry);
       if (c.ret == -ENOMEM) return Return(c, kVmFaultOom);  // vmf_error()
+      // vmf_error(-EINVAL): VM_FAULT_SIGBUS for an index past i_size, as
+      // mmap(2) promises; the access ends, as it does on VM_FAULT_OOM.
+      if (c.ret == kEinvalPastEof) return Return(c, kVmFaultOom);
       if (c.ret < 0) {
-        // vmf_error(): VM_FAULT_SIGBUS. Every index lies inside i_size, so
-        // only an entry whose swap device is gone (-EINVAL) or a swapped-in
-        // folio left !uptodate (-EIO: a large read that met mixed zeromap
-        // bits) gets here from shmem_swapin_folio(): either way the task
-        // loses the file's data at the index.
+        // vmf_error(): VM_FAULT_SIGBUS. Inside i_size, only an entry whose
+        // swap device is gone (-EINVAL) or a swapped-in folio left
+        // !uptodate (-EIO: a large read that met mixed zeromap bits) gets
+        // here from shmem_swapin_folio(): either way the task loses the
+        // file's data at the index.
         Report(k, Oracle::kDataIntegrity, Fn::kShmemFault, ObjectKind::kShmemFile, true,
                "a fault on shmem index %d in mm %d gets SIGBUS (shmem_get_folio_gfp() "
                "returned %d)", f.va, c.mm, c.ret);
@@ -540,8 +549,13 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
     }
     case kUnlock: {
       Page& p = page_checked(k, f.page, l.write ? Fn::kDoSharedFault : Fn::kDoReadFault);
-      Emit(k, c, l.write && l.mapped ? StepId::kDoSharedFaultDirty : StepId::kDoReadFaultUnlock,
-           kNoOffset, f.page, static_cast<Token>(l.mapped));
+      // do_shared_fault(): fault_dirty_shared_page() of a mapped folio, or
+      // the unlock and put of one finish_fault() did not map;
+      // do_read_fault(): the unlock, and the put unless mapped.
+      const StepId step = !l.write    ? StepId::kDoReadFaultUnlock
+                          : l.mapped ? StepId::kDoSharedFaultDirty
+                                     : StepId::kDoSharedFaultNoPage;
+      Emit(k, c, step, kNoOffset, f.page, static_cast<Token>(l.mapped));
       if (l.write && l.mapped) p.dirty = true;  // folio_mark_dirty()
       unlock_page(k, f.page, Fn::kDoFault);
       if (!l.mapped) put_page(k, f.page, Fn::kDoFault);

@@ -1,5 +1,8 @@
 #include "model/mm/shmem.h"
 
+#include <algorithm>
+#include <array>
+#include <utility>
 #include <cerrno>
 
 #include "model/mm/memcontrol.h"
@@ -144,6 +147,119 @@ StepResult InodeUnlock(Kernel& k, Cpu& c, StepId step) {
   return Finish(c, 0);
 }
 
+// folio_split(folio, 0, split_at, NULL) of a large page cache folio the
+// caller holds locked with one reference (7.1.5 huge_memory.c:4051
+// __folio_split(), 6.18.35 :3600; try_folio_split_to_order() takes the
+// non-uniform split for shmem, whose mapping supports large folios). It fails
+// with -EBUSY for a folio no longer the file's or under writeback
+// (folio_check_splittable()) and with -EAGAIN for a reference beyond the page
+// cache's, its PTEs' and the caller's, changing nothing. Else, in one step
+// (the folio lock, i_mmap_lock_read() and xa_lock are held throughout):
+// unmap_folio() zaps every PTE of it (a file folio is faulted back, not
+// remapped); the buddy-like split halves the piece holding `split_index`
+// until it is order 0, each other half a folio of its own with the head's
+// flags, in the page cache at its indices; a piece past EOF ("new_folio->index
+// >= end", end from i_size; shmem_fallocend() has no fallocate to extend it)
+// leaves the page cache and is freed, except the first, which keeps the
+// caller's lock and reference; every other piece is unlocked and its split
+// reference put.
+int ShmemFolioSplit(Kernel& k, PageId folio, int split_index) {
+  Page& head = k.pages[folio];
+  if (head.shmem_index == kNoIndex || head.writeback) return -EBUSY;
+  const int base = head.shmem_index, order = head.order, nr = 1 << order;
+  if (head.refcount != nr + folio_mapcount(k, folio) + 1) return -EAGAIN;
+  unmap_mapping_folio(k, folio, Fn::kTruncateInodePartialFolio);
+  ShmemInode& inode = k.shmem;
+  const int end = inode.i_size;
+  // The pieces, as (first index, order): each round's other half, then the
+  // order-0 piece at split_index.
+  std::array<std::pair<int, int>, kMaxShmemPages> pieces{};
+  int npieces = 0, at = base;
+  for (int o = order - 1; o >= 0; --o) {
+    const int half = 1 << o;
+    const bool upper = split_index >= at + half;
+    pieces[npieces++] = {upper ? at : at + half, o};
+    if (upper) at += half;
+  }
+  pieces[npieces++] = {at, 0};
+  for (int i = 0; i < npieces; ++i) {
+    const auto [first, piece_order] = pieces[i];
+    const PageId id = static_cast<PageId>(folio + (first - base));
+    for (int j = 0; j < (1 << piece_order); ++j) {
+      Page& q = k.pages[id + j];
+      q.head = j == 0 ? kNoPage : id;
+      q.mapcount = 0;
+    }
+    Page& p = k.pages[id];
+    p.order = static_cast<uint8_t>(piece_order);
+    for (int index = first; index < first + (1 << piece_order); ++index) {
+      inode.i_pages[index] = ShmemEntry{ShmemEntry::Kind::kFolio, id, kNoOffset, p.order};
+    }
+    if (id == folio) {
+      p.refcount = static_cast<int16_t>((1 << piece_order) + 1);
+      continue;
+    }
+    // __split_folio_to_order(): the head's flags; lru_add_split_folio().
+    p.swapbacked = head.swapbacked;
+    p.uptodate = head.uptodate;
+    p.dirty = head.dirty;
+    p.memcg = head.memcg;
+    p.lru = head.lru;
+    p.shmem_index = static_cast<int8_t>(first);
+    p.refcount = static_cast<int16_t>((1 << piece_order) + 1);
+    p.locked = false;  // folio_unlock() of each piece but the caller's
+    p.lock_owner = -1;
+  }
+  bool dropped = false;
+  for (int i = 0; i < npieces; ++i) {
+    const auto [first, piece_order] = pieces[i];
+    const PageId id = static_cast<PageId>(folio + (first - base));
+    if (id == folio) continue;
+    if (first >= end) {
+      dropped = true;
+      // "Drop folio beyond EOF": __filemap_remove_folio(), folio_put_refs();
+      // shmem_uncharge() recalculates the inode. Its data is gone.
+      DeleteFromPageCache(k, id, ShmemEntry{}, Fn::kTruncateInodePartialFolio);
+      for (int index = first; index < first + (1 << piece_order); ++index) {
+        if (inode.logical[index] != 0) SetFileValue(inode, index, 0);
+      }
+    }
+    put_page(k, id, Fn::kTruncateInodePartialFolio);  // free_folio_and_swap_cache()
+  }
+  if (dropped) shmem_recalc_inode(k, 0, 0);
+  return 0;
+}
+
+// unmap_mapping_range() of the file's page indices [first, end): under
+// i_mmap_lock_read(), the zap of each mm's VMA that maps a page of the range,
+// a PTL section (a step) each; one step when no mm does. `next_mm` and
+// `stepped` carry the walk across the caller's slots. kMore: a zap's step was
+// emitted and more mms may follow; kDoneNow: this call emitted the walk's
+// only step; kDone: the walk ended in an earlier slot.
+enum class UnmapWalk : uint8_t { kMore, kDoneNow, kDone };
+UnmapWalk UnmapMappingRange(Kernel& k, Cpu& c, int first, int end, uint8_t& next_mm,
+                            bool& stepped) {
+  auto maps_range = [&](const Mm& mm) {
+    for (int i = first; mm.alive && i < end; ++i) {
+      if (mm.shmem_pte[i].kind == Pte::Kind::kPresent) return true;
+    }
+    return false;
+  };
+  int m = next_mm;
+  while (m < kMaxMms && !maps_range(k.mms[m])) ++m;
+  if (m < kMaxMms) {
+    Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage, static_cast<Token>(m));
+    zap_file_ptes(k, k.mms[m], first, end - first, kNoPage, Fn::kUnmapMappingRange);
+    next_mm = static_cast<uint8_t>(m + 1);
+    stepped = true;
+    return UnmapWalk::kMore;
+  }
+  if (stepped) return UnmapWalk::kDone;
+  Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage, static_cast<Token>(-1));
+  stepped = true;
+  return UnmapWalk::kDoneNow;
+}
+
 }  // namespace
 
 StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
@@ -161,11 +277,19 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
   };
   switch (f.pc) {
     case kGet:
-      // In the same step as shmem_get_folio()'s lookup.
+      // "if (unlikely(iocb->ki_pos >= i_size)) break;" with i_size read
+      // locklessly; in the same step as shmem_get_folio()'s lookup.
+      if (f.va >= k.shmem.i_size) {
+        Emit(k, c, StepId::kShmemReadPastEof, kNoOffset, kNoPage, k.shmem.i_size);
+        return Finish(c, 0);
+      }
       l.at_start = k.shmem.logical[f.va];
       l.since = k.shmem.changes[f.va];
       return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterGet, kNoOffset, kNoPage, {.sgp = Sgp::kRead});
     case kAfterGet:
+      // Truncated since the first check: "if (error == -EINVAL) error = 0;
+      // break;", nothing read.
+      if (c.ret == kEinvalPastEof) return Return(c, 0);
       // A hole (or an error, "break" without a copy) has nothing to unlock:
       // straight to the copy's step.
       l.error = c.ret < 0;
@@ -178,6 +302,14 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f) {
       f.pc = kCopy;
       return StepResult::kStep;
     case kCopy: {
+      // "We must evaluate after, since reads (unlike writes) are called
+      // without i_rwsem protection against truncate": past i_size now,
+      // folio_put() and nothing copied.
+      if (!l.error && f.va >= k.shmem.i_size) {
+        Emit(k, c, StepId::kShmemReadPastEofPut, kNoOffset, f.page, k.shmem.i_size);
+        if (f.page != kNoPage) put_page(k, f.page, Fn::kShmemFileReadIter);
+        return Finish(c, 0);
+      }
       // SGP_READ on a hole: iov_iter_zero(); or the error goes back.
       if (f.page == kNoPage) {
         Emit(k, c, StepId::kShmemReadCopy, kNoOffset, kNoPage, 0);
@@ -222,6 +354,8 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f) {
       p.uptodate = true;
       p.dirty = true;
       SetFileValue(inode, f.va, value);
+      // "if (pos + copied > inode->i_size) i_size_write(inode, pos + copied);"
+      inode.i_size = std::max<int8_t>(inode.i_size, static_cast<int8_t>(f.va + 1));
       unlock_page(k, f.page, Fn::kShmemFileWriteIter);
       put_page(k, f.page, Fn::kShmemFileWriteIter);
       f.pc = kUnlock;
@@ -235,8 +369,11 @@ StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f) {
 
 StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
   enum : uint8_t { SWAPFUZZ_STATES_shmem_get_folio_gfp(SWAPFUZZ_STATE_ENUMERATOR) };
-  const ShmemGetFolioGfpLocals& l = Locals<Fn::kShmemGetFolioGfp>(f);
+  ShmemGetFolioGfpLocals& l = Locals<Fn::kShmemGetFolioGfp>(f);
   ShmemInode& inode = k.shmem;
+  // "if (sgp <= SGP_CACHE && ((loff_t)index << PAGE_SHIFT) >=
+  // i_size_read(inode)) return -EINVAL;", read locklessly.
+  const bool past_eof = l.sgp != Sgp::kWrite && f.va >= inode.i_size;
   // "clear:": a folio that is not uptodate, new (SGP_CACHE) or left by a
   // failed write, is zeroed and marked uptodate for any sgp but SGP_WRITE.
   auto clear = [&](PageId id) {
@@ -247,8 +384,14 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
   };
   switch (f.pc) {
     case kLookup: {
-      // repeat: filemap_get_entry() under RCU, with a reference on a folio.
+      // repeat: the i_size check, then filemap_get_entry() under RCU, with a
+      // reference on a folio. shmem_get_partial_folio() looks up first and
+      // checks i_size only for a swap entry, in shmem_get_folio(SGP_READ).
       const ShmemEntry e = inode.i_pages[f.va];
+      if (past_eof && (!l.partial || e.kind == ShmemEntry::Kind::kSwap)) {
+        Emit(k, c, StepId::kShmemGetPastEof, kNoOffset, kNoPage, inode.i_size);
+        return Finish(c, kEinvalPastEof);
+      }
       Emit(k, c, StepId::kShmemGetEntry, e.swap, e.folio);
       switch (e.kind) {
         case ShmemEntry::Kind::kSwap:
@@ -275,11 +418,14 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       if (p.locked) return Block(c, Wait::Kind::kPageLock, f.page);
       Emit(k, c, StepId::kShmemFolioLock, kNoOffset, f.page, static_cast<Token>(p.shmem_index));
       trylock_page(k, c, f.page);
-      // "Has the folio been truncated or swapped out?"
+      // "Has the folio been truncated or swapped out?" The lookup
+      // repeats; shmem_get_partial_folio() goes on to shmem_get_folio(),
+      // whose lookups check i_size.
       if (p.shmem_index == kNoIndex) {
         unlock_page(k, f.page, Fn::kShmemGetFolioGfp);
         put_page(k, f.page, Fn::kShmemGetFolioGfp);
         f.page = kNoPage;
+        l.partial = false;
         f.pc = kLookup;
         return StepResult::kStep;
       }
@@ -318,7 +464,12 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kLookup;
         return StepResult::kStep;
       }
-      Emit(k, c, StepId::kShmemAllocAdd, kNoOffset, id, static_cast<Token>(order));
+      // "Perhaps the file has been truncated since we checked": i_size
+      // read again once the folio is added; the folio goes back out
+      // (filemap_remove_folio(), folio_unlock(), folio_put()).
+      const bool truncated = l.sgp == Sgp::kCache && f.va >= inode.i_size;
+      Emit(k, c, truncated ? StepId::kShmemAllocPastEof : StepId::kShmemAllocAdd, kNoOffset, id,
+           static_cast<Token>(order));
       Page& p = k.pages[id];
       p.locked = true;
       p.lock_owner = static_cast<int8_t>(CpuIndex(k, c));
@@ -326,6 +477,13 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       AddToPageCache(k, id, EntryBase(f.va, order));
       shmem_recalc_inode(k, 1 << order, 0);
       p.lru = true;
+      if (truncated) {
+        DeleteFromPageCache(k, id, ShmemEntry{}, Fn::kShmemGetFolioGfp);
+        shmem_recalc_inode(k, 0, 0);
+        unlock_page(k, id, Fn::kShmemGetFolioGfp);
+        put_page(k, id, Fn::kShmemGetFolioGfp);
+        return Finish(c, kEinvalPastEof);
+      }
       // SGP_WRITE leaves the new folio !uptodate for shmem_write_end() to
       // mark; its data is zero until the copy.
       for (int i = 0; i < (1 << order); ++i) k.pages[id + i].data = 0;
@@ -413,10 +571,10 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
         return StepResult::kStep;
       }
       // shmem_swapin_cluster() -> swap_cluster_readahead(), order 0 only:
-      // the model reads the entry alone, as its last
-      // __read_swap_cache_async(..., false) does, which waits for another
-      // task's insertion of the slot (skip_if_exists false).
-      CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true, /*skip_if_exists=*/false);
+      // the page_cluster window's slots into the swap cache, then the
+      // entry's, whose __read_swap_cache_async(..., false) waits for
+      // another task's insertion of the slot (skip_if_exists false).
+      Call<Fn::kSwapinReadahead>(c, f, kAfterRead, f.offset, kNoPage, {.cluster = true});
       return StepResult::kStep;
     }
     case kSwapAlloc: {
@@ -506,10 +664,9 @@ StepResult shmem_swapin_folio(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     }
     case kRead:
-      // shmem_swapin_cluster() -> swap_cluster_readahead(): the entry alone,
-      // as above (6.12.94 swap_state.c:703: skip_if_exists false).
-      return CallSwapCacheRead(k, c, f, kAfterRead, f.offset, /*read=*/true,
-                               /*skip_if_exists=*/false);
+      // shmem_swapin_cluster() -> swap_cluster_readahead(), as above
+      // (6.12.94 swap_state.c:703: skip_if_exists false).
+      return Call<Fn::kSwapinReadahead>(c, f, kAfterRead, f.offset, kNoPage, {.cluster = true});
     case kSplit: {
       // shmem_split_large_entry() under xa_lock: the index must still hold
       // the entry the lookup found, else -EEXIST ("failed_nolock"); a large
@@ -785,33 +942,19 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
       inode.falloc_next = static_cast<int8_t>(end);
       f.pc = kUnmap;
       return StepResult::kStep;
-    case kUnmap: {
+    case kUnmap:
       // unmap_mapping_range(mapping, unmap_start, 1 + unmap_end -
-      // unmap_start, 0) of the hole's pages: under i_mmap_lock_read, the
-      // zap of each mm's VMA, a PTL section (a step) each; one step when no
-      // mm maps the hole.
-      int m = l.unmap_mm;
-      auto maps_hole = [&](const Mm& mm) {
-        for (int i = f.va; mm.alive && i < end; ++i) {
-          if (mm.shmem_pte[i].kind == Pte::Kind::kPresent) return true;
-        }
-        return false;
-      };
-      while (m < kMaxMms && !maps_hole(k.mms[m])) ++m;
-      if (m < kMaxMms || !l.unmapped) {
-        Emit(k, c, StepId::kShmemUnmapMappingRange, kNoOffset, kNoPage,
-             static_cast<Token>(m < kMaxMms ? m : -1));
-        if (m < kMaxMms) {
-          zap_file_ptes(k, k.mms[m], f.va, end - f.va, kNoPage, Fn::kUnmapMappingRange);
-          l.unmap_mm = static_cast<uint8_t>(m + 1);
-          l.unmapped = true;
+      // unmap_start, 0) of the hole's pages.
+      switch (UnmapMappingRange(k, c, f.va, end, l.unmap_mm, l.unmapped)) {
+        case UnmapWalk::kMore:
           return StepResult::kStep;
-        }
-        truncate_range();
-        return StepResult::kStep;
+        case UnmapWalk::kDoneNow:
+          truncate_range();
+          return StepResult::kStep;
+        case UnmapWalk::kDone:
+          return truncate_range();  // the last zap's step was the previous slot
       }
-      return truncate_range();  // the last zap's step was the previous slot
-    }
+      return StepResult::kStep;
     case kAfterUndo:
       return GoTo(k, f, k.shmem_mapped ? kWake : kUnlock);
     case kWake:
@@ -824,6 +967,59 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f) {
       return StepResult::kStep;
     case kUnlock:
       return InodeUnlock(k, c, StepId::kShmemFallocUnlock);
+  }
+  return StepResult::kStep;
+}
+
+StepResult shmem_setattr(Kernel& k, Cpu& c, Frame& f) {
+  enum : uint8_t { SWAPFUZZ_STATES_shmem_setattr(SWAPFUZZ_STATE_ENUMERATOR) };
+  ShmemSetattrLocals& l = Locals<Fn::kShmemSetattr>(f);
+  ShmemInode& inode = k.shmem;
+  // "if (oldsize > holebegin) unmap_mapping_range(inode->i_mapping,
+  // holebegin, 0, 1);" with holebegin the new size; a file no mm maps has
+  // no VMA to walk.
+  const bool unmaps = k.shmem_mapped && l.oldsize > l.size;
+  // "if (info->alloced) shmem_truncate_range(inode, newsize, (loff_t)-1);"
+  auto truncate_range = [&] {
+    if (inode.alloced == 0) return GoTo(k, f, kAfterUndo);
+    Call<Fn::kShmemUndoRange>(c, f, kAfterUndo, kNoOffset, kNoPage,
+                              {.start = l.size, .end = kMaxShmemPages, .loop_start = l.size,
+                               .loop_end = kMaxShmemPages, .index = l.size, .truncating = true});
+    return k.emitted ? StepResult::kStep : StepResult::kContinue;
+  };
+  switch (f.pc) {
+    case kLock:
+      if (!InodeLock(k, c, StepId::kShmemSetattrLock)) return Block(c, Wait::Kind::kInodeLock, 0);
+      l.oldsize = static_cast<uint8_t>(inode.i_size);
+      f.pc = kSize;
+      return StepResult::kStep;
+    case kSize:
+      // "if (newsize != oldsize) { ... i_size_write(inode, newsize); }"
+      if (l.size != l.oldsize) {
+        Emit(k, c, StepId::kShmemSetattrSize, kNoOffset, kNoPage, l.size);
+        inode.i_size = static_cast<int8_t>(l.size);
+      }
+      if (l.size > l.oldsize) return GoTo(k, f, kUnlock);
+      if (unmaps) return GoTo(k, f, kUnmap);
+      return truncate_range();
+    case kUnmap:
+      switch (UnmapMappingRange(k, c, l.size, kMaxShmemPages, l.unmap_mm, l.unmapped)) {
+        case UnmapWalk::kMore:
+          return StepResult::kStep;
+        case UnmapWalk::kDoneNow:
+        case UnmapWalk::kDone:
+          return l.again ? GoTo(k, f, kUnlock) : truncate_range();
+      }
+      return StepResult::kStep;
+    case kAfterUndo:
+      // "unmap again to remove racily COWed private pages": a second walk.
+      if (!unmaps) return GoTo(k, f, kUnlock);
+      l.again = true;
+      l.unmap_mm = 0;
+      l.unmapped = false;
+      return GoTo(k, f, kUnmap);
+    case kUnlock:
+      return InodeUnlock(k, c, StepId::kShmemSetattrUnlock);
   }
   return StepResult::kStep;
 }
@@ -940,16 +1136,29 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       if (index >= end) {
         Emit(k, c, step, kNoOffset, kNoPage, static_cast<Token>(index));
         if (!first) {
-          // Hole-punch: "we're done"; shmem_recalc_inode(inode, 0,
-          // -nr_swaps_freed).
+          // "But if truncating, restart to make sure all gone": unless
+          // this search began at start.
+          if (l.truncating && l.index != l.loop_start) {
+            l.index = l.loop_start;
+            return StepResult::kStep;
+          }
+          // "we're done"; shmem_recalc_inode(inode, 0, -nr_swaps_freed).
           shmem_recalc_inode(k, 0, -l.swaps_freed);
           return Finish(c, 0);
         }
         // The partial-folio lookups: lstart's page, then lend's unless
-        // both are in one page.
+        // both are in one page. A truncation's lend page lies past any
+        // index, where the lookup finds nothing: the model skips it.
         l.pass = kPartialStart;
-        l.same_folio = l.start == l.end - 1;
+        l.same_folio = !l.truncating && l.start == l.end - 1;
         f.pc = kPartial;
+        if (l.start >= kMaxShmemPages) {
+          // A truncation to the model's whole size: lstart's page lies past
+          // the file's indices, where the lookup finds nothing.
+          l.pass = kWholeFolios;
+          l.index = l.loop_start;
+          f.pc = kFind;
+        }
         return StepResult::kStep;
       }
       const ShmemEntry e = inode.i_pages[index];
@@ -1004,14 +1213,14 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
     case kPartial:
       // shmem_get_partial_folio(): filemap_get_entry(), and for a folio
       // folio_lock() and the mapping's check, or shmem_get_folio(SGP_READ),
-      // which swaps an entry in; the model takes shmem_get_folio() for both.
+      // which swaps an entry in unless the index is past i_size.
       f.va = static_cast<int8_t>(l.pass == kPartialStart ? l.start : l.end - 1);
       return Call<Fn::kShmemGetFolioGfp>(c, f, kAfterPartial, kNoOffset, kNoPage,
-                                         {.sgp = Sgp::kRead});
+                                         {.sgp = Sgp::kRead, .partial = true});
     case kAfterPartial:
       f.page = c.ret < 0 ? kNoPage : c.ret_page;
       if (f.page != kNoPage) return GoTo(k, f, kPartialTruncate);
-      if (l.pass == kPartialStart && !l.same_folio) {
+      if (l.pass == kPartialStart && !l.same_folio && !l.truncating) {
         l.pass = kPartialEnd;
         return GoTo(k, f, kPartial);
       }
@@ -1021,39 +1230,64 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
     case kPartialTruncate: {
       // truncate_inode_partial_folio(folio, lstart, lend), the folio locked
       // (and, from a lookup, folio_mark_dirty() first): a folio inside the
-      // hole is truncated; else its part in the hole is zeroed, and the
-      // split that would follow is not modelled: it fails, as it may in the
-      // kernel, and a dirty folio returns false.
+      // hole is truncated; else its part in the hole is zeroed and
+      // try_folio_split_or_unmap() splits it at the hole's first page
+      // (ShmemFolioSplit()), then the piece at the hole's end at that page
+      // (folio_try_get() and folio_trylock() of it first). A folio that did
+      // not split stays mapped (shmem is exempt from the unmap), and returns
+      // false if dirty, else is truncated whole.
       Page& p = page_checked(k, f.page, Fn::kTruncateInodePartialFolio);
       const int base = p.shmem_index, nr = folio_nr_pages(k, f.page);
       const bool whole = base >= l.start && base + nr <= l.end;
       Emit(k, c, StepId::kShmemPartialTruncate, kNoOffset, f.page, whole);
       if (l.pass != kWholeFolios) p.dirty = true;
-      if (l.pass == kPartialStart) l.same_folio = l.end - 1 < base + nr;
+      if (l.pass == kPartialStart) l.same_folio = !l.truncating && l.end - 1 < base + nr;
+      bool kept = false, split = false;
       if (whole) {
         truncate_folio();
       } else {
-        for (int i = std::max<int>(base, l.start); i < std::min(base + nr, int{l.end}); ++i) {
+        const int zero_first = std::max<int>(base, l.start);
+        const int zero_end = std::min(base + nr, int{l.end});
+        for (int i = zero_first; i < zero_end; ++i) {
           k.pages[f.page + (i - base)].data = 0;
           hole_zeroed(i);
         }
-        // "start = folio_next_index(folio); if (same_folio) end =
-        // folio->index;" after lstart's folio, "end = folio->index" after
-        // lend's.
-        if (l.pass == kPartialStart) {
+        split = ShmemFolioSplit(k, f.page, zero_first) == 0;
+        if (split && zero_end < base + nr) {
+          // folio_try_get() fails on a piece the split dropped past EOF.
+          const PageId folio2 = page_folio(k, static_cast<PageId>(f.page + (zero_end - base)));
+          if (!k.pages[folio2].freed && folio_nr_pages(k, folio2) > 1 &&
+              trylock_page(k, c, folio2)) {
+            get_page(k, folio2, Fn::kTruncateInodePartialFolio);
+            ShmemFolioSplit(k, folio2, zero_end);
+            unlock_page(k, folio2, Fn::kTruncateInodePartialFolio);
+            put_page(k, folio2, Fn::kTruncateInodePartialFolio);
+          }
+        } else if (!split && p.dirty) {
+          kept = true;
+        } else if (!split) {
+          truncate_folio();
+        }
+        // Returned false: "start = folio_next_index(folio); if (same_folio)
+        // end = folio->index;" after lstart's folio, "end = folio->index"
+        // after lend's.
+        if (kept && l.pass == kPartialStart) {
           l.loop_start = static_cast<uint8_t>(base + nr);
           if (l.same_folio) l.loop_end = static_cast<uint8_t>(base);
-        } else if (l.pass == kPartialEnd) {
+        } else if (kept && l.pass == kPartialEnd) {
           l.loop_end = static_cast<uint8_t>(base);
         }
       }
+      // "If we split a page, reset the loop so that we pick up the new
+      // sub pages": when the piece the caller holds is order 0 now.
+      const bool reset = split && k.pages[f.page].order == 0;
       unlock_page(k, f.page, Fn::kShmemUndoRange);
       put_page(k, f.page, Fn::kShmemUndoRange);
       f.page = kNoPage;
       if (l.pass == kWholeFolios) {
-        l.index = l.next;
+        l.index = reset ? l.loop_start : l.next;
         f.pc = kFind;
-      } else if (l.pass == kPartialStart && !l.same_folio) {
+      } else if (l.pass == kPartialStart && !l.same_folio && !l.truncating) {
         l.pass = kPartialEnd;
         f.pc = kPartial;
       } else {

@@ -17,20 +17,27 @@
 // The file's MAP_SHARED mapping faults through shmem_fault() (below) from
 // do_fault() (model/mm/memory.h).
 //
-// Not modelled yet (docs/shmem.md): truncation by ftruncate(), munmap() and
-// madvise() of the shared mapping, the split of a large shmem folio, and the
+// The file has an i_size (ShmemInode::i_size), which ftruncate()
+// (shmem_setattr()) and writes move and reads, faults and fault-around check.
+//
+// Not modelled yet (docs/shmem.md): munmap() of the shared mapping, the split
+// of a large folio shmem_writeout() finds no large slot range for, and the
 // memcg charges of shmem folios (config.memcg is refused).
 
 #ifndef SWAPFUZZ_MODEL_MM_SHMEM_H_
 #define SWAPFUZZ_MODEL_MM_SHMEM_H_
+
+#include <cerrno>
 
 #include "model/step.h"
 
 namespace swapfuzz {
 
 // shmem_file_read_iter() of one page (op shmem_read; the frame's va is the
-// page index): shmem_get_folio(SGP_READ); [kUnlock] folio_unlock(); [kCopy]
-// copy_folio_to_iter() and folio_put(), or for a hole iov_iter_zero(). What
+// page index): nothing past i_size; shmem_get_folio(SGP_READ) (past i_size
+// now: nothing read); [kUnlock] folio_unlock(); [kCopy]
+// copy_folio_to_iter() and folio_put(), or for a hole iov_iter_zero(), unless
+// i_size, read again, has fallen to the page (folio_put() alone). What
 // the copy reads is judged by the oracle on the file (model/oracles.h): the
 // folio it copies was the file's at its index when shmem_get_folio() returned
 // it, and holds the file's data until it leaves the file; after that, nothing
@@ -41,18 +48,21 @@ StepResult shmem_file_read_iter(Kernel& k, Cpu& c, Frame& f);
 // shmem_file_write_iter() of one page (op shmem_write; the value is the op's,
 // or a fresh token): [kLock] inode_lock(); shmem_write_begin() ->
 // shmem_get_folio(SGP_WRITE); [kCopy] copy_from_iter() and shmem_write_end():
-// uptodate, dirty, folio_unlock(), folio_put(); [kUnlock] inode_unlock().
+// i_size raised past the page, uptodate, dirty, folio_unlock(), folio_put();
+// [kUnlock] inode_unlock().
 #define SWAPFUZZ_STATES_shmem_file_write_iter(X) X(kLock) X(kGet) X(kAfterGet) X(kCopy) X(kUnlock)
 StepResult shmem_file_write_iter(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_get_folio_gfp() (7.1.5 shmem.c:2462): [kLookup] filemap_get_entry():
 // a swap entry goes to shmem_swapin_folio(), whose -EEXIST repeats the
-// lookup; a folio is locked [kLock] and must still be the mapping's, else the
+// lookup; before it, SGP_READ and SGP_CACHE fail with kEinvalPastEof at or
+// past i_size; a folio is locked [kLock] and must still be the mapping's, else the
 // lookup repeats, and one not uptodate is a hole to SGP_READ; a hole gives no
-// folio to SGP_READ, and to SGP_WRITE a new one [kAlloc]
+// folio to SGP_READ, and to SGP_WRITE or SGP_CACHE a new one [kAlloc]
 // (shmem_alloc_and_add_folio(): allocated, locked and added under xa_lock in
 // one step, left !uptodate for shmem_write_end(); -EEXIST if the index is no
-// longer a hole, and the lookup repeats). Returns the folio locked with a
+// longer a hole, and the lookup repeats; SGP_CACHE reads i_size again and
+// takes a folio added past it back out, kEinvalPastEof). Returns the folio locked with a
 // reference (c.ret_page; kNoPage for a hole read), c.ret 0 or an error.
 #define SWAPFUZZ_STATES_shmem_get_folio_gfp(X) X(kLookup) X(kAfterSwapin) X(kLock) X(kAlloc)
 StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
@@ -65,8 +75,8 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f);
 // entry's order unless zswap was ever enabled or a slot of the range is
 // cached, else (and after a failed large try) order 0, then swapin_folio()
 // (swap_cache_alloc_folio() from its add); on another device
-// shmem_swapin_cluster() (read_swap_cache_async() of the entry; the model
-// reads no readahead window); [kSplit] a folio smaller than the entry has it
+// shmem_swapin_cluster() (swap_cluster_readahead() of the page_cluster
+// window, then the entry: swapin_readahead(), model/mm/swap_state.h); [kSplit] a folio smaller than the entry has it
 // split by shmem_split_large_entry() under xa_lock (-EEXIST if the index no
 // longer holds it); [kLock] folio_lock(), folio_matches_swap_entry() and
 // shmem_confirm_swap() at the index and entry rounded down to the folio's
@@ -137,6 +147,26 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 // sleeping in shmem_falloc_wait(); [kUnlock] inode_unlock(). An unmapped
 // file has no VMA to unmap and no fault to hold off, and takes none of
 // those steps.
+// shmem_setattr(ATTR_SIZE) from ftruncate() (op shmem_truncate; 7.1.5
+// shmem.c:1316, 6.18.35 and 6.12.94 the same): [kLock] do_truncate()'s
+// inode_lock(); [kSize] i_size_write() of a new size; if it shrinks or keeps
+// the file: while the file is mapped and the old size reaches past the new,
+// [kUnmap] unmap_mapping_range(holebegin, 0, 1), a step per mm that maps a
+// page past the new size (one when none does); if info->alloced,
+// shmem_truncate_range(newsize, -1) -> shmem_undo_range(), truncating; then
+// [kUnmap] "unmap again" in the same way; [kUnlock] inode_unlock(). It sets
+// no inode->i_private: a fault past the new size fails its i_size check
+// (SIGBUS) instead of waiting.
+#define SWAPFUZZ_STATES_shmem_setattr(X) X(kLock) X(kSize) X(kUnmap) X(kAfterUndo) X(kUnlock)
+StepResult shmem_setattr(Kernel& k, Cpu& c, Frame& f);
+
+// shmem_get_folio_gfp()'s -EINVAL for an index at or past i_size (SGP_READ,
+// SGP_CACHE): a read ends there and a fault gets SIGBUS, as the kernel
+// means them to. The model keeps it apart from shmem_swapin_folio()'s
+// -EINVAL for a device gone, which loses the index's data: a fault's SIGBUS
+// is a finding for that one only.
+inline constexpr int16_t kEinvalPastEof = -EINVAL - 0x100;
+
 #define SWAPFUZZ_STATES_shmem_fallocate(X) \
   X(kLock) X(kPrivate) X(kUnmap) X(kAfterUndo) X(kWake) X(kUnlock)
 StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
@@ -154,8 +184,9 @@ StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
 #define SWAPFUZZ_STATES_shmem_fault(X) X(kStart) X(kFallocWait) X(kSleep) X(kGet) X(kAfterGet)
 StepResult shmem_fault(Kernel& k, Cpu& c, Frame& f);
 
-// shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, one entry
-// a step. First the find_lock_entries() loop [kFind], which passes over a
+// shmem_undo_range() (7.1.5 shmem.c:1108) of a page-aligned hole, or of
+// everything from a truncation's new size (ShmemUndoRangeLocals::truncating,
+// lend -1), one entry a step. First the find_lock_entries() loop [kFind], which passes over a
 // large folio across either end of the hole and a large swap entry that
 // begins before the loop's index, and ends at one across the end: a folio
 // it trylocks is truncated [kTruncate], one it cannot lock is left; a swap
@@ -164,24 +195,27 @@ StepResult shmem_fault(Kernel& k, Cpu& c, Frame& f);
 // [kPutSwap] swap_put_entries_direct() (6.18.35: free_swap_and_cache_nr())
 // of its slots, each cached slot left at no count reclaimed by
 // __try_to_reclaim_swap() [kTryReclaim]. Then the
-// partial-folio lookups of the hole's first and last page [kPartial]:
-// shmem_get_folio(SGP_READ), which swaps an entry in (and splits a large
-// one), and [kPartialTruncate] truncate_inode_partial_folio(): a folio
-// inside the hole is truncated, one across its border has its part zeroed
-// and narrows the second loop. Then the find_get_entries() loop
+// partial-folio lookups of the hole's first and last page (a truncation's
+// first only) [kPartial]: shmem_get_partial_folio(), a page cache folio
+// locked whatever i_size, else shmem_get_folio(SGP_READ), which swaps an
+// entry in (and splits a large one) unless the index is past i_size; and
+// [kPartialTruncate] truncate_inode_partial_folio(): a folio inside the hole
+// is truncated, one across its border has its part zeroed and is split there
+// (folio_split(), model/mm/shmem.cc's ShmemFolioSplit()); one that does not
+// split narrows the second loop. Then the find_get_entries() loop
 // ("whole_folios"): a folio is locked [kFolioLock] and truncated (a large
-// one by truncate_inode_partial_folio()) if still the mapping's, else the
-// loop restarts at its index; a swap entry shmem_free_swap() did not free is
-// looked up again [kConfirm]: one across the border is skipped, else the
-// loop restarts at it; a lookup that finds nothing ends it. With
+// one by truncate_inode_partial_folio(), after whose split the loop starts
+// again) if still the mapping's, else the loop restarts at its index; a swap
+// entry shmem_free_swap() did not free is looked up again [kConfirm]: one
+// across the border is skipped, else the loop restarts at it; a lookup that
+// finds nothing ends a punch, and a truncation once it began at the start
+// ("But if truncating, restart to make sure all gone"). With
 // shmem_free_swap_stale_order set, [kFreeSwapOrder] xa_get_order() comes
 // first, under RCU alone, and the second loop retries whatever it could not
 // free.
 // Simplified: 7.1.5 gathers a batch of up to 31 entries under RCU (and
 // trylocks the batch's folios) before it handles any; the model takes one at
-// a time, so another task may change a later entry between two of them. The
-// split of a large folio (try_folio_split_or_unmap()) is not modelled: it
-// fails, as it may in the kernel, and the folio keeps its zeroed part.
+// a time, so another task may change a later entry between two of them.
 #define SWAPFUZZ_STATES_shmem_undo_range(X)                                             \
   X(kFind) X(kTruncate) X(kFolioLock) X(kPartial) X(kAfterPartial) X(kPartialTruncate) \
   X(kFreeSwapOrder) X(kFreeSwap) X(kConfirm) X(kPutSwap) X(kTryReclaim) X(kAfterReclaim)

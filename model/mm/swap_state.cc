@@ -279,7 +279,7 @@ StepResult swapin_readahead(Kernel& k, Cpu& c, Frame& f) {
       // "folio = swap_use_vma_readahead() ? swap_vma_readahead(entry, gfp_mask,
       // mpol, ilx, vmf) : swap_cluster_readahead(entry, gfp_mask, mpol, ilx);"
       // (6.12.94, 6.18.35 and 7.1.5 mm/swap_state.c swapin_readahead()).
-      if (swap_use_vma_readahead(k)) {
+      if (!l.cluster && swap_use_vma_readahead(k)) {
         return Call<Fn::kSwapVmaReadahead>(c, f, kAfterTarget, f.offset, kNoPage,
                                            {.mm = l.mm});
       }

@@ -55,7 +55,8 @@ StepResult CallSwapCacheRead(Kernel& k, Cpu& c, Frame& caller, uint8_t resume_pc
 // swap_cluster_readahead(), which reads the 2^page_cluster aligned window
 // around the entry into the swap cache, then returns the entry's page like
 // read_swap_cache_async(). Frame: offset = the entry, va = the fault address;
-// SwapinReadaheadLocals::mm the VMA's mm. The model's cluster readahead always
+// SwapinReadaheadLocals::mm the VMA's mm; SwapinReadaheadLocals::cluster: shmem's
+// swap_cluster_readahead() (shmem_swapin_cluster()). The model's cluster readahead always
 // reads the whole window (it leaves out swapin_nr_pages()'s hit heuristic);
 // both leave unmapped neighbour pages in the swap cache.
 #define SWAPFUZZ_STATES_swapin_readahead(X) \
