@@ -315,6 +315,11 @@ struct ShmemInode {
   // shmem_write_end() under the same lock; readers take it locklessly
   // (i_size_read()).
   int8_t i_size = kMaxShmemPages;
+  // Oracle state: a truncation from i_size_write() to inode_unlock() gives
+  // every index from its new size on the value zero, which its pages hold
+  // once shmem_undo_range() has been over them; until then the after-step
+  // check leaves those indices alone. kMaxShmemPages: none running.
+  int8_t truncating_from = kMaxShmemPages;
   // inode->i_private: a hole punch in progress (struct shmem_falloc on the
   // puncher's stack), the indices [falloc_start, falloc_next) it punches,
   // which shmem_fault() waits out (shmem_falloc_wait()). Set and cleared

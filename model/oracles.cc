@@ -345,7 +345,9 @@ void CheckSwapAvail(Kernel& k) {
 // swap entry in the mapping owns a count of its slot (folio_dup_swap() comes
 // before shmem_delete_from_page_cache() stores the entry; shmem_free_swap()
 // and shmem_swapin_folio() take the entry out before they put the count), so
-// its slot is allocated with a count.
+// its slot is allocated with a count. While a truncation runs, the indices
+// from its new size on are left alone (ShmemInode::truncating_from): they
+// read zero from its i_size_write() on, and hold zero once it is done.
 void CheckShmemAfterStep(Kernel& k) {
   // A PTE of the file's shared mapping maps the page the file holds at its
   // index: truncation and reclaim unmap a folio (under its lock) before it
@@ -387,7 +389,7 @@ void CheckShmemAfterStep(Kernel& k) {
     const Token have = e.kind == ShmemEntry::Kind::kFolio  ? k.pages[ShmemPageAt(k, index)].data
                        : e.kind == ShmemEntry::Kind::kSwap ? HoldsSwap(k, slot, true)
                                                            : 0;
-    if (have != k.shmem.logical[index]) {
+    if (have != k.shmem.logical[index] && index < k.shmem.truncating_from) {
       Report(k, Oracle::kDataIntegrity, StepFn(k.last_step), ObjectKind::kShmemFile, true,
              "shmem index %d holds %#llx (%s), the file last held %#llx", index,
              static_cast<unsigned long long>(have),

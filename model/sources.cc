@@ -503,7 +503,7 @@ constexpr std::array<SourceRow, 96> kSources = {{
      "__read_swap_cache_async() charges after swapcache_prepare()",
      kMemcgCallers},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v6.18.y", "as v6.12.y", kMemcgCallers},
-    // The shmem file (issue 16): 6.18.35 and 7.1.5 so far.
+    // The shmem file (issue 16): 6.12.94, 6.18.35 and 7.1.5.
     {"model/mm/shmem.cc", "mm/shmem.c", "v5.16", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.3", "not modelled", kShmemNotModelled},
     {"model/mm/shmem.cc", "mm/shmem.c", "v6.9", "not modelled", kShmemNotModelled},
@@ -511,8 +511,9 @@ constexpr std::array<SourceRow, 96> kSources = {{
      "6.12.94, order-0 folios only (its tmpfs has no mTHP): shmem_writepage() with "
      "folio_alloc_swap() (no swap cache), then under shmem_swaplist_mutex add_to_swap_cache(), "
      "swap_shmem_alloc() (SWAP_MAP_SHMEM) and shmem_delete_from_page_cache(); every swap-in "
-     "through the swap cache after shmem_split_large_entry()'s look under xa_lock, the entry "
-     "alone read (no readahead window), delete_from_swap_cache() before swap_free_nr(); "
+     "through the swap cache after shmem_split_large_entry()'s look under xa_lock, "
+     "shmem_swapin_cluster()'s swap_cluster_readahead() of the page_cluster window, "
+     "delete_from_swap_cache() before swap_free_nr(); "
      "shmem_free_swap() with free_swap_and_cache_nr(); shmem_unuse() under the mutex; the "
      "other paths and the shared mapping as 6.18.35",
      kShmem612},
@@ -531,11 +532,13 @@ constexpr std::array<SourceRow, 96> kSources = {{
      "shmem_file_write_iter() of one page over shmem_get_folio_gfp() (filemap_get_entry(), "
      "folio_lock() and the mapping recheck, shmem_alloc_and_add_folio() of the mount's "
      "largest order, the -EEXIST repeat); shmem_swapin_folio() with swapin_folio() on "
-     "SWP_SYNCHRONOUS_IO, else read_swap_cache_async() of the entry alone (no readahead "
-     "window), shmem_split_large_entry(); shmem_writeout() from pageout() with "
-     "folio_dup_swap() and its AOP_WRITEPAGE_ACTIVATE undo; FALLOC_FL_PUNCH_HOLE's "
-     "shmem_undo_range(), both loops and the partial-folio lookups (no split of a large "
-     "folio); swapoff's shmem_unuse()",
+     "SWP_SYNCHRONOUS_IO, else shmem_swapin_cluster()'s swap_cluster_readahead(), "
+     "shmem_split_large_entry(); shmem_writeout() from pageout() with "
+     "folio_dup_swap() and its AOP_WRITEPAGE_ACTIVATE undo (no split of a large folio it "
+     "finds no large slot range for); FALLOC_FL_PUNCH_HOLE's and ftruncate()'s "
+     "(shmem_setattr()) shmem_undo_range(), both loops and the partial-folio lookups, with "
+     "truncate_inode_partial_folio()'s folio_split(); i_size checked by reads, faults and "
+     "fault-around; swapoff's shmem_unuse()",
      kShmem71},
     {"model/mm/memcontrol.cc", "mm/memcontrol.c", "v7.1.y",
      "7.1.5: __swap_cache_prepare_and_add() charges before swap_cache_add_folio() (the slot "

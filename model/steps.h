@@ -685,8 +685,8 @@ enum class FnClass : uint8_t { kShared, kPerObject };
   X(kShmemSetattrUnlock, kShmemSetattr, "do_truncate: inode_unlock")       \
   X(kDoSharedFaultNoPage, kDoSharedFault,                                    \
     "finish_fault mapped nothing (VM_FAULT_NOPAGE): folio_unlock, folio_put") \
-  X(kZapFilePte, kZapPteRange,                                               \
-    "PTL: a file PTE cleared, folio_remove_rmap_ptes; tlb: folio_put; madvise_unlock")
+  X(kZapFilePte, kDoMadvise,                                                 \
+    "zap_pte_range of a file PTE under the PTL, folio_remove_rmap_ptes; tlb: folio_put; unlock")
 
 enum class StepId : uint16_t {
 #define SWAPFUZZ_STEP_ENUM(e, fn, label) e,

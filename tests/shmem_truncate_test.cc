@@ -21,7 +21,9 @@ namespace swapfuzz {
 namespace {
 
 using ::swapfuzz::testing::Exec;
+using ::swapfuzz::testing::MustRunProbed;
 using ::swapfuzz::testing::Outcome;
+using ::swapfuzz::testing::ProbeDecider;
 using ::swapfuzz::testing::RunCpu;
 using ::swapfuzz::testing::ShmemMapRead;
 using ::swapfuzz::testing::ShmemMapWrite;
@@ -229,6 +231,58 @@ TEST(ShmemTruncateTest, ATruncateInsideALargeFolioDropsThePiecesPastEof) {
     }
     EXPECT_EQ(k.shmem.nrpages, 1);
     EXPECT_EQ(k.shmem.alloced, 1);
+  }
+}
+
+// Fault-around maps no folio that begins at or past i_size
+// (next_uptodate_folio()'s max_idx): a read fault between a truncation's
+// i_size_write() and its shmem_undo_range() maps index 0 and leaves the
+// folio at index 3, which the truncation is about to remove, alone.
+TEST(ShmemTruncateTest, FaultAroundMapsNothingPastEof) {
+  for (const char* release : kReleases) {
+    SCOPED_TRACE(release);
+    Schedule s = Make(release, {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemWrite(3, 0x13),
+                                               ShmemTruncate(2)}},
+                                CpuProgram{0, {ShmemMapRead(0)}}});
+    s.decisions = {Through(0, StepId::kShmemSetattrSize), RunCpu(1), RunCpu(0)};
+    Executor ex;
+    ProbeDecider d(ex, s.decisions);
+    const size_t loaded = d.SnapshotAfter(StepId::kUserRead, 1);
+    const ReplayOutput out = MustRunProbed(ex, s, d);
+    ASSERT_FALSE(out.finding) << FormatTrace(out.trace);
+    ASSERT_TRUE(d.AllFired()) << FormatTrace(out.trace);
+    const Kernel& k = *d.Snapshot(loaded);
+    EXPECT_EQ(k.shmem.i_size, 2);
+    EXPECT_EQ(k.shmem.i_pages[3].kind, ShmemEntry::Kind::kFolio) << "not truncated yet";
+    EXPECT_EQ(k.mms[0].shmem_pte[0].kind, Pte::Kind::kPresent);
+    EXPECT_EQ(k.mms[0].shmem_pte[3].kind, Pte::Kind::kNone);
+  }
+}
+
+// A truncation whose split of the folio across the new size fails (a read
+// holds a reference) zeroes the folio's part past EOF and keeps it whole
+// and dirty; the second loop starts past it, and the truncation ends.
+TEST(ShmemTruncateTest, ATruncationWhoseSplitFailsKeepsTheFolioZeroedPastEof) {
+  for (const char* release : {"v7.1.y", "v6.18.y"}) {
+    SCOPED_TRACE(release);
+    Schedule s = Make(release,
+                      {CpuProgram{0, {ShmemWrite(0, 0x10), ShmemWrite(3, 0x13), ShmemTruncate(2)}},
+                       CpuProgram{0, {ShmemRead(1)}}},
+                      2);
+    s.decisions = {Through(0, StepId::kShmemWriteUnlock), Through(0, StepId::kShmemWriteUnlock),
+                   Through(1, StepId::kShmemReadUnlock), RunCpu(0), RunCpu(1)};
+    const Outcome r = Exec(s);
+    ASSERT_FALSE(r.out.finding) << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemPartialTruncate), std::vector<Token>{0}) << r.Dump();
+    EXPECT_EQ(r.Values(StepId::kShmemUndoFindGet), std::vector<Token>{8})
+        << "from past the kept folio to the end" << r.Dump();
+    const Kernel& k = r.k;
+    const ShmemEntry& e = k.shmem.i_pages[0];
+    ASSERT_EQ(e.kind, ShmemEntry::Kind::kFolio);
+    EXPECT_EQ(e.order, 2) << "not split";
+    EXPECT_EQ(k.pages[e.folio + 0].data, 0x10u);
+    EXPECT_EQ(k.pages[e.folio + 3].data, 0u) << "zeroed past EOF";
+    EXPECT_TRUE(k.pages[e.folio].dirty);
   }
 }
 

@@ -114,7 +114,7 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
       const Pte pte = mm.shmem_pte[f.va];
       Emit(k, c, StepId::kZapFilePte, kNoOffset,
            pte.kind == Pte::Kind::kPresent ? pte.page : kNoPage);
-      zap_file_ptes(k, mm, f.va, 1, kNoPage, Fn::kZapPteRange);
+      zap_file_ptes(k, mm, f.va, 1, kNoPage, Fn::kDoMadvise);
       mm_lock_release(mm, k.config.features.madvise_vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead);
       return Finish(c, 0);
     }

@@ -476,13 +476,12 @@ StepResult do_fault(Kernel& k, Cpu& c, Frame& f) {
       // each folio from the VMA's first index, then filemap_map_folio_range()
       // or filemap_map_order0_folio() of its none PTEs; the fault's own page
       // mapped is VM_FAULT_NOPAGE.
-      // "file_end = DIV_ROUND_UP(i_size_read(mapping->host), PAGE_SIZE) -
-      // 1; end_pgoff = min(end_pgoff, file_end);": folios that begin past
-      // EOF are not mapped, but a shmem folio across it is, whole. At
-      // i_size 0, file_end wraps to ULONG_MAX (pgoff_t) and clips nothing.
+      // "end_pgoff = min(end_pgoff, file_end)" (filemap.c:3892) and
+      // next_uptodate_folio()'s "if (xas->xa_index >= max_idx) goto unlock"
+      // (3730), with i_size read: a folio that begins past EOF is not
+      // mapped, but a shmem folio across it is, whole.
       Emit(k, c, StepId::kFilemapMapPages, kNoOffset, kNoPage);
-      const int file_end = k.shmem.i_size == 0 ? kMaxShmemPages : k.shmem.i_size;
-      for (int index = 0; index < file_end;) {
+      for (int index = 0; index < k.shmem.i_size;) {
         const ShmemEntry e = k.shmem.i_pages[index];
         if (e.kind != ShmemEntry::Kind::kFolio) {
           ++index;

@@ -395,6 +395,8 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kShmemGetEntry, e.swap, e.folio);
       switch (e.kind) {
         case ShmemEntry::Kind::kSwap:
+          // shmem_get_partial_folio() is in shmem_get_folio() from here on.
+          l.partial = false;
           Call<Fn::kShmemSwapinFolio>(c, f, kAfterSwapin, e.swap, kNoPage);
           return StepResult::kStep;
         case ShmemEntry::Kind::kFolio:
@@ -999,6 +1001,14 @@ StepResult shmem_setattr(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, StepId::kShmemSetattrSize, kNoOffset, kNoPage, l.size);
         inode.i_size = static_cast<int8_t>(l.size);
       }
+      // Oracle state: what lies past a smaller (or the same) size is gone,
+      // and reads zero once the file grows over it again.
+      if (l.size <= l.oldsize) {
+        for (int index = l.size; index < kMaxShmemPages; ++index) {
+          if (inode.logical[index] != 0) SetFileValue(inode, index, 0);
+        }
+        inode.truncating_from = static_cast<int8_t>(l.size);
+      }
       if (l.size > l.oldsize) return GoTo(k, f, kUnlock);
       if (unmaps) return GoTo(k, f, kUnmap);
       return truncate_range();
@@ -1019,6 +1029,7 @@ StepResult shmem_setattr(Kernel& k, Cpu& c, Frame& f) {
       l.unmapped = false;
       return GoTo(k, f, kUnmap);
     case kUnlock:
+      inode.truncating_from = kMaxShmemPages;
       return InodeUnlock(k, c, StepId::kShmemSetattrUnlock);
   }
   return StepResult::kStep;
@@ -1241,6 +1252,11 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
       const bool whole = base >= l.start && base + nr <= l.end;
       Emit(k, c, StepId::kShmemPartialTruncate, kNoOffset, f.page, whole);
       if (l.pass != kWholeFolios) p.dirty = true;
+      // A truncation's lend of -1 is past every folio: 7.1.5 compares it as
+      // uoff_t ("lend < folio_next_pos(folio)", 71:1165); 6.12.94 and
+      // 6.18.35 take lend as loff_t, but "lend < folio_pos(folio) +
+      // folio_size(folio)" (618:1147, 612:1088) adds a size_t, so on 64-bit
+      // the comparison is unsigned there too.
       if (l.pass == kPartialStart) l.same_folio = !l.truncating && l.end - 1 < base + nr;
       bool kept = false, split = false;
       if (whole) {

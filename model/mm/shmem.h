@@ -147,9 +147,15 @@ StepResult shmem_writeout(Kernel& k, Cpu& c, Frame& f);
 // sleeping in shmem_falloc_wait(); [kUnlock] inode_unlock(). An unmapped
 // file has no VMA to unmap and no fault to hold off, and takes none of
 // those steps.
+#define SWAPFUZZ_STATES_shmem_fallocate(X) \
+  X(kLock) X(kPrivate) X(kUnmap) X(kAfterUndo) X(kWake) X(kUnlock)
+StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
+
 // shmem_setattr(ATTR_SIZE) from ftruncate() (op shmem_truncate; 7.1.5
-// shmem.c:1316, 6.18.35 and 6.12.94 the same): [kLock] do_truncate()'s
-// inode_lock(); [kSize] i_size_write() of a new size; if it shrinks or keeps
+// shmem.c:1316; 6.18.35 and 6.12.94 the same but for SHMEM_F_MAPPING_FROZEN):
+// [kLock] do_truncate()'s inode_lock(); [kSize] i_size_write() of a new
+// size (ShmemInode::truncating_from marks the indices from a smaller or
+// equal size as gone for the oracle until the unlock); if it shrinks or keeps
 // the file: while the file is mapped and the old size reaches past the new,
 // [kUnmap] unmap_mapping_range(holebegin, 0, 1), a step per mm that maps a
 // page past the new size (one when none does); if info->alloced,
@@ -166,10 +172,6 @@ StepResult shmem_setattr(Kernel& k, Cpu& c, Frame& f);
 // -EINVAL for a device gone, which loses the index's data: a fault's SIGBUS
 // is a finding for that one only.
 inline constexpr int16_t kEinvalPastEof = -EINVAL - 0x100;
-
-#define SWAPFUZZ_STATES_shmem_fallocate(X) \
-  X(kLock) X(kPrivate) X(kUnmap) X(kAfterUndo) X(kWake) X(kUnlock)
-StepResult shmem_fallocate(Kernel& k, Cpu& c, Frame& f);
 
 // shmem_fault() (7.1.5 shmem.c:2744; 6.18.35 the same) of page index va,
 // from do_fault() (model/mm/memory.h): [kStart] the lockless test of
