@@ -1148,10 +1148,13 @@ StepResult shmem_undo_range(Kernel& k, Cpu& c, Frame& f) {
         Emit(k, c, step, kNoOffset, kNoPage, static_cast<Token>(index));
         if (!first) {
           // "But if truncating, restart to make sure all gone": unless
-          // this search began at start.
+          // this search began at start. The loop's cond_resched() lets the
+          // others run first: a restart that meets the same folio again (a
+          // reader's reference keeps its split from succeeding) waits for
+          // them, as the kernel's would.
           if (l.truncating && l.index != l.loop_start) {
             l.index = l.loop_start;
-            return StepResult::kStep;
+            return Yield(k, c);
           }
           // "we're done"; shmem_recalc_inode(inode, 0, -nr_swaps_freed).
           shmem_recalc_inode(k, 0, -l.swaps_freed);
