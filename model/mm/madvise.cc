@@ -115,7 +115,8 @@ StepResult do_madvise(Kernel& k, Cpu& c, Frame& f) {
       Emit(k, c, StepId::kZapFilePte, kNoOffset,
            pte.kind == Pte::Kind::kPresent ? pte.page : kNoPage);
       zap_file_ptes(k, mm, f.va, 1, kNoPage, Fn::kDoMadvise);
-      mm_lock_release(mm, k.config.features.madvise_vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead);
+      mm_lock_release(mm,
+                      k.config.features.madvise_vma_lock ? MmLock::kVmaRead : MmLock::kMmapRead);
       return Finish(c, 0);
     }
   }

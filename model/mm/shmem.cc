@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <array>
-#include <utility>
 #include <cerrno>
+#include <utility>
 
 #include "model/mm/memcontrol.h"
 #include "model/mm/memory.h"
