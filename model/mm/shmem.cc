@@ -431,6 +431,8 @@ StepResult shmem_get_folio_gfp(Kernel& k, Cpu& c, Frame& f) {
         f.pc = kLookup;
         return StepResult::kStep;
       }
+      // shmem_get_partial_folio() returns the folio locked as it is (71:1088).
+      if (l.partial) return Finish(c, 0, f.page);
       // A folio not uptodate (only a write's, whose copy failed, could be)
       // is a hole to SGP_READ.
       if (!p.uptodate && l.sgp == Sgp::kRead) {
